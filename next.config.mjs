@@ -1,0 +1,23 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // PGlite ships wasm + data files that must be loaded from node_modules, not bundled (TOOLCHAIN G11).
+  serverExternalPackages: ["@electric-sql/pglite"],
+  // Keep `next dev` from writing an AGENTS.md into the repo (TOOLCHAIN G16).
+  agentRules: false,
+  poweredByHeader: false,
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          // WeChat's authorization page checks the Referer: the origin must be sent (protocol 4.5).
+          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "X-Frame-Options", value: "DENY" },
+        ],
+      },
+    ];
+  },
+};
+
+export default nextConfig;
