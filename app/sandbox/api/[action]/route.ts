@@ -1,0 +1,45 @@
+// /sandbox/api/[action]: the sandbox's control plane (state, faults, pushes), for tests and the sandbox console
+import type { NextRequest } from "next/server";
+import { z } from "zod";
+import { getPlatform } from "@/lib/platform";
+
+export async function GET(_request: NextRequest, { params }: { params: Promise<{ action: string }> }) {
+  const { sandbox } = await getPlatform();
+  if (!sandbox) return new Response("Not found", { status: 404 });
+  const { action } = await params;
+  if (action !== "state") return Response.json({ error: "unknown action" }, { status: 404 });
+  return Response.json(await sandbox.getState());
+}
+
+export async function POST(request: NextRequest, { params }: { params: Promise<{ action: string }> }) {
+  const { sandbox } = await getPlatform();
+  if (!sandbox) return new Response("Not found", { status: 404 });
+  const { action } = await params;
+  const input: unknown = await request.json().catch(() => ({}));
+  try {
+    switch (action) {
+      case "reset-calls":
+        await sandbox.resetCalls();
+        return Response.json({ ok: true });
+      case "fault":
+        await sandbox.setFault(input);
+        return Response.json({ ok: true });
+      case "clear-faults":
+        await sandbox.clearFaults();
+        return Response.json({ ok: true });
+      case "push-ticket": {
+        const { delivered } = await sandbox.pushTicket();
+        return Response.json({ delivered });
+      }
+      case "authorize":
+        return Response.json(await sandbox.authorize(input as Parameters<typeof sandbox.authorize>[0]));
+      case "revoke":
+        return Response.json(await sandbox.revoke(z.object({ appId: z.string() }).parse(input).appId));
+      default:
+        return Response.json({ error: "unknown action" }, { status: 404 });
+    }
+  } catch (error) {
+    if (error instanceof z.ZodError) return Response.json({ error: z.flattenError(error) }, { status: 400 });
+    throw error;
+  }
+}

@@ -1,0 +1,15 @@
+// Start-up work for every server instance: open the database (applying migrations) and start background jobs.
+export async function register() {
+  // The edge runtime has no database; NEXT_RUNTIME is the framework's own switch, not configuration.
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { getPlatform } = await import("./lib/platform");
+  const { startBackgroundJobs } = await import("./lib/background");
+  const { log } = await import("./lib/log");
+  const platform = await getPlatform();
+  if (platform.env.backgroundJobs) startBackgroundJobs(platform);
+  log.info("portal ready", {
+    appUrl: platform.env.appUrl,
+    database: platform.database.kind,
+    sandbox: platform.env.sandbox ? `${platform.env.appUrl}/sandbox` : "off",
+  });
+}

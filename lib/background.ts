@@ -1,0 +1,52 @@
+import { log } from "@/lib/log";
+import type { Platform } from "@/lib/platform";
+
+const TOKEN_CHECK_INTERVAL_MS = 60_000;
+
+export interface BackgroundJobs {
+  stop(): void;
+}
+
+/**
+ * Work every instance does on its own schedule: keep the component token fresh ahead of expiry, ask WeChat
+ * to resume ticket pushes when they stop, and, with the sandbox on, play WeChat's part by pushing tickets.
+ * Coordination between instances happens in the database (advisory lock, conditional updates), not here.
+ */
+export function startBackgroundJobs(platform: Platform): BackgroundJobs {
+  const timers: NodeJS.Timeout[] = [];
+  let stopped = false;
+  const every = (ms: number, fn: () => Promise<unknown>, firstDelayMs = ms) => {
+    const run = async () => {
+      if (stopped) return;
+      await fn().catch((error: unknown) => log.warn("background job failed", { error: (error as Error).message }));
+      if (!stopped) timers.push(setTimeout(run, ms * (0.9 + Math.random() * 0.2)).unref());
+    };
+    timers.push(setTimeout(run, firstDelayMs).unref());
+  };
+
+  every(TOKEN_CHECK_INTERVAL_MS, async () => {
+    await platform.componentToken.requestTicketPush();
+    await platform.componentToken.refreshIfDue();
+  }, 5_000 + Math.random() * 5_000);
+
+  const sandbox = platform.sandbox;
+  if (sandbox) {
+    // WeChat pushes a ticket right after the platform is set up, then every 10 minutes.
+    const pushUntilDelivered = async (attempt = 0): Promise<void> => {
+      if (stopped) return;
+      const { delivered } = await sandbox.pushTicket();
+      if (!delivered && attempt < 8) {
+        await new Promise((r) => setTimeout(r, 500 * 2 ** attempt).unref());
+        return pushUntilDelivered(attempt + 1);
+      }
+    };
+    every(platform.env.sandboxTicketIntervalSeconds * 1000, () => pushUntilDelivered(), 500);
+  }
+
+  return {
+    stop() {
+      stopped = true;
+      for (const t of timers) clearTimeout(t);
+    },
+  };
+}

@@ -1,0 +1,209 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { SANDBOX_COMPONENT } from "./sandbox/credentials";
+
+/**
+ * The one place that reads process.env. Parsed once (lazily, so `next build` never needs runtime secrets),
+ * with one clear message per bad variable.
+ */
+
+const DEV_SECRETS_FILE = "dev-secrets.json";
+
+const flag = z
+  .enum(["0", "1", "true", "false", "yes", "no", "on", "off"], {
+    error: "must be 1 or 0 (true/false also accepted)",
+  })
+  .transform((v) => ["1", "true", "yes", "on"].includes(v));
+
+const base64Key32 = z.string().refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, "base64").length === 32, {
+  error: "must be 32 random bytes, base64-encoded (e.g. `openssl rand -base64 32`)",
+});
+
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: "must be an absolute http(s) URL" })
+  .transform((v) => v.replace(/\/+$/, ""));
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+const rawSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, { error: "must be a postgres:// or postgresql:// connection string" })
+      .optional(),
+  ),
+  PGLITE_DIR: z.string().min(1).default("./.data/pglite"),
+  APP_URL: httpUrl.default("http://localhost:3000"),
+  AUTH_SECRET: optionalString.pipe(z.string().min(32, { error: "must be at least 32 characters" }).optional()),
+  SECRETS_KEY: optionalString.pipe(base64Key32.optional()),
+  WECHAT_SANDBOX: optionalString.pipe(flag.optional()),
+  WECHAT_COMPONENT_APPID: optionalString.pipe(
+    z.string().regex(/^wx[0-9a-zA-Z]{16}$/, { error: "must look like wx followed by 16 characters (the platform's AppID)" }).optional(),
+  ),
+  WECHAT_COMPONENT_APPSECRET: optionalString.pipe(
+    z.string().regex(/^[0-9a-zA-Z]{16,64}$/, { error: "must be the platform's AppSecret (letters and digits)" }).optional(),
+  ),
+  WECHAT_COMPONENT_TOKEN: optionalString.pipe(
+    z.string().regex(/^[A-Za-z0-9]{3,32}$/, { error: "must be 3–32 letters or digits (消息校验Token)" }).optional(),
+  ),
+  WECHAT_COMPONENT_AES_KEY: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9]{43}$/, {
+        error: "must be exactly 43 characters of A–Z, a–z, 0–9 (消息加解密Key / EncodingAESKey from the console)",
+      })
+      .optional(),
+  ),
+  WECHAT_COMPONENT_AES_KEY_PREVIOUS: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9]{43}(,[A-Za-z0-9]{43})*$/, {
+        error: "must be one or more 43-character EncodingAESKeys, comma-separated",
+      })
+      .optional(),
+  ),
+  WECHAT_API_BASE: optionalString.pipe(httpUrl.optional()),
+  WECHAT_MP_BASE: optionalString.pipe(httpUrl.optional()),
+  WECHAT_OPEN_BASE: optionalString.pipe(httpUrl.optional()),
+  WECHAT_TIMESTAMP_TOLERANCE_SECONDS: z.coerce
+    .number({ error: "must be a number of seconds" })
+    .int()
+    .min(0)
+    .default(600),
+  INTERNAL_API_KEYS: optionalString.transform((v) =>
+    v ? v.split(",").map((k) => k.trim()).filter((k) => k.length > 0) : [],
+  ),
+  STAFF_EMAIL: optionalString.pipe(z.email({ error: "must be an email address" }).optional()),
+  STAFF_PASSWORD: optionalString.pipe(z.string().min(10, { error: "must be at least 10 characters" }).optional()),
+  SANDBOX_TICKET_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(600),
+  BACKGROUND_JOBS: optionalString.pipe(flag.optional()),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+export type Env = {
+  nodeEnv: "development" | "production" | "test";
+  databaseUrl: string | undefined;
+  pgliteDir: string;
+  appUrl: string;
+  authSecret: string;
+  secretsKey: Buffer;
+  sandbox: boolean;
+  component: {
+    appId: string;
+    appSecret: string;
+    token: string;
+    encodingAesKey: string;
+    previousEncodingAesKeys: string[];
+  };
+  apiBase: string;
+  mpBase: string;
+  openBase: string;
+  timestampToleranceSeconds: number;
+  internalApiKeys: string[];
+  staff: { email: string; password: string; demo: boolean } | undefined;
+  sandboxTicketIntervalSeconds: number;
+  backgroundJobs: boolean;
+  logLevel: "debug" | "info" | "warn" | "error" | "silent";
+};
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+/** Parses an environment object. Exported for tests; the app uses `getEnv()`. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const parsed = rawSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new EnvError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  }
+  const raw = parsed.data;
+  const problems: string[] = [];
+
+  // The sandbox stands in for WeChat until real credentials are configured.
+  const sandbox = raw.WECHAT_SANDBOX ?? raw.WECHAT_COMPONENT_APPID === undefined;
+  const real = {
+    WECHAT_COMPONENT_APPID: raw.WECHAT_COMPONENT_APPID,
+    WECHAT_COMPONENT_APPSECRET: raw.WECHAT_COMPONENT_APPSECRET,
+    WECHAT_COMPONENT_TOKEN: raw.WECHAT_COMPONENT_TOKEN,
+    WECHAT_COMPONENT_AES_KEY: raw.WECHAT_COMPONENT_AES_KEY,
+  };
+  if (!sandbox) {
+    for (const [name, value] of Object.entries(real)) {
+      if (value === undefined) problems.push(`${name}: is required when the WeChat sandbox is off`);
+    }
+  }
+  const production = raw.NODE_ENV === "production" && !sandbox;
+  if (production && !raw.AUTH_SECRET) problems.push("AUTH_SECRET: is required in production (`openssl rand -base64 32`)");
+  if (production && !raw.SECRETS_KEY) problems.push("SECRETS_KEY: is required in production (`openssl rand -base64 32`)");
+  if (raw.STAFF_EMAIL && !raw.STAFF_PASSWORD) problems.push("STAFF_PASSWORD: is required when STAFF_EMAIL is set");
+  if (problems.length > 0) throw new EnvError(problems);
+
+  const devSecrets = raw.AUTH_SECRET && raw.SECRETS_KEY ? undefined : loadDevSecrets(raw.PGLITE_DIR);
+  const sandboxBase = `${raw.APP_URL}/sandbox`;
+
+  return {
+    nodeEnv: raw.NODE_ENV,
+    databaseUrl: raw.DATABASE_URL,
+    pgliteDir: raw.PGLITE_DIR,
+    appUrl: raw.APP_URL,
+    authSecret: raw.AUTH_SECRET ?? devSecrets!.authSecret,
+    secretsKey: Buffer.from(raw.SECRETS_KEY ?? devSecrets!.secretsKey, "base64"),
+    sandbox,
+    component: {
+      appId: real.WECHAT_COMPONENT_APPID ?? SANDBOX_COMPONENT.appId,
+      appSecret: real.WECHAT_COMPONENT_APPSECRET ?? SANDBOX_COMPONENT.appSecret,
+      token: real.WECHAT_COMPONENT_TOKEN ?? SANDBOX_COMPONENT.token,
+      encodingAesKey: real.WECHAT_COMPONENT_AES_KEY ?? SANDBOX_COMPONENT.encodingAesKey,
+      previousEncodingAesKeys: raw.WECHAT_COMPONENT_AES_KEY_PREVIOUS?.split(",") ?? [],
+    },
+    apiBase: raw.WECHAT_API_BASE ?? (sandbox ? sandboxBase : "https://api.weixin.qq.com"),
+    mpBase: raw.WECHAT_MP_BASE ?? (sandbox ? sandboxBase : "https://mp.weixin.qq.com"),
+    openBase: raw.WECHAT_OPEN_BASE ?? (sandbox ? sandboxBase : "https://open.weixin.qq.com"),
+    timestampToleranceSeconds: raw.WECHAT_TIMESTAMP_TOLERANCE_SECONDS,
+    internalApiKeys: raw.INTERNAL_API_KEYS,
+    staff:
+      raw.STAFF_EMAIL && raw.STAFF_PASSWORD
+        ? { email: raw.STAFF_EMAIL, password: raw.STAFF_PASSWORD, demo: false }
+        : raw.NODE_ENV !== "production" || sandbox
+          ? { email: "staff@demo.local", password: "demo-staff-password", demo: true }
+          : undefined,
+    sandboxTicketIntervalSeconds: raw.SANDBOX_TICKET_INTERVAL_SECONDS,
+    backgroundJobs: raw.BACKGROUND_JOBS ?? true,
+    logLevel: raw.LOG_LEVEL,
+  };
+}
+
+/** Dev only: secrets generated once and kept next to the PGlite data, so sessions survive restarts. */
+function loadDevSecrets(pgliteDir: string): { authSecret: string; secretsKey: string } {
+  const dir = pgliteDir.startsWith("memory://") ? "./.data" : path.dirname(path.resolve(pgliteDir));
+  const file = path.join(dir, DEV_SECRETS_FILE);
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as { authSecret: string; secretsKey: string };
+  } catch {
+    const secrets = { authSecret: randomBytes(32).toString("base64"), secretsKey: randomBytes(32).toString("base64") };
+    mkdirSync(dir, { recursive: true });
+    try {
+      writeFileSync(file, JSON.stringify(secrets), { mode: 0o600, flag: "wx" });
+      return secrets;
+    } catch {
+      // Another process created it first: use theirs.
+      return JSON.parse(readFileSync(file, "utf8")) as { authSecret: string; secretsKey: string };
+    }
+  }
+}
+
+let cached: Env | undefined;
+
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

@@ -1,0 +1,156 @@
+import { createHash } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { z } from "zod";
+import { rowsOf, type Db } from "@/db";
+import { AppError } from "@/lib/errors";
+import { log } from "@/lib/log";
+import { WechatCryptoError, type createMessageCrypto } from "@/lib/wechat/crypto";
+import { componentEventDedupeKey, parseComponentEvent, WechatEventError, type ComponentEvent } from "@/lib/wechat/events";
+import { parseEncryptedEnvelope, parseWechatXml, WechatXmlError } from "@/lib/wechat/xml";
+
+/** WeChat's pushes are a few hundred bytes; anything near this is not WeChat. */
+export const MAX_PUSH_BYTES = 64 * 1024;
+
+export type MessageCrypto = ReturnType<typeof createMessageCrypto>;
+
+export interface ComponentPushReceiverOptions {
+  db: Db;
+  crypto: MessageCrypto;
+  componentAppId: string;
+  /** Accepted distance between the push's timestamp and our clock (replay protection, protocol 2.5). */
+  timestampToleranceSeconds: number;
+  now?: () => number;
+}
+
+export interface PushResult {
+  status: number;
+  body: string;
+  event?: ComponentEvent;
+  /** True when this push was new (not a retry of one already stored). */
+  stored?: boolean;
+}
+
+const querySchema = z.object({
+  msg_signature: z.string().regex(/^[0-9a-f]{40}$/i),
+  timestamp: z.string().regex(/^\d{1,12}$/),
+  nonce: z.string().min(1).max(64),
+});
+
+/**
+ * The authorization event URL (授权事件接收URL): verify → decrypt → parse → store, and only then `success`.
+ * Every rejection is a 4xx with a short reason; nothing is stored for it.
+ */
+export function createComponentPushReceiver(options: ComponentPushReceiverOptions) {
+  const now = options.now ?? (() => Date.now());
+
+  async function receive(query: URLSearchParams, body: string): Promise<PushResult> {
+    let event: ComponentEvent;
+    let plaintext: string;
+    try {
+      ({ event, plaintext } = open(query, body));
+    } catch (error) {
+      return reject(error);
+    }
+
+    try {
+      const stored = await store(event, plaintext);
+      return { status: 200, body: "success", event, stored };
+    } catch (error) {
+      // WeChat will deliver again; answering anything but `success` is what makes it retry.
+      log.error("component push not stored", { infoType: event.kind, error: (error as Error).message });
+      return { status: 503, body: "storage unavailable, retry later" };
+    }
+  }
+
+  function open(query: URLSearchParams, body: string): { event: ComponentEvent; plaintext: string } {
+    const params = querySchema.safeParse({
+      msg_signature: query.get("msg_signature") ?? undefined,
+      timestamp: query.get("timestamp") ?? undefined,
+      nonce: query.get("nonce") ?? undefined,
+    });
+    if (!params.success) throw new AppError("bad_request", "missing or malformed msg_signature, timestamp or nonce");
+    const { msg_signature: msgSignature, timestamp, nonce } = params.data;
+
+    if (Buffer.byteLength(body) > MAX_PUSH_BYTES) throw new AppError("payload_too_large", "body too large");
+    if (Math.abs(now() / 1000 - Number(timestamp)) > options.timestampToleranceSeconds) {
+      throw new AppError("stale_timestamp", "timestamp outside the accepted window");
+    }
+
+    const envelope = parseEncryptedEnvelope(body, { maxBytes: MAX_PUSH_BYTES });
+    // Authenticate before touching the ciphertext.
+    if (!options.crypto.verify(msgSignature, timestamp, nonce, envelope.encrypt)) {
+      throw new AppError("bad_signature", "signature mismatch");
+    }
+    const { message } = options.crypto.decrypt(envelope.encrypt);
+    const fields = parseWechatXml(message, { maxBytes: MAX_PUSH_BYTES });
+    const event = parseComponentEvent(fields);
+    if (event.appId !== options.componentAppId) throw new AppError("forbidden", "push is for another platform");
+    return { event, plaintext: message };
+  }
+
+  function reject(error: unknown): PushResult {
+    const { status, reason } = classify(error);
+    log.warn("component push rejected", { status, reason });
+    return { status, body: reason };
+  }
+
+  async function store(event: ComponentEvent, plaintext: string): Promise<boolean> {
+    const dedupeKey = componentEventDedupeKey(event, createHash("sha256").update(plaintext).digest("hex"));
+    const authorizerAppId = "authorizerAppId" in event ? event.authorizerAppId : null;
+    const payload = JSON.stringify(eventPayload(event));
+
+    if (event.kind === "component_verify_ticket") {
+      // One round trip: record the push and move the platform's ticket forward (never backwards: an older
+      // push delivered late must not replace a newer ticket).
+      const result = await options.db.execute(sql`
+        with ev as (
+          insert into wechat_events (source, info_type, dedupe_key, create_time, payload, processed_at)
+          values ('component', 'component_verify_ticket', ${dedupeKey}, ${event.createTime}, ${payload}::jsonb, now())
+          on conflict (dedupe_key) do nothing
+          returning id
+        ), ticket as (
+          insert into wechat_component (app_id, ticket, ticket_create_time, ticket_received_at, updated_at)
+          select ${event.appId}, ${event.ticket}, ${event.createTime}, now(), now() where exists (select 1 from ev)
+          on conflict (app_id) do update
+            set ticket = excluded.ticket, ticket_create_time = excluded.ticket_create_time,
+                ticket_received_at = excluded.ticket_received_at, updated_at = now()
+            where wechat_component.ticket_create_time is null
+               or wechat_component.ticket_create_time <= excluded.ticket_create_time
+          returning 1
+        )
+        select (select count(*) from ev)::int as inserted`);
+      return Number(rowsOf<{ inserted: number }>(result)[0]?.inserted ?? 0) > 0;
+    }
+
+    const result = await options.db.execute(sql`
+      insert into wechat_events (source, info_type, authorizer_app_id, dedupe_key, create_time, payload)
+      values ('component', ${eventInfoType(event)}, ${authorizerAppId}, ${dedupeKey}, ${event.createTime}, ${payload}::jsonb)
+      on conflict (dedupe_key) do nothing
+      returning id`);
+    return rowsOf(result).length > 0;
+  }
+
+  return { receive };
+}
+
+function eventInfoType(event: ComponentEvent): string {
+  return event.kind === "unknown" ? event.infoType : event.kind;
+}
+
+/** What we keep of a push: its fields, as WeChat sent them. */
+function eventPayload(event: ComponentEvent): Record<string, unknown> {
+  return { ...event };
+}
+
+function classify(error: unknown): { status: number; reason: string } {
+  if (error instanceof AppError) return { status: error.status, reason: error.message };
+  if (error instanceof WechatXmlError) {
+    return { status: error.code === "too_large" ? 413 : 400, reason: `bad body: ${error.code}` };
+  }
+  if (error instanceof WechatCryptoError) {
+    return { status: error.code === "wrong_appid" ? 403 : 400, reason: `bad ciphertext: ${error.code}` };
+  }
+  if (error instanceof WechatEventError) return { status: 400, reason: "bad event" };
+  log.error("component push failed unexpectedly", { error: (error as Error)?.message });
+  return { status: 400, reason: "bad request" };
+}

@@ -1,0 +1,86 @@
+import { and, count, eq, isNotNull, sql } from "drizzle-orm";
+import { authorizers } from "@/db/schema";
+import type { Platform } from "@/lib/platform";
+
+export interface Health {
+  ok: boolean;
+  database: { ok: boolean; error?: string };
+  ticket: { receivedAt: string | null; ageSeconds: number | null; warning: string | null };
+  componentToken: { expiresAt: string | null; expiresInSeconds: number | null; lastError: string | null };
+  authorizers: { refreshFailed: number | null };
+  sandbox: boolean;
+}
+
+const DB_TIMEOUT_MS = 2000;
+
+/**
+ * Liveness for load balancers and operators. Only an unreachable database makes it unhealthy (503): a stale
+ * ticket or a missing token is a warning, because taking the instance out of rotation would also stop the
+ * pushes that fix it.
+ */
+export async function getHealth(platform: Platform): Promise<Health> {
+  const { db } = platform.database;
+  try {
+    const [tokenStatus, [failed]] = await withTimeout(
+      Promise.all([
+        platform.componentToken.getStatus(),
+        db
+          .select({ n: count() })
+          .from(authorizers)
+          .where(and(isNotNull(authorizers.refreshFailedAt), eq(authorizers.status, "authorized"))),
+        db.execute(sql`select 1`),
+      ]),
+      DB_TIMEOUT_MS,
+    );
+    return {
+      ok: true,
+      database: { ok: true },
+      ticket: {
+        receivedAt: tokenStatus.ticketReceivedAt?.toISOString() ?? null,
+        ageSeconds: tokenStatus.ticketAgeSeconds,
+        warning:
+          tokenStatus.ticketAgeSeconds === null
+            ? "no component_verify_ticket received yet"
+            : tokenStatus.ticketStale
+              ? "component_verify_ticket is older than 30 minutes; asked WeChat to resume pushing"
+              : null,
+      },
+      componentToken: {
+        expiresAt: tokenStatus.tokenExpiresAt?.toISOString() ?? null,
+        expiresInSeconds: tokenStatus.tokenExpiresInSeconds,
+        lastError: tokenStatus.lastRefreshError,
+      },
+      authorizers: { refreshFailed: failed?.n ?? 0 },
+      sandbox: platform.env.sandbox,
+    };
+  } catch (error) {
+    return unhealthy(platform.env.sandbox, error);
+  }
+}
+
+export function unhealthy(sandbox: boolean, error: unknown): Health {
+  return {
+    ok: false,
+    database: { ok: false, error: (error as Error)?.message?.slice(0, 200) ?? "unreachable" },
+    ticket: { receivedAt: null, ageSeconds: null, warning: null },
+    componentToken: { expiresAt: null, expiresInSeconds: null, lastError: null },
+    authorizers: { refreshFailed: null },
+    sandbox,
+  };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`database did not answer within ${ms} ms`)), ms);
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}

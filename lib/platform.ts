@@ -1,0 +1,83 @@
+import { getDatabase, type Database } from "@/db";
+import { getEnv, type Env } from "@/lib/env";
+import { createComponentPushReceiver } from "@/lib/events/receive-component-push";
+import { setLogLevel } from "@/lib/log";
+import { createWechatSandbox, type WechatSandbox } from "@/lib/sandbox/wechat-sandbox";
+import { createSecretBox, type SecretBox } from "@/lib/secrets";
+import { createComponentTokenService, type ComponentTokenService } from "@/lib/tokens/component-token";
+import { createComponentClient, type ComponentClient } from "@/lib/wechat/client";
+import { createMessageCrypto } from "@/lib/wechat/crypto";
+
+/**
+ * The composition root: builds each service once per process from the environment and the shared database.
+ * Route handlers, server actions and background jobs all take their collaborators from here.
+ */
+export interface Platform {
+  env: Env;
+  database: Database;
+  secretBox: SecretBox;
+  crypto: ReturnType<typeof createMessageCrypto>;
+  client: ComponentClient;
+  componentToken: ComponentTokenService;
+  componentPushes: ReturnType<typeof createComponentPushReceiver>;
+  /** Present only when the sandbox is on. */
+  sandbox: WechatSandbox | undefined;
+}
+
+const globalForPlatform = globalThis as unknown as { __portalPlatform?: Promise<Platform> };
+
+export function getPlatform(): Promise<Platform> {
+  if (!globalForPlatform.__portalPlatform) {
+    const pending = buildPlatform();
+    globalForPlatform.__portalPlatform = pending;
+    pending.catch(() => {
+      if (globalForPlatform.__portalPlatform === pending) globalForPlatform.__portalPlatform = undefined;
+    });
+  }
+  return globalForPlatform.__portalPlatform;
+}
+
+async function buildPlatform(): Promise<Platform> {
+  const env = getEnv();
+  setLogLevel(env.logLevel);
+  const database = await getDatabase();
+  const secretBox = createSecretBox([env.secretsKey]);
+  const crypto = createMessageCrypto({
+    token: env.component.token,
+    encodingAesKey: env.component.encodingAesKey,
+    appId: env.component.appId,
+    previousEncodingAesKeys: env.component.previousEncodingAesKeys,
+  });
+
+  let componentToken: ComponentTokenService | undefined;
+  const client = createComponentClient({
+    baseUrl: env.apiBase,
+    componentAppId: env.component.appId,
+    componentAppSecret: env.component.appSecret,
+    getComponentToken: (opts) => componentToken!.getToken(opts),
+  });
+  componentToken = createComponentTokenService({
+    database,
+    upstream: client,
+    secretBox,
+    componentAppId: env.component.appId,
+  });
+
+  return {
+    env,
+    database,
+    secretBox,
+    crypto,
+    client,
+    componentToken,
+    componentPushes: createComponentPushReceiver({
+      db: database.db,
+      crypto,
+      componentAppId: env.component.appId,
+      timestampToleranceSeconds: env.timestampToleranceSeconds,
+    }),
+    sandbox: env.sandbox
+      ? createWechatSandbox({ db: database.db, component: env.component, portalUrl: env.appUrl })
+      : undefined,
+  };
+}

@@ -1,0 +1,486 @@
+import { randomBytes, randomInt } from "node:crypto";
+import { and, asc, count, eq, isNull, sql } from "drizzle-orm";
+import { z } from "zod";
+import { rowsOf, type Db } from "@/db";
+import {
+  sandboxAuthCodes,
+  sandboxAuthorizers,
+  sandboxCalls,
+  sandboxFaults,
+  sandboxPreAuthCodes,
+  sandboxTickets,
+  sandboxTokens,
+} from "@/db/schema";
+import { log } from "@/lib/log";
+import { createMessageCrypto } from "@/lib/wechat/crypto";
+import { buildWechatXml } from "@/lib/wechat/xml";
+
+/**
+ * A faithful stand-in for WeChat's component API (protocol sections 3 and 9): real shapes, HTTP 200 for
+ * business errors, success bodies without `errcode`, `rid:` suffixes, token overlap, single-use codes.
+ * Its state lives in the database so it survives restarts, like WeChat's would.
+ */
+
+export const SANDBOX_ENDPOINTS = [
+  "api_component_token",
+  "api_start_push_ticket",
+  "api_create_preauthcode",
+  "api_query_auth",
+  "api_authorizer_token",
+  "api_get_authorizer_info",
+  "api_get_authorizer_list",
+] as const;
+export type SandboxEndpoint = (typeof SANDBOX_ENDPOINTS)[number];
+
+const TOKEN_TTL_SECONDS = 7200;
+/** A superseded token keeps working this long (WeChat staff: about 5 minutes). */
+const TOKEN_OVERLAP_SECONDS = 300;
+const TICKET_TTL_SECONDS = 12 * 3600;
+const PRE_AUTH_CODE_TTL_SECONDS = 1800;
+const AUTH_CODE_TTL_SECONDS = 600;
+
+const ERRMSG: Record<number, string> = {
+  [-1]: "system error",
+  40001: "invalid credential, access_token is invalid or not latest",
+  40013: "invalid appid",
+  40125: "invalid appsecret",
+  40170: "args count exceed count limit",
+  41001: "access_token missing",
+  41004: "appsecret missing",
+  42001: "access_token expired",
+  45009: "reach max api daily quota limit",
+  47001: "data format error",
+  61003: "component is not authorized by this account",
+  61005: "component ticket is expired",
+  61006: "component ticket is invalid",
+  61009: "code is invalid",
+  61010: "code is expired",
+  61011: "invalid component",
+  61023: "refresh_token is invalid",
+};
+
+export interface SandboxComponent {
+  appId: string;
+  appSecret: string;
+  token: string;
+  encodingAesKey: string;
+}
+
+export interface SandboxOptions {
+  db: Db;
+  component: SandboxComponent;
+  /** Where the portal receives pushes: `${portalUrl}/api/wechat/component/events`. */
+  portalUrl: string;
+  fetch?: typeof fetch;
+  now?: () => number;
+}
+
+export type SandboxResponse = { status: number; json: Record<string, unknown> };
+
+class SandboxApiError extends Error {
+  constructor(readonly errcode: number) {
+    super(ERRMSG[errcode] ?? "error");
+  }
+}
+
+const rid = () => `${randomBytes(4).toString("hex")}-${randomBytes(4).toString("hex")}-${randomBytes(4).toString("hex")}`;
+const urlSafe = (n: number) => randomBytes(n).toString("base64url").slice(0, n);
+const newAccessToken = () => `${randomInt(70, 99)}_${urlSafe(120)}`;
+
+export function createWechatSandbox(options: SandboxOptions) {
+  const { db, component } = options;
+  const now = options.now ?? (() => Date.now());
+  const doFetch = options.fetch ?? fetch;
+  const crypto = createMessageCrypto({ token: component.token, encodingAesKey: component.encodingAesKey, appId: component.appId });
+  const at = (offsetSeconds = 0) => new Date(now() + offsetSeconds * 1000);
+
+  // --- the component API -------------------------------------------------------------------------
+
+  /** POST /cgi-bin/component/<endpoint>. Always HTTP 200, like WeChat. */
+  async function handleApi(endpoint: string, query: URLSearchParams, bodyText: string): Promise<SandboxResponse> {
+    if (!(SANDBOX_ENDPOINTS as readonly string[]).includes(endpoint)) {
+      return { status: 404, json: { errcode: 404, errmsg: `unknown api ${endpoint}` } };
+    }
+    const name = endpoint as SandboxEndpoint;
+    await db
+      .insert(sandboxCalls)
+      .values({ endpoint: name, count: 1 })
+      .onConflictDoUpdate({ target: sandboxCalls.endpoint, set: { count: sql`${sandboxCalls.count} + 1` } });
+    try {
+      await applyFaults(name);
+      let body: unknown;
+      try {
+        body = JSON.parse(bodyText);
+      } catch {
+        throw new SandboxApiError(47001);
+      }
+      return { status: 200, json: await HANDLERS[name](body, query) };
+    } catch (error) {
+      if (error instanceof SandboxApiError) {
+        return { status: 200, json: { errcode: error.errcode, errmsg: `${error.message} rid: ${rid()}` } };
+      }
+      throw error;
+    }
+  }
+
+  async function applyFaults(endpoint: SandboxEndpoint): Promise<void> {
+    const [fault] = await db.select().from(sandboxFaults).where(eq(sandboxFaults.endpoint, endpoint));
+    if (!fault) return;
+    if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
+    if (fault.errcode !== null && fault.remaining > 0) {
+      const taken = rowsOf(
+        await db.execute(sql`update sandbox_faults set remaining = remaining - 1
+          where endpoint = ${endpoint} and remaining > 0 returning errcode`),
+      );
+      if (taken.length > 0) throw new SandboxApiError(fault.errcode);
+    }
+  }
+
+  function requireComponent(body: { component_appid?: unknown }): void {
+    if (body.component_appid !== component.appId) throw new SandboxApiError(61011);
+  }
+
+  /** Accepts both `component_access_token=` (SDKs) and `access_token=` (newer docs). */
+  async function requireComponentToken(query: URLSearchParams): Promise<void> {
+    const token = query.get("component_access_token") ?? query.get("access_token");
+    if (!token) throw new SandboxApiError(41001);
+    await checkToken(token, "component", component.appId);
+  }
+
+  async function checkToken(token: string, kind: "component" | "authorizer", ownerAppId: string): Promise<void> {
+    const [row] = await db.select().from(sandboxTokens).where(eq(sandboxTokens.token, token));
+    if (!row || row.kind !== kind || row.ownerAppId !== ownerAppId) throw new SandboxApiError(40001);
+    const nowMs = now();
+    if (row.supersededAt && nowMs > row.supersededAt.getTime() + TOKEN_OVERLAP_SECONDS * 1000) throw new SandboxApiError(40001);
+    if (nowMs >= row.expiresAt.getTime()) throw new SandboxApiError(42001);
+  }
+
+  /** Issues a new token; the previous ones of the same owner stay valid for 5 more minutes. */
+  async function issueToken(kind: "component" | "authorizer", ownerAppId: string): Promise<string> {
+    const token = newAccessToken();
+    await db.transaction(async (tx) => {
+      await tx
+        .update(sandboxTokens)
+        .set({ supersededAt: at() })
+        .where(and(eq(sandboxTokens.kind, kind), eq(sandboxTokens.ownerAppId, ownerAppId), isNull(sandboxTokens.supersededAt)));
+      await tx.insert(sandboxTokens).values({ token, kind, ownerAppId, issuedAt: at(), expiresAt: at(TOKEN_TTL_SECONDS) });
+    });
+    return token;
+  }
+
+  const componentTokenBody = z.object({
+    component_appid: z.string().optional(),
+    component_appsecret: z.string().optional(),
+    component_verify_ticket: z.string().optional(),
+  });
+  const appBody = z.object({ component_appid: z.string().optional() }).passthrough();
+
+  const HANDLERS: Record<SandboxEndpoint, (body: unknown, query: URLSearchParams) => Promise<Record<string, unknown>>> = {
+    async api_component_token(raw) {
+      const body = parseBody(componentTokenBody, raw);
+      requireComponent(body);
+      if (!body.component_appsecret) throw new SandboxApiError(41004);
+      if (body.component_appsecret !== component.appSecret) throw new SandboxApiError(40125);
+      const [ticket] = await db.select().from(sandboxTickets).where(eq(sandboxTickets.ticket, body.component_verify_ticket ?? ""));
+      if (!ticket || ticket.componentAppId !== component.appId) throw new SandboxApiError(61006);
+      if (now() - ticket.issuedAt.getTime() > TICKET_TTL_SECONDS * 1000) throw new SandboxApiError(61005);
+      return { component_access_token: await issueToken("component", component.appId), expires_in: TOKEN_TTL_SECONDS };
+    },
+
+    async api_start_push_ticket(raw) {
+      const body = parseBody(z.object({ component_appid: z.string().optional(), component_secret: z.string().optional() }), raw);
+      requireComponent(body);
+      if (body.component_secret !== component.appSecret) throw new SandboxApiError(40125);
+      // WeChat answers first and pushes shortly after.
+      setTimeout(() => void pushTicket().catch(() => {}), 50);
+      return { errcode: 0, errmsg: "ok" };
+    },
+
+    async api_create_preauthcode(raw, query) {
+      requireComponent(parseBody(appBody, raw));
+      await requireComponentToken(query);
+      const code = `preauthcode@@@${urlSafe(86)}`;
+      await db.insert(sandboxPreAuthCodes).values({
+        code,
+        componentAppId: component.appId,
+        issuedAt: at(),
+        expiresAt: at(PRE_AUTH_CODE_TTL_SECONDS),
+      });
+      return { pre_auth_code: code, expires_in: PRE_AUTH_CODE_TTL_SECONDS };
+    },
+
+    async api_query_auth(raw, query) {
+      const body = parseBody(z.object({ component_appid: z.string().optional(), authorization_code: z.string().optional() }), raw);
+      requireComponent(body);
+      await requireComponentToken(query);
+      const [code] = await db.select().from(sandboxAuthCodes).where(eq(sandboxAuthCodes.code, body.authorization_code ?? ""));
+      if (!code) throw new SandboxApiError(61009);
+      if (now() >= code.expiresAt.getTime()) throw new SandboxApiError(61010);
+      const [account] = await db.select().from(sandboxAuthorizers).where(eq(sandboxAuthorizers.appId, code.authorizerAppId));
+      if (!account?.authorized || !account.refreshToken) throw new SandboxApiError(61009);
+      await db
+        .update(sandboxAuthCodes)
+        .set({ exchangeCount: sql`${sandboxAuthCodes.exchangeCount} + 1` })
+        .where(eq(sandboxAuthCodes.code, code.code));
+      return {
+        authorization_info: {
+          authorizer_appid: account.appId,
+          authorizer_access_token: await issueToken("authorizer", account.appId),
+          expires_in: TOKEN_TTL_SECONDS,
+          authorizer_refresh_token: account.refreshToken,
+          func_info: funcInfo(account.funcIds),
+        },
+      };
+    },
+
+    async api_authorizer_token(raw, query) {
+      const body = parseBody(
+        z.object({
+          component_appid: z.string().optional(),
+          authorizer_appid: z.string().optional(),
+          authorizer_refresh_token: z.string().nullable().optional(),
+        }),
+        raw,
+      );
+      requireComponent(body);
+      await requireComponentToken(query);
+      const account = await authorizedAccount(body.authorizer_appid);
+      if (!body.authorizer_refresh_token || body.authorizer_refresh_token !== account.refreshToken) throw new SandboxApiError(61023);
+      return {
+        authorizer_access_token: await issueToken("authorizer", account.appId),
+        expires_in: TOKEN_TTL_SECONDS,
+        authorizer_refresh_token: account.refreshToken,
+      };
+    },
+
+    async api_get_authorizer_info(raw, query) {
+      const body = parseBody(z.object({ component_appid: z.string().optional(), authorizer_appid: z.string().optional() }), raw);
+      requireComponent(body);
+      await requireComponentToken(query);
+      const account = await authorizedAccount(body.authorizer_appid);
+      return {
+        authorizer_info: account.profile,
+        authorization_info: {
+          authorizer_appid: account.appId,
+          authorizer_refresh_token: account.refreshToken,
+          func_info: funcInfo(account.funcIds),
+        },
+      };
+    },
+
+    async api_get_authorizer_list(raw, query) {
+      const body = parseBody(
+        z.object({ component_appid: z.string().optional(), offset: z.number().int().min(0), count: z.number().int().min(1) }),
+        raw,
+      );
+      requireComponent(body);
+      await requireComponentToken(query);
+      if (body.count > 500) throw new SandboxApiError(40170);
+      const where = eq(sandboxAuthorizers.authorized, true);
+      const [total] = await db.select({ n: count() }).from(sandboxAuthorizers).where(where);
+      const rows = await db
+        .select()
+        .from(sandboxAuthorizers)
+        .where(where)
+        .orderBy(asc(sandboxAuthorizers.authTime), asc(sandboxAuthorizers.appId))
+        .offset(body.offset)
+        .limit(body.count);
+      return {
+        total_count: total?.n ?? 0,
+        list: rows.map((r) => ({ authorizer_appid: r.appId, refresh_token: r.refreshToken ?? "", auth_time: r.authTime ?? 0 })),
+      };
+    },
+  };
+
+  async function authorizedAccount(appId: string | undefined) {
+    const [account] = await db.select().from(sandboxAuthorizers).where(eq(sandboxAuthorizers.appId, appId ?? ""));
+    if (!account?.authorized) throw new SandboxApiError(61003);
+    return account;
+  }
+
+  // --- pushes to the portal ----------------------------------------------------------------------
+
+  /** Encrypts and signs a push exactly as WeChat does, POSTs it, and reports whether the portal said `success`. */
+  async function push(fields: Record<string, string | number>): Promise<{ delivered: boolean; status: number; body: string }> {
+    const timestamp = String(Math.floor(now() / 1000));
+    const nonce = String(randomInt(1_000_000_000));
+    const encrypt = crypto.encrypt(buildWechatXml(fields));
+    const query = new URLSearchParams({
+      signature: crypto.sign(timestamp, nonce, ""),
+      timestamp,
+      nonce,
+      encrypt_type: "aes",
+      msg_signature: crypto.sign(timestamp, nonce, encrypt),
+    });
+    const body = buildWechatXml({ AppId: component.appId, Encrypt: encrypt });
+    try {
+      const response = await doFetch(`${options.portalUrl}/api/wechat/component/events?${query}`, {
+        method: "POST",
+        headers: { "content-type": "text/xml" },
+        body,
+        signal: AbortSignal.timeout(5000),
+      });
+      const text = await response.text();
+      return { delivered: response.status === 200 && text === "success", status: response.status, body: text.slice(0, 200) };
+    } catch (error) {
+      return { delivered: false, status: 0, body: (error as Error).message };
+    }
+  }
+
+  /** Issues a fresh component_verify_ticket and pushes it (what WeChat does every 10 minutes). */
+  async function pushTicket(): Promise<{ delivered: boolean; ticket: string }> {
+    const ticket = `ticket@@@${urlSafe(86)}`;
+    await db.insert(sandboxTickets).values({ ticket, componentAppId: component.appId, issuedAt: at() });
+    const createTime = Math.floor(now() / 1000);
+    const result = await push({
+      AppId: component.appId,
+      CreateTime: createTime,
+      InfoType: "component_verify_ticket",
+      ComponentVerifyTicket: ticket,
+    });
+    if (!result.delivered) log.warn("sandbox: ticket push not acknowledged", { status: result.status });
+    return { delivered: result.delivered, ticket };
+  }
+
+  // --- accounts granting authorization (what a merchant does on WeChat's authorization page) -----
+
+  const authorizeSchema = z.object({
+    appId: z.string().regex(/^wx[0-9a-f]{16}$/).optional(),
+    kind: z.enum(["official_account", "mini_program"]).default("official_account"),
+    funcIds: z.array(z.number().int().positive()).min(1),
+    nickName: z.string().min(1).max(30).optional(),
+    preAuthCode: z.string().optional(),
+  });
+
+  /**
+   * Grants (or updates) an account's authorization: a new refresh token (re-authorization voids the old one),
+   * a fresh authorization code, and the matching `authorized` / `updateauthorized` push to the portal.
+   */
+  async function authorize(input: z.input<typeof authorizeSchema>) {
+    const a = authorizeSchema.parse(input);
+    const appId = a.appId ?? `wx${randomBytes(8).toString("hex")}`;
+    const [existing] = await db.select().from(sandboxAuthorizers).where(eq(sandboxAuthorizers.appId, appId));
+    const infoType = existing?.authorized ? "updateauthorized" : "authorized";
+    const refreshToken = `refreshtoken@@@${urlSafe(43)}`;
+    const authTime = Math.floor(now() / 1000);
+    const profile = existing?.profile ?? sandboxProfile(appId, existing?.kind ?? a.kind, a.nickName);
+    await db
+      .insert(sandboxAuthorizers)
+      .values({ appId, kind: a.kind, profile, funcIds: a.funcIds, authorized: true, refreshToken, authTime })
+      .onConflictDoUpdate({ target: sandboxAuthorizers.appId, set: { funcIds: a.funcIds, authorized: true, refreshToken, authTime } });
+    const authCode = `queryauthcode@@@${urlSafe(64)}`;
+    await db.insert(sandboxAuthCodes).values({ code: authCode, authorizerAppId: appId, expiresAt: at(AUTH_CODE_TTL_SECONDS) });
+    const pushed = await push({
+      AppId: component.appId,
+      CreateTime: authTime,
+      InfoType: infoType,
+      AuthorizerAppid: appId,
+      AuthorizationCode: authCode,
+      AuthorizationCodeExpiredTime: authTime + AUTH_CODE_TTL_SECONDS,
+      ...(a.preAuthCode ? { PreAuthCode: a.preAuthCode } : {}),
+    });
+    return { appId, infoType, authCode, expiresIn: AUTH_CODE_TTL_SECONDS, delivered: pushed.delivered };
+  }
+
+  /** The account's admin cancels the authorization in WeChat: tokens die, `unauthorized` is pushed. */
+  async function revoke(appId: string) {
+    const updated = await db
+      .update(sandboxAuthorizers)
+      .set({ authorized: false, refreshToken: null })
+      .where(and(eq(sandboxAuthorizers.appId, appId), eq(sandboxAuthorizers.authorized, true)))
+      .returning({ appId: sandboxAuthorizers.appId });
+    if (updated.length === 0) return { revoked: false, delivered: false };
+    await db.delete(sandboxTokens).where(and(eq(sandboxTokens.kind, "authorizer"), eq(sandboxTokens.ownerAppId, appId)));
+    const pushed = await push({
+      AppId: component.appId,
+      CreateTime: Math.floor(now() / 1000),
+      InfoType: "unauthorized",
+      AuthorizerAppid: appId,
+    });
+    return { revoked: true, delivered: pushed.delivered };
+  }
+
+  // --- control plane (tests, the sandbox console) -------------------------------------------------
+
+  async function getState() {
+    const calls = await db.select().from(sandboxCalls);
+    const faults = await db.select().from(sandboxFaults);
+    const [latestTicket] = await db.select().from(sandboxTickets).orderBy(sql`${sandboxTickets.issuedAt} desc`).limit(1);
+    return {
+      calls: Object.fromEntries(SANDBOX_ENDPOINTS.map((e) => [e, calls.find((c) => c.endpoint === e)?.count ?? 0])),
+      faults,
+      latestTicketIssuedAt: latestTicket?.issuedAt ?? null,
+    };
+  }
+
+  async function resetCalls(): Promise<void> {
+    await db.delete(sandboxCalls);
+  }
+
+  const faultSchema = z.object({
+    endpoint: z.enum(SANDBOX_ENDPOINTS),
+    latencyMs: z.coerce.number().int().min(0).max(60_000).default(0),
+    errcode: z.coerce.number().int().nullable().default(null),
+    times: z.coerce.number().int().min(0).max(100_000).default(1),
+  });
+
+  async function setFault(input: unknown): Promise<void> {
+    const f = faultSchema.parse(input);
+    const values = { latencyMs: f.latencyMs, errcode: f.errcode, remaining: f.errcode === null ? 0 : f.times };
+    await db.insert(sandboxFaults).values({ endpoint: f.endpoint, ...values }).onConflictDoUpdate({ target: sandboxFaults.endpoint, set: values });
+  }
+
+  async function clearFaults(): Promise<void> {
+    await db.delete(sandboxFaults);
+  }
+
+  return { handleApi, push, pushTicket, authorize, revoke, getState, resetCalls, setFault, clearFaults, crypto };
+}
+
+export type WechatSandbox = ReturnType<typeof createWechatSandbox>;
+
+function parseBody<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new SandboxApiError(47001);
+  return parsed.data;
+}
+
+function funcInfo(ids: number[]) {
+  return ids.map((id) => ({ funcscope_category: { id } }));
+}
+
+const OA_NAMES = ["晨光咖啡馆", "青禾书店", "云杉健身", "小满花艺", "知行教育", "海盐烘焙"];
+const MP_NAMES = ["晨光点单", "青禾借阅", "云杉约课", "小满订花", "知行题库", "海盐商城"];
+const PRINCIPALS = ["上海晨光餐饮管理有限公司", "杭州青禾文化传播有限公司", "深圳云杉体育科技有限公司", "成都小满花艺工作室", "北京知行教育科技有限公司", "广州海盐食品有限公司"];
+
+/** Realistic `authorizer_info` for a sandbox account (protocol 3.6). */
+function sandboxProfile(appId: string, kind: "official_account" | "mini_program", nickName?: string): Record<string, unknown> {
+  const i = Number.parseInt(appId.slice(-4), 16) % OA_NAMES.length;
+  const userName = `gh_${appId.slice(2, 14)}`;
+  const common = {
+    nick_name: nickName ?? (kind === "official_account" ? OA_NAMES[i] : MP_NAMES[i]),
+    head_img: `https://wx.qlogo.cn/mmopen/sandbox/${appId}/0`,
+    verify_type_info: { id: 0 },
+    user_name: userName,
+    principal_name: PRINCIPALS[i],
+    qrcode_url: `https://mmbiz.qpic.cn/mmbiz_jpg/sandbox/${appId}/0`,
+    business_info: { open_store: 0, open_scan: 0, open_pay: 1, open_card: 0, open_shake: 0 },
+    account_status: 1,
+  };
+  if (kind === "official_account") {
+    return { ...common, service_type_info: { id: 2 }, alias: `sandbox_${appId.slice(-6)}` };
+  }
+  return {
+    ...common,
+    service_type_info: { id: 0 },
+    alias: "",
+    signature: "沙箱小程序，用于联调授权流程",
+    MiniProgramInfo: {
+      network: { RequestDomain: [], WsRequestDomain: [], UploadDomain: [], DownloadDomain: [], BizDomain: [], UDPDomain: [] },
+      categories: [{ first: "工具", second: "效率" }],
+      visit_status: 0,
+    },
+    register_type: 0,
+    basic_config: { is_phone_configured: true, is_email_configured: false },
+  };
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import {
+  WECHAT_ERROR_MEANINGS,
+  WechatApiError,
+  WechatTransportError,
+  describeWechatError,
+  isRetryableSystemError,
+  isTokenInvalidError,
+} from "@/lib/wechat/errors";
+
+// Protocol section 6, plus the per-API lists of section 3.
+const PROTOCOL_CODES = [
+  -1, 0, 40001, 40013, 40014, 40029, 40125, 40164, 40170, 41001, 41002, 41004, 42001, 42002, 42007, 45009, 45011,
+  47001, 48001, 48006, 50001, 50002, 61003, 61004, 61005, 61006, 61007, 61009, 61010, 61011, 61012, 61013, 61014,
+  61015, 61016, 61017, 61023, 61024, 61025, 61026, 61027, 61028, 61051, 76003, 76022,
+];
+
+describe("WECHAT_ERROR_MEANINGS", () => {
+  it.each(PROTOCOL_CODES)("describes %i in Chinese and English", (code) => {
+    const meaning = WECHAT_ERROR_MEANINGS[code];
+    expect(meaning).toBeDefined();
+    expect(meaning?.zh).toMatch(/[\u4e00-\u9fff]/);
+    expect(meaning?.en.length).toBeGreaterThan(10);
+  });
+
+  it("explains 61023 with its recovery path", () => {
+    expect(describeWechatError(61023)).toEqual({
+      zh: "授权方刷新令牌无效，需要重新授权或从授权列表恢复",
+      en: "The authorizer refresh token is invalid; recover it from the authorizer list or ask the merchant to re-authorize",
+    });
+  });
+
+  it("falls back for unknown codes", () => {
+    expect(describeWechatError(99999)).toEqual({
+      zh: "未知的微信错误码 99999",
+      en: "Unknown WeChat error code 99999",
+    });
+  });
+});
+
+describe("WechatApiError", () => {
+  it("names the endpoint and code, keeps the raw errmsg and strips the rid from the message", () => {
+    const e = new WechatApiError("api_component_token", 61005, "component ticket is expired rid: 6142cae2-160a288b-589e1ad2");
+    expect(e).toBeInstanceOf(Error);
+    expect(e.name).toBe("WechatApiError");
+    expect(e.message).toBe("WeChat api_component_token failed: 61005 (component ticket is expired)");
+    expect(e.errmsg).toBe("component ticket is expired rid: 6142cae2-160a288b-589e1ad2");
+    expect(e.endpoint).toBe("api_component_token");
+    expect(e.meaning).toEqual(WECHAT_ERROR_MEANINGS[61005]);
+  });
+
+  it("strips the older hint suffix too", () => {
+    const e = new WechatApiError("api_query_auth", 61010, "code is expired hint: [Yx0123vr39]");
+    expect(e.message).toBe("WeChat api_query_auth failed: 61010 (code is expired)");
+  });
+
+  it("falls back to the English meaning when errmsg is empty", () => {
+    const e = new WechatApiError("api_query_auth", 61009, "");
+    expect(e.message).toBe(`WeChat api_query_auth failed: 61009 (${WECHAT_ERROR_MEANINGS[61009]?.en})`);
+  });
+
+  it("redacts credential-shaped text that WeChat might echo", () => {
+    const e = new WechatApiError(
+      "api_authorizer_token",
+      61023,
+      "refresh_token refreshtoken@@@kynV-4SI63OcAuB is invalid for 78_Qk2mRZabcdefghijklmnopqrstuvwxyz0123456789 rid: a-b-c",
+    );
+    expect(e.message).not.toContain("kynV");
+    expect(e.message).not.toContain("Qk2mRZ");
+    expect(e.message).toContain("[redacted]");
+    expect(e.errmsg).toContain("rid: a-b-c");
+  });
+});
+
+describe("WechatTransportError", () => {
+  it("carries endpoint, reason and status", () => {
+    const e = new WechatTransportError("api_get_authorizer_list", "http_status", "HTTP 502 with a non-JSON body", {
+      status: 502,
+    });
+    expect(e).toBeInstanceOf(Error);
+    expect(e.name).toBe("WechatTransportError");
+    expect(e.endpoint).toBe("api_get_authorizer_list");
+    expect(e.reason).toBe("http_status");
+    expect(e.status).toBe(502);
+    expect(e.message).toContain("api_get_authorizer_list");
+  });
+});
+
+describe("error predicates", () => {
+  it.each([40001, 40014, 42001])("treats %i as an invalid token", (code) => {
+    expect(isTokenInvalidError(new WechatApiError("x", code, ""))).toBe(true);
+  });
+
+  it("does not treat other codes or other errors as invalid tokens", () => {
+    expect(isTokenInvalidError(new WechatApiError("x", 61023, ""))).toBe(false);
+    expect(isTokenInvalidError(new WechatApiError("x", -1, ""))).toBe(false);
+    expect(isTokenInvalidError(new Error("40001"))).toBe(false);
+    expect(isTokenInvalidError(undefined)).toBe(false);
+  });
+
+  it("treats only -1 as a retryable system error", () => {
+    expect(isRetryableSystemError(new WechatApiError("x", -1, "system error"))).toBe(true);
+    expect(isRetryableSystemError(new WechatApiError("x", 45009, ""))).toBe(false);
+    expect(isRetryableSystemError(new WechatTransportError("x", "timeout", "t"))).toBe(false);
+  });
+});
