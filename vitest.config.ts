@@ -11,6 +11,7 @@ export default defineConfig({
   },
   test: {
     include: ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts"],
+    setupFiles: ["tests/support/setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     pool: "forks",

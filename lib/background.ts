@@ -1,4 +1,4 @@
-import { log } from "@/lib/log";
+import { describeError, log } from "@/lib/log";
 import type { Platform } from "@/lib/platform";
 
 const TOKEN_CHECK_INTERVAL_MS = 60_000;
@@ -18,7 +18,7 @@ export function startBackgroundJobs(platform: Platform): BackgroundJobs {
   const every = (ms: number, fn: () => Promise<unknown>, firstDelayMs = ms) => {
     const run = async () => {
       if (stopped) return;
-      await fn().catch((error: unknown) => log.warn("background job failed", { error: (error as Error).message }));
+      await fn().catch((error: unknown) => log.warn("background job failed", { error: describeError(error) }));
       if (!stopped) timers.push(setTimeout(run, ms * (0.9 + Math.random() * 0.2)).unref());
     };
     timers.push(setTimeout(run, firstDelayMs).unref());

@@ -30,6 +30,17 @@ function write(level: Level, msg: string, fields?: Record<string, unknown>): voi
   else process.stdout.write(`${line}\n`);
 }
 
+/**
+ * A database or driver error, described without the failed statement's parameters (drizzle puts the query
+ * and its values in the message, and values can be tickets or tokens).
+ */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? error.cause : undefined;
+  if (error.message.startsWith("Failed query")) return cause ? `${cause.name}: ${cause.message}` : "query failed";
+  return `${error.name}: ${error.message}`;
+}
+
 export const log = {
   debug: (msg: string, fields?: Record<string, unknown>) => write("debug", msg, fields),
   info: (msg: string, fields?: Record<string, unknown>) => write("info", msg, fields),

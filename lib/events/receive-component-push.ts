@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { rowsOf, type Db } from "@/db";
 import { AppError } from "@/lib/errors";
-import { log } from "@/lib/log";
+import { describeError, log } from "@/lib/log";
 import { WechatCryptoError, type createMessageCrypto } from "@/lib/wechat/crypto";
 import { componentEventDedupeKey, parseComponentEvent, WechatEventError, type ComponentEvent } from "@/lib/wechat/events";
 import { parseEncryptedEnvelope, parseWechatXml, WechatXmlError } from "@/lib/wechat/xml";
@@ -57,7 +57,7 @@ export function createComponentPushReceiver(options: ComponentPushReceiverOption
       return { status: 200, body: "success", event, stored };
     } catch (error) {
       // WeChat will deliver again; answering anything but `success` is what makes it retry.
-      log.error("component push not stored", { infoType: event.kind, error: (error as Error).message });
+      log.error("component push not stored", { infoType: event.kind, error: describeError(error) });
       return { status: 503, body: "storage unavailable, retry later" };
     }
   }
@@ -151,6 +151,6 @@ function classify(error: unknown): { status: number; reason: string } {
     return { status: error.code === "wrong_appid" ? 403 : 400, reason: `bad ciphertext: ${error.code}` };
   }
   if (error instanceof WechatEventError) return { status: 400, reason: "bad event" };
-  log.error("component push failed unexpectedly", { error: (error as Error)?.message });
+  log.error("component push failed unexpectedly", { error: describeError(error) });
   return { status: 400, reason: "bad request" };
 }

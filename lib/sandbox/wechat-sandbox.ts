@@ -13,7 +13,7 @@ import {
 } from "@/db/schema";
 import { log } from "@/lib/log";
 import { createMessageCrypto } from "@/lib/wechat/crypto";
-import { buildWechatXml } from "@/lib/wechat/xml";
+import { sealPush } from "@/lib/wechat/push";
 
 /**
  * A faithful stand-in for WeChat's component API (protocol sections 3 and 9): real shapes, HTTP 200 for
@@ -302,17 +302,7 @@ export function createWechatSandbox(options: SandboxOptions) {
 
   /** Encrypts and signs a push exactly as WeChat does, POSTs it, and reports whether the portal said `success`. */
   async function push(fields: Record<string, string | number>): Promise<{ delivered: boolean; status: number; body: string }> {
-    const timestamp = String(Math.floor(now() / 1000));
-    const nonce = String(randomInt(1_000_000_000));
-    const encrypt = crypto.encrypt(buildWechatXml(fields));
-    const query = new URLSearchParams({
-      signature: crypto.sign(timestamp, nonce, ""),
-      timestamp,
-      nonce,
-      encrypt_type: "aes",
-      msg_signature: crypto.sign(timestamp, nonce, encrypt),
-    });
-    const body = buildWechatXml({ AppId: component.appId, Encrypt: encrypt });
+    const { query, body } = sealPush(crypto, fields, { AppId: component.appId }, { timestamp: Math.floor(now() / 1000) });
     try {
       const response = await doFetch(`${options.portalUrl}/api/wechat/component/events?${query}`, {
         method: "POST",

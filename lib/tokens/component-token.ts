@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { COMPONENT_TOKEN_LOCK_KEY, rowsOf, type Database } from "@/db";
 import { wechatComponent } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { log } from "@/lib/log";
+import { describeError, log } from "@/lib/log";
 import type { SecretBox } from "@/lib/secrets";
 import { WechatApiError } from "@/lib/wechat/errors";
 
@@ -128,7 +128,7 @@ export function createComponentTokenService(options: ComponentTokenServiceOption
 
   async function recordRefreshError(error: unknown): Promise<void> {
     const description =
-      error instanceof WechatApiError ? `${error.errcode} ${error.meaning.en}` : (error as Error)?.message ?? "unknown error";
+      error instanceof WechatApiError ? `${error.errcode} ${error.meaning.en}` : describeError(error);
     log.error("component_access_token refresh failed", { error: description });
     await db
       .update(wechatComponent)
@@ -173,7 +173,7 @@ export function createComponentTokenService(options: ComponentTokenServiceOption
       log.warn("asked WeChat to resume component_verify_ticket pushes", { answer: message });
       return true;
     } catch (error) {
-      log.error("api_start_push_ticket failed", { error: (error as Error).message });
+      log.error("api_start_push_ticket failed", { error: describeError(error) });
       return false;
     }
   }

@@ -71,3 +71,14 @@ export async function openTestDatabase(): Promise<Database & { drop(): Promise<v
 export function openConfiguredDatabase(config: TestDatabaseConfig): Promise<Database> {
   return openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir });
 }
+
+/** Empties every table (faster than a fresh database per test: PGlite takes seconds to create and migrate). */
+export async function truncateAll(database: Database): Promise<void> {
+  const { sql } = await import("drizzle-orm");
+  const result = await database.db.execute(
+    sql`select string_agg(format('%I', tablename), ', ') as names from pg_tables where schemaname = 'public'`,
+  );
+  const rows = Array.isArray(result) ? result : (result as { rows: Array<{ names: string }> }).rows;
+  const names = (rows[0] as { names: string | null } | undefined)?.names;
+  if (names) await database.db.execute(sql.raw(`truncate ${names} restart identity cascade`));
+}

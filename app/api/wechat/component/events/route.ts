@@ -4,7 +4,6 @@ import { isAppError } from "@/lib/errors";
 import { MAX_PUSH_BYTES } from "@/lib/events/receive-component-push";
 import { readBodyLimited, textResponse } from "@/lib/http";
 import { getPlatform } from "@/lib/platform";
-import { computeSignature, signaturesEqual } from "@/lib/wechat/crypto";
 
 export async function POST(request: NextRequest) {
   let body: string;
@@ -24,8 +23,7 @@ export async function GET(request: NextRequest) {
   const q = request.nextUrl.searchParams;
   const [signature, timestamp, nonce, echostr] = ["signature", "timestamp", "nonce", "echostr"].map((k) => q.get(k) ?? "");
   if (!signature || !timestamp || !nonce || !echostr) return textResponse(400, "missing parameters");
-  const { env } = await getPlatform();
-  const expected = computeSignature([env.component.token, timestamp!, nonce!]);
-  if (!signaturesEqual(expected, signature!)) return textResponse(401, "signature mismatch");
+  const { crypto } = await getPlatform();
+  if (!crypto.verifyUrlSignature(signature!, timestamp!, nonce!)) return textResponse(401, "signature mismatch");
   return textResponse(200, echostr!);
 }

@@ -1,0 +1,145 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { wechatComponent, wechatEvents } from "@/db/schema";
+import { createComponentPushReceiver } from "@/lib/events/receive-component-push";
+import { createMessageCrypto } from "@/lib/wechat/crypto";
+import { sealPush } from "@/lib/wechat/push";
+import { openTestDatabase, truncateAll } from "../support/database";
+
+const component = {
+  appId: "wx5f3c8b1a2d4e6f70",
+  token: "PortalToken2024",
+  encodingAesKey: "Xy7Kp2Lm9Qw4Er8Ty1Ui5Op3As6Df0Gh2Jk4Lz7Xc9V",
+};
+const crypto = createMessageCrypto({ ...component });
+const NOW = 1_800_000_000_000;
+
+type TestDb = Awaited<ReturnType<typeof openTestDatabase>>;
+
+function ticketPush(ticket: string, createTime: number) {
+  return sealPush(
+    crypto,
+    { AppId: component.appId, CreateTime: createTime, InfoType: "component_verify_ticket", ComponentVerifyTicket: ticket },
+    { AppId: component.appId },
+    { timestamp: NOW / 1000 },
+  );
+}
+
+describe("component push receiver (in process, real database)", () => {
+  let database: TestDb;
+  let receiver: ReturnType<typeof createComponentPushReceiver>;
+
+  beforeAll(async () => {
+    database = await openTestDatabase();
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+  beforeEach(async () => {
+    await truncateAll(database);
+    receiver = createComponentPushReceiver({
+      db: database.db,
+      crypto,
+      componentAppId: component.appId,
+      timestampToleranceSeconds: 600,
+      now: () => NOW,
+    });
+  });
+
+  const storedTicket = async () =>
+    (await database.db.select().from(wechatComponent).where(eq(wechatComponent.appId, component.appId)))[0];
+
+  it("stores a ticket and answers exactly `success`; a retry changes nothing", async () => {
+    const push = ticketPush("ticket@@@first", 1_799_999_990);
+    const first = await receiver.receive(push.query, push.body);
+    expect(first).toMatchObject({ status: 200, body: "success", stored: true });
+    const row = await storedTicket();
+    expect(row?.ticket).toBe("ticket@@@first");
+    expect(row?.ticketCreateTime).toBe(1_799_999_990);
+
+    const retry = await receiver.receive(push.query, push.body);
+    expect(retry).toMatchObject({ status: 200, body: "success", stored: false });
+    expect(await database.db.select().from(wechatEvents)).toHaveLength(1);
+    expect((await storedTicket())?.ticketReceivedAt?.getTime()).toBe(row?.ticketReceivedAt?.getTime());
+  });
+
+  it("never lets a late, older ticket replace a newer one", async () => {
+    const newer = ticketPush("ticket@@@newer", 1_799_999_000);
+    const older = ticketPush("ticket@@@older", 1_799_998_400);
+    expect((await receiver.receive(newer.query, newer.body)).status).toBe(200);
+    expect((await receiver.receive(older.query, older.body)).status).toBe(200);
+    expect((await storedTicket())?.ticket).toBe("ticket@@@newer");
+    expect(await database.db.select().from(wechatEvents)).toHaveLength(2);
+  });
+
+  it("stores authorization events once, keyed by InfoType, appid and CreateTime", async () => {
+    const fields = {
+      AppId: component.appId,
+      CreateTime: 1_799_999_999,
+      InfoType: "authorized",
+      AuthorizerAppid: "wxaaaabbbbccccdddd",
+      AuthorizationCode: "queryauthcode@@@x",
+      AuthorizationCodeExpiredTime: 1_800_003_599,
+      PreAuthCode: "preauthcode@@@y",
+    };
+    for (let i = 0; i < 3; i++) {
+      // WeChat's retries re-encrypt with fresh randomness: only the content is the same.
+      const push = sealPush(crypto, fields, { AppId: component.appId }, { timestamp: NOW / 1000 });
+      expect(await receiver.receive(push.query, push.body)).toMatchObject({ status: 200, body: "success" });
+    }
+    const rows = await database.db.select().from(wechatEvents);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ infoType: "authorized", authorizerAppId: "wxaaaabbbbccccdddd", createTime: 1_799_999_999 });
+  });
+
+  it("answers unknown InfoTypes with success and keeps them", async () => {
+    const push = sealPush(
+      crypto,
+      { AppId: component.appId, CreateTime: 1_799_999_999, InfoType: "notify_third_fasteregister", status: "0" },
+      { AppId: component.appId },
+      { timestamp: NOW / 1000 },
+    );
+    expect(await receiver.receive(push.query, push.body)).toMatchObject({ status: 200, body: "success" });
+    expect((await database.db.select().from(wechatEvents))[0]?.infoType).toBe("notify_third_fasteregister");
+  });
+
+  it("rejects a push for another platform even when it is correctly signed", async () => {
+    const push = sealPush(
+      crypto,
+      { AppId: "wx0000000000000000", CreateTime: 1, InfoType: "component_verify_ticket", ComponentVerifyTicket: "t" },
+      { AppId: component.appId },
+      { timestamp: NOW / 1000 },
+    );
+    expect((await receiver.receive(push.query, push.body)).status).toBe(403);
+    expect(await database.db.select().from(wechatEvents)).toHaveLength(0);
+  });
+
+  it("rejects stale and future timestamps (replays)", async () => {
+    for (const offset of [-601, 601]) {
+      const push = sealPush(
+        crypto,
+        { AppId: component.appId, CreateTime: 1, InfoType: "component_verify_ticket", ComponentVerifyTicket: `t${offset}` },
+        { AppId: component.appId },
+        { timestamp: NOW / 1000 + offset },
+      );
+      expect(await receiver.receive(push.query, push.body)).toMatchObject({ status: 403 });
+    }
+    expect(await database.db.select().from(wechatEvents)).toHaveLength(0);
+  });
+
+  it("does not answer success when the database is down, so WeChat retries", async () => {
+    const outage = await openTestDatabase();
+    const receiverOnOutage = createComponentPushReceiver({
+      db: outage.db,
+      crypto,
+      componentAppId: component.appId,
+      timestampToleranceSeconds: 600,
+      now: () => NOW,
+    });
+    await outage.drop();
+    const push = ticketPush("ticket@@@during-outage", 1_799_999_999);
+    const result = await receiverOnOutage.receive(push.query, push.body);
+    expect(result.status).toBe(503);
+    expect(result.body).not.toBe("success");
+  });
+});

@@ -1,0 +1,225 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Database } from "@/db";
+import { wechatComponent } from "@/db/schema";
+import { isAppError } from "@/lib/errors";
+import { createComponentPushReceiver } from "@/lib/events/receive-component-push";
+import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
+import { createSecretBox } from "@/lib/secrets";
+import { createComponentTokenService } from "@/lib/tokens/component-token";
+import { createComponentClient } from "@/lib/wechat/client";
+import { createMessageCrypto } from "@/lib/wechat/crypto";
+import { WechatApiError } from "@/lib/wechat/errors";
+import { sealPush } from "@/lib/wechat/push";
+import { startAppServer, TEST_SECRETS, type AppServer } from "../support/app-server";
+import { openConfiguredDatabase, openTestDatabase, truncateAll, usingPostgres } from "../support/database";
+
+// The component token against the sandbox over real HTTP (a running `next start`), with the portal side in
+// this process on its own database, and, on PostgreSQL, in three more processes sharing one database.
+const crypto = createMessageCrypto({ ...SANDBOX_COMPONENT });
+const secretBox = createSecretBox([Buffer.from(TEST_SECRETS.SECRETS_KEY, "base64")]);
+
+describe("component_access_token", () => {
+  let app: AppServer;
+  let database: Database & { drop(): Promise<void> };
+
+  const sandboxCall = async (action: string, body: unknown = {}) =>
+    (await (await fetch(`${app.url}/sandbox/api/${action}`, { method: "POST", body: JSON.stringify(body) })).json()) as Record<string, unknown>;
+  const calls = async () =>
+    ((await (await fetch(`${app.url}/sandbox/api/state`)).json()) as { calls: Record<string, number> }).calls;
+
+  function makeService(db: Database = database) {
+    const client = createComponentClient({
+      baseUrl: `${app.url}/sandbox`,
+      componentAppId: SANDBOX_COMPONENT.appId,
+      componentAppSecret: SANDBOX_COMPONENT.appSecret,
+      getComponentToken: (opts) => service.getToken(opts),
+    });
+    const service = createComponentTokenService({ database: db, upstream: client, secretBox, componentAppId: SANDBOX_COMPONENT.appId });
+    return { service, client };
+  }
+
+  /** Takes a fresh ticket from the sandbox and delivers it to this process's portal the way WeChat would. */
+  async function receiveTicket(db: Database = database): Promise<string> {
+    const { ticket } = (await sandboxCall("push-ticket")) as { ticket: string };
+    const receiver = createComponentPushReceiver({ db: db.db, crypto, componentAppId: SANDBOX_COMPONENT.appId, timestampToleranceSeconds: 600 });
+    const push = sealPush(
+      crypto,
+      { AppId: SANDBOX_COMPONENT.appId, CreateTime: Math.floor(Date.now() / 1000), InfoType: "component_verify_ticket", ComponentVerifyTicket: ticket },
+      { AppId: SANDBOX_COMPONENT.appId },
+    );
+    expect((await receiver.receive(push.query, push.body)).body).toBe("success");
+    return ticket;
+  }
+
+  async function expireStoredToken(db: Database = database) {
+    await db.db
+      .update(wechatComponent)
+      .set({ accessTokenExpiresAt: sql`now() - interval '1 second'` })
+      .where(eq(wechatComponent.appId, SANDBOX_COMPONENT.appId));
+  }
+
+  beforeAll(async () => {
+    app = await startAppServer({ env: { BACKGROUND_JOBS: "0" } });
+    database = await openTestDatabase();
+  });
+  afterAll(async () => {
+    await database?.drop();
+    await app?.stop();
+    await app?.database.drop();
+  });
+  beforeEach(async () => {
+    await truncateAll(database);
+    await sandboxCall("clear-faults");
+    await sandboxCall("reset-calls");
+  });
+
+  it("says it is waiting for the ticket, without calling WeChat, before the first ticket", async () => {
+    const { service } = makeService();
+    const error = await service.getToken().catch((e: unknown) => e);
+    expect(isAppError(error) && error.code).toBe("waiting_for_ticket");
+    expect((error as Error).message).toMatch(/Waiting for component_verify_ticket/);
+    expect((await calls()).api_component_token).toBe(0);
+  });
+
+  it("gets a token the sandbox accepts, stores it sealed, and serves it from cache", async () => {
+    await receiveTicket();
+    const { service, client } = makeService();
+    const token = await service.getToken();
+    expect(token).toMatch(/^\d+_/);
+    const [row] = await database.db.select().from(wechatComponent);
+    expect(row?.accessTokenSealed).not.toContain(token);
+    expect(row!.accessTokenExpiresAt!.getTime() - Date.now()).toBeGreaterThan(7000 * 1000);
+    expect((await client.createPreAuthCode()).preAuthCode).toMatch(/^preauthcode@@@/);
+    expect(await service.getToken()).toBe(token);
+    expect((await calls()).api_component_token).toBe(1);
+  });
+
+  it("200 concurrent callers right after expiry cause exactly one api_component_token call", async () => {
+    await receiveTicket();
+    const { service } = makeService();
+    const old = await service.getToken();
+    await expireStoredToken();
+    service.forget();
+    await sandboxCall("reset-calls");
+
+    const tokens = await Promise.all(Array.from({ length: 200 }, () => service.getToken()));
+    expect(new Set(tokens).size).toBe(1);
+    expect(tokens[0]).not.toBe(old);
+    expect((await calls()).api_component_token).toBe(1);
+  });
+
+  it("refreshes ahead of expiry: a token inside the 10-minute margin is replaced", async () => {
+    await receiveTicket();
+    const { service } = makeService();
+    const first = await service.getToken();
+    await database.db
+      .update(wechatComponent)
+      .set({ accessTokenExpiresAt: sql`now() + interval '9 minutes'` })
+      .where(eq(wechatComponent.appId, SANDBOX_COMPONENT.appId));
+    service.forget();
+    expect(await service.refreshIfDue()).toBe("refreshed");
+    expect(await service.getToken()).not.toBe(first);
+    expect(await service.refreshIfDue()).toBe("fresh");
+    expect((await calls()).api_component_token).toBe(2);
+  });
+
+  it("on 40001 refreshes once (compare-and-swap) and retries the call", async () => {
+    await receiveTicket();
+    const { service, client } = makeService();
+    const stale = await service.getToken();
+    // Another instance refreshed twice more than 5 minutes ago: simulate by asking for a replacement token.
+    const fresh = await service.getToken({ staleToken: stale });
+    expect(fresh).not.toBe(stale);
+    // A second caller still holding the stale token gets the already-fresh one, with no extra upstream call.
+    expect(await service.getToken({ staleToken: stale })).toBe(fresh);
+    expect((await calls()).api_component_token).toBe(2);
+    await sandboxCall("fault", { endpoint: "api_create_preauthcode", errcode: 40001, times: 1 });
+    expect((await client.createPreAuthCode()).preAuthCode).toMatch(/^preauthcode@@@/);
+    expect((await calls()).api_component_token).toBe(3);
+    expect((await calls()).api_create_preauthcode).toBe(2);
+  });
+
+  it("surfaces WeChat's ticket error, records it for health, and asks WeChat to push again", async () => {
+    await database.db.insert(wechatComponent).values({
+      appId: SANDBOX_COMPONENT.appId,
+      ticket: "ticket@@@not-issued-by-wechat",
+      ticketCreateTime: 1,
+      ticketReceivedAt: new Date(),
+    });
+    const { service } = makeService();
+    const error = await service.getToken().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WechatApiError);
+    expect((error as WechatApiError).errcode).toBe(61006);
+    expect((await service.getStatus()).lastRefreshError).toMatch(/^61006/);
+    await expect.poll(async () => (await calls()).api_start_push_ticket).toBe(1);
+  });
+
+  it("asks WeChat to resume a stale ticket at most once per 10 minutes across callers", async () => {
+    await database.db.insert(wechatComponent).values({
+      appId: SANDBOX_COMPONENT.appId,
+      ticket: "ticket@@@old",
+      ticketCreateTime: 1,
+      ticketReceivedAt: new Date(Date.now() - 31 * 60 * 1000),
+    });
+    const a = makeService().service;
+    const b = makeService().service;
+    const elected = await Promise.all([a.requestTicketPush(), b.requestTicketPush(), a.requestTicketPush()]);
+    expect(elected.filter(Boolean)).toHaveLength(1);
+    expect(await b.requestTicketPush()).toBe(false);
+    expect((await calls()).api_start_push_ticket).toBe(1);
+    expect((await a.getStatus()).ticketStale).toBe(true);
+  });
+
+  it.runIf(usingPostgres)("3 processes × 200 callers sharing PostgreSQL right after expiry → exactly one call", async () => {
+    // The app server's own portal receives the sandbox's ticket into the shared database.
+    const shared = await openConfiguredDatabase(app.database);
+    try {
+      expect((await sandboxCall("push-ticket")).delivered).toBe(true);
+      const first = await makeService(shared).service.getToken();
+      await expireStoredToken(shared);
+      await sandboxCall("reset-calls");
+
+      const startAt = Date.now() + 3000;
+      const root = path.resolve(import.meta.dirname, "../..");
+      const runs = await Promise.all(
+        [0, 1, 2].map(
+          () =>
+            new Promise<{ tokens: string[]; fulfilled: number; errors: string[] }>((resolve, reject) => {
+              const child = spawn(process.execPath, ["--import", "tsx", "tests/support/token-worker.ts"], {
+                cwd: root,
+                env: {
+                  ...process.env,
+                  DATABASE_URL: app.database.databaseUrl,
+                  WECHAT_API_BASE: `${app.url}/sandbox`,
+                  SECRETS_KEY: TEST_SECRETS.SECRETS_KEY,
+                  CALLERS: "200",
+                  START_AT: String(startAt),
+                },
+                stdio: ["ignore", "pipe", "pipe"],
+              });
+              let out = "";
+              let err = "";
+              child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+              child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+              child.on("exit", (code) => {
+                const line = out.split("\n").find((l) => l.startsWith("RESULT "));
+                if (code === 0 && line) resolve(JSON.parse(line.slice("RESULT ".length)));
+                else reject(new Error(`worker exited ${code}: ${err}${out}`));
+              });
+            }),
+        ),
+      );
+      expect(runs.map((r) => r.errors)).toEqual([[], [], []]);
+      expect(runs.map((r) => r.fulfilled)).toEqual([200, 200, 200]);
+      const distinct = new Set(runs.flatMap((r) => r.tokens));
+      expect(distinct.size).toBe(1);
+      expect([...distinct][0]).not.toBe(first);
+      expect((await calls()).api_component_token).toBe(1);
+    } finally {
+      await shared.close();
+    }
+  });
+});
