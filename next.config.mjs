@@ -5,6 +5,8 @@ const nextConfig = {
   // Keep `next dev` from writing an AGENTS.md into the repo (TOOLCHAIN G16).
   agentRules: false,
   poweredByHeader: false,
+  // forbidden() for signed-in users without the right role (403 page in app/forbidden.tsx).
+  experimental: { authInterrupts: true },
   async headers() {
     return [
       {

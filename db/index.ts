@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -166,6 +167,12 @@ function createKeyedMutex() {
 /** Advisory lock keys: one namespace per purpose, fixed so every instance agrees. */
 export const MIGRATION_LOCK_KEY = 0x5743_0001n;
 export const COMPONENT_TOKEN_LOCK_KEY = 0x5743_0002n;
+
+/** A lock key derived from a string (e.g. one authorization code), in its own namespace. */
+export function advisoryKeyFor(namespace: string, value: string): bigint {
+  const digest = createHash("sha256").update(namespace).update("\0").update(value).digest();
+  return digest.readBigInt64BE(0);
+}
 
 /** `db.execute()` returns an array on postgres.js and `{ rows }` on PGlite (TOOLCHAIN G17). */
 export function rowsOf<T>(result: unknown): T[] {

@@ -9,6 +9,8 @@ import {
   pgTable,
   text,
   timestamp,
+  uniqueIndex,
+  uuid,
 } from "drizzle-orm/pg-core";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
@@ -47,6 +49,9 @@ export const wechatEvents = pgTable(
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
     receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
     processedAt: timestamp("processed_at", { withTimezone: true }),
+    /** Claimed by a worker (lease); a stale claim is taken over. */
+    processingStartedAt: timestamp("processing_started_at", { withTimezone: true }),
+    attempts: integer("attempts").notNull().default(0),
     processError: text("process_error"),
   },
   (t) => [
@@ -55,20 +60,132 @@ export const wechatEvents = pgTable(
   ],
 );
 
-/** Authorized accounts (filled in by the authorization flow). */
+/** A business that hands its accounts over to the platform. */
+export const merchants = pgTable("merchants", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull(),
+  createdAt: createdAt(),
+});
+
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** Stored lower-cased; unique. */
+    email: text("email").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    role: text("role", { enum: ["merchant", "staff", "admin"] }).notNull().default("merchant"),
+    merchantId: uuid("merchant_id").references(() => merchants.id),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("users_email_idx").on(t.email)],
+);
+
+/** Failed sign-ins per key (email, and client address), for slowing down guessing. */
+export const loginThrottle = pgTable("login_throttle", {
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull().default(0),
+  lastFailureAt: timestamp("last_failure_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * One authorization attempt: binds WeChat's callback (through `state`) and its `authorized` event (through
+ * `pre_auth_code`) to the merchant who started it. Single use.
+ */
+export const authorizationSessions = pgTable(
+  "authorization_sessions",
+  {
+    state: text("state").primaryKey(),
+    merchantId: uuid("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    preAuthCode: text("pre_auth_code").notNull(),
+    authType: integer("auth_type").notNull(),
+    bizAppId: text("biz_app_id"),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    outcome: text("outcome"),
+    authorizerAppId: text("authorizer_app_id"),
+  },
+  (t) => [uniqueIndex("authorization_sessions_pre_auth_code_idx").on(t.preAuthCode)],
+);
+
+/**
+ * Authorization codes already exchanged with api_query_auth: the callback and the `authorized` event carry the
+ * same code, and it is exchanged once (under an advisory lock keyed by the code).
+ */
+export const authorizationCodes = pgTable("authorization_codes", {
+  codeHash: text("code_hash").primaryKey(),
+  authorizerAppId: text("authorizer_app_id").notNull(),
+  exchangedAt: timestamp("exchanged_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+export type AuthorizerStatus = "authorized" | "unauthorized" | "needs_reauthorization";
+export type ReviewStatus = "pending" | "approved" | "rejected" | "needs_info" | "conflict";
+
+/** Authorized accounts: profile, grant, tokens (sealed) and where they stand. */
 export const authorizers = pgTable(
   "authorizers",
   {
     appId: text("app_id").primaryKey(),
+    /** The owning merchant; null when WeChat told us of an authorization nobody here started. */
+    merchantId: uuid("merchant_id").references(() => merchants.id),
+    /** A second merchant that tried to attach an account another merchant holds: staff decide. */
+    contestedByMerchantId: uuid("contested_by_merchant_id").references(() => merchants.id),
     kind: text("kind", { enum: ["official_account", "mini_program"] }),
+    nickName: text("nick_name"),
+    headImg: text("head_img"),
+    userName: text("user_name"),
+    principalName: text("principal_name"),
+    alias: text("alias"),
+    serviceTypeId: integer("service_type_id"),
+    verifyTypeId: integer("verify_type_id"),
+    accountStatus: integer("account_status"),
+    qrcodeUrl: text("qrcode_url"),
+    funcIds: jsonb("func_ids").$type<number[]>().notNull().default([]),
     status: text("status", { enum: ["authorized", "unauthorized", "needs_reauthorization"] })
       .notNull()
       .default("authorized"),
+    reviewStatus: text("review_status", { enum: ["pending", "approved", "rejected", "needs_info", "conflict"] })
+      .notNull()
+      .default("pending"),
+    /**
+     * Unix seconds of the newest grant or revocation applied. Events and callbacks may arrive in any order;
+     * an older one never overwrites a newer state.
+     */
+    stateVersion: bigint("state_version", { mode: "number" }).notNull().default(0),
+    refreshTokenSealed: text("refresh_token_sealed"),
+    accessTokenSealed: text("access_token_sealed"),
+    accessTokenExpiresAt: timestamp("access_token_expires_at", { withTimezone: true }),
     refreshFailedAt: timestamp("refresh_failed_at", { withTimezone: true }),
+    authorizedAt: timestamp("authorized_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    profileUpdatedAt: timestamp("profile_updated_at", { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("authorizers_refresh_failed_idx").on(t.refreshFailedAt).where(sql`${t.refreshFailedAt} is not null`)],
+  (t) => [
+    index("authorizers_merchant_idx").on(t.merchantId, t.createdAt),
+    index("authorizers_refresh_failed_idx").on(t.refreshFailedAt).where(sql`${t.refreshFailedAt} is not null`),
+  ],
+);
+
+/** Every change of an account's grant, so the history of permission sets stays visible. */
+export const authorizerGrants = pgTable(
+  "authorizer_grants",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    appId: text("app_id").notNull(),
+    source: text("source", { enum: ["callback", "authorized", "updateauthorized", "unauthorized"] }).notNull(),
+    funcIds: jsonb("func_ids").$type<number[]>().notNull(),
+    stateVersion: bigint("state_version", { mode: "number" }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("authorizer_grants_app_idx").on(t.appId, t.id)],
 );
 
 // ---------------------------------------------------------------------------------------------

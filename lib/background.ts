@@ -1,7 +1,9 @@
+import { processPendingComponentEvents } from "@/lib/authorization/events";
 import { describeError, log } from "@/lib/log";
 import type { Platform } from "@/lib/platform";
 
 const TOKEN_CHECK_INTERVAL_MS = 60_000;
+const EVENT_POLL_INTERVAL_MS = 5_000;
 
 export interface BackgroundJobs {
   stop(): void;
@@ -28,6 +30,9 @@ export function startBackgroundJobs(platform: Platform): BackgroundJobs {
     await platform.componentToken.requestTicketPush();
     await platform.componentToken.refreshIfDue();
   }, 5_000 + Math.random() * 5_000);
+
+  // Authorization events whose immediate processing failed or was cut short (crash, WeChat error).
+  every(EVENT_POLL_INTERVAL_MS, () => processPendingComponentEvents(platform), 2_000);
 
   const sandbox = platform.sandbox;
   if (sandbox) {

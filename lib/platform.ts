@@ -40,7 +40,11 @@ export function getPlatform(): Promise<Platform> {
 async function buildPlatform(): Promise<Platform> {
   const env = getEnv();
   setLogLevel(env.logLevel);
-  const database = await getDatabase();
+  return createPlatform(env, await getDatabase());
+}
+
+/** Wires the services for one environment and database (the app's, or a test's). */
+export function createPlatform(env: Env, database: Database): Platform {
   const secretBox = createSecretBox([env.secretsKey]);
   const crypto = createMessageCrypto({
     token: env.component.token,

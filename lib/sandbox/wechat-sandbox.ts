@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from "node:crypto";
-import { and, asc, count, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { rowsOf, type Db } from "@/db";
 import {
@@ -390,6 +390,57 @@ export function createWechatSandbox(options: SandboxOptions) {
     return { revoked: true, delivered: pushed.delivered };
   }
 
+  // --- the authorization page (protocol 4) ----------------------------------------------------------
+
+  /** What the authorization page sees for a `pre_auth_code`: WeChat shows a different error for each case. */
+  async function inspectPreAuthCode(code: string): Promise<"ok" | "unknown" | "used" | "expired"> {
+    if (!code) return "unknown";
+    const [row] = await db
+      .select({ expiresAt: sandboxPreAuthCodes.expiresAt, usedAt: sandboxPreAuthCodes.usedAt })
+      .from(sandboxPreAuthCodes)
+      .where(and(eq(sandboxPreAuthCodes.code, code), eq(sandboxPreAuthCodes.componentAppId, component.appId)));
+    if (!row) return "unknown";
+    if (row.usedAt) return "used";
+    if (now() >= row.expiresAt.getTime()) return "expired";
+    return "ok";
+  }
+
+  /**
+   * Spends a `pre_auth_code` (single use, protocol 4.3). One conditional UPDATE, so two confirmations racing
+   * on the same code cannot both win. "Now" is the sandbox clock, the one the code's expiry was set with.
+   */
+  async function consumePreAuthCode(code: string): Promise<boolean> {
+    if (!code) return false;
+    const used = await db
+      .update(sandboxPreAuthCodes)
+      .set({ usedAt: at() })
+      .where(
+        and(
+          eq(sandboxPreAuthCodes.code, code),
+          eq(sandboxPreAuthCodes.componentAppId, component.appId),
+          isNull(sandboxPreAuthCodes.usedAt),
+          gt(sandboxPreAuthCodes.expiresAt, at()),
+        ),
+      )
+      .returning({ code: sandboxPreAuthCodes.code });
+    return used.length > 0;
+  }
+
+  /** Every sandbox account, authorized or not, oldest first (the authorization page and the console). */
+  async function listAccounts() {
+    const rows = await db.select().from(sandboxAuthorizers).orderBy(asc(sandboxAuthorizers.createdAt), asc(sandboxAuthorizers.appId));
+    return rows.map((r) => ({
+      appId: r.appId,
+      kind: r.kind,
+      nickName: typeof r.profile.nick_name === "string" ? r.profile.nick_name : r.appId,
+      headImg: typeof r.profile.head_img === "string" ? r.profile.head_img : "",
+      principalName: typeof r.profile.principal_name === "string" ? r.profile.principal_name : "",
+      funcIds: r.funcIds,
+      authorized: r.authorized,
+      authTime: r.authTime,
+    }));
+  }
+
   // --- control plane (tests, the sandbox console) -------------------------------------------------
 
   async function getState() {
@@ -424,10 +475,25 @@ export function createWechatSandbox(options: SandboxOptions) {
     await db.delete(sandboxFaults);
   }
 
-  return { handleApi, push, pushTicket, authorize, revoke, getState, resetCalls, setFault, clearFaults, crypto };
+  return {
+    handleApi,
+    push,
+    pushTicket,
+    authorize,
+    revoke,
+    inspectPreAuthCode,
+    consumePreAuthCode,
+    listAccounts,
+    getState,
+    resetCalls,
+    setFault,
+    clearFaults,
+    crypto,
+  };
 }
 
 export type WechatSandbox = ReturnType<typeof createWechatSandbox>;
+export type SandboxAccount = Awaited<ReturnType<WechatSandbox["listAccounts"]>>[number];
 
 function parseBody<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> {
   const parsed = schema.safeParse(raw);

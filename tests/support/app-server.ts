@@ -21,6 +21,8 @@ export async function freePort(): Promise<number> {
 export interface AppServer {
   url: string;
   port: number;
+  /** The `next start` process (benchmarks read its peak RSS from /proc). */
+  pid: number;
   database: TestDatabaseConfig;
   /** Output so far (for diagnosing a failed test). */
   output(): string;
@@ -62,7 +64,7 @@ export async function startAppServer(options: { env?: Record<string, string>; da
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
 
-  const server: AppServer = { url, port, database, output: () => output, stop: () => stopChild(child) };
+  const server: AppServer = { url, port, pid: child.pid ?? 0, database, output: () => output, stop: () => stopChild(child) };
   try {
     await waitForHealth(url, child, () => output);
   } catch (error) {

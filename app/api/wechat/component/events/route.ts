@@ -4,6 +4,7 @@ import { isAppError } from "@/lib/errors";
 import { MAX_PUSH_BYTES } from "@/lib/events/receive-component-push";
 import { readBodyLimited, textResponse } from "@/lib/http";
 import { getPlatform } from "@/lib/platform";
+import { processPendingComponentEvents } from "@/lib/authorization/events";
 
 export async function POST(request: NextRequest) {
   let body: string;
@@ -13,8 +14,13 @@ export async function POST(request: NextRequest) {
     if (isAppError(error)) return textResponse(error.status, error.message);
     return textResponse(400, "unreadable body");
   }
-  const { componentPushes } = await getPlatform();
-  const result = await componentPushes.receive(request.nextUrl.searchParams, body);
+  const platform = await getPlatform();
+  const result = await platform.componentPushes.receive(request.nextUrl.searchParams, body);
+  if (result.stored && result.event?.kind !== "component_verify_ticket") {
+    // Stored first, answered now; the slow follow-up (api_query_auth) runs after. The background loop
+    // retries whatever this misses, so nothing depends on this call finishing.
+    void processPendingComponentEvents(platform).catch(() => {});
+  }
   return textResponse(result.status, result.body);
 }
 

@@ -1,0 +1,50 @@
+import "server-only";
+import { and, asc, desc, eq } from "drizzle-orm";
+import type { Db } from "@/db";
+import { authorizerGrants, authorizers } from "@/db/schema";
+
+/** What a merchant page shows of an account: no tokens, no other merchant's ids. */
+const merchantView = {
+  appId: authorizers.appId,
+  kind: authorizers.kind,
+  nickName: authorizers.nickName,
+  headImg: authorizers.headImg,
+  userName: authorizers.userName,
+  principalName: authorizers.principalName,
+  alias: authorizers.alias,
+  serviceTypeId: authorizers.serviceTypeId,
+  verifyTypeId: authorizers.verifyTypeId,
+  accountStatus: authorizers.accountStatus,
+  funcIds: authorizers.funcIds,
+  status: authorizers.status,
+  reviewStatus: authorizers.reviewStatus,
+  authorizedAt: authorizers.authorizedAt,
+  revokedAt: authorizers.revokedAt,
+  profileUpdatedAt: authorizers.profileUpdatedAt,
+  updatedAt: authorizers.updatedAt,
+};
+
+export type MerchantAuthorizer = Awaited<ReturnType<typeof listMerchantAuthorizers>>[number];
+
+export async function listMerchantAuthorizers(db: Db, merchantId: string) {
+  return db.select(merchantView).from(authorizers).where(eq(authorizers.merchantId, merchantId)).orderBy(desc(authorizers.createdAt));
+}
+
+/** One account, only if this merchant holds it. */
+export async function findMerchantAuthorizer(db: Db, merchantId: string, appId: string) {
+  const [row] = await db
+    .select(merchantView)
+    .from(authorizers)
+    .where(and(eq(authorizers.merchantId, merchantId), eq(authorizers.appId, appId)));
+  return row;
+}
+
+/** The account's grant history, oldest first; scoped to the merchant through the account. */
+export async function listMerchantAuthorizerGrants(db: Db, merchantId: string, appId: string) {
+  if (!(await findMerchantAuthorizer(db, merchantId, appId))) return [];
+  return db
+    .select({ source: authorizerGrants.source, funcIds: authorizerGrants.funcIds, createdAt: authorizerGrants.createdAt })
+    .from(authorizerGrants)
+    .where(eq(authorizerGrants.appId, appId))
+    .orderBy(asc(authorizerGrants.id));
+}

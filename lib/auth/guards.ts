@@ -1,0 +1,42 @@
+import "server-only";
+import { forbidden, redirect } from "next/navigation";
+import { getDb } from "@/db";
+import { findUserById } from "@/db/queries/users";
+import { auth } from "@/lib/auth";
+
+export interface MerchantPrincipal {
+  userId: string;
+  merchantId: string;
+  email: string;
+}
+export interface StaffPrincipal {
+  userId: string;
+  email: string;
+  role: "staff" | "admin";
+}
+
+/**
+ * The one guard every merchant page, action and handler calls. The role is re-read from the database, so a
+ * changed role or a deleted user takes effect at once, whatever the session cookie says.
+ * Anonymous → the login page (coming back to `returnTo`); signed in with the wrong role → 403.
+ */
+export async function requireMerchant(returnTo = "/accounts"): Promise<MerchantPrincipal> {
+  const user = await currentUser();
+  if (!user) redirect(`/login?callbackUrl=${encodeURIComponent(returnTo)}`);
+  if (user.role !== "merchant" || !user.merchantId) forbidden();
+  return { userId: user.id, merchantId: user.merchantId, email: user.email };
+}
+
+export async function requireStaff(returnTo = "/staff"): Promise<StaffPrincipal> {
+  const user = await currentUser();
+  if (!user) redirect(`/login?callbackUrl=${encodeURIComponent(returnTo)}`);
+  if (user.role !== "staff" && user.role !== "admin") forbidden();
+  return { userId: user.id, email: user.email, role: user.role };
+}
+
+/** The signed-in user as the database knows them now, or null. */
+export async function currentUser() {
+  const session = await auth();
+  if (!session?.user?.id) return null;
+  return (await findUserById(await getDb(), session.user.id)) ?? null;
+}

@@ -1,0 +1,160 @@
+import { createHash } from "node:crypto";
+import { and, eq, isNull, lte, ne, sql } from "drizzle-orm";
+import { advisoryKeyFor, type Database } from "@/db";
+import { authorizationCodes, authorizerGrants, authorizers } from "@/db/schema";
+import { describeError, log } from "@/lib/log";
+import type { SecretBox } from "@/lib/secrets";
+import type { ComponentClient } from "@/lib/wechat/client";
+
+export interface GrantDeps {
+  database: Pick<Database, "db" | "withAdvisoryLock">;
+  client: ComponentClient;
+  secretBox: SecretBox;
+  now?: () => number;
+}
+
+export type GrantSource = "callback" | "authorized" | "updateauthorized";
+
+const codeHash = (code: string) => createHash("sha256").update(code).digest("hex");
+
+/**
+ * Exchanges an authorization code once, whoever brings it first (the merchant's callback or WeChat's
+ * `authorized`/`updateauthorized` event carry the same code), and stores the grant.
+ *
+ * The refresh token is stored in the same transaction that records the code as exchanged, so a crash cannot
+ * leave a code spent and its refresh token lost. `version` orders grants and revocations that arrive out of
+ * order: an older one never overwrites a newer state. Callers then `bindMerchant` the account.
+ */
+export async function applyAuthorizationCode(
+  deps: GrantDeps,
+  input: { code: string; merchantId: string | null; version: number; source: GrantSource },
+): Promise<{ appId: string; exchanged: boolean }> {
+  const { db, withAdvisoryLock } = deps.database;
+  const hash = codeHash(input.code);
+  const result = await withAdvisoryLock(advisoryKeyFor("authorization_code", hash), async () => {
+    const [done] = await db.select().from(authorizationCodes).where(eq(authorizationCodes.codeHash, hash));
+    if (done) return { appId: done.authorizerAppId, exchanged: false };
+
+    const info = await deps.client.queryAuth(input.code);
+    const now = deps.now?.() ?? Date.now();
+    const funcIds = [...new Set(info.funcInfo.map((f) => f.id))];
+    await db.transaction(async (tx) => {
+      const sealedRefresh = info.refreshToken ? deps.secretBox.seal(info.refreshToken) : null;
+      const sealedAccess = info.accessToken ? deps.secretBox.seal(info.accessToken) : null;
+      const accessExpiresAt = info.accessToken && info.expiresIn ? new Date(now + info.expiresIn * 1000) : null;
+      const applied = await tx
+        .insert(authorizers)
+        .values({
+          appId: info.authorizerAppId,
+          merchantId: input.merchantId,
+          funcIds,
+          status: "authorized",
+          stateVersion: input.version,
+          refreshTokenSealed: sealedRefresh,
+          accessTokenSealed: sealedAccess,
+          accessTokenExpiresAt: accessExpiresAt,
+          authorizedAt: new Date(now),
+        })
+        .onConflictDoUpdate({
+          target: authorizers.appId,
+          set: {
+            funcIds: sql`excluded.func_ids`,
+            status: "authorized",
+            stateVersion: sql`excluded.state_version`,
+            // Never drop a refresh token we hold for a response that came without one.
+            refreshTokenSealed: sql`coalesce(excluded.refresh_token_sealed, ${authorizers.refreshTokenSealed})`,
+            accessTokenSealed: sql`coalesce(excluded.access_token_sealed, ${authorizers.accessTokenSealed})`,
+            accessTokenExpiresAt: sql`coalesce(excluded.access_token_expires_at, ${authorizers.accessTokenExpiresAt})`,
+            refreshFailedAt: null,
+            revokedAt: null,
+            authorizedAt: sql`excluded.authorized_at`,
+            updatedAt: sql`now()`,
+          },
+          setWhere: lte(authorizers.stateVersion, input.version),
+        })
+        .returning({ appId: authorizers.appId });
+      if (applied.length > 0) {
+        await tx.insert(authorizerGrants).values({ appId: info.authorizerAppId, source: input.source, funcIds, stateVersion: input.version });
+      }
+      await tx.insert(authorizationCodes).values({ codeHash: hash, authorizerAppId: info.authorizerAppId });
+    });
+    return { appId: info.authorizerAppId, exchanged: true };
+  });
+
+  if (result.exchanged) await refreshProfile(deps, result.appId);
+  return result;
+}
+
+/**
+ * Attaches an account to the merchant who authorized it. An account another merchant already holds is not
+ * moved: it is flagged for staff review instead. Returns how it went.
+ */
+export async function bindMerchant(db: Database["db"], appId: string, merchantId: string): Promise<"bound" | "already" | "conflict"> {
+  const claimed = await db
+    .update(authorizers)
+    .set({ merchantId, updatedAt: sql`now()` })
+    .where(and(eq(authorizers.appId, appId), isNull(authorizers.merchantId)))
+    .returning({ appId: authorizers.appId });
+  if (claimed.length > 0) return "bound";
+  const contested = await db
+    .update(authorizers)
+    .set({ contestedByMerchantId: merchantId, reviewStatus: "conflict", updatedAt: sql`now()` })
+    .where(and(eq(authorizers.appId, appId), ne(authorizers.merchantId, merchantId)))
+    .returning({ appId: authorizers.appId });
+  return contested.length > 0 ? "conflict" : "already";
+}
+
+/** `unauthorized`: revoked, tokens dropped, history kept. A revocation older than the current grant is ignored. */
+export async function applyRevocation(db: Database["db"], input: { appId: string; version: number }): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const applied = await tx
+      .insert(authorizers)
+      .values({ appId: input.appId, status: "unauthorized", stateVersion: input.version, revokedAt: sql`now()` })
+      .onConflictDoUpdate({
+        target: authorizers.appId,
+        set: {
+          status: "unauthorized",
+          stateVersion: sql`excluded.state_version`,
+          refreshTokenSealed: null,
+          accessTokenSealed: null,
+          accessTokenExpiresAt: null,
+          revokedAt: sql`now()`,
+          updatedAt: sql`now()`,
+        },
+        setWhere: lte(authorizers.stateVersion, input.version),
+      })
+      .returning({ appId: authorizers.appId });
+    if (applied.length > 0) {
+      await tx.insert(authorizerGrants).values({ appId: input.appId, source: "unauthorized", funcIds: [], stateVersion: input.version });
+    }
+    return applied.length > 0;
+  });
+}
+
+/** Profile from api_get_authorizer_info. Best effort: the grant is already safe; a failure is retried later. */
+export async function refreshProfile(deps: GrantDeps, appId: string): Promise<boolean> {
+  try {
+    const info = await deps.client.getAuthorizerInfo(appId);
+    await deps.database.db
+      .update(authorizers)
+      .set({
+        kind: info.kind,
+        nickName: info.nickName,
+        headImg: info.headImg ?? null,
+        userName: info.userName,
+        principalName: info.principalName ?? null,
+        alias: info.alias ?? null,
+        serviceTypeId: info.serviceTypeId,
+        verifyTypeId: info.verifyTypeId,
+        accountStatus: info.accountStatus ?? null,
+        qrcodeUrl: info.qrcodeUrl ?? null,
+        profileUpdatedAt: sql`now()`,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(authorizers.appId, appId));
+    return true;
+  } catch (error) {
+    log.warn("authorizer profile not fetched", { appId, error: describeError(error) });
+    return false;
+  }
+}

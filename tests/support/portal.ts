@@ -1,0 +1,78 @@
+import { eq, sql } from "drizzle-orm";
+import type { Database } from "@/db";
+import { createMerchantWithUser } from "@/db/queries/users";
+import { authorizerGrants, authorizers, wechatComponent } from "@/db/schema";
+import { parseEnv } from "@/lib/env";
+import { createPlatform, type Platform } from "@/lib/platform";
+import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
+import { sealPush } from "@/lib/wechat/push";
+import { TEST_SECRETS, type AppServer } from "./app-server";
+
+/**
+ * A portal in the test process: its own database, WeChat = the sandbox of a running app server over HTTP.
+ * Pushes are delivered to it by the test (in the order the test wants), sealed exactly as WeChat seals them.
+ */
+export function createTestPortal(app: AppServer, database: Database): Platform {
+  const env = parseEnv({ ...TEST_SECRETS, APP_URL: app.url, WECHAT_SANDBOX: "1", NODE_ENV: "test" });
+  return { ...createPlatform(env, database), sandbox: undefined };
+}
+
+export async function sandboxControl<T = Record<string, unknown>>(app: AppServer, action: string, body: unknown = {}): Promise<T> {
+  const response = await fetch(`${app.url}/sandbox/api/${action}`, { method: "POST", body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`sandbox ${action}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+export async function sandboxCalls(app: AppServer): Promise<Record<string, number>> {
+  return ((await (await fetch(`${app.url}/sandbox/api/state`)).json()) as { calls: Record<string, number> }).calls;
+}
+
+/** Delivers one push to the test portal's receiver, as WeChat would; returns its answer. */
+export async function deliver(portal: Platform, fields: Record<string, string | number>) {
+  const push = sealPush(portal.crypto, { AppId: SANDBOX_COMPONENT.appId, ...fields }, { AppId: SANDBOX_COMPONENT.appId });
+  return portal.componentPushes.receive(push.query, push.body);
+}
+
+/** A ticket the sandbox issued, delivered to the test portal, so it can get component tokens. */
+export async function giveTicket(app: AppServer, portal: Platform): Promise<void> {
+  const { ticket } = await sandboxControl<{ ticket: string }>(app, "push-ticket");
+  const answer = await deliver(portal, {
+    CreateTime: Math.floor(Date.now() / 1000),
+    InfoType: "component_verify_ticket",
+    ComponentVerifyTicket: ticket,
+  });
+  if (answer.body !== "success") throw new Error(`ticket not accepted: ${answer.body}`);
+}
+
+export async function createMerchant(database: Database, name: string) {
+  const created = await createMerchantWithUser(database.db, {
+    businessName: name,
+    email: `${name.toLowerCase().replace(/\W+/g, "")}-${Math.random().toString(36).slice(2)}@example.com`,
+    passwordHash: "scrypt$unused",
+  });
+  if (!created) throw new Error("merchant not created");
+  return created;
+}
+
+/** Everything the portal holds about an account that the convergence tests compare. */
+export async function accountSnapshot(database: Database, appId: string) {
+  const [row] = await database.db.select().from(authorizers).where(eq(authorizers.appId, appId));
+  if (!row) return undefined;
+  const grants = await database.db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(authorizerGrants)
+    .where(eq(authorizerGrants.appId, appId));
+  return {
+    merchantId: row.merchantId,
+    contestedByMerchantId: row.contestedByMerchantId,
+    status: row.status,
+    reviewStatus: row.reviewStatus,
+    funcIds: [...row.funcIds].sort((a, b) => a - b),
+    kind: row.kind,
+    nickName: row.nickName,
+    hasRefreshToken: row.refreshTokenSealed !== null,
+    grants: grants[0]?.n ?? 0,
+  };
+}
+
+export { wechatComponent };
