@@ -252,7 +252,8 @@ export type AccountChoice =
 export function resolveAccountChoice(
   request: Pick<AuthorizationRequest, "kinds" | "bizAppId">,
   accounts: readonly AccountOption[],
-  form: { account: string | undefined; funcIds: readonly string[]; nickName: string | undefined },
+  /** `funcIds` per kind: the page has one list per account kind and only the chosen kind's list counts. */
+  form: { account: string | undefined; funcIds: Partial<Record<AccountKind, readonly string[]>>; nickName: string | undefined },
 ): AccountChoice {
   const { accounts: allowed, creatableKinds } = selectableAccounts(request, accounts);
   let target: { appId?: string; kind: AccountKind } | undefined;
@@ -266,8 +267,9 @@ export function resolveAccountChoice(
   if (!target) return { ok: false, zh: "请选择要授权的账号", en: "Choose the account to authorize" };
 
   const valid = new Set(permissionSetsFor(target.kind).map((set) => set.id));
-  const funcIds = [...new Set(form.funcIds.map(Number))].filter((id) => valid.has(id));
-  if (funcIds.length === 0 || funcIds.length !== new Set(form.funcIds).size) {
+  const submitted = form.funcIds[target.kind] ?? [];
+  const funcIds = [...new Set(submitted.map(Number))].filter((id) => valid.has(id));
+  if (funcIds.length === 0 || funcIds.length !== new Set(submitted).size) {
     return {
       ok: false,
       zh: funcIds.length === 0 ? "请至少选择一项权限" : "所选权限不适用于该账号类型",

@@ -1,0 +1,11 @@
+import type { AccountKind } from "@/lib/wechat/permissions";
+
+export const KIND_LABEL: Record<AccountKind, { zh: string; en: string }> = {
+  official_account: { zh: "公众号", en: "Official Account" },
+  mini_program: { zh: "小程序", en: "Mini Program" },
+};
+
+export const AVATAR_COLOR: Record<AccountKind, string> = {
+  official_account: "bg-[#07c160]",
+  mini_program: "bg-[#6467f0]",
+};

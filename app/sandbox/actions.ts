@@ -1,0 +1,202 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { getPlatform } from "@/lib/platform";
+import {
+  ACCOUNT_KINDS,
+  authorizedRedirectUrl,
+  permissionSetsFor,
+  resolveAccountChoice,
+  validateAuthorizationRequest,
+  type AuthorizationRequest,
+} from "@/lib/sandbox/authorization-request";
+import { SANDBOX_ENDPOINTS } from "@/lib/sandbox/wechat-sandbox";
+
+// The sandbox's own server actions: WeChat's authorization page and the sandbox console. The sandbox is a test
+// double with no users of its own, so the guard is that it exists at all (WECHAT_SANDBOX on); off, nothing runs.
+
+export interface SandboxAuthorizationState {
+  /** Shown as WeChat's error page. */
+  error?: { code: string; zh: string; en: string };
+  /** Shown under the form: the tester can correct the choice. */
+  formError?: { zh: string; en: string };
+}
+
+export interface SandboxConsoleResult {
+  ok: boolean;
+  zh: string;
+  en: string;
+}
+
+const SANDBOX_OFF = { code: "sandbox_off", zh: "微信沙箱未开启", en: "The WeChat sandbox is off" };
+const REQUEST_PARAMS = ["component_appid", "pre_auth_code", "redirect_uri", "auth_type", "biz_appid", "category_id_list", "action"];
+
+const text = (value: FormDataEntryValue | null): string | undefined => (typeof value === "string" ? value : undefined);
+
+/** The authorization page's own query, echoed back in hidden fields, checked again as WeChat would. */
+async function revalidateRequest(
+  formData: FormData,
+): Promise<{ ok: true; request: AuthorizationRequest; sandbox: NonNullable<Awaited<ReturnType<typeof getPlatform>>["sandbox"]> } | { ok: false; state: SandboxAuthorizationState }> {
+  const { env, sandbox } = await getPlatform();
+  if (!sandbox) return { ok: false, state: { error: SANDBOX_OFF } };
+  const searchParams = Object.fromEntries(REQUEST_PARAMS.map((name) => [name, text(formData.get(name))]));
+  // This POST comes from the authorization page itself, on the sandbox's (= the portal's) host, so its
+  // Referer passes the same host check the entry navigation passed; a forged cross-site post does not.
+  const result = validateAuthorizationRequest(
+    {
+      searchParams,
+      referer: (await headers()).get("referer"),
+      appUrl: env.appUrl,
+      componentAppId: env.component.appId,
+      mobile: formData.get("page") === "mobile",
+    },
+    await sandbox.inspectPreAuthCode(searchParams.pre_auth_code ?? ""),
+  );
+  return result.ok ? { ok: true, request: result.request, sandbox } : { ok: false, state: { error: result.error } };
+}
+
+/** 确认授权: spends the pre_auth_code, grants, pushes `authorized`/`updateauthorized`, redirects with the code. */
+export async function confirmSandboxAuthorizationAction(formData: FormData): Promise<SandboxAuthorizationState> {
+  const checked = await revalidateRequest(formData);
+  if (!checked.ok) return checked.state;
+  const { request, sandbox } = checked;
+
+  const choice = resolveAccountChoice(request, await sandbox.listAccounts(), {
+    account: text(formData.get("account")),
+    funcIds: Object.fromEntries(
+      ACCOUNT_KINDS.map((kind) => [kind, formData.getAll(`funcIds.${kind}`).filter((v): v is string => typeof v === "string")]),
+    ),
+    nickName: text(formData.get("nickName")),
+  });
+  if (!choice.ok) return { formError: { zh: choice.zh, en: choice.en } };
+
+  // Single use: of two confirmations racing on one code, exactly one gets past this line.
+  if (!(await sandbox.consumePreAuthCode(request.preAuthCode))) {
+    const again = await revalidateRequest(formData);
+    return again.ok ? { error: { code: "used_pre_auth_code", zh: "该授权链接已被使用，请重新发起授权", en: "This authorization link has already been used" } } : again.state;
+  }
+
+  const granted = await sandbox.authorize({
+    appId: choice.appId,
+    kind: choice.kind,
+    funcIds: choice.funcIds,
+    nickName: choice.nickName,
+    preAuthCode: request.preAuthCode,
+  });
+  redirect(authorizedRedirectUrl(request.redirectUri, granted.authCode, granted.expiresIn));
+}
+
+/**
+ * 取消: back to `redirect_uri` unchanged. Sandbox convention: WeChat documents no cancel redirect, so the
+ * sandbox sends the merchant back WITHOUT `auth_code`, and the portal's callback reads that as "cancelled".
+ * The pre_auth_code stays unspent.
+ */
+export async function cancelSandboxAuthorizationAction(formData: FormData): Promise<SandboxAuthorizationState> {
+  const checked = await revalidateRequest(formData);
+  if (!checked.ok) return checked.state;
+  redirect(checked.request.redirectUri);
+}
+
+// --- the sandbox console ---------------------------------------------------------------------------
+
+async function consoleSandbox() {
+  const { sandbox } = await getPlatform();
+  return sandbox;
+}
+
+const off: SandboxConsoleResult = { ok: false, zh: SANDBOX_OFF.zh, en: SANDBOX_OFF.en };
+
+function delivery(delivered: boolean) {
+  return delivered
+    ? { zh: "门户已确认（success）", en: "the portal answered success" }
+    : { zh: "门户未确认，请查看门户日志", en: "the portal did not answer success; check its log" };
+}
+
+/** 取消授权: what the account's admin does in WeChat; pushes `unauthorized`. */
+export async function revokeSandboxAccountAction(formData: FormData): Promise<SandboxConsoleResult> {
+  const sandbox = await consoleSandbox();
+  if (!sandbox) return off;
+  const appId = text(formData.get("appId")) ?? "";
+  const result = await sandbox.revoke(appId);
+  revalidatePath("/sandbox");
+  if (!result.revoked) return { ok: false, zh: "该账号未处于授权状态", en: "This account is not authorized" };
+  const d = delivery(result.delivered);
+  return { ok: true, zh: `已取消授权并推送 unauthorized，${d.zh}`, en: `Revoked; unauthorized pushed, ${d.en}` };
+}
+
+/** 修改授权 / 重新授权: the admin changes the grant in WeChat; pushes `updateauthorized` (or `authorized`). */
+export async function updateSandboxGrantAction(formData: FormData): Promise<SandboxConsoleResult> {
+  const sandbox = await consoleSandbox();
+  if (!sandbox) return off;
+  const appId = text(formData.get("appId")) ?? "";
+  const account = (await sandbox.listAccounts()).find((a) => a.appId === appId);
+  if (!account) return { ok: false, zh: "找不到该沙箱账号", en: "No such sandbox account" };
+  const valid = new Set(permissionSetsFor(account.kind).map((s) => s.id));
+  const funcIds = [...new Set(formData.getAll("funcIds").map(Number))].filter((id) => valid.has(id));
+  if (funcIds.length === 0) return { ok: false, zh: "请至少选择一项权限", en: "Choose at least one permission set" };
+  const result = await sandbox.authorize({ appId, kind: account.kind, funcIds });
+  revalidatePath("/sandbox");
+  const d = delivery(result.delivered);
+  return { ok: true, zh: `已推送 ${result.infoType}，${d.zh}`, en: `${result.infoType} pushed, ${d.en}` };
+}
+
+const faultFormSchema = z.object({
+  endpoint: z.enum(SANDBOX_ENDPOINTS),
+  latencyMs: z.coerce.number().int().min(0).max(60_000),
+  errcode: z
+    .string()
+    .trim()
+    .transform((v) => (v === "" ? null : Number(v)))
+    .pipe(z.number().int().nullable()),
+  times: z.coerce.number().int().min(1).max(100_000),
+});
+
+/** Injects a fault: latency on every call of the endpoint and/or `errcode` on its next `times` calls. */
+export async function setSandboxFaultAction(formData: FormData): Promise<SandboxConsoleResult> {
+  const sandbox = await consoleSandbox();
+  if (!sandbox) return off;
+  const parsed = faultFormSchema.safeParse({
+    endpoint: text(formData.get("endpoint")),
+    latencyMs: text(formData.get("latencyMs")) || "0",
+    errcode: text(formData.get("errcode")) ?? "",
+    times: text(formData.get("times")) || "1",
+  });
+  if (!parsed.success) {
+    const fields = [...new Set(parsed.error.issues.map((i) => i.path.join(".")))].join(", ");
+    return { ok: false, zh: `请检查：${fields}`, en: `Check: ${fields}` };
+  }
+  const f = parsed.data;
+  if (f.latencyMs === 0 && f.errcode === null) return { ok: false, zh: "请填写延迟或错误码", en: "Give a latency or an errcode" };
+  await sandbox.setFault(f);
+  revalidatePath("/sandbox");
+  return { ok: true, zh: `已为 ${f.endpoint} 注入故障`, en: `Fault set on ${f.endpoint}` };
+}
+
+export async function clearSandboxFaultsAction(): Promise<SandboxConsoleResult> {
+  const sandbox = await consoleSandbox();
+  if (!sandbox) return off;
+  await sandbox.clearFaults();
+  revalidatePath("/sandbox");
+  return { ok: true, zh: "已清除全部故障", en: "All faults cleared" };
+}
+
+export async function resetSandboxCallsAction(): Promise<SandboxConsoleResult> {
+  const sandbox = await consoleSandbox();
+  if (!sandbox) return off;
+  await sandbox.resetCalls();
+  revalidatePath("/sandbox");
+  return { ok: true, zh: "调用计数已清零", en: "Call counts reset" };
+}
+
+/** 推送票据: a component_verify_ticket now, instead of waiting for the 10-minute cycle. */
+export async function pushSandboxTicketAction(): Promise<SandboxConsoleResult> {
+  const sandbox = await consoleSandbox();
+  if (!sandbox) return off;
+  const result = await sandbox.pushTicket();
+  revalidatePath("/sandbox");
+  const d = delivery(result.delivered);
+  return { ok: result.delivered, zh: `已推送 component_verify_ticket，${d.zh}`, en: `Ticket pushed, ${d.en}` };
+}

@@ -1,0 +1,288 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { connection } from "next/server";
+import { getPlatform } from "@/lib/platform";
+import { DEFAULT_FUNC_IDS, permissionSetsFor } from "@/lib/sandbox/authorization-request";
+import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
+import { SANDBOX_ENDPOINTS, type SandboxAccount } from "@/lib/sandbox/wechat-sandbox";
+import { describePermission } from "@/lib/wechat/permissions";
+import {
+  clearSandboxFaultsAction,
+  pushSandboxTicketAction,
+  resetSandboxCallsAction,
+  revokeSandboxAccountAction,
+  setSandboxFaultAction,
+  updateSandboxGrantAction,
+} from "./actions";
+import { WechatLogo } from "./_components/authorization-frame";
+import { ConsoleForm, SubmitButton } from "./_components/console-form";
+import { AVATAR_COLOR, KIND_LABEL } from "./_components/labels";
+
+// GET /sandbox: the WeChat sandbox console (accounts, grants, faults, call counts, ticket pushes)
+export const metadata: Metadata = { title: "微信沙箱控制台 · WeChat sandbox console", robots: { index: false } };
+
+const COMMON_ERRCODES = [
+  { code: -1, text: "system error" },
+  { code: 40001, text: "invalid credential" },
+  { code: 42001, text: "access_token expired" },
+  { code: 45009, text: "daily quota reached" },
+  { code: 61005, text: "ticket expired" },
+  { code: 61006, text: "ticket invalid" },
+  { code: 61009, text: "code invalid" },
+  { code: 61010, text: "code expired" },
+  { code: 61023, text: "refresh_token invalid" },
+];
+
+function formatTime(date: Date | null | undefined): string {
+  if (!date) return "—";
+  return date.toLocaleString("zh-CN", { hour12: false, timeZone: "Asia/Shanghai" });
+}
+
+export default async function SandboxConsolePage() {
+  await connection();
+  const { env, sandbox } = await getPlatform();
+  if (!sandbox) notFound();
+  const [accounts, state] = await Promise.all([sandbox.listAccounts(), sandbox.getState()]);
+
+  const input = "rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm focus:border-[#07c160] focus:outline-none";
+  const card = "rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5";
+
+  return (
+    <main className="mx-auto flex max-w-4xl flex-col gap-5 px-4 py-6 sm:py-10">
+      <header className="flex flex-wrap items-center gap-3">
+        <WechatLogo className="h-10 w-10" />
+        <div className="min-w-0 flex-1">
+          <h1 className="text-xl font-semibold sm:text-2xl">
+            微信沙箱控制台{" "}
+            <span className="block text-sm font-normal text-slate-500 sm:inline sm:text-base">
+              <span className="hidden sm:inline">· </span>WeChat sandbox console
+            </span>
+          </h1>
+          <p className="text-sm text-slate-500">
+            第三方平台 · Platform: <span data-testid="console-platform-name">{SANDBOX_COMPONENT.name}</span>{" "}
+            <span className="font-mono text-xs">({env.component.appId})</span>
+          </p>
+        </div>
+        <Link href="/" className="text-sm text-[#06ad56] hover:underline">
+          返回门户 · Portal
+        </Link>
+      </header>
+
+      <section aria-labelledby="accounts-heading" className={card}>
+        <h2 id="accounts-heading" className="text-base font-semibold">
+          沙箱账号 <span className="font-normal text-slate-500">· Sandbox accounts ({accounts.length})</span>
+        </h2>
+        <p className="mt-1 text-xs text-slate-500">
+          账号在授权页上新建。取消授权推送 unauthorized，修改授权推送 updateauthorized。
+          <span className="block">Accounts are created on the authorization page. Revoking pushes unauthorized; changing a grant pushes updateauthorized.</span>
+        </p>
+        {accounts.length === 0 ? (
+          <p data-testid="no-accounts" className="mt-4 rounded-md bg-slate-50 px-3 py-4 text-center text-sm text-slate-500">
+            暂无沙箱账号 · No sandbox accounts yet
+          </p>
+        ) : (
+          <ul className="mt-4 flex flex-col gap-3">
+            {accounts.map((account) => (
+              <AccountRow key={account.appId} account={account} />
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="faults-heading" className={card}>
+        <h2 id="faults-heading" className="text-base font-semibold">
+          故障注入 <span className="font-normal text-slate-500">· Fault injection</span>
+        </h2>
+        <p className="mt-1 text-xs text-slate-500">
+          延迟作用于该接口的每次调用；错误码作用于接下来的若干次调用（HTTP 200 + errcode，与微信一致）。
+          <span className="block">Latency applies to every call of the endpoint; the errcode to its next N calls (HTTP 200 + errcode, like WeChat).</span>
+        </p>
+        <ConsoleForm action={setSandboxFaultAction} testId="fault-form" className="mt-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
+          <label className="flex flex-col gap-1 text-sm text-slate-600">
+            接口 · Endpoint
+            <select name="endpoint" className={input} defaultValue="api_component_token">
+              {SANDBOX_ENDPOINTS.map((endpoint) => (
+                <option key={endpoint} value={endpoint}>
+                  {endpoint}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="flex flex-col gap-1 text-sm text-slate-600">
+            延迟（毫秒）· Latency (ms)
+            <input name="latencyMs" type="number" min={0} max={60000} step={1} defaultValue={0} inputMode="numeric" className={input} />
+          </label>
+          <label className="flex flex-col gap-1 text-sm text-slate-600">
+            错误码 · errcode
+            <input name="errcode" type="text" inputMode="numeric" list="sandbox-errcodes" placeholder="如 40001 · e.g. 40001" className={input} />
+            <datalist id="sandbox-errcodes">
+              {COMMON_ERRCODES.map((e) => (
+                <option key={e.code} value={e.code}>
+                  {e.text}
+                </option>
+              ))}
+            </datalist>
+          </label>
+          <label className="flex flex-col gap-1 text-sm text-slate-600">
+            次数 · Times
+            <input name="times" type="number" min={1} max={100000} step={1} defaultValue={1} inputMode="numeric" className={input} />
+          </label>
+          <div className="flex flex-wrap items-center gap-2 sm:col-span-2 lg:col-span-4">
+            <SubmitButton>注入故障 · Inject fault</SubmitButton>
+          </div>
+        </ConsoleForm>
+
+        <div className="mt-4 border-t border-slate-100 pt-4">
+          <h3 className="text-sm font-medium text-slate-700">
+            当前故障 <span className="font-normal text-slate-500">· Active faults</span>
+          </h3>
+          {state.faults.length === 0 ? (
+            <p data-testid="no-faults" className="mt-2 text-sm text-slate-500">
+              无 · None
+            </p>
+          ) : (
+            <ul className="mt-2 flex flex-col gap-1 text-sm" data-testid="faults">
+              {state.faults.map((fault) => (
+                <li key={fault.endpoint} data-testid={`fault-${fault.endpoint}`} className="flex flex-wrap gap-x-3 font-mono text-xs text-slate-700">
+                  <span className="font-semibold">{fault.endpoint}</span>
+                  <span>latency {fault.latencyMs} ms</span>
+                  <span>{fault.errcode === null ? "no errcode" : `errcode ${fault.errcode} × ${fault.remaining} left`}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+          <ConsoleForm action={clearSandboxFaultsAction} testId="clear-faults-form" className="mt-3 flex flex-wrap items-center gap-2">
+            <SubmitButton variant="secondary">清除全部故障 · Clear faults</SubmitButton>
+          </ConsoleForm>
+        </div>
+      </section>
+
+      <div className="grid gap-5 md:grid-cols-2">
+        <section aria-labelledby="calls-heading" className={card}>
+          <h2 id="calls-heading" className="text-base font-semibold">
+            调用次数 <span className="font-normal text-slate-500">· API calls</span>
+          </h2>
+          <table className="mt-3 w-full text-sm">
+            <tbody className="divide-y divide-slate-100">
+              {Object.entries(state.calls).map(([endpoint, n]) => (
+                <tr key={endpoint}>
+                  <th scope="row" className="py-1.5 text-left font-mono text-xs font-normal break-all text-slate-600">
+                    {endpoint}
+                  </th>
+                  <td data-testid={`calls-${endpoint}`} className="py-1.5 pl-3 text-right tabular-nums">
+                    {n}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <ConsoleForm action={resetSandboxCallsAction} testId="reset-calls-form" className="mt-3 flex flex-wrap items-center gap-2">
+            <SubmitButton variant="secondary">清零 · Reset counts</SubmitButton>
+          </ConsoleForm>
+        </section>
+
+        <section aria-labelledby="ticket-heading" className={card}>
+          <h2 id="ticket-heading" className="text-base font-semibold">
+            验证票据 <span className="font-normal text-slate-500">· component_verify_ticket</span>
+          </h2>
+          <p className="mt-2 text-sm text-slate-600">
+            最近一次签发 · Last issued:{" "}
+            <span data-testid="latest-ticket" className="tabular-nums">
+              {formatTime(state.latestTicketIssuedAt)}
+            </span>
+          </p>
+          <p className="mt-1 text-xs text-slate-500">
+            沙箱每 {env.sandboxTicketIntervalSeconds} 秒推送一次；可立即推送。
+            <span className="block">Pushed every {env.sandboxTicketIntervalSeconds} s; push one now if needed.</span>
+          </p>
+          <ConsoleForm action={pushSandboxTicketAction} testId="push-ticket-form" className="mt-3 flex flex-wrap items-center gap-2">
+            <SubmitButton>推送票据 · Push ticket</SubmitButton>
+          </ConsoleForm>
+        </section>
+      </div>
+    </main>
+  );
+}
+
+function AccountRow({ account }: { account: SandboxAccount }) {
+  const granted = new Set(account.funcIds);
+  const sets = permissionSetsFor(account.kind);
+  const shown = sets.filter((s) => granted.has(s.id) || DEFAULT_FUNC_IDS[account.kind].includes(s.id));
+  const more = sets.filter((s) => !shown.includes(s));
+  const name = account.nickName;
+  const checkbox = (set: (typeof sets)[number]) => (
+    <label key={set.id} className="inline-flex items-center gap-1.5 rounded-md border border-slate-200 px-2 py-1 text-xs has-[:checked]:border-[#07c160] has-[:checked]:bg-[#07c160]/5">
+      <input type="checkbox" name="funcIds" value={set.id} defaultChecked={granted.has(set.id)} aria-label={set.zh} className="accent-[#07c160]" />
+      <span>{set.zh}</span>
+      <span className="text-slate-400">#{set.id}</span>
+    </label>
+  );
+
+  return (
+    <li data-testid={`sandbox-account-${account.appId}`} className="rounded-lg border border-slate-200 p-3 sm:p-4">
+      <div className="flex flex-wrap items-start gap-3">
+        <span
+          aria-hidden="true"
+          className={`flex h-10 w-10 shrink-0 items-center justify-center rounded-full text-lg font-medium text-white ${AVATAR_COLOR[account.kind]}`}
+        >
+          {Array.from(name)[0] ?? "?"}
+        </span>
+        <div className="min-w-0 flex-1">
+          <p className="flex flex-wrap items-center gap-2">
+            <span className="font-medium">{name}</span>
+            <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">
+              {KIND_LABEL[account.kind].zh} · {KIND_LABEL[account.kind].en}
+            </span>
+            <span
+              data-testid="account-status"
+              className={`rounded px-1.5 py-0.5 text-xs ${account.authorized ? "bg-[#07c160]/10 text-[#06ad56]" : "bg-slate-100 text-slate-500"}`}
+            >
+              {account.authorized ? "已授权 · Authorized" : "未授权 · Not authorized"}
+            </span>
+          </p>
+          <p className="font-mono text-xs break-all text-slate-500">{account.appId}</p>
+          {account.principalName && <p className="text-xs text-slate-500">{account.principalName}</p>}
+        </div>
+        <ConsoleForm action={revokeSandboxAccountAction} testId={`revoke-${account.appId}`} className="flex max-w-full flex-col items-end gap-1 text-right sm:max-w-[18rem]">
+          <input type="hidden" name="appId" value={account.appId} />
+          <SubmitButton variant="danger" label={`取消授权 ${name}`} disabled={!account.authorized}>
+            取消授权
+          </SubmitButton>
+        </ConsoleForm>
+      </div>
+
+      <p className="mt-3 text-xs text-slate-500">
+        已授权的权限集 · Granted sets:{" "}
+        <span data-testid="granted-sets" className="text-slate-700">
+          {account.authorized && account.funcIds.length > 0
+            ? account.funcIds.map((id) => `${describePermission(id).zh} (#${id})`).join("、")
+            : "—"}
+        </span>
+      </p>
+
+      <ConsoleForm action={updateSandboxGrantAction} testId={`grant-${account.appId}`} className="mt-3 flex flex-col gap-2 border-t border-slate-100 pt-3">
+        <input type="hidden" name="appId" value={account.appId} />
+        <fieldset className="flex min-w-0 flex-wrap gap-1.5">
+          <legend className="mb-1.5 text-xs text-slate-500">
+            {account.authorized ? "修改授权 · Change the grant" : "重新授权 · Authorize again"}
+          </legend>
+          {shown.map(checkbox)}
+        </fieldset>
+        {more.length > 0 && (
+          <details className="text-xs">
+            <summary className="cursor-pointer text-slate-500">更多权限集 · More sets ({more.length})</summary>
+            <div className="mt-2 flex max-h-48 flex-wrap gap-1.5 overflow-y-auto">{more.map(checkbox)}</div>
+          </details>
+        )}
+        <div>
+          {account.authorized ? (
+            <SubmitButton label={`修改授权 ${name}`}>修改授权</SubmitButton>
+          ) : (
+            <SubmitButton label={`重新授权 ${name}`}>重新授权</SubmitButton>
+          )}
+        </div>
+      </ConsoleForm>
+    </li>
+  );
+}
