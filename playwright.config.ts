@@ -22,7 +22,8 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: "desktop", use: { ...devices["Desktop Chrome"], channel: undefined } },
-    { name: "phone", use: { ...devices["Pixel 7"], channel: undefined } },
+    { name: "desktop", use: { ...devices["Desktop Chrome"], channel: undefined }, testIgnore: /\.phone\.spec\.ts$/ },
+    // The phone project runs the pages every visitor sees and the phone-only flows.
+    { name: "phone", use: { ...devices["Pixel 7"], channel: undefined }, testMatch: /(home|\.phone)\.spec\.ts$/ },
   ],
 });

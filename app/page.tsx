@@ -1,5 +1,9 @@
+import Link from "next/link";
 import { connection } from "next/server";
+import { LanguageSwitch } from "@/app/_components/language-switch";
+import { currentUser } from "@/lib/auth/guards";
 import { getHealth, unhealthy, type Health } from "@/lib/health";
+import { getI18n } from "@/lib/i18n";
 import { getPlatform } from "@/lib/platform";
 
 async function loadHealth(): Promise<Health> {
@@ -7,6 +11,15 @@ async function loadHealth(): Promise<Health> {
     return await getHealth(await getPlatform());
   } catch (error) {
     return unhealthy(false, error);
+  }
+}
+
+/** The status page must render even when sign-in can't be checked (e.g. the database is down). */
+async function loadUser() {
+  try {
+    return await currentUser();
+  } catch {
+    return null;
   }
 }
 
@@ -26,7 +39,8 @@ function formatExpiry(seconds: number | null): string {
 
 export default async function HomePage() {
   await connection();
-  const health = await loadHealth();
+  const [health, user, { lang, t }] = await Promise.all([loadHealth(), loadUser(), getI18n()]);
+  const link = "inline-flex min-h-9 items-center rounded-lg px-3 text-sm font-medium";
   const rows: Array<{ label: string; value: string; warn: boolean }> = [
     { label: "数据库 · Database", value: health.database.ok ? "正常 · OK" : "不可用 · unavailable", warn: !health.database.ok },
     { label: "验证票据 · Verify ticket", value: formatAge(health.ticket.ageSeconds), warn: health.ticket.warning !== null },
@@ -38,7 +52,24 @@ export default async function HomePage() {
   ];
 
   return (
-    <main className="mx-auto flex max-w-2xl flex-col gap-6 px-4 py-10 sm:py-16">
+    <main className="mx-auto flex max-w-2xl flex-col gap-6 px-4 py-6 sm:py-10">
+      <nav aria-label={t.header.home} className="flex flex-wrap items-center justify-end gap-2">
+        <LanguageSwitch lang={lang} label={t.languageSwitch} />
+        {user?.role === "merchant" ? (
+          <Link href="/accounts" className={`${link} bg-emerald-600 text-white hover:bg-emerald-700`}>
+            {t.header.myAccounts}
+          </Link>
+        ) : user ? null : (
+          <>
+            <Link href="/login" className={`${link} text-slate-700 hover:bg-slate-100`}>
+              {t.header.signIn}
+            </Link>
+            <Link href="/signup" className={`${link} bg-emerald-600 text-white hover:bg-emerald-700`}>
+              {t.header.signUp}
+            </Link>
+          </>
+        )}
+      </nav>
       <header className="flex flex-col gap-2">
         <p className="text-sm font-medium text-emerald-700">微信开放平台 · 第三方平台</p>
         <h1 className="text-2xl font-semibold sm:text-3xl">微信授权接入门户</h1>

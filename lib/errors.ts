@@ -30,6 +30,14 @@ const STATUS: Record<AppErrorCode, number> = {
 };
 
 export class AppError extends Error {
+  /**
+   * Next bundles server code more than once (instrumentation, routes, actions), so one error class can exist
+   * in several copies; recognise any of them by name.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof Error && value.name === "AppError";
+  }
+
   readonly status: number;
   constructor(
     readonly code: AppErrorCode,

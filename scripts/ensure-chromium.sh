@@ -7,7 +7,7 @@ if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "Chromium not found at $CHROMIUM: installing Debian's chromium package…"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq chromium >/dev/null
+  apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
   exit 0
 fi
 echo "Chromium is required for the end-to-end tests but was not found at $CHROMIUM." >&2

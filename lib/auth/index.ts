@@ -18,9 +18,13 @@ declare module "next-auth" {
   }
 }
 
-/** After this many failures in 15 minutes each further attempt waits longer; past the hard limit, none is checked. */
+/**
+ * Per email: after 3 failures in 15 minutes each attempt waits longer; after 10, none is checked until the
+ * window passes. Per client address only the slowdown applies, and later (many people can share one address).
+ */
 const SLOW_AFTER_FAILURES = 3;
 const BLOCK_AFTER_FAILURES = 10;
+const ADDRESS_FAILURES_PER_EMAIL_FAILURE = 5;
 
 export class InvalidCredentials extends CredentialsSignin {
   code = "invalid_credentials";
@@ -56,9 +60,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
         if (!parsed.success) throw new InvalidCredentials();
         const email = parsed.data.email.toLowerCase();
         const db = await getDb();
-        const keys = [`email:${email}`, `ip:${clientAddress(request)}`];
-        const failures = Math.max(...(await Promise.all(keys.map((k) => countRecentLoginFailures(db, k)))));
-        if (failures >= BLOCK_AFTER_FAILURES) throw new TooManyAttempts();
+        const keys = [`email:${email}`, `ip:${clientAddress(request)}`] as const;
+        const [byEmail, byAddress] = await Promise.all(keys.map((k) => countRecentLoginFailures(db, k)));
+        if (byEmail! >= BLOCK_AFTER_FAILURES) throw new TooManyAttempts();
+        const failures = Math.max(byEmail!, Math.floor(byAddress! / ADDRESS_FAILURES_PER_EMAIL_FAILURE));
         if (failures >= SLOW_AFTER_FAILURES) {
           // Security: each further guess costs the guesser more time.
           await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** (failures - SLOW_AFTER_FAILURES), 4000)));
@@ -69,7 +74,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
           await Promise.all(keys.map((k) => recordLoginFailure(db, k)));
           throw new InvalidCredentials();
         }
-        await clearLoginFailures(db, keys[0]!);
+        await clearLoginFailures(db, keys[0]);
         return { id: user.id, email: user.email, role: user.role, merchantId: user.merchantId };
       },
     }),

@@ -180,6 +180,14 @@ function summarizeErrmsg(errmsg: string): string {
 
 /** A response that carried a non-zero errcode. `errmsg` is kept verbatim (including `rid:`) for support tickets. */
 export class WechatApiError extends Error {
+  /**
+   * Next bundles server code more than once (instrumentation, routes, actions), so one error class can exist
+   * in several copies; recognise any of them by name.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof Error && value.name === "WechatApiError";
+  }
+
   override readonly name = "WechatApiError";
   readonly errcode: number;
   readonly errmsg: string;
@@ -200,6 +208,14 @@ export type WechatTransportFailure = "timeout" | "network" | "http_status" | "ba
 
 /** The call did not produce a usable WeChat answer: no response, a non-JSON body, or JSON of the wrong shape. */
 export class WechatTransportError extends Error {
+  /**
+   * Next bundles server code more than once (instrumentation, routes, actions), so one error class can exist
+   * in several copies; recognise any of them by name.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof Error && value.name === "WechatTransportError";
+  }
+
   override readonly name = "WechatTransportError";
   readonly endpoint: string;
   readonly reason: WechatTransportFailure;

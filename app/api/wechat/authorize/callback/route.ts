@@ -21,6 +21,7 @@ export async function GET(request: NextRequest) {
     authCode: query.data.auth_code ?? null,
     merchantId: merchant.merchantId,
   });
-  if (outcome.ok) redirect(`/accounts/${outcome.appId}?${outcome.conflict ? "conflict=1" : "authorized=1"}`);
+  // An account held by another merchant is not this merchant's to view: back to the list with the notice.
+  if (outcome.ok) redirect(outcome.conflict ? "/accounts?conflict=1" : `/accounts/${outcome.appId}?authorized=1`);
   redirect(`/authorize/result?reason=${outcome.reason}${outcome.errcode ? `&errcode=${outcome.errcode}` : ""}`);
 }

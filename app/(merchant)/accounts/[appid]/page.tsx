@@ -1,0 +1,211 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { connection } from "next/server";
+import { z } from "zod";
+import { Banner } from "@/app/_components/banner";
+import { getDb } from "@/db";
+import { findMerchantAuthorizer, listMerchantAuthorizerGrants } from "@/db/queries/authorizers";
+import { requireMerchant } from "@/lib/auth/guards";
+import { format, formatDateTime, getI18n, type Language } from "@/lib/i18n";
+import { describeAccountStatus, describePermission, describeServiceType, describeVerifyType, getPermissionSet } from "@/lib/wechat/permissions";
+import { AccountAvatar } from "../_components/account-avatar";
+import { KindBadge, ReviewBadge, StatusBadge } from "../_components/account-badges";
+import { AuthorizeForm } from "../_components/authorize-form";
+
+export const metadata: Metadata = { title: "账号详情 · Account" };
+
+const appIdSchema = z.string().regex(/^wx[0-9a-zA-Z]{16}$/);
+const HISTORY_LIMIT = 10;
+
+function bilingual(d: { zh: string; en: string }, lang: Language) {
+  return lang === "en" ? { primary: d.en, secondary: d.zh, secondaryLang: "zh-CN" } : { primary: d.zh, secondary: d.en, secondaryLang: "en" };
+}
+
+export default async function AccountPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ appid: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  await connection();
+  const { appid } = await params;
+  const merchant = await requireMerchant(`/accounts/${encodeURIComponent(appid)}`);
+  const appId = appIdSchema.safeParse(appid);
+  if (!appId.success) notFound();
+  const db = await getDb();
+  // Security: another merchant's account and a missing one look the same.
+  const account = await findMerchantAuthorizer(db, merchant.merchantId, appId.data);
+  if (!account) notFound();
+  const [grants, { lang, t }, query] = await Promise.all([
+    listMerchantAuthorizerGrants(db, merchant.merchantId, appId.data),
+    getI18n(),
+    searchParams,
+  ]);
+
+  const name = account.kind === null ? t.accounts.loadingName : (account.nickName ?? account.appId);
+  const funcIds = [...new Set(account.funcIds)].sort((a, b) => a - b);
+  const conflict = query.conflict === "1" || account.reviewStatus === "conflict";
+  const reauthorizeForm =
+    account.status !== "authorized" ? (
+      <AuthorizeForm
+        lang={lang}
+        t={t.authorize}
+        bizAppId={account.appId}
+        buttons={[
+          {
+            authType: account.kind === "official_account" ? 1 : account.kind === "mini_program" ? 2 : 3,
+            label: t.authorize.reauthorize,
+          },
+        ]}
+      />
+    ) : null;
+
+  const none = <span className="text-slate-400">{t.account.notProvided}</span>;
+  const described = (d: { zh: string; en: string; known: boolean }) => (
+    <span className={d.known ? undefined : "text-amber-800"}>{lang === "en" ? d.en : d.zh}</span>
+  );
+  const details: Array<{ key: string; label: string; value: React.ReactNode; mono?: boolean }> = [
+    { key: "appId", label: t.account.appId, value: account.appId, mono: true },
+    { key: "userName", label: t.account.userName, value: account.userName ?? none, mono: Boolean(account.userName) },
+    { key: "alias", label: t.account.alias, value: account.alias || none },
+    {
+      key: "serviceType",
+      label: t.account.serviceType,
+      value: account.kind && account.serviceTypeId !== null ? described(describeServiceType(account.kind, account.serviceTypeId)) : none,
+    },
+    { key: "verify", label: t.account.verify, value: account.verifyTypeId !== null ? described(describeVerifyType(account.verifyTypeId)) : none },
+    { key: "principal", label: t.account.principal, value: account.principalName || none },
+    {
+      key: "accountStatus",
+      label: t.account.accountStatus,
+      value: account.accountStatus !== null ? described(describeAccountStatus(account.accountStatus)) : none,
+    },
+    { key: "authorizedAt", label: t.account.authorizedAt, value: formatDateTime(account.authorizedAt, lang) ?? none },
+    ...(account.revokedAt ? [{ key: "revokedAt", label: t.account.revokedAt, value: formatDateTime(account.revokedAt, lang) ?? none }] : []),
+    { key: "profileUpdatedAt", label: t.account.profileUpdatedAt, value: formatDateTime(account.profileUpdatedAt, lang) ?? none },
+  ];
+  const history = grants.slice(-HISTORY_LIMIT).reverse();
+
+  return (
+    <div className="flex flex-col gap-5">
+      <Link href="/accounts" className="inline-flex w-fit items-center gap-1 text-sm font-medium text-slate-600 hover:text-slate-900">
+        <svg aria-hidden="true" viewBox="0 0 20 20" className="h-4 w-4" fill="currentColor">
+          <path fillRule="evenodd" d="M12.8 5.2a.75.75 0 0 1 0 1.06L9.06 10l3.74 3.74a.75.75 0 1 1-1.06 1.06l-4.27-4.27a.75.75 0 0 1 0-1.06l4.27-4.27a.75.75 0 0 1 1.06 0Z" clipRule="evenodd" />
+        </svg>
+        {t.account.back}
+      </Link>
+
+      {account.status === "unauthorized" ? (
+        <Banner tone="neutral" title={t.account.bannerRevokedTitle} testId="banner-revoked" footer={reauthorizeForm}>
+          {t.account.bannerRevokedBody}
+        </Banner>
+      ) : account.status === "needs_reauthorization" ? (
+        <Banner tone="warning" title={t.account.bannerReauthTitle} testId="banner-needs-reauthorization" footer={reauthorizeForm}>
+          {t.account.bannerReauthBody}
+        </Banner>
+      ) : null}
+      {conflict ? (
+        <Banner tone="warning" title={t.account.bannerConflictTitle} testId="banner-conflict">
+          {t.account.bannerConflictBody}
+        </Banner>
+      ) : query.authorized === "1" && account.status === "authorized" ? (
+        <Banner tone="success" title={t.account.bannerAuthorizedTitle} testId="banner-authorized">
+          {t.account.bannerAuthorizedBody}
+        </Banner>
+      ) : null}
+
+      <section aria-labelledby="account-name" className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6">
+        <div className="flex items-center gap-4">
+          <AccountAvatar src={account.headImg} name={account.nickName ?? ""} seed={account.appId} size="lg" />
+          <div className="min-w-0 flex-1">
+            <h1 id="account-name" data-testid="account-name" className={`text-xl font-semibold break-words ${account.kind === null ? "text-slate-500" : "text-slate-900"}`}>
+              {name}
+            </h1>
+            <div className="mt-2 flex flex-wrap gap-1.5">
+              <KindBadge kind={account.kind} t={t.kind} />
+              <StatusBadge status={account.status} t={t.status} />
+              <ReviewBadge review={account.reviewStatus} t={t.review} showPending />
+            </div>
+          </div>
+        </div>
+        {account.kind === null ? <p className="mt-4 text-sm text-slate-600">{t.account.loadingProfile}</p> : null}
+        <dl className="mt-5 grid grid-cols-1 gap-x-8 border-t border-slate-100 pt-2 sm:grid-cols-2">
+          {details.map((row) => (
+            <div key={row.key} className="flex items-baseline justify-between gap-4 border-b border-slate-100 py-2.5 sm:flex-col sm:justify-start sm:gap-0.5">
+              <dt className="shrink-0 text-sm text-slate-500">{row.label}</dt>
+              <dd data-testid={`detail-${row.key}`} className={`min-w-0 text-right text-sm break-all text-slate-900 sm:text-left ${row.mono ? "font-mono" : ""}`}>
+                {row.value}
+              </dd>
+            </div>
+          ))}
+        </dl>
+      </section>
+
+      <section aria-labelledby="permissions-title" className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6">
+        <h2 id="permissions-title" className="text-base font-semibold text-slate-900">
+          {t.account.permissionsTitle}
+        </h2>
+        {funcIds.length === 0 ? (
+          <p className="mt-2 text-sm text-slate-600">{t.account.noPermissions}</p>
+        ) : (
+          <>
+            <p className="mt-0.5 text-sm text-slate-600">{format(account.status === "unauthorized" ? t.account.permissionsRevokedHint : t.account.permissionsHint, { n: funcIds.length })}</p>
+            <ul data-testid="permission-list" className={`mt-4 grid grid-cols-1 gap-2 sm:grid-cols-2 ${account.status === "unauthorized" ? "opacity-60" : ""}`}>
+              {funcIds.map((id) => {
+                const permission = describePermission(id);
+                const text = bilingual(permission, lang);
+                const listed = getPermissionSet(id) !== undefined;
+                return (
+                  <li
+                    key={id}
+                    data-testid={`permission-${id}`}
+                    data-known={permission.known}
+                    className={`flex items-start gap-3 rounded-lg border px-3 py-2.5 ${listed ? "border-slate-200" : "border-amber-300 bg-amber-50"}`}
+                  >
+                    <span className="mt-0.5 min-w-11 shrink-0 rounded bg-slate-100 px-1.5 py-0.5 text-center font-mono text-xs text-slate-600">#{id}</span>
+                    <div className="min-w-0 flex-1">
+                      <p className="text-sm font-medium break-words text-slate-900">{text.primary}</p>
+                      <p lang={text.secondaryLang} className="text-xs break-words text-slate-500">
+                        {text.secondary}
+                      </p>
+                    </div>
+                    {!listed ? (
+                      <span className="shrink-0 rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900">{t.account.permissionUnknown}</span>
+                    ) : !permission.known ? (
+                      <span className="shrink-0 rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-700">
+                        {t.account.permissionUndocumented}
+                      </span>
+                    ) : null}
+                  </li>
+                );
+              })}
+            </ul>
+          </>
+        )}
+      </section>
+
+      <section aria-labelledby="history-title" className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6">
+        <h2 id="history-title" className="text-base font-semibold text-slate-900">
+          {t.account.historyTitle}
+        </h2>
+        {history.length === 0 ? (
+          <p className="mt-2 text-sm text-slate-600">{t.account.historyEmpty}</p>
+        ) : (
+          <ol data-testid="grant-history" className="mt-3 flex flex-col">
+            {history.map((grant, index) => (
+              <li key={`${grant.source}-${index}`} data-source={grant.source} className="flex flex-col gap-0.5 border-l-2 border-slate-200 py-2 pl-4 sm:flex-row sm:items-baseline sm:gap-3">
+                <span className="text-sm font-medium text-slate-900">{t.account.historySource[grant.source]}</span>
+                <span className="text-xs text-slate-500">
+                  {formatDateTime(grant.createdAt, lang)}
+                  {grant.source !== "unauthorized" ? ` · ${format(t.account.historyPermissions, { n: grant.funcIds.length })}` : ""}
+                </span>
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,41 @@
+import { connection } from "next/server";
+import { signOutAction } from "@/app/(auth)/actions";
+import { SiteHeader } from "@/app/_components/site-header";
+import { getDb } from "@/db";
+import { getMerchantName } from "@/db/queries/users";
+import { currentUser } from "@/lib/auth/guards";
+import { getI18n } from "@/lib/i18n";
+
+/**
+ * The merchant shell. It only decorates: each page and action checks who is calling itself, because layouts
+ * don't re-run on navigation and Server Functions are reachable without them.
+ */
+export default async function MerchantLayout({ children }: Readonly<{ children: React.ReactNode }>) {
+  await connection();
+  const [{ lang, t }, user] = await Promise.all([getI18n(), currentUser()]);
+  const merchantName = user?.merchantId ? await getMerchantName(await getDb(), user.merchantId) : undefined;
+  return (
+    <div lang={lang === "en" ? "en" : undefined} className="flex min-h-screen flex-col">
+      <SiteHeader
+        lang={lang}
+        productName={t.productName}
+        languageLabel={t.languageSwitch}
+        homeHref="/accounts"
+        meta={merchantName ? <span data-testid="merchant-name">{merchantName}</span> : undefined}
+        actions={
+          user ? (
+            <form action={signOutAction}>
+              <button
+                type="submit"
+                className="rounded-lg px-2 py-1.5 text-sm font-medium whitespace-nowrap sm:px-2.5 text-slate-600 transition-colors hover:bg-slate-100 hover:text-slate-900"
+              >
+                {t.header.signOut}
+              </button>
+            </form>
+          ) : null
+        }
+      />
+      <main className="mx-auto w-full max-w-5xl flex-1 px-4 py-6 sm:py-10">{children}</main>
+    </div>
+  );
+}

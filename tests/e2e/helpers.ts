@@ -1,0 +1,37 @@
+import { expect, type Page, type TestInfo } from "@playwright/test";
+
+export function uniqueEmail(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}@example.com`;
+}
+
+export async function signUp(page: Page, businessName: string, email = uniqueEmail("merchant")): Promise<string> {
+  await page.goto("/signup");
+  await page.getByLabel("企业名称").fill(businessName);
+  await page.getByLabel("邮箱").fill(email);
+  await page.getByLabel("密码").fill("correct horse battery");
+  await page.getByRole("button", { name: "注册" }).click();
+  await expect(page).toHaveURL(/\/accounts$/);
+  return email;
+}
+
+/** A full-page screenshot kept as a test artifact. */
+export async function snap(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  const path = testInfo.outputPath(`${name}-${testInfo.project.name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await testInfo.attach(name, { path, contentType: "image/png" });
+}
+
+/** On WeChat's (sandbox) page: create a new account of `kind`, keep the preselected sets, confirm. */
+export async function confirmNewAccount(page: Page, kind: "公众号" | "小程序", name: string): Promise<void> {
+  await page.getByRole("radio", { name: `新建${kind}` }).check();
+  await page.getByLabel("新账号名称").fill(name);
+  await page.getByRole("button", { name: "确认授权" }).click();
+}
+
+/** The account page, reloaded until `check` passes (WeChat's events are applied asynchronously). */
+export async function expectAfterReload(page: Page, check: () => Promise<void>): Promise<void> {
+  await expect(async () => {
+    await page.reload();
+    await check();
+  }).toPass({ timeout: 15_000 });
+}
