@@ -3,8 +3,8 @@ import NextAuth, { CredentialsSignin, type DefaultSession } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { clearLoginFailures, countRecentLoginFailures, findUserByEmail, recordLoginFailure, type UserRole } from "@/db/queries/users";
-import { burnPasswordCheck, verifyPassword } from "@/lib/auth/password";
+import type { UserRole } from "@/db/queries/users";
+import { checkCredentials } from "@/lib/auth/credentials";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
 
@@ -17,14 +17,6 @@ declare module "next-auth" {
     user: { id: string; role: UserRole; merchantId: string | null } & DefaultSession["user"];
   }
 }
-
-/**
- * Per email: after 3 failures in 15 minutes each attempt waits longer; after 10, none is checked until the
- * window passes. Per client address only the slowdown applies, and later (many people can share one address).
- */
-const SLOW_AFTER_FAILURES = 3;
-const BLOCK_AFTER_FAILURES = 10;
-const ADDRESS_FAILURES_PER_EMAIL_FAILURE = 5;
 
 export class InvalidCredentials extends CredentialsSignin {
   code = "invalid_credentials";
@@ -58,24 +50,9 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       async authorize(raw, request) {
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) throw new InvalidCredentials();
-        const email = parsed.data.email.toLowerCase();
-        const db = await getDb();
-        const keys = [`email:${email}`, `ip:${clientAddress(request)}`] as const;
-        const [byEmail, byAddress] = await Promise.all(keys.map((k) => countRecentLoginFailures(db, k)));
-        if (byEmail! >= BLOCK_AFTER_FAILURES) throw new TooManyAttempts();
-        const failures = Math.max(byEmail!, Math.floor(byAddress! / ADDRESS_FAILURES_PER_EMAIL_FAILURE));
-        if (failures >= SLOW_AFTER_FAILURES) {
-          // Security: each further guess costs the guesser more time.
-          await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** (failures - SLOW_AFTER_FAILURES), 4000)));
-        }
-        const user = await findUserByEmail(db, email);
-        const ok = user ? await verifyPassword(parsed.data.password, user.passwordHash) : (await burnPasswordCheck(parsed.data.password), false);
-        if (!user || !ok) {
-          await Promise.all(keys.map((k) => recordLoginFailure(db, k)));
-          throw new InvalidCredentials();
-        }
-        await clearLoginFailures(db, keys[0]);
-        return { id: user.id, email: user.email, role: user.role, merchantId: user.merchantId };
+        const result = await checkCredentials(await getDb(), { ...parsed.data, address: clientAddress(request) });
+        if (!result.ok) throw result.reason === "too_many_attempts" ? new TooManyAttempts() : new InvalidCredentials();
+        return result.user;
       },
     }),
   ],
