@@ -2,7 +2,6 @@
 
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
-import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getPlatform } from "@/lib/platform";
 import {
@@ -23,6 +22,12 @@ export interface SandboxAuthorizationState {
   error?: { code: string; zh: string; en: string };
   /** Shown under the form: the tester can correct the choice. */
   formError?: { zh: string; en: string };
+  /**
+   * Where WeChat sends the browser next. WeChat is another site, so it leaves with a full page navigation, not
+   * a client-side router transition (a server action's redirect() would be one): the form does
+   * `location.assign`, and the portal's callback sees a real top-level request as it would from WeChat.
+   */
+  redirectTo?: string;
 }
 
 export interface SandboxConsoleResult {
@@ -86,7 +91,7 @@ export async function confirmSandboxAuthorizationAction(formData: FormData): Pro
     nickName: choice.nickName,
     preAuthCode: request.preAuthCode,
   });
-  redirect(authorizedRedirectUrl(request.redirectUri, granted.authCode, granted.expiresIn));
+  return { redirectTo: authorizedRedirectUrl(request.redirectUri, granted.authCode, granted.expiresIn) };
 }
 
 /**
@@ -97,7 +102,7 @@ export async function confirmSandboxAuthorizationAction(formData: FormData): Pro
 export async function cancelSandboxAuthorizationAction(formData: FormData): Promise<SandboxAuthorizationState> {
   const checked = await revalidateRequest(formData);
   if (!checked.ok) return checked.state;
-  redirect(checked.request.redirectUri);
+  return { redirectTo: checked.request.redirectUri };
 }
 
 // --- the sandbox console ---------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useState, type FormEvent } from "react";
+import { useActionState, useEffect, useState, type FormEvent } from "react";
 import type { AccountKind } from "@/lib/wechat/permissions";
 import { cancelSandboxAuthorizationAction, confirmSandboxAuthorizationAction, type SandboxAuthorizationState } from "../actions";
 import { AVATAR_COLOR, KIND_LABEL } from "./labels";
@@ -53,8 +53,18 @@ export function AuthorizationForm(props: AuthorizationFormProps) {
     null,
   );
   const [localError, setLocalError] = useState<{ zh: string; en: string } | null>(null);
+  useEffect(() => {
+    if (state?.redirectTo) window.location.assign(state.redirectTo);
+  }, [state?.redirectTo]);
 
   if (state?.error) return <WechatError error={state.error} />;
+  if (state?.redirectTo) {
+    return (
+      <p data-testid="redirecting" className="px-4 py-10 text-center text-[15px] text-black/60">
+        正在返回第三方平台… · Returning to the platform…
+      </p>
+    );
+  }
 
   const firstChoice = props.accounts[0]?.appId ?? (props.creatableKinds[0] ? `new:${props.creatableKinds[0]}` : "");
   const kinds = [...new Set<AccountKind>([...props.accounts.map((a) => a.kind), ...props.creatableKinds])];
