@@ -5,6 +5,8 @@ const nextConfig = {
   // Keep `next dev` from writing an AGENTS.md into the repo (TOOLCHAIN G16).
   agentRules: false,
   poweredByHeader: false,
+  // The dev request log prints query strings: the sandbox API calls carry tokens and the callback an auth_code.
+  logging: { incomingRequests: { ignore: [/^\/sandbox\/cgi-bin\//, /^\/api\/wechat\/authorize\/callback/] } },
   // forbidden() for signed-in users without the right role (403 page in app/forbidden.tsx).
   experimental: { authInterrupts: true },
   async headers() {
