@@ -54,7 +54,8 @@ type OpenedDatabase = Database & { migrate(): Promise<void> };
 
 function openPostgres(url: string, maxConnections = 10): OpenedDatabase {
   const client = postgres(url, {
-    max: maxConnections,
+    // At least 2: migrations run on the pool while a reserved connection holds the migration lock.
+    max: Math.max(2, maxConnections),
     onnotice: () => {},
     connection: { application_name: "wechat-portal" },
   });

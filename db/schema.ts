@@ -17,14 +17,13 @@ const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull(
 const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
 
 /**
- * One row per third-party platform (component appid): the latest component_verify_ticket and the
- * component_access_token (sealed with SECRETS_KEY). Shared by every instance; process memory is only a cache.
+ * One row per third-party platform (component appid): the component_access_token (sealed with SECRETS_KEY) and
+ * when WeChat was last asked to resume ticket pushes. Shared by every instance; process memory is only a cache.
+ * The current ticket is not kept here but read from the newest ticket event (`wechat_events`), so that storing
+ * a push is a single INSERT with no row every push must lock.
  */
 export const wechatComponent = pgTable("wechat_component", {
   appId: text("app_id").primaryKey(),
-  ticket: text("ticket"),
-  ticketCreateTime: bigint("ticket_create_time", { mode: "number" }),
-  ticketReceivedAt: timestamp("ticket_received_at", { withTimezone: true }),
   accessTokenSealed: text("access_token_sealed"),
   accessTokenExpiresAt: timestamp("access_token_expires_at", { withTimezone: true }),
   accessTokenRefreshedAt: timestamp("access_token_refreshed_at", { withTimezone: true }),
@@ -57,6 +56,10 @@ export const wechatEvents = pgTable(
   (t) => [
     index("wechat_events_authorizer_idx").on(t.authorizerAppId, t.receivedAt),
     index("wechat_events_unprocessed_idx").on(t.receivedAt).where(sql`${t.processedAt} is null`),
+    // The current ticket: the newest component_verify_ticket event.
+    index("wechat_events_ticket_idx")
+      .on(t.createTime.desc(), t.id.desc())
+      .where(sql`${t.infoType} = 'component_verify_ticket'`),
   ],
 );
 

@@ -99,32 +99,12 @@ export function createComponentPushReceiver(options: ComponentPushReceiverOption
     const authorizerAppId = "authorizerAppId" in event ? event.authorizerAppId : null;
     const payload = JSON.stringify(eventPayload(event));
 
-    if (event.kind === "component_verify_ticket") {
-      // One round trip: record the push and move the platform's ticket forward (never backwards: an older
-      // push delivered late must not replace a newer ticket).
-      const result = await options.db.execute(sql`
-        with ev as (
-          insert into wechat_events (source, info_type, dedupe_key, create_time, payload, processed_at)
-          values ('component', 'component_verify_ticket', ${dedupeKey}, ${event.createTime}, ${payload}::jsonb, now())
-          on conflict (dedupe_key) do nothing
-          returning id
-        ), ticket as (
-          insert into wechat_component (app_id, ticket, ticket_create_time, ticket_received_at, updated_at)
-          select ${event.appId}, ${event.ticket}, ${event.createTime}, now(), now() where exists (select 1 from ev)
-          on conflict (app_id) do update
-            set ticket = excluded.ticket, ticket_create_time = excluded.ticket_create_time,
-                ticket_received_at = excluded.ticket_received_at, updated_at = now()
-            where wechat_component.ticket_create_time is null
-               or wechat_component.ticket_create_time <= excluded.ticket_create_time
-          returning 1
-        )
-        select (select count(*) from ev)::int as inserted`);
-      return Number(rowsOf<{ inserted: number }>(result)[0]?.inserted ?? 0) > 0;
-    }
-
+    // One INSERT, one round trip. A ticket needs nothing more (the newest ticket event is the current ticket);
+    // authorization events are applied afterwards, off WeChat's clock.
+    const processed = event.kind === "component_verify_ticket" ? sql`now()` : sql`null`;
     const result = await options.db.execute(sql`
-      insert into wechat_events (source, info_type, authorizer_app_id, dedupe_key, create_time, payload)
-      values ('component', ${eventInfoType(event)}, ${authorizerAppId}, ${dedupeKey}, ${event.createTime}, ${payload}::jsonb)
+      insert into wechat_events (source, info_type, authorizer_app_id, dedupe_key, create_time, payload, processed_at)
+      values ('component', ${eventInfoType(event)}, ${authorizerAppId}, ${dedupeKey}, ${event.createTime}, ${payload}::jsonb, ${processed})
       on conflict (dedupe_key) do nothing
       returning id`);
     return rowsOf(result).length > 0;

@@ -1,5 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { COMPONENT_TOKEN_LOCK_KEY, rowsOf, type Database } from "@/db";
+import { findLatestTicket } from "@/db/queries/tickets";
 import { wechatComponent } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { describeError, log } from "@/lib/log";
@@ -79,6 +80,8 @@ export function createComponentTokenService(options: ComponentTokenServiceOption
     return row;
   }
 
+  const latestTicket = () => findLatestTicket(db);
+
   function storedToken(row: Awaited<ReturnType<typeof readStored>>): Cached | undefined {
     if (!row?.accessTokenSealed || !row.accessTokenExpiresAt) return undefined;
     return { token: options.secretBox.open(row.accessTokenSealed), expiresAtMs: row.accessTokenExpiresAt.getTime() };
@@ -90,10 +93,10 @@ export function createComponentTokenService(options: ComponentTokenServiceOption
 
     return withAdvisoryLock(COMPONENT_TOKEN_LOCK_KEY, async () => {
       // Another instance may have refreshed while we waited for the lock.
-      const row = await readStored();
-      const current = storedToken(row);
+      const current = storedToken(await readStored());
       if (isFresh(current, staleToken)) return current;
-      if (!row?.ticket) {
+      const ticket = await latestTicket();
+      if (!ticket?.value) {
         throw new AppError(
           "waiting_for_ticket",
           "Waiting for component_verify_ticket: WeChat pushes it every 10 minutes to the authorization event URL (授权事件接收URL).",
@@ -102,7 +105,7 @@ export function createComponentTokenService(options: ComponentTokenServiceOption
 
       let issued: { accessToken: string; expiresIn: number };
       try {
-        issued = await options.upstream.getComponentAccessToken(row.ticket);
+        issued = await options.upstream.getComponentAccessToken(ticket.value);
       } catch (error) {
         await recordRefreshError(error);
         if (error instanceof WechatApiError && TICKET_ERRCODES.has(error.errcode)) {
@@ -111,16 +114,17 @@ export function createComponentTokenService(options: ComponentTokenServiceOption
         throw error;
       }
       const next: Cached = { token: issued.accessToken, expiresAtMs: now() + issued.expiresIn * 1000 };
+      const values = {
+        accessTokenSealed: options.secretBox.seal(next.token),
+        accessTokenExpiresAt: new Date(next.expiresAtMs),
+        accessTokenRefreshedAt: new Date(now()),
+        lastRefreshError: null,
+        updatedAt: new Date(now()),
+      };
       await db
-        .update(wechatComponent)
-        .set({
-          accessTokenSealed: options.secretBox.seal(next.token),
-          accessTokenExpiresAt: new Date(next.expiresAtMs),
-          accessTokenRefreshedAt: new Date(now()),
-          lastRefreshError: null,
-          updatedAt: new Date(now()),
-        })
-        .where(eq(wechatComponent.appId, options.componentAppId));
+        .insert(wechatComponent)
+        .values({ appId: options.componentAppId, ...values })
+        .onConflictDoUpdate({ target: wechatComponent.appId, set: values });
       log.info("component_access_token refreshed", { expiresIn: issued.expiresIn });
       return next;
     });
@@ -130,19 +134,19 @@ export function createComponentTokenService(options: ComponentTokenServiceOption
     const description =
       error instanceof WechatApiError ? `${error.errcode} ${error.meaning.en}` : describeError(error);
     log.error("component_access_token refresh failed", { error: description });
+    const values = { lastRefreshError: description.slice(0, 500), updatedAt: new Date(now()) };
     await db
-      .update(wechatComponent)
-      .set({ lastRefreshError: description.slice(0, 500), updatedAt: new Date(now()) })
-      .where(eq(wechatComponent.appId, options.componentAppId))
+      .insert(wechatComponent)
+      .values({ appId: options.componentAppId, ...values })
+      .onConflictDoUpdate({ target: wechatComponent.appId, set: values })
       .catch(() => {});
   }
 
   /** Background: refresh ahead of expiry, so requests never wait on WeChat. No ticket yet → nothing to do. */
   async function refreshIfDue(): Promise<"fresh" | "refreshed" | "no_ticket"> {
     if (isFresh(cached)) return "fresh";
-    const row = await readStored();
-    if (!row?.ticket) return "no_ticket";
-    const current = storedToken(row);
+    if (!(await latestTicket())) return "no_ticket";
+    const current = storedToken(await readStored());
     if (isFresh(current)) {
       cached = current;
       return "fresh";
@@ -159,7 +163,8 @@ export function createComponentTokenService(options: ComponentTokenServiceOption
     await db.insert(wechatComponent).values({ appId: options.componentAppId }).onConflictDoNothing();
     const staleCondition = opts.force
       ? sql`true`
-      : sql`(ticket_received_at is null or ticket_received_at < now() - make_interval(secs => ${TICKET_STALE_SECONDS}))`;
+      : sql`not exists (select 1 from wechat_events where info_type = 'component_verify_ticket'
+              and received_at > now() - make_interval(secs => ${TICKET_STALE_SECONDS}))`;
     const elected = rowsOf(
       await db.execute(sql`
         update wechat_component set push_requested_at = now()
@@ -179,11 +184,11 @@ export function createComponentTokenService(options: ComponentTokenServiceOption
   }
 
   async function getStatus(): Promise<ComponentTokenStatus> {
-    const row = await readStored();
+    const [row, ticket] = await Promise.all([readStored(), latestTicket()]);
     const nowMs = now();
-    const ticketAgeSeconds = row?.ticketReceivedAt ? Math.max(0, Math.round((nowMs - row.ticketReceivedAt.getTime()) / 1000)) : null;
+    const ticketAgeSeconds = ticket ? Math.max(0, Math.round((nowMs - ticket.receivedAt.getTime()) / 1000)) : null;
     return {
-      ticketReceivedAt: row?.ticketReceivedAt ?? null,
+      ticketReceivedAt: ticket?.receivedAt ?? null,
       ticketAgeSeconds,
       ticketStale: ticketAgeSeconds === null || ticketAgeSeconds > TICKET_STALE_SECONDS,
       tokenExpiresAt: row?.accessTokenExpiresAt ?? null,

@@ -1,6 +1,7 @@
 import { like, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { wechatComponent, wechatEvents } from "@/db/schema";
+import { findLatestTicket } from "@/db/queries/tickets";
+import { wechatEvents } from "@/db/schema";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
 import { createMessageCrypto } from "@/lib/wechat/crypto";
 import { sealPush } from "@/lib/wechat/push";
@@ -122,8 +123,7 @@ describe("POST /api/wechat/component/events over HTTP", () => {
     try {
       const events = await database.db.select().from(wechatEvents);
       expect(events.map((e) => e.dedupeKey)).toEqual(["ticket:ticket@@@GOOD-http-1"]);
-      const [component] = await database.db.select().from(wechatComponent);
-      expect(component?.ticket).toBe("ticket@@@GOOD-http-1");
+      expect((await findLatestTicket(database.db))?.value).toBe("ticket@@@GOOD-http-1");
       const [{ n }] = (await database.db
         .select({ n: sql<number>`count(*)::int` })
         .from(wechatEvents)

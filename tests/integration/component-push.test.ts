@@ -1,6 +1,6 @@
-import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { wechatComponent, wechatEvents } from "@/db/schema";
+import { findLatestTicket } from "@/db/queries/tickets";
+import { wechatEvents } from "@/db/schema";
 import { createComponentPushReceiver } from "@/lib/events/receive-component-push";
 import { createMessageCrypto } from "@/lib/wechat/crypto";
 import { sealPush } from "@/lib/wechat/push";
@@ -46,21 +46,20 @@ describe("component push receiver (in process, real database)", () => {
     });
   });
 
-  const storedTicket = async () =>
-    (await database.db.select().from(wechatComponent).where(eq(wechatComponent.appId, component.appId)))[0];
+  const storedTicket = () => findLatestTicket(database.db);
 
   it("stores a ticket and answers exactly `success`; a retry changes nothing", async () => {
     const push = ticketPush("ticket@@@first", 1_799_999_990);
     const first = await receiver.receive(push.query, push.body);
     expect(first).toMatchObject({ status: 200, body: "success", stored: true });
     const row = await storedTicket();
-    expect(row?.ticket).toBe("ticket@@@first");
-    expect(row?.ticketCreateTime).toBe(1_799_999_990);
+    expect(row?.value).toBe("ticket@@@first");
+    expect(row?.createTime).toBe(1_799_999_990);
 
     const retry = await receiver.receive(push.query, push.body);
     expect(retry).toMatchObject({ status: 200, body: "success", stored: false });
     expect(await database.db.select().from(wechatEvents)).toHaveLength(1);
-    expect((await storedTicket())?.ticketReceivedAt?.getTime()).toBe(row?.ticketReceivedAt?.getTime());
+    expect((await storedTicket())?.receivedAt.getTime()).toBe(row?.receivedAt.getTime());
   });
 
   it("never lets a late, older ticket replace a newer one", async () => {
@@ -68,7 +67,7 @@ describe("component push receiver (in process, real database)", () => {
     const older = ticketPush("ticket@@@older", 1_799_998_400);
     expect((await receiver.receive(newer.query, newer.body)).status).toBe(200);
     expect((await receiver.receive(older.query, older.body)).status).toBe(200);
-    expect((await storedTicket())?.ticket).toBe("ticket@@@newer");
+    expect((await storedTicket())?.value).toBe("ticket@@@newer");
     expect(await database.db.select().from(wechatEvents)).toHaveLength(2);
   });
 

@@ -3,7 +3,7 @@ import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "@/db";
-import { wechatComponent } from "@/db/schema";
+import { wechatComponent, wechatEvents } from "@/db/schema";
 import { isAppError } from "@/lib/errors";
 import { createComponentPushReceiver } from "@/lib/events/receive-component-push";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
@@ -14,6 +14,7 @@ import { createMessageCrypto } from "@/lib/wechat/crypto";
 import { WechatApiError } from "@/lib/wechat/errors";
 import { sealPush } from "@/lib/wechat/push";
 import { startAppServer, TEST_SECRETS, type AppServer } from "../support/app-server";
+import { controlFetch } from "../support/http";
 import { openConfiguredDatabase, openTestDatabase, truncateAll, usingPostgres } from "../support/database";
 
 // The component token against the sandbox over real HTTP (a running `next start`), with the portal side in
@@ -26,9 +27,9 @@ describe("component_access_token", () => {
   let database: Database & { drop(): Promise<void> };
 
   const sandboxCall = async (action: string, body: unknown = {}) =>
-    (await (await fetch(`${app.url}/sandbox/api/${action}`, { method: "POST", body: JSON.stringify(body) })).json()) as Record<string, unknown>;
+    (await (await controlFetch(`${app.url}/sandbox/api/${action}`, { method: "POST", body: JSON.stringify(body) })).json()) as Record<string, unknown>;
   const calls = async () =>
-    ((await (await fetch(`${app.url}/sandbox/api/state`)).json()) as { calls: Record<string, number> }).calls;
+    ((await (await controlFetch(`${app.url}/sandbox/api/state`)).json()) as { calls: Record<string, number> }).calls;
 
   function makeService(db: Database = database) {
     const client = createComponentClient({
@@ -52,6 +53,19 @@ describe("component_access_token", () => {
     );
     expect((await receiver.receive(push.query, push.body)).body).toBe("success");
     return ticket;
+  }
+
+  /** A ticket event as the receiver stores it, with a chosen arrival time. */
+  async function storeTicketEvent(ticket: string, receivedAt: Date) {
+    await database.db.insert(wechatEvents).values({
+      source: "component",
+      infoType: "component_verify_ticket",
+      dedupeKey: `ticket:${ticket}`,
+      createTime: Math.floor(receivedAt.getTime() / 1000),
+      payload: { kind: "component_verify_ticket", appId: SANDBOX_COMPONENT.appId, ticket },
+      receivedAt,
+      processedAt: receivedAt,
+    });
   }
 
   async function expireStoredToken(db: Database = database) {
@@ -143,12 +157,7 @@ describe("component_access_token", () => {
   });
 
   it("surfaces WeChat's ticket error, records it for health, and asks WeChat to push again", async () => {
-    await database.db.insert(wechatComponent).values({
-      appId: SANDBOX_COMPONENT.appId,
-      ticket: "ticket@@@not-issued-by-wechat",
-      ticketCreateTime: 1,
-      ticketReceivedAt: new Date(),
-    });
+    await storeTicketEvent("ticket@@@not-issued-by-wechat", new Date());
     const { service } = makeService();
     const error = await service.getToken().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WechatApiError);
@@ -158,12 +167,7 @@ describe("component_access_token", () => {
   });
 
   it("asks WeChat to resume a stale ticket at most once per 10 minutes across callers", async () => {
-    await database.db.insert(wechatComponent).values({
-      appId: SANDBOX_COMPONENT.appId,
-      ticket: "ticket@@@old",
-      ticketCreateTime: 1,
-      ticketReceivedAt: new Date(Date.now() - 31 * 60 * 1000),
-    });
+    await storeTicketEvent("ticket@@@old", new Date(Date.now() - 31 * 60 * 1000));
     const a = makeService().service;
     const b = makeService().service;
     const elected = await Promise.all([a.requestTicketPush(), b.requestTicketPush(), a.requestTicketPush()]);

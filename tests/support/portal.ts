@@ -7,6 +7,7 @@ import { createPlatform, type Platform } from "@/lib/platform";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
 import { sealPush } from "@/lib/wechat/push";
 import { TEST_SECRETS, type AppServer } from "./app-server";
+import { controlFetch } from "./http";
 
 /**
  * A portal in the test process: its own database, WeChat = the sandbox of a running app server over HTTP.
@@ -18,13 +19,13 @@ export function createTestPortal(app: AppServer, database: Database): Platform {
 }
 
 export async function sandboxControl<T = Record<string, unknown>>(app: AppServer, action: string, body: unknown = {}): Promise<T> {
-  const response = await fetch(`${app.url}/sandbox/api/${action}`, { method: "POST", body: JSON.stringify(body) });
+  const response = await controlFetch(`${app.url}/sandbox/api/${action}`, { method: "POST", body: JSON.stringify(body) });
   if (!response.ok) throw new Error(`sandbox ${action}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
 }
 
 export async function sandboxCalls(app: AppServer): Promise<Record<string, number>> {
-  return ((await (await fetch(`${app.url}/sandbox/api/state`)).json()) as { calls: Record<string, number> }).calls;
+  return ((await (await controlFetch(`${app.url}/sandbox/api/state`)).json()) as { calls: Record<string, number> }).calls;
 }
 
 /** Delivers one push to the test portal's receiver, as WeChat would; returns its answer. */
