@@ -96,18 +96,54 @@ export function createComponentPushReceiver(options: ComponentPushReceiverOption
 
   async function store(event: ComponentEvent, plaintext: string): Promise<boolean> {
     const dedupeKey = componentEventDedupeKey(event, createHash("sha256").update(plaintext).digest("hex"));
-    const authorizerAppId = "authorizerAppId" in event ? event.authorizerAppId : null;
-    const payload = JSON.stringify(eventPayload(event));
+    return insertBatched({
+      info_type: eventInfoType(event),
+      authorizer_app_id: "authorizerAppId" in event ? event.authorizerAppId : null,
+      dedupe_key: dedupeKey,
+      create_time: event.createTime ?? null,
+      payload: eventPayload(event),
+      // A ticket needs nothing more (the newest ticket event is the current ticket); authorization events are
+      // applied afterwards, off WeChat's clock.
+      processed: event.kind === "component_verify_ticket",
+    });
+  }
 
-    // One INSERT, one round trip. A ticket needs nothing more (the newest ticket event is the current ticket);
-    // authorization events are applied afterwards, off WeChat's clock.
-    const processed = event.kind === "component_verify_ticket" ? sql`now()` : sql`null`;
-    const result = await options.db.execute(sql`
-      insert into wechat_events (source, info_type, authorizer_app_id, dedupe_key, create_time, payload, processed_at)
-      values ('component', ${eventInfoType(event)}, ${authorizerAppId}, ${dedupeKey}, ${event.createTime}, ${payload}::jsonb, ${processed})
-      on conflict (dedupe_key) do nothing
-      returning id`);
-    return rowsOf(result).length > 0;
+  // Pushes that arrive together are stored by one INSERT (one round trip, one commit): each caller still gets
+  // its answer only after that INSERT has committed. The statement text is the same for any batch size.
+  interface Row {
+    info_type: string;
+    authorizer_app_id: string | null;
+    dedupe_key: string;
+    create_time: number | null;
+    payload: Record<string, unknown>;
+    processed: boolean;
+  }
+  const MAX_BATCH_ROWS = 500;
+  const queue: { row: Row; resolve: (stored: boolean) => void; reject: (error: unknown) => void }[] = [];
+
+  function insertBatched(row: Row): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      if (queue.push({ row, resolve, reject }) === 1) setImmediate(flush);
+    });
+  }
+
+  async function flush(): Promise<void> {
+    const batch = queue.splice(0, MAX_BATCH_ROWS);
+    if (queue.length > 0) setImmediate(flush);
+    try {
+      const result = await options.db.execute(sql`
+        insert into wechat_events (source, info_type, authorizer_app_id, dedupe_key, create_time, payload, processed_at)
+        select 'component', t.info_type, t.authorizer_app_id, t.dedupe_key, t.create_time, t.payload,
+               case when t.processed then now() end
+        from jsonb_to_recordset(${JSON.stringify(batch.map((b) => b.row))}::jsonb)
+          as t(info_type text, authorizer_app_id text, dedupe_key text, create_time bigint, payload jsonb, processed boolean)
+        on conflict (dedupe_key) do nothing
+        returning dedupe_key`);
+      const inserted = new Set(rowsOf<{ dedupe_key: string }>(result).map((r) => r.dedupe_key));
+      for (const { row, resolve } of batch) resolve(inserted.delete(row.dedupe_key)); // a key twice in one batch: the first is new
+    } catch (error) {
+      for (const { reject } of batch) reject(error);
+    }
   }
 
   return { receive };

@@ -62,6 +62,16 @@ describe("component push receiver (in process, real database)", () => {
     expect((await storedTicket())?.receivedAt.getTime()).toBe(row?.receivedAt.getTime());
   });
 
+  it("stores concurrent pushes (batched into shared INSERTs) each exactly once, duplicates included", async () => {
+    const pushes = Array.from({ length: 60 }, (_, i) => ticketPush(`ticket@@@concurrent-${i % 40}`, 1_799_999_000 + i));
+    const results = await Promise.all(pushes.map((p) => receiver.receive(p.query, p.body)));
+    expect(results.every((r) => r.status === 200 && r.body === "success")).toBe(true);
+    // 40 distinct tickets: 40 new, the 20 repeats (same ticket value) stored nothing.
+    expect(results.filter((r) => r.stored)).toHaveLength(40);
+    expect(await database.db.select().from(wechatEvents)).toHaveLength(40);
+    expect((await storedTicket())?.value).toBe("ticket@@@concurrent-39");
+  });
+
   it("never lets a late, older ticket replace a newer one", async () => {
     const newer = ticketPush("ticket@@@newer", 1_799_999_000);
     const older = ticketPush("ticket@@@older", 1_799_998_400);
