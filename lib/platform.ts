@@ -6,7 +6,7 @@ import { createWechatSandbox, type WechatSandbox } from "@/lib/sandbox/wechat-sa
 import { createSecretBox, type SecretBox } from "@/lib/secrets";
 import { createComponentTokenService, type ComponentTokenService } from "@/lib/tokens/component-token";
 import { createComponentClient, type ComponentClient } from "@/lib/wechat/client";
-import { createMessageCrypto } from "@/lib/wechat/crypto";
+import { createMessageCrypto, type MessageCrypto } from "@/lib/wechat/crypto";
 
 /**
  * The composition root: builds each service once per process from the environment and the shared database.
@@ -16,7 +16,7 @@ export interface Platform {
   env: Env;
   database: Database;
   secretBox: SecretBox;
-  crypto: ReturnType<typeof createMessageCrypto>;
+  crypto: MessageCrypto;
   client: ComponentClient;
   componentToken: ComponentTokenService;
   componentPushes: ReturnType<typeof createComponentPushReceiver>;

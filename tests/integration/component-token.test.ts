@@ -5,55 +5,30 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "@/db";
 import { wechatComponent, wechatEvents } from "@/db/schema";
 import { isAppError } from "@/lib/errors";
-import { createComponentPushReceiver } from "@/lib/events/receive-component-push";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
-import { createSecretBox } from "@/lib/secrets";
-import { createComponentTokenService } from "@/lib/tokens/component-token";
-import { createComponentClient } from "@/lib/wechat/client";
-import { createMessageCrypto } from "@/lib/wechat/crypto";
 import { WechatApiError } from "@/lib/wechat/errors";
-import { sealPush } from "@/lib/wechat/push";
 import { startAppServer, TEST_SECRETS, type AppServer } from "../support/app-server";
-import { controlFetch } from "../support/http";
 import { openConfiguredDatabase, openTestDatabase, truncateAll, usingPostgres } from "../support/database";
+import { createTestPortal, giveTicket, sandboxCalls, sandboxControl } from "../support/portal";
 
 // The component token against the sandbox over real HTTP (a running `next start`), with the portal side in
 // this process on its own database, and, on PostgreSQL, in three more processes sharing one database.
-const crypto = createMessageCrypto({ ...SANDBOX_COMPONENT });
-const secretBox = createSecretBox([Buffer.from(TEST_SECRETS.SECRETS_KEY, "base64")]);
 
 describe("component_access_token", () => {
   let app: AppServer;
   let database: Database & { drop(): Promise<void> };
 
-  const sandboxCall = async (action: string, body: unknown = {}) =>
-    (await (await controlFetch(`${app.url}/sandbox/api/${action}`, { method: "POST", body: JSON.stringify(body) })).json()) as Record<string, unknown>;
-  const calls = async () =>
-    ((await (await controlFetch(`${app.url}/sandbox/api/state`)).json()) as { calls: Record<string, number> }).calls;
+  const sandboxCall = (action: string, body: unknown = {}) => sandboxControl(app, action, body);
+  const calls = () => sandboxCalls(app);
 
+  /** A portal's token service and client, wired as in production, on `db`. */
   function makeService(db: Database = database) {
-    const client = createComponentClient({
-      baseUrl: `${app.url}/sandbox`,
-      componentAppId: SANDBOX_COMPONENT.appId,
-      componentAppSecret: SANDBOX_COMPONENT.appSecret,
-      getComponentToken: (opts) => service.getToken(opts),
-    });
-    const service = createComponentTokenService({ database: db, upstream: client, secretBox, componentAppId: SANDBOX_COMPONENT.appId });
-    return { service, client };
+    const portal = createTestPortal(app, db);
+    return { service: portal.componentToken, client: portal.client };
   }
 
   /** Takes a fresh ticket from the sandbox and delivers it to this process's portal the way WeChat would. */
-  async function receiveTicket(db: Database = database): Promise<string> {
-    const { ticket } = (await sandboxCall("push-ticket")) as { ticket: string };
-    const receiver = createComponentPushReceiver({ db: db.db, crypto, componentAppId: SANDBOX_COMPONENT.appId, timestampToleranceSeconds: 600 });
-    const push = sealPush(
-      crypto,
-      { AppId: SANDBOX_COMPONENT.appId, CreateTime: Math.floor(Date.now() / 1000), InfoType: "component_verify_ticket", ComponentVerifyTicket: ticket },
-      { AppId: SANDBOX_COMPONENT.appId },
-    );
-    expect((await receiver.receive(push.query, push.body)).body).toBe("success");
-    return ticket;
-  }
+  const receiveTicket = (db: Database = database) => giveTicket(app, createTestPortal(app, db));
 
   /** A ticket event as the receiver stores it, with a chosen arrival time. */
   async function storeTicketEvent(ticket: string, receivedAt: Date) {
@@ -196,9 +171,11 @@ describe("component_access_token", () => {
                 cwd: root,
                 env: {
                   ...process.env,
+                  ...TEST_SECRETS,
+                  NODE_ENV: "test",
+                  APP_URL: app.url,
+                  WECHAT_SANDBOX: "1",
                   DATABASE_URL: app.database.databaseUrl,
-                  WECHAT_API_BASE: `${app.url}/sandbox`,
-                  SECRETS_KEY: TEST_SECRETS.SECRETS_KEY,
                   CALLERS: "200",
                   START_AT: String(startAt),
                 },

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
-import { openDatabase, type Database } from "@/db";
+import { openDatabase, rowsOf, type Database } from "@/db";
 
 /**
  * Test databases. With DATABASE_URL set (CI's second pass), every test gets a fresh database on that
@@ -56,7 +56,7 @@ export async function openTestDatabase(): Promise<Database & { drop(): Promise<v
   const config = await createTestDatabaseConfig();
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
-    pgliteDir: config.databaseUrl ? "memory://" : "memory://",
+    pgliteDir: "memory://",
   });
   return {
     ...database,
@@ -78,7 +78,6 @@ export async function truncateAll(database: Database): Promise<void> {
   const result = await database.db.execute(
     sql`select string_agg(format('%I', tablename), ', ') as names from pg_tables where schemaname = 'public'`,
   );
-  const rows = Array.isArray(result) ? result : (result as { rows: Array<{ names: string }> }).rows;
-  const names = (rows[0] as { names: string | null } | undefined)?.names;
+  const names = rowsOf<{ names: string | null }>(result)[0]?.names;
   if (names) await database.db.execute(sql.raw(`truncate ${names} restart identity cascade`));
 }

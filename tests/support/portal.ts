@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { Database } from "@/db";
 import { createMerchantWithUser } from "@/db/queries/users";
-import { authorizerGrants, authorizers, wechatComponent } from "@/db/schema";
+import { authorizerGrants, authorizers } from "@/db/schema";
 import { parseEnv } from "@/lib/env";
 import { createPlatform, type Platform } from "@/lib/platform";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
@@ -76,4 +76,3 @@ export async function accountSnapshot(database: Database, appId: string) {
   };
 }
 
-export { wechatComponent };
