@@ -4,14 +4,12 @@ import { z } from "zod";
 import { rowsOf, type Db } from "@/db";
 import { AppError } from "@/lib/errors";
 import { describeError, log } from "@/lib/log";
-import { WechatCryptoError, type createMessageCrypto } from "@/lib/wechat/crypto";
+import { WechatCryptoError, type MessageCrypto } from "@/lib/wechat/crypto";
 import { componentEventDedupeKey, parseComponentEvent, WechatEventError, type ComponentEvent } from "@/lib/wechat/events";
 import { parseEncryptedEnvelope, parseWechatXml, WechatXmlError } from "@/lib/wechat/xml";
 
 /** WeChat's pushes are a few hundred bytes; anything near this is not WeChat. */
 export const MAX_PUSH_BYTES = 64 * 1024;
-
-export type MessageCrypto = ReturnType<typeof createMessageCrypto>;
 
 export interface ComponentPushReceiverOptions {
   db: Db;
@@ -100,7 +98,8 @@ export function createComponentPushReceiver(options: ComponentPushReceiverOption
       info_type: eventInfoType(event),
       authorizer_app_id: "authorizerAppId" in event ? event.authorizerAppId : null,
       dedupe_key: dedupeKey,
-      create_time: event.createTime ?? null,
+      // An unknown InfoType may come without CreateTime; it is still stored (and answered `success`).
+      create_time: event.createTime ?? Math.floor(now() / 1000),
       payload: eventPayload(event),
       // A ticket needs nothing more (the newest ticket event is the current ticket); authorization events are
       // applied afterwards, off WeChat's clock.
@@ -114,7 +113,7 @@ export function createComponentPushReceiver(options: ComponentPushReceiverOption
     info_type: string;
     authorizer_app_id: string | null;
     dedupe_key: string;
-    create_time: number | null;
+    create_time: number;
     payload: Record<string, unknown>;
     processed: boolean;
   }

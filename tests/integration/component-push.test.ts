@@ -110,6 +110,9 @@ describe("component push receiver (in process, real database)", () => {
     );
     expect(await receiver.receive(push.query, push.body)).toMatchObject({ status: 200, body: "success" });
     expect((await database.db.select().from(wechatEvents))[0]?.infoType).toBe("notify_third_fasteregister");
+
+    const withoutTime = sealPush(crypto, { AppId: component.appId, InfoType: "notify_new_kind" }, { AppId: component.appId }, { timestamp: NOW / 1000 });
+    expect(await receiver.receive(withoutTime.query, withoutTime.body)).toMatchObject({ status: 200, body: "success", stored: true });
   });
 
   it("rejects a push for another platform even when it is correctly signed", async () => {
