@@ -17,8 +17,24 @@ const flag = z
   })
   .transform((v) => ["1", "true", "yes", "on"].includes(v));
 
-const base64Key32 = z.string().refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, "base64").length === 32, {
+const isBase64Key32 = (v: string) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, "base64").length === 32;
+
+const base64Key32 = z.string().refine(isBase64Key32, {
   error: "must be 32 random bytes, base64-encoded (e.g. `openssl rand -base64 32`)",
+});
+
+const base64Key32List = z.string().transform((v, ctx) => {
+  const keys = v.split(",").map((k) => k.trim());
+  const bad = keys.findIndex((k) => !isBase64Key32(k));
+  if (bad !== -1) {
+    // Named by position, never by value: these are keys.
+    ctx.addIssue({
+      code: "custom",
+      message: `must be the previous SECRETS_KEY values, comma-separated, each 32 random bytes base64-encoded (entry ${bad + 1} of ${keys.length} is not)`,
+    });
+    return z.NEVER;
+  }
+  return keys;
 });
 
 const httpUrl = z
@@ -42,6 +58,7 @@ const rawSchema = z.object({
   APP_URL: httpUrl.default("http://localhost:3000"),
   AUTH_SECRET: optionalString.pipe(z.string().min(32, { error: "must be at least 32 characters" }).optional()),
   SECRETS_KEY: optionalString.pipe(base64Key32.optional()),
+  SECRETS_KEY_PREVIOUS: optionalString.pipe(base64Key32List.optional()),
   WECHAT_SANDBOX: optionalString.pipe(flag.optional()),
   WECHAT_COMPONENT_APPID: optionalString.pipe(
     z.string().regex(/^wx[0-9a-zA-Z]{16}$/, { error: "must look like wx followed by 16 characters (the platform's AppID)" }).optional(),
@@ -93,6 +110,8 @@ export type Env = {
   appUrl: string;
   authSecret: string;
   secretsKey: Buffer;
+  /** Keys that sealed values before the current SECRETS_KEY: they still open, never seal. */
+  previousSecretsKeys: Buffer[];
   sandbox: boolean;
   component: {
     appId: string;
@@ -157,6 +176,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     appUrl: raw.APP_URL,
     authSecret: raw.AUTH_SECRET ?? devSecrets!.authSecret,
     secretsKey: Buffer.from(raw.SECRETS_KEY ?? devSecrets!.secretsKey, "base64"),
+    previousSecretsKeys: (raw.SECRETS_KEY_PREVIOUS ?? []).map((k) => Buffer.from(k, "base64")),
     sandbox,
     component: {
       appId: real.WECHAT_COMPONENT_APPID ?? SANDBOX_COMPONENT.appId,

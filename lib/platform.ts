@@ -45,7 +45,7 @@ async function buildPlatform(): Promise<Platform> {
 
 /** Wires the services for one environment and database (the app's, or a test's). */
 export function createPlatform(env: Env, database: Database): Platform {
-  const secretBox = createSecretBox([env.secretsKey]);
+  const secretBox = createSecretBox([env.secretsKey, ...env.previousSecretsKeys]);
   const crypto = createMessageCrypto({
     token: env.component.token,
     encodingAesKey: env.component.encodingAesKey,

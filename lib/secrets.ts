@@ -8,6 +8,8 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:
 export interface SecretBox {
   seal(plaintext: string): string;
   open(sealed: string): string;
+  /** True when `sealed` was not sealed under the current key (key rotation re-seals it). */
+  needsResealing(sealed: string): boolean;
   readonly currentKeyId: string;
 }
 
@@ -53,6 +55,10 @@ export function createSecretBox(keys: Buffer[]): SecretBox {
       } catch {
         throw new SecretBoxError("sealed secret failed authentication");
       }
+    },
+    needsResealing(sealed) {
+      const [version, keyId] = sealed.split(".");
+      return version !== "v1" || keyId !== currentKeyId;
     },
   };
 }

@@ -61,6 +61,20 @@ describe("parseEnv", () => {
     expect(problems.map((p) => p.split(":")[0]).sort()).toEqual(["APP_URL", "DATABASE_URL", "SECRETS_KEY", "WECHAT_COMPONENT_APPID"]);
   });
 
+  it("reads SECRETS_KEY_PREVIOUS as a list of keys, and names the bad entry without showing it", () => {
+    const previous = [Buffer.alloc(32, 2), Buffer.alloc(32, 3)];
+    const env = parseEnv({ ...secrets, SECRETS_KEY_PREVIOUS: previous.map((k) => k.toString("base64")).join(", ") });
+    expect(env.previousSecretsKeys).toEqual(previous);
+    expect(parseEnv(secrets).previousSecretsKeys).toEqual([]);
+    expect(parseEnv({ ...secrets, SECRETS_KEY_PREVIOUS: " " }).previousSecretsKeys).toEqual([]);
+
+    const tooShort = Buffer.alloc(16, 4).toString("base64");
+    const problems = problemsOf({ ...secrets, SECRETS_KEY_PREVIOUS: `${previous[0]!.toString("base64")},${tooShort}` });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^SECRETS_KEY_PREVIOUS: must be the previous SECRETS_KEY values, .*\(entry 2 of 2 is not\)$/);
+    expect(problems[0]).not.toContain(tooShort);
+  });
+
   it("requires the whole credential set once the sandbox is off", () => {
     const problems = problemsOf({ ...secrets, WECHAT_COMPONENT_APPID: real.WECHAT_COMPONENT_APPID });
     expect(problems).toEqual([

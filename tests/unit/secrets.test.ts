@@ -33,4 +33,14 @@ describe("secret box", () => {
     expect(() => box.open("plain text")).toThrow(SecretBoxError);
     expect(() => createSecretBox([randomBytes(16)])).toThrow(SecretBoxError);
   });
+
+  it("needs resealing exactly the values not sealed under the current key", () => {
+    const rotated = createSecretBox([newKey, oldKey]);
+    expect(rotated.needsResealing(rotated.seal("value"))).toBe(false);
+    expect(rotated.needsResealing(createSecretBox([oldKey]).seal("value"))).toBe(true);
+    expect(rotated.needsResealing(createSecretBox([randomBytes(32)]).seal("value"))).toBe(true);
+    expect(createSecretBox([oldKey, newKey]).needsResealing(rotated.seal("value"))).toBe(true);
+    expect(rotated.needsResealing("plain text")).toBe(true);
+    expect(rotated.needsResealing(`v2.${rotated.currentKeyId}.a.b.c`)).toBe(true);
+  });
 });

@@ -1,0 +1,35 @@
+// npm run secrets:rotate: re-seal the tokens at rest under the current SECRETS_KEY, after the old key moved to
+// SECRETS_KEY_PREVIOUS and every instance restarted (README: Rotating SECRETS_KEY). Prints counts, never a value;
+// exits 1 when a value could not be opened, because the old key is still needed for it.
+import { openDatabase } from "@/db";
+import { getEnv } from "@/lib/env";
+import { describeError, setLogLevel } from "@/lib/log";
+import { createSecretBox } from "@/lib/secrets";
+import { rotateSealedSecrets } from "@/lib/tokens/rotate-secrets";
+
+const env = getEnv();
+setLogLevel(env.logLevel);
+const secretBox = createSecretBox([env.secretsKey, ...env.previousSecretsKeys]);
+const database = await openDatabase({ databaseUrl: env.databaseUrl, pgliteDir: env.pgliteDir });
+const results = await rotateSealedSecrets({ db: database.db, secretBox })
+  .finally(() => database.close())
+  .catch((error: unknown) => {
+    // describeError: a failed query's message would carry its parameters (sealed values).
+    console.error(`rotation stopped: ${describeError(error)}`);
+    process.exit(1);
+  });
+
+const header = ["column", "scanned", "resealed", "failed"];
+const lines = results.map((r) => [`${r.table}.${r.column}`, String(r.scanned), String(r.resealed), String(r.failed)]);
+const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+const format = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+console.log(`current key ${secretBox.currentKeyId} (${database.kind})`);
+console.log(format(header));
+for (const line of lines) console.log(format(line));
+
+const failed = results.reduce((sum, r) => sum + r.failed, 0);
+if (failed > 0) {
+  console.error(`${failed} value(s) could not be opened with any configured key and were left as they are (see the log for where);`);
+  console.error("keep SECRETS_KEY_PREVIOUS until this reports 0 failed.");
+  process.exit(1);
+}
