@@ -7,6 +7,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -164,7 +165,20 @@ export const authorizers = pgTable(
     refreshTokenSealed: text("refresh_token_sealed"),
     accessTokenSealed: text("access_token_sealed"),
     accessTokenExpiresAt: timestamp("access_token_expires_at", { withTimezone: true }),
+    /** First failure of the current run of failed refreshes; cleared by a successful refresh. */
     refreshFailedAt: timestamp("refresh_failed_at", { withTimezone: true }),
+    /**
+     * When the background refresher should renew the access token: 10–30 minutes before expiry (jittered, so
+     * accounts authorized together do not all refresh in the same second), or later after a failure (backoff).
+     */
+    refreshDueAt: timestamp("refresh_due_at", { withTimezone: true }),
+    /** Row lease: the refresher (or an on-demand caller) renewing this account now. Fences the write. */
+    refreshLeaseOwner: text("refresh_lease_owner"),
+    refreshLeaseUntil: timestamp("refresh_lease_until", { withTimezone: true }),
+    /** Failed refreshes in a row (drives the backoff). */
+    refreshAttempts: integer("refresh_attempts").notNull().default(0),
+    lastRefreshedAt: timestamp("last_refreshed_at", { withTimezone: true }),
+    lastRefreshError: text("last_refresh_error"),
     authorizedAt: timestamp("authorized_at", { withTimezone: true }),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
     profileUpdatedAt: timestamp("profile_updated_at", { withTimezone: true }),
@@ -174,6 +188,52 @@ export const authorizers = pgTable(
   (t) => [
     index("authorizers_merchant_idx").on(t.merchantId, t.createdAt),
     index("authorizers_refresh_failed_idx").on(t.refreshFailedAt).where(sql`${t.refreshFailedAt} is not null`),
+    // The refresher's queue: only accounts it may renew, ordered by when they are due.
+    index("authorizers_refresh_due_idx")
+      .on(t.refreshDueAt)
+      .where(sql`${t.status} = 'authorized' and ${t.refreshTokenSealed} is not null`),
+  ],
+);
+
+/**
+ * What happened to an account besides WeChat's pushes: token refreshes and their failures, refresh tokens
+ * recovered from api_get_authorizer_list, accounts flagged for re-authorization, reconcile repairs. Never holds
+ * a token. The account timeline merges it with `wechat_events` and `authorizer_grants`.
+ */
+export const authorizerActivity = pgTable(
+  "authorizer_activity",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    appId: text("app_id").notNull(),
+    kind: text("kind").notNull(),
+    detail: jsonb("detail").$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [index("authorizer_activity_app_idx").on(t.appId, t.id)],
+);
+
+/**
+ * Runs of the reconcile job (api_get_authorizer_list against our records). At most one runs at a time across
+ * all instances (the partial unique index); `heartbeat_at` lets a crashed run be taken over.
+ */
+export const reconcileRuns = pgTable(
+  "reconcile_runs",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    trigger: text("trigger").notNull(),
+    status: text("status", { enum: ["running", "done", "failed", "abandoned"] }).notNull().default("running"),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+    heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    /** total_count WeChat reported, and how many listed accounts were compared so far (progress). */
+    listed: integer("listed"),
+    checked: integer("checked").notNull().default(0),
+    repairs: integer("repairs").notNull().default(0),
+    error: text("error"),
+  },
+  (t) => [
+    uniqueIndex("reconcile_runs_one_running_idx").on(t.status).where(sql`${t.status} = 'running'`),
+    index("reconcile_runs_started_idx").on(t.startedAt),
   ],
 );
 
@@ -183,7 +243,7 @@ export const authorizerGrants = pgTable(
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
     appId: text("app_id").notNull(),
-    source: text("source", { enum: ["callback", "authorized", "updateauthorized", "unauthorized"] }).notNull(),
+    source: text("source", { enum: ["callback", "authorized", "updateauthorized", "unauthorized", "reconcile"] }).notNull(),
     funcIds: jsonb("func_ids").$type<number[]>().notNull(),
     stateVersion: bigint("state_version", { mode: "number" }).notNull(),
     createdAt: createdAt(),
@@ -231,7 +291,11 @@ export const sandboxAuthorizers = pgTable("sandbox_authorizers", {
   funcIds: jsonb("func_ids").$type<number[]>().notNull().default([]),
   authorized: boolean("authorized").notNull().default(false),
   refreshToken: text("refresh_token"),
+  /** api_get_authorizer_list shows an empty refresh_token for this account (protocol 3.7). */
+  listHidesRefreshToken: boolean("list_hides_refresh_token").notNull().default(false),
   authTime: bigint("auth_time", { mode: "number" }),
+  /** Successful api_authorizer_token calls for this account (tests count refreshes per account). */
+  tokenRefreshes: integer("token_refreshes").notNull().default(0),
   createdAt: createdAt(),
 });
 
@@ -249,10 +313,21 @@ export const sandboxCalls = pgTable("sandbox_calls", {
   count: bigint("count", { mode: "number" }).notNull().default(0),
 });
 
-/** Injected faults: latency on every call and/or an error code on the next `remaining` calls. */
-export const sandboxFaults = pgTable("sandbox_faults", {
-  endpoint: text("endpoint").primaryKey(),
-  latencyMs: integer("latency_ms").notNull().default(0),
-  errcode: integer("errcode"),
-  remaining: integer("remaining").notNull().default(0),
-});
+/**
+ * Injected faults, per endpoint and optionally per authorizer appid ('' = every call): latency on every call;
+ * and for the next `remaining` calls, an error code, or the call applied but its answer held back `hang_ms`
+ * (the caller times out: a lost response), and/or a new refresh token issued by api_authorizer_token.
+ */
+export const sandboxFaults = pgTable(
+  "sandbox_faults",
+  {
+    endpoint: text("endpoint").notNull(),
+    appId: text("app_id").notNull().default(""),
+    latencyMs: integer("latency_ms").notNull().default(0),
+    errcode: integer("errcode"),
+    hangMs: integer("hang_ms").notNull().default(0),
+    rotateRefreshToken: boolean("rotate_refresh_token").notNull().default(false),
+    remaining: integer("remaining").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.endpoint, t.appId] })],
+);

@@ -1,12 +1,14 @@
 import { processPendingComponentEvents } from "@/lib/authorization/events";
 import { describeError, log } from "@/lib/log";
 import type { Platform } from "@/lib/platform";
+import { reconcileAuthorizers } from "@/lib/tokens/reconcile";
 
 const TOKEN_CHECK_INTERVAL_MS = 60_000;
 const EVENT_POLL_INTERVAL_MS = 5_000;
 
 export interface BackgroundJobs {
-  stop(): void;
+  /** Stops scheduling; resolves when the refresh pass in progress has finished. */
+  stop(): Promise<void>;
 }
 
 /**
@@ -31,6 +33,18 @@ export function startBackgroundJobs(platform: Platform): BackgroundJobs {
     await platform.componentToken.refreshIfDue();
   }, 5_000 + Math.random() * 5_000);
 
+  // authorizer_access_token of every account, ahead of expiry (instances share the work through row leases).
+  platform.refresher.start(3_000 + Math.random() * 2_000);
+
+  // Repair what lost events left wrong; one instance per interval (elected in reconcileAuthorizers).
+  const reconcileMinutes = platform.env.reconcileIntervalMinutes;
+  if (reconcileMinutes > 0) {
+    every(Math.min(reconcileMinutes * 60_000, 15 * 60_000), async () => {
+      if (!(await platform.componentToken.getStatus()).tokenExpiresAt) return; // nothing can be listed yet
+      await reconcileAuthorizers(platform, "scheduled", { minIntervalSeconds: reconcileMinutes * 60 });
+    }, 60_000 + Math.random() * 60_000);
+  }
+
   // Authorization events whose immediate processing failed or was cut short (crash, WeChat error).
   every(EVENT_POLL_INTERVAL_MS, () => processPendingComponentEvents(platform), 2_000);
 
@@ -49,9 +63,10 @@ export function startBackgroundJobs(platform: Platform): BackgroundJobs {
   }
 
   return {
-    stop() {
+    async stop() {
       stopped = true;
       for (const t of timers) clearTimeout(t);
+      await platform.refresher.stop();
     },
   };
 }

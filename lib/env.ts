@@ -99,6 +99,9 @@ const rawSchema = z.object({
   STAFF_EMAIL: optionalString.pipe(z.email({ error: "must be an email address" }).optional()),
   STAFF_PASSWORD: optionalString.pipe(z.string().min(10, { error: "must be at least 10 characters" }).optional()),
   SANDBOX_TICKET_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(600),
+  WECHAT_API_TIMEOUT_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(100).max(60_000).default(10_000),
+  AUTHORIZER_REFRESH_CONCURRENCY: z.coerce.number({ error: "must be a whole number" }).int().min(1).max(500).default(8),
+  RECONCILE_INTERVAL_MINUTES: z.coerce.number({ error: "must be a number of minutes (0 turns it off)" }).int().min(0).default(360),
   BACKGROUND_JOBS: optionalString.pipe(flag.optional()),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
@@ -127,6 +130,12 @@ export type Env = {
   internalApiKeys: string[];
   staff: { email: string; password: string; demo: boolean } | undefined;
   sandboxTicketIntervalSeconds: number;
+  /** Per attempt of a WeChat API call. */
+  wechatApiTimeoutMs: number;
+  /** Authorizer token refreshes in flight at once, per instance. */
+  authorizerRefreshConcurrency: number;
+  /** How often one instance reconciles with api_get_authorizer_list; 0: only when asked. */
+  reconcileIntervalMinutes: number;
   backgroundJobs: boolean;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
 };
@@ -197,6 +206,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
           ? { email: "staff@demo.local", password: "demo-staff-password", demo: true }
           : undefined,
     sandboxTicketIntervalSeconds: raw.SANDBOX_TICKET_INTERVAL_SECONDS,
+    wechatApiTimeoutMs: raw.WECHAT_API_TIMEOUT_MS,
+    authorizerRefreshConcurrency: raw.AUTHORIZER_REFRESH_CONCURRENCY,
+    reconcileIntervalMinutes: raw.RECONCILE_INTERVAL_MINUTES,
     backgroundJobs: raw.BACKGROUND_JOBS ?? true,
     logLevel: raw.LOG_LEVEL,
   };

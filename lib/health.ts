@@ -1,4 +1,5 @@
 import { and, count, eq, isNotNull, sql } from "drizzle-orm";
+import { rowsOf } from "@/db";
 import { authorizers } from "@/db/schema";
 import type { Platform } from "@/lib/platform";
 
@@ -7,7 +8,14 @@ export interface Health {
   database: { ok: boolean; error?: string };
   ticket: { receivedAt: string | null; ageSeconds: number | null; warning: string | null };
   componentToken: { expiresAt: string | null; expiresInSeconds: number | null; lastError: string | null };
-  authorizers: { refreshFailed: number | null };
+  authorizers: {
+    /** Authorized accounts whose last refresh failed (retrying with backoff). */
+    refreshFailed: number | null;
+    /** Accounts whose refresh token WeChat no longer accepts: the merchant must authorize again. */
+    needsReauthorization: number | null;
+    /** How far behind schedule the refresher is: age of the oldest refresh that is due (0 when none is). */
+    refresherLagSeconds: number | null;
+  };
   sandbox: boolean;
 }
 
@@ -21,17 +29,21 @@ const DB_TIMEOUT_MS = 2000;
 export async function getHealth(platform: Platform): Promise<Health> {
   const { db } = platform.database;
   try {
-    const [tokenStatus, [failed]] = await withTimeout(
+    const [tokenStatus, [failed], [broken], lag] = await withTimeout(
       Promise.all([
         platform.componentToken.getStatus(),
         db
           .select({ n: count() })
           .from(authorizers)
           .where(and(isNotNull(authorizers.refreshFailedAt), eq(authorizers.status, "authorized"))),
-        db.execute(sql`select 1`),
+        db.select({ n: count() }).from(authorizers).where(eq(authorizers.status, "needs_reauthorization")),
+        db.execute(sql`
+          select coalesce(extract(epoch from now() - min(refresh_due_at)), 0)::int as lag from authorizers
+          where status = 'authorized' and refresh_token_sealed is not null and refresh_due_at <= now()`),
       ]),
       DB_TIMEOUT_MS,
     );
+    const [lagRow] = rowsOf<{ lag: number }>(lag);
     return {
       ok: true,
       database: { ok: true },
@@ -50,7 +62,11 @@ export async function getHealth(platform: Platform): Promise<Health> {
         expiresInSeconds: tokenStatus.tokenExpiresInSeconds,
         lastError: tokenStatus.lastRefreshError,
       },
-      authorizers: { refreshFailed: failed?.n ?? 0 },
+      authorizers: {
+        refreshFailed: failed?.n ?? 0,
+        needsReauthorization: broken?.n ?? 0,
+        refresherLagSeconds: Number(lagRow?.lag ?? 0),
+      },
       sandbox: platform.env.sandbox,
     };
   } catch (error) {
@@ -64,7 +80,7 @@ export function unhealthy(sandbox: boolean, error: unknown): Health {
     database: { ok: false, error: (error as Error)?.message?.slice(0, 200) ?? "unreachable" },
     ticket: { receivedAt: null, ageSeconds: null, warning: null },
     componentToken: { expiresAt: null, expiresInSeconds: null, lastError: null },
-    authorizers: { refreshFailed: null },
+    authorizers: { refreshFailed: null, needsReauthorization: null, refresherLagSeconds: null },
     sandbox,
   };
 }

@@ -4,6 +4,8 @@ import { createComponentPushReceiver } from "@/lib/events/receive-component-push
 import { setLogLevel } from "@/lib/log";
 import { createWechatSandbox, type WechatSandbox } from "@/lib/sandbox/wechat-sandbox";
 import { createSecretBox, type SecretBox } from "@/lib/secrets";
+import { createAuthorizerRefresher, type AuthorizerRefresher } from "@/lib/tokens/authorizer-refresher";
+import { createAuthorizerTokenService, type AuthorizerTokenService } from "@/lib/tokens/authorizer-tokens";
 import { createComponentTokenService, type ComponentTokenService } from "@/lib/tokens/component-token";
 import { createComponentClient, type ComponentClient } from "@/lib/wechat/client";
 import { createMessageCrypto, type MessageCrypto } from "@/lib/wechat/crypto";
@@ -19,6 +21,9 @@ export interface Platform {
   crypto: MessageCrypto;
   client: ComponentClient;
   componentToken: ComponentTokenService;
+  /** authorizer_access_token of every account: on demand (`getToken`, `withToken`) and ahead of expiry. */
+  authorizerTokens: AuthorizerTokenService;
+  refresher: AuthorizerRefresher;
   componentPushes: ReturnType<typeof createComponentPushReceiver>;
   /** Present only when the sandbox is on. */
   sandbox: WechatSandbox | undefined;
@@ -58,6 +63,7 @@ export function createPlatform(env: Env, database: Database): Platform {
     baseUrl: env.apiBase,
     componentAppId: env.component.appId,
     componentAppSecret: env.component.appSecret,
+    timeoutMs: env.wechatApiTimeoutMs,
     getComponentToken: (opts) => componentToken!.getToken(opts),
   });
   componentToken = createComponentTokenService({
@@ -67,6 +73,8 @@ export function createPlatform(env: Env, database: Database): Platform {
     componentAppId: env.component.appId,
   });
 
+  const authorizerTokens = createAuthorizerTokenService({ database, client, secretBox });
+
   return {
     env,
     database,
@@ -74,6 +82,8 @@ export function createPlatform(env: Env, database: Database): Platform {
     crypto,
     client,
     componentToken,
+    authorizerTokens,
+    refresher: createAuthorizerRefresher({ tokens: authorizerTokens, concurrency: env.authorizerRefreshConcurrency }),
     componentPushes: createComponentPushReceiver({
       db: database.db,
       crypto,
@@ -84,4 +94,12 @@ export function createPlatform(env: Env, database: Database): Platform {
       ? createWechatSandbox({ db: database.db, component: env.component, portalUrl: env.appUrl })
       : undefined,
   };
+}
+
+/**
+ * A fresh authorizer_access_token for an account (at least 5 minutes left), renewed in place when needed.
+ * Throws AppError: not_found, conflict (revoked / needs re-authorization), unavailable or upstream.
+ */
+export async function getAuthorizerToken(appId: string) {
+  return (await getPlatform()).authorizerTokens.getToken(appId);
 }

@@ -144,10 +144,17 @@ export default async function SandboxConsolePage() {
           ) : (
             <ul className="mt-2 flex flex-col gap-1 text-sm" data-testid="faults">
               {state.faults.map((fault) => (
-                <li key={fault.endpoint} data-testid={`fault-${fault.endpoint}`} className="flex flex-wrap gap-x-3 font-mono text-xs text-slate-700">
+                <li
+                  key={`${fault.endpoint}:${fault.appId}`}
+                  data-testid={`fault-${fault.endpoint}${fault.appId ? `-${fault.appId}` : ""}`}
+                  className="flex flex-wrap gap-x-3 font-mono text-xs text-slate-700"
+                >
                   <span className="font-semibold">{fault.endpoint}</span>
+                  {fault.appId ? <span>{fault.appId}</span> : null}
                   <span>latency {fault.latencyMs} ms</span>
                   <span>{fault.errcode === null ? "no errcode" : `errcode ${fault.errcode} × ${fault.remaining} left`}</span>
+                  {fault.hangMs > 0 ? <span>{`answer held ${fault.hangMs} ms × ${fault.remaining} left`}</span> : null}
+                  {fault.rotateRefreshToken ? <span>{`new refresh token × ${fault.remaining} left`}</span> : null}
                 </li>
               ))}
             </ul>

@@ -4,6 +4,7 @@ import { advisoryKeyFor, type Database } from "@/db";
 import { authorizationCodes, authorizerGrants, authorizers } from "@/db/schema";
 import { describeError, log } from "@/lib/log";
 import type { SecretBox } from "@/lib/secrets";
+import { initialRefreshDueSeconds } from "@/lib/tokens/authorizer-tokens";
 import type { ComponentClient } from "@/lib/wechat/client";
 
 export interface GrantDeps {
@@ -42,6 +43,8 @@ export async function applyAuthorizationCode(
       const sealedRefresh = info.refreshToken ? deps.secretBox.seal(info.refreshToken) : null;
       const sealedAccess = info.accessToken ? deps.secretBox.seal(info.accessToken) : null;
       const accessExpiresAt = info.accessToken && info.expiresIn ? new Date(now + info.expiresIn * 1000) : null;
+      // The background refresher takes over from here (10–30 minutes before expiry; now without a token).
+      const refreshDueAt = new Date(now + initialRefreshDueSeconds(info.accessToken ? info.expiresIn : 0) * 1000);
       const applied = await tx
         .insert(authorizers)
         .values({
@@ -53,6 +56,7 @@ export async function applyAuthorizationCode(
           refreshTokenSealed: sealedRefresh,
           accessTokenSealed: sealedAccess,
           accessTokenExpiresAt: accessExpiresAt,
+          refreshDueAt: sealedRefresh ? refreshDueAt : null,
           authorizedAt: new Date(now),
         })
         .onConflictDoUpdate({
@@ -65,6 +69,12 @@ export async function applyAuthorizationCode(
             refreshTokenSealed: sql`coalesce(excluded.refresh_token_sealed, ${authorizers.refreshTokenSealed})`,
             accessTokenSealed: sql`coalesce(excluded.access_token_sealed, ${authorizers.accessTokenSealed})`,
             accessTokenExpiresAt: sql`coalesce(excluded.access_token_expires_at, ${authorizers.accessTokenExpiresAt})`,
+            refreshDueAt: sql`coalesce(excluded.refresh_due_at, ${authorizers.refreshDueAt})`,
+            // A refresh in flight for the previous grant will find the new state_version and drop its result.
+            refreshLeaseOwner: null,
+            refreshLeaseUntil: null,
+            refreshAttempts: 0,
+            lastRefreshError: null,
             refreshFailedAt: null,
             revokedAt: null,
             authorizedAt: sql`excluded.authorized_at`,
@@ -118,6 +128,9 @@ export async function applyRevocation(db: Database["db"], input: { appId: string
           refreshTokenSealed: null,
           accessTokenSealed: null,
           accessTokenExpiresAt: null,
+          refreshDueAt: null,
+          refreshLeaseOwner: null,
+          refreshLeaseUntil: null,
           revokedAt: sql`now()`,
           updatedAt: sql`now()`,
         },

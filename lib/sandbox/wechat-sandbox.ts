@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from "node:crypto";
-import { and, asc, count, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { rowsOf, type Db } from "@/db";
 import {
@@ -86,6 +86,7 @@ class SandboxApiError extends Error {
 const rid = () => `${randomBytes(4).toString("hex")}-${randomBytes(4).toString("hex")}-${randomBytes(4).toString("hex")}`;
 const urlSafe = (n: number) => randomBytes(n).toString("base64url").slice(0, n);
 const newAccessToken = () => `${randomInt(70, 99)}_${urlSafe(120)}`;
+const newRefreshToken = () => `refreshtoken@@@${urlSafe(43)}`;
 
 export function createWechatSandbox(options: SandboxOptions) {
   const { db, component } = options;
@@ -107,14 +108,20 @@ export function createWechatSandbox(options: SandboxOptions) {
       .values({ endpoint: name, count: 1 })
       .onConflictDoUpdate({ target: sandboxCalls.endpoint, set: { count: sql`${sandboxCalls.count} + 1` } });
     try {
-      await applyFaults(name);
       let body: unknown;
       try {
         body = JSON.parse(bodyText);
       } catch {
         throw new SandboxApiError(47001);
       }
-      return { status: 200, json: await HANDLERS[name](body, query) };
+      const appId = typeof (body as { authorizer_appid?: unknown })?.authorizer_appid === "string"
+        ? (body as { authorizer_appid: string }).authorizer_appid
+        : "";
+      const fault = await applyFaults(name, appId);
+      const json = await HANDLERS[name](body, query, { rotateRefreshToken: fault.rotateRefreshToken });
+      // Applied, but the answer is held back: the caller times out and never learns the result.
+      if (fault.hangMs > 0) await new Promise((r) => setTimeout(r, fault.hangMs));
+      return { status: 200, json };
     } catch (error) {
       if (error instanceof SandboxApiError) {
         return { status: 200, json: { errcode: error.errcode, errmsg: `${error.message} rid: ${rid()}` } };
@@ -123,17 +130,32 @@ export function createWechatSandbox(options: SandboxOptions) {
     }
   }
 
-  async function applyFaults(endpoint: SandboxEndpoint): Promise<void> {
-    const [fault] = await db.select().from(sandboxFaults).where(eq(sandboxFaults.endpoint, endpoint));
-    if (!fault) return;
-    if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
-    if (fault.errcode !== null && fault.remaining > 0) {
-      const taken = rowsOf(
+  /**
+   * Latency applies to every call; an errcode, a held-back answer or a rotated refresh token to the next
+   * `remaining` calls. A fault for one authorizer appid takes precedence over the endpoint-wide one.
+   */
+  async function applyFaults(endpoint: SandboxEndpoint, appId: string): Promise<{ hangMs: number; rotateRefreshToken: boolean }> {
+    const none = { hangMs: 0, rotateRefreshToken: false };
+    const faults = await db
+      .select()
+      .from(sandboxFaults)
+      .where(and(eq(sandboxFaults.endpoint, endpoint), inArray(sandboxFaults.appId, appId ? ["", appId] : [""])));
+    if (faults.length === 0) return none;
+    const latencyMs = Math.max(...faults.map((f) => f.latencyMs));
+    if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
+    for (const fault of faults.sort((a, b) => b.appId.length - a.appId.length)) {
+      if (fault.remaining <= 0) continue;
+      const taken = rowsOf<{ errcode: number | null; hang_ms: number; rotate_refresh_token: boolean }>(
         await db.execute(sql`update sandbox_faults set remaining = remaining - 1
-          where endpoint = ${endpoint} and remaining > 0 returning errcode`),
+          where endpoint = ${endpoint} and app_id = ${fault.appId} and remaining > 0
+          returning errcode, hang_ms, rotate_refresh_token`),
       );
-      if (taken.length > 0) throw new SandboxApiError(fault.errcode);
+      const [row] = taken;
+      if (!row) continue;
+      if (row.errcode !== null) throw new SandboxApiError(row.errcode);
+      return { hangMs: row.hang_ms, rotateRefreshToken: row.rotate_refresh_token };
     }
+    return none;
   }
 
   function requireComponent(body: { component_appid?: unknown }): void {
@@ -175,7 +197,11 @@ export function createWechatSandbox(options: SandboxOptions) {
   });
   const appBody = z.object({ component_appid: z.string().optional() }).passthrough();
 
-  const HANDLERS: Record<SandboxEndpoint, (body: unknown, query: URLSearchParams) => Promise<Record<string, unknown>>> = {
+  type HandlerOptions = { rotateRefreshToken: boolean };
+  const HANDLERS: Record<
+    SandboxEndpoint,
+    (body: unknown, query: URLSearchParams, options: HandlerOptions) => Promise<Record<string, unknown>>
+  > = {
     async api_component_token(raw) {
       const body = parseBody(componentTokenBody, raw);
       requireComponent(body);
@@ -233,7 +259,7 @@ export function createWechatSandbox(options: SandboxOptions) {
       };
     },
 
-    async api_authorizer_token(raw, query) {
+    async api_authorizer_token(raw, query, handlerOptions) {
       const body = parseBody(
         z.object({
           component_appid: z.string().optional(),
@@ -246,10 +272,16 @@ export function createWechatSandbox(options: SandboxOptions) {
       await requireComponentToken(query);
       const account = await authorizedAccount(body.authorizer_appid);
       if (!body.authorizer_refresh_token || body.authorizer_refresh_token !== account.refreshToken) throw new SandboxApiError(61023);
+      // WeChat normally answers with the same refresh token (protocol 3.5); a fault can make it issue a new one.
+      const refreshToken = handlerOptions.rotateRefreshToken ? newRefreshToken() : account.refreshToken;
+      await db
+        .update(sandboxAuthorizers)
+        .set({ refreshToken, tokenRefreshes: sql`${sandboxAuthorizers.tokenRefreshes} + 1` })
+        .where(eq(sandboxAuthorizers.appId, account.appId));
       return {
         authorizer_access_token: await issueToken("authorizer", account.appId),
         expires_in: TOKEN_TTL_SECONDS,
-        authorizer_refresh_token: account.refreshToken,
+        authorizer_refresh_token: refreshToken,
       };
     },
 
@@ -287,7 +319,11 @@ export function createWechatSandbox(options: SandboxOptions) {
         .limit(body.count);
       return {
         total_count: total?.n ?? 0,
-        list: rows.map((r) => ({ authorizer_appid: r.appId, refresh_token: r.refreshToken ?? "", auth_time: r.authTime ?? 0 })),
+        list: rows.map((r) => ({
+          authorizer_appid: r.appId,
+          refresh_token: r.listHidesRefreshToken ? "" : (r.refreshToken ?? ""),
+          auth_time: r.authTime ?? 0,
+        })),
       };
     },
   };
@@ -351,13 +387,16 @@ export function createWechatSandbox(options: SandboxOptions) {
     const appId = a.appId ?? `wx${randomBytes(8).toString("hex")}`;
     const [existing] = await db.select().from(sandboxAuthorizers).where(eq(sandboxAuthorizers.appId, appId));
     const infoType = existing?.authorized ? "updateauthorized" : "authorized";
-    const refreshToken = `refreshtoken@@@${urlSafe(43)}`;
+    const refreshToken = newRefreshToken();
     const authTime = Math.floor(now() / 1000);
     const profile = existing?.profile ?? sandboxProfile(appId, existing?.kind ?? a.kind, a.nickName);
     await db
       .insert(sandboxAuthorizers)
       .values({ appId, kind: a.kind, profile, funcIds: a.funcIds, authorized: true, refreshToken, authTime })
-      .onConflictDoUpdate({ target: sandboxAuthorizers.appId, set: { funcIds: a.funcIds, authorized: true, refreshToken, authTime } });
+      .onConflictDoUpdate({
+        target: sandboxAuthorizers.appId,
+        set: { funcIds: a.funcIds, authorized: true, refreshToken, authTime, listHidesRefreshToken: false },
+      });
     const authCode = `queryauthcode@@@${urlSafe(64)}`;
     await db.insert(sandboxAuthCodes).values({ code: authCode, authorizerAppId: appId, expiresAt: at(AUTH_CODE_TTL_SECONDS) });
     const pushed = await push({
@@ -388,6 +427,54 @@ export function createWechatSandbox(options: SandboxOptions) {
       AuthorizerAppid: appId,
     });
     return { revoked: true, delivered: pushed.delivered };
+  }
+
+  /**
+   * WeChat replaces the account's refresh token without the portal hearing of it (a lost `updateauthorized`,
+   * a re-authorization through another channel): the stored one now gets 61023. With `hideFromList`,
+   * api_get_authorizer_list shows it empty too, so it cannot be recovered (protocol 3.7).
+   */
+  async function rotateRefreshToken(appId: string, opts: { hideFromList?: boolean } = {}) {
+    const updated = await db
+      .update(sandboxAuthorizers)
+      .set({ refreshToken: newRefreshToken(), listHidesRefreshToken: opts.hideFromList ?? false })
+      .where(and(eq(sandboxAuthorizers.appId, appId), eq(sandboxAuthorizers.authorized, true)))
+      .returning({ appId: sandboxAuthorizers.appId });
+    return { rotated: updated.length > 0 };
+  }
+
+  /**
+   * Many authorized accounts at once, without pushes (tests and benchmarks of the refresher). Returns each
+   * account's refresh token, as api_query_auth would have handed it to the platform.
+   */
+  async function seedAccounts(input: { count: number; kind?: "official_account" | "mini_program"; funcIds?: number[] }) {
+    const { count: n, kind, funcIds } = z
+      .object({
+        count: z.number().int().min(1).max(100_000),
+        kind: z.enum(["official_account", "mini_program"]).default("official_account"),
+        funcIds: z.array(z.number().int().positive()).min(1).default([1, 15, 4]),
+      })
+      .parse(input);
+    const authTime = Math.floor(now() / 1000);
+    const rows = Array.from({ length: n }, () => {
+      const appId = `wx${randomBytes(8).toString("hex")}`;
+      return { appId, kind, profile: sandboxProfile(appId, kind), funcIds, authorized: true, refreshToken: newRefreshToken(), authTime };
+    });
+    for (let i = 0; i < rows.length; i += 1000) await db.insert(sandboxAuthorizers).values(rows.slice(i, i + 1000));
+    return rows.map((r) => ({ appId: r.appId, refreshToken: r.refreshToken }));
+  }
+
+  /** WeChat's side of each account: whether it is authorized, its refresh token, how often it was refreshed. */
+  async function accountLedger() {
+    return db
+      .select({
+        appId: sandboxAuthorizers.appId,
+        authorized: sandboxAuthorizers.authorized,
+        refreshToken: sandboxAuthorizers.refreshToken,
+        tokenRefreshes: sandboxAuthorizers.tokenRefreshes,
+      })
+      .from(sandboxAuthorizers)
+      .orderBy(asc(sandboxAuthorizers.appId));
   }
 
   // --- the authorization page (protocol 4) ----------------------------------------------------------
@@ -454,21 +541,44 @@ export function createWechatSandbox(options: SandboxOptions) {
     };
   }
 
+  /** Forgets every account (tests that compare the whole authorizer list start from none). */
+  async function clearAccounts(): Promise<void> {
+    await db.transaction(async (tx) => {
+      await tx.delete(sandboxAuthCodes);
+      await tx.delete(sandboxTokens).where(eq(sandboxTokens.kind, "authorizer"));
+      await tx.delete(sandboxAuthorizers);
+    });
+  }
+
   async function resetCalls(): Promise<void> {
     await db.delete(sandboxCalls);
   }
 
   const faultSchema = z.object({
     endpoint: z.enum(SANDBOX_ENDPOINTS),
+    /** Only calls for this authorizer appid; empty: every call. */
+    appId: z.string().max(64).default(""),
     latencyMs: z.coerce.number().int().min(0).max(60_000).default(0),
     errcode: z.coerce.number().int().nullable().default(null),
+    hangMs: z.coerce.number().int().min(0).max(60_000).default(0),
+    rotateRefreshToken: z.boolean().default(false),
     times: z.coerce.number().int().min(0).max(100_000).default(1),
   });
 
   async function setFault(input: unknown): Promise<void> {
     const f = faultSchema.parse(input);
-    const values = { latencyMs: f.latencyMs, errcode: f.errcode, remaining: f.errcode === null ? 0 : f.times };
-    await db.insert(sandboxFaults).values({ endpoint: f.endpoint, ...values }).onConflictDoUpdate({ target: sandboxFaults.endpoint, set: values });
+    const once = f.errcode !== null || f.hangMs > 0 || f.rotateRefreshToken;
+    const values = {
+      latencyMs: f.latencyMs,
+      errcode: f.errcode,
+      hangMs: f.hangMs,
+      rotateRefreshToken: f.rotateRefreshToken,
+      remaining: once ? f.times : 0,
+    };
+    await db
+      .insert(sandboxFaults)
+      .values({ endpoint: f.endpoint, appId: f.appId, ...values })
+      .onConflictDoUpdate({ target: [sandboxFaults.endpoint, sandboxFaults.appId], set: values });
   }
 
   async function clearFaults(): Promise<void> {
@@ -481,11 +591,15 @@ export function createWechatSandbox(options: SandboxOptions) {
     pushTicket,
     authorize,
     revoke,
+    rotateRefreshToken,
+    seedAccounts,
+    accountLedger,
     inspectPreAuthCode,
     consumePreAuthCode,
     listAccounts,
     getState,
     resetCalls,
+    clearAccounts,
     setFault,
     clearFaults,
     crypto,

@@ -1,5 +1,3 @@
-import { spawn } from "node:child_process";
-import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "@/db";
@@ -10,6 +8,7 @@ import { WechatApiError } from "@/lib/wechat/errors";
 import { startAppServer, TEST_SECRETS, type AppServer } from "../support/app-server";
 import { openConfiguredDatabase, openTestDatabase, truncateAll, usingPostgres } from "../support/database";
 import { createTestPortal, giveTicket, sandboxCalls, sandboxControl } from "../support/portal";
+import { runWorker } from "../support/workers";
 
 // The component token against the sandbox over real HTTP (a running `next start`), with the portal side in
 // this process on its own database, and, on PostgreSQL, in three more processes sharing one database.
@@ -162,35 +161,17 @@ describe("component_access_token", () => {
       await sandboxCall("reset-calls");
 
       const startAt = Date.now() + 3000;
-      const root = path.resolve(import.meta.dirname, "../..");
       const runs = await Promise.all(
-        [0, 1, 2].map(
-          () =>
-            new Promise<{ tokens: string[]; fulfilled: number; errors: string[] }>((resolve, reject) => {
-              const child = spawn(process.execPath, ["--import", "tsx", "tests/support/token-worker.ts"], {
-                cwd: root,
-                env: {
-                  ...process.env,
-                  ...TEST_SECRETS,
-                  NODE_ENV: "test",
-                  APP_URL: app.url,
-                  WECHAT_SANDBOX: "1",
-                  DATABASE_URL: app.database.databaseUrl,
-                  CALLERS: "200",
-                  START_AT: String(startAt),
-                },
-                stdio: ["ignore", "pipe", "pipe"],
-              });
-              let out = "";
-              let err = "";
-              child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-              child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-              child.on("exit", (code) => {
-                const line = out.split("\n").find((l) => l.startsWith("RESULT "));
-                if (code === 0 && line) resolve(JSON.parse(line.slice("RESULT ".length)));
-                else reject(new Error(`worker exited ${code}: ${err}${out}`));
-              });
-            }),
+        [0, 1, 2].map(() =>
+          runWorker<{ tokens: string[]; fulfilled: number; errors: string[] }>("tests/support/token-worker.ts", {
+            ...TEST_SECRETS,
+            NODE_ENV: "test",
+            APP_URL: app.url,
+            WECHAT_SANDBOX: "1",
+            DATABASE_URL: app.database.databaseUrl,
+            CALLERS: "200",
+            START_AT: String(startAt),
+          }),
         ),
       );
       expect(runs.map((r) => r.errors)).toEqual([[], [], []]);

@@ -608,12 +608,68 @@ describe("WeChat sandbox (in process, real database)", () => {
       expect((await sandbox.getState()).calls).toMatchObject({ api_authorizer_token: 4, api_create_preauthcode: 1 });
     });
 
+    it("a fault for one authorizer appid leaves the other accounts alone", async () => {
+      const token = await componentToken();
+      const a = await authorizeAndExchange(token, { kind: "official_account", funcIds: [1] });
+      const b = await authorizeAndExchange(token, { kind: "official_account", funcIds: [1] });
+      await sandbox.setFault({ endpoint: "api_authorizer_token", appId: a.appId, errcode: 45009, times: 1 });
+      expectOk(await authorizerToken(token, b.appId, b.refreshToken));
+      expectError(await authorizerToken(token, a.appId, a.refreshToken), 45009);
+      expectOk(await authorizerToken(token, a.appId, a.refreshToken));
+    });
+
+    it("applies a call but holds its answer back (a lost response), and can rotate the refresh token", async () => {
+      const token = await componentToken();
+      const granted = await authorizeAndExchange(token, { kind: "official_account", funcIds: [1] });
+      await sandbox.setFault({ endpoint: "api_authorizer_token", hangMs: 300, rotateRefreshToken: true, times: 1 });
+      const started = performance.now();
+      const answer = expectOk(await authorizerToken(token, granted.appId, granted.refreshToken));
+      expect(performance.now() - started).toBeGreaterThanOrEqual(300);
+      const rotated = str(answer.authorizer_refresh_token);
+      expect(rotated).not.toBe(granted.refreshToken);
+      // It was applied: the old refresh token is void, the new one works and is listed; refreshes are counted.
+      expectError(await authorizerToken(token, granted.appId, granted.refreshToken), 61023);
+      expect(str(expectOk(await authorizerToken(token, granted.appId, rotated)).authorizer_refresh_token)).toBe(rotated);
+      const ledger = await sandbox.accountLedger();
+      expect(ledger.find((e) => e.appId === granted.appId)).toMatchObject({ refreshToken: rotated, tokenRefreshes: 2 });
+    });
+
+    it("rotateRefreshToken with hideFromList: 61023 and an empty refresh_token in the authorizer list", async () => {
+      const token = await componentToken();
+      const granted = await authorizeAndExchange(token, { kind: "official_account", funcIds: [1] });
+      expect(await sandbox.rotateRefreshToken(granted.appId, { hideFromList: true })).toEqual({ rotated: true });
+      expectError(await authorizerToken(token, granted.appId, granted.refreshToken), 61023);
+      const list = expectOk(
+        await api("api_get_authorizer_list", { component_appid: COMPONENT.appId, offset: 0, count: 500 }, { access_token: token }),
+      );
+      const item = (list.list as Json[]).find((i) => i.authorizer_appid === granted.appId);
+      expect(item?.refresh_token).toBe("");
+      // Authorizing again clears it.
+      await sandbox.authorize({ appId: granted.appId, funcIds: [1] });
+      const again = expectOk(
+        await api("api_get_authorizer_list", { component_appid: COMPONENT.appId, offset: 0, count: 500 }, { access_token: token }),
+      );
+      expect(str((again.list as Json[]).find((i) => i.authorizer_appid === granted.appId)?.refresh_token)).toMatch(/^refreshtoken@@@/);
+    });
+
+    it("seeds many authorized accounts at once, listed with their refresh tokens", async () => {
+      const token = await componentToken();
+      const seeded = await sandbox.seedAccounts({ count: 30 });
+      expect(new Set(seeded.map((a) => a.appId)).size).toBe(30);
+      const list = expectOk(
+        await api("api_get_authorizer_list", { component_appid: COMPONENT.appId, offset: 0, count: 500 }, { access_token: token }),
+      );
+      const listed = new Map((list.list as Json[]).map((i) => [str(i.authorizer_appid), str(i.refresh_token)]));
+      for (const a of seeded) expect(listed.get(a.appId)).toBe(a.refreshToken);
+      expectOk(await authorizerToken(token, seeded[0]!.appId, seeded[0]!.refreshToken));
+    });
+
     it("delays calls by latencyMs", async () => {
       const token = await componentToken();
       const latencyMs = 250;
       await sandbox.setFault({ endpoint: "api_create_preauthcode", latencyMs });
       expect((await sandbox.getState()).faults).toEqual([
-        { endpoint: "api_create_preauthcode", latencyMs, errcode: null, remaining: 0 },
+        { endpoint: "api_create_preauthcode", appId: "", latencyMs, errcode: null, hangMs: 0, rotateRefreshToken: false, remaining: 0 },
       ]);
 
       let started = performance.now();

@@ -13,8 +13,8 @@ import { controlFetch } from "./http";
  * A portal in the test process: its own database, WeChat = the sandbox of a running app server over HTTP.
  * Pushes are delivered to it by the test (in the order the test wants), sealed exactly as WeChat seals them.
  */
-export function createTestPortal(app: AppServer, database: Database): Platform {
-  const env = parseEnv({ ...TEST_SECRETS, APP_URL: app.url, WECHAT_SANDBOX: "1", NODE_ENV: "test" });
+export function createTestPortal(app: AppServer, database: Database, extraEnv: Record<string, string> = {}): Platform {
+  const env = parseEnv({ ...TEST_SECRETS, APP_URL: app.url, WECHAT_SANDBOX: "1", NODE_ENV: "test", ...extraEnv });
   return { ...createPlatform(env, database), sandbox: undefined };
 }
 
@@ -76,3 +76,41 @@ export async function accountSnapshot(database: Database, appId: string) {
   };
 }
 
+
+export type SandboxLedgerEntry = { appId: string; authorized: boolean; refreshToken: string | null; tokenRefreshes: number };
+
+/** WeChat's side of every sandbox account: authorized or not, current refresh token, refreshes so far. */
+export async function sandboxLedger(app: AppServer): Promise<Map<string, SandboxLedgerEntry>> {
+  const response = await controlFetch(`${app.url}/sandbox/api/accounts`);
+  const entries = (await response.json()) as SandboxLedgerEntry[];
+  return new Map(entries.map((e) => [e.appId, e]));
+}
+
+/**
+ * `count` accounts authorized in the sandbox and known to the portal with their refresh tokens, as if each had
+ * gone through the authorization flow; their access tokens expire in `expiresInSeconds` and are due now.
+ */
+export async function seedAuthorizedAccounts(
+  app: AppServer,
+  portal: Platform,
+  count: number,
+  opts: { expiresInSeconds?: number } = {},
+): Promise<string[]> {
+  const seeded = await sandboxControl<{ appId: string; refreshToken: string }[]>(app, "seed-accounts", { count });
+  const expiresAt = new Date(Date.now() + (opts.expiresInSeconds ?? 60) * 1000);
+  const version = Math.floor(Date.now() / 1000) - 60;
+  const rows = seeded.map((a) => ({
+    appId: a.appId,
+    kind: "official_account" as const,
+    funcIds: [1, 15, 4],
+    status: "authorized" as const,
+    stateVersion: version,
+    refreshTokenSealed: portal.secretBox.seal(a.refreshToken),
+    accessTokenSealed: portal.secretBox.seal(`seeded-expiring-${a.appId}`),
+    accessTokenExpiresAt: expiresAt,
+    refreshDueAt: new Date(),
+    authorizedAt: new Date(version * 1000),
+  }));
+  for (let i = 0; i < rows.length; i += 500) await portal.database.db.insert(authorizers).values(rows.slice(i, i + 500));
+  return seeded.map((a) => a.appId);
+}

@@ -7,8 +7,10 @@ export async function GET(_request: NextRequest, { params }: { params: Promise<{
   const { sandbox } = await getPlatform();
   if (!sandbox) return new Response("Not found", { status: 404 });
   const { action } = await params;
-  if (action !== "state") return Response.json({ error: "unknown action" }, { status: 404 });
-  return Response.json(await sandbox.getState());
+  if (action === "state") return Response.json(await sandbox.getState());
+  // WeChat's side of every account (refresh tokens included: the sandbox is a test double).
+  if (action === "accounts") return Response.json(await sandbox.accountLedger());
+  return Response.json({ error: "unknown action" }, { status: 404 });
 }
 
 export async function POST(request: NextRequest, { params }: { params: Promise<{ action: string }> }) {
@@ -20,6 +22,9 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
     switch (action) {
       case "reset-calls":
         await sandbox.resetCalls();
+        return Response.json({ ok: true });
+      case "clear-accounts":
+        await sandbox.clearAccounts();
         return Response.json({ ok: true });
       case "fault":
         await sandbox.setFault(input);
@@ -35,6 +40,12 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
         return Response.json(await sandbox.authorize(input as Parameters<typeof sandbox.authorize>[0]));
       case "revoke":
         return Response.json(await sandbox.revoke(z.object({ appId: z.string() }).parse(input).appId));
+      case "seed-accounts":
+        return Response.json(await sandbox.seedAccounts(input as Parameters<typeof sandbox.seedAccounts>[0]));
+      case "rotate-refresh-token": {
+        const { appId, hideFromList } = z.object({ appId: z.string(), hideFromList: z.boolean().default(false) }).parse(input);
+        return Response.json(await sandbox.rotateRefreshToken(appId, { hideFromList }));
+      }
       default:
         return Response.json({ error: "unknown action" }, { status: 404 });
     }

@@ -1,0 +1,434 @@
+import { randomBytes } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
+import { rowsOf, type Database } from "@/db";
+import { authorizerActivity, authorizers } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+import { describeError, log } from "@/lib/log";
+import type { SecretBox } from "@/lib/secrets";
+import type { ComponentClient } from "@/lib/wechat/client";
+import { isTokenInvalidError, WechatApiError } from "@/lib/wechat/errors";
+
+/**
+ * authorizer_access_token for every authorized account, shared by every instance through PostgreSQL.
+ *
+ * One mechanism serves the background refresher and on-demand callers: a row lease (`refresh_lease_owner`,
+ * `refresh_lease_until`) taken with a conditional UPDATE (the refresher claims batches with `FOR UPDATE SKIP
+ * LOCKED`). Whoever holds the lease calls WeChat; the others wait for its result or keep using the still-valid
+ * token. No connection or transaction is held open during the HTTP call, and a crashed holder's lease simply
+ * runs out. The write is fenced: it lands only while the account's grant (`state_version`) is unchanged, so a
+ * refresh that raced a re-authorization or a revocation can neither bring back a revoked account's tokens nor
+ * overwrite a newer refresh token.
+ */
+
+/** The refresher renews a token this long before expiry: 10 minutes plus up to 20 minutes of jitter. */
+export const REFRESH_MARGIN_SECONDS = 600;
+export const REFRESH_JITTER_SECONDS = 1200;
+/** On-demand callers refresh in place when the stored token has less than this left. */
+export const ON_DEMAND_MARGIN_SECONDS = 300;
+/** Longer than the worst refresh: 10 s per attempt, 3 retries with backoff, then a list recovery. */
+export const LEASE_SECONDS = 120;
+const BACKOFF_BASE_SECONDS = 30;
+const BACKOFF_MAX_SECONDS = 600;
+const WAIT_POLL_MS = 150;
+/** 61023 refresh_token is invalid; 61003 component is not authorized by this account. */
+const REFRESH_TOKEN_INVALID = 61023;
+const NOT_AUTHORIZED = 61003;
+
+export type RefreshTrigger = "scheduled" | "on_demand" | "manual";
+
+export interface AuthorizerToken {
+  appId: string;
+  accessToken: string;
+  expiresAt: Date;
+}
+
+export interface AuthorizerTokenServiceOptions {
+  database: Pick<Database, "db">;
+  client: Pick<ComponentClient, "refreshAuthorizerToken" | "listAllAuthorizers">;
+  secretBox: SecretBox;
+  /** How long an on-demand caller waits for another holder's refresh before giving up. Default 15 s. */
+  waitTimeoutMs?: number;
+  /** Backoff after a failed refresh: base · 2^(attempts−1), capped. Seconds. */
+  backoffBaseSeconds?: number;
+  backoffMaxSeconds?: number;
+  random?: () => number;
+}
+
+/** A leased account, as the refresher claimed it. */
+interface Claim {
+  appId: string;
+  owner: string;
+  stateVersion: number;
+  refreshTokenSealed: string;
+}
+
+type Cached = { token: string; expiresAtMs: number };
+
+export function createAuthorizerTokenService(options: AuthorizerTokenServiceOptions) {
+  const { db } = options.database;
+  const random = options.random ?? Math.random;
+  const waitTimeoutMs = options.waitTimeoutMs ?? 15_000;
+  const backoffBase = options.backoffBaseSeconds ?? BACKOFF_BASE_SECONDS;
+  const backoffMax = options.backoffMaxSeconds ?? BACKOFF_MAX_SECONDS;
+  const cache = new Map<string, Cached>();
+  const inflight = new Map<string, { promise: Promise<AuthorizerToken>; staleToken?: string }>();
+  const newOwner = () => randomBytes(9).toString("base64url");
+
+  const nextDueSeconds = (expiresIn: number) =>
+    Math.max(60, expiresIn - REFRESH_MARGIN_SECONDS - Math.floor(random() * REFRESH_JITTER_SECONDS));
+
+  // --- on demand -----------------------------------------------------------------------------------
+
+  /**
+   * A token good for at least 5 more minutes, refreshed in place when needed. With `staleToken` (WeChat just
+   * answered 40001/42001 to it), refresh unless the stored token is already a different one (compare-and-swap).
+   * Throws AppError: not_found (unknown appid), conflict (revoked, or needs re-authorization), unavailable.
+   */
+  async function getToken(appId: string, opts: { staleToken?: string } = {}): Promise<AuthorizerToken> {
+    const cached = cache.get(appId);
+    if (cached && cached.token !== opts.staleToken && Date.now() < cached.expiresAtMs - ON_DEMAND_MARGIN_SECONDS * 1000) {
+      // The cache is only a shortcut: a revocation must still be seen, so the status is always re-read.
+      await requireAuthorized(appId);
+      return { appId, accessToken: cached.token, expiresAt: new Date(cached.expiresAtMs) };
+    }
+    let entry = inflight.get(appId);
+    if (!entry || (opts.staleToken && entry.staleToken !== opts.staleToken)) {
+      const promise = loadOrRefresh(appId, opts.staleToken).finally(() => {
+        if (inflight.get(appId)?.promise === promise) inflight.delete(appId);
+      });
+      entry = { promise, staleToken: opts.staleToken };
+      inflight.set(appId, entry);
+    }
+    const token = await entry.promise;
+    cache.set(appId, { token: token.accessToken, expiresAtMs: token.expiresAt.getTime() });
+    return token;
+  }
+
+  /** Runs `fn` with the account's token; on 40001/42001 gets a fresh one (compare-and-swap) and retries once. */
+  async function withToken<T>(appId: string, fn: (accessToken: string) => Promise<T>): Promise<T> {
+    const { accessToken } = await getToken(appId);
+    try {
+      return await fn(accessToken);
+    } catch (error) {
+      if (!isTokenInvalidError(error)) throw error;
+      const fresh = await getToken(appId, { staleToken: accessToken });
+      return fn(fresh.accessToken);
+    }
+  }
+
+  async function readRow(appId: string) {
+    const [row] = await db
+      .select({
+        status: authorizers.status,
+        stateVersion: authorizers.stateVersion,
+        refreshTokenSealed: authorizers.refreshTokenSealed,
+        accessTokenSealed: authorizers.accessTokenSealed,
+        accessTokenExpiresAt: authorizers.accessTokenExpiresAt,
+        leaseUntil: authorizers.refreshLeaseUntil,
+      })
+      .from(authorizers)
+      .where(eq(authorizers.appId, appId));
+    return row;
+  }
+
+  function assertUsable(appId: string, row: Awaited<ReturnType<typeof readRow>>): asserts row is NonNullable<typeof row> {
+    if (!row) throw new AppError("not_found", `No authorized account ${appId} is known to the platform.`);
+    if (row.status === "unauthorized") {
+      throw new AppError("conflict", `Account ${appId} has cancelled its authorization (已取消授权); the merchant must authorize again.`);
+    }
+    if (row.status === "needs_reauthorization" || !row.refreshTokenSealed) {
+      throw new AppError("conflict", `Account ${appId} needs re-authorization (需要重新授权): its refresh token is no longer valid.`);
+    }
+  }
+
+  async function requireAuthorized(appId: string): Promise<void> {
+    const row = await readRow(appId);
+    assertUsable(appId, row);
+  }
+
+  async function loadOrRefresh(appId: string, staleToken: string | undefined): Promise<AuthorizerToken> {
+    const deadline = Date.now() + waitTimeoutMs;
+    for (;;) {
+      const row = await readRow(appId);
+      assertUsable(appId, row);
+      const stored = row.accessTokenSealed && row.accessTokenExpiresAt
+        ? { token: options.secretBox.open(row.accessTokenSealed), expiresAt: row.accessTokenExpiresAt }
+        : undefined;
+      const usable = stored && stored.token !== staleToken;
+      if (usable && stored.expiresAt.getTime() - Date.now() > ON_DEMAND_MARGIN_SECONDS * 1000) {
+        return { appId, accessToken: stored.token, expiresAt: stored.expiresAt };
+      }
+
+      const claim = await claimOne(appId, row.stateVersion);
+      if (claim) {
+        // Re-read under the lease: another holder may have stored a new token since our first read.
+        const current = await readRow(appId);
+        if (current?.accessTokenSealed && current.accessTokenExpiresAt) {
+          const token = options.secretBox.open(current.accessTokenSealed);
+          if (token !== staleToken && token !== stored?.token) {
+            await releaseLease(claim);
+            return { appId, accessToken: token, expiresAt: current.accessTokenExpiresAt };
+          }
+        }
+        return refreshClaimed(claim, "on_demand");
+      }
+
+      // Someone else holds the lease and is refreshing: a token with more than a minute left is fine meanwhile.
+      if (usable && stored.expiresAt.getTime() - Date.now() > 60_000) {
+        return { appId, accessToken: stored.token, expiresAt: stored.expiresAt };
+      }
+      if (Date.now() > deadline) {
+        throw new AppError("unavailable", `The token of ${appId} is being renewed by another instance; try again shortly.`);
+      }
+      await new Promise((r) => setTimeout(r, WAIT_POLL_MS));
+    }
+  }
+
+  /** Takes the lease on one account, if nobody holds it and its grant is the one we read. */
+  async function claimOne(appId: string, stateVersion: number): Promise<Claim | undefined> {
+    const owner = newOwner();
+    const [row] = rowsOf<{ refresh_token_sealed: string; state_version: number | string }>(
+      await db.execute(sql`
+        update authorizers
+        set refresh_lease_owner = ${owner}, refresh_lease_until = now() + make_interval(secs => ${LEASE_SECONDS})
+        where app_id = ${appId} and status = 'authorized' and refresh_token_sealed is not null
+          and state_version = ${stateVersion}
+          and (refresh_lease_until is null or refresh_lease_until < now())
+        returning refresh_token_sealed, state_version`),
+    );
+    return row
+      ? { appId, owner, stateVersion: Number(row.state_version), refreshTokenSealed: row.refresh_token_sealed }
+      : undefined;
+  }
+
+  /**
+   * The background refresher's claim: up to `limit` due accounts, oldest due first. `SKIP LOCKED` lets every
+   * instance claim at once without waiting on (or double-claiming) each other's rows.
+   */
+  async function claimDue(limit: number): Promise<Claim[]> {
+    const owner = newOwner();
+    const rows = rowsOf<{ app_id: string; refresh_token_sealed: string; state_version: number | string }>(
+      await db.execute(sql`
+        update authorizers
+        set refresh_lease_owner = ${owner}, refresh_lease_until = now() + make_interval(secs => ${LEASE_SECONDS})
+        where app_id in (
+          select app_id from authorizers
+          where status = 'authorized' and refresh_token_sealed is not null and refresh_due_at <= now()
+            and (refresh_lease_until is null or refresh_lease_until < now())
+          order by refresh_due_at
+          limit ${limit}
+          for update skip locked
+        )
+        returning app_id, refresh_token_sealed, state_version`),
+    );
+    return rows.map((r) => ({
+      appId: r.app_id,
+      owner,
+      stateVersion: Number(r.state_version),
+      refreshTokenSealed: r.refresh_token_sealed,
+    }));
+  }
+
+  async function releaseLease(claim: Claim): Promise<void> {
+    await db.execute(sql`
+      update authorizers set refresh_lease_owner = null, refresh_lease_until = null
+      where app_id = ${claim.appId} and refresh_lease_owner = ${claim.owner}`);
+  }
+
+  // --- the refresh itself ----------------------------------------------------------------------------
+
+  /**
+   * Calls api_authorizer_token for a leased account and stores the result. On 61023 the current refresh token
+   * is looked up in api_get_authorizer_list and the refresh retried once with it; when that fails the account
+   * is flagged for re-authorization and no longer refreshed. On 61003 it is marked revoked. Other failures
+   * back off.
+   */
+  async function refreshClaimed(claim: Claim, trigger: RefreshTrigger): Promise<AuthorizerToken> {
+    let refreshToken = options.secretBox.open(claim.refreshTokenSealed);
+    let recovered = false;
+    for (;;) {
+      try {
+        const issued = await options.client.refreshAuthorizerToken(claim.appId, refreshToken);
+        return await storeRefreshed(claim, refreshToken, issued, trigger, recovered);
+      } catch (error) {
+        if (error instanceof WechatApiError && error.errcode === REFRESH_TOKEN_INVALID && !recovered) {
+          let listed: string | undefined | null = null;
+          try {
+            listed = await findListedRefreshToken(claim.appId);
+          } catch (listError) {
+            log.warn("api_get_authorizer_list failed during 61023 recovery", { appId: claim.appId, error: describeError(listError) });
+          }
+          if (listed) {
+            if (listed !== refreshToken) {
+              refreshToken = listed;
+              recovered = true;
+              // Keep it at once: even if the retry fails for another reason, this is the token WeChat holds.
+              await persistRefreshToken(claim, listed);
+              await recordActivity(claim.appId, "refresh_token_recovered", { trigger, source: "api_get_authorizer_list" });
+              continue;
+            }
+          } else if (listed === undefined) {
+            // WeChat no longer lists the account at all: it cancelled the authorization and the event was lost.
+            throw await recordFailure(claim, error, trigger, "unauthorized");
+          }
+        }
+        throw await recordFailure(claim, error, trigger);
+      }
+    }
+  }
+
+  /** The refresh token WeChat lists for the account: '' when it lists none, undefined when it lists no such account. */
+  async function findListedRefreshToken(appId: string): Promise<string | undefined> {
+    for await (const item of options.client.listAllAuthorizers()) {
+      if (item.authorizerAppId === appId) return item.refreshToken;
+    }
+    return undefined;
+  }
+
+  async function storeRefreshed(
+    claim: Claim,
+    sentRefreshToken: string,
+    issued: { accessToken: string; expiresIn: number; refreshToken?: string },
+    trigger: RefreshTrigger,
+    recovered: boolean,
+  ): Promise<AuthorizerToken> {
+    // WeChat normally returns the refresh token it was sent; a different one replaces ours (protocol 3.5).
+    const refreshToken = issued.refreshToken || sentRefreshToken;
+    const refreshTokenChanged = refreshToken !== sentRefreshToken;
+    const dueIn = nextDueSeconds(issued.expiresIn);
+    const stored = await db.transaction(async (tx) => {
+      // The lease holder always writes; a holder whose lease ran out writes only a newer token than the stored one.
+      const rows = rowsOf<{ access_token_expires_at: Date | string }>(
+        await tx.execute(sql`
+          update authorizers set
+            access_token_sealed = ${options.secretBox.seal(issued.accessToken)},
+            access_token_expires_at = now() + make_interval(secs => ${issued.expiresIn}),
+            refresh_token_sealed = ${options.secretBox.seal(refreshToken)},
+            refresh_due_at = now() + make_interval(secs => ${dueIn}),
+            refresh_lease_owner = case when refresh_lease_owner = ${claim.owner} then null else refresh_lease_owner end,
+            refresh_lease_until = case when refresh_lease_owner = ${claim.owner} then null else refresh_lease_until end,
+            refresh_attempts = 0, refresh_failed_at = null, last_refresh_error = null,
+            last_refreshed_at = now(), updated_at = now()
+          where app_id = ${claim.appId} and status = 'authorized' and state_version = ${claim.stateVersion}
+            and (refresh_lease_owner = ${claim.owner} or access_token_expires_at is null
+                 or access_token_expires_at < now() + make_interval(secs => ${issued.expiresIn}))
+          returning access_token_expires_at`),
+      );
+      if (rows.length === 0) return undefined;
+      await tx.insert(authorizerActivity).values({
+        appId: claim.appId,
+        kind: "token_refreshed",
+        detail: { trigger, expiresIn: issued.expiresIn, refreshTokenChanged, recovered },
+      });
+      return new Date(rows[0]!.access_token_expires_at);
+    });
+    if (!stored) {
+      // The grant changed while we were refreshing (re-authorized, revoked): that state wins, ours is dropped.
+      log.info("authorizer token refresh superseded", { appId: claim.appId });
+      throw new AppError("conflict", `Account ${claim.appId} changed while its token was being renewed; try again.`);
+    }
+    if (refreshTokenChanged) log.info("authorizer refresh token replaced by WeChat", { appId: claim.appId });
+    cache.set(claim.appId, { token: issued.accessToken, expiresAtMs: stored.getTime() });
+    return { appId: claim.appId, accessToken: issued.accessToken, expiresAt: stored };
+  }
+
+  async function persistRefreshToken(claim: Claim, refreshToken: string): Promise<void> {
+    await db.execute(sql`
+      update authorizers set refresh_token_sealed = ${options.secretBox.seal(refreshToken)}, updated_at = now()
+      where app_id = ${claim.appId} and state_version = ${claim.stateVersion} and status = 'authorized'`);
+  }
+
+  /** Records a failed refresh and returns the error to throw (an AppError safe to show). */
+  async function recordFailure(
+    claim: Claim,
+    error: unknown,
+    trigger: RefreshTrigger,
+    verdict?: "unauthorized",
+  ): Promise<AppError> {
+    const description = error instanceof WechatApiError ? `${error.errcode} ${error.meaning.en}` : describeError(error);
+    const errcode = error instanceof WechatApiError ? error.errcode : undefined;
+
+    if (verdict || errcode === REFRESH_TOKEN_INVALID || errcode === NOT_AUTHORIZED) {
+      const status = verdict ?? (errcode === NOT_AUTHORIZED ? "unauthorized" : "needs_reauthorization");
+      const flagged = rowsOf(
+        await db.execute(sql`
+          update authorizers set
+            status = ${status},
+            access_token_sealed = case when ${status} = 'unauthorized' then null else access_token_sealed end,
+            refresh_token_sealed = case when ${status} = 'unauthorized' then null else refresh_token_sealed end,
+            access_token_expires_at = case when ${status} = 'unauthorized' then null else access_token_expires_at end,
+            revoked_at = case when ${status} = 'unauthorized' then now() else revoked_at end,
+            refresh_due_at = null, refresh_lease_owner = null, refresh_lease_until = null,
+            refresh_failed_at = coalesce(refresh_failed_at, now()), last_refresh_error = ${description.slice(0, 500)},
+            updated_at = now()
+          where app_id = ${claim.appId} and status = 'authorized' and state_version = ${claim.stateVersion}
+          returning app_id`),
+      );
+      if (flagged.length > 0) {
+        await recordActivity(claim.appId, status === "unauthorized" ? "revoked_by_wechat" : "needs_reauthorization", {
+          trigger,
+          errcode,
+        });
+        log.warn(status === "unauthorized" ? "authorizer no longer authorizes the platform" : "authorizer needs re-authorization", {
+          appId: claim.appId,
+          errcode,
+        });
+      }
+      cache.delete(claim.appId);
+      return new AppError(
+        "conflict",
+        status === "unauthorized"
+          ? `Account ${claim.appId} has cancelled its authorization (已取消授权); the merchant must authorize again.`
+          : `Account ${claim.appId} needs re-authorization (需要重新授权): its refresh token is no longer valid.`,
+        { cause: error },
+      );
+    }
+
+    const rows = rowsOf<{ refresh_attempts: number }>(
+      await db.execute(sql`
+        update authorizers set
+          refresh_attempts = refresh_attempts + 1,
+          refresh_failed_at = coalesce(refresh_failed_at, now()),
+          last_refresh_error = ${description.slice(0, 500)},
+          refresh_due_at = now() + make_interval(secs => least(${backoffMax}, ${backoffBase} * power(2, refresh_attempts)) * ${0.8 + random() * 0.4}),
+          refresh_lease_owner = null, refresh_lease_until = null, updated_at = now()
+        where app_id = ${claim.appId} and refresh_lease_owner = ${claim.owner}
+        returning refresh_attempts`),
+    );
+    await recordActivity(claim.appId, "token_refresh_failed", { trigger, errcode, error: description.slice(0, 200) });
+    log.warn("authorizer token refresh failed", { appId: claim.appId, attempts: rows[0]?.refresh_attempts, error: description });
+    return new AppError(
+      error instanceof AppError ? error.code : "upstream",
+      error instanceof AppError ? error.message : `WeChat did not renew the token of ${claim.appId}: ${description}`,
+      { cause: error },
+    );
+  }
+
+  async function recordActivity(appId: string, kind: string, detail: Record<string, unknown>): Promise<void> {
+    await db.insert(authorizerActivity).values({ appId, kind, detail });
+  }
+
+  /** Renews one account now, whatever its schedule (staff "refresh now", the CLI). */
+  async function refreshNow(appId: string, trigger: RefreshTrigger = "manual"): Promise<AuthorizerToken> {
+    const row = await readRow(appId);
+    assertUsable(appId, row);
+    const claim = await claimOne(appId, row.stateVersion);
+    if (!claim) throw new AppError("conflict", `The token of ${appId} is being renewed right now; try again shortly.`);
+    return refreshClaimed(claim, trigger);
+  }
+
+  /** Drops the in-process cache (tests, and after an operator edits the database). */
+  function forget(): void {
+    cache.clear();
+  }
+
+  return { getToken, withToken, refreshNow, claimDue, refreshClaimed, forget };
+}
+
+export type AuthorizerTokenService = ReturnType<typeof createAuthorizerTokenService>;
+
+/** When an account's next scheduled refresh should be, for a token that lasts `expiresIn` seconds. */
+export function initialRefreshDueSeconds(expiresIn: number | null | undefined, random: () => number = Math.random): number {
+  if (!expiresIn) return 0;
+  return Math.max(0, expiresIn - REFRESH_MARGIN_SECONDS - Math.floor(random() * REFRESH_JITTER_SECONDS));
+}

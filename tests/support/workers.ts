@@ -1,0 +1,27 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
+/**
+ * Runs a test worker script (tests/support/*-worker.ts) as a separate Node process with `env` added, and
+ * resolves with the JSON it prints on its `RESULT ` line.
+ */
+export function runWorker<T>(script: string, env: Record<string, string | undefined>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", script], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    child.on("exit", (code) => {
+      const line = out.split("\n").find((l) => l.startsWith("RESULT "));
+      if (code === 0 && line) resolve(JSON.parse(line.slice("RESULT ".length)) as T);
+      else reject(new Error(`${script} exited ${code}: ${err}${out}`));
+    });
+  });
+}
