@@ -103,6 +103,15 @@ export function createWechatSandbox(options: SandboxOptions) {
       return { status: 404, json: { errcode: 404, errmsg: `unknown api ${endpoint}` } };
     }
     const name = endpoint as SandboxEndpoint;
+    const receivedAt = performance.now();
+    let latencyMs = 0;
+    // Injected latency is WeChat's response time: the answer leaves no sooner than latencyMs after the request
+    // arrived, whatever the sandbox's own work took meanwhile.
+    const answer = async (response: SandboxResponse) => {
+      const wait = receivedAt + latencyMs - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      return response;
+    };
     await db
       .insert(sandboxCalls)
       .values({ endpoint: name, count: 1 })
@@ -117,14 +126,14 @@ export function createWechatSandbox(options: SandboxOptions) {
       const appId = typeof (body as { authorizer_appid?: unknown })?.authorizer_appid === "string"
         ? (body as { authorizer_appid: string }).authorizer_appid
         : "";
-      const fault = await applyFaults(name, appId);
+      const fault = await applyFaults(name, appId, (ms) => (latencyMs = ms));
       const json = await HANDLERS[name](body, query, { rotateRefreshToken: fault.rotateRefreshToken });
       // Applied, but the answer is held back: the caller times out and never learns the result.
       if (fault.hangMs > 0) await new Promise((r) => setTimeout(r, fault.hangMs));
-      return { status: 200, json };
+      return await answer({ status: 200, json });
     } catch (error) {
       if (error instanceof SandboxApiError) {
-        return { status: 200, json: { errcode: error.errcode, errmsg: `${error.message} rid: ${rid()}` } };
+        return answer({ status: 200, json: { errcode: error.errcode, errmsg: `${error.message} rid: ${rid()}` } });
       }
       throw error;
     }
@@ -134,15 +143,18 @@ export function createWechatSandbox(options: SandboxOptions) {
    * Latency applies to every call; an errcode, a held-back answer or a rotated refresh token to the next
    * `remaining` calls. A fault for one authorizer appid takes precedence over the endpoint-wide one.
    */
-  async function applyFaults(endpoint: SandboxEndpoint, appId: string): Promise<{ hangMs: number; rotateRefreshToken: boolean }> {
+  async function applyFaults(
+    endpoint: SandboxEndpoint,
+    appId: string,
+    setLatency: (ms: number) => void,
+  ): Promise<{ hangMs: number; rotateRefreshToken: boolean }> {
     const none = { hangMs: 0, rotateRefreshToken: false };
     const faults = await db
       .select()
       .from(sandboxFaults)
       .where(and(eq(sandboxFaults.endpoint, endpoint), inArray(sandboxFaults.appId, appId ? ["", appId] : [""])));
     if (faults.length === 0) return none;
-    const latencyMs = Math.max(...faults.map((f) => f.latencyMs));
-    if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
+    setLatency(Math.max(...faults.map((f) => f.latencyMs)));
     for (const fault of faults.sort((a, b) => b.appId.length - a.appId.length)) {
       if (fault.remaining <= 0) continue;
       const taken = rowsOf<{ errcode: number | null; hang_ms: number; rotate_refresh_token: boolean }>(

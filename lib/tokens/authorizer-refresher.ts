@@ -1,8 +1,8 @@
 import { describeError, log } from "@/lib/log";
-import type { AuthorizerTokenService } from "@/lib/tokens/authorizer-tokens";
+import type { AuthorizerTokenService, Claim } from "@/lib/tokens/authorizer-tokens";
 
 export interface RefresherOptions {
-  tokens: Pick<AuthorizerTokenService, "claimDue" | "refreshClaimed">;
+  tokens: Pick<AuthorizerTokenService, "claimDue" | "refreshClaimed" | "releaseClaims">;
   /** Refreshes in flight at once in this process (AUTHORIZER_REFRESH_CONCURRENCY). */
   concurrency: number;
   /** How often an idle refresher looks for due accounts. Default 15 s (±20 %). */
@@ -29,38 +29,48 @@ export function createAuthorizerRefresher(options: RefresherOptions) {
   /** Set by stop(): the pass in progress claims nothing more and finishes what it holds. */
   let stopping = false;
 
-  /** Refreshes everything due now, then returns. `npm run tokens:refresh` and each background tick call this. */
+  /**
+   * Refreshes everything due now, then returns. `npm run tokens:refresh` and each background tick call this.
+   * Claims run ahead of the refreshes (a local queue of up to 2 × concurrency leased accounts), so a slot that
+   * frees up starts the next refresh at once instead of waiting for a claim query.
+   */
   async function runPass(): Promise<RefreshPassResult> {
     const result: RefreshPassResult = { refreshed: 0, failed: 0 };
+    const queue: Claim[] = [];
     const inflight = new Set<Promise<void>>();
+    let refill: Promise<void> | undefined;
     let drained = false;
-    // Claim in batches of at least a quarter of the slots, so a busy pass does not claim one row per query.
-    const batchFloor = Math.max(1, Math.floor(concurrency / 4));
-    for (;;) {
-      const free = concurrency - inflight.size;
-      if (stopping) drained = true;
-      if (!drained && (free >= batchFloor || inflight.size === 0)) {
-        const claims = await options.tokens.claimDue(free);
-        if (claims.length === 0) drained = true;
-        for (const claim of claims) {
-          const task = options.tokens.refreshClaimed(claim, "scheduled").then(
-            () => {
-              result.refreshed++;
-            },
-            () => {
-              result.failed++;
-            },
-          );
-          const tracked: Promise<void> = task.finally(() => inflight.delete(tracked));
-          inflight.add(tracked);
+
+    const start = (claim: Claim) => {
+      const task: Promise<void> = options.tokens
+        .refreshClaimed(claim, "scheduled")
+        .then(
+          () => void result.refreshed++,
+          () => void result.failed++,
+        )
+        .finally(() => inflight.delete(task));
+      inflight.add(task);
+    };
+
+    try {
+      for (;;) {
+        if (stopping) drained = true;
+        while (!stopping && inflight.size < concurrency && queue.length > 0) start(queue.shift()!);
+        if (!drained && !refill && queue.length < concurrency) {
+          refill = options.tokens
+            .claimDue(concurrency * 2 - queue.length)
+            .then((claims) => {
+              if (claims.length === 0) drained = true;
+              queue.push(...claims);
+            })
+            .finally(() => (refill = undefined));
         }
+        if (inflight.size === 0 && !refill && (queue.length === 0 || stopping)) return result;
+        await Promise.race(refill ? [...inflight, refill] : [...inflight]);
       }
-      if (inflight.size === 0) {
-        if (drained) return result;
-        continue;
-      }
-      await Promise.race(inflight);
-      if (stopping) drained = true;
+    } finally {
+      // Stopped (or a claim failed) with leased accounts not started: hand them back now, not in 2 minutes.
+      if (queue.length > 0) await options.tokens.releaseClaims(queue.splice(0)).catch(() => {});
     }
   }
 

@@ -55,7 +55,7 @@ export interface AuthorizerTokenServiceOptions {
 }
 
 /** A leased account, as the refresher claimed it. */
-interface Claim {
+export interface Claim {
   appId: string;
   owner: string;
   stateVersion: number;
@@ -230,9 +230,16 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
   }
 
   async function releaseLease(claim: Claim): Promise<void> {
-    await db.execute(sql`
-      update authorizers set refresh_lease_owner = null, refresh_lease_until = null
-      where app_id = ${claim.appId} and refresh_lease_owner = ${claim.owner}`);
+    await releaseClaims([claim]);
+  }
+
+  /** Hands back leases not used (a stopping refresher's queue). */
+  async function releaseClaims(claims: Claim[]): Promise<void> {
+    for (const claim of claims) {
+      await db.execute(sql`
+        update authorizers set refresh_lease_owner = null, refresh_lease_until = null
+        where app_id = ${claim.appId} and refresh_lease_owner = ${claim.owner}`);
+    }
   }
 
   // --- the refresh itself ----------------------------------------------------------------------------
@@ -296,10 +303,12 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
     const refreshToken = issued.refreshToken || sentRefreshToken;
     const refreshTokenChanged = refreshToken !== sentRefreshToken;
     const dueIn = nextDueSeconds(issued.expiresIn);
-    const stored = await db.transaction(async (tx) => {
-      // The lease holder always writes; a holder whose lease ran out writes only a newer token than the stored one.
-      const rows = rowsOf<{ access_token_expires_at: Date | string }>(
-        await tx.execute(sql`
+    const detail = JSON.stringify({ trigger, expiresIn: issued.expiresIn, refreshTokenChanged, recovered });
+    // One statement (one round trip, atomic): the tokens and the activity row are written together.
+    // The lease holder always writes; a holder whose lease ran out writes only a newer token than the stored one.
+    const [written] = rowsOf<{ access_token_expires_at: Date | string }>(
+      await db.execute(sql`
+        with updated as (
           update authorizers set
             access_token_sealed = ${options.secretBox.seal(issued.accessToken)},
             access_token_expires_at = now() + make_interval(secs => ${issued.expiresIn}),
@@ -312,16 +321,14 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
           where app_id = ${claim.appId} and status = 'authorized' and state_version = ${claim.stateVersion}
             and (refresh_lease_owner = ${claim.owner} or access_token_expires_at is null
                  or access_token_expires_at < now() + make_interval(secs => ${issued.expiresIn}))
-          returning access_token_expires_at`),
-      );
-      if (rows.length === 0) return undefined;
-      await tx.insert(authorizerActivity).values({
-        appId: claim.appId,
-        kind: "token_refreshed",
-        detail: { trigger, expiresIn: issued.expiresIn, refreshTokenChanged, recovered },
-      });
-      return new Date(rows[0]!.access_token_expires_at);
-    });
+          returning app_id, access_token_expires_at
+        ), logged as (
+          insert into authorizer_activity (app_id, kind, detail)
+          select app_id, 'token_refreshed', ${detail}::jsonb from updated
+        )
+        select access_token_expires_at from updated`),
+    );
+    const stored = written ? new Date(written.access_token_expires_at) : undefined;
     if (!stored) {
       // The grant changed while we were refreshing (re-authorized, revoked): that state wins, ours is dropped.
       log.info("authorizer token refresh superseded", { appId: claim.appId });
@@ -422,7 +429,7 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
     cache.clear();
   }
 
-  return { getToken, withToken, refreshNow, claimDue, refreshClaimed, forget };
+  return { getToken, withToken, refreshNow, claimDue, refreshClaimed, releaseClaims, forget };
 }
 
 export type AuthorizerTokenService = ReturnType<typeof createAuthorizerTokenService>;

@@ -3,7 +3,7 @@ import { existsSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-// `npm run bench`: every benchmark, one after another, printing its numbers. Not a test: a missed aim is
+// `npm run bench`: every benchmark, one after another, printing its numbers (`npm run bench -- refresh` runs one). Not a test: a missed aim is
 // reported, not an exit code. Needs PostgreSQL: DATABASE_URL (used as the admin URL to create throwaway
 // databases), else the local server at postgres://postgres@127.0.0.1:5432/postgres.
 
@@ -43,8 +43,11 @@ async function main(): Promise<void> {
   await ensureBuild();
 
   // Imported after DATABASE_URL is settled: the test support modules read it.
+  const only = process.argv.slice(2);
   const { benchTicketPushes } = await import("./ticket-push");
-  await benchTicketPushes();
+  const { benchTokenRefresh } = await import("./token-refresh");
+  if (only.length === 0 || only.includes("push")) await benchTicketPushes();
+  if (only.length === 0 || only.includes("refresh")) await benchTokenRefresh();
 }
 
 main().then(

@@ -5,11 +5,16 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 
 /**
  * Runs a test worker script (tests/support/*-worker.ts) as a separate Node process with `env` added, and
- * resolves with the JSON it prints on its `RESULT ` line.
+ * resolves with the JSON it prints on its `RESULT ` line (also after a non-zero exit with `anyExitCode`).
  */
-export function runWorker<T>(script: string, env: Record<string, string | undefined>): Promise<T> {
+export function runWorker<T>(
+  script: string,
+  env: Record<string, string | undefined>,
+  options: { args?: string[]; anyExitCode?: boolean } = {},
+): Promise<T> {
+  const { args = [], anyExitCode = false } = options;
   return new Promise<T>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", script], {
+    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
@@ -20,7 +25,7 @@ export function runWorker<T>(script: string, env: Record<string, string | undefi
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
     child.on("exit", (code) => {
       const line = out.split("\n").find((l) => l.startsWith("RESULT "));
-      if (code === 0 && line) resolve(JSON.parse(line.slice("RESULT ".length)) as T);
+      if (line && (code === 0 || anyExitCode)) resolve(JSON.parse(line.slice("RESULT ".length)) as T);
       else reject(new Error(`${script} exited ${code}: ${err}${out}`));
     });
   });
