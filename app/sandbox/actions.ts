@@ -133,6 +133,24 @@ export async function revokeSandboxAccountAction(formData: FormData): Promise<Sa
 }
 
 /** 修改授权 / 重新授权: the admin changes the grant in WeChat; pushes `updateauthorized` (or `authorized`). */
+/**
+ * WeChat replaces the account's refresh token without telling the platform (the event got lost) and lists
+ * none: the platform's next refresh gets 61023 and the account needs re-authorization.
+ */
+export async function breakSandboxRefreshTokenAction(formData: FormData): Promise<SandboxConsoleResult> {
+  const sandbox = await consoleSandbox();
+  if (!sandbox) return off;
+  const appId = text(formData.get("appId")) ?? "";
+  const result = await sandbox.rotateRefreshToken(appId, { hideFromList: true });
+  revalidatePath("/sandbox");
+  if (!result.rotated) return { ok: false, zh: "该账号未处于授权状态", en: "This account is not authorized" };
+  return {
+    ok: true,
+    zh: "刷新令牌已失效；平台下次刷新时会收到 61023",
+    en: "Refresh token invalidated; the platform's next refresh gets 61023",
+  };
+}
+
 export async function updateSandboxGrantAction(formData: FormData): Promise<SandboxConsoleResult> {
   const sandbox = await consoleSandbox();
   if (!sandbox) return off;

@@ -8,6 +8,7 @@ import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
 import { SANDBOX_ENDPOINTS, type SandboxAccount } from "@/lib/sandbox/wechat-sandbox";
 import { describePermission } from "@/lib/wechat/permissions";
 import {
+  breakSandboxRefreshTokenAction,
   clearSandboxFaultsAction,
   pushSandboxTicketAction,
   resetSandboxCallsAction,
@@ -258,6 +259,18 @@ function AccountRow({ account }: { account: SandboxAccount }) {
           </SubmitButton>
         </ConsoleForm>
       </div>
+
+      <ConsoleForm
+        action={breakSandboxRefreshTokenAction}
+        testId={`break-${account.appId}`}
+        className="mt-2 flex flex-wrap items-center gap-2 text-xs text-slate-500"
+      >
+        <input type="hidden" name="appId" value={account.appId} />
+        <SubmitButton variant="secondary" label={`使刷新令牌失效 ${name}`} disabled={!account.authorized}>
+          使刷新令牌失效 · Invalidate refresh token
+        </SubmitButton>
+        <span>模拟丢失的授权变更事件：平台下次刷新得到 61023 · A lost event: the next refresh gets 61023</span>
+      </ConsoleForm>
 
       <p className="mt-3 text-xs text-slate-500">
         已授权的权限集 · Granted sets:{" "}
