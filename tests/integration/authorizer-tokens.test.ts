@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { rowsOf } from "@/db";
 import { authorizerActivity, authorizers, reconcileRuns } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { getHealth } from "@/lib/health";
 import type { Platform } from "@/lib/platform";
 import { createAuthorizerRefresher } from "@/lib/tokens/authorizer-refresher";
 import { reconcileAuthorizers } from "@/lib/tokens/reconcile";
@@ -121,6 +122,9 @@ describe("on-demand tokens", () => {
 describe("background refresher", () => {
   it("3 refreshers sharing the database, 500 accounts expiring together: each refreshed exactly once, none left expired", async () => {
     const appIds = await seedAuthorizedAccounts(app, portal, 500, { expiresInSeconds: 120 });
+    // Due since a minute ago: the health check reports the refresher as that far behind.
+    await database.db.execute(sql`update authorizers set refresh_due_at = now() - interval '60 seconds'`);
+    expect((await getHealth(portal)).authorizers.refresherLagSeconds).toBeGreaterThanOrEqual(59);
     const refreshers = [0, 1, 2].map(() => createTestPortal(app, database)).map((p) =>
       createAuthorizerRefresher({ tokens: p.authorizerTokens, concurrency: 8 }),
     );
@@ -209,6 +213,7 @@ describe("faults", () => {
     expect(backoff).toBeGreaterThan(15_000);
     expect(backoff).toBeLessThan(40_000);
     expect(await refreshTokenOf(first)).toBe((await sandboxLedger(app)).get(first)!.refreshToken);
+    expect((await getHealth(portal)).authorizers).toMatchObject({ refreshFailed: 1, needsReauthorization: 0, refresherLagSeconds: 0 });
 
     // The backoff ends: the next pass renews it and clears the failure.
     await database.db.update(authorizers).set({ refreshDueAt: new Date() }).where(eq(authorizers.appId, first));
@@ -238,6 +243,7 @@ describe("faults", () => {
     // The token we held is kept (sealed), not thrown away.
     expect(await refreshTokenOf(broken)).toBe(brokenTokenBefore);
     expect(await activity(broken)).toEqual(["needs_reauthorization"]);
+    expect((await getHealth(portal)).authorizers).toMatchObject({ refreshFailed: 0, needsReauthorization: 1 });
     await expect(portal.authorizerTokens.getToken(broken)).rejects.toMatchObject({ code: "conflict" });
 
     for (const id of others) {
