@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
@@ -96,7 +97,8 @@ async function openPglite(dir: string): Promise<OpenedDatabase> {
   }
   let client: PGlite;
   try {
-    client = await PGlite.create(inMemory ? undefined : dir);
+    // pg_trgm backs the staff console's search index (migration 0004); PostgreSQL servers ship it in contrib.
+    client = await PGlite.create({ ...(inMemory ? {} : { dataDir: dir }), extensions: { pg_trgm } });
   } catch (error) {
     releaseDirLock();
     throw error;

@@ -157,6 +157,14 @@ export const authorizers = pgTable(
     reviewStatus: text("review_status", { enum: ["pending", "approved", "rejected", "needs_info", "conflict"] })
       .notNull()
       .default("pending"),
+    /** The last staff decision's note, shown to the merchant; who decided and when. History is in audit_log. */
+    reviewNote: text("review_note"),
+    reviewedAt: timestamp("reviewed_at", { withTimezone: true }),
+    reviewedByUserId: uuid("reviewed_by_user_id").references(() => users.id),
+    /** Lower-cased appid, name, principal and original id, for the staff console's search (trigram index). */
+    searchText: text("search_text").generatedAlwaysAs(
+      sql`lower(app_id || ' ' || coalesce(nick_name, '') || ' ' || coalesce(principal_name, '') || ' ' || coalesce(user_name, '') || ' ' || coalesce(alias, ''))`,
+    ),
     /**
      * Unix seconds of the newest grant or revocation applied. Events and callbacks may arrive in any order;
      * an older one never overwrites a newer state.
@@ -188,6 +196,13 @@ export const authorizers = pgTable(
   (t) => [
     index("authorizers_merchant_idx").on(t.merchantId, t.createdAt),
     index("authorizers_refresh_failed_idx").on(t.refreshFailedAt).where(sql`${t.refreshFailedAt} is not null`),
+    // Staff console (see migration 0004 for why each exists): keyset pagination per sort, filters, search.
+    index("authorizers_updated_keyset_idx").on(t.updatedAt.desc(), t.appId.desc()),
+    index("authorizers_authorized_keyset_idx").on(t.authorizedAt.desc().nullsLast(), t.appId.desc()),
+    index("authorizers_status_updated_idx").on(t.status, t.updatedAt.desc(), t.appId.desc()),
+    index("authorizers_review_updated_idx").on(t.reviewStatus, t.updatedAt.desc(), t.appId.desc()),
+    index("authorizers_func_ids_idx").using("gin", sql`${t.funcIds} jsonb_path_ops`),
+    index("authorizers_search_idx").using("gin", sql`${t.searchText} gin_trgm_ops`),
     // The refresher's queue: only accounts it may renew, ordered by when they are due.
     index("authorizers_refresh_due_idx")
       .on(t.refreshDueAt)
@@ -330,4 +345,46 @@ export const sandboxFaults = pgTable(
     remaining: integer("remaining").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.endpoint, t.appId] })],
+);
+
+/**
+ * Every staff action: who did what to which target, when, with the state before and after. Written in the same
+ * transaction as the change it records; never updated or deleted by the application.
+ */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    actorUserId: uuid("actor_user_id").references(() => users.id),
+    /** Kept as written: the user may later change email or be removed. `system` for jobs, `cli` for the CLI. */
+    actorEmail: text("actor_email").notNull(),
+    action: text("action").notNull(),
+    targetType: text("target_type", { enum: ["authorizer", "user", "platform"] }).notNull(),
+    targetId: text("target_id").notNull(),
+    note: text("note"),
+    before: jsonb("before").$type<Record<string, unknown> | null>(),
+    after: jsonb("after").$type<Record<string, unknown> | null>(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("audit_log_created_idx").on(t.createdAt.desc(), t.id.desc()),
+    index("audit_log_target_idx").on(t.targetType, t.targetId, t.id.desc()),
+    index("audit_log_actor_idx").on(t.actorUserId, t.id.desc()),
+    index("audit_log_action_idx").on(t.action, t.id.desc()),
+  ],
+);
+
+/** Staff invitations: a single-use link (stored as a hash) with which an invitee sets a password. */
+export const staffInvitations = pgTable(
+  "staff_invitations",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    email: text("email").notNull(),
+    role: text("role", { enum: ["staff", "admin"] }).notNull(),
+    invitedByUserId: uuid("invited_by_user_id").references(() => users.id),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    acceptedAt: timestamp("accepted_at", { withTimezone: true }),
+  },
+  (t) => [index("staff_invitations_email_idx").on(t.email)],
 );

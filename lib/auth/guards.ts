@@ -23,6 +23,8 @@ export interface StaffPrincipal {
 export async function requireMerchant(returnTo = "/accounts"): Promise<MerchantPrincipal> {
   const user = await currentUser();
   if (!user) redirect(`/login?callbackUrl=${encodeURIComponent(returnTo)}`);
+  // Staff signing in land on the merchant home by default: their home is the console.
+  if (user.role === "staff" || user.role === "admin") redirect("/staff");
   if (user.role !== "merchant" || !user.merchantId) forbidden();
   return { userId: user.id, merchantId: user.merchantId, email: user.email };
 }
@@ -32,6 +34,13 @@ export async function requireStaff(returnTo = "/staff"): Promise<StaffPrincipal>
   if (!user) redirect(`/login?callbackUrl=${encodeURIComponent(returnTo)}`);
   if (user.role !== "staff" && user.role !== "admin") forbidden();
   return { userId: user.id, email: user.email, role: user.role };
+}
+
+/** Admins only (inviting staff, changing roles). Anonymous → login; merchant or staff → 403. */
+export async function requireAdmin(returnTo = "/staff/users"): Promise<StaffPrincipal & { role: "admin" }> {
+  const principal = await requireStaff(returnTo);
+  if (principal.role !== "admin") forbidden();
+  return { ...principal, role: "admin" };
 }
 
 /** The signed-in user as the database knows them now, or null. */

@@ -317,7 +317,7 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
             refresh_lease_owner = case when refresh_lease_owner = ${claim.owner} then null else refresh_lease_owner end,
             refresh_lease_until = case when refresh_lease_owner = ${claim.owner} then null else refresh_lease_until end,
             refresh_attempts = 0, refresh_failed_at = null, last_refresh_error = null,
-            last_refreshed_at = now(), updated_at = now()
+            last_refreshed_at = now()
           where app_id = ${claim.appId} and status = 'authorized' and state_version = ${claim.stateVersion}
             and (refresh_lease_owner = ${claim.owner} or access_token_expires_at is null
                  or access_token_expires_at < now() + make_interval(secs => ${issued.expiresIn}))
@@ -341,7 +341,7 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
 
   async function persistRefreshToken(claim: Claim, refreshToken: string): Promise<void> {
     await db.execute(sql`
-      update authorizers set refresh_token_sealed = ${options.secretBox.seal(refreshToken)}, updated_at = now()
+      update authorizers set refresh_token_sealed = ${options.secretBox.seal(refreshToken)}
       where app_id = ${claim.appId} and state_version = ${claim.stateVersion} and status = 'authorized'`);
   }
 
@@ -398,7 +398,7 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
           refresh_failed_at = coalesce(refresh_failed_at, now()),
           last_refresh_error = ${description.slice(0, 500)},
           refresh_due_at = now() + make_interval(secs => least(${backoffMax}, ${backoffBase} * power(2, refresh_attempts)) * ${0.8 + random() * 0.4}),
-          refresh_lease_owner = null, refresh_lease_until = null, updated_at = now()
+          refresh_lease_owner = null, refresh_lease_until = null
         where app_id = ${claim.appId} and refresh_lease_owner = ${claim.owner}
         returning refresh_attempts`),
     );
