@@ -129,6 +129,21 @@ const zh = {
     bannerConflictTitle: "该账号已绑定其他商家",
     bannerConflictBody: "微信授权已完成，但该账号已属于平台上的另一个商家。工作人员会人工审核归属，审核完成前账号归属保持不变。",
     loadingProfile: "正在从微信获取账号资料，请稍后刷新页面。",
+    reviewPanel: {
+      title: "平台审核：{status}",
+      status: {
+        pending: "待审核",
+        approved: "已通过",
+        rejected: "未通过",
+        needs_info: "需要补充信息",
+        conflict: "归属待确认",
+      },
+      pendingBody: "平台工作人员会尽快审核该账号，结果和说明会显示在这里。",
+      conflictBody: "该账号的归属正在人工审核，审核完成前账号归属保持不变。",
+      note: "审核说明",
+      reviewedAt: "审核时间",
+      needsInfoHint: "请根据审核说明补充资料，平台会再次审核。",
+    },
   },
   notices: {
     authorizedTitle: "授权成功",
@@ -298,6 +313,21 @@ const en: Dictionary = {
     bannerConflictBody:
       "WeChat completed the authorization, but the account is already held by another merchant on the platform. Our staff will review who owns it; until then nothing changes.",
     loadingProfile: "Fetching the account profile from WeChat; refresh in a moment.",
+    reviewPanel: {
+      title: "Platform review: {status}",
+      status: {
+        pending: "pending",
+        approved: "approved",
+        rejected: "not approved",
+        needs_info: "more information needed",
+        conflict: "ownership being checked",
+      },
+      pendingBody: "Our staff will review this account soon; the outcome and any note will show here.",
+      conflictBody: "Our staff are checking who owns this account; until then nothing changes.",
+      note: "Note from the reviewer",
+      reviewedAt: "Reviewed at",
+      needsInfoHint: "Please provide what the note asks for; the platform will review the account again.",
+    },
   },
   notices: {
     authorizedTitle: "Authorized",

@@ -28,6 +28,7 @@ export default async function StaffLayout({ children }: Readonly<{ children: Rea
         productName={`${t.productName} · ${s.consoleName}`}
         languageLabel={t.languageSwitch}
         homeHref="/staff"
+        wide
         meta={staff ? <span data-testid="staff-identity">{`${staff.email} · ${s.roles[staff.role]}`}</span> : undefined}
         actions={
           user ? (

@@ -10,13 +10,15 @@ export interface SiteHeaderProps {
   /** Who is signed in (the merchant's business name), under the product name on a phone. */
   meta?: React.ReactNode;
   actions?: React.ReactNode;
+  /** The staff console is wider than the merchant pages. */
+  wide?: boolean;
 }
 
 /** The bar at the top of every page: product, who is signed in, language, sign-in/out. */
-export function SiteHeader({ lang, productName, languageLabel, homeHref, meta, actions }: SiteHeaderProps) {
+export function SiteHeader({ lang, productName, languageLabel, homeHref, meta, actions, wide }: SiteHeaderProps) {
   return (
     <header className="border-b border-slate-200 bg-white">
-      <div className="mx-auto flex max-w-5xl items-center gap-3 px-4 py-2.5 sm:py-3">
+      <div className={`mx-auto flex ${wide ? "max-w-6xl" : "max-w-5xl"} items-center gap-3 px-4 py-2.5 sm:py-3`}>
         <div className="flex min-w-0 flex-1 flex-col sm:flex-row sm:items-center sm:gap-3">
           <Link href={homeHref} className="flex min-w-0 items-center gap-2 font-semibold text-slate-900">
             <svg aria-hidden="true" viewBox="0 0 32 32" className="h-7 w-7 shrink-0">

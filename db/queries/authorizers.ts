@@ -3,7 +3,10 @@ import { and, asc, desc, eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { authorizerGrants, authorizers } from "@/db/schema";
 
-/** What a merchant page shows of an account: no tokens, no other merchant's ids. */
+/**
+ * What a merchant page shows of an account: no tokens, no other merchant's ids. The review's note and date are
+ * the merchant's to see; who reviewed is internal.
+ */
 const merchantView = {
   appId: authorizers.appId,
   kind: authorizers.kind,
@@ -18,6 +21,8 @@ const merchantView = {
   funcIds: authorizers.funcIds,
   status: authorizers.status,
   reviewStatus: authorizers.reviewStatus,
+  reviewNote: authorizers.reviewNote,
+  reviewedAt: authorizers.reviewedAt,
   authorizedAt: authorizers.authorizedAt,
   revokedAt: authorizers.revokedAt,
   profileUpdatedAt: authorizers.profileUpdatedAt,

@@ -12,6 +12,7 @@ import { describeAccountStatus, describePermission, describeServiceType, describ
 import { AccountAvatar } from "../_components/account-avatar";
 import { KindBadge, ReviewBadge, StatusBadge } from "../_components/account-badges";
 import { AuthorizeForm } from "../_components/authorize-form";
+import { ReviewPanel } from "../_components/review-panel";
 
 export const metadata: Metadata = { title: "账号详情 · Account" };
 
@@ -142,6 +143,8 @@ export default async function AccountPage({
           ))}
         </dl>
       </section>
+
+      <ReviewPanel review={account.reviewStatus} note={account.reviewNote} reviewedAt={account.reviewedAt} t={t.account.reviewPanel} lang={lang} />
 
       <section aria-labelledby="permissions-title" className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6">
         <h2 id="permissions-title" className="text-base font-semibold text-slate-900">

@@ -1,0 +1,123 @@
+import type { listStaffGrantHistory } from "@/db/queries/staff-authorizer-detail";
+import { format, formatDateTime, type Language } from "@/lib/i18n";
+import type { StaffDetailDictionary } from "@/lib/i18n-staff-detail";
+import { describePermission, getPermissionSet } from "@/lib/wechat/permissions";
+
+function bilingual(d: { zh: string; en: string }, lang: Language) {
+  return lang === "en" ? { primary: d.en, secondary: d.zh, secondaryLang: "zh-CN" } : { primary: d.zh, secondary: d.en, secondaryLang: "en" };
+}
+
+/** A permission set as a compact chip: #id and its name in the UI language (the other language on hover). */
+export function PermissionChip({ id, lang, tone = "slate" }: { id: number; lang: Language; tone?: "slate" | "added" | "removed" }) {
+  const text = bilingual(describePermission(id), lang);
+  const tones = {
+    slate: "border-slate-200 bg-slate-50 text-slate-800",
+    added: "border-emerald-200 bg-emerald-50 text-emerald-900",
+    removed: "border-red-200 bg-red-50 text-red-900 line-through decoration-red-400",
+  };
+  return (
+    <span data-testid={`chip-${id}`} title={text.secondary} className={`inline-flex max-w-full items-baseline gap-1 rounded-md border px-1.5 py-0.5 text-xs ${tones[tone]}`}>
+      <span className="font-mono text-[11px] opacity-70">#{id}</span>
+      <span className="break-words">{text.primary}</span>
+    </span>
+  );
+}
+
+/** The granted sets, each with its Chinese and English name. */
+export function PermissionList({ funcIds, d, lang, revoked }: { funcIds: number[]; d: StaffDetailDictionary; lang: Language; revoked: boolean }) {
+  const ids = [...new Set(funcIds)].sort((a, b) => a - b);
+  return (
+    <section aria-labelledby="permissions-title" className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6">
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h2 id="permissions-title" className="text-base font-semibold text-slate-900">
+          {d.permissions.title}
+        </h2>
+        {ids.length > 0 ? <span className="text-sm text-slate-500">{format(d.permissions.count, { n: String(ids.length) })}</span> : null}
+      </div>
+      {ids.length === 0 ? (
+        <p className="mt-2 text-sm text-slate-600">{d.permissions.none}</p>
+      ) : (
+        <ul data-testid="staff-permission-list" className={`mt-3 grid grid-cols-1 gap-2 sm:grid-cols-2 ${revoked ? "opacity-60" : ""}`}>
+          {ids.map((id) => {
+            const permission = describePermission(id);
+            const text = bilingual(permission, lang);
+            const listed = getPermissionSet(id) !== undefined;
+            return (
+              <li
+                key={id}
+                data-testid={`staff-permission-${id}`}
+                className={`flex items-start gap-3 rounded-lg border px-3 py-2 ${listed ? "border-slate-200" : "border-amber-300 bg-amber-50"}`}
+              >
+                <span className="mt-0.5 min-w-10 shrink-0 rounded bg-slate-100 px-1.5 py-0.5 text-center font-mono text-xs text-slate-600">#{id}</span>
+                <div className="min-w-0 flex-1">
+                  <p className="text-sm font-medium break-words text-slate-900">{text.primary}</p>
+                  <p lang={text.secondaryLang} className="text-xs break-words text-slate-500">
+                    {text.secondary}
+                  </p>
+                </div>
+                {!listed ? <span className="shrink-0 rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900">{d.permissions.unknown}</span> : null}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+type Grant = Awaited<ReturnType<typeof listStaffGrantHistory>>[number];
+
+/** Added / removed permission sets of one grant compared with the previous one. */
+export function GrantChanges({ added, removed, d, lang }: { added: number[]; removed: number[]; d: StaffDetailDictionary; lang: Language }) {
+  if (added.length === 0 && removed.length === 0) return <p className="text-xs text-slate-500">{d.grants.unchanged}</p>;
+  return (
+    <div className="flex flex-col gap-1.5">
+      {added.length > 0 ? (
+        <div data-testid="grant-added" className="flex flex-wrap items-baseline gap-1">
+          <span className="mr-0.5 text-xs font-medium text-emerald-800">+ {d.grants.added}</span>
+          {added.map((id) => (
+            <PermissionChip key={id} id={id} lang={lang} tone="added" />
+          ))}
+        </div>
+      ) : null}
+      {removed.length > 0 ? (
+        <div data-testid="grant-removed" className="flex flex-wrap items-baseline gap-1">
+          <span className="mr-0.5 text-xs font-medium text-red-800">− {d.grants.removed}</span>
+          {removed.map((id) => (
+            <PermissionChip key={id} id={id} lang={lang} tone="removed" />
+          ))}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+/** Every grant of the account, newest first, with what it changed. */
+export function GrantHistory({ grants, limit, d, lang }: { grants: Grant[]; limit: number; d: StaffDetailDictionary; lang: Language }) {
+  return (
+    <section aria-labelledby="grants-title" className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6">
+      <h2 id="grants-title" className="text-base font-semibold text-slate-900">
+        {d.grants.title}
+      </h2>
+      <p className="mt-0.5 text-sm text-slate-600">{d.grants.subtitle}</p>
+      {grants.length === 0 ? (
+        <p className="mt-3 text-sm text-slate-600">{d.grants.empty}</p>
+      ) : (
+        <ol data-testid="staff-grant-history" className="mt-3 flex flex-col">
+          {grants.map((grant) => (
+            <li key={grant.id} data-source={grant.source} className="flex flex-col gap-1.5 border-l-2 border-slate-200 py-2.5 pl-4">
+              <div className="flex flex-col gap-0.5 sm:flex-row sm:items-baseline sm:gap-3">
+                <span className="text-sm font-medium text-slate-900">{d.grants.source[grant.source] ?? grant.source}</span>
+                <span className="text-xs text-slate-500">
+                  {formatDateTime(grant.createdAt, lang)} · {format(d.grants.total, { n: String(grant.funcIds.length) })}
+                </span>
+              </div>
+              <GrantChanges added={grant.added} removed={grant.removed} d={d} lang={lang} />
+            </li>
+          ))}
+        </ol>
+      )}
+      {grants.length >= limit ? <p className="mt-2 text-xs text-slate-500">{format(d.grants.limited, { n: String(limit) })}</p> : null}
+    </section>
+  );
+}

@@ -1,0 +1,108 @@
+import Link from "next/link";
+import { getDb } from "@/db";
+import { listStaffTimeline, TIMELINE_PAGE_SIZE, type TimelineEntry } from "@/db/queries/staff-authorizer-detail";
+import { format, type Language } from "@/lib/i18n";
+import { formatPreciseTime, type StaffDetailDictionary } from "@/lib/i18n-staff-detail";
+import { describeTimelineEntry } from "@/lib/staff/timeline-labels";
+import { ChangeList } from "@/app/(staff)/staff/_components/change-list";
+import { GrantChanges } from "./permissions";
+
+const SOURCE_TONES: Record<TimelineEntry["source"], { chip: string; dot: string }> = {
+  wechat_event: { chip: "bg-emerald-50 text-emerald-800 ring-emerald-200", dot: "bg-emerald-500" },
+  grant: { chip: "bg-sky-50 text-sky-800 ring-sky-200", dot: "bg-sky-500" },
+  activity: { chip: "bg-slate-100 text-slate-700 ring-slate-300", dot: "bg-slate-400" },
+  audit: { chip: "bg-violet-50 text-violet-800 ring-violet-200", dot: "bg-violet-500" },
+};
+
+function Entry({ entry, d, lang }: { entry: TimelineEntry; d: StaffDetailDictionary; lang: Language }) {
+  const { label, facts } = describeTimelineEntry(entry, d);
+  const tone = SOURCE_TONES[entry.source];
+  const failed = entry.kind === "token_refresh_failed" || entry.kind === "needs_reauthorization" || entry.kind === "revoked_by_wechat";
+  return (
+    <li data-testid="timeline-entry" data-source={entry.source} data-kind={entry.kind} className="relative flex gap-3 pb-4 pl-1 last:pb-0">
+      <span aria-hidden="true" className={`relative z-10 mt-1.5 h-2.5 w-2.5 shrink-0 rounded-full ring-4 ring-white ${failed ? "bg-red-500" : tone.dot}`} />
+      <div className="min-w-0 flex-1">
+        <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
+          <span className={`rounded-full px-1.5 py-0.5 text-[11px] font-medium whitespace-nowrap ring-1 ring-inset ${tone.chip}`}>{d.timeline.sources[entry.source]}</span>
+          <time dateTime={entry.at.toISOString()} className="text-xs text-slate-500 tabular-nums">
+            {formatPreciseTime(entry.at, lang)}
+          </time>
+        </div>
+        <p className={`mt-1 text-sm font-medium break-words ${failed ? "text-red-800" : "text-slate-900"}`}>{label}</p>
+        {facts.length > 0 ? <p className="mt-0.5 text-xs break-words text-slate-600">{facts.join(" · ")}</p> : null}
+        {entry.source === "grant" ? (
+          <div className="mt-1.5">
+            <GrantChanges added={entry.added} removed={entry.removed} d={d} lang={lang} />
+          </div>
+        ) : null}
+        {entry.source === "audit" ? (
+          <div className="mt-1.5 flex flex-col gap-1.5">
+            {entry.note ? <p className="rounded-md bg-slate-50 px-2.5 py-1.5 text-sm break-words whitespace-pre-line text-slate-800">{entry.note}</p> : null}
+            <ChangeList changes={entry.changes} note={entry.note} empty={null} />
+          </div>
+        ) : null}
+        {entry.source === "wechat_event" ? (
+          <details data-testid="raw-payload" className="group mt-1.5 rounded-md border border-slate-200 bg-slate-50">
+            <summary className="cursor-pointer px-2.5 py-1.5 text-xs font-medium text-slate-700 select-none">{d.timeline.rawPayload}</summary>
+            <pre className="max-h-80 overflow-auto border-t border-slate-200 px-2.5 py-2 font-mono text-xs leading-relaxed break-all whitespace-pre-wrap text-slate-800">
+              {JSON.stringify(entry.payload, null, 2)}
+            </pre>
+          </details>
+        ) : null}
+      </div>
+    </li>
+  );
+}
+
+/** The account's timeline, one keyset page at a time (`before` = the cursor of the last entry shown). */
+export async function Timeline({ appId, before, d, lang }: { appId: string; before: string | undefined; d: StaffDetailDictionary; lang: Language }) {
+  const { entries, nextCursor } = await listStaffTimeline(await getDb(), appId, { before });
+  const base = `/staff/authorizations/${encodeURIComponent(appId)}`;
+  return (
+    <>
+      {entries.length === 0 ? (
+        <p className="mt-3 text-sm text-slate-600">{d.timeline.empty}</p>
+      ) : (
+        <ol data-testid="timeline" className="relative mt-4 flex flex-col before:absolute before:top-2 before:bottom-2 before:left-[9px] before:w-px before:bg-slate-200">
+          {entries.map((entry) => (
+            <Entry key={`${entry.source}-${entry.id}`} entry={entry} d={d} lang={lang} />
+          ))}
+        </ol>
+      )}
+      <div className="mt-4 flex flex-wrap items-center gap-3 border-t border-slate-100 pt-3 text-sm">
+        {before ? (
+          <Link href={`${base}#timeline-title`} data-testid="timeline-newest" className="font-medium text-emerald-700 hover:underline">
+            {d.timeline.newest}
+          </Link>
+        ) : null}
+        {nextCursor ? (
+          <Link
+            href={`${base}?before=${encodeURIComponent(nextCursor)}#timeline-title`}
+            data-testid="timeline-more"
+            className="inline-flex min-h-10 items-center rounded-lg px-3 font-medium text-slate-700 ring-1 ring-slate-300 ring-inset hover:bg-slate-50"
+          >
+            {d.timeline.more} →
+          </Link>
+        ) : null}
+        <span className="text-xs text-slate-500 sm:ml-auto">{format(d.timeline.showing, { n: String(TIMELINE_PAGE_SIZE) })}</span>
+      </div>
+    </>
+  );
+}
+
+export function TimelineSkeleton() {
+  return (
+    <div aria-busy="true" className="mt-4 flex animate-pulse flex-col gap-4">
+      <span className="sr-only">加载中… · Loading…</span>
+      {[0, 1, 2, 3].map((i) => (
+        <div key={i} className="flex gap-3">
+          <div className="mt-1 h-2.5 w-2.5 rounded-full bg-slate-200" />
+          <div className="flex-1">
+            <div className="h-3 w-40 rounded bg-slate-200" />
+            <div className="mt-2 h-4 w-2/3 rounded bg-slate-100" />
+          </div>
+        </div>
+      ))}
+    </div>
+  );
+}

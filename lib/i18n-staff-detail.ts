@@ -1,0 +1,428 @@
+import "server-only";
+import { getLanguage, type Language } from "@/lib/i18n";
+
+/**
+ * Strings of the staff account page (/staff/authorizations/[appid]) and the audit log (/staff/audit), Chinese
+ * first, English available. Kept apart from lib/i18n-staff.ts (the console shell) so each area owns its file.
+ */
+const zh = {
+  detail: {
+    metaTitle: "账号详情 · 员工控制台",
+    back: "授权审核",
+    loadingName: "资料待获取",
+    profileTitle: "账号资料",
+    appId: "AppID",
+    userName: "原始ID",
+    alias: "微信号",
+    kind: "类型",
+    serviceType: "账号类型",
+    verify: "认证",
+    principal: "主体",
+    accountStatus: "账号状态",
+    status: "授权状态",
+    merchant: "所属商户",
+    unassigned: "未分配",
+    contestedBy: "申请归属的商户",
+    authorizedAt: "授权时间",
+    revokedAt: "取消授权时间",
+    profileUpdatedAt: "资料更新时间",
+    createdAt: "首次记录",
+    none: "—",
+  },
+  reviewStatus: {
+    pending: "待审核",
+    approved: "已通过",
+    rejected: "未通过",
+    needs_info: "需要补充信息",
+    conflict: "归属冲突",
+  },
+  review: {
+    title: "审核",
+    current: "当前状态",
+    lastNote: "最近备注",
+    lastBy: "处理人",
+    lastAt: "处理时间",
+    noDecision: "尚未处理",
+    note: "审核备注",
+    noteHint: "商户会在账号页看到此备注（1–{max} 字）。",
+    approve: "通过",
+    reject: "拒绝",
+    needsInfo: "需要补充信息",
+    submitting: "提交中…",
+    reload: "重新加载",
+    conflictTitle: "归属冲突待处理",
+    conflictBody: "另一个商户也授权了这个账号。请核实后决定归属：保留当前商户，或转移给申请的商户。处理后账号回到待审核，并记入审计日志。",
+    conflictNoteHint: "仅员工可见，会记入审计日志（1–{max} 字）。",
+    conflictBanner: "当前商户：{owner}；申请的商户：{claimant}。请在“审核”中决定归属。",
+    currentOwner: "当前商户",
+    claimant: "申请的商户",
+    keepOwner: "保留当前商户",
+    transfer: "转移给申请的商户",
+  },
+  token: {
+    title: "令牌状态",
+    accessToken: "access_token 到期",
+    expired: "已过期",
+    inTime: "{time}后",
+    agoTime: "{time}前",
+    noAccessToken: "无",
+    lastRefreshed: "上次刷新",
+    never: "从未",
+    nextRefresh: "下次计划刷新",
+    notScheduled: "未计划",
+    refreshingNow: "正在刷新",
+    failures: "连续刷新失败",
+    failuresValue: "{n} 次，自 {time}",
+    noFailures: "无",
+    lastError: "最近错误",
+    refreshToken: "refresh_token",
+    held: "已保存（加密）",
+    missing: "无",
+    health: "状态",
+    healthy: "正常",
+    failing: "刷新失败，正在重试",
+    needsReauthorization: "需要重新授权（不再自动刷新）",
+    revoked: "已取消授权（令牌已删除）",
+  },
+  permissions: {
+    title: "已授权的权限集",
+    count: "共 {n} 项",
+    none: "当前没有已授权的权限集。",
+    unknown: "未知",
+  },
+  grants: {
+    title: "授权变更记录",
+    subtitle: "每次授权或变更与上一次相比新增和移除的权限集。",
+    empty: "暂无记录。",
+    added: "新增",
+    removed: "移除",
+    unchanged: "权限集无变化",
+    total: "共 {n} 项",
+    limited: "仅显示最近 {n} 次。",
+    source: {
+      callback: "授权完成（回调）",
+      authorized: "微信通知：授权成功",
+      updateauthorized: "微信通知：授权已更新",
+      unauthorized: "微信通知：已取消授权",
+      reconcile: "与微信授权列表核对后更正",
+    } as Record<string, string>,
+  },
+  timeline: {
+    title: "账号时间线",
+    subtitle: "微信推送、授权变更、令牌活动和员工操作，最新的在前。",
+    empty: "暂无记录。",
+    more: "更早的记录",
+    newest: "回到最新",
+    showing: "每页最多 {n} 条。",
+    rawPayload: "原始推送（敏感字段已遮蔽）",
+    details: "详情",
+    processError: "处理失败：{error}",
+    by: "操作人 {email}",
+    sources: {
+      wechat_event: "微信推送",
+      grant: "授权变更",
+      activity: "令牌",
+      audit: "员工操作",
+    },
+    events: {
+      authorized: "微信通知：授权成功",
+      updateauthorized: "微信通知：授权已更新",
+      unauthorized: "微信通知：已取消授权",
+      other: "微信推送：{type}",
+    } as Record<string, string>,
+    activity: {
+      token_refreshed: "access_token 已刷新",
+      token_refresh_failed: "access_token 刷新失败",
+      refresh_token_recovered: "从微信授权列表找回 refresh_token",
+      needs_reauthorization: "refresh_token 失效，标记为需要重新授权",
+      revoked_by_wechat: "微信已不再列出该账号，标记为已取消授权",
+      reconcile_repair: "核对修复：{action}",
+      other: "令牌活动：{kind}",
+    } as Record<string, string>,
+    reconcile: {
+      imported: "导入微信列出的新账号",
+      restored: "恢复为已授权",
+      refresh_token_updated: "更新 refresh_token",
+      refresh_token_recovered: "找回 refresh_token",
+      revoked: "标记为已取消授权",
+    } as Record<string, string>,
+    triggers: { scheduled: "定时", on_demand: "按需", manual: "手动" } as Record<string, string>,
+    expiresIn: "有效期 {time}",
+    refreshTokenChanged: "微信更换了 refresh_token",
+    errcode: "错误码 {code}",
+  },
+  actions: {
+    "review.approve": "审核通过",
+    "review.reject": "审核拒绝",
+    "review.needs_info": "要求补充信息",
+    "conflict.keep_owner": "归属冲突：保留当前商户",
+    "conflict.transfer": "归属冲突：转移给申请的商户",
+    "authorizer.refresh_token": "立即刷新令牌",
+    "authorizer.refresh_profile": "立即刷新资料",
+    "user.invite": "邀请员工",
+    "user.role_change": "修改角色",
+    "reconcile.run": "运行核对",
+  } as Record<string, string>,
+  audit: {
+    metaTitle: "审计日志 · 员工控制台",
+    title: "审计日志",
+    subtitle: "员工的每一次操作：谁、何时、对哪个对象、改了什么。最新的在前。",
+    actor: "操作人",
+    actorPlaceholder: "邮箱的一部分或用户 ID",
+    action: "操作",
+    anyAction: "全部操作",
+    target: "对象",
+    targetPlaceholder: "AppID 或用户 ID（完整）",
+    from: "开始日期",
+    to: "结束日期",
+    apply: "筛选",
+    reset: "清除筛选",
+    time: "时间",
+    note: "备注",
+    changes: "变更",
+    noChanges: "—",
+    empty: "没有符合条件的记录。",
+    emptyAll: "还没有任何员工操作记录。",
+    older: "更早的记录",
+    newest: "回到最新",
+    pageHint: "每页 {n} 条，按时间倒序（中国标准时间）。",
+    targetTypes: { authorizer: "账号", user: "用户", platform: "平台" },
+  },
+  duration: { day: "{n} 天", hour: "{n} 小时", minute: "{n} 分钟", second: "{n} 秒", joiner: " " },
+};
+
+export type StaffDetailDictionary = typeof zh;
+
+const en: StaffDetailDictionary = {
+  detail: {
+    metaTitle: "Account · Staff console",
+    back: "Authorizations",
+    loadingName: "Profile not fetched yet",
+    profileTitle: "Profile",
+    appId: "AppID",
+    userName: "Original ID",
+    alias: "WeChat ID",
+    kind: "Type",
+    serviceType: "Account type",
+    verify: "Verification",
+    principal: "Entity",
+    accountStatus: "Account status",
+    status: "Authorization",
+    merchant: "Merchant",
+    unassigned: "Unassigned",
+    contestedBy: "Claimed by",
+    authorizedAt: "Authorized at",
+    revokedAt: "Cancelled at",
+    profileUpdatedAt: "Profile updated at",
+    createdAt: "First seen",
+    none: "—",
+  },
+  reviewStatus: {
+    pending: "Pending review",
+    approved: "Approved",
+    rejected: "Rejected",
+    needs_info: "More information needed",
+    conflict: "Ownership conflict",
+  },
+  review: {
+    title: "Review",
+    current: "Status",
+    lastNote: "Last note",
+    lastBy: "By",
+    lastAt: "At",
+    noDecision: "Not decided yet",
+    note: "Review note",
+    noteHint: "The merchant sees this note on the account page (1–{max} characters).",
+    approve: "Approve",
+    reject: "Reject",
+    needsInfo: "Request information",
+    submitting: "Submitting…",
+    reload: "Reload",
+    conflictTitle: "Ownership conflict to resolve",
+    conflictBody:
+      "Another merchant also authorized this account. Check who owns it, then keep the current merchant or transfer the account to the claimant. Either way the account goes back to pending review, and the decision is audited.",
+    conflictNoteHint: "Staff only; kept in the audit log (1–{max} characters).",
+    conflictBanner: "Current merchant: {owner}; claimant: {claimant}. Decide who owns it under Review.",
+    currentOwner: "Current merchant",
+    claimant: "Claimant",
+    keepOwner: "Keep current merchant",
+    transfer: "Transfer to claimant",
+  },
+  token: {
+    title: "Token health",
+    accessToken: "access_token expires",
+    expired: "expired",
+    inTime: "in {time}",
+    agoTime: "{time} ago",
+    noAccessToken: "none",
+    lastRefreshed: "Last refreshed",
+    never: "never",
+    nextRefresh: "Next scheduled refresh",
+    notScheduled: "not scheduled",
+    refreshingNow: "refreshing now",
+    failures: "Failed refreshes in a row",
+    failuresValue: "{n}, since {time}",
+    noFailures: "none",
+    lastError: "Last error",
+    refreshToken: "refresh_token",
+    held: "held (encrypted)",
+    missing: "none",
+    health: "Health",
+    healthy: "Healthy",
+    failing: "Refresh failing, retrying",
+    needsReauthorization: "Needs re-authorization (no longer refreshed)",
+    revoked: "Authorization cancelled (tokens deleted)",
+  },
+  permissions: {
+    title: "Granted permission sets",
+    count: "{n} in total",
+    none: "No permission sets are granted right now.",
+    unknown: "Unknown",
+  },
+  grants: {
+    title: "Grant history",
+    subtitle: "What each authorization or change added and removed compared with the one before.",
+    empty: "Nothing yet.",
+    added: "Added",
+    removed: "Removed",
+    unchanged: "No change in permission sets",
+    total: "{n} in total",
+    limited: "Only the latest {n} are shown.",
+    source: {
+      callback: "Authorization completed (callback)",
+      authorized: "WeChat: authorized",
+      updateauthorized: "WeChat: authorization updated",
+      unauthorized: "WeChat: authorization cancelled",
+      reconcile: "Corrected from WeChat's authorization list",
+    },
+  },
+  timeline: {
+    title: "Timeline",
+    subtitle: "WeChat's pushes, grant changes, token activity and staff actions, newest first.",
+    empty: "Nothing yet.",
+    more: "Older entries",
+    newest: "Back to newest",
+    showing: "Up to {n} entries per page.",
+    rawPayload: "Raw push (secrets masked)",
+    details: "Details",
+    processError: "Processing failed: {error}",
+    by: "by {email}",
+    sources: {
+      wechat_event: "WeChat push",
+      grant: "Grant",
+      activity: "Tokens",
+      audit: "Staff",
+    },
+    events: {
+      authorized: "WeChat: authorized",
+      updateauthorized: "WeChat: authorization updated",
+      unauthorized: "WeChat: authorization cancelled",
+      other: "WeChat push: {type}",
+    },
+    activity: {
+      token_refreshed: "access_token refreshed",
+      token_refresh_failed: "access_token refresh failed",
+      refresh_token_recovered: "refresh_token recovered from WeChat's authorization list",
+      needs_reauthorization: "refresh_token invalid: marked as needing re-authorization",
+      revoked_by_wechat: "WeChat no longer lists the account: marked as cancelled",
+      reconcile_repair: "Reconcile repair: {action}",
+      other: "Token activity: {kind}",
+    },
+    reconcile: {
+      imported: "imported an account WeChat lists",
+      restored: "restored to authorized",
+      refresh_token_updated: "refresh_token updated",
+      refresh_token_recovered: "refresh_token recovered",
+      revoked: "marked as cancelled",
+    },
+    triggers: { scheduled: "scheduled", on_demand: "on demand", manual: "manual" },
+    expiresIn: "valid for {time}",
+    refreshTokenChanged: "WeChat issued a new refresh_token",
+    errcode: "error {code}",
+  },
+  actions: {
+    "review.approve": "Review: approved",
+    "review.reject": "Review: rejected",
+    "review.needs_info": "Review: information requested",
+    "conflict.keep_owner": "Conflict: kept current merchant",
+    "conflict.transfer": "Conflict: transferred to claimant",
+    "authorizer.refresh_token": "Refreshed token now",
+    "authorizer.refresh_profile": "Refreshed profile now",
+    "user.invite": "Invited staff",
+    "user.role_change": "Changed role",
+    "reconcile.run": "Ran reconcile",
+  },
+  audit: {
+    metaTitle: "Audit log · Staff console",
+    title: "Audit log",
+    subtitle: "Every staff action: who, when, on what, and what changed. Newest first.",
+    actor: "Actor",
+    actorPlaceholder: "Part of an email, or a user id",
+    action: "Action",
+    anyAction: "All actions",
+    target: "Target",
+    targetPlaceholder: "AppID or user id (exact)",
+    from: "From",
+    to: "To",
+    apply: "Filter",
+    reset: "Clear filters",
+    time: "Time",
+    note: "Note",
+    changes: "Changes",
+    noChanges: "—",
+    empty: "No entries match these filters.",
+    emptyAll: "No staff actions have been recorded yet.",
+    older: "Older entries",
+    newest: "Back to newest",
+    pageHint: "{n} per page, newest first (China Standard Time).",
+    targetTypes: { authorizer: "Account", user: "User", platform: "Platform" },
+  },
+  duration: { day: "{n} d", hour: "{n} h", minute: "{n} min", second: "{n} s", joiner: " " },
+};
+
+const DICTIONARIES: Record<Language, StaffDetailDictionary> = { zh, en };
+
+export function getStaffDetailDictionary(lang: Language): StaffDetailDictionary {
+  return DICTIONARIES[lang];
+}
+
+export async function getStaffDetailI18n(): Promise<{ lang: Language; d: StaffDetailDictionary }> {
+  const lang = await getLanguage();
+  return { lang, d: DICTIONARIES[lang] };
+}
+
+const PRECISE_FORMATS: Record<Language, Intl.DateTimeFormat> = {
+  zh: new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", dateStyle: "medium", timeStyle: "medium" }),
+  en: new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Shanghai", dateStyle: "medium", timeStyle: "medium" }),
+};
+
+/** Like formatDateTime (China Standard Time) but to the second: timelines and the audit log order events closely. */
+export function formatPreciseTime(value: Date, lang: Language): string {
+  return PRECISE_FORMATS[lang].format(value);
+}
+
+/** A label for an audit action: the known ones in words, any other as written. */
+export function actionLabel(d: StaffDetailDictionary, action: string): string {
+  return Object.hasOwn(d.actions, action) ? d.actions[action]! : action;
+}
+
+/** "1 小时 52 分钟" / "1 h 52 min": the largest unit of a duration and the next one when it is not zero. */
+export function formatDuration(d: StaffDetailDictionary, seconds: number): string {
+  const units = [
+    ["day", 86_400],
+    ["hour", 3_600],
+    ["minute", 60],
+    ["second", 1],
+  ] as const;
+  const total = Math.max(0, Math.round(Math.abs(seconds)));
+  const first = units.findIndex(([, size]) => total >= size);
+  if (first === -1) return d.duration.second.replace("{n}", "0");
+  const [unit, size] = units[first]!;
+  const parts = [d.duration[unit].replace("{n}", String(Math.floor(total / size)))];
+  const next = units[first + 1];
+  if (next) {
+    const n = Math.floor((total % size) / next[1]);
+    if (n > 0) parts.push(d.duration[next[0]].replace("{n}", String(n)));
+  }
+  return parts.join(d.duration.joiner);
+}
