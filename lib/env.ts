@@ -129,6 +129,8 @@ export type Env = {
   timestampToleranceSeconds: number;
   internalApiKeys: string[];
   staff: { email: string; password: string; demo: boolean } | undefined;
+  /** STAFF_PASSWORD as given (at least 10 characters), also without STAFF_EMAIL: `npm run staff:create` reads it. */
+  staffPassword: string | undefined;
   sandboxTicketIntervalSeconds: number;
   /** Per attempt of a WeChat API call. */
   wechatApiTimeoutMs: number;
@@ -205,6 +207,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
         : raw.NODE_ENV !== "production" || sandbox
           ? { email: "staff@demo.local", password: "demo-staff-password", demo: true }
           : undefined,
+    staffPassword: raw.STAFF_PASSWORD,
     sandboxTicketIntervalSeconds: raw.SANDBOX_TICKET_INTERVAL_SECONDS,
     wechatApiTimeoutMs: raw.WECHAT_API_TIMEOUT_MS,
     authorizerRefreshConcurrency: raw.AUTHORIZER_REFRESH_CONCURRENCY,

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import { and, eq, isNull, lte, ne, sql } from "drizzle-orm";
-import { advisoryKeyFor, type Database } from "@/db";
+import { advisoryKeyFor, type Database, type Db } from "@/db";
 import { authorizationCodes, authorizerGrants, authorizers } from "@/db/schema";
 import { describeError, log } from "@/lib/log";
 import type { SecretBox } from "@/lib/secrets";
 import { initialRefreshDueSeconds } from "@/lib/tokens/authorizer-tokens";
-import type { ComponentClient } from "@/lib/wechat/client";
+import type { AuthorizerInfo, ComponentClient } from "@/lib/wechat/client";
 
 export interface GrantDeps {
   database: Pick<Database, "db" | "withAdvisoryLock">;
@@ -147,27 +147,33 @@ export async function applyRevocation(db: Database["db"], input: { appId: string
 /** Profile from api_get_authorizer_info. Best effort: the grant is already safe; a failure is retried later. */
 export async function refreshProfile(deps: GrantDeps, appId: string): Promise<boolean> {
   try {
-    const info = await deps.client.getAuthorizerInfo(appId);
-    await deps.database.db
-      .update(authorizers)
-      .set({
-        kind: info.kind,
-        nickName: info.nickName,
-        headImg: info.headImg ?? null,
-        userName: info.userName,
-        principalName: info.principalName ?? null,
-        alias: info.alias ?? null,
-        serviceTypeId: info.serviceTypeId,
-        verifyTypeId: info.verifyTypeId,
-        accountStatus: info.accountStatus ?? null,
-        qrcodeUrl: info.qrcodeUrl ?? null,
-        profileUpdatedAt: sql`now()`,
-        updatedAt: sql`now()`,
-      })
-      .where(eq(authorizers.appId, appId));
+    await storeProfile(deps.database.db, appId, await deps.client.getAuthorizerInfo(appId));
     return true;
   } catch (error) {
     log.warn("authorizer profile not fetched", { appId, error: describeError(error) });
     return false;
   }
+}
+
+/** Writes a profile from api_get_authorizer_info (in the caller's transaction, if given one). Whether a row changed. */
+export async function storeProfile(db: Pick<Db, "update">, appId: string, info: AuthorizerInfo): Promise<boolean> {
+  const updated = await db
+    .update(authorizers)
+    .set({
+      kind: info.kind,
+      nickName: info.nickName,
+      headImg: info.headImg ?? null,
+      userName: info.userName,
+      principalName: info.principalName ?? null,
+      alias: info.alias ?? null,
+      serviceTypeId: info.serviceTypeId,
+      verifyTypeId: info.verifyTypeId,
+      accountStatus: info.accountStatus ?? null,
+      qrcodeUrl: info.qrcodeUrl ?? null,
+      profileUpdatedAt: sql`now()`,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(authorizers.appId, appId))
+    .returning({ appId: authorizers.appId });
+  return updated.length > 0;
 }

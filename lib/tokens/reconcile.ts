@@ -46,13 +46,14 @@ export interface ReconcileDeps {
 export async function reconcileAuthorizers(
   deps: ReconcileDeps,
   trigger: string,
-  opts: { minIntervalSeconds?: number } = {},
+  opts: { minIntervalSeconds?: number; onStart?: (runId: number) => void } = {},
 ): Promise<ReconcileResult> {
   const { db } = deps.database;
   const runId = await deps.database.withAdvisoryLock(advisoryKeyFor("reconcile", "start"), () =>
     startRun(db, trigger, opts.minIntervalSeconds ?? 0),
   );
   if (runId === null) return { runId: null, skipped: true, listed: 0, checked: 0, repairs: [] };
+  opts.onStart?.(runId);
 
   const repairs: ReconcileResult["repairs"] = [];
   const listedIds = new Set<string>();

@@ -13,6 +13,7 @@ import { format, getI18n } from "@/lib/i18n";
 import { getStaffDetailI18n } from "@/lib/i18n-staff-detail";
 import { appIdSchema, REVIEW_NOTE_MAX } from "@/lib/staff/review";
 import { GrantHistory, PermissionList } from "./_components/permissions";
+import { AccountOperations } from "./operations";
 import { ProfileCard } from "./_components/profile-card";
 import { ReviewPanel, StaffReviewBadge } from "./_components/review-panel";
 import { Timeline, TimelineSkeleton } from "./_components/timeline";
@@ -76,7 +77,7 @@ export default async function StaffAuthorizationPage({
         <aside className="flex flex-col gap-5 lg:col-start-2 lg:row-start-1">
           <ReviewPanel account={account} d={d} lang={lang} maxLength={REVIEW_NOTE_MAX} />
           <TokenHealth account={account} d={d} lang={lang} now={now} />
-          {/* operations panel */}
+          <AccountOperations appId={account.appId} status={account.status} lang={lang} />
         </aside>
         <div className="flex min-w-0 flex-col gap-5 lg:col-start-1 lg:row-start-1">
           <ProfileCard account={account} d={d} t={t} lang={lang} />

@@ -1,0 +1,39 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useActionState, useEffect, useState } from "react";
+import { FormError } from "@/app/_components/form-error";
+import { SubmitButton } from "@/app/_components/submit-button";
+import { TextField } from "@/app/_components/text-field";
+import type { Language } from "@/lib/i18n";
+import { getStaffOpsDictionary } from "@/lib/i18n-staff-ops";
+import { acceptInvitationAction } from "./actions";
+
+/** Set a password for an invited staff account (twice); on success the new account is signed in. */
+export function AcceptInvitationForm({ token, email, lang }: { token: string; email: string; lang: Language }) {
+  const t = getStaffOpsDictionary(lang).invite;
+  const router = useRouter();
+  const [state, formAction, pending] = useActionState(acceptInvitationAction, undefined);
+  const [values, setValues] = useState({ password: "", confirm: "" });
+  const bind = (name: keyof typeof values) => ({
+    name,
+    value: values[name],
+    onChange: (e: React.ChangeEvent<HTMLInputElement>) => setValues((v) => ({ ...v, [name]: e.target.value })),
+    error: state?.fieldErrors?.[name],
+  });
+  // The invitation went away meanwhile (used in another tab, expired): show the page's explanation.
+  useEffect(() => {
+    if (state?.gone) router.refresh();
+  }, [state, router]);
+  return (
+    <form action={formAction} noValidate className="flex flex-col gap-4">
+      <FormError message={state?.message} lang={lang} />
+      <input type="hidden" name="token" value={token} />
+      {/* For password managers: the account these credentials belong to. */}
+      <input type="email" name="username" value={email} autoComplete="username" readOnly hidden />
+      <TextField lang={lang} label={t.password} hint={t.passwordHint} type="password" autoComplete="new-password" required minLength={10} {...bind("password")} />
+      <TextField lang={lang} label={t.confirm} type="password" autoComplete="new-password" required minLength={10} {...bind("confirm")} />
+      <SubmitButton pending={pending} label={t.submit} pendingLabel={t.pending} data-testid="invite-accept-submit" className="mt-2 w-full" />
+    </form>
+  );
+}

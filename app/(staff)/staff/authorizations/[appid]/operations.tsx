@@ -1,0 +1,85 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useActionState, useEffect } from "react";
+import { refreshProfileNowAction, refreshTokenNowAction, type OperationState } from "@/app/(staff)/staff/operations/actions";
+import { localizeMessage } from "@/app/_components/localize";
+import type { AuthorizerStatus } from "@/db/schema";
+import type { Language } from "@/lib/i18n";
+import { getStaffOpsDictionary } from "@/lib/i18n-staff-ops";
+
+const BUTTON =
+  "inline-flex min-h-11 w-full items-center justify-center gap-2 rounded-lg border border-slate-300 bg-white px-4 py-2 text-sm font-semibold text-slate-800 shadow-xs transition-colors hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-emerald-600 disabled:cursor-wait disabled:opacity-70 sm:w-auto";
+
+function Spinner() {
+  return (
+    <svg aria-hidden="true" viewBox="0 0 24 24" className="h-4 w-4 animate-spin">
+      <circle cx="12" cy="12" r="9" fill="none" stroke="currentColor" strokeOpacity=".3" strokeWidth="3" />
+      <path d="M21 12a9 9 0 0 0-9-9" fill="none" stroke="currentColor" strokeWidth="3" strokeLinecap="round" />
+    </svg>
+  );
+}
+
+function Result({ state, lang, testId }: { state: OperationState; lang: Language; testId: string }) {
+  if (!state) return null;
+  return (
+    <p
+      data-testid={testId}
+      data-ok={state.ok ? "true" : "false"}
+      className={`rounded-lg border px-3 py-2 text-sm leading-relaxed ${
+        state.ok ? "border-emerald-200 bg-emerald-50 text-emerald-900" : "border-red-200 bg-red-50 text-red-800"
+      }`}
+    >
+      {localizeMessage(state.message, lang)}
+    </p>
+  );
+}
+
+/**
+ * Staff buttons for one account: renew its authorizer_access_token now (刷新令牌) and fetch its profile from
+ * WeChat now (刷新资料). Each answers with the outcome (the new expiry, never the token) or WeChat's error.
+ */
+export function AccountOperations({ appId, status, lang }: { appId: string; status: AuthorizerStatus; lang: Language }) {
+  const t = getStaffOpsDictionary(lang).accountOps;
+  const router = useRouter();
+  const [tokenState, tokenAction, tokenPending] = useActionState(refreshTokenNowAction, undefined);
+  const [profileState, profileAction, profilePending] = useActionState(refreshProfileNowAction, undefined);
+
+  // What the page shows (status, expiry, profile) may have changed: read it again.
+  useEffect(() => {
+    if (tokenState || profileState) router.refresh();
+  }, [tokenState, profileState, router]);
+
+  return (
+    <section data-testid="account-operations" aria-labelledby="account-operations-title" className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6">
+      <h2 id="account-operations-title" className="text-base font-semibold text-slate-900">
+        {t.title}
+      </h2>
+      {status !== "authorized" ? (
+        <p data-testid="account-operations-hint" className="mt-1 text-sm text-amber-800">
+          {t.notAuthorizedHint}
+        </p>
+      ) : null}
+      <div className="mt-4 flex flex-col gap-2 sm:flex-row">
+        <form action={tokenAction}>
+          <input type="hidden" name="appId" value={appId} />
+          <button type="submit" data-testid="refresh-token-now" disabled={tokenPending} aria-disabled={tokenPending} className={BUTTON}>
+            {tokenPending ? <Spinner /> : null}
+            {tokenPending ? t.refreshingToken : t.refreshToken}
+          </button>
+        </form>
+        <form action={profileAction}>
+          <input type="hidden" name="appId" value={appId} />
+          <button type="submit" data-testid="refresh-profile-now" disabled={profilePending} aria-disabled={profilePending} className={BUTTON}>
+            {profilePending ? <Spinner /> : null}
+            {profilePending ? t.refreshingProfile : t.refreshProfile}
+          </button>
+        </form>
+      </div>
+      <div role="status" aria-live="polite" className="mt-3 flex flex-col gap-2 empty:hidden">
+        <Result state={tokenState} lang={lang} testId="refresh-token-result" />
+        <Result state={profileState} lang={lang} testId="refresh-profile-result" />
+      </div>
+    </section>
+  );
+}

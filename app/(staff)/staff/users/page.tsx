@@ -1,0 +1,122 @@
+import type { Metadata } from "next";
+import { getDb } from "@/db";
+import { requireAdmin } from "@/lib/auth/guards";
+import { getLanguage } from "@/lib/i18n";
+import { formatTimestamp, getStaffOpsDictionary } from "@/lib/i18n-staff-ops";
+import { listPendingInvitations, listStaff } from "@/lib/staff/users";
+import { InviteForm } from "./invite-form";
+import { RevokeInvitationForm, RoleForm } from "./user-forms";
+
+export const metadata: Metadata = { title: "员工管理 · Staff" };
+
+const ROLE_TONES = {
+  admin: "bg-violet-50 text-violet-800 ring-violet-200",
+  staff: "bg-slate-50 text-slate-700 ring-slate-200",
+} as const;
+
+function RoleBadge({ role, label }: { role: "staff" | "admin"; label: string }) {
+  return (
+    <span
+      data-testid="role-badge"
+      data-role={role}
+      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset ${ROLE_TONES[role]}`}
+    >
+      {label}
+    </span>
+  );
+}
+
+// GET /staff/users: staff and admins, role changes, invitations. Admins only (staff get 403).
+export default async function UsersPage() {
+  const admin = await requireAdmin("/staff/users");
+  const [lang, db] = await Promise.all([getLanguage(), getDb()]);
+  const d = getStaffOpsDictionary(lang);
+  const t = d.users;
+  const [staff, invitations] = await Promise.all([listStaff(db), listPendingInvitations(db)]);
+  const adminCount = staff.filter((u) => u.role === "admin").length;
+
+  return (
+    <div className="flex flex-col gap-6">
+      <div>
+        <h1 className="text-2xl font-semibold text-slate-900">{t.title}</h1>
+        <p className="mt-1 text-sm text-slate-600">{t.subtitle}</p>
+      </div>
+
+      <section aria-labelledby="staff-list-title" className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6">
+        <h2 id="staff-list-title" className="text-base font-semibold text-slate-900">
+          {t.listTitle}
+        </h2>
+        {staff.length === 0 ? (
+          <p className="mt-3 text-sm text-slate-500">{t.empty}</p>
+        ) : (
+          <ul data-testid="staff-list" className="mt-3 flex flex-col divide-y divide-slate-100">
+            {staff.map((user) => {
+              const role = user.role === "admin" ? "admin" : "staff";
+              return (
+                <li
+                  key={user.id}
+                  data-testid={`staff-row-${user.email}`}
+                  data-user-id={user.id}
+                  className="flex flex-col gap-2 py-3 sm:flex-row sm:items-center sm:justify-between sm:gap-4"
+                >
+                  <div className="min-w-0">
+                    <p className="flex flex-wrap items-center gap-2">
+                      <span className="min-w-0 font-medium break-all text-slate-900">{user.email}</span>
+                      <RoleBadge role={role} label={d.roles[role]} />
+                      {user.id === admin.userId ? <span className="text-xs text-slate-500">（{t.you}）</span> : null}
+                    </p>
+                    <p className="mt-0.5 text-xs text-slate-500">
+                      {t.createdAt} {formatTimestamp(user.createdAt, lang)}
+                    </p>
+                  </div>
+                  <RoleForm userId={user.id} role={role} lastAdmin={role === "admin" && adminCount <= 1} lang={lang} />
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="invite-title" className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6">
+        <h2 id="invite-title" className="text-base font-semibold text-slate-900">
+          {t.inviteTitle}
+        </h2>
+        <p className="mt-1 mb-4 text-sm text-slate-600">{t.inviteBody}</p>
+        <InviteForm lang={lang} />
+      </section>
+
+      <section aria-labelledby="invitations-title" className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6">
+        <h2 id="invitations-title" className="text-base font-semibold text-slate-900">
+          {t.invitationsTitle}
+        </h2>
+        {invitations.length === 0 ? (
+          <p data-testid="invitations-empty" className="mt-3 text-sm text-slate-500">
+            {t.noInvitations}
+          </p>
+        ) : (
+          <ul data-testid="invitation-list" className="mt-3 flex flex-col divide-y divide-slate-100">
+            {invitations.map((invitation, index) => (
+              <li
+                key={`${invitation.email}-${index}`}
+                data-testid={`invitation-row-${invitation.email}`}
+                className="flex flex-col gap-2 py-3 sm:flex-row sm:items-center sm:justify-between sm:gap-4"
+              >
+                <div className="min-w-0">
+                  <p className="flex flex-wrap items-center gap-2">
+                    <span className="font-medium break-all text-slate-900">{invitation.email}</span>
+                    <RoleBadge role={invitation.role} label={d.roles[invitation.role]} />
+                  </p>
+                  <p className="mt-0.5 text-xs text-slate-500">
+                    {t.expiresAt} {formatTimestamp(invitation.expiresAt, lang)}
+                    {invitation.invitedBy ? ` · ${t.invitedBy} ${invitation.invitedBy}` : ""}
+                  </p>
+                </div>
+                <RevokeInvitationForm email={invitation.email} lang={lang} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </div>
+  );
+}

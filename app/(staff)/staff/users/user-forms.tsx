@@ -1,0 +1,60 @@
+"use client";
+
+import { useActionState } from "react";
+import { localizeMessage } from "@/app/_components/localize";
+import type { Language } from "@/lib/i18n";
+import { getStaffOpsDictionary } from "@/lib/i18n-staff-ops";
+import { changeRoleAction, revokeInvitationsAction, type UserActionState } from "./actions";
+
+const SECONDARY =
+  "inline-flex min-h-9 items-center justify-center rounded-lg border border-slate-300 bg-white px-3 text-sm font-medium text-slate-800 shadow-xs transition-colors hover:bg-slate-50 disabled:cursor-not-allowed disabled:opacity-60";
+
+function Answer({ state, lang, testId }: { state: UserActionState; lang: Language; testId: string }) {
+  if (!state) return null;
+  return (
+    <p data-testid={testId} data-ok={state.ok ? "true" : "false"} className={`text-xs ${state.ok ? "text-emerald-800" : "text-red-700"}`}>
+      {localizeMessage(state.message, lang)}
+    </p>
+  );
+}
+
+/** 设为管理员 / 设为员工 for one staff user. Disabled (with the reason) for the only admin. */
+export function RoleForm({ userId, role, lastAdmin, lang }: { userId: string; role: "staff" | "admin"; lastAdmin: boolean; lang: Language }) {
+  const t = getStaffOpsDictionary(lang).users;
+  const [state, action, pending] = useActionState(changeRoleAction, undefined);
+  const target = role === "admin" ? "staff" : "admin";
+  return (
+    <form action={action} className="flex flex-col items-start gap-1 sm:items-end">
+      <input type="hidden" name="userId" value={userId} />
+      <input type="hidden" name="role" value={target} />
+      <button
+        type="submit"
+        data-testid={`role-change-${userId}`}
+        disabled={pending || lastAdmin}
+        title={lastAdmin ? t.lastAdminHint : undefined}
+        className={SECONDARY}
+      >
+        {pending ? t.changingRole : target === "admin" ? t.makeAdmin : t.makeStaff}
+      </button>
+      {lastAdmin ? <p className="text-xs text-slate-500">{t.lastAdminHint}</p> : null}
+      <Answer state={state} lang={lang} testId="role-change-result" />
+    </form>
+  );
+}
+
+/** 撤销 a pending invitation (every pending one for that email). */
+export function RevokeInvitationForm({ email, lang }: { email: string; lang: Language }) {
+  const t = getStaffOpsDictionary(lang).users;
+  const [state, action, pending] = useActionState(revokeInvitationsAction, undefined);
+  return (
+    <form action={action} className="flex flex-col items-start gap-1 sm:items-end">
+      <input type="hidden" name="email" value={email} />
+      {state?.ok ? null : (
+        <button type="submit" data-testid="invitation-revoke" disabled={pending} className={SECONDARY}>
+          {pending ? t.revoking : t.revoke}
+        </button>
+      )}
+      <Answer state={state} lang={lang} testId="invitation-revoke-result" />
+    </form>
+  );
+}
