@@ -3,7 +3,7 @@ import { existsSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-// `npm run bench`: every benchmark, one after another, printing its numbers (`npm run bench -- refresh` runs one). Not a test: a missed aim is
+// `npm run bench`: every benchmark, one after another, printing its numbers (`npm run bench -- refresh` runs one; `push`, `refresh`, `staff`). Not a test: a missed aim is
 // reported, not an exit code. Needs PostgreSQL: DATABASE_URL (used as the admin URL to create throwaway
 // databases), else the local server at postgres://postgres@127.0.0.1:5432/postgres.
 
@@ -46,8 +46,10 @@ async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const { benchTicketPushes } = await import("./ticket-push");
   const { benchTokenRefresh } = await import("./token-refresh");
+  const { benchStaffList } = await import("./staff-list");
   if (only.length === 0 || only.includes("push")) await benchTicketPushes();
   if (only.length === 0 || only.includes("refresh")) await benchTokenRefresh();
+  if (only.length === 0 || only.includes("staff")) await benchStaffList();
 }
 
 main().then(
