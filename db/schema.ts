@@ -224,7 +224,8 @@ export const authorizerActivity = pgTable(
     detail: jsonb("detail").$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
   },
-  (t) => [index("authorizer_activity_app_idx").on(t.appId, t.id)],
+  // The account timeline reads newest first by (created_at, id): scanned backward, this index serves it.
+  (t) => [index("authorizer_activity_app_idx").on(t.appId, t.createdAt, t.id)],
 );
 
 /**
@@ -367,10 +368,12 @@ export const auditLog = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    index("audit_log_created_idx").on(t.createdAt.desc(), t.id.desc()),
-    index("audit_log_target_idx").on(t.targetType, t.targetId, t.id.desc()),
-    index("audit_log_actor_idx").on(t.actorUserId, t.id.desc()),
-    index("audit_log_action_idx").on(t.action, t.id.desc()),
+    // Ascending on purpose: `order by id desc` (and `created_at desc, id desc`) is a backward scan of these.
+    // drizzle's .desc() writes DESC NULLS LAST, which a plain `desc` (NULLS FIRST) cannot use.
+    index("audit_log_created_idx").on(t.createdAt, t.id),
+    index("audit_log_target_idx").on(t.targetType, t.targetId, t.createdAt, t.id),
+    index("audit_log_actor_idx").on(t.actorUserId, t.id),
+    index("audit_log_action_idx").on(t.action, t.id),
   ],
 );
 

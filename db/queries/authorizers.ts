@@ -7,7 +7,7 @@ import { authorizerGrants, authorizers } from "@/db/schema";
  * What a merchant page shows of an account: no tokens, no other merchant's ids. The review's note and date are
  * the merchant's to see; who reviewed is internal.
  */
-const merchantView = {
+export const merchantView = {
   appId: authorizers.appId,
   kind: authorizers.kind,
   nickName: authorizers.nickName,

@@ -2,6 +2,7 @@ import "server-only";
 import { desc, eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { rowsOf, type Db } from "@/db";
+import { merchantView } from "@/db/queries/authorizers";
 import { authorizerGrants, authorizers, merchants, users } from "@/db/schema";
 import { diffChanges, diffFuncIds, type ChangedKey } from "@/lib/staff/diff";
 import { maskSecrets } from "@/lib/staff/mask";
@@ -19,31 +20,13 @@ const reviewer = alias(users, "reviewer");
 export async function findStaffAuthorizerDetail(db: Db, appId: string) {
   const [row] = await db
     .select({
-      appId: authorizers.appId,
-      kind: authorizers.kind,
-      nickName: authorizers.nickName,
-      headImg: authorizers.headImg,
-      userName: authorizers.userName,
-      principalName: authorizers.principalName,
-      alias: authorizers.alias,
-      serviceTypeId: authorizers.serviceTypeId,
-      verifyTypeId: authorizers.verifyTypeId,
-      accountStatus: authorizers.accountStatus,
-      funcIds: authorizers.funcIds,
-      status: authorizers.status,
-      reviewStatus: authorizers.reviewStatus,
-      reviewNote: authorizers.reviewNote,
-      reviewedAt: authorizers.reviewedAt,
+      ...merchantView,
       reviewerEmail: reviewer.email,
       merchantId: authorizers.merchantId,
       merchantName: owner.name,
       contestedByMerchantId: authorizers.contestedByMerchantId,
       contestedByMerchantName: contesting.name,
-      authorizedAt: authorizers.authorizedAt,
-      revokedAt: authorizers.revokedAt,
-      profileUpdatedAt: authorizers.profileUpdatedAt,
       createdAt: authorizers.createdAt,
-      updatedAt: authorizers.updatedAt,
       hasAccessToken: sql<boolean>`${authorizers.accessTokenSealed} is not null`,
       hasRefreshToken: sql<boolean>`${authorizers.refreshTokenSealed} is not null`,
       accessTokenExpiresAt: authorizers.accessTokenExpiresAt,
