@@ -108,8 +108,10 @@ export function createWechatSandbox(options: SandboxOptions) {
     // Injected latency is WeChat's response time: the answer leaves no sooner than latencyMs after the request
     // arrived, whatever the sandbox's own work took meanwhile.
     const answer = async (response: SandboxResponse) => {
-      const wait = receivedAt + latencyMs - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      // A loop: a timer may fire a fraction of a millisecond early.
+      for (let wait = receivedAt + latencyMs - performance.now(); wait > 0; wait = receivedAt + latencyMs - performance.now()) {
+        await new Promise((r) => setTimeout(r, Math.ceil(wait)));
+      }
       return response;
     };
     await db

@@ -6,7 +6,15 @@ import { confirmNewAccount, signUp, snap } from "./helpers";
 // including a replayed staff action.
 
 const STAFF = { email: "staff@demo.local", password: "demo-staff-password" };
-const STAFF_PAGES = ["/staff", "/staff/authorizations", "/staff/audit", "/staff/operations", "/staff/users", "/staff/authorizations/export"];
+const STAFF_PAGES = [
+  "/staff",
+  "/staff/authorizations",
+  "/staff/authorizations/wx0123456789abcdef",
+  "/staff/audit",
+  "/staff/operations",
+  "/staff/users",
+  "/staff/authorizations/export",
+];
 
 async function signIn(page: Page, email: string, password: string, callbackUrl = "/staff") {
   await page.goto(`/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
