@@ -39,8 +39,7 @@ afterAll(async () => {
 beforeEach(async () => {
   await truncateAll(database);
   await sandboxControl(app, "clear-faults");
-  // Short attempts, so "WeChat applied it but the answer never came" costs a second, not ten.
-  portal = createTestPortal(app, database, { WECHAT_API_TIMEOUT_MS: "800" });
+  portal = createTestPortal(app, database);
   await giveTicket(app, portal);
 });
 
@@ -183,8 +182,10 @@ describe("faults", () => {
     const [appId, other] = (await seedAuthorizedAccounts(app, portal, 2)) as [string, string];
     // The next call for this account is applied (WeChat issues a new refresh token) but its answer is held back
     // past our timeout. Our retry then sends the old refresh token: 61023.
-    await sandboxControl(app, "fault", { endpoint: "api_authorizer_token", appId, hangMs: 2000, rotateRefreshToken: true, times: 1 });
-    const refresher = createAuthorizerRefresher({ tokens: portal.authorizerTokens, concurrency: 4 });
+    await sandboxControl(app, "fault", { endpoint: "api_authorizer_token", appId, hangMs: 4000, rotateRefreshToken: true, times: 1 });
+    // Short attempts, so the lost answer costs seconds, not ten.
+    const impatient = createTestPortal(app, database, { WECHAT_API_TIMEOUT_MS: "1500" });
+    const refresher = createAuthorizerRefresher({ tokens: impatient.authorizerTokens, concurrency: 4 });
     expect(await refresher.runPass()).toEqual({ refreshed: 2, failed: 0 });
 
     const ledger = await sandboxLedger(app);
