@@ -62,7 +62,6 @@ export interface Claim {
   refreshTokenSealed: string;
 }
 
-type Cached = { token: string; expiresAtMs: number };
 
 export function createAuthorizerTokenService(options: AuthorizerTokenServiceOptions) {
   const { db } = options.database;
@@ -70,7 +69,6 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
   const waitTimeoutMs = options.waitTimeoutMs ?? 15_000;
   const backoffBase = options.backoffBaseSeconds ?? BACKOFF_BASE_SECONDS;
   const backoffMax = options.backoffMaxSeconds ?? BACKOFF_MAX_SECONDS;
-  const cache = new Map<string, Cached>();
   const inflight = new Map<string, { promise: Promise<AuthorizerToken>; staleToken?: string }>();
   const newOwner = () => randomBytes(9).toString("base64url");
 
@@ -83,14 +81,10 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
    * A token good for at least 5 more minutes, refreshed in place when needed. With `staleToken` (WeChat just
    * answered 40001/42001 to it), refresh unless the stored token is already a different one (compare-and-swap).
    * Throws AppError: not_found (unknown appid), conflict (revoked, or needs re-authorization), unavailable.
+   * Every call reads the account's row (one query), so a revocation is seen at once; concurrent callers in this
+   * process share that read and any refresh.
    */
   async function getToken(appId: string, opts: { staleToken?: string } = {}): Promise<AuthorizerToken> {
-    const cached = cache.get(appId);
-    if (cached && cached.token !== opts.staleToken && Date.now() < cached.expiresAtMs - ON_DEMAND_MARGIN_SECONDS * 1000) {
-      // The cache is only a shortcut: a revocation must still be seen, so the status is always re-read.
-      await requireAuthorized(appId);
-      return { appId, accessToken: cached.token, expiresAt: new Date(cached.expiresAtMs) };
-    }
     let entry = inflight.get(appId);
     if (!entry || (opts.staleToken && entry.staleToken !== opts.staleToken)) {
       const promise = loadOrRefresh(appId, opts.staleToken).finally(() => {
@@ -99,9 +93,7 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
       entry = { promise, staleToken: opts.staleToken };
       inflight.set(appId, entry);
     }
-    const token = await entry.promise;
-    cache.set(appId, { token: token.accessToken, expiresAtMs: token.expiresAt.getTime() });
-    return token;
+    return entry.promise;
   }
 
   /** Runs `fn` with the account's token; on 40001/42001 gets a fresh one (compare-and-swap) and retries once. */
@@ -133,18 +125,10 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
 
   function assertUsable(appId: string, row: Awaited<ReturnType<typeof readRow>>): asserts row is NonNullable<typeof row> {
     if (!row) throw new AppError("not_found", `No authorized account ${appId} is known to the platform.`);
-    if (row.status === "unauthorized") {
-      throw new AppError("conflict", `Account ${appId} has cancelled its authorization (已取消授权); the merchant must authorize again.`);
-    }
-    if (row.status === "needs_reauthorization" || !row.refreshTokenSealed) {
-      throw new AppError("conflict", `Account ${appId} needs re-authorization (需要重新授权): its refresh token is no longer valid.`);
-    }
+    if (row.status === "unauthorized") throw notAuthorizedError(appId, "unauthorized");
+    if (row.status === "needs_reauthorization" || !row.refreshTokenSealed) throw notAuthorizedError(appId, "needs_reauthorization");
   }
 
-  async function requireAuthorized(appId: string): Promise<void> {
-    const row = await readRow(appId);
-    assertUsable(appId, row);
-  }
 
   async function loadOrRefresh(appId: string, staleToken: string | undefined): Promise<AuthorizerToken> {
     const deadline = Date.now() + waitTimeoutMs;
@@ -335,7 +319,6 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
       throw new AppError("conflict", `Account ${claim.appId} changed while its token was being renewed; try again.`);
     }
     if (refreshTokenChanged) log.info("authorizer refresh token replaced by WeChat", { appId: claim.appId });
-    cache.set(claim.appId, { token: issued.accessToken, expiresAtMs: stored.getTime() });
     return { appId: claim.appId, accessToken: issued.accessToken, expiresAt: stored };
   }
 
@@ -381,14 +364,7 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
           errcode,
         });
       }
-      cache.delete(claim.appId);
-      return new AppError(
-        "conflict",
-        status === "unauthorized"
-          ? `Account ${claim.appId} has cancelled its authorization (已取消授权); the merchant must authorize again.`
-          : `Account ${claim.appId} needs re-authorization (需要重新授权): its refresh token is no longer valid.`,
-        { cause: error },
-      );
+      return notAuthorizedError(claim.appId, status, error);
     }
 
     const rows = rowsOf<{ refresh_attempts: number }>(
@@ -424,15 +400,21 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
     return refreshClaimed(claim, trigger);
   }
 
-  /** Drops the in-process cache (tests, and after an operator edits the database). */
-  function forget(): void {
-    cache.clear();
-  }
-
-  return { getToken, withToken, refreshNow, claimDue, refreshClaimed, releaseClaims, forget };
+  return { getToken, withToken, refreshNow, claimDue, refreshClaimed, releaseClaims };
 }
 
 export type AuthorizerTokenService = ReturnType<typeof createAuthorizerTokenService>;
+
+/** The 409 for an account whose tokens can no longer be had: revoked, or its refresh token refused. */
+function notAuthorizedError(appId: string, status: "unauthorized" | "needs_reauthorization", cause?: unknown): AppError {
+  return new AppError(
+    "conflict",
+    status === "unauthorized"
+      ? `Account ${appId} has cancelled its authorization (已取消授权); the merchant must authorize again.`
+      : `Account ${appId} needs re-authorization (需要重新授权): its refresh token is no longer valid.`,
+    cause === undefined ? undefined : { cause },
+  );
+}
 
 /** When an account's next scheduled refresh should be, for a token that lasts `expiresIn` seconds. */
 export function initialRefreshDueSeconds(expiresIn: number | null | undefined, random: () => number = Math.random): number {
