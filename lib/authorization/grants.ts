@@ -4,7 +4,7 @@ import { advisoryKeyFor, type Database, type Db } from "@/db";
 import { authorizationCodes, authorizerGrants, authorizers } from "@/db/schema";
 import { describeError, log } from "@/lib/log";
 import type { SecretBox } from "@/lib/secrets";
-import { initialRefreshDueSeconds } from "@/lib/tokens/authorizer-tokens";
+import { refreshDueInSeconds } from "@/lib/tokens/refresh-schedule";
 import type { AuthorizerInfo, ComponentClient } from "@/lib/wechat/client";
 
 export interface GrantDeps {
@@ -44,7 +44,7 @@ export async function applyAuthorizationCode(
       const sealedAccess = info.accessToken ? deps.secretBox.seal(info.accessToken) : null;
       const accessExpiresAt = info.accessToken && info.expiresIn ? new Date(now + info.expiresIn * 1000) : null;
       // The background refresher takes over from here (10–30 minutes before expiry; now without a token).
-      const refreshDueAt = new Date(now + initialRefreshDueSeconds(info.accessToken ? info.expiresIn : 0) * 1000);
+      const refreshDueAt = new Date(now + refreshDueInSeconds(info.accessToken ? info.expiresIn : 0) * 1000);
       const applied = await tx
         .insert(authorizers)
         .values({
@@ -114,6 +114,22 @@ export async function bindMerchant(db: Database["db"], appId: string, merchantId
   return contested.length > 0 ? "conflict" : "already";
 }
 
+/**
+ * What a revoked account looks like: tokens dropped (WeChat voids them), no longer refreshed, history kept.
+ * Shared by the `unauthorized` event, WeChat answering 61003 and the reconcile job.
+ */
+export const revokedColumns = {
+  status: "unauthorized",
+  refreshTokenSealed: null,
+  accessTokenSealed: null,
+  accessTokenExpiresAt: null,
+  refreshDueAt: null,
+  refreshLeaseOwner: null,
+  refreshLeaseUntil: null,
+  revokedAt: sql`now()`,
+  updatedAt: sql`now()`,
+} as const;
+
 /** `unauthorized`: revoked, tokens dropped, history kept. A revocation older than the current grant is ignored. */
 export async function applyRevocation(db: Database["db"], input: { appId: string; version: number }): Promise<boolean> {
   return db.transaction(async (tx) => {
@@ -122,18 +138,7 @@ export async function applyRevocation(db: Database["db"], input: { appId: string
       .values({ appId: input.appId, status: "unauthorized", stateVersion: input.version, revokedAt: sql`now()` })
       .onConflictDoUpdate({
         target: authorizers.appId,
-        set: {
-          status: "unauthorized",
-          stateVersion: sql`excluded.state_version`,
-          refreshTokenSealed: null,
-          accessTokenSealed: null,
-          accessTokenExpiresAt: null,
-          refreshDueAt: null,
-          refreshLeaseOwner: null,
-          refreshLeaseUntil: null,
-          revokedAt: sql`now()`,
-          updatedAt: sql`now()`,
-        },
+        set: { ...revokedColumns, stateVersion: sql`excluded.state_version` },
         setWhere: lte(authorizers.stateVersion, input.version),
       })
       .returning({ appId: authorizers.appId });

@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { rowsOf, type Database } from "@/db";
 import { authorizerActivity, authorizers } from "@/db/schema";
+import { revokedColumns } from "@/lib/authorization/grants";
 import { AppError } from "@/lib/errors";
 import { describeError, log } from "@/lib/log";
 import type { SecretBox } from "@/lib/secrets";
+import { refreshDueInSeconds } from "@/lib/tokens/refresh-schedule";
 import type { ComponentClient } from "@/lib/wechat/client";
 import { isTokenInvalidError, WechatApiError } from "@/lib/wechat/errors";
 
@@ -20,9 +22,6 @@ import { isTokenInvalidError, WechatApiError } from "@/lib/wechat/errors";
  * overwrite a newer refresh token.
  */
 
-/** The refresher renews a token this long before expiry: 10 minutes plus up to 20 minutes of jitter. */
-export const REFRESH_MARGIN_SECONDS = 600;
-export const REFRESH_JITTER_SECONDS = 1200;
 /** On-demand callers refresh in place when the stored token has less than this left. */
 export const ON_DEMAND_MARGIN_SECONDS = 300;
 /** Longer than the worst refresh: 10 s per attempt, 3 retries with backoff, then a list recovery. */
@@ -71,9 +70,6 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
   const backoffMax = options.backoffMaxSeconds ?? BACKOFF_MAX_SECONDS;
   const inflight = new Map<string, { promise: Promise<AuthorizerToken>; staleToken?: string }>();
   const newOwner = () => randomBytes(9).toString("base64url");
-
-  const nextDueSeconds = (expiresIn: number) =>
-    Math.max(60, expiresIn - REFRESH_MARGIN_SECONDS - Math.floor(random() * REFRESH_JITTER_SECONDS));
 
   // --- on demand -----------------------------------------------------------------------------------
 
@@ -286,7 +282,7 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
     // WeChat normally returns the refresh token it was sent; a different one replaces ours (protocol 3.5).
     const refreshToken = issued.refreshToken || sentRefreshToken;
     const refreshTokenChanged = refreshToken !== sentRefreshToken;
-    const dueIn = nextDueSeconds(issued.expiresIn);
+    const dueIn = refreshDueInSeconds(issued.expiresIn, random);
     const detail = JSON.stringify({ trigger, expiresIn: issued.expiresIn, refreshTokenChanged, recovered });
     // One statement (one round trip, atomic): the tokens and the activity row are written together.
     // The lease holder always writes; a holder whose lease ran out writes only a newer token than the stored one.
@@ -340,20 +336,23 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
 
     if (verdict || errcode === REFRESH_TOKEN_INVALID || errcode === NOT_AUTHORIZED) {
       const status = verdict ?? (errcode === NOT_AUTHORIZED ? "unauthorized" : "needs_reauthorization");
-      const flagged = rowsOf(
-        await db.execute(sql`
-          update authorizers set
-            status = ${status},
-            access_token_sealed = case when ${status} = 'unauthorized' then null else access_token_sealed end,
-            refresh_token_sealed = case when ${status} = 'unauthorized' then null else refresh_token_sealed end,
-            access_token_expires_at = case when ${status} = 'unauthorized' then null else access_token_expires_at end,
-            revoked_at = case when ${status} = 'unauthorized' then now() else revoked_at end,
-            refresh_due_at = null, refresh_lease_owner = null, refresh_lease_until = null,
-            refresh_failed_at = coalesce(refresh_failed_at, now()), last_refresh_error = ${description.slice(0, 500)},
-            updated_at = now()
-          where app_id = ${claim.appId} and status = 'authorized' and state_version = ${claim.stateVersion}
-          returning app_id`),
-      );
+      const flagged = await db
+        .update(authorizers)
+        .set({
+          ...(status === "unauthorized"
+            ? revokedColumns
+            : { status, refreshDueAt: null, refreshLeaseOwner: null, refreshLeaseUntil: null, updatedAt: sql`now()` }),
+          refreshFailedAt: sql`coalesce(${authorizers.refreshFailedAt}, now())`,
+          lastRefreshError: description.slice(0, 500),
+        })
+        .where(
+          and(
+            eq(authorizers.appId, claim.appId),
+            eq(authorizers.status, "authorized"),
+            eq(authorizers.stateVersion, claim.stateVersion),
+          ),
+        )
+        .returning({ appId: authorizers.appId });
       if (flagged.length > 0) {
         await recordActivity(claim.appId, status === "unauthorized" ? "revoked_by_wechat" : "needs_reauthorization", {
           trigger,
@@ -414,10 +413,4 @@ function notAuthorizedError(appId: string, status: "unauthorized" | "needs_reaut
       : `Account ${appId} needs re-authorization (需要重新授权): its refresh token is no longer valid.`,
     cause === undefined ? undefined : { cause },
   );
-}
-
-/** When an account's next scheduled refresh should be, for a token that lasts `expiresIn` seconds. */
-export function initialRefreshDueSeconds(expiresIn: number | null | undefined, random: () => number = Math.random): number {
-  if (!expiresIn) return 0;
-  return Math.max(0, expiresIn - REFRESH_MARGIN_SECONDS - Math.floor(random() * REFRESH_JITTER_SECONDS));
 }

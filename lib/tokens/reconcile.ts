@@ -1,7 +1,7 @@
 import { and, eq, gt, inArray, sql } from "drizzle-orm";
 import { advisoryKeyFor, rowsOf, type Database } from "@/db";
 import { authorizerActivity, authorizerGrants, authorizers, reconcileRuns } from "@/db/schema";
-import { refreshProfile } from "@/lib/authorization/grants";
+import { refreshProfile, revokedColumns } from "@/lib/authorization/grants";
 import { describeError, log } from "@/lib/log";
 import type { SecretBox } from "@/lib/secrets";
 import type { AuthorizerListItem, ComponentClient } from "@/lib/wechat/client";
@@ -279,17 +279,7 @@ async function markRevoked(db: Database["db"], appId: string, seenVersion: numbe
     const before = await tx.select({ status: authorizers.status }).from(authorizers).where(eq(authorizers.appId, appId));
     const updated = await tx
       .update(authorizers)
-      .set({
-        status: "unauthorized",
-        refreshTokenSealed: null,
-        accessTokenSealed: null,
-        accessTokenExpiresAt: null,
-        refreshDueAt: null,
-        refreshLeaseOwner: null,
-        refreshLeaseUntil: null,
-        revokedAt: sql`now()`,
-        updatedAt: sql`now()`,
-      })
+      .set(revokedColumns)
       .where(
         and(
           eq(authorizers.appId, appId),
