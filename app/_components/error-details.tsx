@@ -33,3 +33,33 @@ export function ErrorDetails({ error, retry, centered = false }: { error: unknow
     </>
   );
 }
+
+/**
+ * A section-level error boundary's panel: what could not be loaded, in both languages, then ErrorDetails.
+ * Each `error.tsx` under a page only names what failed.
+ */
+export function LoadErrorPanel({
+  testId,
+  zh,
+  en,
+  error,
+  retry,
+}: {
+  testId: string;
+  zh: string;
+  en: string;
+  error: unknown;
+  retry: () => void;
+}) {
+  return (
+    <section data-testid={testId} className="rounded-2xl border border-red-200 bg-white p-6 shadow-sm sm:p-8">
+      <h1 className="text-lg font-semibold text-slate-900">
+        {zh}
+        <span lang="en" className="mt-0.5 block text-sm font-normal text-slate-500">
+          {en}
+        </span>
+      </h1>
+      <ErrorDetails error={error} retry={retry} />
+    </section>
+  );
+}

@@ -7,8 +7,9 @@ import { Banner } from "@/app/_components/banner";
 import { getDb } from "@/db";
 import { findMerchantAuthorizer, listMerchantAuthorizerGrants } from "@/db/queries/authorizers";
 import { requireMerchant } from "@/lib/auth/guards";
-import { format, formatDateTime, getI18n, type Language } from "@/lib/i18n";
-import { describeAccountStatus, describePermission, describeServiceType, describeVerifyType, getPermissionSet } from "@/lib/wechat/permissions";
+import { format, formatDateTime, getI18n } from "@/lib/i18n";
+import { describeAccountStatus, describeServiceType, describeVerifyType } from "@/lib/wechat/permissions";
+import { PermissionItem } from "@/app/_components/permission-item";
 import { AccountAvatar } from "../_components/account-avatar";
 import { KindBadge, ReviewBadge, StatusBadge } from "../_components/account-badges";
 import { AuthorizeForm } from "../_components/authorize-form";
@@ -19,9 +20,6 @@ export const metadata: Metadata = { title: "账号详情 · Account" };
 const appIdSchema = z.string().regex(/^wx[0-9a-zA-Z]{16}$/);
 const HISTORY_LIMIT = 10;
 
-function bilingual(d: { zh: string; en: string }, lang: Language) {
-  return lang === "en" ? { primary: d.en, secondary: d.zh, secondaryLang: "zh-CN" } : { primary: d.zh, secondary: d.en, secondaryLang: "en" };
-}
 
 export default async function AccountPage({
   params,
@@ -156,34 +154,16 @@ export default async function AccountPage({
           <>
             <p className="mt-0.5 text-sm text-slate-600">{format(account.status === "unauthorized" ? t.account.permissionsRevokedHint : t.account.permissionsHint, { n: funcIds.length })}</p>
             <ul data-testid="permission-list" className={`mt-4 grid grid-cols-1 gap-2 sm:grid-cols-2 ${account.status === "unauthorized" ? "opacity-60" : ""}`}>
-              {funcIds.map((id) => {
-                const permission = describePermission(id);
-                const text = bilingual(permission, lang);
-                const listed = getPermissionSet(id) !== undefined;
-                return (
-                  <li
-                    key={id}
-                    data-testid={`permission-${id}`}
-                    data-known={permission.known}
-                    className={`flex items-start gap-3 rounded-lg border px-3 py-2.5 ${listed ? "border-slate-200" : "border-amber-300 bg-amber-50"}`}
-                  >
-                    <span className="mt-0.5 min-w-11 shrink-0 rounded bg-slate-100 px-1.5 py-0.5 text-center font-mono text-xs text-slate-600">#{id}</span>
-                    <div className="min-w-0 flex-1">
-                      <p className="text-sm font-medium break-words text-slate-900">{text.primary}</p>
-                      <p lang={text.secondaryLang} className="text-xs break-words text-slate-500">
-                        {text.secondary}
-                      </p>
-                    </div>
-                    {!listed ? (
-                      <span className="shrink-0 rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900">{t.account.permissionUnknown}</span>
-                    ) : !permission.known ? (
-                      <span className="shrink-0 rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-700">
-                        {t.account.permissionUndocumented}
-                      </span>
-                    ) : null}
-                  </li>
-                );
-              })}
+              {funcIds.map((id) => (
+                <PermissionItem
+                  key={id}
+                  id={id}
+                  lang={lang}
+                  testId={`permission-${id}`}
+                  unknownLabel={t.account.permissionUnknown}
+                  undocumentedLabel={t.account.permissionUndocumented}
+                />
+              ))}
             </ul>
           </>
         )}

@@ -3,6 +3,7 @@
 import { useActionState, useState } from "react";
 import { startAuthorizationAction } from "@/app/(merchant)/accounts/actions";
 import { FormError } from "@/app/_components/form-error";
+import { Spinner } from "@/app/_components/submit-button";
 import type { Dictionary, Language } from "@/lib/i18n";
 
 type Device = "auto" | "pc" | "mobile";
@@ -73,12 +74,7 @@ export function AuthorizeForm({
               onClick={() => setClicked(button.authType)}
               className="inline-flex min-h-11 items-center justify-center gap-2 rounded-lg bg-emerald-600 px-4 py-2.5 text-sm font-semibold text-white shadow-sm transition-colors hover:bg-emerald-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-emerald-600 disabled:cursor-wait disabled:opacity-70"
             >
-              {busy ? (
-                <svg aria-hidden="true" viewBox="0 0 24 24" className="h-4 w-4 animate-spin">
-                  <circle cx="12" cy="12" r="9" fill="none" stroke="currentColor" strokeOpacity=".3" strokeWidth="3" />
-                  <path d="M21 12a9 9 0 0 0-9-9" fill="none" stroke="currentColor" strokeWidth="3" strokeLinecap="round" />
-                </svg>
-              ) : null}
+              {busy ? <Spinner /> : null}
               {busy ? t.pending : button.label}
             </button>
           );

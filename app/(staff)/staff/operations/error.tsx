@@ -1,18 +1,8 @@
 "use client";
 
-import { ErrorDetails } from "@/app/_components/error-details";
+import { LoadErrorPanel } from "@/app/_components/error-details";
 
 /** The operations page could not be read (usually the database): say so in both languages and offer a retry. */
 export default function OperationsError({ error, retry }: { error: unknown; retry: () => void }) {
-  return (
-    <section data-testid="operations-error" className="rounded-2xl border border-red-200 bg-white p-6 shadow-sm sm:p-8">
-      <h1 className="text-lg font-semibold text-slate-900">
-        运维页面暂时无法加载
-        <span lang="en" className="mt-0.5 block text-sm font-normal text-slate-500">
-          We couldn&apos;t load the operations page right now
-        </span>
-      </h1>
-      <ErrorDetails error={error} retry={retry} />
-    </section>
-  );
+  return <LoadErrorPanel testId="operations-error" zh="运维页面暂时无法加载" en="We couldn't load the operations page right now" error={error} retry={retry} />;
 }

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useActionState, useEffect } from "react";
 import { refreshProfileNowAction, refreshTokenNowAction, type OperationState } from "@/app/(staff)/staff/operations/actions";
 import { localizeMessage } from "@/app/_components/localize";
+import { Spinner } from "@/app/_components/submit-button";
 import type { AuthorizerStatus } from "@/db/schema";
 import type { Language } from "@/lib/i18n";
 import { getStaffOpsDictionary } from "@/lib/i18n-staff-ops";
@@ -11,14 +12,6 @@ import { getStaffOpsDictionary } from "@/lib/i18n-staff-ops";
 const BUTTON =
   "inline-flex min-h-11 w-full items-center justify-center gap-2 rounded-lg border border-slate-300 bg-white px-4 py-2 text-sm font-semibold text-slate-800 shadow-xs transition-colors hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-emerald-600 disabled:cursor-wait disabled:opacity-70 sm:w-auto";
 
-function Spinner() {
-  return (
-    <svg aria-hidden="true" viewBox="0 0 24 24" className="h-4 w-4 animate-spin">
-      <circle cx="12" cy="12" r="9" fill="none" stroke="currentColor" strokeOpacity=".3" strokeWidth="3" />
-      <path d="M21 12a9 9 0 0 0-9-9" fill="none" stroke="currentColor" strokeWidth="3" strokeLinecap="round" />
-    </svg>
-  );
-}
 
 function Result({ state, lang, testId }: { state: OperationState; lang: Language; testId: string }) {
   if (!state) return null;

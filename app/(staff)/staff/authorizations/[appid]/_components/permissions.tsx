@@ -1,11 +1,9 @@
+import { bilingual, PermissionItem } from "@/app/_components/permission-item";
 import type { listStaffGrantHistory } from "@/db/queries/staff-authorizer-detail";
 import { format, formatDateTime, type Language } from "@/lib/i18n";
 import type { StaffDetailDictionary } from "@/lib/i18n-staff-detail";
-import { describePermission, getPermissionSet } from "@/lib/wechat/permissions";
+import { describePermission } from "@/lib/wechat/permissions";
 
-function bilingual(d: { zh: string; en: string }, lang: Language) {
-  return lang === "en" ? { primary: d.en, secondary: d.zh, secondaryLang: "zh-CN" } : { primary: d.zh, secondary: d.en, secondaryLang: "en" };
-}
 
 /** A permission set as a compact chip: #id and its name in the UI language (the other language on hover). */
 export function PermissionChip({ id, lang, tone = "slate" }: { id: number; lang: Language; tone?: "slate" | "added" | "removed" }) {
@@ -38,27 +36,9 @@ export function PermissionList({ funcIds, d, lang, revoked }: { funcIds: number[
         <p className="mt-2 text-sm text-slate-600">{d.permissions.none}</p>
       ) : (
         <ul data-testid="staff-permission-list" className={`mt-3 grid grid-cols-1 gap-2 sm:grid-cols-2 ${revoked ? "opacity-60" : ""}`}>
-          {ids.map((id) => {
-            const permission = describePermission(id);
-            const text = bilingual(permission, lang);
-            const listed = getPermissionSet(id) !== undefined;
-            return (
-              <li
-                key={id}
-                data-testid={`staff-permission-${id}`}
-                className={`flex items-start gap-3 rounded-lg border px-3 py-2 ${listed ? "border-slate-200" : "border-amber-300 bg-amber-50"}`}
-              >
-                <span className="mt-0.5 min-w-10 shrink-0 rounded bg-slate-100 px-1.5 py-0.5 text-center font-mono text-xs text-slate-600">#{id}</span>
-                <div className="min-w-0 flex-1">
-                  <p className="text-sm font-medium break-words text-slate-900">{text.primary}</p>
-                  <p lang={text.secondaryLang} className="text-xs break-words text-slate-500">
-                    {text.secondary}
-                  </p>
-                </div>
-                {!listed ? <span className="shrink-0 rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900">{d.permissions.unknown}</span> : null}
-              </li>
-            );
-          })}
+          {ids.map((id) => (
+            <PermissionItem key={id} id={id} lang={lang} testId={`staff-permission-${id}`} unknownLabel={d.permissions.unknown} />
+          ))}
         </ul>
       )}
     </section>

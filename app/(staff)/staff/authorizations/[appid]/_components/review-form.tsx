@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useActionState, useState } from "react";
 import { FormError } from "@/app/_components/form-error";
+import { Spinner } from "@/app/_components/submit-button";
 import { localizeMessage } from "@/app/_components/localize";
 import type { Language } from "@/lib/i18n";
 import { decideReviewAction, resolveConflictAction, type ReviewFormState } from "../actions";
@@ -169,12 +170,7 @@ export function ReviewForm({
               onClick={() => setClicked(choice.value)}
               className={`inline-flex min-h-11 items-center justify-center gap-2 rounded-lg px-4 py-2 text-sm font-semibold shadow-sm transition-colors focus-visible:outline-2 focus-visible:outline-offset-2 disabled:cursor-wait disabled:opacity-60 ${TONES[choice.tone]}`}
             >
-              {busy ? (
-                <svg aria-hidden="true" viewBox="0 0 24 24" className="h-4 w-4 animate-spin">
-                  <circle cx="12" cy="12" r="9" fill="none" stroke="currentColor" strokeOpacity=".3" strokeWidth="3" />
-                  <path d="M21 12a9 9 0 0 0-9-9" fill="none" stroke="currentColor" strokeWidth="3" strokeLinecap="round" />
-                </svg>
-              ) : null}
+              {busy ? <Spinner /> : null}
               {choice.label}
             </button>
           );
