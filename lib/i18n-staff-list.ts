@@ -1,5 +1,5 @@
 import "server-only";
-import { getLanguage, type Language } from "@/lib/i18n";
+import { getDictionary, getLanguage, type Language } from "@/lib/i18n";
 
 /**
  * Strings of the staff authorization list (/staff/authorizations) and its CSV export. Chinese first; English
@@ -37,16 +37,9 @@ const zh = {
     updated: "最近变更在前",
     authorized: "授权时间（新→旧）",
   },
-  kind: {
-    official_account: "公众号",
-    mini_program: "小程序",
-    unknown: "类型待确认",
-  },
-  status: {
-    authorized: "已授权",
-    unauthorized: "已取消授权",
-    needs_reauthorization: "需要重新授权",
-  },
+  // Account type and status read as on every other page (the merchant dictionary's words).
+  kind: getDictionary("zh").kind,
+  status: getDictionary("zh").status,
   review: {
     pending: "待审核",
     approved: "审核通过",
@@ -135,16 +128,8 @@ const en: StaffListDictionary = {
     updated: "Latest change first",
     authorized: "Authorized (newest first)",
   },
-  kind: {
-    official_account: "Official Account",
-    mini_program: "Mini Program",
-    unknown: "Type pending",
-  },
-  status: {
-    authorized: "Authorized",
-    unauthorized: "Revoked",
-    needs_reauthorization: "Needs re-authorization",
-  },
+  kind: getDictionary("en").kind,
+  status: getDictionary("en").status,
   review: {
     pending: "Pending review",
     approved: "Approved",
