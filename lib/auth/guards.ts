@@ -1,5 +1,6 @@
 import "server-only";
 import { forbidden, redirect } from "next/navigation";
+import { cache } from "react";
 import { getDb } from "@/db";
 import { findUserById } from "@/db/queries/users";
 import { auth } from "@/lib/auth";
@@ -43,9 +44,12 @@ export async function requireAdmin(returnTo = "/staff/users"): Promise<StaffPrin
   return { ...principal, role: "admin" };
 }
 
-/** The signed-in user as the database knows them now, or null. */
-export async function currentUser() {
+/**
+ * The signed-in user as the database knows them now, or null. Memoized per request (React `cache`): the layout
+ * and the page's guard both ask, and the session and user row are read once.
+ */
+export const currentUser = cache(async () => {
   const session = await auth();
   if (!session?.user?.id) return null;
   return (await findUserById(await getDb(), session.user.id)) ?? null;
-}
+});

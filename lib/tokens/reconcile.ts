@@ -1,10 +1,10 @@
 import { and, eq, gt, inArray, sql } from "drizzle-orm";
 import { advisoryKeyFor, rowsOf, type Database } from "@/db";
 import { authorizerActivity, authorizerGrants, authorizers, reconcileRuns } from "@/db/schema";
-import { refreshProfile, revokedColumns } from "@/lib/authorization/grants";
+import { revokedColumns, storeProfile } from "@/lib/authorization/grants";
 import { describeError, log } from "@/lib/log";
 import type { SecretBox } from "@/lib/secrets";
-import type { AuthorizerListItem, ComponentClient } from "@/lib/wechat/client";
+import type { AuthorizerInfo, AuthorizerListItem, ComponentClient } from "@/lib/wechat/client";
 import { MAX_AUTHORIZER_LIST_COUNT } from "@/lib/wechat/client";
 
 /** A run that has not reported progress for this long crashed; the next run may start. */
@@ -196,7 +196,9 @@ function openQuietly(box: SecretBox, sealed: string): string | undefined {
 
 async function importAccount(deps: ReconcileDeps, item: AuthorizerListItem, runId: number): Promise<boolean> {
   const { db } = deps.database;
-  const funcIds = await grantedFuncIds(deps, item.authorizerAppId);
+  // One api_get_authorizer_info answers both the granted sets and the profile.
+  const info = await fetchAuthorizerInfo(deps, item.authorizerAppId);
+  const funcIds = info && grantedFuncIds(info);
   const inserted = await db.transaction(async (tx) => {
     const rows = await tx
       .insert(authorizers)
@@ -213,6 +215,7 @@ async function importAccount(deps: ReconcileDeps, item: AuthorizerListItem, runI
       .onConflictDoNothing()
       .returning({ appId: authorizers.appId });
     if (rows.length === 0) return false;
+    if (info) await storeProfile(tx, item.authorizerAppId, info);
     await tx.insert(authorizerGrants).values({
       appId: item.authorizerAppId,
       source: "reconcile",
@@ -226,7 +229,6 @@ async function importAccount(deps: ReconcileDeps, item: AuthorizerListItem, runI
     });
     return true;
   });
-  if (inserted) await refreshProfile(deps, item.authorizerAppId);
   return inserted;
 }
 
@@ -239,7 +241,8 @@ async function restore(
   runId: number,
   action: RepairAction,
 ): Promise<boolean> {
-  const funcIds = action === "restored" ? await grantedFuncIds(deps, item.authorizerAppId) : undefined;
+  const info = action === "restored" ? await fetchAuthorizerInfo(deps, item.authorizerAppId) : undefined;
+  const funcIds = info && grantedFuncIds(info);
   return deps.database.db.transaction(async (tx) => {
     const before = await tx
       .select({ status: authorizers.status })
@@ -299,13 +302,16 @@ async function markRevoked(db: Database["db"], appId: string, seenVersion: numbe
   });
 }
 
-/** The granted permission sets, from api_get_authorizer_info; undefined when WeChat does not answer. */
-async function grantedFuncIds(deps: ReconcileDeps, appId: string): Promise<number[] | undefined> {
+/** api_get_authorizer_info, best effort: undefined when WeChat does not answer (the repair goes ahead without it). */
+async function fetchAuthorizerInfo(deps: ReconcileDeps, appId: string): Promise<AuthorizerInfo | undefined> {
   try {
-    const info = await deps.client.getAuthorizerInfo(appId);
-    return [...new Set(info.authorization.funcInfo.map((f) => f.id))];
+    return await deps.client.getAuthorizerInfo(appId);
   } catch (error) {
-    log.warn("reconcile: permission sets not fetched", { appId, error: describeError(error) });
+    log.warn("reconcile: authorizer info not fetched", { appId, error: describeError(error) });
     return undefined;
   }
+}
+
+function grantedFuncIds(info: AuthorizerInfo): number[] {
+  return [...new Set(info.authorization.funcInfo.map((f) => f.id))];
 }
