@@ -55,7 +55,8 @@ export const wechatEvents = pgTable(
     processError: text("process_error"),
   },
   (t) => [
-    index("wechat_events_authorizer_idx").on(t.authorizerAppId, t.receivedAt),
+    // An account's lifecycle (staff timeline, last event): authorization pushes only, not its users' messages.
+    index("wechat_events_authorizer_idx").on(t.authorizerAppId, t.receivedAt).where(sql`${t.source} = 'component'`),
     index("wechat_events_unprocessed_idx").on(t.receivedAt).where(sql`${t.processedAt} is null`),
     // The current ticket: the newest component_verify_ticket event.
     index("wechat_events_ticket_idx")
@@ -64,10 +65,62 @@ export const wechatEvents = pgTable(
   ],
 );
 
+/**
+ * The durable forwarding queue: one row per (message, merchant), created in the same statement that stores the
+ * message, so nothing WeChat was told `success` about can miss its delivery. Workers on every instance claim due
+ * rows (`FOR UPDATE SKIP LOCKED` plus a lease) and retry with backoff; `attempt_log` keeps the last attempts for
+ * the merchant's delivery log.
+ */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    eventId: bigint("event_id", { mode: "number" })
+      .notNull()
+      .references(() => wechatEvents.id),
+    merchantId: uuid("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
+    appId: text("app_id").notNull(),
+    /** What the message was (`text`, `event:subscribe`, …), for the log without opening the payload. */
+    summary: text("summary").notNull(),
+    status: text("status", { enum: ["pending", "delivered", "failed"] }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    leaseUntil: timestamp("lease_until", { withTimezone: true }),
+    lastAttemptAt: timestamp("last_attempt_at", { withTimezone: true }),
+    lastStatusCode: integer("last_status_code"),
+    lastError: text("last_error"),
+    attemptLog: jsonb("attempt_log").$type<WebhookAttempt[]>().notNull().default([]),
+    deliveredAt: timestamp("delivered_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("webhook_deliveries_event_merchant_idx").on(t.eventId, t.merchantId),
+    index("webhook_deliveries_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index("webhook_deliveries_merchant_idx").on(t.merchantId, t.id),
+    index("webhook_deliveries_app_idx").on(t.appId, t.id),
+  ],
+);
+
+/** One try of a delivery, as the merchant's log shows it. */
+export interface WebhookAttempt {
+  at: string;
+  /** HTTP status, or null when no answer came (timeout, refused, blocked address). */
+  status: number | null;
+  ms: number;
+  error?: string;
+}
+
 /** A business that hands its accounts over to the platform. */
 export const merchants = pgTable("merchants", {
   id: uuid("id").primaryKey().defaultRandom(),
   name: text("name").notNull(),
+  /** Where messages and events for the merchant's accounts are forwarded (null: not forwarded). */
+  webhookUrl: text("webhook_url"),
+  /** The merchant's signing secret (`whsec_…`, Standard Webhooks), sealed with SECRETS_KEY. */
+  webhookSecretSealed: text("webhook_secret_sealed"),
+  webhookUpdatedAt: timestamp("webhook_updated_at", { withTimezone: true }),
   createdAt: createdAt(),
 });
 
@@ -391,3 +444,23 @@ export const staffInvitations = pgTable(
   },
   (t) => [index("staff_invitations_email_idx").on(t.email)],
 );
+
+/** Customer-service messages accounts sent through the sandbox's message/custom/send (the release test reads them). */
+export const sandboxCustomMessages = pgTable("sandbox_custom_messages", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  authorizerAppId: text("authorizer_app_id").notNull(),
+  toUser: text("to_user").notNull(),
+  msgType: text("msg_type").notNull(),
+  content: text("content"),
+  createdAt: createdAt(),
+});
+
+/** Runs of the sandbox's 全网发布 release test, with each check's outcome (the report page reads them). */
+export const sandboxReleaseTests = pgTable("sandbox_release_tests", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  testGroup: integer("test_group").notNull(),
+  status: text("status", { enum: ["running", "passed", "failed"] }).notNull().default("running"),
+  checks: jsonb("checks").$type<Record<string, unknown>[]>().notNull().default([]),
+  startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+  finishedAt: timestamp("finished_at", { withTimezone: true }),
+});

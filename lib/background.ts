@@ -1,5 +1,6 @@
 import { processPendingComponentEvents } from "@/lib/authorization/events";
 import { describeError, log } from "@/lib/log";
+import { processPendingAuthorizerMessages } from "@/lib/messages/release-test-reply";
 import type { Platform } from "@/lib/platform";
 import { reconcileAuthorizers } from "@/lib/tokens/reconcile";
 
@@ -47,6 +48,10 @@ export function startBackgroundJobs(platform: Platform): BackgroundJobs {
 
   // Authorization events whose immediate processing failed or was cut short (crash, WeChat error).
   every(EVENT_POLL_INTERVAL_MS, () => processPendingComponentEvents(platform), 2_000);
+  every(EVENT_POLL_INTERVAL_MS, () => processPendingAuthorizerMessages(platform), 2_500);
+
+  // Merchants' webhooks: whatever is due (new messages are also kicked right after they are answered).
+  platform.webhooks.start();
 
   const sandbox = platform.sandbox;
   if (sandbox) {
@@ -66,7 +71,7 @@ export function startBackgroundJobs(platform: Platform): BackgroundJobs {
     async stop() {
       stopped = true;
       for (const t of timers) clearTimeout(t);
-      await platform.refresher.stop();
+      await Promise.all([platform.refresher.stop(), platform.webhooks.stop()]);
     },
   };
 }

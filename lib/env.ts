@@ -102,6 +102,11 @@ const rawSchema = z.object({
   WECHAT_API_TIMEOUT_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(100).max(60_000).default(10_000),
   AUTHORIZER_REFRESH_CONCURRENCY: z.coerce.number({ error: "must be a whole number" }).int().min(1).max(500).default(8),
   RECONCILE_INTERVAL_MINUTES: z.coerce.number({ error: "must be a number of minutes (0 turns it off)" }).int().min(0).default(360),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(100).max(30_000).default(5_000),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(10).default(10_000),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number({ error: "must be a whole number" }).int().min(1).max(50).default(12),
+  WEBHOOK_CONCURRENCY: z.coerce.number({ error: "must be a whole number" }).int().min(1).max(200).default(16),
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: optionalString.pipe(flag.optional()),
   BACKGROUND_JOBS: optionalString.pipe(flag.optional()),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
@@ -138,6 +143,17 @@ export type Env = {
   authorizerRefreshConcurrency: number;
   /** How often one instance reconciles with api_get_authorizer_list; 0: only when asked. */
   reconcileIntervalMinutes: number;
+  /** Forwarding of account messages to merchants' webhooks. */
+  webhooks: {
+    timeoutMs: number;
+    retryBaseMs: number;
+    maxAttempts: number;
+    concurrency: number;
+    /** Deliver to loopback/private addresses (the sandbox and tests do); off against real WeChat. */
+    allowPrivateNetworks: boolean;
+    /** Merchants must enter https:// URLs (off only with the sandbox). */
+    requireHttps: boolean;
+  };
   backgroundJobs: boolean;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
 };
@@ -212,6 +228,14 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     wechatApiTimeoutMs: raw.WECHAT_API_TIMEOUT_MS,
     authorizerRefreshConcurrency: raw.AUTHORIZER_REFRESH_CONCURRENCY,
     reconcileIntervalMinutes: raw.RECONCILE_INTERVAL_MINUTES,
+    webhooks: {
+      timeoutMs: raw.WEBHOOK_TIMEOUT_MS,
+      retryBaseMs: raw.WEBHOOK_RETRY_BASE_MS,
+      maxAttempts: raw.WEBHOOK_MAX_ATTEMPTS,
+      concurrency: raw.WEBHOOK_CONCURRENCY,
+      allowPrivateNetworks: raw.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? sandbox,
+      requireHttps: !sandbox,
+    },
     backgroundJobs: raw.BACKGROUND_JOBS ?? true,
     logLevel: raw.LOG_LEVEL,
   };

@@ -21,6 +21,19 @@ export async function readBodyLimited(request: Request, maxBytes: number): Promi
   return Buffer.concat(chunks).toString("utf8");
 }
 
-export function textResponse(status: number, body: string): Response {
-  return new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
+/**
+ * The body of a push from WeChat, or the 4xx answer to give instead (413 past `maxBytes`, 400 when unreadable).
+ * Both push routes start with it.
+ */
+export async function readPushBody(request: Request, maxBytes: number): Promise<{ body: string } | { response: Response }> {
+  try {
+    return { body: await readBodyLimited(request, maxBytes) };
+  } catch (error) {
+    if (error instanceof AppError) return { response: textResponse(error.status, error.message) };
+    return { response: textResponse(400, "unreadable body") };
+  }
+}
+
+export function textResponse(status: number, body: string, contentType: "text/plain" | "application/xml" = "text/plain"): Response {
+  return new Response(body, { status, headers: { "content-type": `${contentType}; charset=utf-8`, "cache-control": "no-store" } });
 }

@@ -1,5 +1,6 @@
 import { getDatabase, type Database } from "@/db";
 import { getEnv, type Env } from "@/lib/env";
+import { createAuthorizerMessageReceiver } from "@/lib/events/receive-authorizer-message";
 import { createComponentPushReceiver } from "@/lib/events/receive-component-push";
 import { setLogLevel } from "@/lib/log";
 import { createWechatSandbox, type WechatSandbox } from "@/lib/sandbox/wechat-sandbox";
@@ -9,6 +10,7 @@ import { createAuthorizerTokenService, type AuthorizerTokenService } from "@/lib
 import { createComponentTokenService, type ComponentTokenService } from "@/lib/tokens/component-token";
 import { createComponentClient, type ComponentClient } from "@/lib/wechat/client";
 import { createMessageCrypto, type MessageCrypto } from "@/lib/wechat/crypto";
+import { createWebhookDeliverer, type WebhookDeliverer } from "@/lib/webhooks/deliverer";
 
 /**
  * The composition root: builds each service once per process from the environment and the shared database.
@@ -25,6 +27,10 @@ export interface Platform {
   authorizerTokens: AuthorizerTokenService;
   refresher: AuthorizerRefresher;
   componentPushes: ReturnType<typeof createComponentPushReceiver>;
+  /** Each account's message-and-event URL (`/api/wechat/authorizers/[appid]/events`). */
+  authorizerMessages: ReturnType<typeof createAuthorizerMessageReceiver>;
+  /** Forwards stored account messages to merchants' webhooks. */
+  webhooks: WebhookDeliverer;
   /** Present only when the sandbox is on. */
   sandbox: WechatSandbox | undefined;
 }
@@ -90,6 +96,12 @@ export function createPlatform(env: Env, database: Database): Platform {
       componentAppId: env.component.appId,
       timestampToleranceSeconds: env.timestampToleranceSeconds,
     }),
+    authorizerMessages: createAuthorizerMessageReceiver({
+      db: database.db,
+      crypto,
+      timestampToleranceSeconds: env.timestampToleranceSeconds,
+    }),
+    webhooks: createWebhookDeliverer({ db: database.db, secretBox, ...env.webhooks }),
     sandbox: env.sandbox
       ? createWechatSandbox({ db: database.db, component: env.component, portalUrl: env.appUrl })
       : undefined,

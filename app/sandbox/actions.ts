@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
+import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getPlatform } from "@/lib/platform";
 import {
@@ -12,6 +13,7 @@ import {
   validateAuthorizationRequest,
   type AuthorizationRequest,
 } from "@/lib/sandbox/authorization-request";
+import { runReleaseTest } from "@/lib/sandbox/release-test";
 import { SANDBOX_ENDPOINTS } from "@/lib/sandbox/wechat-sandbox";
 
 // The sandbox's own server actions: WeChat's authorization page and the sandbox console. The sandbox is a test
@@ -222,4 +224,14 @@ export async function pushSandboxTicketAction(): Promise<SandboxConsoleResult> {
   revalidatePath("/sandbox");
   const d = delivery(result.delivered);
   return { ok: result.delivered, zh: `已推送 component_verify_ticket，${d.zh}`, en: `Ticket pushed, ${d.en}` };
+}
+
+/** 全网发布 release test: runs every case against this portal, then shows its report. */
+export async function runReleaseTestAction(formData: FormData): Promise<void> {
+  const sandbox = await consoleSandbox();
+  if (!sandbox) return;
+  const group = z.coerce.number().int().min(1).max(5).optional().catch(undefined).parse(formData.get("group") || undefined);
+  const report = await runReleaseTest({ db: (await getPlatform()).database.db, sandbox }, { group });
+  revalidatePath("/sandbox/release-test");
+  redirect(`/sandbox/release-test?run=${report.id}`);
 }

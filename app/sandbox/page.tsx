@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { getPlatform } from "@/lib/platform";
@@ -16,8 +15,8 @@ import {
   setSandboxFaultAction,
   updateSandboxGrantAction,
 } from "./actions";
-import { WechatLogo } from "./_components/authorization-frame";
 import { ConsoleForm, SubmitButton } from "./_components/console-form";
+import { ConsoleHeader } from "./_components/console-header";
 import { AVATAR_COLOR, KIND_LABEL } from "./_components/labels";
 
 // GET /sandbox: the WeChat sandbox console (accounts, grants, faults, call counts, ticket pushes)
@@ -51,24 +50,17 @@ export default async function SandboxConsolePage() {
 
   return (
     <main className="mx-auto flex max-w-4xl flex-col gap-5 px-4 py-6 sm:py-10">
-      <header className="flex flex-wrap items-center gap-3">
-        <WechatLogo className="h-10 w-10" />
-        <div className="min-w-0 flex-1">
-          <h1 className="text-xl font-semibold sm:text-2xl">
-            微信沙箱控制台{" "}
-            <span className="block text-sm font-normal text-slate-500 sm:inline sm:text-base">
-              <span className="hidden sm:inline">· </span>WeChat sandbox console
-            </span>
-          </h1>
-          <p className="text-sm text-slate-500">
-            第三方平台 · Platform: <span data-testid="console-platform-name">{SANDBOX_COMPONENT.name}</span>{" "}
-            <span className="font-mono text-xs">({env.component.appId})</span>
-          </p>
-        </div>
-        <Link href="/" className="text-sm text-[#06ad56] hover:underline">
-          返回门户 · Portal
-        </Link>
-      </header>
+      <ConsoleHeader
+        zh="微信沙箱控制台"
+        en="WeChat sandbox console"
+        links={[
+          { href: "/sandbox/release-test", label: "全网发布检测 · Release test", testId: "console-release-test-link" },
+          { href: "/", label: "返回门户 · Portal" },
+        ]}
+      >
+        第三方平台 · Platform: <span data-testid="console-platform-name">{SANDBOX_COMPONENT.name}</span>{" "}
+        <span className="font-mono text-xs">({env.component.appId})</span>
+      </ConsoleHeader>
 
       <section aria-labelledby="accounts-heading" className={card}>
         <h2 id="accounts-heading" className="text-base font-semibold">

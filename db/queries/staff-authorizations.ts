@@ -294,7 +294,7 @@ export function buildStaffListQuery(params: StaffListParams, options: { limit?: 
       withLastEvent
         ? sql`left join lateral (
             select w.info_type, w.received_at from wechat_events w
-            where w.authorizer_app_id = p.app_id order by w.received_at desc limit 1
+            where w.authorizer_app_id = p.app_id and w.source = 'component' order by w.received_at desc limit 1
           ) e on true`
         : sql``
     }

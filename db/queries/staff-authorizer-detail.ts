@@ -175,7 +175,7 @@ export async function listStaffTimeline(db: Db, appId: string, options: { before
               jsonb_build_object('payload', payload, 'createTime', create_time, 'processError', process_error) as data,
               null::text as actor_email, null::text as note
          from wechat_events
-        where authorizer_app_id = ${appId} ${after("received_at", RANK.wechat_event)}
+        where authorizer_app_id = ${appId} and source = 'component' ${after("received_at", RANK.wechat_event)}
         order by received_at desc, id desc limit ${take})
       union all
       (select 'grant', ${RANK.grant}::int, id, created_at, source,

@@ -1,15 +1,12 @@
 import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { z } from "zod";
 import { rowsOf, type Db } from "@/db";
 import { AppError } from "@/lib/errors";
 import { describeError, log } from "@/lib/log";
-import { WechatCryptoError, type MessageCrypto } from "@/lib/wechat/crypto";
-import { componentEventDedupeKey, parseComponentEvent, WechatEventError, type ComponentEvent } from "@/lib/wechat/events";
-import { parseEncryptedEnvelope, parseWechatXml, WechatXmlError } from "@/lib/wechat/xml";
+import type { MessageCrypto } from "@/lib/wechat/crypto";
+import { componentEventDedupeKey, parseComponentEvent, type ComponentEvent } from "@/lib/wechat/events";
+import { classifyPushError, openPush } from "./open-push";
 
-/** WeChat's pushes are a few hundred bytes; anything near this is not WeChat. */
-export const MAX_PUSH_BYTES = 64 * 1024;
 
 export interface ComponentPushReceiverOptions {
   db: Db;
@@ -27,12 +24,6 @@ export interface PushResult {
   /** True when this push was new (not a retry of one already stored). */
   stored?: boolean;
 }
-
-const querySchema = z.object({
-  msg_signature: z.string().regex(/^[0-9a-f]{40}$/i),
-  timestamp: z.string().regex(/^\d{1,12}$/),
-  nonce: z.string().min(1).max(64),
-});
 
 /**
  * The authorization event URL (授权事件接收URL): verify → decrypt → parse → store, and only then `success`.
@@ -61,33 +52,14 @@ export function createComponentPushReceiver(options: ComponentPushReceiverOption
   }
 
   function open(query: URLSearchParams, body: string): { event: ComponentEvent; plaintext: string } {
-    const params = querySchema.safeParse({
-      msg_signature: query.get("msg_signature") ?? undefined,
-      timestamp: query.get("timestamp") ?? undefined,
-      nonce: query.get("nonce") ?? undefined,
-    });
-    if (!params.success) throw new AppError("bad_request", "missing or malformed msg_signature, timestamp or nonce");
-    const { msg_signature: msgSignature, timestamp, nonce } = params.data;
-
-    if (Buffer.byteLength(body) > MAX_PUSH_BYTES) throw new AppError("payload_too_large", "body too large");
-    if (Math.abs(now() / 1000 - Number(timestamp)) > options.timestampToleranceSeconds) {
-      throw new AppError("stale_timestamp", "timestamp outside the accepted window");
-    }
-
-    const envelope = parseEncryptedEnvelope(body, { maxBytes: MAX_PUSH_BYTES });
-    // Authenticate before touching the ciphertext.
-    if (!options.crypto.verify(msgSignature, timestamp, nonce, envelope.encrypt)) {
-      throw new AppError("bad_signature", "signature mismatch");
-    }
-    const { message } = options.crypto.decrypt(envelope.encrypt);
-    const fields = parseWechatXml(message, { maxBytes: MAX_PUSH_BYTES });
+    const { fields, plaintext } = openPush({ ...options, now }, query, body);
     const event = parseComponentEvent(fields);
     if (event.appId !== options.componentAppId) throw new AppError("forbidden", "push is for another platform");
-    return { event, plaintext: message };
+    return { event, plaintext };
   }
 
   function reject(error: unknown): PushResult {
-    const { status, reason } = classify(error);
+    const { status, reason } = classifyPushError(error);
     log.warn("component push rejected", { status, reason });
     return { status, body: reason };
   }
@@ -155,17 +127,4 @@ function eventInfoType(event: ComponentEvent): string {
 /** What we keep of a push: its fields, as WeChat sent them. */
 function eventPayload(event: ComponentEvent): Record<string, unknown> {
   return { ...event };
-}
-
-function classify(error: unknown): { status: number; reason: string } {
-  if (error instanceof AppError) return { status: error.status, reason: error.message };
-  if (error instanceof WechatXmlError) {
-    return { status: error.code === "too_large" ? 413 : 400, reason: `bad body: ${error.code}` };
-  }
-  if (error instanceof WechatCryptoError) {
-    return { status: error.code === "wrong_appid" ? 403 : 400, reason: `bad ciphertext: ${error.code}` };
-  }
-  if (error instanceof WechatEventError) return { status: 400, reason: "bad event" };
-  log.error("component push failed unexpectedly", { error: describeError(error) });
-  return { status: 400, reason: "bad request" };
 }

@@ -6,6 +6,7 @@ import {
   sandboxAuthCodes,
   sandboxAuthorizers,
   sandboxCalls,
+  sandboxCustomMessages,
   sandboxFaults,
   sandboxPreAuthCodes,
   sandboxTickets,
@@ -31,6 +32,8 @@ export const SANDBOX_ENDPOINTS = [
   "api_get_authorizer_list",
 ] as const;
 export type SandboxEndpoint = (typeof SANDBOX_ENDPOINTS)[number];
+/** The customer-service message API (protocol 3.11), outside /cgi-bin/component but faultable like the others. */
+export const CUSTOM_SEND = "message/custom/send";
 
 const TOKEN_TTL_SECONDS = 7200;
 /** A superseded token keeps working this long (WeChat staff: about 5 minutes). */
@@ -146,7 +149,7 @@ export function createWechatSandbox(options: SandboxOptions) {
    * `remaining` calls. A fault for one authorizer appid takes precedence over the endpoint-wide one.
    */
   async function applyFaults(
-    endpoint: SandboxEndpoint,
+    endpoint: SandboxEndpoint | typeof CUSTOM_SEND,
     appId: string,
     setLatency: (ms: number) => void,
   ): Promise<{ hangMs: number; rotateRefreshToken: boolean }> {
@@ -348,22 +351,86 @@ export function createWechatSandbox(options: SandboxOptions) {
     return account;
   }
 
+  /**
+   * POST /cgi-bin/message/custom/send?access_token=AUTHORIZER_ACCESS_TOKEN (protocol 3.11): the account sends a
+   * customer-service message. Recorded for the release test, which waits for it.
+   */
+  async function handleCustomSend(query: URLSearchParams, bodyText: string): Promise<SandboxResponse> {
+    await db
+      .insert(sandboxCalls)
+      .values({ endpoint: CUSTOM_SEND, count: 1 })
+      .onConflictDoUpdate({ target: sandboxCalls.endpoint, set: { count: sql`${sandboxCalls.count} + 1` } });
+    try {
+      await applyFaults(CUSTOM_SEND, "", () => {});
+      const token = query.get("access_token");
+      if (!token) throw new SandboxApiError(41001);
+      const [row] = await db.select().from(sandboxTokens).where(eq(sandboxTokens.token, token));
+      if (!row || row.kind !== "authorizer") throw new SandboxApiError(40001);
+      await checkToken(token, "authorizer", row.ownerAppId);
+      let raw: unknown;
+      try {
+        raw = JSON.parse(bodyText);
+      } catch {
+        throw new SandboxApiError(47001);
+      }
+      const body = parseBody(
+        z.object({
+          touser: z.string().min(1),
+          msgtype: z.string().min(1),
+          text: z.object({ content: z.string().min(1).max(2048) }).optional(),
+        }),
+        raw,
+      );
+      if (body.msgtype === "text" && !body.text) throw new SandboxApiError(47001);
+      await db.insert(sandboxCustomMessages).values({
+        authorizerAppId: row.ownerAppId,
+        toUser: body.touser,
+        msgType: body.msgtype,
+        content: body.text?.content ?? null,
+      });
+      return { status: 200, json: { errcode: 0, errmsg: "ok" } };
+    } catch (error) {
+      if (error instanceof SandboxApiError) return { status: 200, json: { errcode: error.errcode, errmsg: `${error.message} rid: ${rid()}` } };
+      throw error;
+    }
+  }
+
   // --- pushes to the portal ----------------------------------------------------------------------
 
   /** Encrypts and signs a push exactly as WeChat does, POSTs it, and reports whether the portal said `success`. */
   async function push(fields: Record<string, string | number>): Promise<{ delivered: boolean; status: number; body: string }> {
-    const { query, body } = sealPush(crypto, fields, { AppId: component.appId }, { timestamp: Math.floor(now() / 1000) });
+    const result = await pushTo("/api/wechat/component/events", fields, { AppId: component.appId });
+    return { delivered: result.status === 200 && result.body === "success", status: result.status, body: result.body.slice(0, 200) };
+  }
+
+  /**
+   * A push to an account's message URL (`/authorizers/$APPID$/events`, protocol 7.4): `ToUserName` in the envelope,
+   * the sender's openid on the query. Returns the portal's answer in full (the release test decrypts replies).
+   */
+  async function pushMessage(appId: string, fields: Record<string, string | number> & { ToUserName: string; FromUserName: string }) {
+    return pushTo(`/api/wechat/authorizers/${appId}/events`, fields, { ToUserName: fields.ToUserName }, { openid: fields.FromUserName });
+  }
+
+  /** WeChat waits 5 seconds for an answer (protocol 1.2). `status` 0: no answer (`body` says why). */
+  async function pushTo(
+    path: string,
+    fields: Record<string, string | number>,
+    envelope: { AppId: string } | { ToUserName: string },
+    extraQuery?: Record<string, string>,
+  ): Promise<{ status: number; body: string; ms: number }> {
+    const { query, body } = sealPush(crypto, fields, envelope, { timestamp: Math.floor(now() / 1000), extraQuery });
+    const started = performance.now();
     try {
-      const response = await doFetch(`${options.portalUrl}/api/wechat/component/events?${query}`, {
+      const response = await doFetch(`${options.portalUrl}${path}?${query}`, {
         method: "POST",
         headers: { "content-type": "text/xml" },
         body,
         signal: AbortSignal.timeout(5000),
       });
       const text = await response.text();
-      return { delivered: response.status === 200 && text === "success", status: response.status, body: text.slice(0, 200) };
+      return { status: response.status, body: text, ms: Math.round(performance.now() - started) };
     } catch (error) {
-      return { delivered: false, status: 0, body: (error as Error).message };
+      return { status: 0, body: (error as Error).message, ms: Math.round(performance.now() - started) };
     }
   }
 
@@ -389,6 +456,8 @@ export function createWechatSandbox(options: SandboxOptions) {
     kind: z.enum(["official_account", "mini_program"]).default("official_account"),
     funcIds: z.array(z.number().int().positive()).min(1),
     nickName: z.string().min(1).max(30).optional(),
+    /** The account's original id (`gh_…`); derived from the appid unless given (the release test's accounts). */
+    userName: z.string().regex(/^gh_[0-9a-z]{12}$/).optional(),
     preAuthCode: z.string().optional(),
   });
 
@@ -403,7 +472,7 @@ export function createWechatSandbox(options: SandboxOptions) {
     const infoType = existing?.authorized ? "updateauthorized" : "authorized";
     const refreshToken = newRefreshToken();
     const authTime = Math.floor(now() / 1000);
-    const profile = existing?.profile ?? sandboxProfile(appId, existing?.kind ?? a.kind, a.nickName);
+    const profile = existing?.profile ?? sandboxProfile(appId, existing?.kind ?? a.kind, a.nickName, a.userName);
     await db
       .insert(sandboxAuthorizers)
       .values({ appId, kind: a.kind, profile, funcIds: a.funcIds, authorized: true, refreshToken, authTime })
@@ -549,7 +618,9 @@ export function createWechatSandbox(options: SandboxOptions) {
     const faults = await db.select().from(sandboxFaults);
     const [latestTicket] = await db.select().from(sandboxTickets).orderBy(sql`${sandboxTickets.issuedAt} desc`).limit(1);
     return {
-      calls: Object.fromEntries(SANDBOX_ENDPOINTS.map((e) => [e, calls.find((c) => c.endpoint === e)?.count ?? 0])),
+      calls: Object.fromEntries(
+        [...SANDBOX_ENDPOINTS, CUSTOM_SEND].map((e) => [e, calls.find((c) => c.endpoint === e)?.count ?? 0]),
+      ),
       faults,
       latestTicketIssuedAt: latestTicket?.issuedAt ?? null,
     };
@@ -569,7 +640,7 @@ export function createWechatSandbox(options: SandboxOptions) {
   }
 
   const faultSchema = z.object({
-    endpoint: z.enum(SANDBOX_ENDPOINTS),
+    endpoint: z.enum([...SANDBOX_ENDPOINTS, CUSTOM_SEND]),
     /** Only calls for this authorizer appid; empty: every call. */
     appId: z.string().max(64).default(""),
     latencyMs: z.coerce.number().int().min(0).max(60_000).default(0),
@@ -599,8 +670,27 @@ export function createWechatSandbox(options: SandboxOptions) {
     await db.delete(sandboxFaults);
   }
 
+  /** Customer-service messages an account sent since `since` (the release test's API case). */
+  async function customMessagesTo(appId: string, toUser: string, since: Date) {
+    return db
+      .select()
+      .from(sandboxCustomMessages)
+      .where(and(eq(sandboxCustomMessages.authorizerAppId, appId), eq(sandboxCustomMessages.toUser, toUser), gt(sandboxCustomMessages.createdAt, since)))
+      .orderBy(asc(sandboxCustomMessages.id));
+  }
+
+  /** How often api_query_auth exchanged a code (the release test checks its code was used). */
+  async function authCodeExchanges(code: string): Promise<number> {
+    const [row] = await db.select({ n: sandboxAuthCodes.exchangeCount }).from(sandboxAuthCodes).where(eq(sandboxAuthCodes.code, code));
+    return row?.n ?? 0;
+  }
+
   return {
     handleApi,
+    handleCustomSend,
+    customMessagesTo,
+    authCodeExchanges,
+    pushMessage,
     push,
     pushTicket,
     authorize,
@@ -638,9 +728,13 @@ const MP_NAMES = ["晨光点单", "青禾借阅", "云杉约课", "小满订花"
 const PRINCIPALS = ["上海晨光餐饮管理有限公司", "杭州青禾文化传播有限公司", "深圳云杉体育科技有限公司", "成都小满花艺工作室", "北京知行教育科技有限公司", "广州海盐食品有限公司"];
 
 /** Realistic `authorizer_info` for a sandbox account (protocol 3.6). */
-function sandboxProfile(appId: string, kind: "official_account" | "mini_program", nickName?: string): Record<string, unknown> {
+function sandboxProfile(
+  appId: string,
+  kind: "official_account" | "mini_program",
+  nickName?: string,
+  userName = `gh_${appId.slice(2, 14)}`,
+): Record<string, unknown> {
   const i = Number.parseInt(appId.slice(-4), 16) % OA_NAMES.length;
-  const userName = `gh_${appId.slice(2, 14)}`;
   const common = {
     nick_name: nickName ?? (kind === "official_account" ? OA_NAMES[i] : MP_NAMES[i]),
     head_img: `https://wx.qlogo.cn/mmopen/sandbox/${appId}/0`,

@@ -1,7 +1,7 @@
 import { getTableName, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import { rowsOf, type Database } from "@/db";
-import { authorizers, wechatComponent } from "@/db/schema";
+import { authorizers, merchants, wechatComponent } from "@/db/schema";
 import { describeError, log } from "@/lib/log";
 import type { SecretBox } from "@/lib/secrets";
 
@@ -17,6 +17,7 @@ export const SEALED_COLUMNS: SealedColumn[] = [
   { table: wechatComponent, primaryKey: wechatComponent.appId, column: wechatComponent.accessTokenSealed },
   { table: authorizers, primaryKey: authorizers.appId, column: authorizers.refreshTokenSealed },
   { table: authorizers, primaryKey: authorizers.appId, column: authorizers.accessTokenSealed },
+  { table: merchants, primaryKey: merchants.id, column: merchants.webhookSecretSealed },
 ];
 
 const DEFAULT_BATCH_SIZE = 500;

@@ -86,12 +86,12 @@ export function authorizationCodeExpiresAt(createTime: number, expiredTime: numb
   return expiredTime > 1_000_000_000 ? expiredTime : createTime + expiredTime;
 }
 
-function parseWith<T extends z.ZodType>(schema: T, fields: Record<string, unknown>): z.output<T> {
+function parseWith<T extends z.ZodType>(schema: T, fields: Record<string, unknown>, what = "component event"): z.output<T> {
   const result = schema.safeParse(fields);
   if (result.success) return result.data;
-  // Paths only: the values are credentials (tickets, authorization codes) and must stay out of logs.
+  // Paths only: the values are credentials (tickets, authorization codes) or users' words, and stay out of logs.
   const paths = [...new Set(result.error.issues.map((issue) => issue.path.join(".") || "(root)"))];
-  throw new WechatEventError(`invalid component event: ${paths.join(", ")}`);
+  throw new WechatEventError(`invalid ${what}: ${paths.join(", ")}`);
 }
 
 function toAuthorizationEvent(event: Authorized | UpdateAuthorized): ComponentEvent {
@@ -176,3 +176,8 @@ export const authorizerMessageSchema = z.object({
   Event: z.string().optional(),
 });
 export type AuthorizerMessage = z.infer<typeof authorizerMessageSchema>;
+
+/** The decrypted fields of a message-URL push, checked; throws WechatEventError naming the bad fields. */
+export function parseAuthorizerMessage(fields: Record<string, unknown>): AuthorizerMessage {
+  return parseWith(authorizerMessageSchema, fields, "account message");
+}

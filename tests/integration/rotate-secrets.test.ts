@@ -6,7 +6,7 @@ import postgres from "postgres";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { openDatabase, type Database, type Db } from "@/db";
 import * as schema from "@/db/schema";
-import { authorizers, wechatComponent } from "@/db/schema";
+import { authorizers, merchants, wechatComponent } from "@/db/schema";
 import { createSecretBox, type SecretBox } from "@/lib/secrets";
 import { rotateSealedSecrets, SEALED_COLUMNS } from "@/lib/tokens/rotate-secrets";
 import { createTestDatabaseConfig, truncateAll, type TestDatabaseConfig } from "../support/database";
@@ -34,7 +34,7 @@ describe("rotateSealedSecrets", () => {
     await truncateAll(database);
   });
 
-  /** The component token and five authorizers (one without an access token), sealed by `box`. */
+  /** The component token, five authorizers (one without an access token) and two merchants' webhook secrets (of three), sealed by `box`. */
   async function seed(box: SecretBox) {
     await database.db.insert(wechatComponent).values({ appId: "wxcomponent00000001", accessTokenSealed: box.seal("component-token") });
     await database.db.insert(authorizers).values(
@@ -44,6 +44,7 @@ describe("rotateSealedSecrets", () => {
         accessTokenSealed: i === 3 ? null : box.seal(`access-${i}`),
       })),
     );
+    await database.db.insert(merchants).values([1, 2, 3].map((i) => ({ name: `m${i}`, webhookSecretSealed: i === 2 ? null : box.seal(`whsec_${i}`) })));
   }
 
   async function sealedValues(): Promise<Record<string, string>> {
@@ -55,16 +56,20 @@ describe("rotateSealedSecrets", () => {
       if (row.refreshTokenSealed) values[`${row.appId}.refresh`] = row.refreshTokenSealed;
       if (row.accessTokenSealed) values[`${row.appId}.access`] = row.accessTokenSealed;
     }
+    for (const row of await database.db.select().from(merchants)) {
+      if (row.webhookSecretSealed) values[`${row.name}.webhook`] = row.webhookSecretSealed;
+    }
     return values;
   }
 
   const opened = (values: Record<string, string>, box: SecretBox) =>
     Object.fromEntries(Object.entries(values).map(([where, sealed]) => [where, box.open(sealed)]));
 
-  const counts = (scanned: number[], resealed: number[], failed = [0, 0, 0]) => [
+  const counts = (scanned: number[], resealed: number[], failed = [0, 0, 0, 0]) => [
     { table: "wechat_component", column: "access_token_sealed", scanned: scanned[0], resealed: resealed[0], failed: failed[0] },
     { table: "authorizers", column: "refresh_token_sealed", scanned: scanned[1], resealed: resealed[1], failed: failed[1] },
     { table: "authorizers", column: "access_token_sealed", scanned: scanned[2], resealed: resealed[2], failed: failed[2] },
+    { table: "merchants", column: "webhook_secret_sealed", scanned: scanned[3], resealed: resealed[3], failed: failed[3] },
   ];
 
   it("knows every sealed column of the schema", () => {
@@ -82,15 +87,16 @@ describe("rotateSealedSecrets", () => {
     expect(() => opened(before, newBox)).toThrow(/no key with id/);
 
     const first = await rotateSealedSecrets({ db: database.db, secretBox: rotatingBox, batchSize: 2 });
-    expect(first).toEqual(counts([1, 5, 4], [1, 5, 4]));
+    expect(first).toEqual(counts([1, 5, 4, 2], [1, 5, 4, 2]));
 
     const after = await sealedValues();
     expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
     expect(opened(after, newBox)).toEqual(opened(before, oldBox));
     expect(opened(after, newBox)["wxauthorizer00000002.refresh"]).toBe("refresh-2");
+    expect(opened(after, newBox)["m3.webhook"]).toBe("whsec_3");
 
     const second = await rotateSealedSecrets({ db: database.db, secretBox: rotatingBox, batchSize: 2 });
-    expect(second).toEqual(counts([1, 5, 4], [0, 0, 0]));
+    expect(second).toEqual(counts([1, 5, 4, 2], [0, 0, 0, 0]));
     expect(await sealedValues()).toEqual(after);
   });
 
@@ -108,7 +114,7 @@ describe("rotateSealedSecrets", () => {
       stderr.mockRestore();
     }
 
-    expect(results).toEqual(counts([1, 5, 4], [1, 4, 4], [0, 1, 0]));
+    expect(results).toEqual(counts([1, 5, 4, 2], [1, 4, 4, 2], [0, 1, 0, 0]));
     const [row] = await database.db.select().from(authorizers).where(eq(authorizers.appId, "wxauthorizer00000004"));
     expect(row?.refreshTokenSealed).toBe(lost);
     expect(newBox.open(row!.accessTokenSealed!)).toBe("access-4");
@@ -152,7 +158,7 @@ describe("rotateSealedSecrets", () => {
     }
 
     expect(appWrite).toBeDefined();
-    expect(results).toEqual(counts([1, 5, 4], [1, 4, 4]));
+    expect(results).toEqual(counts([1, 5, 4, 2], [1, 4, 4, 2]));
     const after = opened(await sealedValues(), newBox);
     expect(after[`${target}.refresh`]).toBe("refresh-2-refreshed");
     expect(after["wxauthorizer00000001.refresh"]).toBe("refresh-1");

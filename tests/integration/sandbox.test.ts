@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
-import { createWechatSandbox, SANDBOX_ENDPOINTS, type SandboxResponse, type WechatSandbox } from "@/lib/sandbox/wechat-sandbox";
+import { createWechatSandbox, CUSTOM_SEND, SANDBOX_ENDPOINTS, type SandboxResponse, type WechatSandbox } from "@/lib/sandbox/wechat-sandbox";
 import { createMessageCrypto } from "@/lib/wechat/crypto";
 import { parseEncryptedEnvelope, parseWechatXml } from "@/lib/wechat/xml";
 import { openTestDatabase, truncateAll } from "../support/database";
@@ -558,7 +558,7 @@ describe("WeChat sandbox (in process, real database)", () => {
 
   describe("call counting", () => {
     it("counts every call per endpoint, failed ones included, and resetCalls() zeroes", async () => {
-      const zero = Object.fromEntries(SANDBOX_ENDPOINTS.map((e) => [e, 0]));
+      const zero = Object.fromEntries([...SANDBOX_ENDPOINTS, CUSTOM_SEND].map((e) => [e, 0]));
       expect((await sandbox.getState()).calls).toEqual(zero);
 
       const token = await componentToken(); // 1 × api_component_token
@@ -568,12 +568,14 @@ describe("WeChat sandbox (in process, real database)", () => {
       await createPreAuthCode({}); // 41001
       await api("api_get_authorizer_list", { component_appid: COMPONENT.appId, offset: 0, count: 501 }, { access_token: token }); // 40170
       await api("api_not_a_thing", {}); // 404, not counted
+      await sandbox.handleCustomSend(new URLSearchParams(), "{}"); // 41001
 
       expect((await sandbox.getState()).calls).toEqual({
         ...zero,
         api_component_token: 3,
         api_create_preauthcode: 2,
         api_get_authorizer_list: 1,
+        [CUSTOM_SEND]: 1,
       });
 
       await sandbox.resetCalls();

@@ -23,6 +23,8 @@ export interface AppServer {
   port: number;
   /** The `next start` process (benchmarks read its peak RSS from /proc). */
   pid: number;
+  /** Whether the `next start` process is still running (it has not exited or crashed). */
+  alive(): boolean;
   database: TestDatabaseConfig;
   /** Output so far (for diagnosing a failed test). */
   output(): string;
@@ -38,8 +40,12 @@ export const TEST_SECRETS = {
  * Starts the built app (`next start`, needs `next build` first) on 127.0.0.1 and a free port, with the sandbox
  * on and a fresh database unless one is given.
  */
-export async function startAppServer(options: { env?: Record<string, string>; database?: TestDatabaseConfig } = {}): Promise<AppServer> {
-  const port = await freePort();
+export async function startAppServer(
+  options: { env?: Record<string, string>; database?: TestDatabaseConfig; port?: number } = {},
+): Promise<AppServer> {
+  // A port chosen beforehand: the caller needs it in its env (APP_URL of another scheme), or a load balancer in front
+  // starts first (its URL is the instances' APP_URL).
+  const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const database = options.database ?? (await createTestDatabaseConfig());
   const env = {
@@ -64,7 +70,15 @@ export async function startAppServer(options: { env?: Record<string, string>; da
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
 
-  const server: AppServer = { url, port, pid: child.pid ?? 0, database, output: () => output, stop: () => stopChild(child) };
+  const server: AppServer = {
+    url,
+    port,
+    pid: child.pid ?? 0,
+    alive: () => child.exitCode === null && child.signalCode === null,
+    database,
+    output: () => output,
+    stop: () => stopChild(child),
+  };
   try {
     await waitForHealth(url, child, () => output);
   } catch (error) {

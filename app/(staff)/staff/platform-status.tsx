@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { Panel } from "@/app/_components/panel";
 import { getEnv } from "@/lib/env";
 import { getHealth, unhealthy, type Health } from "@/lib/health";
 import type { Language } from "@/lib/i18n";
@@ -151,10 +152,7 @@ export async function PlatformStatus({ lang }: { lang: Language }) {
       </section>
 
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
-        <section aria-labelledby="review-title" className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm">
-          <h2 id="review-title" className="text-base font-semibold text-slate-900">
-            {t.reviewTitle}
-          </h2>
+        <Panel titleId="review-title" title={t.reviewTitle} dense>
           <ul className="mt-3 flex flex-col divide-y divide-slate-100">
             {[
               { key: "pending", label: t.pendingReview, count: counts?.pending, href: "/staff/authorizations?review=pending" },
@@ -181,12 +179,9 @@ export async function PlatformStatus({ lang }: { lang: Language }) {
               </li>
             ))}
           </ul>
-        </section>
+        </Panel>
 
-        <section aria-labelledby="last-reconcile-title" className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm">
-          <h2 id="last-reconcile-title" className="text-base font-semibold text-slate-900">
-            {t.lastReconcile}
-          </h2>
+        <Panel titleId="last-reconcile-title" title={t.lastReconcile} dense>
           {lastRun ? (
             <p data-testid="overview-last-reconcile" className="mt-3 text-sm leading-relaxed text-slate-700">
               <span className="font-medium">{ops.runStatus[lastRun.status]}</span>
@@ -201,7 +196,7 @@ export async function PlatformStatus({ lang }: { lang: Language }) {
           <Link href="/staff/operations" className="mt-3 inline-flex min-h-11 items-center text-sm font-medium text-emerald-700 hover:underline">
             {t.toOperations} →
           </Link>
-        </section>
+        </Panel>
       </div>
     </div>
   );

@@ -2,23 +2,31 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
 import { Banner } from "@/app/_components/banner";
+import { Panel } from "@/app/_components/panel";
 import { getDb } from "@/db";
 import { listMerchantAuthorizers } from "@/db/queries/authorizers";
+import { findMerchantWebhook, listMerchantDeliveries } from "@/db/queries/webhooks";
 import { requireMerchant } from "@/lib/auth/guards";
 import { getI18n } from "@/lib/i18n";
+import { getPlatform } from "@/lib/platform";
 import { AccountAvatar } from "../_components/account-avatar";
 import { KindBadge, ReviewBadge, StatusBadge } from "../_components/account-badges";
 import { AuthorizeForm, type AuthorizeButton } from "../_components/authorize-form";
+import { ForwardingPanel } from "../_components/forwarding-panel";
 
 export const metadata: Metadata = { title: "我的账号 · My accounts" };
 
 export default async function AccountsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await connection();
   const merchant = await requireMerchant("/accounts");
-  const [{ lang, t }, accounts, query] = await Promise.all([
+  const db = await getDb();
+  const [{ lang, t }, accounts, query, webhook, deliveries, { secretBox }] = await Promise.all([
     getI18n(),
-    getDb().then((db) => listMerchantAuthorizers(db, merchant.merchantId)),
+    listMerchantAuthorizers(db, merchant.merchantId),
     searchParams,
+    findMerchantWebhook(db, merchant.merchantId),
+    listMerchantDeliveries(db, merchant.merchantId, { limit: 20 }),
+    getPlatform(),
   ]);
   const buttons: AuthorizeButton[] = [
     { authType: 1, label: t.authorize.authorizeOfficialAccount },
@@ -69,13 +77,10 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
         </section>
       ) : (
         <>
-          <section aria-labelledby="add-title" className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm">
-            <h2 id="add-title" className="text-base font-semibold text-slate-900">
-              {t.accounts.addTitle}
-            </h2>
+          <Panel titleId="add-title" title={t.accounts.addTitle} dense>
             <p className="mt-0.5 mb-4 text-sm text-slate-600">{t.accounts.addHint}</p>
             {authorizeForm}
-          </section>
+          </Panel>
           <ul data-testid="account-list" className="grid grid-cols-1 gap-3 md:grid-cols-2">
             {accounts.map((account) => {
               const name = account.kind === null ? t.accounts.loadingName : (account.nickName ?? account.appId);
@@ -104,6 +109,14 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
               );
             })}
           </ul>
+          <ForwardingPanel
+            t={t.forwarding}
+            lang={lang}
+            url={webhook?.url ?? null}
+            secret={webhook?.secretSealed ? secretBox.open(webhook.secretSealed) : null}
+            deliveries={deliveries}
+            accountNames={new Map(accounts.map((a) => [a.appId, a.nickName ?? a.appId]))}
+          />
         </>
       )}
     </div>

@@ -4,8 +4,10 @@ import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { z } from "zod";
 import { Banner } from "@/app/_components/banner";
+import { Panel } from "@/app/_components/panel";
 import { getDb } from "@/db";
 import { findMerchantAuthorizer, listMerchantAuthorizerGrants } from "@/db/queries/authorizers";
+import { listMerchantDeliveries } from "@/db/queries/webhooks";
 import { requireMerchant } from "@/lib/auth/guards";
 import { format, formatDateTime, getI18n } from "@/lib/i18n";
 import { describeAccountStatus, describeServiceType, describeVerifyType } from "@/lib/wechat/permissions";
@@ -13,6 +15,7 @@ import { PermissionItem } from "@/app/_components/permission-item";
 import { AccountAvatar } from "../_components/account-avatar";
 import { KindBadge, ReviewBadge, StatusBadge } from "../_components/account-badges";
 import { AuthorizeForm } from "../_components/authorize-form";
+import { DeliveryLog } from "../_components/delivery-log";
 import { ReviewPanel } from "../_components/review-panel";
 
 export const metadata: Metadata = { title: "账号详情 · Account" };
@@ -37,10 +40,11 @@ export default async function AccountPage({
   // Security: another merchant's account and a missing one look the same.
   const account = await findMerchantAuthorizer(db, merchant.merchantId, appId.data);
   if (!account) notFound();
-  const [grants, { lang, t }, query] = await Promise.all([
+  const [grants, { lang, t }, query, deliveries] = await Promise.all([
     listMerchantAuthorizerGrants(db, merchant.merchantId, appId.data),
     getI18n(),
     searchParams,
+    listMerchantDeliveries(db, merchant.merchantId, { appId: appId.data, limit: 20 }),
   ]);
 
   const name = account.kind === null ? t.accounts.loadingName : (account.nickName ?? account.appId);
@@ -144,10 +148,7 @@ export default async function AccountPage({
 
       <ReviewPanel review={account.reviewStatus} note={account.reviewNote} reviewedAt={account.reviewedAt} t={t.account.reviewPanel} lang={lang} />
 
-      <section aria-labelledby="permissions-title" className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6">
-        <h2 id="permissions-title" className="text-base font-semibold text-slate-900">
-          {t.account.permissionsTitle}
-        </h2>
+      <Panel titleId="permissions-title" title={t.account.permissionsTitle}>
         {funcIds.length === 0 ? (
           <p className="mt-2 text-sm text-slate-600">{t.account.noPermissions}</p>
         ) : (
@@ -167,12 +168,9 @@ export default async function AccountPage({
             </ul>
           </>
         )}
-      </section>
+      </Panel>
 
-      <section aria-labelledby="history-title" className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6">
-        <h2 id="history-title" className="text-base font-semibold text-slate-900">
-          {t.account.historyTitle}
-        </h2>
+      <Panel titleId="history-title" title={t.account.historyTitle}>
         {history.length === 0 ? (
           <p className="mt-2 text-sm text-slate-600">{t.account.historyEmpty}</p>
         ) : (
@@ -188,7 +186,21 @@ export default async function AccountPage({
             ))}
           </ol>
         )}
-      </section>
+      </Panel>
+
+      <Panel
+        titleId="forwarded-title"
+        title={t.forwarding.accountLogTitle}
+        aside={
+          <Link href="/accounts#forwarding" className="text-sm text-emerald-700 hover:underline">
+            {t.forwarding.settingsLink}
+          </Link>
+        }
+        className="flex flex-col gap-3"
+        data-testid="account-deliveries"
+      >
+        <DeliveryLog deliveries={deliveries} t={t.forwarding} lang={lang} />
+      </Panel>
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { z } from "zod";
 import { AccountOperations } from "@/app/(staff)/staff/authorizations/[appid]/operations";
+import { Panel } from "@/app/_components/panel";
 import { getDb } from "@/db";
 import { requireStaff } from "@/lib/auth/guards";
 import { getLanguage, type Language } from "@/lib/i18n";
@@ -87,10 +88,14 @@ function RunPanel({ run, lang, t }: { run: ReconcileRunRow; lang: Language; t: S
             {percent === null ? (
               <div className="h-full w-full animate-pulse rounded-full bg-sky-200" />
             ) : (
-              <div
-                className={`h-full rounded-full ${run.status === "failed" ? "bg-red-400" : running ? "bg-sky-500" : "bg-emerald-500"}`}
-                style={{ width: `${percent}%` }}
-              />
+              // An SVG width, not a style attribute: the Content-Security-Policy allows no inline style attributes.
+              <svg aria-hidden="true" className="block h-full w-full" viewBox="0 0 100 1" preserveAspectRatio="none">
+                <rect
+                  width={percent}
+                  height={1}
+                  className={run.status === "failed" ? "fill-red-400" : running ? "fill-sky-500" : "fill-emerald-500"}
+                />
+              </svg>
             )}
           </div>
         </div>
@@ -144,10 +149,7 @@ export default async function OperationsPage({ searchParams }: { searchParams: P
         <p className="mt-1 text-sm text-slate-600">{t.subtitle}</p>
       </div>
 
-      <section aria-labelledby="reconcile-title" className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6">
-        <h2 id="reconcile-title" className="text-base font-semibold text-slate-900">
-          {t.reconcileTitle}
-        </h2>
+      <Panel titleId="reconcile-title" title={t.reconcileTitle}>
         <p className="mt-1 mb-4 max-w-3xl text-sm leading-relaxed text-slate-600">{t.reconcileBody}</p>
         <StartReconcileForm lang={lang} />
         {current ? (
@@ -155,12 +157,9 @@ export default async function OperationsPage({ searchParams }: { searchParams: P
             <RunPanel run={current} lang={lang} t={t} />
           </div>
         ) : null}
-      </section>
+      </Panel>
 
-      <section aria-labelledby="runs-title" className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6">
-        <h2 id="runs-title" className="text-base font-semibold text-slate-900">
-          {t.runsTitle}
-        </h2>
+      <Panel titleId="runs-title" title={t.runsTitle}>
         {runs.length === 0 ? (
           <p data-testid="reconcile-runs-empty" className="mt-3 text-sm text-slate-500">
             {t.noRuns}
@@ -224,12 +223,9 @@ export default async function OperationsPage({ searchParams }: { searchParams: P
             </div>
           </>
         )}
-      </section>
+      </Panel>
 
-      <section aria-labelledby="account-title" className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6">
-        <h2 id="account-title" className="text-base font-semibold text-slate-900">
-          {t.accountTitle}
-        </h2>
+      <Panel titleId="account-title" title={t.accountTitle}>
         <p className="mt-1 mb-4 text-sm text-slate-600">{t.accountBody}</p>
         <form method="get" className="flex flex-col gap-2 sm:flex-row sm:items-end">
           <div className="flex flex-1 flex-col gap-1.5 sm:max-w-sm">
@@ -272,7 +268,7 @@ export default async function OperationsPage({ searchParams }: { searchParams: P
             <AccountOperations key={account.appId} appId={account.appId} status={account.status} lang={lang} />
           </div>
         ) : null}
-      </section>
+      </Panel>
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { Panel } from "@/app/_components/panel";
 import { getDb } from "@/db";
 import { requireAdmin } from "@/lib/auth/guards";
 import { getLanguage } from "@/lib/i18n";
@@ -42,10 +43,7 @@ export default async function UsersPage() {
         <p className="mt-1 text-sm text-slate-600">{t.subtitle}</p>
       </div>
 
-      <section aria-labelledby="staff-list-title" className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6">
-        <h2 id="staff-list-title" className="text-base font-semibold text-slate-900">
-          {t.listTitle}
-        </h2>
+      <Panel titleId="staff-list-title" title={t.listTitle}>
         {staff.length === 0 ? (
           <p className="mt-3 text-sm text-slate-500">{t.empty}</p>
         ) : (
@@ -75,20 +73,14 @@ export default async function UsersPage() {
             })}
           </ul>
         )}
-      </section>
+      </Panel>
 
-      <section aria-labelledby="invite-title" className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6">
-        <h2 id="invite-title" className="text-base font-semibold text-slate-900">
-          {t.inviteTitle}
-        </h2>
+      <Panel titleId="invite-title" title={t.inviteTitle}>
         <p className="mt-1 mb-4 text-sm text-slate-600">{t.inviteBody}</p>
         <InviteForm lang={lang} />
-      </section>
+      </Panel>
 
-      <section aria-labelledby="invitations-title" className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6">
-        <h2 id="invitations-title" className="text-base font-semibold text-slate-900">
-          {t.invitationsTitle}
-        </h2>
+      <Panel titleId="invitations-title" title={t.invitationsTitle}>
         {invitations.length === 0 ? (
           <p data-testid="invitations-empty" className="mt-3 text-sm text-slate-500">
             {t.noInvitations}
@@ -116,7 +108,7 @@ export default async function UsersPage() {
             ))}
           </ul>
         )}
-      </section>
+      </Panel>
     </div>
   );
 }

@@ -2,6 +2,7 @@
 import type { NextRequest } from "next/server";
 import { z } from "zod";
 import { getPlatform } from "@/lib/platform";
+import { listReleaseTests, runReleaseTest } from "@/lib/sandbox/release-test";
 
 export async function GET(_request: NextRequest, { params }: { params: Promise<{ action: string }> }) {
   const { sandbox } = await getPlatform();
@@ -10,6 +11,7 @@ export async function GET(_request: NextRequest, { params }: { params: Promise<{
   if (action === "state") return Response.json(await sandbox.getState());
   // WeChat's side of every account (refresh tokens included: the sandbox is a test double).
   if (action === "accounts") return Response.json(await sandbox.accountLedger());
+  if (action === "release-tests") return Response.json(await listReleaseTests((await getPlatform()).database.db));
   return Response.json({ error: "unknown action" }, { status: 404 });
 }
 
@@ -42,6 +44,13 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
         return Response.json(await sandbox.revoke(z.object({ appId: z.string() }).parse(input).appId));
       case "seed-accounts":
         return Response.json(await sandbox.seedAccounts(input as Parameters<typeof sandbox.seedAccounts>[0]));
+      case "release-test": {
+        // Runs the whole 全网发布 check against this portal over HTTP and answers with the report (a few seconds).
+        const opts = z
+          .object({ group: z.number().int().min(1).max(5).optional(), customMessageDeadlineMs: z.number().int().min(500).max(60_000).optional() })
+          .parse(input);
+        return Response.json(await runReleaseTest({ db: (await getPlatform()).database.db, sandbox }, opts));
+      }
       case "rotate-refresh-token": {
         const { appId, hideFromList } = z.object({ appId: z.string(), hideFromList: z.boolean().default(false) }).parse(input);
         return Response.json(await sandbox.rotateRefreshToken(appId, { hideFromList }));

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useActionState, useEffect } from "react";
 import { refreshProfileNowAction, refreshTokenNowAction, type OperationState } from "@/app/(staff)/staff/operations/actions";
 import { localizeMessage } from "@/app/_components/localize";
+import { Panel } from "@/app/_components/panel";
 import { Spinner } from "@/app/_components/submit-button";
 import type { AuthorizerStatus } from "@/db/schema";
 import type { Language } from "@/lib/i18n";
@@ -44,10 +45,7 @@ export function AccountOperations({ appId, status, lang }: { appId: string; stat
   }, [tokenState, profileState, router]);
 
   return (
-    <section data-testid="account-operations" aria-labelledby="account-operations-title" className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6">
-      <h2 id="account-operations-title" className="text-base font-semibold text-slate-900">
-        {t.title}
-      </h2>
+    <Panel titleId="account-operations-title" title={t.title} data-testid="account-operations">
       {status !== "authorized" ? (
         <p data-testid="account-operations-hint" className="mt-1 text-sm text-amber-800">
           {t.notAuthorizedHint}
@@ -73,6 +71,6 @@ export function AccountOperations({ appId, status, lang }: { appId: string; stat
         <Result state={tokenState} lang={lang} testId="refresh-token-result" />
         <Result state={profileState} lang={lang} testId="refresh-profile-result" />
       </div>
-    </section>
+    </Panel>
   );
 }

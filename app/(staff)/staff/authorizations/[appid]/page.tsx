@@ -6,6 +6,7 @@ import { Suspense } from "react";
 import { AccountAvatar } from "@/app/(merchant)/accounts/_components/account-avatar";
 import { KindBadge, StatusBadge } from "@/app/(merchant)/accounts/_components/account-badges";
 import { Banner } from "@/app/_components/banner";
+import { Panel } from "@/app/_components/panel";
 import { getDb } from "@/db";
 import { findStaffAuthorizerDetail, GRANT_HISTORY_LIMIT, listStaffGrantHistory, parseTimelineCursor } from "@/db/queries/staff-authorizer-detail";
 import { requireStaff } from "@/lib/auth/guards";
@@ -86,15 +87,12 @@ export default async function StaffAuthorizationPage({
         </div>
       </div>
 
-      <section aria-labelledby="timeline-title" className="scroll-mt-4 rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6">
-        <h2 id="timeline-title" className="text-base font-semibold text-slate-900">
-          {d.timeline.title}
-        </h2>
+      <Panel titleId="timeline-title" title={d.timeline.title} className="scroll-mt-4">
         <p className="mt-0.5 text-sm text-slate-600">{d.timeline.subtitle}</p>
         <Suspense key={before ?? "newest"} fallback={<TimelineSkeleton />}>
           <Timeline appId={account.appId} before={before} d={d} lang={lang} />
         </Suspense>
-      </section>
+      </Panel>
     </div>
   );
 }

@@ -1,25 +1,20 @@
 // POST /api/wechat/component/events: WeChat's ticket and authorization pushes (授权事件接收URL)
-import type { NextRequest } from "next/server";
-import { isAppError } from "@/lib/errors";
-import { MAX_PUSH_BYTES } from "@/lib/events/receive-component-push";
-import { readBodyLimited, textResponse } from "@/lib/http";
+import { after, type NextRequest } from "next/server";
+import { MAX_PUSH_BYTES } from "@/lib/events/open-push";
+import { readPushBody, textResponse } from "@/lib/http";
 import { getPlatform } from "@/lib/platform";
 import { processPendingComponentEvents } from "@/lib/authorization/events";
 
 export async function POST(request: NextRequest) {
-  let body: string;
-  try {
-    body = await readBodyLimited(request, MAX_PUSH_BYTES);
-  } catch (error) {
-    if (isAppError(error)) return textResponse(error.status, error.message);
-    return textResponse(400, "unreadable body");
-  }
+  const read = await readPushBody(request, MAX_PUSH_BYTES);
+  if ("response" in read) return read.response;
+  const { body } = read;
   const platform = await getPlatform();
   const result = await platform.componentPushes.receive(request.nextUrl.searchParams, body);
   if (result.stored && result.event?.kind !== "component_verify_ticket") {
-    // Stored first, answered now; the slow follow-up (api_query_auth) runs after. The background loop
-    // retries whatever this misses, so nothing depends on this call finishing.
-    void processPendingComponentEvents(platform).catch(() => {});
+    // Stored first, answered now; the slow follow-up (api_query_auth) runs after the answer has left. The
+    // background loop retries whatever this misses, so nothing depends on this call finishing.
+    after(() => processPendingComponentEvents(platform).catch(() => {}));
   }
   return textResponse(result.status, result.body);
 }

@@ -1,3 +1,4 @@
+import { Panel } from "@/app/_components/panel";
 import { bilingual, PermissionItem } from "@/app/_components/permission-item";
 import type { listStaffGrantHistory } from "@/db/queries/staff-authorizer-detail";
 import { format, formatDateTime, type Language } from "@/lib/i18n";
@@ -25,13 +26,11 @@ export function PermissionChip({ id, lang, tone = "slate" }: { id: number; lang:
 export function PermissionList({ funcIds, d, lang, revoked }: { funcIds: number[]; d: StaffDetailDictionary; lang: Language; revoked: boolean }) {
   const ids = [...new Set(funcIds)].sort((a, b) => a - b);
   return (
-    <section aria-labelledby="permissions-title" className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6">
-      <div className="flex flex-wrap items-baseline justify-between gap-2">
-        <h2 id="permissions-title" className="text-base font-semibold text-slate-900">
-          {d.permissions.title}
-        </h2>
-        {ids.length > 0 ? <span className="text-sm text-slate-500">{format(d.permissions.count, { n: String(ids.length) })}</span> : null}
-      </div>
+    <Panel
+      titleId="permissions-title"
+      title={d.permissions.title}
+      aside={ids.length > 0 ? <span className="text-sm text-slate-500">{format(d.permissions.count, { n: String(ids.length) })}</span> : null}
+    >
       {ids.length === 0 ? (
         <p className="mt-2 text-sm text-slate-600">{d.permissions.none}</p>
       ) : (
@@ -41,7 +40,7 @@ export function PermissionList({ funcIds, d, lang, revoked }: { funcIds: number[
           ))}
         </ul>
       )}
-    </section>
+    </Panel>
   );
 }
 
@@ -75,10 +74,7 @@ export function GrantChanges({ added, removed, d, lang }: { added: number[]; rem
 /** Every grant of the account, newest first, with what it changed. */
 export function GrantHistory({ grants, limit, d, lang }: { grants: Grant[]; limit: number; d: StaffDetailDictionary; lang: Language }) {
   return (
-    <section aria-labelledby="grants-title" className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6">
-      <h2 id="grants-title" className="text-base font-semibold text-slate-900">
-        {d.grants.title}
-      </h2>
+    <Panel titleId="grants-title" title={d.grants.title}>
       <p className="mt-0.5 text-sm text-slate-600">{d.grants.subtitle}</p>
       {grants.length === 0 ? (
         <p className="mt-3 text-sm text-slate-600">{d.grants.empty}</p>
@@ -98,6 +94,6 @@ export function GrantHistory({ grants, limit, d, lang }: { grants: Grant[]; limi
         </ol>
       )}
       {grants.length >= limit ? <p className="mt-2 text-xs text-slate-500">{format(d.grants.limited, { n: String(limit) })}</p> : null}
-    </section>
+    </Panel>
   );
 }

@@ -1,3 +1,4 @@
+import { Panel } from "@/app/_components/panel";
 import type { StaffAuthorizerDetail } from "@/db/queries/staff-authorizer-detail";
 import { formatDateTime, type Dictionary, type Language } from "@/lib/i18n";
 import type { StaffDetailDictionary } from "@/lib/i18n-staff-detail";
@@ -44,10 +45,7 @@ export function ProfileCard({ account, d, t, lang }: { account: StaffAuthorizerD
     { key: "createdAt", label: p.createdAt, value: formatDateTime(account.createdAt, lang) ?? none },
   ];
   return (
-    <section aria-labelledby="profile-title" className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6">
-      <h2 id="profile-title" className="text-base font-semibold text-slate-900">
-        {p.profileTitle}
-      </h2>
+    <Panel titleId="profile-title" title={p.profileTitle}>
       <dl className="mt-2 grid grid-cols-1 gap-x-8 sm:grid-cols-2">
         {rows.map((row) => (
           <div
@@ -63,6 +61,6 @@ export function ProfileCard({ account, d, t, lang }: { account: StaffAuthorizerD
           </div>
         ))}
       </dl>
-    </section>
+    </Panel>
   );
 }

@@ -1,3 +1,4 @@
+import { Panel } from "@/app/_components/panel";
 import type { StaffAuthorizerDetail } from "@/db/queries/staff-authorizer-detail";
 import { format, formatDateTime, type Language } from "@/lib/i18n";
 import { formatDuration, type StaffDetailDictionary } from "@/lib/i18n-staff-detail";
@@ -71,10 +72,7 @@ export function TokenHealth({ account, d, lang, now }: { account: StaffAuthorize
     { key: "refreshToken", label: t.refreshToken, value: account.hasRefreshToken ? t.held : <span className="text-slate-500">{t.missing}</span> },
   ];
   return (
-    <section aria-labelledby="token-title" data-testid="token-health" data-health={health} className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6">
-      <h2 id="token-title" className="text-base font-semibold text-slate-900">
-        {t.title}
-      </h2>
+    <Panel titleId="token-title" title={t.title} data-testid="token-health" data-health={health}>
       <p className={`mt-1 flex items-center gap-2 text-sm font-medium ${HEALTH_TONES[health].text}`}>
         <span aria-hidden="true" className={`h-2 w-2 rounded-full ${HEALTH_TONES[health].dot}`} />
         <span data-testid="token-health-summary">{health === "healthy" ? t.healthy : health === "failing" ? t.failing : health === "revoked" ? t.revoked : t.needsReauthorization}</span>
@@ -89,6 +87,6 @@ export function TokenHealth({ account, d, lang, now }: { account: StaffAuthorize
           </div>
         ))}
       </dl>
-    </section>
+    </Panel>
   );
 }
