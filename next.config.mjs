@@ -9,6 +9,7 @@ const nextConfig = {
   logging: { incomingRequests: { ignore: [/^\/sandbox\/cgi-bin\//, /^\/api\/wechat\/authorize\/callback/] } },
   // forbidden() for signed-in users without the right role (403 page in app/forbidden.tsx).
   experimental: { authInterrupts: true },
+  // The Content-Security-Policy is per request (a nonce), so proxy.ts sets it; these are the same everywhere.
   async headers() {
     return [
       {
@@ -17,6 +18,7 @@ const nextConfig = {
           // WeChat's authorization page checks the Referer: the origin must be sent (protocol 4.5).
           { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
           { key: "X-Content-Type-Options", value: "nosniff" },
+          // For browsers without CSP frame-ancestors; API responses get it too.
           { key: "X-Frame-Options", value: "DENY" },
         ],
       },

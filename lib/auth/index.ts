@@ -36,6 +36,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   secret: getEnv().authSecret,
   // The portal is reached through its own APP_URL or a proxy in front of it (TOOLCHAIN G12).
   trustHost: true,
+  // Security: an https APP_URL always gets `__Secure-` cookies marked Secure, even if the proxy in front forgets
+  // X-Forwarded-Proto (next-auth would otherwise judge by the request's protocol and send them without Secure).
+  // Otherwise next-auth decides per request.
+  useSecureCookies: getEnv().appUrl.startsWith("https:") || undefined,
   session: { strategy: "jwt", maxAge: 7 * 24 * 3600 },
   pages: { signIn: "/login" },
   logger: {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage } from "node:http";
 import { openDatabase } from "@/db";
-import { createComponentPushReceiver, MAX_PUSH_BYTES } from "@/lib/events/receive-component-push";
+import { MAX_PUSH_BYTES } from "@/lib/events/open-push";
+import { createComponentPushReceiver } from "@/lib/events/receive-component-push";
 import { setLogLevel } from "@/lib/log";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
 import { createMessageCrypto } from "@/lib/wechat/crypto";

@@ -1,0 +1,194 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createMerchantWithUser } from "@/db/queries/users";
+import { hashPassword } from "@/lib/auth/password";
+import { freePort, startAppServer, type AppServer } from "../support/app-server";
+import { createTestDatabaseConfig, openConfiguredDatabase } from "../support/database";
+import { postCredentialsOverHttp, SESSION_COOKIE, signInOverHttp } from "../support/sign-in";
+
+// The built app over HTTP (`next build` first): security headers, cookie flags, CSRF on server actions and on
+// next-auth's endpoints, and the sign-in lock.
+
+const built = existsSync(path.resolve(import.meta.dirname, "../../.next/BUILD_ID"));
+const PASSWORD = "correct horse battery";
+const FOREIGN_ORIGIN = "https://attacker.example";
+
+function cookieFlags(setCookie: string): string[] {
+  return setCookie.split(";").slice(1).map((p) => p.trim().toLowerCase());
+}
+
+function decodeEntities(value: string): string {
+  return value.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+}
+
+/**
+ * The hidden fields React renders into a server-action form for browsers without JavaScript (`$ACTION_…`): what
+ * a cross-site page would copy into its own auto-submitting form.
+ */
+function actionFormFields(html: string, submitLabel: string): Array<[string, string]> {
+  const form = html.match(/<form[\s\S]*?<\/form>/g)?.find((f) => f.includes(`>${submitLabel}<`));
+  if (!form) throw new Error(`no form with a "${submitLabel}" button`);
+  const fields = (form.match(/<input[^>]*>/g) ?? [])
+    .filter((input) => /type="hidden"/.test(input))
+    .map((input): [string, string] => [decodeEntities(input.match(/name="([^"]*)"/)?.[1] ?? ""), decodeEntities(input.match(/value="([^"]*)"/)?.[1] ?? "")]);
+  expect(fields.some(([name]) => name.startsWith("$ACTION_"))).toBe(true);
+  return fields;
+}
+
+function multipart(fields: Array<[string, string]>): FormData {
+  const body = new FormData();
+  for (const [name, value] of fields) body.append(name, value);
+  return body;
+}
+
+describe.skipIf(!built)("web security over HTTP", () => {
+  let app: AppServer;
+
+  beforeAll(async () => {
+    // Users made before the server starts (PGlite serves one process at a time).
+    const config = await createTestDatabaseConfig();
+    const database = await openConfiguredDatabase(config);
+    const passwordHash = await hashPassword(PASSWORD);
+    for (const email of ["merchant@example.com", "locked@example.com", "colleague@example.com"]) {
+      await createMerchantWithUser(database.db, { businessName: "示例商家", email, passwordHash });
+    }
+    await database.close();
+    app = await startAppServer({ database: config, env: { BACKGROUND_JOBS: "0" } });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await app?.database.drop();
+  });
+
+  it("sends the security headers with every page, and Next puts the policy's nonce on every script", async () => {
+    for (const page of ["/", "/login", "/signup", "/accounts", "/sandbox", "/no-such-page"]) {
+      const response = await fetch(`${app.url}${page}`, { redirect: "manual" });
+      const policy = response.headers.get("content-security-policy") ?? "";
+      expect(policy, page).toContain("frame-ancestors 'none'");
+      expect(policy, page).toContain("object-src 'none'");
+      expect(policy, page).toContain("base-uri 'self'");
+      expect(policy, page).toMatch(/form-action 'self'/);
+      expect(policy, page).not.toContain("unsafe-eval");
+      expect(policy, page).not.toContain("unsafe-inline");
+      expect(response.headers.get("x-content-type-options"), page).toBe("nosniff");
+      expect(response.headers.get("x-frame-options"), page).toBe("DENY");
+      expect(response.headers.get("referrer-policy"), page).toBe("strict-origin-when-cross-origin");
+      if (response.status !== 200) continue;
+      const nonce = policy.match(/'nonce-([^']+)'/)?.[1];
+      const scripts = (await response.text()).match(/<script[^>]*>/g) ?? [];
+      expect(scripts.length, page).toBeGreaterThan(0);
+      for (const script of scripts) expect(script, page).toContain(`nonce="${nonce}"`);
+    }
+    // A fresh nonce per response.
+    const [a, b] = await Promise.all([fetch(`${app.url}/login`), fetch(`${app.url}/login`)]);
+    expect(a.headers.get("content-security-policy")).not.toBe(b.headers.get("content-security-policy"));
+  });
+
+  it("sets the session cookie HttpOnly, SameSite=Lax, Path=/ (and not Secure over plain http)", async () => {
+    const response = await postCredentialsOverHttp(app.url, "merchant@example.com", PASSWORD);
+    const session = response.headers.getSetCookie().find((c) => SESSION_COOKIE.test(c));
+    expect(session).toMatch(/^authjs\.session-token=/);
+    const flags = cookieFlags(session!);
+    expect(flags).toEqual(expect.arrayContaining(["httponly", "samesite=lax", "path=/"]));
+    expect(flags).not.toContain("secure");
+  });
+
+  it("refuses a replayed sign-up action from a foreign Origin and creates nothing; the same request from our origin works", async () => {
+    const fields = actionFormFields(await (await fetch(`${app.url}/signup`)).text(), "注册");
+    const body = () => multipart([...fields, ["businessName", "跨站商家"], ["email", "csrf-signup@example.com"], ["password", PASSWORD]]);
+
+    const forged = await fetch(`${app.url}/signup`, { method: "POST", redirect: "manual", headers: { origin: FOREIGN_ORIGIN }, body: body() });
+    expect(forged.status).toBe(500);
+    expect(forged.headers.getSetCookie().some((c) => SESSION_COOKIE.test(c))).toBe(false);
+
+    // Proof the replay itself is sound and the first one changed nothing: it now signs up (the email was free).
+    const own = await fetch(`${app.url}/signup`, { method: "POST", redirect: "manual", headers: { origin: app.url }, body: body() });
+    expect(own.status).toBe(303);
+    expect(own.headers.get("location")).toMatch(/\/accounts$/);
+    expect(own.headers.getSetCookie().some((c) => SESSION_COOKIE.test(c))).toBe(true);
+  });
+
+  it("refuses a signed-in merchant's action posted from a foreign Origin with their cookie: no pre_auth_code is asked for", async () => {
+    const cookie = await signInOverHttp(app.url, "merchant@example.com", PASSWORD);
+    expect((await fetch(`${app.url}/sandbox/api/push-ticket`, { method: "POST" })).status).toBe(200);
+    const fields = actionFormFields(await (await fetch(`${app.url}/accounts`, { headers: { cookie } })).text(), "授权公众号");
+    const body = () => multipart([...fields, ["device", "pc"], ["authType", "1"]]);
+    const preAuthCodes = async () =>
+      ((await (await fetch(`${app.url}/sandbox/api/state`)).json()) as { calls: Record<string, number> }).calls.api_create_preauthcode ?? 0;
+    const before = await preAuthCodes();
+
+    const forged = await fetch(`${app.url}/accounts`, { method: "POST", redirect: "manual", headers: { cookie, origin: FOREIGN_ORIGIN }, body: body() });
+    expect(forged.status).toBe(500);
+    expect(forged.headers.get("location")).toBeNull();
+    expect(await preAuthCodes()).toBe(before);
+
+    const own = await fetch(`${app.url}/accounts`, { method: "POST", redirect: "manual", headers: { cookie, origin: app.url }, body: body() });
+    expect(own.status).toBe(303);
+    expect(own.headers.get("location")).toMatch(/\/sandbox\/cgi-bin\/componentloginpage\?/);
+    expect(await preAuthCodes()).toBe(before + 1);
+  });
+
+  it("next-auth's sign-in and sign-out endpoints refuse a POST without their CSRF token", async () => {
+    const signIn = await fetch(`${app.url}/api/auth/callback/credentials`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ email: "merchant@example.com", password: PASSWORD }),
+    });
+    expect(signIn.headers.get("location")).toMatch(/[?&]error=MissingCSRF/);
+    expect(signIn.headers.getSetCookie().some((c) => SESSION_COOKIE.test(c))).toBe(false);
+
+    const cookie = await signInOverHttp(app.url, "merchant@example.com", PASSWORD);
+    const signOut = await fetch(`${app.url}/api/auth/signout`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+      body: new URLSearchParams({ callbackUrl: "/" }),
+    });
+    expect(signOut.headers.get("location")).toMatch(/[?&]error=MissingCSRF/);
+    expect(signOut.headers.getSetCookie().some((c) => SESSION_COOKIE.test(c))).toBe(false);
+    const session = (await (await fetch(`${app.url}/api/auth/session`, { headers: { cookie } })).json()) as { user?: { email?: string } };
+    expect(session.user?.email).toBe("merchant@example.com");
+  });
+
+  // The slowdown and lock in detail (delays, reset after success): tests/integration/auth.test.ts.
+  it("locks an email after 10 failures, even for the right password; another email from the same address still signs in", async () => {
+    const from = { "x-forwarded-for": "203.0.113.50" };
+    const outcome = async (email: string, password: string) => {
+      const response = await postCredentialsOverHttp(app.url, email, password, from);
+      if (response.headers.getSetCookie().some((c) => SESSION_COOKIE.test(c))) return "signed-in";
+      return new URL(response.headers.get("location") ?? "", app.url).searchParams.get("code");
+    };
+    const wrong: Array<string | null> = [];
+    for (let i = 0; i < 11; i++) wrong.push(await outcome("locked@example.com", "wrong password"));
+    expect(wrong).toEqual([...Array(10).fill("invalid_credentials"), "too_many_attempts"]);
+    expect(await outcome("locked@example.com", PASSWORD)).toBe("too_many_attempts");
+    expect(await outcome("colleague@example.com", PASSWORD)).toBe("signed-in");
+  }, 90_000);
+});
+
+describe.skipIf(!built)("session cookie with an https APP_URL", () => {
+  let app: AppServer;
+
+  beforeAll(async () => {
+    // Plain http to the server (as from a TLS-terminating proxy that forgot X-Forwarded-Proto); APP_URL says https.
+    const port = await freePort();
+    app = await startAppServer({
+      port,
+      env: { APP_URL: `https://127.0.0.1:${port}`, WECHAT_API_BASE: `http://127.0.0.1:${port}/sandbox`, BACKGROUND_JOBS: "0" },
+    });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await app?.database.drop();
+  });
+
+  it("is __Secure- prefixed and Secure, and pages ask to upgrade insecure requests", async () => {
+    const response = await postCredentialsOverHttp(app.url, "staff@demo.local", "demo-staff-password");
+    const session = response.headers.getSetCookie().find((c) => SESSION_COOKIE.test(c));
+    expect(session).toMatch(/^__Secure-authjs\.session-token=/);
+    expect(cookieFlags(session!)).toEqual(expect.arrayContaining(["secure", "httponly", "samesite=lax", "path=/"]));
+    expect((await fetch(`${app.url}/login`)).headers.get("content-security-policy")).toContain("upgrade-insecure-requests");
+  });
+});
