@@ -1,9 +1,10 @@
+import type { lookup as dnsLookup } from "node:dns";
 import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "@/db";
 import type { WebhookAttempt } from "@/db/schema";
 import { describeError, log } from "@/lib/log";
 import type { SecretBox } from "@/lib/secrets";
-import { checkWebhookDestination } from "./destination";
+import { createWebhookSender, WebhookSendError, type SendFailure } from "./send";
 import { webhookHeaders } from "./signature";
 
 export interface WebhookDelivererOptions {
@@ -19,7 +20,8 @@ export interface WebhookDelivererOptions {
   /** Deliveries in flight at once per merchant, across instances (so one slow endpoint cannot take every slot). */
   perMerchant?: number;
   allowPrivateNetworks: boolean;
-  fetch?: typeof fetch;
+  /** Name resolution for deliveries (tests). */
+  lookup?: typeof dnsLookup;
 }
 
 /** What the merchant's endpoint receives (JSON body; the README documents it). */
@@ -47,6 +49,12 @@ interface Claimed {
 const MAX_BACKOFF_MS = 3600_000;
 const ATTEMPT_LOG_LENGTH = 20;
 const POLL_INTERVAL_MS = 1000;
+const FAILURE_TEXT: Record<SendFailure, (timeoutMs: number) => string> = {
+  private_address: () => "blocked: private network address",
+  unresolvable: () => "host not found",
+  timeout: (timeoutMs) => `no answer within ${timeoutMs} ms`,
+  connection_failed: () => "connection failed",
+};
 
 /**
  * Forwards stored account messages to merchants' webhooks from the durable queue (`webhook_deliveries`). Every
@@ -55,7 +63,7 @@ const POLL_INTERVAL_MS = 1000;
  * Nothing here runs on WeChat's clock: the message was answered before its delivery was first tried.
  */
 export function createWebhookDeliverer(options: WebhookDelivererOptions) {
-  const doFetch = options.fetch ?? fetch;
+  const sender = createWebhookSender({ allowPrivateNetworks: options.allowPrivateNetworks, timeoutMs: options.timeoutMs, lookup: options.lookup });
   const perMerchant = options.perMerchant ?? 4;
   const leaseSeconds = Math.ceil(options.timeoutMs / 1000) + 30;
   let inFlight = 0;
@@ -156,11 +164,6 @@ export function createWebhookDeliverer(options: WebhookDelivererOptions) {
       ...(error && { error }),
     });
 
-    const problem = await checkWebhookDestination(row.webhookUrl, { allowPrivate: options.allowPrivateNetworks });
-    if (problem) {
-      await record(row, attempt(null, problem === "private_address" ? "blocked: private network address" : "host not found"));
-      return;
-    }
     const id = `dlv_${row.id}`;
     const body = JSON.stringify({
       id,
@@ -170,26 +173,22 @@ export function createWebhookDeliverer(options: WebhookDelivererOptions) {
       message: row.payload,
     } satisfies WebhookPayload);
     const timestamp = Math.floor(Date.now() / 1000);
+    const headers = {
+      "content-type": "application/json",
+      "user-agent": "wechat-component-portal-webhook/1",
+      ...webhookHeaders(options.secretBox.open(row.secretSealed), id, timestamp, body),
+    };
+    let status: number;
     try {
-      const response = await doFetch(row.webhookUrl, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "user-agent": "wechat-component-portal-webhook/1",
-          ...webhookHeaders(options.secretBox.open(row.secretSealed), id, timestamp, body),
-        },
-        body,
-        // A redirect could lead anywhere (including our own network); the merchant fixes the URL instead.
-        redirect: "manual",
-        signal: AbortSignal.timeout(options.timeoutMs),
-      });
-      await response.body?.cancel().catch(() => {});
-      const ok = response.status >= 200 && response.status < 300;
-      await record(row, attempt(response.status, ok ? undefined : `HTTP ${response.status}`), ok ? "delivered" : undefined);
+      status = await sender.post(row.webhookUrl, headers, body);
     } catch (error) {
-      const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
-      await record(row, attempt(null, timedOut ? `no answer within ${options.timeoutMs} ms` : "connection failed"));
+      const reason: SendFailure = error instanceof WebhookSendError ? error.reason : "connection_failed";
+      await record(row, attempt(null, FAILURE_TEXT[reason](options.timeoutMs)));
+      return;
     }
+    // A redirect is not followed (it could lead anywhere, including our own network): the merchant fixes the URL.
+    const ok = status >= 200 && status < 300;
+    await record(row, attempt(status, ok ? undefined : `HTTP ${status}`), ok ? "delivered" : undefined);
   }
 
   /** The attempt's outcome; fenced by the attempt number, so a lease taken over meanwhile is not overwritten. */
@@ -227,6 +226,7 @@ export function createWebhookDeliverer(options: WebhookDelivererOptions) {
       if (timer) clearInterval(timer);
       timer = undefined;
       await Promise.allSettled([...settled]);
+      sender.close();
     },
     inFlight: () => inFlight,
   };

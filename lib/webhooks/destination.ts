@@ -1,10 +1,9 @@
-import { lookup } from "node:dns/promises";
 import { BlockList, isIP } from "node:net";
 
 /**
  * Merchants choose where we send requests, so a webhook URL must not reach into our own network (SSRF):
  * loopback, private, link-local (cloud metadata at 169.254.169.254), CGNAT and unique-local addresses are refused
- * unless allowed (the sandbox and tests deliver to 127.0.0.1).
+ * unless allowed (the sandbox and tests deliver to 127.0.0.1). `send.ts` applies it to the address it connects to.
  */
 const PRIVATE = new BlockList();
 for (const [network, prefix] of [
@@ -40,7 +39,7 @@ export function isPrivateAddress(address: string): boolean {
   return true;
 }
 
-export type DestinationProblem = "invalid_url" | "https_required" | "private_address" | "unresolvable";
+export type DestinationProblem = "invalid_url" | "https_required";
 
 /** Checks a URL where it is entered (form) — shape and scheme only. */
 export function checkWebhookUrlShape(value: string, opts: { requireHttps: boolean }): DestinationProblem | undefined {
@@ -54,18 +53,4 @@ export function checkWebhookUrlShape(value: string, opts: { requireHttps: boolea
   if (url.username || url.password || value.length > 2000) return "invalid_url";
   if (opts.requireHttps && url.protocol !== "https:") return "https_required";
   return undefined;
-}
-
-/** Checks where a URL resolves to right before sending (names can change what they point at). */
-export async function checkWebhookDestination(value: string, opts: { allowPrivate: boolean }): Promise<DestinationProblem | undefined> {
-  if (opts.allowPrivate) return undefined;
-  const host = new URL(value).hostname.replace(/^\[|\]$/g, "");
-  if (isIP(host)) return isPrivateAddress(host) ? "private_address" : undefined;
-  try {
-    const addresses = await lookup(host, { all: true, verbatim: true });
-    if (addresses.length === 0) return "unresolvable";
-    return addresses.some((a) => isPrivateAddress(a.address)) ? "private_address" : undefined;
-  } catch {
-    return "unresolvable";
-  }
 }
