@@ -107,6 +107,9 @@ const rawSchema = z.object({
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number({ error: "must be a whole number" }).int().min(1).max(50).default(12),
   WEBHOOK_CONCURRENCY: z.coerce.number({ error: "must be a whole number" }).int().min(1).max(200).default(16),
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: optionalString.pipe(flag.optional()),
+  MESSAGE_RETENTION_DAYS: z.coerce.number({ error: "must be a number of days (0 keeps everything)" }).int().min(0).default(30),
+  ACTIVITY_RETENTION_DAYS: z.coerce.number({ error: "must be a number of days (0 keeps everything)" }).int().min(0).default(180),
+  TRUSTED_PROXY_HOPS: z.coerce.number({ error: "must be a whole number (proxies in front that add to X-Forwarded-For)" }).int().min(1).max(10).default(1),
   BACKGROUND_JOBS: optionalString.pipe(flag.optional()),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
@@ -154,6 +157,10 @@ export type Env = {
     /** Merchants must enter https:// URLs (off only with the sandbox). */
     requireHttps: boolean;
   };
+  /** How long delivered account messages and routine token activity are kept (days; 0: forever). */
+  retention: { messageDays: number; activityDays: number };
+  /** Proxies in front of the portal that add the address they saw to X-Forwarded-For (the client's is that far from the end). */
+  trustedProxyHops: number;
   backgroundJobs: boolean;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
 };
@@ -236,6 +243,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       allowPrivateNetworks: raw.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? sandbox,
       requireHttps: !sandbox,
     },
+    retention: { messageDays: raw.MESSAGE_RETENTION_DAYS, activityDays: raw.ACTIVITY_RETENTION_DAYS },
+    trustedProxyHops: raw.TRUSTED_PROXY_HOPS,
     backgroundJobs: raw.BACKGROUND_JOBS ?? true,
     logLevel: raw.LOG_LEVEL,
   };

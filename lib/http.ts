@@ -37,3 +37,18 @@ export async function readPushBody(request: Request, maxBytes: number): Promise<
 export function textResponse(status: number, body: string, contentType: "text/plain" | "application/xml" = "text/plain"): Response {
   return new Response(body, { status, headers: { "content-type": `${contentType}; charset=utf-8`, "cache-control": "no-store" } });
 }
+
+/**
+ * The client's address as the proxies in front of us saw it. Each trusted proxy appends the address it received
+ * the request from to `X-Forwarded-For`, so the client's address is `trustedHops` entries from the end; anything
+ * before it was written by the client and proves nothing. With fewer entries than hops, the first is the best
+ * there is. (`next start` fills the header with the socket's address when no proxy sent one.)
+ */
+export function clientAddress(headers: Headers, trustedHops: number): string {
+  const entries = (headers.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  if (entries.length === 0) return headers.get("x-real-ip")?.trim() || "unknown";
+  return entries[Math.max(0, entries.length - trustedHops)]!;
+}

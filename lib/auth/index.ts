@@ -6,6 +6,7 @@ import { getDb } from "@/db";
 import type { UserRole } from "@/db/queries/users";
 import { checkCredentials } from "@/lib/auth/credentials";
 import { getEnv } from "@/lib/env";
+import { clientAddress } from "@/lib/http";
 import { log } from "@/lib/log";
 
 declare module "next-auth" {
@@ -26,10 +27,6 @@ export class TooManyAttempts extends CredentialsSignin {
 }
 
 const credentialsSchema = z.object({ email: z.email().max(200), password: z.string().min(1).max(200) });
-
-function clientAddress(request: Request): string {
-  return request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || request.headers.get("x-real-ip") || "local";
-}
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   // Read lazily: `next build` must not need runtime secrets.
@@ -54,7 +51,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       async authorize(raw, request) {
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) throw new InvalidCredentials();
-        const result = await checkCredentials(await getDb(), { ...parsed.data, address: clientAddress(request) });
+        const result = await checkCredentials(await getDb(), { ...parsed.data, address: clientAddress(request.headers, getEnv().trustedProxyHops) });
         if (!result.ok) throw result.reason === "too_many_attempts" ? new TooManyAttempts() : new InvalidCredentials();
         return result.user;
       },
