@@ -58,6 +58,8 @@ export const wechatEvents = pgTable(
     // An account's lifecycle (staff timeline, last event): authorization pushes only, not its users' messages.
     index("wechat_events_authorizer_idx").on(t.authorizerAppId, t.receivedAt).where(sql`${t.source} = 'component'`),
     index("wechat_events_unprocessed_idx").on(t.receivedAt).where(sql`${t.processedAt} is null`),
+    // Retention: account messages by age (lib/maintenance/retention.ts).
+    index("wechat_events_message_age_idx").on(t.receivedAt).where(sql`${t.source} = 'authorizer'`),
     // The current ticket: the newest component_verify_ticket event.
     index("wechat_events_ticket_idx")
       .on(t.createTime.desc(), t.id.desc())
@@ -278,7 +280,13 @@ export const authorizerActivity = pgTable(
     createdAt: createdAt(),
   },
   // The account timeline reads newest first by (created_at, id): scanned backward, this index serves it.
-  (t) => [index("authorizer_activity_app_idx").on(t.appId, t.createdAt, t.id)],
+  (t) => [
+    index("authorizer_activity_app_idx").on(t.appId, t.createdAt, t.id),
+    // Retention: routine token activity by age (lib/maintenance/retention.ts).
+    index("authorizer_activity_routine_age_idx")
+      .on(t.createdAt)
+      .where(sql`${t.kind} in ('token_refreshed', 'token_refresh_failed')`),
+  ],
 );
 
 /**

@@ -1,11 +1,13 @@
 import { processPendingComponentEvents } from "@/lib/authorization/events";
 import { describeError, log } from "@/lib/log";
+import { pruneOldRecords } from "@/lib/maintenance/retention";
 import { processPendingAuthorizerMessages } from "@/lib/messages/release-test-reply";
 import type { Platform } from "@/lib/platform";
 import { reconcileAuthorizers } from "@/lib/tokens/reconcile";
 
 const TOKEN_CHECK_INTERVAL_MS = 60_000;
 const EVENT_POLL_INTERVAL_MS = 5_000;
+const RETENTION_INTERVAL_MS = 3600_000;
 
 export interface BackgroundJobs {
   /** Stops scheduling; resolves when the refresh pass in progress has finished. */
@@ -49,6 +51,12 @@ export function startBackgroundJobs(platform: Platform): BackgroundJobs {
   // Authorization events whose immediate processing failed or was cut short (crash, WeChat error).
   every(EVENT_POLL_INTERVAL_MS, () => processPendingComponentEvents(platform), 2_000);
   every(EVENT_POLL_INTERVAL_MS, () => processPendingAuthorizerMessages(platform), 2_500);
+
+  // Delivered messages and routine activity past their retention (instances running it at once share the rows).
+  every(RETENTION_INTERVAL_MS, async () => {
+    const pruned = await pruneOldRecords(platform.database.db, platform.env.retention);
+    if (Object.values(pruned).some((n) => n > 0)) log.info("old records pruned", { ...pruned });
+  }, 300_000 + Math.random() * 300_000);
 
   // Merchants' webhooks: whatever is due (new messages are also kicked right after they are answered).
   platform.webhooks.start();

@@ -20,7 +20,7 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
   await connection();
   const merchant = await requireMerchant("/accounts");
   const db = await getDb();
-  const [{ lang, t }, accounts, query, webhook, deliveries, { secretBox }] = await Promise.all([
+  const [{ lang, t }, accounts, query, webhook, deliveries, { secretBox, env }] = await Promise.all([
     getI18n(),
     listMerchantAuthorizers(db, merchant.merchantId),
     searchParams,
@@ -116,6 +116,7 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
             secret={webhook?.secretSealed ? secretBox.open(webhook.secretSealed) : null}
             deliveries={deliveries}
             accountNames={new Map(accounts.map((a) => [a.appId, a.nickName ?? a.appId]))}
+            retentionDays={env.retention.messageDays}
           />
         </>
       )}

@@ -9,6 +9,7 @@ import { getDb } from "@/db";
 import { findMerchantAuthorizer, listMerchantAuthorizerGrants } from "@/db/queries/authorizers";
 import { listMerchantDeliveries } from "@/db/queries/webhooks";
 import { requireMerchant } from "@/lib/auth/guards";
+import { getEnv } from "@/lib/env";
 import { format, formatDateTime, getI18n } from "@/lib/i18n";
 import { describeAccountStatus, describeServiceType, describeVerifyType } from "@/lib/wechat/permissions";
 import { PermissionItem } from "@/app/_components/permission-item";
@@ -199,7 +200,7 @@ export default async function AccountPage({
         className="flex flex-col gap-3"
         data-testid="account-deliveries"
       >
-        <DeliveryLog deliveries={deliveries} t={t.forwarding} lang={lang} />
+        <DeliveryLog deliveries={deliveries} t={t.forwarding} lang={lang} retentionDays={getEnv().retention.messageDays} />
       </Panel>
     </div>
   );

@@ -16,12 +16,15 @@ export function DeliveryLog({
   t,
   lang,
   accountNames,
+  retentionDays,
 }: {
   deliveries: DeliveryRow[];
   t: T;
   lang: Language;
   /** Shown per row when the log spans several accounts. */
   accountNames?: Map<string, string>;
+  /** MESSAGE_RETENTION_DAYS: older deliveries are pruned (0: kept). */
+  retentionDays: number;
 }) {
   if (deliveries.length === 0) {
     return (
@@ -31,38 +34,41 @@ export function DeliveryLog({
     );
   }
   return (
-    <ul data-testid="delivery-log" className="divide-y divide-slate-100 rounded-lg border border-slate-200">
-      {deliveries.map((d) => {
-        const last = d.attemptLog.at(-1);
-        return (
-          <li key={d.id} data-testid={`delivery-${d.id}`} data-status={d.status} className="flex flex-col gap-1 px-3 py-2.5 text-sm sm:flex-row sm:items-center sm:gap-3">
-            <div className="flex min-w-0 flex-1 flex-wrap items-center gap-x-2 gap-y-1">
-              <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${STATUS_STYLE[d.status]}`}>{t.statusLabel[d.status]}</span>
-              <code className="text-xs text-slate-700">{d.summary}</code>
-              {accountNames ? <span className="truncate text-xs text-slate-500">{accountNames.get(d.appId) ?? d.appId}</span> : null}
-              <span className="text-xs text-slate-400">{formatDateTime(d.createdAt, lang)}</span>
-            </div>
-            <div className="flex flex-wrap items-center gap-x-2 text-xs text-slate-500">
-              {d.attempts > 0 ? <span>{format(t.attempts, { n: d.attempts })}</span> : null}
-              {last ? (
-                <span className={d.status === "delivered" ? "text-slate-500" : "text-red-700"}>
-                  {last.status ?? t.noAnswer}
-                  {last.error && last.status === null ? ` (${last.error})` : ""} · {last.ms} ms
-                </span>
-              ) : null}
-              {d.status === "pending" && d.attempts > 0 ? <span>{format(t.nextAttempt, { time: formatDateTime(d.nextAttemptAt, lang) ?? "" })}</span> : null}
-              {d.status === "failed" ? (
-                <form action={redeliverAction}>
-                  <input type="hidden" name="deliveryId" value={d.id} />
-                  <button type="submit" className="rounded-md border border-slate-300 bg-white px-2 py-1 text-xs text-slate-700 hover:bg-slate-50">
-                    {t.redeliver}
-                  </button>
-                </form>
-              ) : null}
-            </div>
-          </li>
-        );
-      })}
-    </ul>
+    <>
+      <ul data-testid="delivery-log" className="divide-y divide-slate-100 rounded-lg border border-slate-200">
+        {deliveries.map((d) => {
+          const last = d.attemptLog.at(-1);
+          return (
+            <li key={d.id} data-testid={`delivery-${d.id}`} data-status={d.status} className="flex flex-col gap-1 px-3 py-2.5 text-sm sm:flex-row sm:items-center sm:gap-3">
+              <div className="flex min-w-0 flex-1 flex-wrap items-center gap-x-2 gap-y-1">
+                <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${STATUS_STYLE[d.status]}`}>{t.statusLabel[d.status]}</span>
+                <code className="text-xs text-slate-700">{d.summary}</code>
+                {accountNames ? <span className="truncate text-xs text-slate-500">{accountNames.get(d.appId) ?? d.appId}</span> : null}
+                <span className="text-xs text-slate-400">{formatDateTime(d.createdAt, lang)}</span>
+              </div>
+              <div className="flex flex-wrap items-center gap-x-2 text-xs text-slate-500">
+                {d.attempts > 0 ? <span>{format(t.attempts, { n: d.attempts })}</span> : null}
+                {last ? (
+                  <span className={d.status === "delivered" ? "text-slate-500" : "text-red-700"}>
+                    {last.status ?? t.noAnswer}
+                    {last.error && last.status === null ? ` (${last.error})` : ""} · {last.ms} ms
+                  </span>
+                ) : null}
+                {d.status === "pending" && d.attempts > 0 ? <span>{format(t.nextAttempt, { time: formatDateTime(d.nextAttemptAt, lang) ?? "" })}</span> : null}
+                {d.status === "failed" ? (
+                  <form action={redeliverAction}>
+                    <input type="hidden" name="deliveryId" value={d.id} />
+                    <button type="submit" className="rounded-md border border-slate-300 bg-white px-2 py-1 text-xs text-slate-700 hover:bg-slate-50">
+                      {t.redeliver}
+                    </button>
+                  </form>
+                ) : null}
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+      {retentionDays > 0 ? <p className="text-xs text-slate-500">{format(t.logRetention, { days: retentionDays })}</p> : null}
+    </>
   );
 }

@@ -11,6 +11,7 @@ export function ForwardingPanel({
   secret,
   deliveries,
   accountNames,
+  retentionDays,
 }: {
   t: Dictionary["forwarding"];
   lang: Language;
@@ -18,6 +19,7 @@ export function ForwardingPanel({
   secret: string | null;
   deliveries: DeliveryRow[];
   accountNames: Map<string, string>;
+  retentionDays: number;
 }) {
   return (
     <section id="forwarding" aria-labelledby="forwarding-title" data-testid="forwarding-panel" className="flex flex-col gap-4 rounded-2xl border border-slate-200 bg-white p-5 shadow-sm">
@@ -54,7 +56,7 @@ export function ForwardingPanel({
 
       <div className="flex flex-col gap-2">
         <h3 className="text-sm font-semibold text-slate-900">{t.logTitle}</h3>
-        <DeliveryLog deliveries={deliveries} t={t} lang={lang} accountNames={accountNames} />
+        <DeliveryLog deliveries={deliveries} t={t} lang={lang} accountNames={accountNames} retentionDays={retentionDays} />
       </div>
     </section>
   );

@@ -1,0 +1,2 @@
+CREATE INDEX "authorizer_activity_routine_age_idx" ON "authorizer_activity" USING btree ("created_at") WHERE "authorizer_activity"."kind" in ('token_refreshed', 'token_refresh_failed');--> statement-breakpoint
+CREATE INDEX "wechat_events_message_age_idx" ON "wechat_events" USING btree ("received_at") WHERE "wechat_events"."source" = 'authorizer';

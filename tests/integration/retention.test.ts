@@ -1,0 +1,133 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { openDatabase, rowsOf, type Database } from "@/db";
+import { authorizerActivity, merchants, webhookDeliveries, wechatEvents } from "@/db/schema";
+import { pruneOldRecords } from "@/lib/maintenance/retention";
+import { createTestDatabaseConfig, truncateAll, type TestDatabaseConfig } from "../support/database";
+
+// Retention on a real database (PGlite, or PostgreSQL with DATABASE_URL): what goes, and what must stay.
+describe("pruneOldRecords", () => {
+  let config: TestDatabaseConfig;
+  let database: Database;
+  const DAY = 86_400_000;
+  const daysAgo = (days: number) => new Date(Date.now() - days * DAY);
+  const epochDaysAgo = (days: number) => Math.floor(daysAgo(days).getTime() / 1000);
+
+  beforeAll(async () => {
+    config = await createTestDatabaseConfig();
+    database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: "memory://" });
+  });
+  afterAll(async () => {
+    await database?.close();
+    await config?.drop();
+  });
+  beforeEach(async () => {
+    await truncateAll(database);
+  });
+
+  async function message(key: string, ageDays: number, opts: { processed?: boolean; delivery?: "pending" | "delivered" | "failed"; merchantId?: string } = {}) {
+    const [event] = await database.db
+      .insert(wechatEvents)
+      .values({
+        source: "authorizer",
+        infoType: "text",
+        authorizerAppId: "wxaccount000000001",
+        dedupeKey: key,
+        createTime: epochDaysAgo(ageDays),
+        payload: { Content: key },
+        receivedAt: daysAgo(ageDays),
+        processedAt: opts.processed === false ? null : daysAgo(ageDays),
+      })
+      .returning({ id: wechatEvents.id });
+    if (opts.delivery) {
+      await database.db.insert(webhookDeliveries).values({
+        eventId: event!.id,
+        merchantId: opts.merchantId!,
+        appId: "wxaccount000000001",
+        summary: "text",
+        status: opts.delivery,
+        createdAt: daysAgo(ageDays),
+      });
+    }
+  }
+
+  async function remaining() {
+    const events = await database.db.select({ key: wechatEvents.dedupeKey }).from(wechatEvents);
+    const deliveries = rowsOf<{ key: string; status: string }>(
+      await database.db.execute(sql`select e.dedupe_key as key, d.status from webhook_deliveries d join wechat_events e on e.id = d.event_id`),
+    );
+    const activity = await database.db.select({ kind: authorizerActivity.kind, detail: authorizerActivity.detail }).from(authorizerActivity);
+    return {
+      events: events.map((e) => e.key).sort(),
+      deliveries: deliveries.map((d) => `${d.key}:${d.status}`).sort(),
+      activity: activity.map((a) => `${a.kind}:${(a.detail as { age: number }).age}`).sort(),
+    };
+  }
+
+  async function seed() {
+    const [merchant] = await database.db.insert(merchants).values({ name: "m" }).returning({ id: merchants.id });
+    const merchantId = merchant!.id;
+    await message("msg:old-delivered", 40, { delivery: "delivered", merchantId });
+    await message("msg:old-failed", 35, { delivery: "failed", merchantId });
+    await message("msg:old-not-forwarded", 31);
+    await message("msg:old-pending", 45, { delivery: "pending", merchantId });
+    await message("msg:old-unprocessed", 50, { processed: false });
+    await message("msg:young", 29, { delivery: "delivered", merchantId });
+    // Tickets: two past the week, one inside it; an authorization event of any age stays.
+    for (const [key, age] of [["ticket:a", 20], ["ticket:b", 8], ["ticket:c", 1]] as const) {
+      await database.db.insert(wechatEvents).values({ source: "component", infoType: "component_verify_ticket", dedupeKey: key, createTime: epochDaysAgo(age), payload: {}, processedAt: daysAgo(age), receivedAt: daysAgo(age) });
+    }
+    await database.db.insert(wechatEvents).values({ source: "component", infoType: "authorized", authorizerAppId: "wxaccount000000001", dedupeKey: "authorized:1", createTime: epochDaysAgo(400), payload: {}, processedAt: daysAgo(400), receivedAt: daysAgo(400) });
+    await database.db.insert(authorizerActivity).values(
+      [
+        ["token_refreshed", 200],
+        ["token_refreshed", 190],
+        ["token_refresh_failed", 181],
+        ["token_refreshed", 170],
+        ["authorized", 400],
+        ["revoked_by_wechat", 300],
+        ["refresh_token_recovered", 250],
+      ].map(([kind, age]) => ({ appId: "wxaccount000000001", kind: kind as string, detail: { age }, createdAt: daysAgo(age as number) })),
+    );
+  }
+
+  it("deletes delivered, given-up and unforwarded messages past retention, old tickets and routine activity; keeps the rest", async () => {
+    await seed();
+    const result = await pruneOldRecords(database.db, { messageDays: 30, activityDays: 180 }, { batchSize: 2 });
+    expect(result).toEqual({ messages: 3, deliveries: 2, tickets: 2, activity: 3 });
+    expect(await remaining()).toEqual({
+      events: ["authorized:1", "msg:old-pending", "msg:old-unprocessed", "msg:young", "ticket:c"].sort(),
+      deliveries: ["msg:old-pending:pending", "msg:young:delivered"],
+      activity: ["authorized:400", "refresh_token_recovered:250", "revoked_by_wechat:300", "token_refreshed:170"],
+    });
+    // A second run finds nothing more.
+    expect(await pruneOldRecords(database.db, { messageDays: 30, activityDays: 180 })).toEqual({ messages: 0, deliveries: 0, tickets: 0, activity: 0 });
+  });
+
+  it("always keeps the newest ticket, however old", async () => {
+    for (const [key, age] of [["ticket:a", 30], ["ticket:b", 20]] as const) {
+      await database.db.insert(wechatEvents).values({ source: "component", infoType: "component_verify_ticket", dedupeKey: key, createTime: epochDaysAgo(age), payload: {}, receivedAt: daysAgo(age) });
+    }
+    expect((await pruneOldRecords(database.db, { messageDays: 30, activityDays: 180 })).tickets).toBe(1);
+    expect((await remaining()).events).toEqual(["ticket:b"]);
+  });
+
+  it("keeps messages and activity forever when their retention is 0", async () => {
+    await seed();
+    const result = await pruneOldRecords(database.db, { messageDays: 0, activityDays: 0 });
+    expect(result).toEqual({ messages: 0, deliveries: 0, tickets: 2, activity: 0 });
+    const left = await remaining();
+    expect(left.events).toHaveLength(8);
+    expect(left.deliveries).toHaveLength(4);
+    expect(left.activity).toHaveLength(7);
+  });
+
+  it("two instances pruning at once delete each row once", async () => {
+    const [merchant] = await database.db.insert(merchants).values({ name: "m" }).returning({ id: merchants.id });
+    for (let i = 0; i < 30; i++) await message(`msg:${i}`, 40 + i, { delivery: "delivered", merchantId: merchant!.id });
+    const runs = await Promise.all([1, 2].map(() => pruneOldRecords(database.db, { messageDays: 30, activityDays: 180 }, { batchSize: 4 })));
+    expect(runs.reduce((n, r) => n + r.messages, 0)).toBe(30);
+    expect(runs.reduce((n, r) => n + r.deliveries, 0)).toBe(30);
+    expect((await remaining()).events).toEqual([]);
+  });
+});
