@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Db } from "@/db";
 
 export interface RetentionPolicy {
@@ -58,48 +58,46 @@ export async function pruneOldRecords(db: Db, policy: RetentionPolicy, options: 
     }
   }
 
-  for (;;) {
-    const [row] = rowsOf<{ n: number }>(
-      await db.execute(sql`
-        with newest as (
-          select id from wechat_events where info_type = 'component_verify_ticket' order by create_time desc, id desc limit 1
-        ), old as (
-          select id from wechat_events
-          where info_type = 'component_verify_ticket'
-            and create_time < extract(epoch from now() - make_interval(days => ${TICKET_DAYS}))::bigint
-            and id <> all (select id from newest)
-          order by create_time
-          limit ${batch}
-          for update skip locked
-        ), gone as (
-          delete from wechat_events e using old where e.id = old.id returning e.id
-        )
-        select count(*)::int as n from gone`),
-    );
-    result.tickets += row!.n;
-    if (row!.n < batch) break;
-  }
+  // The newest ticket stays whatever its age: the component token is renewed with it.
+  result.tickets = await deleteInBatches(
+    db,
+    "wechat_events",
+    sql`info_type = 'component_verify_ticket'
+        and create_time < extract(epoch from now() - make_interval(days => ${TICKET_DAYS}))::bigint
+        and id <> all (select id from wechat_events where info_type = 'component_verify_ticket' order by create_time desc, id desc limit 1)`,
+    sql`create_time`,
+    batch,
+  );
 
   if (policy.activityDays > 0) {
     // Literals, not parameters: the partial index on these kinds serves only a query that names them.
     const kinds = sql.raw(ROUTINE_ACTIVITY.map((kind) => `'${kind}'`).join(", "));
-    for (;;) {
-      const [row] = rowsOf<{ n: number }>(
-        await db.execute(sql`
-          with old as (
-            select id from authorizer_activity
-            where kind in (${kinds}) and created_at < now() - make_interval(days => ${policy.activityDays})
-            order by created_at
-            limit ${batch}
-            for update skip locked
-          ), gone as (
-            delete from authorizer_activity a using old where a.id = old.id returning a.id
-          )
-          select count(*)::int as n from gone`),
-      );
-      result.activity += row!.n;
-      if (row!.n < batch) break;
-    }
+    result.activity = await deleteInBatches(
+      db,
+      "authorizer_activity",
+      sql`kind in (${kinds}) and created_at < now() - make_interval(days => ${policy.activityDays})`,
+      sql`created_at`,
+      batch,
+    );
   }
   return result;
+}
+
+/** Deletes the rows of `table` matching `where`, oldest (`order`) first, `batch` at a time; returns how many. */
+async function deleteInBatches(db: Db, table: "wechat_events" | "authorizer_activity", where: SQL, order: SQL, batch: number): Promise<number> {
+  const name = sql.identifier(table);
+  let total = 0;
+  for (;;) {
+    const [row] = rowsOf<{ n: number }>(
+      await db.execute(sql`
+        with old as (
+          select id from ${name} where ${where} order by ${order} limit ${batch} for update skip locked
+        ), gone as (
+          delete from ${name} t using old where t.id = old.id returning t.id
+        )
+        select count(*)::int as n from gone`),
+    );
+    total += row!.n;
+    if (row!.n < batch) return total;
+  }
 }
