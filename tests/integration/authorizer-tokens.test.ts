@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import { getHealth } from "@/lib/health";
 import type { Platform } from "@/lib/platform";
 import { createAuthorizerRefresher } from "@/lib/tokens/authorizer-refresher";
+import { createAuthorizerTokenService } from "@/lib/tokens/authorizer-tokens";
 import { reconcileAuthorizers } from "@/lib/tokens/reconcile";
 import { WechatApiError } from "@/lib/wechat/errors";
 import { startAppServer, TEST_SECRETS, type AppServer } from "../support/app-server";
@@ -105,6 +106,26 @@ describe("on-demand tokens", () => {
     expect(attempts).toHaveLength(2);
   });
 
+  it("a token another instance stored just before our lease is served as is, not renewed a second time", async () => {
+    const [appId] = (await seedAuthorizedAccounts(app, portal, 1, { expiresInSeconds: 60 })) as [string];
+    const before = (await sandboxLedger(app)).get(appId)!.tokenRefreshes;
+    // Between our read of the expiring token and our lease (the first raw statement), another instance renews it.
+    const other = createTestPortal(app, database);
+    let renewedMeanwhile: string | undefined;
+    const db = Object.create(database.db) as typeof database.db;
+    db.execute = (async (query: Parameters<typeof database.db.execute>[0]) => {
+      renewedMeanwhile ??= (await other.authorizerTokens.refreshNow(appId)).accessToken;
+      return database.db.execute(query);
+    }) as typeof db.execute;
+    const tokens = createAuthorizerTokenService({ database: { db }, client: portal.client, secretBox: portal.secretBox });
+
+    const served = await tokens.getToken(appId);
+    expect(renewedMeanwhile).toBeDefined();
+    expect(served.accessToken).toBe(renewedMeanwhile);
+    expect((await sandboxLedger(app)).get(appId)!.tokenRefreshes).toBe(before + 1);
+    expect((await row(appId)).refreshLeaseOwner).toBeNull();
+  });
+
   it("answers clearly for an unknown, a revoked and a broken account", async () => {
     await expect(portal.authorizerTokens.getToken("wx0000000000000000")).rejects.toMatchObject({ code: "not_found" });
     const [revoked, broken] = (await seedAuthorizedAccounts(app, portal, 2)) as [string, string];
@@ -146,6 +167,40 @@ describe("background refresher", () => {
     // A second pass finds nothing due.
     expect(await refreshers[0]!.runPass()).toEqual({ refreshed: 0, failed: 0 });
   }, 120_000);
+
+  it("stopped mid-pass: the accounts it had claimed but not started are handed back at once", async () => {
+    await seedAuthorizedAccounts(app, portal, 10);
+    const tokens = portal.authorizerTokens;
+    let started = 0;
+    let finish!: () => void;
+    const held = new Promise<void>((resolve) => (finish = resolve));
+    const refresher = createAuthorizerRefresher({
+      tokens: {
+        claimDue: tokens.claimDue,
+        releaseClaims: tokens.releaseClaims,
+        refreshClaimed: async (claim, trigger) => {
+          started++;
+          await held;
+          return tokens.refreshClaimed(claim, trigger);
+        },
+      },
+      concurrency: 2,
+    });
+    const pass = refresher.runPass();
+    while (started < 2) await new Promise((r) => setTimeout(r, 20));
+    const leased = async () =>
+      rowsOf<{ n: number }>(await database.db.execute(sql`select count(*)::int as n from authorizers where refresh_lease_owner is not null`))[0]!.n;
+    // 2 refreshing, 2 more claimed ahead of them.
+    expect(await leased()).toBe(4);
+    await refresher.stop();
+    finish();
+    expect(await pass).toEqual({ refreshed: 2, failed: 0 });
+    expect(started).toBe(2);
+    // Nothing left leased: the other instances can take the 8 not refreshed right away, not in 2 minutes.
+    expect(await leased()).toBe(0);
+    const [due] = rowsOf<{ n: number }>(await database.db.execute(sql`select count(*)::int as n from authorizers where refresh_due_at <= now()`));
+    expect(due!.n).toBe(8);
+  });
 
   it.runIf(usingPostgres)("3 processes sharing PostgreSQL, 500 accounts expiring together: each refreshed exactly once", async () => {
     const appIds = await seedAuthorizedAccounts(app, portal, 500, { expiresInSeconds: 120 });
