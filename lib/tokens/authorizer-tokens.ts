@@ -61,7 +61,6 @@ export interface Claim {
   refreshTokenSealed: string;
 }
 
-
 export function createAuthorizerTokenService(options: AuthorizerTokenServiceOptions) {
   const { db } = options.database;
   const random = options.random ?? Math.random;
@@ -125,7 +124,6 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
     if (row.status === "needs_reauthorization" || !row.refreshTokenSealed) throw notAuthorizedError(appId, "needs_reauthorization");
   }
 
-
   async function loadOrRefresh(appId: string, staleToken: string | undefined): Promise<AuthorizerToken> {
     const deadline = Date.now() + waitTimeoutMs;
     for (;;) {
@@ -141,13 +139,12 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
 
       const claim = await claimOne(appId, row.stateVersion);
       if (claim) {
-        // Re-read under the lease: another holder may have stored a new token since our first read.
-        const current = await readRow(appId);
-        if (current?.accessTokenSealed && current.accessTokenExpiresAt) {
-          const token = options.secretBox.open(current.accessTokenSealed);
+        // The row as the lease found it: another holder may have stored a new token since our first read.
+        if (claim.current) {
+          const token = options.secretBox.open(claim.current.accessTokenSealed);
           if (token !== staleToken && token !== stored?.token) {
             await releaseLease(claim);
-            return { appId, accessToken: token, expiresAt: current.accessTokenExpiresAt };
+            return { appId, accessToken: token, expiresAt: claim.current.expiresAt };
           }
         }
         return refreshClaimed(claim, "on_demand");
@@ -164,21 +161,34 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
     }
   }
 
-  /** Takes the lease on one account, if nobody holds it and its grant is the one we read. */
-  async function claimOne(appId: string, stateVersion: number): Promise<Claim | undefined> {
+  /**
+   * Takes the lease on one account, if nobody holds it and its grant is the one we read. Also answers the access
+   * token the row holds as the lease is taken, so the caller needs no second read to see a holder's new token.
+   */
+  async function claimOne(
+    appId: string,
+    stateVersion: number,
+  ): Promise<(Claim & { current?: { accessTokenSealed: string; expiresAt: Date } }) | undefined> {
     const owner = newOwner();
-    const [row] = rowsOf<{ refresh_token_sealed: string; state_version: number | string }>(
+    const [row] = rowsOf<{
+      refresh_token_sealed: string;
+      state_version: number | string;
+      access_token_sealed: string | null;
+      access_token_expires_at: Date | string | null;
+    }>(
       await db.execute(sql`
         update authorizers
         set refresh_lease_owner = ${owner}, refresh_lease_until = now() + make_interval(secs => ${LEASE_SECONDS})
         where app_id = ${appId} and status = 'authorized' and refresh_token_sealed is not null
           and state_version = ${stateVersion}
           and (refresh_lease_until is null or refresh_lease_until < now())
-        returning refresh_token_sealed, state_version`),
+        returning refresh_token_sealed, state_version, access_token_sealed, access_token_expires_at`),
     );
-    return row
-      ? { appId, owner, stateVersion: Number(row.state_version), refreshTokenSealed: row.refresh_token_sealed }
-      : undefined;
+    if (!row) return undefined;
+    const claim = { appId, owner, stateVersion: Number(row.state_version), refreshTokenSealed: row.refresh_token_sealed };
+    return row.access_token_sealed && row.access_token_expires_at
+      ? { ...claim, current: { accessTokenSealed: row.access_token_sealed, expiresAt: new Date(row.access_token_expires_at) } }
+      : claim;
   }
 
   /**
