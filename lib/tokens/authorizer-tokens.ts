@@ -143,7 +143,7 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
         if (claim.current) {
           const token = options.secretBox.open(claim.current.accessTokenSealed);
           if (token !== staleToken && token !== stored?.token) {
-            await releaseLease(claim);
+            await releaseClaims([claim]);
             return { appId, accessToken: token, expiresAt: claim.current.expiresAt };
           }
         }
@@ -219,17 +219,13 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
     }));
   }
 
-  async function releaseLease(claim: Claim): Promise<void> {
-    await releaseClaims([claim]);
-  }
-
-  /** Hands back leases not used (a stopping refresher's queue). */
+  /** Hands back leases not used (a stopping refresher's queue): one statement, however many. */
   async function releaseClaims(claims: Claim[]): Promise<void> {
-    for (const claim of claims) {
-      await db.execute(sql`
-        update authorizers set refresh_lease_owner = null, refresh_lease_until = null
-        where app_id = ${claim.appId} and refresh_lease_owner = ${claim.owner}`);
-    }
+    if (claims.length === 0) return;
+    const held = sql.join(claims.map((c) => sql`(${c.appId}, ${c.owner})`), sql`, `);
+    await db.execute(sql`
+      update authorizers set refresh_lease_owner = null, refresh_lease_until = null
+      where (app_id, refresh_lease_owner) in (${held})`);
   }
 
   // --- the refresh itself ----------------------------------------------------------------------------
