@@ -5,7 +5,7 @@ import { authorizationCodes, authorizerGrants, authorizers } from "@/db/schema";
 import { describeError, log } from "@/lib/log";
 import type { SecretBox } from "@/lib/secrets";
 import { refreshDueInSeconds } from "@/lib/tokens/refresh-schedule";
-import type { AuthorizerInfo, ComponentClient } from "@/lib/wechat/client";
+import type { AuthorizerInfo, ComponentClient, FuncInfo } from "@/lib/wechat/client";
 
 export interface GrantDeps {
   database: Pick<Database, "db" | "withAdvisoryLock">;
@@ -38,7 +38,7 @@ export async function applyAuthorizationCode(
 
     const info = await deps.client.queryAuth(input.code);
     const now = deps.now?.() ?? Date.now();
-    const funcIds = [...new Set(info.funcInfo.map((f) => f.id))];
+    const funcIds = grantedFuncIds(info.funcInfo);
     await db.transaction(async (tx) => {
       const sealedRefresh = info.refreshToken ? deps.secretBox.seal(info.refreshToken) : null;
       const sealedAccess = info.accessToken ? deps.secretBox.seal(info.accessToken) : null;
@@ -93,6 +93,11 @@ export async function applyAuthorizationCode(
 
   if (result.exchanged) await refreshProfile(deps, result.appId);
   return result;
+}
+
+/** The permission sets (func_info ids) a grant holds, each once: what `authorizers` and `authorizer_grants` keep. */
+export function grantedFuncIds(funcInfo: readonly FuncInfo[]): number[] {
+  return [...new Set(funcInfo.map((f) => f.id))];
 }
 
 /**

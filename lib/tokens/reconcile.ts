@@ -1,7 +1,7 @@
 import { and, eq, gt, inArray, sql } from "drizzle-orm";
 import { advisoryKeyFor, rowsOf, type Database } from "@/db";
 import { authorizerActivity, authorizerGrants, authorizers, reconcileRuns } from "@/db/schema";
-import { revokedColumns, storeProfile } from "@/lib/authorization/grants";
+import { grantedFuncIds, revokedColumns, storeProfile } from "@/lib/authorization/grants";
 import { describeError, log } from "@/lib/log";
 import type { SecretBox } from "@/lib/secrets";
 import type { AuthorizerInfo, AuthorizerListItem, ComponentClient } from "@/lib/wechat/client";
@@ -198,7 +198,7 @@ async function importAccount(deps: ReconcileDeps, item: AuthorizerListItem, runI
   const { db } = deps.database;
   // One api_get_authorizer_info answers both the granted sets and the profile.
   const info = await fetchAuthorizerInfo(deps, item.authorizerAppId);
-  const funcIds = info && grantedFuncIds(info);
+  const funcIds = info && grantedFuncIds(info.authorization.funcInfo);
   const inserted = await db.transaction(async (tx) => {
     const rows = await tx
       .insert(authorizers)
@@ -242,7 +242,7 @@ async function restore(
   action: RepairAction,
 ): Promise<boolean> {
   const info = action === "restored" ? await fetchAuthorizerInfo(deps, item.authorizerAppId) : undefined;
-  const funcIds = info && grantedFuncIds(info);
+  const funcIds = info && grantedFuncIds(info.authorization.funcInfo);
   return deps.database.db.transaction(async (tx) => {
     const before = await tx
       .select({ status: authorizers.status })
@@ -310,8 +310,4 @@ async function fetchAuthorizerInfo(deps: ReconcileDeps, appId: string): Promise<
     log.warn("reconcile: authorizer info not fetched", { appId, error: describeError(error) });
     return undefined;
   }
-}
-
-function grantedFuncIds(info: AuthorizerInfo): number[] {
-  return [...new Set(info.authorization.funcInfo.map((f) => f.id))];
 }
