@@ -49,10 +49,11 @@ export async function reconcileAuthorizers(
   opts: { minIntervalSeconds?: number; onStart?: (runId: number) => void } = {},
 ): Promise<ReconcileResult> {
   const { db } = deps.database;
-  const runId = await deps.database.withAdvisoryLock(advisoryKeyFor("reconcile", "start"), () =>
+  const run = await deps.database.withAdvisoryLock(advisoryKeyFor("reconcile", "start"), () =>
     startRun(db, trigger, opts.minIntervalSeconds ?? 0),
   );
-  if (runId === null) return { runId: null, skipped: true, listed: 0, checked: 0, repairs: [] };
+  if (!run) return { runId: null, skipped: true, listed: 0, checked: 0, repairs: [] };
+  const { runId, runStartedAt } = run;
   opts.onStart?.(runId);
 
   const repairs: ReconcileResult["repairs"] = [];
@@ -60,11 +61,6 @@ export async function reconcileAuthorizers(
   let checked = 0;
   let listed = 0;
   try {
-    const [{ started }] = rowsOf<{ started: number | string }>(
-      await db.execute(sql`select extract(epoch from started_at)::bigint as started from reconcile_runs where id = ${runId}`),
-    ) as [{ started: number | string }];
-    const runStartedAt = Number(started);
-
     for (let offset = 0; ; offset += MAX_AUTHORIZER_LIST_COUNT) {
       const page = await deps.client.getAuthorizerList(offset, MAX_AUTHORIZER_LIST_COUNT);
       listed = page.totalCount;
@@ -115,9 +111,13 @@ export async function reconcileAuthorizers(
 
 /**
  * Starts a run unless one is running (a crashed one is marked abandoned first) or, for scheduled runs, one
- * started within `minIntervalSeconds`. Null: nothing to start.
+ * started within `minIntervalSeconds`. Null: nothing to start. `runStartedAt`: the database's clock, epoch seconds.
  */
-async function startRun(db: Database["db"], trigger: string, minIntervalSeconds: number): Promise<number | null> {
+async function startRun(
+  db: Database["db"],
+  trigger: string,
+  minIntervalSeconds: number,
+): Promise<{ runId: number; runStartedAt: number } | null> {
   await db.execute(sql`
     update reconcile_runs set status = 'abandoned', finished_at = now()
     where status = 'running' and heartbeat_at < now() - make_interval(secs => ${HEARTBEAT_TIMEOUT_SECONDS})`);
@@ -130,13 +130,13 @@ async function startRun(db: Database["db"], trigger: string, minIntervalSeconds:
     );
     if (recent.length > 0) return null;
   }
-  const inserted = rowsOf<{ id: number | string }>(
+  const [inserted] = rowsOf<{ id: number | string; started: number | string }>(
     await db.execute(sql`
       insert into reconcile_runs (trigger) values (${trigger})
       on conflict (status) where status = 'running' do nothing
-      returning id`),
+      returning id, extract(epoch from started_at)::bigint as started`),
   );
-  return inserted[0] ? Number(inserted[0].id) : null;
+  return inserted ? { runId: Number(inserted.id), runStartedAt: Number(inserted.started) } : null;
 }
 
 async function reconcilePage(deps: ReconcileDeps, items: AuthorizerListItem[], runId: number) {
