@@ -1,9 +1,10 @@
 import "server-only";
-import { and, desc, eq, gte, ilike, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, ilike, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { rowsOf, type Db } from "@/db";
 import { auditLog } from "@/db/schema";
 import { diffChanges } from "@/lib/staff/diff";
+import { chinaMidnight, escapeLikePattern, isoDaySchema } from "@/lib/staff/filters";
 import { maskSecrets } from "@/lib/staff/mask";
 
 // Staff queries over the whole audit log; callers run requireStaff() first.
@@ -18,10 +19,7 @@ const optionalText = (max: number) =>
     .optional()
     .catch(undefined)
     .transform((v) => v || undefined);
-const optionalDate = z.iso
-  .date()
-  .optional()
-  .catch(undefined);
+const optionalDate = isoDaySchema.optional().catch(undefined);
 
 /** /staff/audit's search params. A malformed value is dropped rather than failing the page. */
 export const auditFiltersSchema = z.object({
@@ -45,8 +43,6 @@ export interface AuditFilters {
 
 const TARGET_TYPES: Array<(typeof auditLog.$inferSelect)["targetType"]> = ["authorizer", "user", "platform"];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const dayStart = (day: string, offsetDays = 0) => new Date(Date.parse(`${day}T00:00:00+08:00`) + offsetDays * 86_400_000);
-const likeEscape = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
  * The audit log, newest first, `limit` entries per page, keyset on id (`before` = the last id of the previous
@@ -56,13 +52,13 @@ export async function listAuditEntries(db: Db, filters: AuditFilters, page: { be
   const limit = Math.min(Math.max(page.limit ?? AUDIT_PAGE_SIZE, 1), 200);
   const where: SQL[] = [];
   if (filters.actor) {
-    where.push(UUID.test(filters.actor) ? eq(auditLog.actorUserId, filters.actor.toLowerCase()) : ilike(auditLog.actorEmail, `%${likeEscape(filters.actor)}%`));
+    where.push(UUID.test(filters.actor) ? eq(auditLog.actorUserId, filters.actor.toLowerCase()) : ilike(auditLog.actorEmail, `%${escapeLikePattern(filters.actor)}%`));
   }
   if (filters.action) where.push(eq(auditLog.action, filters.action));
   // Every target type listed, so audit_log_target_idx (target_type, target_id, id) serves an exact target.
   if (filters.target) where.push(inArray(auditLog.targetType, TARGET_TYPES), eq(auditLog.targetId, filters.target));
-  if (filters.from) where.push(gte(auditLog.createdAt, dayStart(filters.from)));
-  if (filters.to) where.push(lt(auditLog.createdAt, dayStart(filters.to, 1)));
+  if (filters.from) where.push(sql`${auditLog.createdAt} >= ${chinaMidnight(filters.from)}::timestamptz`);
+  if (filters.to) where.push(sql`${auditLog.createdAt} < ${chinaMidnight(filters.to, 1)}::timestamptz`);
   if (page.before) where.push(lt(auditLog.id, page.before));
   const rows = await db
     .select({

@@ -3,6 +3,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { rowsOf, type Db } from "@/db";
 import type { AuthorizerStatus, ReviewStatus } from "@/db/schema";
+import { chinaMidnight, escapeLikePattern, isoDaySchema } from "@/lib/staff/filters";
 
 /**
  * The staff console's authorization list: every merchant's accounts, filtered, searched and paged by keyset so
@@ -87,15 +88,6 @@ export interface StaffListPage {
 // ------------------------------------------------------------------------------------------------
 // Search params
 // ------------------------------------------------------------------------------------------------
-
-const isoDaySchema = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .refine((day) => {
-    const [y, m, d] = day.split("-").map(Number) as [number, number, number];
-    const date = new Date(Date.UTC(y, m - 1, d));
-    return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
-  });
 
 // A bad or stale value (hand-edited URL, a select option that no longer exists) drops that filter, never the page.
 const staffListSearchSchema = z.object({
@@ -188,18 +180,6 @@ export function decodeStaffListCursor(value: string): StaffListCursor | undefine
 // SQL
 // ------------------------------------------------------------------------------------------------
 
-/** `%`, `_` and `\` in a search term are literal characters, not LIKE wildcards. */
-export function escapeLikePattern(term: string): string {
-  return term.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-}
-
-/** Midnight of a day in China Standard Time (no daylight saving), as an ISO timestamp. */
-function shanghaiMidnight(day: string, plusDays = 0): string {
-  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(y, m - 1, d + plusDays));
-  return `${date.toISOString().slice(0, 10)}T00:00:00+08:00`;
-}
-
 /** A sort key (µs since the epoch, as PostgreSQL stores it) back to an exact ISO timestamp. */
 function microsToIso(key: string): string {
   const micros = BigInt(key);
@@ -217,8 +197,8 @@ function filterConditions(filters: StaffListFilters): SQL[] {
   if (filters.permission !== undefined) conditions.push(sql`a.func_ids @> ${JSON.stringify([filters.permission])}::jsonb`);
   if (filters.merchant === UNASSIGNED_MERCHANT) conditions.push(sql`a.merchant_id is null`);
   else if (filters.merchant) conditions.push(sql`a.merchant_id = ${filters.merchant}::uuid`);
-  if (filters.from) conditions.push(sql`a.authorized_at >= ${shanghaiMidnight(filters.from)}::timestamptz`);
-  if (filters.to) conditions.push(sql`a.authorized_at < ${shanghaiMidnight(filters.to, 1)}::timestamptz`);
+  if (filters.from) conditions.push(sql`a.authorized_at >= ${chinaMidnight(filters.from)}::timestamptz`);
+  if (filters.to) conditions.push(sql`a.authorized_at < ${chinaMidnight(filters.to, 1)}::timestamptz`);
   // Trigram GIN index on the generated, lower-cased search_text (authorizers_search_idx).
   if (filters.q) conditions.push(sql`a.search_text like '%' || lower(${escapeLikePattern(filters.q)}) || '%'`);
   return conditions;

@@ -8,7 +8,6 @@ import {
   countStaffAuthorizations,
   decodeStaffListCursor,
   encodeStaffListCursor,
-  escapeLikePattern,
   listStaffAuthorizations,
   parseStaffListParams,
   STAFF_LIST_COUNT_CAP,
@@ -20,6 +19,7 @@ import {
 import { authorizers, auditLog, merchants, users, wechatEvents } from "@/db/schema";
 import { seedStaffDemoData } from "@/db/seed";
 import { hashPassword } from "@/lib/auth/password";
+import { escapeLikePattern } from "@/lib/staff/filters";
 import { createAuthorizationsCsvStream, csvField, exportFilename, exportStaffAuthorizations } from "@/lib/staff/export-authorizations";
 import { startAppServer, type AppServer } from "../support/app-server";
 import { createTestDatabaseConfig, openConfiguredDatabase, openTestDatabase, truncateAll } from "../support/database";

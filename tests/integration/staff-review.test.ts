@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "@/db";
-import { listAuditActions, listAuditEntries } from "@/db/queries/audit";
+import { auditFiltersSchema, listAuditActions, listAuditEntries } from "@/db/queries/audit";
 import { findMerchantAuthorizer } from "@/db/queries/authorizers";
 import { findStaffAuthorizerDetail, listStaffGrantHistory, listStaffTimeline } from "@/db/queries/staff-authorizer-detail";
 import { createMerchantWithUser, createStaffUser } from "@/db/queries/users";
@@ -361,6 +361,18 @@ describe("staff review", () => {
       expect(await count({ from: "2026-05-03" })).toBe(20);
       expect(await count({ to: "2026-05-01", action: "review.approve", actor: "reviewer" })).toBe(2);
       expect(await listAuditActions(database.db)).toEqual(["conflict.transfer", "review.approve", "review.reject"]);
+    });
+
+    it("drops a day that does not exist or that the database cannot place, instead of failing the page", async () => {
+      await seedAudit(3);
+      for (const day of ["0000-01-01", "0099-12-31", "2026-02-30", "2026-13-01", "20260501"]) {
+        const { before: _before, ...filters } = auditFiltersSchema.parse({ from: day, to: day });
+        expect(filters, day).toEqual({});
+        expect((await listAuditEntries(database.db, filters)).entries, day).toHaveLength(3);
+      }
+      // An early but real year is a filter like any other.
+      expect((await listAuditEntries(database.db, auditFiltersSchema.parse({ from: "0100-01-01" }))).entries).toHaveLength(3);
+      expect((await listAuditEntries(database.db, auditFiltersSchema.parse({ to: "0100-01-01" }))).entries).toHaveLength(0);
     });
 
     it("is empty for a fresh log", async () => {
