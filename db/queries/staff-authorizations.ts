@@ -2,7 +2,7 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { rowsOf, type Db } from "@/db";
-import type { AuthorizerStatus, ReviewStatus } from "@/db/schema";
+import { authorizers, type AuthorizerStatus, type ReviewStatus } from "@/db/schema";
 import { chinaMidnight, escapeLikePattern, isoDaySchema } from "@/lib/staff/filters";
 
 /**
@@ -23,9 +23,9 @@ export const STAFF_LIST_COUNT_CAP = 10_000;
 export const STAFF_LIST_FILTERED_COUNT_CAP = 1_000;
 const MAX_PAGE_SIZE = 1_000;
 
-export const AUTHORIZER_STATUSES = ["authorized", "unauthorized", "needs_reauthorization"] as const satisfies readonly AuthorizerStatus[];
-export const REVIEW_STATUSES = ["pending", "approved", "rejected", "needs_info", "conflict"] as const satisfies readonly ReviewStatus[];
-export const ACCOUNT_KINDS = ["official_account", "mini_program"] as const;
+export const AUTHORIZER_STATUSES = authorizers.status.enumValues;
+export const REVIEW_STATUSES = authorizers.reviewStatus.enumValues;
+export const ACCOUNT_KINDS = authorizers.kind.enumValues;
 /** `name` is not offered: no index orders by nick_name, and sorting 100,000 rows per page view misses the aim. */
 export const STAFF_LIST_SORTS = ["updated", "authorized"] as const;
 export const UNASSIGNED_MERCHANT = "unassigned";

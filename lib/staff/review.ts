@@ -13,7 +13,6 @@ export interface ReviewActor {
 }
 
 export const REVIEW_NOTE_MAX = 1000;
-export const REVIEW_STATUSES = ["pending", "approved", "rejected", "needs_info", "conflict"] as const satisfies readonly ReviewStatus[];
 
 export const appIdSchema = z.string().regex(/^wx[0-9a-zA-Z]{16}$/, { error: "无效的 AppID · Invalid AppID" });
 
@@ -28,7 +27,7 @@ const noteSchema = z
  * A decision is refused when either changed meanwhile, instead of silently overwriting someone else's.
  */
 const renderedSchema = {
-  expectedStatus: z.enum(REVIEW_STATUSES),
+  expectedStatus: z.enum(authorizers.reviewStatus.enumValues),
   /** ISO time of the last decision as rendered, "" for none; omitted: not checked. */
   expectedReviewedAt: z.string().max(40).optional(),
 };
