@@ -1,17 +1,15 @@
 "use server";
 
-import { z } from "zod";
 import { requireStaff } from "@/lib/auth/guards";
 import type { Language } from "@/lib/i18n";
 import { bilingual, fill, formatTimestamp, type StaffOpsDictionary } from "@/lib/i18n-staff-ops";
 import { describeError } from "@/lib/log";
 import { getPlatform } from "@/lib/platform";
 import { refreshProfileNow, refreshTokenNow, startReconcile, type OperationFailure } from "@/lib/staff/operations";
+import { appIdSchema } from "@/lib/staff/review";
 
 /** The answer of an operation button: a bilingual sentence ("中文 · English"), success or not. */
 export type OperationState = { ok: boolean; message: string } | undefined;
-
-const appIdSchema = z.string().regex(/^wx[0-9a-zA-Z]{16}$/);
 
 function describeFailure(d: StaffOpsDictionary, lang: Language, failure: OperationFailure): string {
   const e = d.accountOps.errors;

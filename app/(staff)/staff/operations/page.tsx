@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import { z } from "zod";
 import { AccountOperations } from "@/app/(staff)/staff/authorizations/[appid]/operations";
 import { Panel } from "@/app/_components/panel";
 import { getDb } from "@/db";
@@ -7,6 +6,7 @@ import { requireStaff } from "@/lib/auth/guards";
 import { getLanguage, type Language } from "@/lib/i18n";
 import { fill, formatDuration, formatTimestamp, getStaffOpsDictionary, type StaffOpsDictionary } from "@/lib/i18n-staff-ops";
 import { findAccountForOperations, listReconcileRuns, type ReconcileRunRow } from "@/lib/staff/operations";
+import { appIdSchema } from "@/lib/staff/review";
 import { AutoRefresh } from "./auto-refresh";
 import { StartReconcileForm } from "./start-reconcile-form";
 
@@ -15,7 +15,6 @@ export const metadata: Metadata = { title: "运维 · Operations" };
 const RUNS_SHOWN = 10;
 /** A running run silent for this long has probably died (reconcile takes it over after 120 s). */
 const STALE_AFTER_SECONDS = 60;
-const appIdSchema = z.string().trim().regex(/^wx[0-9a-zA-Z]{16}$/);
 
 const RUN_TONES: Record<ReconcileRunRow["status"], string> = {
   running: "bg-sky-50 text-sky-800 ring-sky-200",
@@ -138,7 +137,7 @@ export default async function OperationsPage({ searchParams }: { searchParams: P
   const silent = running && Date.now() - current.heartbeatAt.getTime() > STALE_AFTER_SECONDS * 1000;
 
   const rawAppId = typeof query.appid === "string" ? query.appid : "";
-  const appId = rawAppId ? appIdSchema.safeParse(rawAppId) : undefined;
+  const appId = rawAppId ? appIdSchema.safeParse(rawAppId.trim()) : undefined;
   const account = appId?.success ? await findAccountForOperations(db, appId.data) : undefined;
 
   return (
