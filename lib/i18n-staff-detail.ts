@@ -7,7 +7,6 @@ import { getLanguage, type Language } from "@/lib/i18n";
  */
 const zh = {
   detail: {
-    metaTitle: "账号详情 · 员工控制台",
     back: "授权审核",
     loadingName: "资料待获取",
     profileTitle: "账号资料",
@@ -78,7 +77,6 @@ const zh = {
     refreshToken: "refresh_token",
     held: "已保存（加密）",
     missing: "无",
-    health: "状态",
     healthy: "正常",
     failing: "刷新失败，正在重试",
     needsReauthorization: "需要重新授权（不再自动刷新）",
@@ -115,7 +113,6 @@ const zh = {
     newest: "回到最新",
     showing: "每页最多 {n} 条。",
     rawPayload: "原始推送（敏感字段已遮蔽）",
-    details: "详情",
     processError: "处理失败：{error}",
     by: "操作人 {email}",
     sources: {
@@ -164,7 +161,6 @@ const zh = {
     "reconcile.run": "运行核对",
   } as Record<string, string>,
   audit: {
-    metaTitle: "审计日志 · 员工控制台",
     title: "审计日志",
     subtitle: "员工的每一次操作：谁、何时、对哪个对象、改了什么。最新的在前。",
     actor: "操作人",
@@ -195,7 +191,6 @@ export type StaffDetailDictionary = typeof zh;
 
 const en: StaffDetailDictionary = {
   detail: {
-    metaTitle: "Account · Staff console",
     back: "Authorizations",
     loadingName: "Profile not fetched yet",
     profileTitle: "Profile",
@@ -267,7 +262,6 @@ const en: StaffDetailDictionary = {
     refreshToken: "refresh_token",
     held: "held (encrypted)",
     missing: "none",
-    health: "Health",
     healthy: "Healthy",
     failing: "Refresh failing, retrying",
     needsReauthorization: "Needs re-authorization (no longer refreshed)",
@@ -304,7 +298,6 @@ const en: StaffDetailDictionary = {
     newest: "Back to newest",
     showing: "Up to {n} entries per page.",
     rawPayload: "Raw push (secrets masked)",
-    details: "Details",
     processError: "Processing failed: {error}",
     by: "by {email}",
     sources: {
@@ -353,7 +346,6 @@ const en: StaffDetailDictionary = {
     "reconcile.run": "Ran reconcile",
   },
   audit: {
-    metaTitle: "Audit log · Staff console",
     title: "Audit log",
     subtitle: "Every staff action: who, when, on what, and what changed. Newest first.",
     actor: "Actor",
@@ -389,16 +381,6 @@ export function getStaffDetailDictionary(lang: Language): StaffDetailDictionary 
 export async function getStaffDetailI18n(): Promise<{ lang: Language; d: StaffDetailDictionary }> {
   const lang = await getLanguage();
   return { lang, d: DICTIONARIES[lang] };
-}
-
-const PRECISE_FORMATS: Record<Language, Intl.DateTimeFormat> = {
-  zh: new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", dateStyle: "medium", timeStyle: "medium" }),
-  en: new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Shanghai", dateStyle: "medium", timeStyle: "medium" }),
-};
-
-/** Like formatDateTime (China Standard Time) but to the second: timelines and the audit log order events closely. */
-export function formatPreciseTime(value: Date, lang: Language): string {
-  return PRECISE_FORMATS[lang].format(value);
 }
 
 /** A label for an audit action: the known ones in words, any other as written. */

@@ -9,7 +9,6 @@ const zh = {
   overview: {
     title: "概览",
     subtitle: "平台运行状态，与 /api/health 读取相同的数据。",
-    statusTitle: "平台状态",
     allGoodTitle: "一切正常",
     allGoodBody: "数据库可用，ticket 按时到达，令牌都在按计划刷新。",
     warningTitle: "需要留意",
@@ -185,7 +184,6 @@ const en: typeof zh = {
   overview: {
     title: "Overview",
     subtitle: "How the platform is doing: the same data as /api/health.",
-    statusTitle: "Platform status",
     allGoodTitle: "All good",
     allGoodBody: "The database answers, tickets arrive on time and tokens are refreshed on schedule.",
     warningTitle: "Needs attention",

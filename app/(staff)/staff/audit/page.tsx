@@ -6,7 +6,8 @@ import { getDb } from "@/db";
 import { AUDIT_PAGE_SIZE, auditFiltersSchema, listAuditActions, listAuditEntries, type AuditEntryView, type AuditFilters } from "@/db/queries/audit";
 import { requireStaff } from "@/lib/auth/guards";
 import { format, type Language } from "@/lib/i18n";
-import { actionLabel, formatPreciseTime, getStaffDetailI18n, type StaffDetailDictionary } from "@/lib/i18n-staff-detail";
+import { actionLabel, getStaffDetailI18n, type StaffDetailDictionary } from "@/lib/i18n-staff-detail";
+import { formatTimestamp } from "@/lib/i18n-staff-ops";
 import { appIdSchema } from "@/lib/staff/review";
 
 export const metadata: Metadata = { title: "审计日志 · Audit log · 员工控制台" };
@@ -101,7 +102,7 @@ function Row({ entry, d, lang }: { entry: AuditEntryView; d: StaffDetailDictiona
     >
       <div className="flex flex-wrap items-baseline gap-x-2 text-xs text-slate-500 lg:flex-col lg:gap-0.5">
         <time dateTime={entry.createdAt.toISOString()} className="tabular-nums">
-          {formatPreciseTime(entry.createdAt, lang)}
+          {formatTimestamp(entry.createdAt, lang)}
         </time>
         <span className="font-mono text-[11px] text-slate-400">#{entry.id}</span>
       </div>

@@ -2,7 +2,8 @@ import Link from "next/link";
 import { getDb } from "@/db";
 import { listStaffTimeline, TIMELINE_PAGE_SIZE, type TimelineEntry } from "@/db/queries/staff-authorizer-detail";
 import { format, type Language } from "@/lib/i18n";
-import { formatPreciseTime, type StaffDetailDictionary } from "@/lib/i18n-staff-detail";
+import type { StaffDetailDictionary } from "@/lib/i18n-staff-detail";
+import { formatTimestamp } from "@/lib/i18n-staff-ops";
 import { describeTimelineEntry } from "@/lib/staff/timeline-labels";
 import { ChangeList } from "@/app/(staff)/staff/_components/change-list";
 import { GrantChanges } from "./permissions";
@@ -25,7 +26,7 @@ function Entry({ entry, d, lang }: { entry: TimelineEntry; d: StaffDetailDiction
         <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
           <span className={`rounded-full px-1.5 py-0.5 text-[11px] font-medium whitespace-nowrap ring-1 ring-inset ${tone.chip}`}>{d.timeline.sources[entry.source]}</span>
           <time dateTime={entry.at.toISOString()} className="text-xs text-slate-500 tabular-nums">
-            {formatPreciseTime(entry.at, lang)}
+            {formatTimestamp(entry.at, lang)}
           </time>
         </div>
         <p className={`mt-1 text-sm font-medium break-words ${failed ? "text-red-800" : "text-slate-900"}`}>{label}</p>
