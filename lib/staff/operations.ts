@@ -30,12 +30,15 @@ export type RefreshProfileResult =
 
 const NOT_AUTHORIZED_ERRCODE = 61003;
 
-async function readAccount(db: Db, appId: string) {
+/** An account the operations can act on (and the operations page shows), or undefined. */
+export async function findAccountForOperations(db: Db, appId: string) {
   const [row] = await db
     .select({
-      status: authorizers.status,
-      accessTokenExpiresAt: authorizers.accessTokenExpiresAt,
+      appId: authorizers.appId,
       nickName: authorizers.nickName,
+      status: authorizers.status,
+      kind: authorizers.kind,
+      accessTokenExpiresAt: authorizers.accessTokenExpiresAt,
       profileUpdatedAt: authorizers.profileUpdatedAt,
     })
     .from(authorizers)
@@ -49,17 +52,21 @@ function wechatCause(error: unknown): WechatApiError | undefined {
   return cause instanceof WechatApiError ? cause : undefined;
 }
 
+/** WeChat's error code as a failure; 61003 means the account no longer authorizes the platform. */
+function wechatFailure(wechat: WechatApiError): OperationFailure {
+  return wechat.errcode === NOT_AUTHORIZED_ERRCODE
+    ? { code: "unauthorized" }
+    : { code: "wechat", errcode: wechat.errcode, meaning: describeWechatError(wechat.errcode) };
+}
+
 /** Turns a failed refresh into what staff can act on; the account's status after the failure decides the case. */
 async function classifyFailure(db: Db, appId: string, error: unknown): Promise<OperationFailure> {
   const wechat = wechatCause(error);
-  const status = (await readAccount(db, appId))?.status;
+  const status = (await findAccountForOperations(db, appId))?.status;
   if (status === undefined) return { code: "not_found" };
   if (status === "unauthorized") return { code: "unauthorized" };
   if (status === "needs_reauthorization") return { code: "needs_reauthorization", ...(wechat ? { errcode: wechat.errcode } : {}) };
-  if (wechat) {
-    if (wechat.errcode === NOT_AUTHORIZED_ERRCODE) return { code: "unauthorized" };
-    return { code: "wechat", errcode: wechat.errcode, meaning: describeWechatError(wechat.errcode) };
-  }
+  if (wechat) return wechatFailure(wechat);
   // A lease held by the refresher, or the grant changed while we refreshed: nothing is wrong, try again.
   if (error instanceof AppError && error.code === "conflict") return { code: "busy" };
   if (error instanceof AppError && error.code === "not_found") return { code: "not_found" };
@@ -84,7 +91,7 @@ export async function refreshTokenNow(
   input: { appId: string },
 ): Promise<RefreshTokenResult> {
   const { db } = platform.database;
-  const before = await readAccount(db, input.appId);
+  const before = await findAccountForOperations(db, input.appId);
   if (!before) return { ok: false, error: { code: "not_found" } };
   let result: RefreshTokenResult;
   try {
@@ -112,7 +119,7 @@ export async function refreshProfileNow(
   input: { appId: string },
 ): Promise<RefreshProfileResult> {
   const { db } = platform.database;
-  const before = await readAccount(db, input.appId);
+  const before = await findAccountForOperations(db, input.appId);
   if (!before) return { ok: false, error: { code: "not_found" } };
   const beforeAudit = { nickName: before.nickName, profileUpdatedAt: before.profileUpdatedAt?.toISOString() ?? null };
   const audit = (after: Record<string, unknown>) => ({
@@ -128,12 +135,9 @@ export async function refreshProfileNow(
   try {
     info = await platform.client.getAuthorizerInfo(input.appId);
   } catch (error) {
+    // WeChat's own answer is the case here: a profile read does not change the account's status.
     const wechat = wechatCause(error);
-    const failure: OperationFailure = wechat
-      ? wechat.errcode === NOT_AUTHORIZED_ERRCODE
-        ? { code: "unauthorized" }
-        : { code: "wechat", errcode: wechat.errcode, meaning: describeWechatError(wechat.errcode) }
-      : await classifyFailure(db, input.appId, error);
+    const failure = wechat ? wechatFailure(wechat) : await classifyFailure(db, input.appId, error);
     await recordAudit(db, audit(auditedFailure(failure)));
     return { ok: false, error: failure };
   }
@@ -203,13 +207,4 @@ export async function findRunningReconcile(db: Db): Promise<ReconcileRunRow | un
 /** The newest runs, newest first (the operations page; the first one running means progress to show). */
 export async function listReconcileRuns(db: Db, limit = 10): Promise<ReconcileRunRow[]> {
   return db.select().from(reconcileRuns).orderBy(desc(reconcileRuns.id)).limit(limit);
-}
-
-/** An account the operations page can act on, or undefined. */
-export async function findAccountForOperations(db: Db, appId: string) {
-  const [row] = await db
-    .select({ appId: authorizers.appId, nickName: authorizers.nickName, status: authorizers.status, kind: authorizers.kind })
-    .from(authorizers)
-    .where(eq(authorizers.appId, appId));
-  return row;
 }
