@@ -13,6 +13,31 @@ import { getStaffOpsDictionary } from "@/lib/i18n-staff-ops";
 const BUTTON =
   "inline-flex min-h-11 w-full items-center justify-center gap-2 rounded-lg border border-slate-300 bg-white px-4 py-2 text-sm font-semibold text-slate-800 shadow-xs transition-colors hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-emerald-600 disabled:cursor-wait disabled:opacity-70 sm:w-auto";
 
+function OperationForm({
+  appId,
+  action,
+  pending,
+  label,
+  pendingLabel,
+  testId,
+}: {
+  appId: string;
+  action: (formData: FormData) => void;
+  pending: boolean;
+  label: string;
+  pendingLabel: string;
+  testId: string;
+}) {
+  return (
+    <form action={action}>
+      <input type="hidden" name="appId" value={appId} />
+      <button type="submit" data-testid={testId} disabled={pending} aria-disabled={pending} className={BUTTON}>
+        {pending ? <Spinner /> : null}
+        {pending ? pendingLabel : label}
+      </button>
+    </form>
+  );
+}
 
 function Result({ state, lang, testId }: { state: OperationState; lang: Language; testId: string }) {
   if (!state) return null;
@@ -52,20 +77,15 @@ export function AccountOperations({ appId, status, lang }: { appId: string; stat
         </p>
       ) : null}
       <div className="mt-4 flex flex-col gap-2 sm:flex-row">
-        <form action={tokenAction}>
-          <input type="hidden" name="appId" value={appId} />
-          <button type="submit" data-testid="refresh-token-now" disabled={tokenPending} aria-disabled={tokenPending} className={BUTTON}>
-            {tokenPending ? <Spinner /> : null}
-            {tokenPending ? t.refreshingToken : t.refreshToken}
-          </button>
-        </form>
-        <form action={profileAction}>
-          <input type="hidden" name="appId" value={appId} />
-          <button type="submit" data-testid="refresh-profile-now" disabled={profilePending} aria-disabled={profilePending} className={BUTTON}>
-            {profilePending ? <Spinner /> : null}
-            {profilePending ? t.refreshingProfile : t.refreshProfile}
-          </button>
-        </form>
+        <OperationForm appId={appId} action={tokenAction} pending={tokenPending} label={t.refreshToken} pendingLabel={t.refreshingToken} testId="refresh-token-now" />
+        <OperationForm
+          appId={appId}
+          action={profileAction}
+          pending={profilePending}
+          label={t.refreshProfile}
+          pendingLabel={t.refreshingProfile}
+          testId="refresh-profile-now"
+        />
       </div>
       <div role="status" aria-live="polite" className="mt-3 flex flex-col gap-2 empty:hidden">
         <Result state={tokenState} lang={lang} testId="refresh-token-result" />
