@@ -69,19 +69,20 @@ const appIds = (rows: StaffAuthorizationRow[]) => rows.map((r) => r.appId);
 const all = (database: TestDatabase, input: Record<string, string>) =>
   listStaffAuthorizations(database.db, parseStaffListParams(input), { pageSize: 1_000 }).then((page) => appIds(page.rows).sort());
 
+// One throwaway database for the list and the export tests, emptied before each.
+let database: TestDatabase;
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+});
+afterAll(async () => {
+  await database?.drop();
+});
+beforeEach(async () => {
+  await truncateAll(database);
+});
+
 describe("staff authorization list (real database)", () => {
-  let database: TestDatabase;
-
-  beforeAll(async () => {
-    database = await openTestDatabase();
-  });
-  afterAll(async () => {
-    await database?.drop();
-  });
-  beforeEach(async () => {
-    await truncateAll(database);
-  });
-
   it("parses search params leniently: a bad value drops that filter, never the page", () => {
     const params = parseStaffListParams(
       new URLSearchParams("status=authorized&review=bogus&kind=mini_program&perm=52&merchant=not-a-uuid&from=2026-02-30&to=2026-03-31&q=%20咖啡%20&sort=name"),
@@ -298,18 +299,6 @@ function parseCsv(text: string): string[][] {
 }
 
 describe("CSV export", () => {
-  let database: TestDatabase;
-
-  beforeAll(async () => {
-    database = await openTestDatabase();
-  });
-  afterAll(async () => {
-    await database?.drop();
-  });
-  beforeEach(async () => {
-    await truncateAll(database);
-  });
-
   it("escapes fields and neutralises formulas", () => {
     expect(csvField("plain")).toBe("plain");
     expect(csvField("a,b")).toBe('"a,b"');
