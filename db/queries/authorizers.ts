@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, desc, eq } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { authorizerGrants, authorizers } from "@/db/schema";
 
@@ -44,12 +44,16 @@ export async function findMerchantAuthorizer(db: Db, merchantId: string, appId: 
   return row;
 }
 
-/** The account's grant history, oldest first; scoped to the merchant through the account. */
-export async function listMerchantAuthorizerGrants(db: Db, merchantId: string, appId: string) {
-  if (!(await findMerchantAuthorizer(db, merchantId, appId))) return [];
+/**
+ * The account's latest grants, newest first, only if this merchant holds the account (one query: the join is
+ * the scope check).
+ */
+export async function listMerchantAuthorizerGrants(db: Db, merchantId: string, appId: string, limit: number) {
   return db
     .select({ source: authorizerGrants.source, funcIds: authorizerGrants.funcIds, createdAt: authorizerGrants.createdAt })
     .from(authorizerGrants)
-    .where(eq(authorizerGrants.appId, appId))
-    .orderBy(asc(authorizerGrants.id));
+    .innerJoin(authorizers, eq(authorizers.appId, authorizerGrants.appId))
+    .where(and(eq(authorizerGrants.appId, appId), eq(authorizers.merchantId, merchantId)))
+    .orderBy(desc(authorizerGrants.id))
+    .limit(limit);
 }

@@ -24,7 +24,6 @@ export const metadata: Metadata = { title: "账号详情 · Account" };
 const appIdSchema = z.string().regex(/^wx[0-9a-zA-Z]{16}$/);
 const HISTORY_LIMIT = 10;
 
-
 export default async function AccountPage({
   params,
   searchParams,
@@ -38,15 +37,16 @@ export default async function AccountPage({
   const appId = appIdSchema.safeParse(appid);
   if (!appId.success) notFound();
   const db = await getDb();
-  // Security: another merchant's account and a missing one look the same.
-  const account = await findMerchantAuthorizer(db, merchant.merchantId, appId.data);
-  if (!account) notFound();
-  const [grants, { lang, t }, query, deliveries] = await Promise.all([
-    listMerchantAuthorizerGrants(db, merchant.merchantId, appId.data),
+  // Every read is scoped to the merchant, so they run together; nothing is shown before the account is found.
+  const [account, history, deliveries, { lang, t }, query] = await Promise.all([
+    findMerchantAuthorizer(db, merchant.merchantId, appId.data),
+    listMerchantAuthorizerGrants(db, merchant.merchantId, appId.data, HISTORY_LIMIT),
+    listMerchantDeliveries(db, merchant.merchantId, { appId: appId.data, limit: 20 }),
     getI18n(),
     searchParams,
-    listMerchantDeliveries(db, merchant.merchantId, { appId: appId.data, limit: 20 }),
   ]);
+  // Security: another merchant's account and a missing one look the same.
+  if (!account) notFound();
 
   const name = account.kind === null ? t.accounts.loadingName : (account.nickName ?? account.appId);
   const funcIds = [...new Set(account.funcIds)].sort((a, b) => a - b);
@@ -90,7 +90,6 @@ export default async function AccountPage({
     ...(account.revokedAt ? [{ key: "revokedAt", label: t.account.revokedAt, value: formatDateTime(account.revokedAt, lang) ?? none }] : []),
     { key: "profileUpdatedAt", label: t.account.profileUpdatedAt, value: formatDateTime(account.profileUpdatedAt, lang) ?? none },
   ];
-  const history = grants.slice(-HISTORY_LIMIT).reverse();
 
   return (
     <div className="flex flex-col gap-5">
