@@ -207,10 +207,6 @@ const zh = {
     nextAttempt: "下次重试：{time}",
     noAnswer: "无响应",
     redeliver: "重新投递",
-    account: "账号",
-    type: "类型",
-    time: "时间",
-    result: "结果",
     settingsLink: "转发设置",
   },
   errors: {
@@ -428,10 +424,6 @@ const en: Dictionary = {
     nextAttempt: "next try: {time}",
     noAnswer: "no answer",
     redeliver: "Redeliver",
-    account: "Account",
-    type: "Type",
-    time: "Time",
-    result: "Result",
     settingsLink: "Forwarding settings",
   },
   errors: {
