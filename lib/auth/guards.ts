@@ -19,7 +19,7 @@ export interface StaffPrincipal {
 /**
  * The one guard every merchant page, action and handler calls. The role is re-read from the database, so a
  * changed role or a deleted user takes effect at once, whatever the session cookie says.
- * Anonymous → the login page (coming back to `returnTo`); signed in with the wrong role → 403.
+ * Anonymous → the login page (coming back to `returnTo`); staff → their console; any other user → 403.
  */
 export async function requireMerchant(returnTo = "/accounts"): Promise<MerchantPrincipal> {
   const user = await currentUser();
