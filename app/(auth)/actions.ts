@@ -6,16 +6,11 @@ import { getDb } from "@/db";
 import { createMerchantWithUser } from "@/db/queries/users";
 import { signIn, signOut } from "@/lib/auth";
 import { hashPassword } from "@/lib/auth/password";
+import { safeCallbackUrl } from "./safe-callback";
 
 export type FormState =
   | { ok: false; message: string; fieldErrors?: Partial<Record<"businessName" | "email" | "password", string>> }
   | undefined;
-
-/** Only same-site paths: an open redirect after sign-in would hand the session's trust to anyone's link. */
-function safeCallbackUrl(value: FormDataEntryValue | null, fallback: string): string {
-  const url = typeof value === "string" ? value : "";
-  return url.startsWith("/") && !url.startsWith("//") && !url.startsWith("/\\") ? url : fallback;
-}
 
 const signInSchema = z.object({ email: z.email(), password: z.string().min(1) });
 
@@ -23,7 +18,7 @@ export async function signInAction(_prev: FormState, formData: FormData): Promis
   const input = signInSchema.safeParse({ email: formData.get("email"), password: formData.get("password") });
   if (!input.success) return { ok: false, message: "请输入邮箱和密码 · Enter your email and password" };
   try {
-    await signIn("credentials", { ...input.data, redirectTo: safeCallbackUrl(formData.get("callbackUrl"), "/accounts") });
+    await signIn("credentials", { ...input.data, redirectTo: safeCallbackUrl(formData.get("callbackUrl")) });
   } catch (error) {
     if (error instanceof AuthError) {
       const code = (error as AuthError & { code?: string }).code;
