@@ -1,5 +1,5 @@
 import { connection } from "next/server";
-import { signOutAction } from "@/app/(auth)/actions";
+import { SignOutButton } from "@/app/_components/sign-out-button";
 import { SiteHeader } from "@/app/_components/site-header";
 import { getDb } from "@/db";
 import { getMerchantName } from "@/db/queries/users";
@@ -22,18 +22,7 @@ export default async function MerchantLayout({ children }: Readonly<{ children: 
         languageLabel={t.languageSwitch}
         homeHref="/accounts"
         meta={merchantName ? <span data-testid="merchant-name">{merchantName}</span> : undefined}
-        actions={
-          user ? (
-            <form action={signOutAction}>
-              <button
-                type="submit"
-                className="rounded-lg px-2 py-1.5 text-sm font-medium whitespace-nowrap sm:px-2.5 text-slate-600 transition-colors hover:bg-slate-100 hover:text-slate-900"
-              >
-                {t.header.signOut}
-              </button>
-            </form>
-          ) : null
-        }
+        actions={user ? <SignOutButton label={t.header.signOut} /> : null}
       />
       <main className="mx-auto w-full max-w-5xl flex-1 px-4 py-6 sm:py-10">{children}</main>
     </div>

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { z } from "zod";
+import { BackLink } from "@/app/_components/back-link";
 import { Banner } from "@/app/_components/banner";
 import { Panel } from "@/app/_components/panel";
 import { getDb } from "@/db";
@@ -93,12 +94,7 @@ export default async function AccountPage({
 
   return (
     <div className="flex flex-col gap-5">
-      <Link href="/accounts" className="inline-flex w-fit items-center gap-1 text-sm font-medium text-slate-600 hover:text-slate-900">
-        <svg aria-hidden="true" viewBox="0 0 20 20" className="h-4 w-4" fill="currentColor">
-          <path fillRule="evenodd" d="M12.8 5.2a.75.75 0 0 1 0 1.06L9.06 10l3.74 3.74a.75.75 0 1 1-1.06 1.06l-4.27-4.27a.75.75 0 0 1 0-1.06l4.27-4.27a.75.75 0 0 1 1.06 0Z" clipRule="evenodd" />
-        </svg>
-        {t.account.back}
-      </Link>
+      <BackLink href="/accounts">{t.account.back}</BackLink>
 
       {account.status === "unauthorized" ? (
         <Banner tone="neutral" title={t.account.bannerRevokedTitle} testId="banner-revoked" footer={reauthorizeForm}>
