@@ -28,6 +28,12 @@ export async function confirmNewAccount(page: Page, kind: "公众号" | "小程�
   await page.getByRole("button", { name: "确认授权" }).click();
 }
 
+/** Back from WeChat's page on the new account's page (`?authorized=1`): returns its appid. */
+export async function expectAuthorizedAccount(page: Page): Promise<string> {
+  await expect(page).toHaveURL(/\/accounts\/wx[0-9a-f]{16}\?authorized=1$/);
+  return new URL(page.url()).pathname.split("/").pop()!;
+}
+
 /** The account page, reloaded until `check` passes (WeChat's events are applied asynchronously). */
 export async function expectAfterReload(page: Page, check: () => Promise<void>): Promise<void> {
   await expect(async () => {

@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { snap } from "./helpers";
 
 test("the home page shows the platform receiving tickets from the sandbox", async ({ page }, testInfo) => {
   await page.goto("/");
@@ -9,6 +10,5 @@ test("the home page shows the platform receiving tickets from the sandbox", asyn
     await expect(page.getByTestId("验证票据 · Verify ticket")).toContainText("前");
   }).toPass({ timeout: 20_000 });
   await expect(page.getByText("沙箱模式")).toBeVisible();
-  await page.screenshot({ path: testInfo.outputPath(`home-${testInfo.project.name}.png`), fullPage: true });
-  await testInfo.attach("home", { path: testInfo.outputPath(`home-${testInfo.project.name}.png`), contentType: "image/png" });
+  await snap(page, testInfo, "home");
 });

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { confirmNewAccount, expectAfterReload, signUp, snap } from "./helpers";
+import { confirmNewAccount, expectAfterReload, expectAuthorizedAccount, signUp, snap } from "./helpers";
 
 // A merchant's whole onboarding through the real UI, WeChat played by the sandbox (desktop: the PC page).
 test("sign up → authorize a 公众号 on the PC page → see it; revoke and change the grant in WeChat", async ({ page }, testInfo) => {
@@ -12,10 +12,9 @@ test("sign up → authorize a 公众号 on the PC page → see it; revoke and ch
   await snap(page, testInfo, "wechat-authorization-pc");
   await confirmNewAccount(page, "公众号", "晨光咖啡馆");
 
-  await expect(page).toHaveURL(/\/accounts\/wx[0-9a-f]{16}\?authorized=1$/);
-  const appId = new URL(page.url()).pathname.split("/").pop()!;
+  const appId = await expectAuthorizedAccount(page);
   await expect(page.getByRole("heading", { name: "晨光咖啡馆" })).toBeVisible();
-  await expect(page.getByText("公众号").first()).toBeVisible();
+  await expect(page.getByTestId("kind-badge")).toHaveText("公众号");
   const permissions = page.getByTestId("permission-list");
   for (const [id, zh, en] of [
     [1, "消息管理", "Message management"],
@@ -53,6 +52,10 @@ test("sign up → authorize a 公众号 on the PC page → see it; revoke and ch
   await expectAfterReload(page, async () => {
     await expect(page.getByText("该账号已取消授权")).toBeVisible();
   });
+  // The history, newest first: the revocation, then the change of grant.
+  const history = page.getByTestId("grant-history").locator("li");
+  await expect(history.nth(0)).toHaveAttribute("data-source", "unauthorized");
+  await expect(history.nth(1)).toHaveAttribute("data-source", "updateauthorized");
   await snap(page, testInfo, "account-revoked");
 });
 
@@ -72,8 +75,7 @@ test("a merchant cannot see or act on another merchant's account", async ({ page
   await signUp(page, "青禾书店");
   await page.getByRole("button", { name: "授权公众号" }).click();
   await confirmNewAccount(page, "公众号", "青禾书店公众号");
-  await expect(page).toHaveURL(/\/accounts\/wx[0-9a-f]{16}\?authorized=1$/);
-  const appId = new URL(page.url()).pathname.split("/").pop()!;
+  const appId = await expectAuthorizedAccount(page);
 
   const other = await browser.newPage();
   await signUp(other, "另一家公司");
