@@ -1,12 +1,10 @@
+import type { AuthorizerStatus as AccountStatus, ReviewStatus } from "@/db/schema";
 import type { Dictionary } from "@/lib/i18n";
-
-type AccountKind = "official_account" | "mini_program" | null;
-type AccountStatus = "authorized" | "unauthorized" | "needs_reauthorization";
-type ReviewStatus = "pending" | "approved" | "rejected" | "needs_info" | "conflict";
+import type { AccountKind } from "@/lib/wechat/permissions";
 
 const BASE = "inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset";
 
-export function KindBadge({ kind, t }: { kind: AccountKind; t: Dictionary["kind"] }) {
+export function KindBadge({ kind, t }: { kind: AccountKind | null; t: Dictionary["kind"] }) {
   const tone = kind === "mini_program" ? "bg-indigo-50 text-indigo-700 ring-indigo-200" : kind ? "bg-sky-50 text-sky-700 ring-sky-200" : "bg-slate-50 text-slate-600 ring-slate-200";
   return (
     <span data-testid="kind-badge" className={`${BASE} ${tone}`}>

@@ -1,6 +1,5 @@
+import type { ReviewStatus } from "@/db/schema";
 import { format, formatDateTime, type Dictionary, type Language } from "@/lib/i18n";
-
-type ReviewStatus = "pending" | "approved" | "rejected" | "needs_info" | "conflict";
 
 const TONES: Record<ReviewStatus, { box: string; dot: string }> = {
   pending: { box: "border-slate-200 bg-white text-slate-900", dot: "bg-slate-400" },
