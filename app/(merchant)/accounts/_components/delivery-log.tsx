@@ -10,7 +10,7 @@ const STATUS_STYLE: Record<DeliveryRow["status"], string> = {
   failed: "bg-red-50 text-red-700 ring-red-200",
 };
 
-/** Recent deliveries to the merchant's webhook: what, when, how it went, and the last attempts' answers. */
+/** Recent deliveries to the merchant's webhook: what, when, how it went (attempts so far, the last attempt's answer). */
 export function DeliveryLog({
   deliveries,
   t,
