@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { connection } from "next/server";
-import { signOutAction } from "@/app/(auth)/actions";
+import { SignOutButton } from "@/app/_components/sign-out-button";
 import { SiteHeader } from "@/app/_components/site-header";
 import { currentUser } from "@/lib/auth/guards";
 import { getI18n } from "@/lib/i18n";
@@ -32,14 +32,7 @@ export default async function StaffLayout({ children }: Readonly<{ children: Rea
         meta={staff ? <span data-testid="staff-identity">{`${staff.email} · ${s.roles[staff.role]}`}</span> : undefined}
         actions={
           user ? (
-            <form action={signOutAction}>
-              <button
-                type="submit"
-                className="rounded-lg px-2 py-1.5 text-sm font-medium whitespace-nowrap text-slate-600 transition-colors hover:bg-slate-100 hover:text-slate-900 sm:px-2.5"
-              >
-                {t.header.signOut}
-              </button>
-            </form>
+            <SignOutButton label={t.header.signOut} />
           ) : null
         }
       />

@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { Suspense } from "react";
 import { AccountAvatar } from "@/app/(merchant)/accounts/_components/account-avatar";
 import { KindBadge, StatusBadge } from "@/app/(merchant)/accounts/_components/account-badges";
+import { BackLink } from "@/app/_components/back-link";
 import { Banner } from "@/app/_components/banner";
 import { Panel } from "@/app/_components/panel";
 import { getDb } from "@/db";
@@ -45,12 +45,7 @@ export default async function StaffAuthorizationPage({
 
   return (
     <div className="flex flex-col gap-5">
-      <Link href="/staff/authorizations" className="inline-flex w-fit items-center gap-1 text-sm font-medium text-slate-600 hover:text-slate-900">
-        <svg aria-hidden="true" viewBox="0 0 20 20" className="h-4 w-4" fill="currentColor">
-          <path fillRule="evenodd" d="M12.8 5.2a.75.75 0 0 1 0 1.06L9.06 10l3.74 3.74a.75.75 0 1 1-1.06 1.06l-4.27-4.27a.75.75 0 0 1 0-1.06l4.27-4.27a.75.75 0 0 1 1.06 0Z" clipRule="evenodd" />
-        </svg>
-        {d.detail.back}
-      </Link>
+      <BackLink href="/staff/authorizations">{d.detail.back}</BackLink>
 
       <header className="flex items-center gap-4">
         <AccountAvatar src={account.headImg} name={account.nickName ?? ""} seed={account.appId} size="lg" />
