@@ -1,8 +1,6 @@
 import { connection } from "next/server";
 import { SignOutButton } from "@/app/_components/sign-out-button";
 import { SiteHeader } from "@/app/_components/site-header";
-import { getDb } from "@/db";
-import { getMerchantName } from "@/db/queries/users";
 import { currentUser } from "@/lib/auth/guards";
 import { getI18n } from "@/lib/i18n";
 
@@ -13,7 +11,7 @@ import { getI18n } from "@/lib/i18n";
 export default async function MerchantLayout({ children }: Readonly<{ children: React.ReactNode }>) {
   await connection();
   const [{ lang, t }, user] = await Promise.all([getI18n(), currentUser()]);
-  const merchantName = user?.merchantId ? await getMerchantName(await getDb(), user.merchantId) : undefined;
+  const merchantName = user?.merchantName;
   return (
     <div lang={lang === "en" ? "en" : undefined} className="flex min-h-screen flex-col">
       <SiteHeader

@@ -10,10 +10,12 @@ export async function findUserByEmail(db: Db, email: string) {
   return user;
 }
 
+/** The user and, for a merchant's user, the merchant's name (the shell shows it), in one read. */
 export async function findUserById(db: Db, id: string) {
   const [user] = await db
-    .select({ id: users.id, email: users.email, role: users.role, merchantId: users.merchantId })
+    .select({ id: users.id, email: users.email, role: users.role, merchantId: users.merchantId, merchantName: merchants.name })
     .from(users)
+    .leftJoin(merchants, eq(merchants.id, users.merchantId))
     .where(eq(users.id, id));
   return user;
 }
