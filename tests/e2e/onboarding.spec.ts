@@ -4,6 +4,8 @@ import { confirmNewAccount, expectAfterReload, expectAuthorizedAccount, signUp, 
 // A merchant's whole onboarding through the real UI, WeChat played by the sandbox (desktop: the PC page).
 test("sign up → authorize a 公众号 on the PC page → see it; revoke and change the grant in WeChat", async ({ page }, testInfo) => {
   await signUp(page, "晨光咖啡");
+  // The shell names the merchant (read with the signed-in user).
+  await expect(page.getByTestId("merchant-name")).toHaveText("晨光咖啡");
   await snap(page, testInfo, "accounts-empty");
 
   await page.getByRole("button", { name: "授权公众号" }).click();
