@@ -1,4 +1,5 @@
 import type { Language } from "@/lib/i18n";
+import { format } from "@/lib/i18n-format";
 
 /**
  * Strings of the console's overview, operations and staff administration, and of the invitation page
@@ -364,19 +365,14 @@ export function bilingual(pick: (d: StaffOpsDictionary, lang: Language) => strin
   return `${pick(zh, "zh")} · ${pick(en, "en")}`;
 }
 
-/** Fills `{name}` placeholders. */
-export function fill(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (match, key: string) => (key in values ? String(values[key]) : match));
-}
-
 /** A rough duration: "45 秒", "12 分钟", "3 小时 5 分钟". */
 export function formatDuration(seconds: number, lang: Language): string {
   const d = DICTIONARIES[lang].duration;
   const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return fill(d.seconds, { n: s });
-  if (s < 3600) return fill(d.minutes, { n: Math.floor(s / 60) });
-  if (s < 86_400) return fill(d.hours, { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
-  return fill(d.days, { d: Math.floor(s / 86_400), h: Math.floor((s % 86_400) / 3600) });
+  if (s < 60) return format(d.seconds, { n: s });
+  if (s < 3600) return format(d.minutes, { n: Math.floor(s / 60) });
+  if (s < 86_400) return format(d.hours, { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
+  return format(d.days, { d: Math.floor(s / 86_400), h: Math.floor((s % 86_400) / 3600) });
 }
 
 const DATE_FORMATS: Record<Language, Intl.DateTimeFormat> = {

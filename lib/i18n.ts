@@ -450,10 +450,7 @@ export async function getI18n(): Promise<{ lang: Language; t: Dictionary }> {
   return { lang, t: getDictionary(lang) };
 }
 
-/** Fills `{name}` placeholders. */
-export function format(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (match, key: string) => (key in values ? String(values[key]) : match));
-}
+export { format } from "./i18n-format";
 
 const DATE_FORMATS: Record<Language, Intl.DateTimeFormat> = {
   zh: new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", dateStyle: "medium", timeStyle: "short" }),

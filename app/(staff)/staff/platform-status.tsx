@@ -3,7 +3,8 @@ import { Panel } from "@/app/_components/panel";
 import { getEnv } from "@/lib/env";
 import { getHealth, unhealthy, type Health } from "@/lib/health";
 import type { Language } from "@/lib/i18n";
-import { fill, formatDuration, formatTimestamp, getStaffOpsDictionary } from "@/lib/i18n-staff-ops";
+import { format } from "@/lib/i18n-format";
+import { formatDuration, formatTimestamp, getStaffOpsDictionary } from "@/lib/i18n-staff-ops";
 import { getPlatform } from "@/lib/platform";
 import { listReconcileRuns, type ReconcileRunRow } from "@/lib/staff/operations";
 import { getReviewCounts } from "@/lib/staff/overview";
@@ -79,7 +80,7 @@ export async function PlatformStatus({ lang }: { lang: Language }) {
         ? t.unknown
         : health.ticket.ageSeconds === null
           ? t.ticketNone
-          : fill(t.ticketAge, { age: formatDuration(health.ticket.ageSeconds, lang) }),
+          : format(t.ticketAge, { age: formatDuration(health.ticket.ageSeconds, lang) }),
       hint: health.ticket.warning ? (health.ticket.ageSeconds === null ? t.ticketNoneHint : t.ticketStaleHint) : null,
       tone: !health.database.ok ? "neutral" : health.ticket.warning ? "warn" : "ok",
     },
@@ -92,8 +93,8 @@ export async function PlatformStatus({ lang }: { lang: Language }) {
           ? t.tokenNone
           : tokenIn <= 0
             ? t.tokenExpired
-            : fill(t.tokenExpiresIn, { in: formatDuration(tokenIn, lang) }),
-      hint: health.componentToken.lastError ? fill(t.tokenLastError, { error: health.componentToken.lastError }) : null,
+            : format(t.tokenExpiresIn, { in: formatDuration(tokenIn, lang) }),
+      hint: health.componentToken.lastError ? format(t.tokenLastError, { error: health.componentToken.lastError }) : null,
       tone: !health.database.ok ? "neutral" : tokenIn === null || tokenIn <= 0 || health.componentToken.lastError ? "warn" : "ok",
     },
     {
@@ -104,7 +105,7 @@ export async function PlatformStatus({ lang }: { lang: Language }) {
           ? t.unknown
           : a.refresherLagSeconds === 0
             ? t.lagNone
-            : fill(t.lagBehind, { lag: formatDuration(a.refresherLagSeconds, lang) }),
+            : format(t.lagBehind, { lag: formatDuration(a.refresherLagSeconds, lang) }),
       hint: a.refresherLagSeconds !== null && a.refresherLagSeconds > LAG_WARNING_SECONDS ? t.lagHint : null,
       tone: a.refresherLagSeconds === null ? "neutral" : a.refresherLagSeconds > LAG_WARNING_SECONDS ? "warn" : "ok",
     },
@@ -140,7 +141,7 @@ export async function PlatformStatus({ lang }: { lang: Language }) {
           </p>
           <p className="mt-0.5 text-sm leading-relaxed">{banner.body}</p>
           <p className="mt-2 flex flex-wrap gap-x-3 gap-y-1 text-xs opacity-80">
-            <span>{fill(t.checkedAt, { time: formatTimestamp(checkedAt, lang) ?? "" })}</span>
+            <span>{format(t.checkedAt, { time: formatTimestamp(checkedAt, lang) ?? "" })}</span>
             {health.sandbox ? <span data-testid="sandbox-mode">{t.sandbox}</span> : null}
           </p>
         </div>
@@ -187,7 +188,7 @@ export async function PlatformStatus({ lang }: { lang: Language }) {
               <span className="font-medium">{ops.runStatus[lastRun.status]}</span>
               {" · "}
               {formatTimestamp(lastRun.startedAt, lang)}
-              {lastRun.listed !== null ? ` · ${fill(ops.progress, { checked: lastRun.checked, listed: lastRun.listed })}` : ""}
+              {lastRun.listed !== null ? ` · ${format(ops.progress, { checked: lastRun.checked, listed: lastRun.listed })}` : ""}
               {` · ${ops.columns.repairs} ${lastRun.repairs}`}
             </p>
           ) : (

@@ -3,7 +3,8 @@ import Link from "next/link";
 import { connection } from "next/server";
 import { getDb } from "@/db";
 import { getLanguage } from "@/lib/i18n";
-import { fill, formatTimestamp, getStaffOpsDictionary } from "@/lib/i18n-staff-ops";
+import { format } from "@/lib/i18n-format";
+import { formatTimestamp, getStaffOpsDictionary } from "@/lib/i18n-staff-ops";
 import { findInvitation } from "@/lib/staff/users";
 import { AcceptInvitationForm } from "./accept-form";
 
@@ -40,8 +41,8 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   return (
     <div data-testid="invite-accept" className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">
       <h1 className="text-xl font-semibold text-slate-900">{t.title}</h1>
-      <p className="mt-1 text-sm break-words text-slate-600">{fill(t.subtitle, { email: invitation.email, role: d.roles[invitation.role] })}</p>
-      <p className="mt-1 mb-6 text-xs text-slate-500">{fill(t.expiresAt, { time: formatTimestamp(invitation.expiresAt, lang) ?? "" })}</p>
+      <p className="mt-1 text-sm break-words text-slate-600">{format(t.subtitle, { email: invitation.email, role: d.roles[invitation.role] })}</p>
+      <p className="mt-1 mb-6 text-xs text-slate-500">{format(t.expiresAt, { time: formatTimestamp(invitation.expiresAt, lang) ?? "" })}</p>
       <AcceptInvitationForm token={token} email={invitation.email} lang={lang} />
     </div>
   );

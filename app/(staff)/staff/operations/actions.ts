@@ -2,7 +2,8 @@
 
 import { requireStaff } from "@/lib/auth/guards";
 import type { Language } from "@/lib/i18n";
-import { bilingual, fill, formatTimestamp, type StaffOpsDictionary } from "@/lib/i18n-staff-ops";
+import { format } from "@/lib/i18n-format";
+import { bilingual, formatTimestamp, type StaffOpsDictionary } from "@/lib/i18n-staff-ops";
 import { describeError } from "@/lib/log";
 import { getPlatform } from "@/lib/platform";
 import { refreshProfileNow, refreshTokenNow, startReconcile, type OperationFailure } from "@/lib/staff/operations";
@@ -15,9 +16,9 @@ function describeFailure(d: StaffOpsDictionary, lang: Language, failure: Operati
   const e = d.accountOps.errors;
   switch (failure.code) {
     case "wechat":
-      return fill(e.wechat, { errcode: failure.errcode, meaning: failure.meaning[lang] });
+      return format(e.wechat, { errcode: failure.errcode, meaning: failure.meaning[lang] });
     case "unavailable":
-      return fill(e.unavailable, { detail: failure.detail });
+      return format(e.unavailable, { detail: failure.detail });
     case "needs_reauthorization":
       return failure.errcode ? `${e.needs_reauthorization} (${failure.errcode})` : e.needs_reauthorization;
     default:
@@ -34,7 +35,7 @@ export async function refreshTokenNowAction(_prev: OperationState, formData: For
   if (!result.ok) return { ok: false, message: bilingual((d, lang) => describeFailure(d, lang, result.error)) };
   return {
     ok: true,
-    message: bilingual((d, lang) => fill(d.accountOps.tokenRefreshed, { expiresAt: formatTimestamp(result.expiresAt, lang) ?? "" })),
+    message: bilingual((d, lang) => format(d.accountOps.tokenRefreshed, { expiresAt: formatTimestamp(result.expiresAt, lang) ?? "" })),
   };
 }
 
@@ -44,7 +45,7 @@ export async function refreshProfileNowAction(_prev: OperationState, formData: F
   if (!appId.success) return { ok: false, message: bilingual((d) => d.operations.invalidAppId) };
   const result = await refreshProfileNow(await getPlatform(), { userId: staff.userId, email: staff.email }, { appId: appId.data });
   if (!result.ok) return { ok: false, message: bilingual((d, lang) => describeFailure(d, lang, result.error)) };
-  return { ok: true, message: bilingual((d) => fill(d.accountOps.profileRefreshed, { name: result.nickName ?? appId.data })) };
+  return { ok: true, message: bilingual((d) => format(d.accountOps.profileRefreshed, { name: result.nickName ?? appId.data })) };
 }
 
 export async function startReconcileAction(_prev: OperationState, _formData: FormData): Promise<OperationState> {
@@ -52,9 +53,9 @@ export async function startReconcileAction(_prev: OperationState, _formData: For
   try {
     const result = await startReconcile(await getPlatform(), { userId: staff.userId, email: staff.email });
     return result.started
-      ? { ok: true, message: bilingual((d) => fill(d.operations.runStarted, { id: result.runId })) }
-      : { ok: false, message: bilingual((d) => fill(d.operations.alreadyRunning, { id: result.runningRunId ?? "?" })) };
+      ? { ok: true, message: bilingual((d) => format(d.operations.runStarted, { id: result.runId })) }
+      : { ok: false, message: bilingual((d) => format(d.operations.alreadyRunning, { id: result.runningRunId ?? "?" })) };
   } catch (error) {
-    return { ok: false, message: bilingual((d) => fill(d.operations.startFailed, { error: describeError(error).slice(0, 200) })) };
+    return { ok: false, message: bilingual((d) => format(d.operations.startFailed, { error: describeError(error).slice(0, 200) })) };
   }
 }

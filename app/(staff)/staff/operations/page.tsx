@@ -4,7 +4,8 @@ import { Panel } from "@/app/_components/panel";
 import { getDb } from "@/db";
 import { requireStaff } from "@/lib/auth/guards";
 import { getLanguage, type Language } from "@/lib/i18n";
-import { fill, formatDuration, formatTimestamp, getStaffOpsDictionary, type StaffOpsDictionary } from "@/lib/i18n-staff-ops";
+import { format } from "@/lib/i18n-format";
+import { formatDuration, formatTimestamp, getStaffOpsDictionary, type StaffOpsDictionary } from "@/lib/i18n-staff-ops";
 import { findAccountForOperations, listReconcileRuns, type ReconcileRunRow } from "@/lib/staff/operations";
 import { appIdSchema } from "@/lib/staff/review";
 import { AutoRefresh } from "./auto-refresh";
@@ -39,7 +40,7 @@ function RunStatusBadge({ status, t }: { status: ReconcileRunRow["status"]; t: S
 function describeTrigger(trigger: string, t: StaffOpsDictionary["operations"]): string {
   if (trigger === "scheduled") return t.triggers.scheduled;
   if (trigger === "cli") return t.triggers.cli;
-  if (trigger.startsWith("staff:")) return fill(t.triggers.staff, { email: trigger.slice("staff:".length) });
+  if (trigger.startsWith("staff:")) return format(t.triggers.staff, { email: trigger.slice("staff:".length) });
   return trigger;
 }
 
@@ -54,7 +55,7 @@ function RunPanel({ run, lang, t }: { run: ReconcileRunRow; lang: Language; t: S
   const percent = run.listed ? Math.min(100, Math.round((run.checked / run.listed) * 100)) : run.listed === 0 ? 100 : null;
   const silentFor = (Date.now() - run.heartbeatAt.getTime()) / 1000;
   const progressLabel =
-    run.listed === null ? t.listing : run.checked >= run.listed && running ? t.finishing : fill(t.progress, { checked: run.checked, listed: run.listed });
+    run.listed === null ? t.listing : run.checked >= run.listed && running ? t.finishing : format(t.progress, { checked: run.checked, listed: run.listed });
   return (
     <div data-testid="reconcile-current" data-run-id={run.id} data-status={run.status} className="rounded-xl border border-slate-200 bg-slate-50 p-4">
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
@@ -114,7 +115,7 @@ function RunPanel({ run, lang, t }: { run: ReconcileRunRow; lang: Language; t: S
         ))}
       </dl>
       {running && silentFor > STALE_AFTER_SECONDS ? (
-        <p className="mt-2 text-xs text-amber-800">{fill(t.stale, { age: formatDuration(silentFor, lang) })}</p>
+        <p className="mt-2 text-xs text-amber-800">{format(t.stale, { age: formatDuration(silentFor, lang) })}</p>
       ) : null}
       {run.error ? (
         <p data-testid="reconcile-error" className="mt-3 rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm break-words text-red-800">
@@ -256,7 +257,7 @@ export default async function OperationsPage({ searchParams }: { searchParams: P
           </p>
         ) : appId?.success && !account ? (
           <p data-testid="account-lookup-error" className="mt-3 text-sm text-red-700">
-            {fill(t.accountNotFound, { appId: appId.data })}
+            {format(t.accountNotFound, { appId: appId.data })}
           </p>
         ) : account ? (
           <div className="mt-4 flex flex-col gap-3">

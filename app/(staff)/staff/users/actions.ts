@@ -6,7 +6,8 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { requireAdmin } from "@/lib/auth/guards";
 import { getEnv } from "@/lib/env";
-import { bilingual, fill, formatTimestamp } from "@/lib/i18n-staff-ops";
+import { format } from "@/lib/i18n-format";
+import { bilingual, formatTimestamp } from "@/lib/i18n-staff-ops";
 import { changeRole, createInvitation, revokeInvitations } from "@/lib/staff/users";
 
 export type InviteState =
@@ -40,7 +41,7 @@ export async function createInvitationAction(_prev: InviteState, formData: FormD
     ok: true,
     link: `${getEnv().appUrl}/invite/${result.token}`,
     message: bilingual((d, lang) =>
-      fill(d.users.inviteCreatedBody, { email: result.email, expiresAt: formatTimestamp(result.expiresAt, lang) ?? "" }),
+      format(d.users.inviteCreatedBody, { email: result.email, expiresAt: formatTimestamp(result.expiresAt, lang) ?? "" }),
     ),
   };
 }
@@ -57,7 +58,7 @@ export async function changeRoleAction(_prev: UserActionState, formData: FormDat
   // An admin who made themselves staff can no longer see this page.
   if (input.data.userId === admin.userId && result.changed && input.data.role !== "admin") redirect("/staff");
   revalidatePath("/staff/users");
-  return { ok: true, message: bilingual((d) => fill(d.users.roleChanged, { email: result.email, role: d.roles[result.role] })) };
+  return { ok: true, message: bilingual((d) => format(d.users.roleChanged, { email: result.email, role: d.roles[result.role] })) };
 }
 
 export async function revokeInvitationsAction(_prev: UserActionState, formData: FormData): Promise<UserActionState> {
@@ -67,5 +68,5 @@ export async function revokeInvitationsAction(_prev: UserActionState, formData: 
   const result = await revokeInvitations(await getDb(), { userId: admin.userId, email: admin.email }, { email: email.data });
   if (!result.ok) return { ok: false, message: bilingual((d) => d.users.errors[result.error]) };
   // Not revalidated: the row stays, saying it was revoked, until the page is next loaded.
-  return { ok: true, message: bilingual((d) => fill(d.users.invitationRevoked, { email: email.data })) };
+  return { ok: true, message: bilingual((d) => format(d.users.invitationRevoked, { email: email.data })) };
 }
