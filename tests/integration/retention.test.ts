@@ -1,29 +1,16 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { openDatabase, rowsOf, type Database } from "@/db";
+import { describe, expect, it } from "vitest";
+import { rowsOf } from "@/db";
 import { authorizerActivity, merchants, webhookDeliveries, wechatEvents } from "@/db/schema";
 import { pruneOldRecords } from "@/lib/maintenance/retention";
-import { createTestDatabaseConfig, truncateAll, type TestDatabaseConfig } from "../support/database";
+import { useTestDatabase } from "../support/database";
 
 // Retention on a real database (PGlite, or PostgreSQL with DATABASE_URL): what goes, and what must stay.
 describe("pruneOldRecords", () => {
-  let config: TestDatabaseConfig;
-  let database: Database;
+  const database = useTestDatabase();
   const DAY = 86_400_000;
   const daysAgo = (days: number) => new Date(Date.now() - days * DAY);
   const epochDaysAgo = (days: number) => Math.floor(daysAgo(days).getTime() / 1000);
-
-  beforeAll(async () => {
-    config = await createTestDatabaseConfig();
-    database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: "memory://" });
-  });
-  afterAll(async () => {
-    await database?.close();
-    await config?.drop();
-  });
-  beforeEach(async () => {
-    await truncateAll(database);
-  });
 
   async function message(key: string, ageDays: number, opts: { processed?: boolean; delivery?: "pending" | "delivered" | "failed"; merchantId?: string } = {}) {
     const [event] = await database.db

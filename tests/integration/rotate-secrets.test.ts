@@ -3,13 +3,13 @@ import { eq, getTableColumns, getTableName, is } from "drizzle-orm";
 import { PgTable } from "drizzle-orm/pg-core";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { openDatabase, type Database, type Db } from "@/db";
+import { describe, expect, it, vi } from "vitest";
+import type { Db } from "@/db";
 import * as schema from "@/db/schema";
 import { authorizers, merchants, wechatComponent } from "@/db/schema";
 import { createSecretBox, type SecretBox } from "@/lib/secrets";
 import { rotateSealedSecrets, SEALED_COLUMNS } from "@/lib/tokens/rotate-secrets";
-import { createTestDatabaseConfig, truncateAll, type TestDatabaseConfig } from "../support/database";
+import { useTestDatabase } from "../support/database";
 
 // Re-sealing tokens at rest after SECRETS_KEY changed, on a real database (PGlite, or PostgreSQL with DATABASE_URL).
 describe("rotateSealedSecrets", () => {
@@ -19,20 +19,7 @@ describe("rotateSealedSecrets", () => {
   const newBox = createSecretBox([newKey]);
   /** What every instance runs with during the rotation: SECRETS_KEY=new, SECRETS_KEY_PREVIOUS=old. */
   const rotatingBox = createSecretBox([newKey, oldKey]);
-  let config: TestDatabaseConfig;
-  let database: Database;
-
-  beforeAll(async () => {
-    config = await createTestDatabaseConfig();
-    database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: "memory://" });
-  });
-  afterAll(async () => {
-    await database?.close();
-    await config?.drop();
-  });
-  beforeEach(async () => {
-    await truncateAll(database);
-  });
+  const database = useTestDatabase();
 
   /** The component token, five authorizers (one without an access token) and two merchants' webhook secrets (of three), sealed by `box`. */
   async function seed(box: SecretBox) {
@@ -128,7 +115,7 @@ describe("rotateSealedSecrets", () => {
   it("never overwrites a value the app replaced between the rotation's read and its write", async () => {
     await seed(oldBox);
     // One connection, as PGlite has, so the app's write reaches the database between the rotation's read and write.
-    const client = config.databaseUrl ? postgres(config.databaseUrl, { max: 1, onnotice: () => {} }) : undefined;
+    const client = database.databaseUrl ? postgres(database.databaseUrl, { max: 1, onnotice: () => {} }) : undefined;
     const db = client ? (drizzle({ client, schema }) as unknown as Db) : database.db;
     const target = "wxauthorizer00000002";
     const [row] = await database.db.select().from(authorizers).where(eq(authorizers.appId, target));

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { openDatabase, rowsOf, type Database } from "@/db";
 
 /**
@@ -51,8 +52,15 @@ export async function createTestDatabaseConfig(): Promise<TestDatabaseConfig> {
   };
 }
 
+export type TestDatabase = Database & {
+  /** Its PostgreSQL URL (unset for PGlite): for a second connection of the test's own. */
+  databaseUrl?: string;
+  /** Closes it and deletes it. */
+  drop(): Promise<void>;
+};
+
 /** A fresh migrated database opened in this process (PGlite in memory, or a new PostgreSQL database). */
-export async function openTestDatabase(): Promise<Database & { drop(): Promise<void> }> {
+export async function openTestDatabase(): Promise<TestDatabase> {
   const config = await createTestDatabaseConfig();
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
@@ -60,11 +68,31 @@ export async function openTestDatabase(): Promise<Database & { drop(): Promise<v
   });
   return {
     ...database,
+    databaseUrl: config.databaseUrl,
     async drop() {
       await database.close();
       await config.drop();
     },
   };
+}
+
+/**
+ * The usual set-up of a test file or `describe` block: one fresh database opened before its tests, emptied before
+ * each test (before the block's own `beforeEach` hooks that come after this call), dropped after the last. The object
+ * is filled in by the `beforeAll` hook: read it inside hooks and tests, not at collection time.
+ */
+export function useTestDatabase(): TestDatabase {
+  const database = {} as TestDatabase;
+  beforeAll(async () => {
+    Object.assign(database, await openTestDatabase());
+  });
+  afterAll(async () => {
+    await database.drop?.();
+  });
+  beforeEach(async () => {
+    await truncateAll(database);
+  });
+  return database;
 }
 
 /** Opens the database behind a config in this process (after the server that owned it has stopped, for PGlite). */
