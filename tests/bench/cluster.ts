@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import { rowsOf, type Database } from "@/db";
+import { sandboxLedger } from "../support/portal";
 import { describeMachine, ensureBuild, redactUrl } from "./build";
 import { startCluster, waitForComponentToken, type Cluster } from "./cluster-support";
 import { processTreeMemory } from "./load";
@@ -10,9 +11,9 @@ import {
   countDuplicatedEvents,
   createMerchants,
   deliverPush,
-  fetchLedger,
   issueTickets,
-  printTable,
+  printChecks,
+  printLatencyTable,
   readActionIds,
   readToken,
   reasonOf,
@@ -21,6 +22,8 @@ import {
   sleep,
   storedPushKeys,
   ticketPush,
+  waitForEventsApplied,
+  type Check,
 } from "./portal-driver";
 import { resolvePostgres } from "./postgres-server";
 
@@ -78,18 +81,6 @@ async function forceComponentTokenRefresh(database: Database): Promise<boolean> 
     await sleep(100);
   }
   return false;
-}
-
-async function waitForEventsApplied(database: Database, timeoutMs: number): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const [row] = rowsOf<{ n: number }>(
-      await database.db.execute(sql`select count(*)::int as n from wechat_events where source = 'component' and processed_at is null`),
-    );
-    const pending = row?.n ?? 0;
-    if (pending === 0 || Date.now() > deadline) return pending;
-    await sleep(500);
-  }
 }
 
 async function run(cluster: Cluster): Promise<boolean> {
@@ -212,7 +203,7 @@ async function run(cluster: Cluster): Promise<boolean> {
   const duplicates = await countDuplicatedEvents(db);
   const stored = await storedPushKeys(db);
   const lostTickets = [...acknowledged].filter((t) => !stored.has(t));
-  const ledger = await fetchLedger(cluster.url);
+  const ledger = await sandboxLedger(cluster);
   const tokens = await checkRefreshTokens(db, ledger, completed.map((c) => c.appId));
   const owners = rowsOf<{ app_id: string; merchant_id: string | null; status: string }>(
     await db.db.execute(sql`select app_id, merchant_id, status from authorizers`),
@@ -237,17 +228,11 @@ async function run(cluster: Cluster): Promise<boolean> {
     "auth: callback",
   ];
   const kinds = [...order.filter((k) => recorder.kinds().includes(k)), ...recorder.kinds().filter((k) => !order.includes(k))];
-  printTable(
-    ["kind", "ok", "failed", "per s", "p50", "p95", "p99", "max"],
-    kinds.map((k) => {
-      const s = recorder.summary(k, seconds);
-      return [k, String(s.ok), String(s.failed), s.perSecond.toFixed(1), s.p50.toFixed(0), s.p95.toFixed(0), s.p99.toFixed(0), s.max.toFixed(0)];
-    }),
-  );
+  printLatencyTable(recorder, seconds, kinds);
   const failures = kinds.flatMap((k) => Object.entries(recorder.summary(k, seconds).failures).map(([reason, n]) => `${k}: ${reason} ×${n}`));
   if (failures.length) console.log(`\nFailures: ${failures.join("; ")}`);
 
-  const checks: [string, boolean, string][] = [
+  const checks: Check[] = [
     [
       "1 api_component_token call per refresh",
       calls === refreshesForced && refreshesObserved === refreshesForced && issued === calls,
@@ -274,10 +259,7 @@ async function run(cluster: Cluster): Promise<boolean> {
     ],
   ];
   console.log("");
-  printTable(
-    ["check", "result", "details"],
-    checks.map(([name, ok, details]) => [name, ok ? "PASS" : "FAIL", details]),
-  );
+  printChecks(checks);
   console.log(`\nPeak RSS per instance: ${memory.map((b) => `${(b / 2 ** 20).toFixed(0)} MB`).join(", ")}`);
   if (authFailures.length) console.log(`Authorization failures: ${[...new Set(authFailures)].join("; ")}`);
   return checks.every(([, ok]) => ok);

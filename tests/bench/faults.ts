@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import { rowsOf, type Database } from "@/db";
+import { sandboxCalls, sandboxControl, sandboxLedger } from "../support/portal";
 import { describeMachine, ensureBuild } from "./build";
 import { startCluster, waitForComponentToken, type Cluster } from "./cluster-support";
 import {
@@ -11,9 +12,9 @@ import {
   countDuplicatedEvents,
   createMerchants,
   deliverPush,
-  fetchLedger,
   issueTickets,
-  printTable,
+  printChecks,
+  printLatencyTable,
   readActionIds,
   readToken,
   reasonOf,
@@ -22,6 +23,8 @@ import {
   sleep,
   storedPushKeys,
   ticketPush,
+  waitForEventsApplied,
+  type Check,
   type Push,
 } from "./portal-driver";
 import { startThrowawayPostgres, type PostgresServer } from "./postgres-server";
@@ -63,43 +66,12 @@ const API_TIMEOUT_MS = 3000;
 /** WeChat's retry schedule here: a few seconds apart (the real one is similar in spirit, slower). */
 const RETRY_DELAYS_S = [1, 2, 4, 8, 8, 8, 8, 8, 8, 8];
 
-type Check = [name: string, ok: boolean, details: string];
-
-function printChecks(checks: Check[]): void {
-  printTable(
-    ["check", "result", "details"],
-    checks.map(([name, ok, details]) => [name, ok ? "PASS" : "FAIL", details]),
-  );
-}
-
-async function pendingEvents(database: Database): Promise<number> {
-  const [row] = rowsOf<{ n: number }>(
-    await database.db.execute(sql`select count(*)::int as n from wechat_events where source = 'component' and processed_at is null`),
-  );
-  return row?.n ?? 0;
-}
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await condition().catch(() => false)) return true;
-    if (Date.now() > deadline) return false;
-    await sleep(500);
-  }
-}
-
 /** WeChat's side of an account (the sandbox's ledger, in the shared database). */
 async function setAuthorizedAtWechat(database: Database, appIds: string[], authorized: boolean): Promise<void> {
   if (appIds.length === 0) return;
   await database.db.execute(sql`
     update sandbox_authorizers set authorized = ${authorized}, refresh_token = case when ${authorized} then refresh_token end
     where app_id in (select jsonb_array_elements_text(${JSON.stringify(appIds)}::jsonb))`);
-}
-
-async function sandbox<T>(cluster: Cluster, action: string, body: unknown = {}): Promise<T> {
-  const response = await fetch(`${cluster.url}/sandbox/api/${action}`, { method: "POST", body: JSON.stringify(body) });
-  if (!response.ok) throw new Error(`sandbox ${action}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
 }
 
 // --- phase 1: PostgreSQL restart under push load --------------------------------------------------------
@@ -121,7 +93,7 @@ async function phaseDatabaseRestart(cluster: Cluster, postgres: PostgresServer):
 
   const tickets = await issueTickets(db, LOAD_S * 400);
   // Accounts for authorization-change pushes: authorized in the sandbox, each with a fresh authorization code.
-  const seeded = await sandbox<{ appId: string }[]>(cluster, "seed-accounts", { count: Math.max(200, LOAD_S * 20) });
+  const seeded = await sandboxControl<{ appId: string }[]>(cluster, "seed-accounts", { count: Math.max(200, LOAD_S * 20) });
   const codes = seeded.map((s) => ({ appId: s.appId, code: `queryauthcode@@@bench-${randomBytes(16).toString("hex")}` }));
   await db.db.execute(sql`
     insert into sandbox_auth_codes (code, authorizer_app_id, expires_at)
@@ -224,7 +196,7 @@ async function phaseDatabaseRestart(cluster: Cluster, postgres: PostgresServer):
     await Promise.all(due.map((r) => deliver(r)));
     await sleep(200);
   }
-  const applied = await waitFor(async () => (await pendingEvents(db)) === 0, 60_000);
+  const unapplied = await waitForEventsApplied(db, 60_000);
   // Accounts the load never got to were never authorized as far as WeChat is concerned: otherwise the
   // instances' reconciliation would import them all during phase 2 and blur its numbers.
   await setAuthorizedAtWechat(db, codes.slice(nextAccount).map((c) => c.appId), false);
@@ -248,14 +220,7 @@ async function phaseDatabaseRestart(cluster: Cluster, postgres: PostgresServer):
   const lastUnhealthy = [...health].reverse().find((h) => h.statuses.some((s) => s !== 200));
   const recoveredAfter = lastUnhealthy && outage ? Math.max(0, (lastUnhealthy.at - started) / 1000 - outage.to / 1000 + 1) : 0;
 
-  const seconds = LOAD_S;
-  printTable(
-    ["kind", "ok", "failed", "per s", "p50", "p95", "p99", "max"],
-    recorder.kinds().map((k) => {
-      const s = recorder.summary(k, seconds);
-      return [k, String(s.ok), String(s.failed), s.perSecond.toFixed(1), s.p50.toFixed(0), s.p95.toFixed(0), s.p99.toFixed(0), s.max.toFixed(0)];
-    }),
-  );
+  printLatencyTable(recorder, LOAD_S);
   console.log(`\nAnswers over all attempts: ${[...answers].map(([a, n]) => `${a} ×${n}`).join(", ")}`);
   const timeline = health
     .filter((h) => h.statuses.some((st) => st !== 200))
@@ -281,7 +246,7 @@ async function phaseDatabaseRestart(cluster: Cluster, postgres: PostgresServer):
       finalHealth.every((s) => s === 200) && sameProcesses,
       `health ${finalHealth.join("/")} on the ${cluster.instances.length} instances, same processes ${sameProcesses ? "yes" : "NO"}`,
     ],
-    ["stored authorization changes applied", applied, applied ? "all applied" : `${await pendingEvents(db)} events still unapplied 60 s after the load`],
+    ["stored authorization changes applied", unapplied === 0, unapplied === 0 ? "all applied" : `${unapplied} events still unapplied 60 s after the load`],
   ];
 }
 
@@ -293,7 +258,7 @@ async function phaseSandboxFaults(cluster: Cluster): Promise<Check[]> {
   const ids = readActionIds();
   console.log(`\n## 2. ${AUTHORIZE_S} s of authorizations while WeChat is slow, fails and loses answers`);
   const merchants = await createMerchants(db, Math.max(30, AUTHORIZE_S * 4));
-  const before = new Set((await fetchLedger(cluster.url)).keys());
+  const before = new Set((await sandboxLedger(cluster)).keys());
 
   const completed: { appId: string; merchantId: string; attempts: number }[] = [];
   const gaveUp: { merchantId: string; reasons: string[] }[] = [];
@@ -363,7 +328,7 @@ async function phaseSandboxFaults(cluster: Cluster): Promise<Check[]> {
   const faults = async () => {
     const step = (AUTHORIZE_S * 1000) / 4;
     const slow = { latencyMs: 400 };
-    const set = (endpoint: string, fault: Record<string, unknown>) => sandbox(cluster, "fault", { endpoint, ...slow, ...fault });
+    const set = (endpoint: string, fault: Record<string, unknown>) => sandboxControl(cluster, "fault", { endpoint, ...slow, ...fault });
     // 0: WeChat is slow.
     await set("api_query_auth", {});
     await set("api_authorizer_token", {});
@@ -378,13 +343,13 @@ async function phaseSandboxFaults(cluster: Cluster): Promise<Check[]> {
     await set("api_authorizer_token", { hangMs: API_TIMEOUT_MS + 2000, times: 3, rotateRefreshToken: true });
     await sleep(step);
     // 3/4: WeChat is well again.
-    await sandbox(cluster, "clear-faults");
+    await sandboxControl(cluster, "clear-faults");
   };
 
   await Promise.all([...Array.from({ length: MERCHANT_WORKERS }, merchant), reader(), reader(), faults()]);
-  await sandbox(cluster, "clear-faults");
+  await sandboxControl(cluster, "clear-faults");
   // Let pushes be applied and any refresh that was cut short be finished by the instances.
-  const applied = await waitFor(async () => (await pendingEvents(db)) === 0, 60_000);
+  const unapplied = await waitForEventsApplied(db, 60_000);
   const [{ returned = 0, limbo = 0 } = {}] = rowsOf<{ returned: number; limbo: number }>(
     await db.db.execute(sql`
       select count(*) filter (where outcome = 'returned')::int as returned,
@@ -396,7 +361,7 @@ async function phaseSandboxFaults(cluster: Cluster): Promise<Check[]> {
   );
 
   // Every account granted at WeChat during this phase, and every one the portal holds as authorized.
-  const ledger = await fetchLedger(cluster.url);
+  const ledger = await sandboxLedger(cluster);
   const grantedNow = [...ledger.values()].filter((e) => !before.has(e.appId) && e.authorized).map((e) => e.appId);
   const portalAuthorized = rowsOf<{ app_id: string }>(
     await db.db.execute(sql`select app_id from authorizers where status = 'authorized' and refresh_token_sealed is not null`),
@@ -406,16 +371,9 @@ async function phaseSandboxFaults(cluster: Cluster): Promise<Check[]> {
   const [{ broken = 0 } = {}] = rowsOf<{ broken: number }>(
     await db.db.execute(sql`select count(*)::int as broken from authorizers where status = 'needs_reauthorization'`),
   );
-  const [calls] = [(await (await fetch(`${cluster.url}/sandbox/api/state`)).json()) as { calls: Record<string, number> }];
+  const calls = await sandboxCalls(cluster);
 
-  const seconds = AUTHORIZE_S;
-  printTable(
-    ["kind", "ok", "failed", "per s", "p50", "p95", "p99", "max"],
-    recorder.kinds().map((k) => {
-      const s = recorder.summary(k, seconds);
-      return [k, String(s.ok), String(s.failed), s.perSecond.toFixed(1), s.p50.toFixed(0), s.p95.toFixed(0), s.p99.toFixed(0), s.max.toFixed(0)];
-    }),
-  );
+  printLatencyTable(recorder, AUTHORIZE_S);
   const retriedOk = completed.filter((c) => c.attempts > 1);
   for (const appId of [...tokens.mismatched, ...allPortal.mismatched]) {
     const [row] = rowsOf<Record<string, unknown>>(
@@ -426,7 +384,7 @@ async function phaseSandboxFaults(cluster: Cluster): Promise<Check[]> {
   }
   console.log(`\nFailed attempts by reason: ${[...failureReasons].map(([r, n]) => `${r} ×${n}`).join("; ") || "none"}`);
   console.log(`Authorization sessions by outcome: ${sessionOutcomes.map((o) => `${o.outcome ?? "(not back yet)"} ×${o.n}`).join(", ")}`);
-  console.log(`Sandbox calls in total: ${Object.entries(calls.calls).map(([e, n]) => `${e} ${n}`).join(", ")}`);
+  console.log(`Sandbox calls in total: ${Object.entries(calls).map(([e, n]) => `${e} ${n}`).join(", ")}`);
   return [
     [
       "no authorizer lost its refresh token",
@@ -442,7 +400,7 @@ async function phaseSandboxFaults(cluster: Cluster): Promise<Check[]> {
         `${wechatSide.length} on WeChat's page${wechatSide.length ? ` (${[...new Set(wechatSide)].join("; ")})` : ""}`,
     ],
     ["no authorization left half-done", returned === 0 && limbo === 0, `${returned} sessions stuck after the code came back, ${limbo} used without outcome`],
-    ["stored authorization events applied", applied, applied ? "all applied" : `${await pendingEvents(db)} still unapplied after 60 s`],
+    ["stored authorization events applied", unapplied === 0, unapplied === 0 ? "all applied" : `${unapplied} still unapplied after 60 s`],
   ];
 }
 

@@ -11,6 +11,7 @@ import { createSecretBox } from "@/lib/secrets";
 import { createMessageCrypto } from "@/lib/wechat/crypto";
 import { sealPush } from "@/lib/wechat/push";
 import { TEST_SECRETS } from "../support/app-server";
+import type { SandboxLedgerEntry } from "../support/portal";
 import { signInOverHttp } from "../support/sign-in";
 
 // What the cluster and fault benchmarks do to the portal over HTTP, as its real clients would: WeChat's pushes
@@ -88,13 +89,34 @@ export function reasonOf(error: unknown): string {
 }
 
 /** Prints rows as a fixed-width table: the first and a `details` column left-aligned, the rest (numbers) right. */
-export function printTable(header: string[], rows: string[][]): void {
+function printTable(header: string[], rows: string[][]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const left = (i: number) => i === 0 || header[i] === "details";
   const line = (cells: string[]) => cells.map((c, i) => (left(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
   console.log(line(header));
   console.log(widths.map((w) => "-".repeat(w)).join("  "));
   for (const row of rows) console.log(line(row));
+}
+
+/** Count, rate over `seconds` and latency (ms) of each of `kinds` (default: all, in the order first recorded). */
+export function printLatencyTable(recorder: Recorder, seconds: number, kinds = recorder.kinds()): void {
+  printTable(
+    ["kind", "ok", "failed", "per s", "p50", "p95", "p99", "max"],
+    kinds.map((k) => {
+      const s = recorder.summary(k, seconds);
+      return [k, String(s.ok), String(s.failed), s.perSecond.toFixed(1), s.p50.toFixed(0), s.p95.toFixed(0), s.p99.toFixed(0), s.max.toFixed(0)];
+    }),
+  );
+}
+
+/** What a run checks afterwards: passed or not, with the counts behind it. */
+export type Check = [name: string, ok: boolean, details: string];
+
+export function printChecks(checks: Check[]): void {
+  printTable(
+    ["check", "result", "details"],
+    checks.map(([name, ok, details]) => [name, ok ? "PASS" : "FAIL", details]),
+  );
 }
 
 // --- WeChat's pushes -------------------------------------------------------------------------------
@@ -315,18 +337,6 @@ export async function readToken(baseUrl: string, appId: string, staleToken?: str
 
 // --- checks against the database and WeChat's ledger ---------------------------------------------------------
 
-export interface LedgerEntry {
-  appId: string;
-  authorized: boolean;
-  refreshToken: string | null;
-}
-
-export async function fetchLedger(baseUrl: string): Promise<Map<string, LedgerEntry>> {
-  const response = await fetch(`${baseUrl}/sandbox/api/accounts`);
-  if (!response.ok) throw new Error(`sandbox ledger: ${response.status}`);
-  return new Map(((await response.json()) as LedgerEntry[]).map((e) => [e.appId, e]));
-}
-
 export interface RefreshTokenCheck {
   checked: number;
   /** No authorizers row, or no refresh token in it. */
@@ -338,7 +348,11 @@ export interface RefreshTokenCheck {
 }
 
 /** Every given account: the portal holds a sealed refresh token, it opens, and it is the one WeChat has. */
-export async function checkRefreshTokens(database: Database, ledger: Map<string, LedgerEntry>, appIds: Iterable<string>): Promise<RefreshTokenCheck> {
+export async function checkRefreshTokens(
+  database: Database,
+  ledger: Map<string, SandboxLedgerEntry>,
+  appIds: Iterable<string>,
+): Promise<RefreshTokenCheck> {
   const wanted = [...new Set(appIds)];
   const rows = wanted.length
     ? rowsOf<{ app_id: string; refresh_token_sealed: string | null }>(
@@ -380,7 +394,7 @@ export async function countDuplicatedEvents(database: Database): Promise<{ event
   return row ?? { events: 0, duplicated: 0 };
 }
 
-/** Which of `keys` (tickets, or `kind:appid:createTime`) are stored. */
+/** The keys (see Push) of every stored component push. */
 export async function storedPushKeys(database: Database): Promise<Set<string>> {
   const rows = rowsOf<{ key: string }>(
     await database.db.execute(sql`
@@ -390,5 +404,25 @@ export async function storedPushKeys(database: Database): Promise<Set<string>> {
   return new Set(rows.map((r) => r.key));
 }
 
-/** A merchant's pace: a little think time between flows so a few workers do not look like a flood. */
+/** Stored component events not applied yet. */
+export async function pendingEvents(database: Database): Promise<number> {
+  const [row] = rowsOf<{ n: number }>(
+    await database.db.execute(sql`select count(*)::int as n from wechat_events where source = 'component' and processed_at is null`),
+  );
+  return row?.n ?? 0;
+}
+
+/**
+ * Waits until every stored component event is applied, or `timeoutMs` passed; resolves with how many are still not.
+ * A query that fails (on a connection a database restart cut) counts as not yet.
+ */
+export async function waitForEventsApplied(database: Database, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const pending = await pendingEvents(database).catch(() => Number.NaN);
+    if (pending === 0 || Date.now() > deadline) return pending;
+    await sleep(500);
+  }
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

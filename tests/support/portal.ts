@@ -18,13 +18,16 @@ export function createTestPortal(app: AppServer, database: Database, extraEnv: R
   return { ...createPlatform(env, database), sandbox: undefined };
 }
 
-export async function sandboxControl<T = Record<string, unknown>>(app: AppServer, action: string, body: unknown = {}): Promise<T> {
+/** The sandbox's control plane, on any server that serves it (an app server, or the proxy in front of several). */
+type SandboxHost = Pick<AppServer, "url">;
+
+export async function sandboxControl<T = Record<string, unknown>>(app: SandboxHost, action: string, body: unknown = {}): Promise<T> {
   const response = await controlFetch(`${app.url}/sandbox/api/${action}`, { method: "POST", body: JSON.stringify(body) });
   if (!response.ok) throw new Error(`sandbox ${action}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
 }
 
-export async function sandboxCalls(app: AppServer): Promise<Record<string, number>> {
+export async function sandboxCalls(app: SandboxHost): Promise<Record<string, number>> {
   return ((await (await controlFetch(`${app.url}/sandbox/api/state`)).json()) as { calls: Record<string, number> }).calls;
 }
 
@@ -80,8 +83,9 @@ export async function accountSnapshot(database: Database, appId: string) {
 export type SandboxLedgerEntry = { appId: string; authorized: boolean; refreshToken: string | null; tokenRefreshes: number };
 
 /** WeChat's side of every sandbox account: authorized or not, current refresh token, refreshes so far. */
-export async function sandboxLedger(app: AppServer): Promise<Map<string, SandboxLedgerEntry>> {
+export async function sandboxLedger(app: SandboxHost): Promise<Map<string, SandboxLedgerEntry>> {
   const response = await controlFetch(`${app.url}/sandbox/api/accounts`);
+  if (!response.ok) throw new Error(`sandbox ledger: ${response.status}`);
   const entries = (await response.json()) as SandboxLedgerEntry[];
   return new Map(entries.map((e) => [e.appId, e]));
 }
