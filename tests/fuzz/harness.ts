@@ -53,7 +53,7 @@ export interface FuzzReport {
   warmupCases: number;
   durationMs: number;
   targets: Record<Target, TargetStats>;
-  rows: { componentEvents: number; authorizerEvents: number; webhookDeliveries: number | null; expectedComponent: number; expectedAuthorizer: number; badMarkers: number };
+  rows: { componentEvents: number; authorizerEvents: number; webhookDeliveries: number; expectedComponent: number; expectedAuthorizer: number; badMarkers: number };
   rss: { baselineMb: number; endMb: number; peakMb: number };
   violations: Violation[];
 }
@@ -89,7 +89,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   // a leak as well as it fakes one. Under the cap a leak ends in a crash or a rising RSS, and both fail the run.
   const env: Record<string, string> = { BACKGROUND_JOBS: "0", NODE_OPTIONS: options.serverNodeOptions ?? DEFAULT_SERVER_NODE_OPTIONS };
   const app = await startAppServer({ database: config, env });
-  const client = createWireClient({ port: app.port, concurrency, timeoutMs: 30_000 });
+  const client = createWireClient({ port: app.port, timeoutMs: 30_000 });
   const targets = Object.fromEntries(TARGETS.map((t) => [t, { cases: 0, requests: 0, statuses: {}, families: {}, validCases: 0, validStatuses: {} }])) as Record<Target, TargetStats>;
   const expectedRows: Record<"component" | "authorizer", number> = { component: 0, authorizer: 0 };
   const rss = { baselineMb: 0, endMb: 0, peakMb: 0 };
@@ -169,7 +169,6 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       violate("server", `RSS grew ${growth.toFixed(1)} MB (${rss.baselineMb.toFixed(0)} → ${rss.endMb.toFixed(0)} MB), limit ${limit} MB`);
     }
   } finally {
-    client.close();
     const output = app.output();
     await app.stop();
     // Next logs an error that escaped a handler with ⨯ (and answers 500): none may, whatever the status said.
@@ -283,7 +282,7 @@ async function sessionsSnapshot(database: Database): Promise<string> {
 
 /**
  * After the server stopped: wechat_events holds exactly one row per valid push (retries included), nothing carries
- * a FUZZ-BAD marker, webhook_deliveries (when the table exists) has no more rows than valid authorizer messages,
+ * a FUZZ-BAD marker, webhook_deliveries has no more rows than valid authorizer messages,
  * and the seeded accounts and authorization states are untouched.
  */
 async function countAndCheckRows(
@@ -299,15 +298,14 @@ async function countAndCheckRows(
     const authorizerEvents = await countRows(database, "wechat_events", "source = 'authorizer'");
     const badMarkers = await countRows(database, "wechat_events", `payload::text like '%FUZZ-BAD-${runId}%'`);
     const validComponent = await countRows(database, "wechat_events", `source = 'component' and payload::text like '%FUZZ-VALID-${runId}%'`);
-    const hasDeliveries = rowsOf<{ t: string | null }>(await database.db.execute(sql`select to_regclass('public.webhook_deliveries')::text as t`))[0]?.t;
-    const webhookDeliveries = hasDeliveries ? await countRows(database, "webhook_deliveries") : null;
+    const webhookDeliveries = await countRows(database, "webhook_deliveries");
 
     if (badMarkers > 0) violate("rows", `${badMarkers} wechat_events rows come from pushes that had to be refused`);
     if (componentEvents !== expected.component || validComponent !== expected.component) {
       violate("rows", `component events: ${componentEvents} rows (${validComponent} of this run's valid pushes), expected ${expected.component}`);
     }
     if (authorizerEvents !== expected.authorizer) violate("rows", `authorizer events: ${authorizerEvents} rows, expected ${expected.authorizer}`);
-    if (webhookDeliveries !== null && webhookDeliveries > expected.authorizer) {
+    if (webhookDeliveries > expected.authorizer) {
       violate("rows", `webhook_deliveries: ${webhookDeliveries} rows for ${expected.authorizer} valid authorizer messages`);
     }
     const authorizerRows = await countRows(database, "authorizers");
@@ -364,7 +362,7 @@ export function formatReport(report: FuzzReport): string {
   const r = report.rows;
   lines.push(
     `  rows: wechat_events component ${r.componentEvents} (expected ${r.expectedComponent}), authorizer ${r.authorizerEvents} (expected ${r.expectedAuthorizer}), ` +
-      `webhook_deliveries ${r.webhookDeliveries ?? "no table"}, from refused input ${r.badMarkers}`,
+      `webhook_deliveries ${r.webhookDeliveries}, from refused input ${r.badMarkers}`,
   );
   lines.push(`  server RSS: ${report.rss.baselineMb.toFixed(0)} MB after warm-up → ${report.rss.endMb.toFixed(0)} MB at the end (peak ${report.rss.peakMb.toFixed(0)} MB)`);
   lines.push(report.violations.length === 0 ? "  violations: none" : `  violations:\n${report.violations.map((v) => `    [${v.scope}] ${v.message}`).join("\n")}`);

@@ -119,8 +119,9 @@ export function createMaterializer(ctx: FuzzContext) {
     return Buffer.concat([cipher.update(plain), cipher.final()]).toString("base64");
   }
 
-  function fullStr(message: string, msgLength?: number, appId = ctx.component.appId): Buffer {
-    const msg = Buffer.from(message, "utf8");
+  /** WeChat's plaintext layout: 16 bytes (random in WeChat's, 'a's here), the message length (4 bytes, big-endian), the message, the appid. */
+  function fullStr(message: string | Buffer, msgLength?: number, appId = ctx.component.appId): Buffer {
+    const msg = Buffer.isBuffer(message) ? message : Buffer.from(message, "utf8");
     const header = Buffer.alloc(20, 0x61);
     header.writeUInt32BE(msgLength ?? msg.length, 16);
     return Buffer.concat([header, msg, Buffer.from(appId, "utf8")]);
@@ -401,9 +402,7 @@ export function createMaterializer(ctx: FuzzContext) {
         break;
       case "invalid_utf8_inner": {
         const msg = Buffer.concat([Buffer.from(inner.slice(0, 20)), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(inner.slice(20))]);
-        const header = Buffer.alloc(20, 0x61);
-        header.writeUInt32BE(msg.length, 16);
-        encrypt = aesRaw(pkcs7(Buffer.concat([header, msg, Buffer.from(ctx.component.appId)])));
+        encrypt = aesRaw(pkcs7(fullStr(msg)));
         break;
       }
       case "missing_fields": {
@@ -518,9 +517,8 @@ export function createMaterializer(ctx: FuzzContext) {
     const p = sealed(target, index, spec);
     if (spec.variant === "just_over") {
       // One byte over the limit, otherwise a push that would be stored: refused, and not stored.
-      const valid = sealed(target, index, spec, { valid: false });
-      const pad = MAX_PUSH_BYTES + 1 - Buffer.byteLength(valid.body);
-      return badCase([post(path, valid.query, valid.body.replace("<xml>", `<xml>${" ".repeat(pad)}`), spec)], rejected(target, [413]));
+      const pad = MAX_PUSH_BYTES + 1 - Buffer.byteLength(p.body);
+      return badCase([post(path, p.query, p.body.replace("<xml>", `<xml>${" ".repeat(pad)}`), spec)], rejected(target, [413]));
     }
     const size =
       spec.variant === "over_limit" ? MAX_PUSH_BYTES + 1 + (spec.a % (200 * 1024)) : 1024 * 1024 + (spec.a % (7 * 1024 * 1024));
@@ -649,5 +647,3 @@ export function createMaterializer(ctx: FuzzContext) {
     return spec.target === "callback" ? callback(spec) : push(spec, index);
   };
 }
-
-export type { Target };

@@ -27,8 +27,7 @@ const RESPONSE_BODY_LIMIT = 64 * 1024;
  * fresh connection a reset can only be the server's doing. A generous maxHeaderSize: a Location header that echoes
  * a huge query must reach the assertions, not fail in our own client.
  */
-export function createWireClient(options: { port: number; concurrency: number; timeoutMs: number }) {
-
+export function createWireClient(options: { port: number; timeoutMs: number }) {
   function send(req: WireRequest): Promise<WireOutcome> {
     return req.raw ? sendRaw(req.raw) : sendHttp(req);
   }
@@ -136,5 +135,5 @@ export function createWireClient(options: { port: number; concurrency: number; t
     });
   }
 
-  return { send, close: () => {} };
+  return { send };
 }
