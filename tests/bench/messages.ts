@@ -3,13 +3,13 @@ import { sql } from "drizzle-orm";
 import { openDatabase, rowsOf } from "@/db";
 import { authorizers, merchants } from "@/db/schema";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
-import { createSecretBox } from "@/lib/secrets";
 import { createMessageCrypto } from "@/lib/wechat/crypto";
 import { sealPush } from "@/lib/wechat/push";
 import { generateWebhookSecret } from "@/lib/webhooks/signature";
-import { freePort, startAppServer, TEST_SECRETS, type AppServer } from "../support/app-server";
+import { freePort, startAppServer, type AppServer } from "../support/app-server";
 import { createTestDatabaseConfig, type TestDatabaseConfig } from "../support/database";
 import { load, type LoadResult } from "./load";
+import { secretBox, ticketPush } from "./portal-driver";
 
 /**
  * The per-account message URL under load, next to the ticket push measured in the same run: how fast WeChat is
@@ -27,15 +27,20 @@ type Kind = "ticket" | "fast" | "hanging";
 
 function sealed(kind: Kind): { key: string; path: string; body: string } {
   const n = ++sequence;
-  const now = Math.floor(Date.now() / 1000);
   if (kind === "ticket") {
-    const ticket = `ticket@@@bench-msg-${n}`;
-    const push = sealPush(crypto, { AppId: SANDBOX_COMPONENT.appId, CreateTime: now, InfoType: "component_verify_ticket", ComponentVerifyTicket: ticket }, { AppId: SANDBOX_COMPONENT.appId });
-    return { key: ticket, path: `/api/wechat/component/events?${push.query}`, body: push.body };
+    const push = ticketPush(`ticket@@@bench-msg-${n}`);
+    return { key: push.key, path: `/api/wechat/component/events?${push.query}`, body: push.body };
   }
   const account = kind === "fast" ? FAST : HANGING;
   const msgId = String(7_000_000_000_000 + n);
-  const fields = { ToUserName: account.userName, FromUserName: "oBenchUser000000000000000001", CreateTime: now, MsgType: "text", Content: `bench ${n}`, MsgId: msgId };
+  const fields = {
+    ToUserName: account.userName,
+    FromUserName: "oBenchUser000000000000000001",
+    CreateTime: Math.floor(Date.now() / 1000),
+    MsgType: "text",
+    Content: `bench ${n}`,
+    MsgId: msgId,
+  };
   const push = sealPush(crypto, fields, { ToUserName: account.userName }, { extraQuery: { openid: fields.FromUserName } });
   return { key: msgId, path: `/api/wechat/authorizers/${account.appId}/events?${push.query}`, body: push.body };
 }
@@ -86,7 +91,6 @@ export async function benchMessages(opts: { seconds?: number; connections?: numb
   await new Promise<void>((resolve) => webhook.listen(webhookPort, "127.0.0.1", resolve));
 
   const config: TestDatabaseConfig = await createTestDatabaseConfig();
-  const secretBox = createSecretBox([Buffer.from(TEST_SECRETS.SECRETS_KEY, "base64")]);
   const seed = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir, maxConnections: 2 });
   for (const [account, path] of [[FAST, "/fast"], [HANGING, "/hang"]] as const) {
     const [m] = await seed.db
@@ -98,12 +102,16 @@ export async function benchMessages(opts: { seconds?: number; connections?: numb
   await seed.close();
 
   const app = await startAppServer({ database: config, env: { LOG_LEVEL: "error", RECONCILE_INTERVAL_MINUTES: "0" } });
+  /** MsgIds of the messages WeChat got `success` for, both webhooks. */
+  const acknowledged = new Set<string>();
   try {
     await run(app, "ticket", 2, connections); // warm-up: JIT, connection pool
     const rows: { name: string; kind: Kind; r: Awaited<ReturnType<typeof run>> }[] = [];
     for (const [name, kind] of [["ticket push (baseline)", "ticket"], ["message → fast webhook", "fast"], ["message → webhook never answering", "hanging"]] as const) {
       process.stdout.write(`  ${name}…\n`);
-      rows.push({ name, kind, r: await run(app, kind, seconds, connections) });
+      const r = await run(app, kind, seconds, connections);
+      if (kind !== "ticket") for (const msgId of r.acknowledged) acknowledged.add(msgId);
+      rows.push({ name, kind, r });
     }
     const base = rows[0]!.r.result;
     const baseRate = (base["2xx"] + base.non2xx) / base.duration;
@@ -139,6 +147,19 @@ export async function benchMessages(opts: { seconds?: number; connections?: numb
                (select count(*)::int from (select payload->>'MsgId' from wechat_events where source = 'authorizer' group by 1 having count(*) > 1) d) as duplicates`),
     );
     console.log(`Stored messages: ${counts!.messages}, delivery rows: ${counts!.deliveries} (delivered ${counts!.delivered}), duplicated MsgIds: ${counts!.duplicates}`);
+    const stored = rowsOf<{ msg_id: string; deliveries: number }>(
+      await check.db.execute(sql`
+        select e.payload->>'MsgId' as msg_id, count(d.id)::int as deliveries
+        from wechat_events e left join webhook_deliveries d on d.event_id = e.id
+        where e.source = 'authorizer' group by e.id`),
+    );
+    const deliveriesOf = new Map(stored.map((row) => [row.msg_id, row.deliveries]));
+    const missing = [...acknowledged].filter((msgId) => !deliveriesOf.has(msgId)).length;
+    const notOneDelivery = [...acknowledged].filter((msgId) => deliveriesOf.has(msgId) && deliveriesOf.get(msgId) !== 1).length;
+    console.log(
+      `Acknowledged messages: ${acknowledged.size}; not stored ${missing}, stored without exactly one delivery row ${notOneDelivery}   ` +
+        (missing + notOneDelivery + counts!.duplicates === 0 ? "PASS" : "FAIL"),
+    );
   } finally {
     await check.close();
     await config.drop();
