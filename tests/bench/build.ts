@@ -3,7 +3,8 @@ import { existsSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-// The production build every benchmark runs (`next start` needs one), built if missing or stale.
+// The production build every benchmark runs (`next start` needs one), built if missing or older than the bench
+// route. A build of older sources is not detected: delete .next/BUILD_ID to rebuild.
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
