@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { rowsOf } from "@/db";
 import { authorizerActivity, merchants, webhookDeliveries, wechatEvents } from "@/db/schema";
 import { pruneOldRecords } from "@/lib/maintenance/retention";
-import { useTestDatabase } from "../support/database";
+import { useTestDatabase } from "../support/use-test-database";
 
 // Retention on a real database (PGlite, or PostgreSQL with DATABASE_URL): what goes, and what must stay.
 describe("pruneOldRecords", () => {

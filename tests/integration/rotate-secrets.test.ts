@@ -9,7 +9,7 @@ import * as schema from "@/db/schema";
 import { authorizers, merchants, wechatComponent } from "@/db/schema";
 import { createSecretBox, type SecretBox } from "@/lib/secrets";
 import { rotateSealedSecrets, SEALED_COLUMNS } from "@/lib/tokens/rotate-secrets";
-import { useTestDatabase } from "../support/database";
+import { useTestDatabase } from "../support/use-test-database";
 
 // Re-sealing tokens at rest after SECRETS_KEY changed, on a real database (PGlite, or PostgreSQL with DATABASE_URL).
 describe("rotateSealedSecrets", () => {

@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
-import { afterAll, beforeAll, beforeEach } from "vitest";
 import { openDatabase, rowsOf, type Database } from "@/db";
 
 /**
@@ -74,25 +73,6 @@ export async function openTestDatabase(): Promise<TestDatabase> {
       await config.drop();
     },
   };
-}
-
-/**
- * The usual set-up of a test file or `describe` block: one fresh database opened before its tests, emptied before
- * each test (before the block's own `beforeEach` hooks that come after this call), dropped after the last. The object
- * is filled in by the `beforeAll` hook: read it inside hooks and tests, not at collection time.
- */
-export function useTestDatabase(): TestDatabase {
-  const database = {} as TestDatabase;
-  beforeAll(async () => {
-    Object.assign(database, await openTestDatabase());
-  });
-  afterAll(async () => {
-    await database.drop?.();
-  });
-  beforeEach(async () => {
-    await truncateAll(database);
-  });
-  return database;
 }
 
 /** Opens the database behind a config in this process (after the server that owned it has stopped, for PGlite). */
