@@ -34,6 +34,9 @@ export const SANDBOX_ENDPOINTS = [
 export type SandboxEndpoint = (typeof SANDBOX_ENDPOINTS)[number];
 /** The customer-service message API (protocol 3.11), outside /cgi-bin/component but faultable like the others. */
 export const CUSTOM_SEND = "message/custom/send";
+type FaultableEndpoint = SandboxEndpoint | typeof CUSTOM_SEND;
+/** What a taken fault does to the call it hit (an errcode fault throws instead). */
+type AppliedFault = { hangMs: number; rotateRefreshToken: boolean };
 
 const TOKEN_TTL_SECONDS = 7200;
 /** A superseded token keeps working this long (WeChat staff: about 5 minutes). */
@@ -106,8 +109,32 @@ export function createWechatSandbox(options: SandboxOptions) {
       return { status: 404, json: { errcode: 404, errmsg: `unknown api ${endpoint}` } };
     }
     const name = endpoint as SandboxEndpoint;
+    return serve(name, async (faults) => {
+      let body: unknown;
+      try {
+        body = JSON.parse(bodyText);
+      } catch {
+        throw new SandboxApiError(47001);
+      }
+      const appId = typeof (body as { authorizer_appid?: unknown })?.authorizer_appid === "string"
+        ? (body as { authorizer_appid: string }).authorizer_appid
+        : "";
+      const fault = await faults(appId);
+      return HANDLERS[name](body, query, { rotateRefreshToken: fault.rotateRefreshToken });
+    });
+  }
+
+  /**
+   * One API call as WeChat answers it: counted; faults applied once `run` asks for them (`faults(appId)`: an
+   * errcode instead of the call, a held-back answer, latency); always HTTP 200, an API error as `errcode`.
+   */
+  async function serve(
+    endpoint: FaultableEndpoint,
+    run: (faults: (appId: string) => Promise<AppliedFault>) => Promise<Record<string, unknown>>,
+  ): Promise<SandboxResponse> {
     const receivedAt = performance.now();
     let latencyMs = 0;
+    let hangMs = 0;
     // Injected latency is WeChat's response time: the answer leaves no sooner than latencyMs after the request
     // arrived, whatever the sandbox's own work took meanwhile.
     const answer = async (response: SandboxResponse) => {
@@ -119,22 +146,16 @@ export function createWechatSandbox(options: SandboxOptions) {
     };
     await db
       .insert(sandboxCalls)
-      .values({ endpoint: name, count: 1 })
+      .values({ endpoint, count: 1 })
       .onConflictDoUpdate({ target: sandboxCalls.endpoint, set: { count: sql`${sandboxCalls.count} + 1` } });
     try {
-      let body: unknown;
-      try {
-        body = JSON.parse(bodyText);
-      } catch {
-        throw new SandboxApiError(47001);
-      }
-      const appId = typeof (body as { authorizer_appid?: unknown })?.authorizer_appid === "string"
-        ? (body as { authorizer_appid: string }).authorizer_appid
-        : "";
-      const fault = await applyFaults(name, appId, (ms) => (latencyMs = ms));
-      const json = await HANDLERS[name](body, query, { rotateRefreshToken: fault.rotateRefreshToken });
+      const json = await run(async (appId) => {
+        const fault = await applyFaults(endpoint, appId, (ms) => (latencyMs = ms));
+        hangMs = fault.hangMs;
+        return fault;
+      });
       // Applied, but the answer is held back: the caller times out and never learns the result.
-      if (fault.hangMs > 0) await new Promise((r) => setTimeout(r, fault.hangMs));
+      if (hangMs > 0) await new Promise((r) => setTimeout(r, hangMs));
       return await answer({ status: 200, json });
     } catch (error) {
       if (error instanceof SandboxApiError) {
@@ -148,11 +169,7 @@ export function createWechatSandbox(options: SandboxOptions) {
    * Latency applies to every call; an errcode, a held-back answer or a rotated refresh token to the next
    * `remaining` calls. A fault for one authorizer appid takes precedence over the endpoint-wide one.
    */
-  async function applyFaults(
-    endpoint: SandboxEndpoint | typeof CUSTOM_SEND,
-    appId: string,
-    setLatency: (ms: number) => void,
-  ): Promise<{ hangMs: number; rotateRefreshToken: boolean }> {
+  async function applyFaults(endpoint: FaultableEndpoint, appId: string, setLatency: (ms: number) => void): Promise<AppliedFault> {
     const none = { hangMs: 0, rotateRefreshToken: false };
     const faults = await db
       .select()
@@ -186,12 +203,14 @@ export function createWechatSandbox(options: SandboxOptions) {
     await checkToken(token, "component", component.appId);
   }
 
-  async function checkToken(token: string, kind: "component" | "authorizer", ownerAppId: string): Promise<void> {
+  /** A live token of this kind (and owner, when given); returns it. */
+  async function checkToken(token: string, kind: "component" | "authorizer", ownerAppId?: string) {
     const [row] = await db.select().from(sandboxTokens).where(eq(sandboxTokens.token, token));
-    if (!row || row.kind !== kind || row.ownerAppId !== ownerAppId) throw new SandboxApiError(40001);
+    if (!row || row.kind !== kind || (ownerAppId !== undefined && row.ownerAppId !== ownerAppId)) throw new SandboxApiError(40001);
     const nowMs = now();
     if (row.supersededAt && nowMs > row.supersededAt.getTime() + TOKEN_OVERLAP_SECONDS * 1000) throw new SandboxApiError(40001);
     if (nowMs >= row.expiresAt.getTime()) throw new SandboxApiError(42001);
+    return row;
   }
 
   /** Issues a new token; the previous ones of the same owner stay valid for 5 more minutes. */
@@ -356,17 +375,11 @@ export function createWechatSandbox(options: SandboxOptions) {
    * customer-service message. Recorded for the release test, which waits for it.
    */
   async function handleCustomSend(query: URLSearchParams, bodyText: string): Promise<SandboxResponse> {
-    await db
-      .insert(sandboxCalls)
-      .values({ endpoint: CUSTOM_SEND, count: 1 })
-      .onConflictDoUpdate({ target: sandboxCalls.endpoint, set: { count: sql`${sandboxCalls.count} + 1` } });
-    try {
-      await applyFaults(CUSTOM_SEND, "", () => {});
+    return serve(CUSTOM_SEND, async (faults) => {
+      await faults("");
       const token = query.get("access_token");
       if (!token) throw new SandboxApiError(41001);
-      const [row] = await db.select().from(sandboxTokens).where(eq(sandboxTokens.token, token));
-      if (!row || row.kind !== "authorizer") throw new SandboxApiError(40001);
-      await checkToken(token, "authorizer", row.ownerAppId);
+      const { ownerAppId } = await checkToken(token, "authorizer");
       let raw: unknown;
       try {
         raw = JSON.parse(bodyText);
@@ -383,16 +396,13 @@ export function createWechatSandbox(options: SandboxOptions) {
       );
       if (body.msgtype === "text" && !body.text) throw new SandboxApiError(47001);
       await db.insert(sandboxCustomMessages).values({
-        authorizerAppId: row.ownerAppId,
+        authorizerAppId: ownerAppId,
         toUser: body.touser,
         msgType: body.msgtype,
         content: body.text?.content ?? null,
       });
-      return { status: 200, json: { errcode: 0, errmsg: "ok" } };
-    } catch (error) {
-      if (error instanceof SandboxApiError) return { status: 200, json: { errcode: error.errcode, errmsg: `${error.message} rid: ${rid()}` } };
-      throw error;
-    }
+      return { errcode: 0, errmsg: "ok" };
+    });
   }
 
   // --- pushes to the portal ----------------------------------------------------------------------

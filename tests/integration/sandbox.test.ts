@@ -688,6 +688,32 @@ describe("WeChat sandbox (in process, real database)", () => {
       expect(performance.now() - started).toBeLessThan(latencyMs);
     });
 
+    it("delays and holds back message/custom/send like the component API (the call is still applied)", async () => {
+      const token = await componentToken();
+      const { appId, accessToken } = await authorizeAndExchange(token, { kind: "official_account", funcIds: [1] });
+      const send = (content: string) =>
+        sandbox.handleCustomSend(new URLSearchParams({ access_token: accessToken }), JSON.stringify({ touser: "oUser1", msgtype: "text", text: { content } }));
+      const ok = { errcode: 0, errmsg: "ok" };
+
+      await sandbox.setFault({ endpoint: CUSTOM_SEND, latencyMs: 250 });
+      let started = performance.now();
+      expect((await send("slow")).json).toEqual(ok);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(250);
+      await sandbox.clearFaults();
+
+      await sandbox.setFault({ endpoint: CUSTOM_SEND, hangMs: 300, times: 1 });
+      started = performance.now();
+      expect((await send("held back")).json).toEqual(ok);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(300);
+      started = performance.now();
+      expect((await send("prompt")).json).toEqual(ok);
+      expect(performance.now() - started).toBeLessThan(250);
+
+      const sent = await sandbox.customMessagesTo(appId, "oUser1", new Date(0));
+      expect(sent.map((m) => m.content)).toEqual(["slow", "held back", "prompt"]);
+      expect((await sandbox.getState()).calls[CUSTOM_SEND]).toBe(3);
+    });
+
     it("clearFaults() removes pending error faults", async () => {
       const token = await componentToken();
       await sandbox.setFault({ endpoint: "api_create_preauthcode", errcode: 45009, times: 5 });
