@@ -7,7 +7,6 @@ import type { MessageCrypto } from "@/lib/wechat/crypto";
 import { componentEventDedupeKey, parseComponentEvent, type ComponentEvent } from "@/lib/wechat/events";
 import { classifyPushError, openPush } from "./open-push";
 
-
 export interface ComponentPushReceiverOptions {
   db: Db;
   crypto: MessageCrypto;
@@ -20,9 +19,10 @@ export interface ComponentPushReceiverOptions {
 export interface PushResult {
   status: number;
   body: string;
-  event?: ComponentEvent;
   /** True when this push was new (not a retry of one already stored). */
   stored?: boolean;
+  /** True when it was stored for work after the answer (an authorization event; a ticket needs none). */
+  followUp?: boolean;
 }
 
 /**
@@ -43,7 +43,7 @@ export function createComponentPushReceiver(options: ComponentPushReceiverOption
 
     try {
       const stored = await store(event, plaintext);
-      return { status: 200, body: "success", event, stored };
+      return { status: 200, body: "success", stored, followUp: stored && !isProcessedOnArrival(event) };
     } catch (error) {
       // WeChat will deliver again; answering anything but `success` is what makes it retry.
       log.error("component push not stored", { infoType: event.kind, error: describeError(error) });
@@ -73,9 +73,7 @@ export function createComponentPushReceiver(options: ComponentPushReceiverOption
       // An unknown InfoType may come without CreateTime; it is still stored (and answered `success`).
       create_time: event.createTime ?? Math.floor(now() / 1000),
       payload: eventPayload(event),
-      // A ticket needs nothing more (the newest ticket event is the current ticket); authorization events are
-      // applied afterwards, off WeChat's clock.
-      processed: event.kind === "component_verify_ticket",
+      processed: isProcessedOnArrival(event),
     });
   }
 
@@ -118,6 +116,14 @@ export function createComponentPushReceiver(options: ComponentPushReceiverOption
   }
 
   return { receive };
+}
+
+/**
+ * A ticket needs nothing more (the newest ticket event is the current ticket); authorization events are applied
+ * afterwards, off WeChat's clock.
+ */
+function isProcessedOnArrival(event: ComponentEvent): boolean {
+  return event.kind === "component_verify_ticket";
 }
 
 function eventInfoType(event: ComponentEvent): string {

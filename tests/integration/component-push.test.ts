@@ -51,13 +51,13 @@ describe("component push receiver (in process, real database)", () => {
   it("stores a ticket and answers exactly `success`; a retry changes nothing", async () => {
     const push = ticketPush("ticket@@@first", 1_799_999_990);
     const first = await receiver.receive(push.query, push.body);
-    expect(first).toMatchObject({ status: 200, body: "success", stored: true });
+    expect(first).toMatchObject({ status: 200, body: "success", stored: true, followUp: false });
     const row = await storedTicket();
     expect(row?.value).toBe("ticket@@@first");
     expect(row?.createTime).toBe(1_799_999_990);
 
     const retry = await receiver.receive(push.query, push.body);
-    expect(retry).toMatchObject({ status: 200, body: "success", stored: false });
+    expect(retry).toMatchObject({ status: 200, body: "success", stored: false, followUp: false });
     expect(await database.db.select().from(wechatEvents)).toHaveLength(1);
     expect((await storedTicket())?.receivedAt.getTime()).toBe(row?.receivedAt.getTime());
   });
@@ -94,7 +94,8 @@ describe("component push receiver (in process, real database)", () => {
     for (let i = 0; i < 3; i++) {
       // WeChat's retries re-encrypt with fresh randomness: only the content is the same.
       const push = sealPush(crypto, fields, { AppId: component.appId }, { timestamp: NOW / 1000 });
-      expect(await receiver.receive(push.query, push.body)).toMatchObject({ status: 200, body: "success" });
+      // Only the first needs the follow-up (api_query_auth after the answer).
+      expect(await receiver.receive(push.query, push.body)).toMatchObject({ status: 200, body: "success", followUp: i === 0 });
     }
     const rows = await database.db.select().from(wechatEvents);
     expect(rows).toHaveLength(1);

@@ -8,14 +8,11 @@ import { processPendingComponentEvents } from "@/lib/authorization/events";
 export async function POST(request: NextRequest) {
   const read = await readPushBody(request, MAX_PUSH_BYTES);
   if ("response" in read) return read.response;
-  const { body } = read;
   const platform = await getPlatform();
-  const result = await platform.componentPushes.receive(request.nextUrl.searchParams, body);
-  if (result.stored && result.event?.kind !== "component_verify_ticket") {
-    // Stored first, answered now; the slow follow-up (api_query_auth) runs after the answer has left. The
-    // background loop retries whatever this misses, so nothing depends on this call finishing.
-    after(() => processPendingComponentEvents(platform).catch(() => {}));
-  }
+  const result = await platform.componentPushes.receive(request.nextUrl.searchParams, read.body);
+  // Stored first, answered now; the slow follow-up (api_query_auth) runs after the answer has left. The
+  // background loop retries whatever this misses, so nothing depends on this call finishing.
+  if (result.followUp) after(() => processPendingComponentEvents(platform).catch(() => {}));
   return textResponse(result.status, result.body);
 }
 

@@ -10,9 +10,8 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
   const { appid } = await params;
   const read = await readPushBody(request, MAX_PUSH_BYTES);
   if ("response" in read) return read.response;
-  const { body } = read;
   const platform = await getPlatform();
-  const result = await platform.authorizerMessages.receive(appid, request.nextUrl.searchParams, body);
+  const result = await platform.authorizerMessages.receive(appid, request.nextUrl.searchParams, read.body);
 
   // After the answer has left: WeChat's 5 seconds never wait for a merchant's webhook or for the release
   // test's API message. Both are durable already (stored above); the background loops retry what this misses.
