@@ -134,7 +134,6 @@ export async function revokeSandboxAccountAction(formData: FormData): Promise<Sa
   return { ok: true, zh: `已取消授权并推送 unauthorized，${d.zh}`, en: `Revoked; unauthorized pushed, ${d.en}` };
 }
 
-/** 修改授权 / 重新授权: the admin changes the grant in WeChat; pushes `updateauthorized` (or `authorized`). */
 /**
  * WeChat replaces the account's refresh token without telling the platform (the event got lost) and lists
  * none: the platform's next refresh gets 61023 and the account needs re-authorization.
@@ -153,6 +152,7 @@ export async function breakSandboxRefreshTokenAction(formData: FormData): Promis
   };
 }
 
+/** 修改授权 / 重新授权: the admin changes the grant in WeChat; pushes `updateauthorized` (or `authorized`). */
 export async function updateSandboxGrantAction(formData: FormData): Promise<SandboxConsoleResult> {
   const sandbox = await consoleSandbox();
   if (!sandbox) return off;

@@ -5,12 +5,11 @@ import { merchants, webhookDeliveries, type WebhookAttempt } from "@/db/schema";
 export interface MerchantWebhook {
   url: string | null;
   secretSealed: string | null;
-  updatedAt: Date | null;
 }
 
 export async function findMerchantWebhook(db: Db, merchantId: string): Promise<MerchantWebhook | undefined> {
   const [row] = await db
-    .select({ url: merchants.webhookUrl, secretSealed: merchants.webhookSecretSealed, updatedAt: merchants.webhookUpdatedAt })
+    .select({ url: merchants.webhookUrl, secretSealed: merchants.webhookSecretSealed })
     .from(merchants)
     .where(eq(merchants.id, merchantId));
   return row;

@@ -228,7 +228,6 @@ export function createWebhookDeliverer(options: WebhookDelivererOptions) {
       await Promise.allSettled([...settled]);
       sender.close();
     },
-    inFlight: () => inFlight,
   };
 }
 
