@@ -17,7 +17,7 @@ import {
 } from "./actions";
 import { ConsoleForm, SubmitButton } from "./_components/console-form";
 import { ConsoleHeader } from "./_components/console-header";
-import { AVATAR_COLOR, KIND_LABEL } from "./_components/labels";
+import { AVATAR_COLOR, formatTime, KIND_LABEL } from "./_components/labels";
 
 // GET /sandbox: the WeChat sandbox console (accounts, grants, faults, call counts, ticket pushes)
 export const metadata: Metadata = { title: "微信沙箱控制台 · WeChat sandbox console", robots: { index: false } };
@@ -33,11 +33,6 @@ const COMMON_ERRCODES = [
   { code: 61010, text: "code expired" },
   { code: 61023, text: "refresh_token invalid" },
 ];
-
-function formatTime(date: Date | null | undefined): string {
-  if (!date) return "—";
-  return date.toLocaleString("zh-CN", { hour12: false, timeZone: "Asia/Shanghai" });
-}
 
 export default async function SandboxConsolePage() {
   await connection();

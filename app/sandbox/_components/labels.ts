@@ -9,3 +9,9 @@ export const AVATAR_COLOR: Record<AccountKind, string> = {
   official_account: "bg-[#07c160]",
   mini_program: "bg-[#6467f0]",
 };
+
+/** The sandbox console's time format: China Standard Time, 24-hour; "—" when there is none. */
+export function formatTime(value: Date | string | null | undefined): string {
+  if (!value) return "—";
+  return new Date(value).toLocaleString("zh-CN", { hour12: false, timeZone: "Asia/Shanghai" });
+}

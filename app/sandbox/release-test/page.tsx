@@ -8,6 +8,7 @@ import { RELEASE_TEST_GROUPS } from "@/lib/wechat/release-test";
 import { runReleaseTestAction } from "../actions";
 import { SubmitButton } from "../_components/console-form";
 import { ConsoleHeader } from "../_components/console-header";
+import { formatTime } from "../_components/labels";
 
 // GET /sandbox/release-test: the sandbox's 全网发布 checker, run against this portal, with its pass/fail report
 export const metadata: Metadata = { title: "全网发布检测 · Release test", robots: { index: false } };
@@ -27,10 +28,6 @@ const STATUS = {
   failed: { zh: "未通过", en: "Failed", className: "bg-red-50 text-red-700 ring-red-200" },
   running: { zh: "进行中", en: "Running", className: "bg-amber-50 text-amber-700 ring-amber-200" },
 } as const;
-
-function formatTime(iso: string | null): string {
-  return iso ? new Date(iso).toLocaleString("zh-CN", { hour12: false, timeZone: "Asia/Shanghai" }) : "—";
-}
 
 export default async function ReleaseTestPage({ searchParams }: { searchParams: Promise<{ run?: string }> }) {
   await connection();
