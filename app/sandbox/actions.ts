@@ -228,10 +228,10 @@ export async function pushSandboxTicketAction(): Promise<SandboxConsoleResult> {
 
 /** 全网发布 release test: runs every case against this portal, then shows its report. */
 export async function runReleaseTestAction(formData: FormData): Promise<void> {
-  const sandbox = await consoleSandbox();
+  const { sandbox, database } = await getPlatform();
   if (!sandbox) return;
   const group = z.coerce.number().int().min(1).max(5).optional().catch(undefined).parse(formData.get("group") || undefined);
-  const report = await runReleaseTest({ db: (await getPlatform()).database.db, sandbox }, { group });
+  const report = await runReleaseTest({ db: database.db, sandbox }, { group });
   revalidatePath("/sandbox/release-test");
   redirect(`/sandbox/release-test?run=${report.id}`);
 }

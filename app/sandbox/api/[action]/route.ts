@@ -5,18 +5,18 @@ import { getPlatform } from "@/lib/platform";
 import { listReleaseTests, runReleaseTest } from "@/lib/sandbox/release-test";
 
 export async function GET(_request: NextRequest, { params }: { params: Promise<{ action: string }> }) {
-  const { sandbox } = await getPlatform();
+  const { sandbox, database } = await getPlatform();
   if (!sandbox) return new Response("Not found", { status: 404 });
   const { action } = await params;
   if (action === "state") return Response.json(await sandbox.getState());
   // WeChat's side of every account (refresh tokens included: the sandbox is a test double).
   if (action === "accounts") return Response.json(await sandbox.accountLedger());
-  if (action === "release-tests") return Response.json(await listReleaseTests((await getPlatform()).database.db));
+  if (action === "release-tests") return Response.json(await listReleaseTests(database.db));
   return Response.json({ error: "unknown action" }, { status: 404 });
 }
 
 export async function POST(request: NextRequest, { params }: { params: Promise<{ action: string }> }) {
-  const { sandbox } = await getPlatform();
+  const { sandbox, database } = await getPlatform();
   if (!sandbox) return new Response("Not found", { status: 404 });
   const { action } = await params;
   const input: unknown = await request.json().catch(() => ({}));
@@ -49,7 +49,7 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
         const opts = z
           .object({ group: z.number().int().min(1).max(5).optional(), customMessageDeadlineMs: z.number().int().min(500).max(60_000).optional() })
           .parse(input);
-        return Response.json(await runReleaseTest({ db: (await getPlatform()).database.db, sandbox }, opts));
+        return Response.json(await runReleaseTest({ db: database.db, sandbox }, opts));
       }
       case "rotate-refresh-token": {
         const { appId, hideFromList } = z.object({ appId: z.string(), hideFromList: z.boolean().default(false) }).parse(input);
