@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { SANDBOX_COMPONENT } from "./sandbox/credentials";
+import { APP_ID_PATTERN } from "./wechat/app-id";
 
 /**
  * The one place that reads process.env. Parsed once (lazily, so `next build` never needs runtime secrets),
@@ -61,7 +62,7 @@ const rawSchema = z.object({
   SECRETS_KEY_PREVIOUS: optionalString.pipe(base64Key32List.optional()),
   WECHAT_SANDBOX: optionalString.pipe(flag.optional()),
   WECHAT_COMPONENT_APPID: optionalString.pipe(
-    z.string().regex(/^wx[0-9a-zA-Z]{16}$/, { error: "must look like wx followed by 16 characters (the platform's AppID)" }).optional(),
+    z.string().regex(APP_ID_PATTERN, { error: "must look like wx followed by 16 characters (the platform's AppID)" }).optional(),
   ),
   WECHAT_COMPONENT_APPSECRET: optionalString.pipe(
     z.string().regex(/^[0-9a-zA-Z]{16,64}$/, { error: "must be the platform's AppSecret (letters and digits)" }).optional(),

@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "@/db";
 import { AppError } from "@/lib/errors";
 import { describeError, log } from "@/lib/log";
+import { APP_ID_PATTERN } from "@/lib/wechat/app-id";
 import type { MessageCrypto } from "@/lib/wechat/crypto";
 import { parseAuthorizerMessage, type AuthorizerMessage } from "@/lib/wechat/events";
 import { isReleaseTestAccount, releaseTestCase, type ReleaseTestCase } from "@/lib/wechat/release-test";
@@ -26,7 +27,6 @@ export interface MessageResult {
   deliveries?: number;
 }
 
-const APP_ID = /^wx[0-9a-zA-Z]{16}$/;
 
 /**
  * The message-and-event URL of every authorized account (消息与事件接收URL, `/authorizers/$APPID$/events`):
@@ -41,7 +41,7 @@ export function createAuthorizerMessageReceiver(options: AuthorizerMessageReceiv
     let message: AuthorizerMessage;
     let opened: ReturnType<typeof openPush>;
     try {
-      if (!APP_ID.test(appId)) throw new AppError("not_found", "unknown account");
+      if (!APP_ID_PATTERN.test(appId)) throw new AppError("not_found", "unknown account");
       opened = openPush({ crypto: options.crypto, timestampToleranceSeconds: options.timestampToleranceSeconds, now }, query, body);
       message = parseAuthorizerMessage(opened.fields);
       // The envelope names the account in clear; the ciphertext must say the same.
@@ -50,7 +50,7 @@ export function createAuthorizerMessageReceiver(options: AuthorizerMessageReceiv
       }
     } catch (error) {
       const { status, reason } = classifyPushError(error);
-      log.warn("account message rejected", { appId: APP_ID.test(appId) ? appId : "(malformed)", status, reason });
+      log.warn("account message rejected", { appId: APP_ID_PATTERN.test(appId) ? appId : "(malformed)", status, reason });
       return { status, body: reason, contentType: "text/plain" };
     }
 

@@ -5,6 +5,7 @@ import type { Db } from "@/db";
 import { authorizers, type ReviewStatus } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/staff/audit";
+import { appIdSchema } from "@/lib/wechat/app-id";
 
 /** A signed-in staff member (the caller checked requireStaff()). */
 export interface ReviewActor {
@@ -14,7 +15,6 @@ export interface ReviewActor {
 
 export const REVIEW_NOTE_MAX = 1000;
 
-export const appIdSchema = z.string().regex(/^wx[0-9a-zA-Z]{16}$/, { error: "无效的 AppID · Invalid AppID" });
 
 const noteSchema = z
   .string({ error: "请填写审核备注 · Please write a review note" })

@@ -9,6 +9,7 @@ import { isMobileUserAgent, startAuthorization } from "@/lib/authorization/start
 import { isAppError } from "@/lib/errors";
 import { describeError, log } from "@/lib/log";
 import { getPlatform } from "@/lib/platform";
+import { appIdSchema } from "@/lib/wechat/app-id";
 import { WechatApiError } from "@/lib/wechat/errors";
 
 export type StartAuthorizationState = { ok: false; message: string } | undefined;
@@ -16,9 +17,7 @@ export type StartAuthorizationState = { ok: false; message: string } | undefined
 const startSchema = z.object({
   authType: z.coerce.number().pipe(z.union([z.literal(1), z.literal(2), z.literal(3)])),
   device: z.enum(["auto", "pc", "mobile"]).default("auto"),
-  bizAppId: z
-    .string()
-    .regex(/^wx[0-9a-zA-Z]{16}$/)
+  bizAppId: appIdSchema
     .optional()
     .or(z.literal("").transform(() => undefined)),
 });

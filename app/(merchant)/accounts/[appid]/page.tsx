@@ -2,7 +2,6 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
-import { z } from "zod";
 import { BackLink } from "@/app/_components/back-link";
 import { Banner } from "@/app/_components/banner";
 import { Panel } from "@/app/_components/panel";
@@ -12,6 +11,7 @@ import { listMerchantDeliveries } from "@/db/queries/webhooks";
 import { requireMerchant } from "@/lib/auth/guards";
 import { getEnv } from "@/lib/env";
 import { format, formatDateTime, getI18n } from "@/lib/i18n";
+import { appIdSchema } from "@/lib/wechat/app-id";
 import { describeAccountStatus, describeServiceType, describeVerifyType } from "@/lib/wechat/permissions";
 import { PermissionItem } from "@/app/_components/permission-item";
 import { AccountAvatar } from "../_components/account-avatar";
@@ -22,7 +22,6 @@ import { ReviewPanel } from "../_components/review-panel";
 
 export const metadata: Metadata = { title: "账号详情 · Account" };
 
-const appIdSchema = z.string().regex(/^wx[0-9a-zA-Z]{16}$/);
 const HISTORY_LIMIT = 10;
 
 export default async function AccountPage({

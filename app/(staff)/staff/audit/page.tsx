@@ -8,7 +8,7 @@ import { requireStaff } from "@/lib/auth/guards";
 import { format, type Language } from "@/lib/i18n";
 import { actionLabel, getStaffDetailI18n, type StaffDetailDictionary } from "@/lib/i18n-staff-detail";
 import { formatTimestamp } from "@/lib/i18n-staff-ops";
-import { appIdSchema } from "@/lib/staff/review";
+import { appIdSchema } from "@/lib/wechat/app-id";
 
 export const metadata: Metadata = { title: "审计日志 · Audit log · 员工控制台" };
 

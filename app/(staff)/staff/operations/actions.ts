@@ -7,7 +7,7 @@ import { bilingual, formatTimestamp, type StaffOpsDictionary } from "@/lib/i18n-
 import { describeError } from "@/lib/log";
 import { getPlatform } from "@/lib/platform";
 import { refreshProfileNow, refreshTokenNow, startReconcile, type OperationFailure } from "@/lib/staff/operations";
-import { appIdSchema } from "@/lib/staff/review";
+import { appIdSchema } from "@/lib/wechat/app-id";
 
 /** The answer of an operation button: a bilingual sentence ("中文 · English"), success or not. */
 export type OperationState = { ok: boolean; message: string } | undefined;

@@ -7,7 +7,7 @@ import { getLanguage, type Language } from "@/lib/i18n";
 import { format } from "@/lib/i18n-format";
 import { formatDuration, formatTimestamp, getStaffOpsDictionary, type StaffOpsDictionary } from "@/lib/i18n-staff-ops";
 import { findAccountForOperations, listReconcileRuns, type ReconcileRunRow } from "@/lib/staff/operations";
-import { appIdSchema } from "@/lib/staff/review";
+import { appIdSchema } from "@/lib/wechat/app-id";
 import { AutoRefresh } from "./auto-refresh";
 import { StartReconcileForm } from "./start-reconcile-form";
 

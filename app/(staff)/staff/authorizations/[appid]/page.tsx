@@ -12,7 +12,8 @@ import { findStaffAuthorizerDetail, GRANT_HISTORY_LIMIT, listStaffGrantHistory, 
 import { requireStaff } from "@/lib/auth/guards";
 import { format, getI18n } from "@/lib/i18n";
 import { getStaffDetailI18n } from "@/lib/i18n-staff-detail";
-import { appIdSchema, REVIEW_NOTE_MAX } from "@/lib/staff/review";
+import { REVIEW_NOTE_MAX } from "@/lib/staff/review";
+import { appIdSchema } from "@/lib/wechat/app-id";
 import { GrantHistory, PermissionList } from "./_components/permissions";
 import { AccountOperations } from "./operations";
 import { ProfileCard } from "./_components/profile-card";

@@ -5,8 +5,8 @@ import { AppError } from "@/lib/errors";
 import { createServiceKeyVerifier } from "@/lib/internal-api";
 import { describeError, log } from "@/lib/log";
 import { getPlatform } from "@/lib/platform";
+import { APP_ID_PATTERN } from "@/lib/wechat/app-id";
 
-const APPID = /^wx[0-9a-zA-Z]{16}$/;
 const headers = { "cache-control": "no-store" };
 
 let verifier: { keys: readonly string[]; verify: ReturnType<typeof createServiceKeyVerifier> } | undefined;
@@ -33,7 +33,7 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
       { "www-authenticate": 'Bearer realm="internal"' },
     );
   }
-  if (!APPID.test(appid)) return done(404, { error: "not_found", message: "Not an authorizer appid." });
+  if (!APP_ID_PATTERN.test(appid)) return done(404, { error: "not_found", message: "Not an authorizer appid." });
 
   try {
     // A caller whose token WeChat just refused (40001/42001) names it, and gets a new one (compare-and-swap).

@@ -1,0 +1,6 @@
+import { z } from "zod";
+
+/** An AppID as WeChat issues them (accounts and platforms alike): `wx` and 16 letters or digits. */
+export const APP_ID_PATTERN = /^wx[0-9a-zA-Z]{16}$/;
+
+export const appIdSchema = z.string().regex(APP_ID_PATTERN, { error: "无效的 AppID · Invalid AppID" });
