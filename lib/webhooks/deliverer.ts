@@ -17,7 +17,7 @@ export interface WebhookDelivererOptions {
   maxAttempts: number;
   /** Deliveries in flight at once on this instance. */
   concurrency: number;
-  /** Deliveries in flight at once per merchant, across instances (so one slow endpoint cannot take every slot). */
+  /** Deliveries in flight at once per merchant, counted across instances from committed leases (instances claiming at the same moment can briefly exceed it together), so one slow endpoint cannot take every slot. */
   perMerchant?: number;
   allowPrivateNetworks: boolean;
   /** Name resolution for deliveries (tests). */
