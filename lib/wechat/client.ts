@@ -1,13 +1,10 @@
 import { z } from "zod";
-import { WechatApiError, WechatTransportError, isRetryableSystemError, isTokenInvalidError } from "./errors";
+import { createApiCore, wechatErrorEnvelopeSchema, type ApiCore, type ApiCoreOptions, type Credential, type Endpoint } from "./api-core";
 import type { AccountKind } from "./permissions";
 
-// Wire schemas are loose objects: WeChat adds fields over time and unknown keys must not break us.
+export { wechatErrorEnvelopeSchema, type WechatErrorEnvelope } from "./api-core";
 
-export const wechatErrorEnvelopeSchema = z.looseObject({
-  errcode: z.number().optional(),
-  errmsg: z.string().optional(),
-});
+// Wire schemas are loose objects: WeChat adds fields over time and unknown keys must not break us.
 
 export const componentAccessTokenResponseSchema = z.looseObject({
   component_access_token: z.string().min(1),
@@ -116,7 +113,6 @@ export const authorizerListResponseSchema = z.looseObject({
     .default([]),
 });
 
-export type WechatErrorEnvelope = z.infer<typeof wechatErrorEnvelopeSchema>;
 export type ComponentAccessTokenResponse = z.infer<typeof componentAccessTokenResponseSchema>;
 export type PreAuthCodeResponse = z.infer<typeof preAuthCodeResponseSchema>;
 export type FuncInfoWire = z.infer<typeof funcInfoSchema>;
@@ -254,25 +250,16 @@ function mapAuthorizerInfo({ authorizer_info: info, authorization_info: auth }: 
   };
 }
 
-export interface ComponentClientOptions {
+export interface ComponentClientOptions extends Omit<ApiCoreOptions, "baseUrl"> {
   /** e.g. https://api.weixin.qq.com or http://127.0.0.1:3000/sandbox */
   baseUrl: string;
   componentAppId: string;
   componentAppSecret: string;
-  fetch?: typeof fetch;
-  /** Per attempt. Default 10 000. */
-  timeoutMs?: number;
-  /** Retries on errcode -1, network errors and timeouts, for calls that are safe to repeat. Default 3. */
-  maxSystemErrorRetries?: number;
-  sleep?: (ms: number) => Promise<void>;
-  /**
-   * Returns a valid component_access_token. When `staleToken` is given, the caller saw 40001/40014/42001 with it:
-   * refresh only if the stored token is still that one (compare-and-swap), then return the fresh one.
-   */
-  getComponentToken?: (opts?: { staleToken?: string }) => Promise<string>;
 }
 
 export interface ComponentClient {
+  /** The request path every WeChat API module shares (code management, setup, fast registration). */
+  readonly core: ApiCore;
   getComponentAccessToken(ticket: string): Promise<ComponentAccessToken>;
   startPushTicket(): Promise<{ message: string }>;
   createPreAuthCode(): Promise<PreAuthCode>;
@@ -285,20 +272,6 @@ export interface ComponentClient {
 }
 
 export const MAX_AUTHORIZER_LIST_COUNT = 500;
-
-const DEFAULT_TIMEOUT_MS = 10_000;
-const DEFAULT_MAX_SYSTEM_ERROR_RETRIES = 3;
-const BACKOFF_BASE_MS = 200;
-
-interface Endpoint {
-  name: string;
-  path: string;
-  /**
-   * Whether repeating the call after an ambiguous failure (-1, timeout, lost connection) is harmless. Not so for
-   * api_query_auth (a code is exchanged once) or message/custom/send (the user would get the message twice).
-   */
-  repeatable: boolean;
-}
 
 const ENDPOINTS = {
   componentToken: { name: "api_component_token", path: "/cgi-bin/component/api_component_token", repeatable: true },
@@ -319,129 +292,13 @@ const ENDPOINTS = {
   customSend: { name: "message/custom/send", path: "/cgi-bin/message/custom/send", repeatable: false },
 } as const satisfies Record<string, Endpoint>;
 
-interface Credential {
-  param: "component_access_token" | "access_token";
-  value: string;
-}
-
-function isTransient(e: unknown): boolean {
-  if (isRetryableSystemError(e)) return true;
-  if (!(e instanceof WechatTransportError)) return false;
-  return e.reason === "timeout" || e.reason === "network" || (e.reason === "http_status" && (e.status ?? 0) >= 500);
-}
-
-function describeIssues(error: z.ZodError): string {
-  // Paths and issue codes only: the values may be tokens.
-  return error.issues
-    .map((issue) => `${issue.path.length > 0 ? issue.path.map(String).join(".") : "(root)"} (${issue.code})`)
-    .join(", ");
-}
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 export function createComponentClient(options: ComponentClientOptions): ComponentClient {
-  const baseUrl = options.baseUrl.replace(/\/+$/, "");
-  const fetchImpl = options.fetch ?? globalThis.fetch;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const maxRetries = options.maxSystemErrorRetries ?? DEFAULT_MAX_SYSTEM_ERROR_RETRIES;
-  const sleep = options.sleep ?? defaultSleep;
   const appId = options.componentAppId;
-
-  async function attempt<S extends z.ZodType>(
-    endpoint: Endpoint,
-    body: object,
-    schema: S,
-    credential?: Credential,
-  ): Promise<z.output<S>> {
-    // Security: the credential travels in the query only, and the URL never appears in an error.
-    const url = credential
-      ? `${baseUrl}${endpoint.path}?${credential.param}=${encodeURIComponent(credential.value)}`
-      : `${baseUrl}${endpoint.path}`;
-    const signal = AbortSignal.timeout(timeoutMs);
-
-    let response: Response;
-    let text: string;
-    try {
-      response = await fetchImpl(url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
-        signal,
-      });
-      text = await response.text();
-    } catch (cause) {
-      if (signal.aborted) {
-        throw new WechatTransportError(endpoint.name, "timeout", `no response within ${timeoutMs} ms`, { cause });
-      }
-      throw new WechatTransportError(endpoint.name, "network", "the request failed before a response was read", {
-        cause,
-      });
-    }
-
-    const { status } = response;
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      // WeChat answers business errors with HTTP 200, so the status only matters when there is no JSON to read.
-      if (!response.ok) {
-        throw new WechatTransportError(endpoint.name, "http_status", `HTTP ${status} with a non-JSON body`, { status });
-      }
-      throw new WechatTransportError(endpoint.name, "bad_json", `HTTP ${status} body is not JSON`, { status });
-    }
-
-    const envelope = wechatErrorEnvelopeSchema.safeParse(json);
-    if (!envelope.success) {
-      throw new WechatTransportError(endpoint.name, "unexpected_shape", describeIssues(envelope.error), { status });
-    }
-    const { errcode, errmsg } = envelope.data;
-    if (errcode !== undefined && errcode !== 0) {
-      throw new WechatApiError(endpoint.name, errcode, errmsg ?? "");
-    }
-
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) {
-      throw new WechatTransportError(endpoint.name, "unexpected_shape", describeIssues(parsed.error), { status });
-    }
-    return parsed.data;
-  }
-
-  /** Exponential backoff (200 ms · 2^n, ±25 % jitter) on -1 and lost attempts, for repeatable endpoints only. */
-  async function call<S extends z.ZodType>(
-    endpoint: Endpoint,
-    body: object,
-    schema: S,
-    credential?: Credential,
-  ): Promise<z.output<S>> {
-    for (let retry = 0; ; retry++) {
-      try {
-        return await attempt(endpoint, body, schema, credential);
-      } catch (e) {
-        if (!endpoint.repeatable || retry >= maxRetries || !isTransient(e)) throw e;
-        await sleep(Math.round(BACKOFF_BASE_MS * 2 ** retry * (0.75 + Math.random() * 0.5)));
-      }
-    }
-  }
-
-  /** Protocol 6: on 40001/40014/42001, refresh the token that failed (compare-and-swap) and retry exactly once. */
-  async function callWithComponentToken<S extends z.ZodType>(
-    endpoint: Endpoint,
-    body: object,
-    schema: S,
-  ): Promise<z.output<S>> {
-    const getToken = options.getComponentToken;
-    if (!getToken) {
-      throw new Error(`createComponentClient: getComponentToken is required to call ${endpoint.name}`);
-    }
-    const token = await getToken();
-    try {
-      return await call(endpoint, body, schema, { param: "component_access_token", value: token });
-    } catch (e) {
-      if (!isTokenInvalidError(e)) throw e;
-      const fresh = await getToken({ staleToken: token });
-      return await call(endpoint, body, schema, { param: "component_access_token", value: fresh });
-    }
-  }
+  const core = createApiCore(options);
+  const call = <S extends z.ZodType>(endpoint: Endpoint, body: object, schema: S, credential?: Credential) =>
+    core.request(endpoint, { body, credential }, schema);
+  const callWithComponentToken = <S extends z.ZodType>(endpoint: Endpoint, body: object, schema: S) =>
+    core.requestWithComponentToken(endpoint, { body }, schema);
 
   async function getAuthorizerList(offset: number, count: number): Promise<AuthorizerList> {
     if (!Number.isInteger(offset) || offset < 0) {
@@ -466,6 +323,8 @@ export function createComponentClient(options: ComponentClientOptions): Componen
   }
 
   return {
+    core,
+
     async getComponentAccessToken(ticket) {
       const data = await call(
         ENDPOINTS.componentToken,
