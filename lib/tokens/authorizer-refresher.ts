@@ -1,5 +1,6 @@
-import { describeError, log } from "@/lib/log";
-import type { AuthorizerTokenService, Claim } from "@/lib/tokens/authorizer-tokens";
+import { createLeasedWorker } from "@/lib/jobs/leased-worker";
+import { log } from "@/lib/log";
+import type { AuthorizerTokenService } from "@/lib/tokens/authorizer-tokens";
 
 export interface RefresherOptions {
   tokens: Pick<AuthorizerTokenService, "claimDue" | "refreshClaimed" | "releaseClaims">;
@@ -15,104 +16,34 @@ export interface RefreshPassResult {
 }
 
 /**
- * The background refresher: every instance runs one. Each pass claims due accounts in batches (row leases,
- * `FOR UPDATE SKIP LOCKED`, so instances share the work without refreshing an account twice) and keeps at
- * most `concurrency` refreshes in flight until nothing is due. Failures back off per account (the token
- * service reschedules them); one account's failure never stops the others.
+ * The background refresher: every instance runs one (the portal's leased worker loop, lib/jobs/leased-worker.ts).
+ * Each pass claims due accounts in batches (row leases, `FOR UPDATE SKIP LOCKED`, so instances share the work
+ * without refreshing an account twice) and keeps at most `concurrency` refreshes in flight until nothing is due.
+ * Failures back off per account (the token service reschedules them); one account's failure never stops the others.
  */
 export function createAuthorizerRefresher(options: RefresherOptions) {
-  const concurrency = Math.max(1, options.concurrency);
-  const pollIntervalMs = options.pollIntervalMs ?? 15_000;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<RefreshPassResult> | undefined;
-  let stopped = true;
-  /** Set by stop(): the pass in progress claims nothing more and finishes what it holds. */
-  let stopping = false;
-
-  /**
-   * Refreshes everything due now, then returns. `npm run tokens:refresh` and each background tick call this.
-   * Claims run ahead of the refreshes (a local queue of up to 2 × concurrency leased accounts), so a slot that
-   * frees up starts the next refresh at once instead of waiting for a claim query.
-   */
-  async function runPass(): Promise<RefreshPassResult> {
-    const result: RefreshPassResult = { refreshed: 0, failed: 0 };
-    const queue: Claim[] = [];
-    const inflight = new Set<Promise<void>>();
-    let refill: Promise<void> | undefined;
-    let drained = false;
-
-    const start = (claim: Claim) => {
-      const task: Promise<void> = options.tokens
-        .refreshClaimed(claim, "scheduled")
-        .then(
-          () => void result.refreshed++,
-          () => void result.failed++,
-        )
-        .finally(() => inflight.delete(task));
-      inflight.add(task);
-    };
-
-    try {
-      for (;;) {
-        if (stopping) drained = true;
-        while (!stopping && inflight.size < concurrency && queue.length > 0) start(queue.shift()!);
-        if (!drained && !refill && queue.length < concurrency) {
-          refill = options.tokens
-            .claimDue(concurrency * 2 - queue.length)
-            .then((claims) => {
-              if (claims.length === 0) drained = true;
-              queue.push(...claims);
-            })
-            .finally(() => (refill = undefined));
-        }
-        if (inflight.size === 0 && !refill && (queue.length === 0 || stopping)) return result;
-        await Promise.race(refill ? [...inflight, refill] : [...inflight]);
-      }
-    } finally {
-      // Stopped (or a claim failed) with leased accounts not started: hand them back now, not in 2 minutes.
-      if (queue.length > 0) await options.tokens.releaseClaims(queue.splice(0)).catch(() => {});
-    }
-  }
-
-  function schedule(delayMs: number): void {
-    if (stopped) return;
-    timer = setTimeout(tick, delayMs * (0.8 + Math.random() * 0.4));
-    timer.unref();
-  }
-
-  function tick(): void {
-    timer = undefined;
-    running = runPass();
-    running
-      .then(
-        (r) => {
-          if (r.refreshed + r.failed > 0) log.info("authorizer tokens refreshed", { ...r });
-        },
-        (error: unknown) => log.warn("authorizer refresh pass failed", { error: describeError(error) }),
-      )
-      .finally(() => {
-        running = undefined;
-        schedule(pollIntervalMs);
-      });
-  }
+  const worker = createLeasedWorker({
+    name: "authorizer token refresher",
+    claim: (limit) => options.tokens.claimDue(limit),
+    run: async (claim) => void (await options.tokens.refreshClaimed(claim, "scheduled")),
+    release: (claims) => options.tokens.releaseClaims(claims),
+    concurrency: options.concurrency,
+    pollIntervalMs: options.pollIntervalMs ?? 15_000,
+    // The token service records each failure on the account (backoff, last error) and logs it.
+    onItemError: () => {},
+    onPass: (r) => log.info("authorizer tokens refreshed", { refreshed: r.done, failed: r.failed }),
+  });
 
   return {
-    runPass,
+    /** Refreshes everything due now, then returns. `npm run tokens:refresh` and each background tick call this. */
+    async runPass(): Promise<RefreshPassResult> {
+      const r = await worker.runPass();
+      return { refreshed: r.done, failed: r.failed };
+    },
     /** Starts the background loop (first pass after `firstDelayMs`). */
-    start(firstDelayMs = 3_000): void {
-      if (!stopped) return;
-      stopped = false;
-      stopping = false;
-      schedule(firstDelayMs);
-    },
+    start: (firstDelayMs = 3_000) => worker.start(firstDelayMs),
     /** Stops scheduling and waits for the pass in progress (its leases are released as its refreshes end). */
-    async stop(): Promise<void> {
-      stopped = true;
-      stopping = true;
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      await running?.catch(() => {});
-    },
+    stop: () => worker.stop(),
   };
 }
 
