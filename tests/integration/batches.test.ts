@@ -4,7 +4,7 @@ import { z } from "zod";
 import { openDatabase, type Database } from "@/db";
 import { countTargetsByStatus, findBatch, listBatchTargets } from "@/db/queries/batches";
 import { batchTargets, merchants } from "@/db/schema";
-import { createBatchEngine, type BatchKind, type StepOutcome } from "@/lib/jobs/batches";
+import { createBatchEngine, type BatchEngineOptions, type BatchKind, type StepOutcome } from "@/lib/jobs/batches";
 import { WechatApiError } from "@/lib/wechat/errors";
 import { useTestDatabase } from "../support/use-test-database";
 
@@ -58,7 +58,7 @@ async function drain(engine: { worker: { runPass(): Promise<unknown> } }, passes
 describe("batch engine", () => {
   const database = useTestDatabase();
 
-  const engineFor = (db: Database, ledger: Ledger, behaviour?: Behaviour, extra: Partial<Parameters<typeof createBatchEngine>[0]> = {}) =>
+  const engineFor = (db: Database, ledger: Ledger, behaviour?: Behaviour, extra: Partial<BatchEngineOptions<null>> = {}) =>
     createBatchEngine<null>({ db: db.db, kinds: [testKind(ledger, behaviour)], deps: () => null, concurrency: 4, backoffMs: () => 0, ...extra });
 
   it("runs every target through its steps once and finishes the batch, with progress counts along the way", async () => {
