@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { authorizationSessions } from "@/db/schema";
 import { applyAuthorizationCode, applyRevocation, bindMerchant } from "@/lib/authorization/grants";
+import { componentEventHandlerFor } from "@/lib/events/handlers";
 import { processPendingEvents } from "@/lib/events/pending";
 import { log } from "@/lib/log";
 import type { Platform } from "@/lib/platform";
@@ -40,6 +41,10 @@ async function applyComponentEvent(platform: Platform, event: ComponentEvent): P
     }
     case "unauthorized":
       await applyRevocation(platform.database.db, { appId: event.authorizerAppId, version: event.createTime });
+      return;
+    case "unknown":
+      // Fast registration results, verification and filing notices…: each area's handler (lib/events/handlers).
+      await componentEventHandlerFor(event.infoType)?.apply(platform, { infoType: event.infoType, createTime: event.createTime, fields: event.fields });
       return;
     default:
       return;

@@ -8,6 +8,7 @@ import type { MessageCrypto } from "@/lib/wechat/crypto";
 import { parseAuthorizerMessage, type AuthorizerMessage } from "@/lib/wechat/events";
 import { isReleaseTestAccount, releaseTestCase, type ReleaseTestCase } from "@/lib/wechat/release-test";
 import { buildWechatXml } from "@/lib/wechat/xml";
+import { isPlatformEvent } from "./handlers";
 import { classifyPushError, openPush } from "./open-push";
 
 export interface AuthorizerMessageReceiverOptions {
@@ -15,13 +16,15 @@ export interface AuthorizerMessageReceiverOptions {
   crypto: MessageCrypto;
   timestampToleranceSeconds: number;
   now?: () => number;
+  /** Events the platform consumes itself (lib/events/handlers): applied after the answer, never forwarded. */
+  isPlatformEvent?: (msgType: string, event: string | undefined) => boolean;
 }
 
 export interface MessageResult {
   status: number;
   body: string;
   contentType: "text/plain" | "application/xml";
-  /** True when the message was new and needs work after the answer (the release test's API case). */
+  /** True when the message was new and needs work after the answer (the release test's API case, a platform event). */
   followUp?: boolean;
   /** Forwarding rows queued for this message (0 for a retry of one already stored). */
   deliveries?: number;
@@ -36,6 +39,7 @@ export interface MessageResult {
  */
 export function createAuthorizerMessageReceiver(options: AuthorizerMessageReceiverOptions) {
   const now = options.now ?? (() => Date.now());
+  const platformEvent = options.isPlatformEvent ?? isPlatformEvent;
 
   async function receive(appId: string, query: URLSearchParams, body: string): Promise<MessageResult> {
     let message: AuthorizerMessage;
@@ -55,9 +59,10 @@ export function createAuthorizerMessageReceiver(options: AuthorizerMessageReceiv
     }
 
     const testCase = isReleaseTestAccount(appId) ? releaseTestCase(message) : undefined;
+    const ownEvent = testCase === undefined && platformEvent(message.MsgType, message.Event);
     let stored: { mismatch: boolean; eventId: number | null; deliveries: number };
     try {
-      stored = await store(appId, message, opened.fields, opened.plaintext, testCase);
+      stored = await store(appId, message, opened.fields, opened.plaintext, testCase, ownEvent);
     } catch (error) {
       // Not `success`: WeChat retries (3 times in all), and the retry is stored once.
       log.error("account message not stored", { appId, error: describeError(error) });
@@ -77,7 +82,7 @@ export function createAuthorizerMessageReceiver(options: AuthorizerMessageReceiv
         // An empty body, unencrypted (protocol 7.2); the customer-service message follows once this is answered.
         return { status: 200, body: "", contentType: "text/plain", followUp: isNew, deliveries: 0 };
       default:
-        return { status: 200, body: "success", contentType: "text/plain", deliveries: stored.deliveries };
+        return { status: 200, body: "success", contentType: "text/plain", followUp: ownEvent && isNew, deliveries: stored.deliveries };
     }
   }
 
@@ -105,12 +110,14 @@ export function createAuthorizerMessageReceiver(options: AuthorizerMessageReceiv
     fields: Record<string, unknown>,
     plaintext: string,
     testCase: ReleaseTestCase | undefined,
+    ownEvent: boolean,
   ): Promise<{ mismatch: boolean; eventId: number | null; deliveries: number }> {
     const summary = messageSummary(message);
     const dedupeKey = messageDedupeKey(appId, message, plaintext);
-    const needsFollowUp = testCase?.kind === "api_text";
-    // The release test's messages are answered here; they are not the merchant's traffic.
-    const forward = testCase === undefined;
+    const needsFollowUp = testCase?.kind === "api_text" || ownEvent;
+    // The release test's messages are answered here, and the platform's own events (audit results…) applied by
+    // the platform: neither is the merchant's traffic.
+    const forward = testCase === undefined && !ownEvent;
     const [row] = rowsOf<{ mismatch: boolean; event_id: number | string | null; deliveries: number }>(
       await options.db.execute(sql`
         with acct as (

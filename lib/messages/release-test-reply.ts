@@ -1,4 +1,5 @@
 import { applyAuthorizationCode } from "@/lib/authorization/grants";
+import { authorizerEventHandlerFor } from "@/lib/events/handlers";
 import { processPendingEvents, type PendingEvent } from "@/lib/events/pending";
 import { log } from "@/lib/log";
 import type { Platform } from "@/lib/platform";
@@ -6,8 +7,9 @@ import { parseAuthorizerMessage } from "@/lib/wechat/events";
 import { isReleaseTestAccount, releaseTestCase } from "@/lib/wechat/release-test";
 
 /**
- * Account messages stored as needing work after the answer: today only the release test's API case
- * (`QUERY_AUTH_CODE:<code>`, protocol 7.2), which WeChat checks by waiting for a customer-service message.
+ * Account messages stored as needing work after the answer: the release test's API case (`QUERY_AUTH_CODE:<code>`,
+ * docs/wechat-protocol.md §7.2), which WeChat checks by waiting for a customer-service message, and the platform's
+ * own events (audit results and the like), each applied by its area's handler (lib/events/handlers).
  */
 export function processPendingAuthorizerMessages(platform: Platform, limit = 20): Promise<number> {
   return processPendingEvents<Record<string, unknown>>(platform.database.db, "authorizer", (event) => followUp(platform, event), limit);
@@ -17,6 +19,10 @@ async function followUp(platform: Platform, event: PendingEvent<Record<string, u
   const message = parseAuthorizerMessage(event.payload);
   const appId = event.authorizerAppId ?? "";
   const testCase = isReleaseTestAccount(appId) ? releaseTestCase(message) : undefined;
+  if (testCase === undefined && message.MsgType === "event") {
+    await authorizerEventHandlerFor(message.Event)?.apply(platform, { appId, fields: event.payload });
+    return;
+  }
   if (testCase?.kind !== "api_text") return;
 
   // A token obtained from that code: exchanged here, or already by whoever brought the same code first (the
