@@ -58,6 +58,9 @@ export function startBackgroundJobs(platform: Platform): BackgroundJobs {
     if (Object.values(pruned).some((n) => n > 0)) log.info("old records pruned", { ...pruned });
   }, 300_000 + Math.random() * 300_000);
 
+  // Release and setup batches: steps due on any account (instances share them through leases).
+  platform.batches.worker.start(4_000 + Math.random() * 2_000);
+
   // Merchants' webhooks: whatever is due (new messages are also kicked right after they are answered).
   platform.webhooks.start();
 
@@ -79,7 +82,7 @@ export function startBackgroundJobs(platform: Platform): BackgroundJobs {
     async stop() {
       stopped = true;
       for (const t of timers) clearTimeout(t);
-      await Promise.all([platform.refresher.stop(), platform.webhooks.stop()]);
+      await Promise.all([platform.refresher.stop(), platform.webhooks.stop(), platform.batches.worker.stop()]);
     },
   };
 }

@@ -102,6 +102,7 @@ const rawSchema = z.object({
   SANDBOX_TICKET_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(600),
   WECHAT_API_TIMEOUT_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(100).max(60_000).default(10_000),
   AUTHORIZER_REFRESH_CONCURRENCY: z.coerce.number({ error: "must be a whole number" }).int().min(1).max(500).default(8),
+  BATCH_CONCURRENCY: z.coerce.number({ error: "must be a whole number" }).int().min(1).max(200).default(8),
   RECONCILE_INTERVAL_MINUTES: z.coerce.number({ error: "must be a number of minutes (0 turns it off)" }).int().min(0).default(360),
   WEBHOOK_TIMEOUT_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(100).max(30_000).default(5_000),
   WEBHOOK_RETRY_BASE_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(10).default(10_000),
@@ -145,6 +146,8 @@ export type Env = {
   wechatApiTimeoutMs: number;
   /** Authorizer token refreshes in flight at once, per instance. */
   authorizerRefreshConcurrency: number;
+  /** Steps of release and setup batches (each about one WeChat call) in flight at once, per instance. */
+  batchConcurrency: number;
   /** How often one instance reconciles with api_get_authorizer_list; 0: only when asked. */
   reconcileIntervalMinutes: number;
   /** Forwarding of account messages to merchants' webhooks. */
@@ -235,6 +238,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     sandboxTicketIntervalSeconds: raw.SANDBOX_TICKET_INTERVAL_SECONDS,
     wechatApiTimeoutMs: raw.WECHAT_API_TIMEOUT_MS,
     authorizerRefreshConcurrency: raw.AUTHORIZER_REFRESH_CONCURRENCY,
+    batchConcurrency: raw.BATCH_CONCURRENCY,
     reconcileIntervalMinutes: raw.RECONCILE_INTERVAL_MINUTES,
     webhooks: {
       timeoutMs: raw.WEBHOOK_TIMEOUT_MS,

@@ -2,6 +2,8 @@ import { getDatabase, type Database } from "@/db";
 import { getEnv, type Env } from "@/lib/env";
 import { createAuthorizerMessageReceiver } from "@/lib/events/receive-authorizer-message";
 import { createComponentPushReceiver } from "@/lib/events/receive-component-push";
+import { createBatchEngine, type BatchEngine } from "@/lib/jobs/batches";
+import { BATCH_KINDS } from "@/lib/jobs/kinds";
 import { setLogLevel } from "@/lib/log";
 import { createWechatSandbox, type WechatSandbox } from "@/lib/sandbox/wechat-sandbox";
 import { createSecretBox, type SecretBox } from "@/lib/secrets";
@@ -31,6 +33,8 @@ export interface Platform {
   authorizerMessages: ReturnType<typeof createAuthorizerMessageReceiver>;
   /** Forwards stored account messages to merchants' webhooks. */
   webhooks: WebhookDeliverer;
+  /** Durable batches of WeChat work on many accounts (release, setup): every instance runs the worker. */
+  batches: BatchEngine;
   /** Present only when the sandbox is on. */
   sandbox: WechatSandbox | undefined;
 }
@@ -81,7 +85,7 @@ export function createPlatform(env: Env, database: Database): Platform {
 
   const authorizerTokens = createAuthorizerTokenService({ database, client, secretBox });
 
-  return {
+  const platform: Platform = {
     env,
     database,
     secretBox,
@@ -102,10 +106,17 @@ export function createPlatform(env: Env, database: Database): Platform {
       timestampToleranceSeconds: env.timestampToleranceSeconds,
     }),
     webhooks: createWebhookDeliverer({ db: database.db, secretBox, ...env.webhooks }),
+    batches: createBatchEngine<Platform>({
+      db: database.db,
+      kinds: BATCH_KINDS,
+      deps: () => platform,
+      concurrency: env.batchConcurrency,
+    }),
     sandbox: env.sandbox
       ? createWechatSandbox({ db: database.db, component: env.component, portalUrl: env.appUrl })
       : undefined,
   };
+  return platform;
 }
 
 /**

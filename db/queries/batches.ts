@@ -46,7 +46,10 @@ export async function insertBatch(db: Db, batch: NewBatch): Promise<number> {
     }
     // A batch with no target is finished at once.
     if (batch.targets.length === 0) {
-      await tx.update(batches).set({ status: "finished", finishedAt: sql`now()` }).where(eq(batches.id, id));
+      await tx
+        .update(batches)
+        .set({ status: "finished", finishedAt: sql`now()` })
+        .where(eq(batches.id, id));
     }
     return id;
   });
@@ -132,7 +135,11 @@ export interface TargetWrite {
 }
 
 /** Writes a step's result, only while the claim is still this worker's (fence); false when it was taken over. */
-export async function writeTargetResult(db: Db, target: { id: number; fence: number }, write: TargetWrite): Promise<boolean> {
+export async function writeTargetResult(
+  db: Db,
+  target: { id: number; fence: number },
+  write: TargetWrite,
+): Promise<boolean> {
   const terminal = write.status !== "pending" && write.status !== "waiting";
   const updated = await db
     .update(batchTargets)
@@ -210,7 +217,12 @@ export async function cancelBatch(db: Db, batchId: number): Promise<boolean> {
     if (updated.length === 0) return false;
     await tx
       .update(batchTargets)
-      .set({ status: "cancelled", finishedAt: sql`now()`, updatedAt: sql`now()`, fence: sql`${batchTargets.fence} + 1` })
+      .set({
+        status: "cancelled",
+        finishedAt: sql`now()`,
+        updatedAt: sql`now()`,
+        fence: sql`${batchTargets.fence} + 1`,
+      })
       .where(and(eq(batchTargets.batchId, batchId), inArray(batchTargets.status, ["pending", "waiting"])));
     return true;
   });
@@ -226,7 +238,13 @@ export async function transitionTarget(
   input: {
     targetId: number;
     from: { status: BatchTargetStatus[]; step?: string[] };
-    to: { step?: string; status: "pending" | "waiting"; data?: Record<string, unknown>; resetAttempts?: boolean; delayMs?: number };
+    to: {
+      step?: string;
+      status: "pending" | "waiting";
+      data?: Record<string, unknown>;
+      resetAttempts?: boolean;
+      delayMs?: number;
+    };
   },
 ): Promise<boolean> {
   return db.transaction(async (tx) => {
@@ -235,7 +253,9 @@ export async function transitionTarget(
       .set({
         ...(input.to.step !== undefined && { step: input.to.step }),
         status: input.to.status,
-        ...(input.to.data !== undefined && { data: sql`${batchTargets.data} || ${JSON.stringify(input.to.data)}::jsonb` }),
+        ...(input.to.data !== undefined && {
+          data: sql`${batchTargets.data} || ${JSON.stringify(input.to.data)}::jsonb`,
+        }),
         ...(input.to.resetAttempts && { attempts: 0 }),
         outcome: null,
         nextRunAt: sql`now() + make_interval(secs => ${(input.to.delayMs ?? 0) / 1000})`,
@@ -267,7 +287,10 @@ export async function transitionTarget(
  * Makes waiting targets of a kind for one account due now (an event arrived: the audit finished). Their step
  * reads the news and moves on; a target not waiting is left alone (the event came twice, or before the wait).
  */
-export async function wakeWaitingTargets(db: Db, input: { kind: string; appId: string; steps?: string[] }): Promise<number> {
+export async function wakeWaitingTargets(
+  db: Db,
+  input: { kind: string; appId: string; steps?: string[] },
+): Promise<number> {
   const woken = await db.execute(sql`
     update batch_targets t set next_run_at = now(), updated_at = now()
     from batches b
@@ -287,7 +310,10 @@ export async function findBatch(db: Db, batchId: number): Promise<BatchRow | und
   return row;
 }
 
-export async function listBatches(db: Db, input: { kind: string; limit: number; beforeId?: number }): Promise<BatchRow[]> {
+export async function listBatches(
+  db: Db,
+  input: { kind: string; limit: number; beforeId?: number },
+): Promise<BatchRow[]> {
   return db
     .select()
     .from(batches)
@@ -297,7 +323,10 @@ export async function listBatches(db: Db, input: { kind: string; limit: number; 
 }
 
 /** Targets per status for each batch (the progress bars). */
-export async function countTargetsByStatus(db: Db, batchIds: number[]): Promise<Map<number, Partial<Record<BatchTargetStatus, number>>>> {
+export async function countTargetsByStatus(
+  db: Db,
+  batchIds: number[],
+): Promise<Map<number, Partial<Record<BatchTargetStatus, number>>>> {
   const result = new Map<number, Partial<Record<BatchTargetStatus, number>>>();
   if (batchIds.length === 0) return result;
   const rows = await db
@@ -345,7 +374,13 @@ export async function listMerchantTargets(
     .select({ target: batchTargets, batchStatus: batches.status, params: batches.params })
     .from(batchTargets)
     .innerJoin(batches, eq(batches.id, batchTargets.batchId))
-    .where(and(eq(batchTargets.merchantId, input.merchantId), eq(batchTargets.appId, input.appId), eq(batches.kind, input.kind)))
+    .where(
+      and(
+        eq(batchTargets.merchantId, input.merchantId),
+        eq(batchTargets.appId, input.appId),
+        eq(batches.kind, input.kind),
+      ),
+    )
     .orderBy(desc(batchTargets.id))
     .limit(input.limit);
   return rows.map((r) => ({ ...r.target, batchStatus: r.batchStatus, params: r.params }));

@@ -78,7 +78,7 @@ export interface BatchKind<Deps, Params = unknown> {
 
 export interface BatchEngineOptions<Deps> {
   db: Db;
-  // biome-ignore lint: the kinds' params types differ
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each kind has its own params type
   kinds: BatchKind<Deps, any>[];
   deps: () => Deps;
   /** Steps in flight at once in this process (each is normally one WeChat call). */
@@ -149,7 +149,14 @@ export function createBatchEngine<Deps>(options: BatchEngineOptions<Deps>): Batc
       // A step that threw (WeChat -1, a timeout, the database): the same step again, later.
       const attempts = claim.attempts + 1;
       const answer = answerOf(error);
-      log.warn("batch step failed", { kind: claim.kind, batchId: claim.batchId, appId: claim.appId, step: claim.step, attempts, error: describeError(error) });
+      log.warn("batch step failed", {
+        kind: claim.kind,
+        batchId: claim.batchId,
+        appId: claim.appId,
+        step: claim.step,
+        attempts,
+        error: describeError(error),
+      });
       const failed = attempts >= maxAttempts;
       await writeTargetResult(db, claim, {
         step: claim.step,
@@ -168,7 +175,11 @@ export function createBatchEngine<Deps>(options: BatchEngineOptions<Deps>): Batc
     const written = await writeTargetResult(db, claim, write);
     if (!written) {
       // Another worker took the target over (our lease ran out) or staff moved it: theirs is the state now.
-      log.warn("batch step result dropped: the claim was taken over", { kind: claim.kind, appId: claim.appId, step: claim.step });
+      log.warn("batch step result dropped: the claim was taken over", {
+        kind: claim.kind,
+        appId: claim.appId,
+        step: claim.step,
+      });
       return;
     }
     if (outcome.type === "pause") await pauseBatch(db, claim.batchId, outcome.reason);
@@ -209,7 +220,11 @@ export function createBatchEngine<Deps>(options: BatchEngineOptions<Deps>): Batc
     },
     cancel: (batchId) => cancelBatch(db, batchId),
     async retryTarget(targetId) {
-      const retried = await transitionTarget(db, { targetId, from: { status: ["failed"] }, to: { status: "pending", resetAttempts: true } });
+      const retried = await transitionTarget(db, {
+        targetId,
+        from: { status: ["failed"] },
+        to: { status: "pending", resetAttempts: true },
+      });
       if (retried) worker.kick();
       return retried;
     },
@@ -236,15 +251,45 @@ function resultOf(claim: ClaimedTarget, outcome: StepOutcome) {
   const base = { step, data, lastAnswer };
   switch (outcome.type) {
     case "next":
-      return { ...base, status: "pending" as BatchTargetStatus, attempts: 0, outcome: null, nextRunAt: at(outcome.delayMs) };
+      return {
+        ...base,
+        status: "pending" as BatchTargetStatus,
+        attempts: 0,
+        outcome: null,
+        nextRunAt: at(outcome.delayMs),
+      };
     case "wait":
-      return { ...base, status: "waiting" as BatchTargetStatus, attempts, outcome: outcome.outcome ?? null, nextRunAt: at(outcome.delayMs) };
+      return {
+        ...base,
+        status: "waiting" as BatchTargetStatus,
+        attempts,
+        outcome: outcome.outcome ?? null,
+        nextRunAt: at(outcome.delayMs),
+      };
     case "later":
-      return { ...base, status: claim.status as BatchTargetStatus, attempts, outcome: outcome.outcome ?? null, nextRunAt: at(outcome.delayMs) };
+      return {
+        ...base,
+        status: claim.status as BatchTargetStatus,
+        attempts,
+        outcome: outcome.outcome ?? null,
+        nextRunAt: at(outcome.delayMs),
+      };
     case "done":
-      return { ...base, status: outcome.status as BatchTargetStatus, attempts, outcome: outcome.outcome ?? null, nextRunAt: at() };
+      return {
+        ...base,
+        status: outcome.status as BatchTargetStatus,
+        attempts,
+        outcome: outcome.outcome ?? null,
+        nextRunAt: at(),
+      };
     case "fail":
-      return { ...base, status: "failed" as BatchTargetStatus, attempts: attempts + 1, outcome: outcome.outcome, nextRunAt: at() };
+      return {
+        ...base,
+        status: "failed" as BatchTargetStatus,
+        attempts: attempts + 1,
+        outcome: outcome.outcome,
+        nextRunAt: at(),
+      };
     case "pause":
       return { ...base, status: "pending" as BatchTargetStatus, attempts, outcome: outcome.reason, nextRunAt: at() };
   }
@@ -253,8 +298,10 @@ function resultOf(claim: ClaimedTarget, outcome: StepOutcome) {
 /** WeChat's answer in an error, as a target records it (no URL, no token: errors never carry them). */
 export function answerOf(error: unknown): StoredWechatAnswer | undefined {
   const at = new Date().toISOString();
-  if (error instanceof WechatApiError) return { endpoint: error.endpoint, errcode: error.errcode, errmsg: redact(error.errmsg), at };
-  if (error instanceof WechatTransportError) return { endpoint: error.endpoint, errcode: null, errmsg: error.reason, at };
+  if (error instanceof WechatApiError)
+    return { endpoint: error.endpoint, errcode: error.errcode, errmsg: redact(error.errmsg), at };
+  if (error instanceof WechatTransportError)
+    return { endpoint: error.endpoint, errcode: null, errmsg: error.reason, at };
   return undefined;
 }
 

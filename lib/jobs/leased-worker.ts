@@ -45,7 +45,9 @@ export interface LeasedWorker {
 
 export function createLeasedWorker<C>(options: LeasedWorkerOptions<C>): LeasedWorker {
   const concurrency = Math.max(1, options.concurrency);
-  const onItemError = options.onItemError ?? ((error: unknown) => log.warn(`${options.name}: item failed`, { error: describeError(error) }));
+  const onItemError =
+    options.onItemError ??
+    ((error: unknown) => log.warn(`${options.name}: item failed`, { error: describeError(error) }));
   const onPass = options.onPass ?? ((r: PassResult) => log.debug(`${options.name}: pass`, { ...r }));
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<PassResult> | undefined;

@@ -146,7 +146,10 @@ export function createApiCore(options: ApiCoreOptions): ApiCore {
     try {
       const response = await fetchImpl(urlFor(endpoint, input), {
         method,
-        ...(method === "POST" && { headers: { "content-type": "application/json" }, body: JSON.stringify(input.body ?? {}) }),
+        ...(method === "POST" && {
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(input.body ?? {}),
+        }),
         signal,
       });
       return { response, bytes: Buffer.from(await response.arrayBuffer()) };
@@ -154,18 +157,27 @@ export function createApiCore(options: ApiCoreOptions): ApiCore {
       if (signal.aborted) {
         throw new WechatTransportError(endpoint.name, "timeout", `no response within ${timeoutMs} ms`, { cause });
       }
-      throw new WechatTransportError(endpoint.name, "network", "the request failed before a response was read", { cause });
+      throw new WechatTransportError(endpoint.name, "network", "the request failed before a response was read", {
+        cause,
+      });
     }
   }
 
   /** JSON answer → errcode check → schema. */
-  function readJson<S extends z.ZodType>(endpoint: Endpoint, status: number, ok: boolean, text: string, schema: S): z.output<S> {
+  function readJson<S extends z.ZodType>(
+    endpoint: Endpoint,
+    status: number,
+    ok: boolean,
+    text: string,
+    schema: S,
+  ): z.output<S> {
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
       // WeChat answers business errors with HTTP 200, so the status only matters when there is no JSON to read.
-      if (!ok) throw new WechatTransportError(endpoint.name, "http_status", `HTTP ${status} with a non-JSON body`, { status });
+      if (!ok)
+        throw new WechatTransportError(endpoint.name, "http_status", `HTTP ${status} with a non-JSON body`, { status });
       throw new WechatTransportError(endpoint.name, "bad_json", `HTTP ${status} body is not JSON`, { status });
     }
     const envelope = wechatErrorEnvelopeSchema.safeParse(json);
@@ -225,9 +237,14 @@ export function createApiCore(options: ApiCoreOptions): ApiCore {
         // WeChat sends the error as JSON (its content type is not documented), the image with an image/* type.
         if (/^(image|application\/octet-stream)/i.test(contentType) && response.ok) return { contentType, bytes };
         readJson(endpoint, response.status, response.ok, bytes.toString("utf8"), wechatErrorEnvelopeSchema);
-        throw new WechatTransportError(endpoint.name, "unexpected_shape", `expected binary content, got ${contentType || "none"}`, {
-          status: response.status,
-        });
+        throw new WechatTransportError(
+          endpoint.name,
+          "unexpected_shape",
+          `expected binary content, got ${contentType || "none"}`,
+          {
+            status: response.status,
+          },
+        );
       });
     },
 

@@ -29,7 +29,11 @@ function createLedger(): Ledger {
 
 type Behaviour = (step: string, appId: string, attempts: number) => StepOutcome | "throw" | undefined;
 
-function testKind(ledger: Ledger, behaviour: Behaviour = () => undefined, delayMs = 0): BatchKind<null, { label: string }> {
+function testKind(
+  ledger: Ledger,
+  behaviour: Behaviour = () => undefined,
+  delayMs = 0,
+): BatchKind<null, { label: string }> {
   return {
     kind: "test",
     initialStep: "commit",
@@ -58,8 +62,20 @@ async function drain(engine: { worker: { runPass(): Promise<unknown> } }, passes
 describe("batch engine", () => {
   const database = useTestDatabase();
 
-  const engineFor = (db: Database, ledger: Ledger, behaviour?: Behaviour, extra: Partial<BatchEngineOptions<null>> = {}) =>
-    createBatchEngine<null>({ db: db.db, kinds: [testKind(ledger, behaviour)], deps: () => null, concurrency: 4, backoffMs: () => 0, ...extra });
+  const engineFor = (
+    db: Database,
+    ledger: Ledger,
+    behaviour?: Behaviour,
+    extra: Partial<BatchEngineOptions<null>> = {},
+  ) =>
+    createBatchEngine<null>({
+      db: db.db,
+      kinds: [testKind(ledger, behaviour)],
+      deps: () => null,
+      concurrency: 4,
+      backoffMs: () => 0,
+      ...extra,
+    });
 
   it("runs every target through its steps once and finishes the batch, with progress counts along the way", async () => {
     const ledger = createLedger();
@@ -75,31 +91,62 @@ describe("batch engine", () => {
     expect((await countTargetsByStatus(database.db, [batchId])).get(batchId)).toEqual({ pending: 12 });
     await drain(engine);
     for (const appId of ids) {
-      expect([ledger.count(appId, "commit"), ledger.count(appId, "submit"), ledger.count(appId, "release")]).toEqual([1, 1, 1]);
+      expect([ledger.count(appId, "commit"), ledger.count(appId, "submit"), ledger.count(appId, "release")]).toEqual([
+        1, 1, 1,
+      ]);
     }
     const targets = await listBatchTargets(database.db, { batchId, limit: 100 });
-    expect(targets.every((t) => t.status === "succeeded" && t.step === "release" && t.data.committed === true)).toBe(true);
+    expect(targets.every((t) => t.status === "succeeded" && t.step === "release" && t.data.committed === true)).toBe(
+      true,
+    );
     expect((await findBatch(database.db, batchId))?.status).toBe("finished");
     expect((await countTargetsByStatus(database.db, [batchId])).get(batchId)).toEqual({ succeeded: 12 });
   });
 
   it("refuses params the kind does not accept, and an unknown kind", async () => {
     const engine = engineFor(database, createLedger());
-    await expect(engine.createBatch({ kind: "test", title: "x", params: { label: 1 }, targets: [], createdByUserId: null })).rejects.toThrow();
-    await expect(engine.createBatch({ kind: "nope", title: "x", params: {}, targets: [], createdByUserId: null })).rejects.toThrow(/unknown batch kind/);
+    await expect(
+      engine.createBatch({ kind: "test", title: "x", params: { label: 1 }, targets: [], createdByUserId: null }),
+    ).rejects.toThrow();
+    await expect(
+      engine.createBatch({ kind: "nope", title: "x", params: {}, targets: [], createdByUserId: null }),
+    ).rejects.toThrow(/unknown batch kind/);
   });
 
   it("two engines sharing the database (two instances) run each step of each target exactly once", async () => {
     const ledger = createLedger();
     const kind = testKind(ledger, undefined, 2);
-    const second = database.databaseUrl ? await openDatabase({ databaseUrl: database.databaseUrl, pgliteDir: "memory://" }) : database;
+    const second = database.databaseUrl
+      ? await openDatabase({ databaseUrl: database.databaseUrl, pgliteDir: "memory://" })
+      : database;
     try {
-      const a = createBatchEngine<null>({ db: database.db, kinds: [kind], deps: () => null, concurrency: 5, backoffMs: () => 0 });
-      const b = createBatchEngine<null>({ db: second.db, kinds: [kind], deps: () => null, concurrency: 5, backoffMs: () => 0 });
+      const a = createBatchEngine<null>({
+        db: database.db,
+        kinds: [kind],
+        deps: () => null,
+        concurrency: 5,
+        backoffMs: () => 0,
+      });
+      const b = createBatchEngine<null>({
+        db: second.db,
+        kinds: [kind],
+        deps: () => null,
+        concurrency: 5,
+        backoffMs: () => 0,
+      });
       const ids = appIds(40);
-      const batchId = await a.createBatch({ kind: "test", title: "v1", params: { label: "v1" }, targets: ids.map((appId) => ({ appId, merchantId: null })), createdByUserId: null });
+      const batchId = await a.createBatch({
+        kind: "test",
+        title: "v1",
+        params: { label: "v1" },
+        targets: ids.map((appId) => ({ appId, merchantId: null })),
+        createdByUserId: null,
+      });
       await Promise.all([drain(a, 10), drain(b, 10)]);
-      for (const appId of ids) expect([ledger.count(appId, "commit"), ledger.count(appId, "submit"), ledger.count(appId, "release")]).toEqual([1, 1, 1]);
+      for (const appId of ids)
+        expect([ledger.count(appId, "commit"), ledger.count(appId, "submit"), ledger.count(appId, "release")]).toEqual([
+          1, 1, 1,
+        ]);
       expect((await findBatch(database.db, batchId))?.status).toBe("finished");
     } finally {
       if (second !== database) await second.close();
@@ -119,10 +166,23 @@ describe("batch engine", () => {
         return { type: "done", status: "skipped" };
       },
     };
-    const dying = createBatchEngine<null>({ db: database.db, kinds: [slowKind], deps: () => null, concurrency: 2, leaseMs: 300, backoffMs: () => 0 });
+    const dying = createBatchEngine<null>({
+      db: database.db,
+      kinds: [slowKind],
+      deps: () => null,
+      concurrency: 2,
+      leaseMs: 300,
+      backoffMs: () => 0,
+    });
     const healthy = engineFor(database, ledger);
     const ids = appIds(2);
-    const batchId = await healthy.createBatch({ kind: "test", title: "v1", params: { label: "v1" }, targets: ids.map((appId) => ({ appId, merchantId: null })), createdByUserId: null });
+    const batchId = await healthy.createBatch({
+      kind: "test",
+      title: "v1",
+      params: { label: "v1" },
+      targets: ids.map((appId) => ({ appId, merchantId: null })),
+      createdByUserId: null,
+    });
     const dyingPass = dying.worker.runPass();
     // Both targets are leased by the dying worker: nothing for the healthy one until the lease runs out.
     await new Promise((r) => setTimeout(r, 100));
@@ -141,11 +201,26 @@ describe("batch engine", () => {
     let failing = true;
     const engine = engineFor(database, ledger, (step) => (step === "submit" && failing ? "throw" : undefined));
     const [appId] = appIds(1);
-    const batchId = await engine.createBatch({ kind: "test", title: "v1", params: { label: "v1" }, targets: [{ appId: appId!, merchantId: null }], createdByUserId: null });
+    const batchId = await engine.createBatch({
+      kind: "test",
+      title: "v1",
+      params: { label: "v1" },
+      targets: [{ appId: appId!, merchantId: null }],
+      createdByUserId: null,
+    });
     await drain(engine);
     let [target] = await listBatchTargets(database.db, { batchId, limit: 1 });
-    expect(target).toMatchObject({ status: "failed", step: "submit", attempts: 3, outcome: { key: "jobs.outcome.tooManyAttempts" } });
-    expect(target!.lastAnswer).toMatchObject({ endpoint: "submit_audit", errcode: -1, errmsg: "system error rid: 1-2-3" });
+    expect(target).toMatchObject({
+      status: "failed",
+      step: "submit",
+      attempts: 3,
+      outcome: { key: "jobs.outcome.tooManyAttempts" },
+    });
+    expect(target!.lastAnswer).toMatchObject({
+      endpoint: "submit_audit",
+      errcode: -1,
+      errmsg: "system error rid: 1-2-3",
+    });
     expect(ledger.count(appId!, "submit")).toBe(3);
     expect((await findBatch(database.db, batchId))?.status).toBe("finished");
 
@@ -164,16 +239,33 @@ describe("batch engine", () => {
     let quota = 2;
     const engine = createBatchEngine<null>({
       db: database.db,
-      kinds: [testKind(ledger, (step) => (step === "submit" ? (quota-- > 0 ? undefined : { type: "pause", reason: { key: "release.pause.quota", values: { limit: 2 } } }) : undefined))],
+      kinds: [
+        testKind(ledger, (step) =>
+          step === "submit"
+            ? quota-- > 0
+              ? undefined
+              : { type: "pause", reason: { key: "release.pause.quota", values: { limit: 2 } } }
+            : undefined,
+        ),
+      ],
       deps: () => null,
       concurrency: 1,
       backoffMs: () => 0,
     });
     const ids = appIds(4);
-    const batchId = await engine.createBatch({ kind: "test", title: "v1", params: { label: "v1" }, targets: ids.map((appId) => ({ appId, merchantId: null })), createdByUserId: null });
+    const batchId = await engine.createBatch({
+      kind: "test",
+      title: "v1",
+      params: { label: "v1" },
+      targets: ids.map((appId) => ({ appId, merchantId: null })),
+      createdByUserId: null,
+    });
     await drain(engine);
     const batch = await findBatch(database.db, batchId);
-    expect(batch).toMatchObject({ status: "paused", pauseReason: { key: "release.pause.quota", values: { limit: 2 } } });
+    expect(batch).toMatchObject({
+      status: "paused",
+      pauseReason: { key: "release.pause.quota", values: { limit: 2 } },
+    });
     // The target that hit the limit stays at its step with the reason; the others wait at theirs.
     const targets = await listBatchTargets(database.db, { batchId, limit: 10 });
     expect(targets.filter((t) => t.outcome?.key === "release.pause.quota")).toHaveLength(1);
@@ -190,9 +282,21 @@ describe("batch engine", () => {
 
   it("staff pause a running batch: the step in flight finishes and is recorded, the ones claimed behind it do not run", async () => {
     const ledger = createLedger();
-    const engine = createBatchEngine<null>({ db: database.db, kinds: [testKind(ledger, undefined, 80)], deps: () => null, concurrency: 1, backoffMs: () => 0 });
+    const engine = createBatchEngine<null>({
+      db: database.db,
+      kinds: [testKind(ledger, undefined, 80)],
+      deps: () => null,
+      concurrency: 1,
+      backoffMs: () => 0,
+    });
     const ids = appIds(4);
-    const batchId = await engine.createBatch({ kind: "test", title: "v1", params: { label: "v1" }, targets: ids.map((appId) => ({ appId, merchantId: null })), createdByUserId: null });
+    const batchId = await engine.createBatch({
+      kind: "test",
+      title: "v1",
+      params: { label: "v1" },
+      targets: ids.map((appId) => ({ appId, merchantId: null })),
+      createdByUserId: null,
+    });
     const pass = engine.worker.runPass();
     await new Promise((r) => setTimeout(r, 30));
     expect(await engine.pause(batchId, { key: "jobs.pause.byStaff" })).toBe(true);
@@ -207,10 +311,22 @@ describe("batch engine", () => {
   it("cancelling stops what has not started; waiting targets are woken by an event and poll at their time otherwise", async () => {
     const ledger = createLedger();
     const engine = engineFor(database, ledger, (step, _appId, attempts) =>
-      step === "submit" ? ({ type: "wait", step: "audit", delayMs: 3_600_000, data: { submitted: true } } as StepOutcome) : step === "audit" ? { type: "next", step: "release" } : attempts > 99 ? undefined : undefined,
+      step === "submit"
+        ? ({ type: "wait", step: "audit", delayMs: 3_600_000, data: { submitted: true } } as StepOutcome)
+        : step === "audit"
+          ? { type: "next", step: "release" }
+          : attempts > 99
+            ? undefined
+            : undefined,
     );
     const ids = appIds(3);
-    const batchId = await engine.createBatch({ kind: "test", title: "v1", params: { label: "v1" }, targets: ids.map((appId) => ({ appId, merchantId: null })), createdByUserId: null });
+    const batchId = await engine.createBatch({
+      kind: "test",
+      title: "v1",
+      params: { label: "v1" },
+      targets: ids.map((appId) => ({ appId, merchantId: null })),
+      createdByUserId: null,
+    });
     await drain(engine);
     expect((await countTargetsByStatus(database.db, [batchId])).get(batchId)).toEqual({ waiting: 3 });
     // Nothing is due for an hour; an event for one account wakes only that one.
@@ -226,14 +342,23 @@ describe("batch engine", () => {
     expect(after.map((t) => t.status).sort()).toEqual(["cancelled", "cancelled", "succeeded"]);
     expect((await findBatch(database.db, batchId))?.status).toBe("cancelled");
     // A cancelled batch is never claimed again, even if a target were made due.
-    await database.db.update(batchTargets).set({ nextRunAt: sql`now()` }).where(eq(batchTargets.batchId, batchId));
+    await database.db
+      .update(batchTargets)
+      .set({ nextRunAt: sql`now()` })
+      .where(eq(batchTargets.batchId, batchId));
     expect(await engine.worker.runPass()).toEqual({ done: 0, failed: 0 });
   });
 
   it("keeps each merchant's targets with their merchant", async () => {
     const [m] = await database.db.insert(merchants).values({ name: "晨光" }).returning();
     const engine = engineFor(database, createLedger());
-    const batchId = await engine.createBatch({ kind: "test", title: "v1", params: { label: "v1" }, targets: [{ appId: appIds(1)[0]!, merchantId: m!.id }], createdByUserId: null });
+    const batchId = await engine.createBatch({
+      kind: "test",
+      title: "v1",
+      params: { label: "v1" },
+      targets: [{ appId: appIds(1)[0]!, merchantId: m!.id }],
+      createdByUserId: null,
+    });
     const [target] = await listBatchTargets(database.db, { batchId, limit: 1 });
     expect(target!.merchantId).toBe(m!.id);
   });

@@ -7,7 +7,11 @@ import { WechatApiError, WechatTransportError } from "@/lib/wechat/errors";
 function fakeFetch(...replies: Response[]) {
   const requests: { url: URL; method: string; body: string | undefined }[] = [];
   const impl: typeof fetch = async (input, init) => {
-    requests.push({ url: new URL(String(input)), method: init?.method ?? "GET", body: init?.body as string | undefined });
+    requests.push({
+      url: new URL(String(input)),
+      method: init?.method ?? "GET",
+      body: init?.body as string | undefined,
+    });
     const reply = replies.shift();
     if (!reply) throw new Error("fakeFetch: no reply queued");
     return reply;
@@ -67,22 +71,31 @@ describe("WeChat API core", () => {
     const answer = await core.requestBinary(QR, { credential: { param: "access_token", value: TOKEN } });
     expect(answer.contentType).toBe("image/jpeg");
     expect(answer.bytes.equals(jpeg)).toBe(true);
-    const error = await core.requestBinary(QR, { credential: { param: "access_token", value: TOKEN } }).catch((e: unknown) => e);
+    const error = await core
+      .requestBinary(QR, { credential: { param: "access_token", value: TOKEN } })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WechatApiError);
     expect((error as WechatApiError).errcode).toBe(61007);
   });
 
   it("does not repeat a non-repeatable call after -1, and observes each attempt without URL or token", async () => {
     const { core, requests, observations } = setup([json({ errcode: -1, errmsg: "system error" })]);
-    const error = await core.request(SUBMIT, { body: { item_list: [] }, credential: { param: "access_token", value: TOKEN } }, z.unknown()).catch((e: unknown) => e);
+    const error = await core
+      .request(SUBMIT, { body: { item_list: [] }, credential: { param: "access_token", value: TOKEN } }, z.unknown())
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WechatApiError);
     expect(requests).toHaveLength(1);
-    expect(observations).toEqual([{ endpoint: "submit_audit", attempt: 1, outcome: "errcode", errcode: -1, durationMs: expect.any(Number) }]);
+    expect(observations).toEqual([
+      { endpoint: "submit_audit", attempt: 1, outcome: "errcode", errcode: -1, durationMs: expect.any(Number) },
+    ]);
     expect(JSON.stringify(observations)).not.toContain(TOKEN);
   });
 
   it("repeats a repeatable call after -1 and observes both attempts", async () => {
-    const { core, observations } = setup([json({ errcode: -1, errmsg: "system error" }), json({ errcode: 0, template_list: [] })]);
+    const { core, observations } = setup([
+      json({ errcode: -1, errmsg: "system error" }),
+      json({ errcode: 0, template_list: [] }),
+    ]);
     await core.requestWithComponentToken(GET_LIST, {}, z.unknown(), "access_token");
     expect(observations.map((o) => [o.attempt, o.outcome, o.errcode])).toEqual([
       [1, "errcode", -1],

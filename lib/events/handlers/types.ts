@@ -21,5 +21,8 @@ export interface AuthorizerEventHandler {
  */
 export interface ComponentEventHandler {
   infoTypes: readonly string[];
-  apply(platform: Platform, input: { infoType: string; createTime: number | undefined; fields: Record<string, unknown> }): Promise<void>;
+  apply(
+    platform: Platform,
+    input: { infoType: string; createTime: number | undefined; fields: Record<string, unknown> },
+  ): Promise<void>;
 }
