@@ -7,7 +7,7 @@ import { isReleaseTestAccount, releaseTestCase } from "@/lib/wechat/release-test
 
 /**
  * Account messages stored as needing work after the answer: today only the release test's API case
- * (`QUERY_AUTH_CODE:<code>`, protocol 7.2), which WeChat checks by waiting for a customer-service message.
+ * (`QUERY_AUTH_CODE:<code>`, docs/wechat-protocol.md §7.2), which WeChat checks by waiting for a customer-service message.
  */
 export function processPendingAuthorizerMessages(platform: Platform, limit = 20): Promise<number> {
   return processPendingEvents<Record<string, unknown>>(platform.database.db, "authorizer", (event) => followUp(platform, event), limit);
@@ -21,7 +21,7 @@ async function followUp(platform: Platform, event: PendingEvent<Record<string, u
 
   // A token obtained from that code: exchanged here, or already by whoever brought the same code first (the
   // `authorized` push carries it too). Either way the code is exchanged once and its refresh token stored
-  // (protocol 3.4), and the token service hands out the access token that exchange produced.
+  // (docs/wechat-protocol.md §3.4), and the token service hands out the access token that exchange produced.
   const grant = await applyAuthorizationCode(platform, {
     code: testCase.queryAuthCode,
     merchantId: null,
