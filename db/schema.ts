@@ -35,7 +35,7 @@ export const wechatComponent = pgTable("wechat_component", {
 
 /**
  * Every push WeChat delivered, decrypted. `dedupe_key` is unique so WeChat's retries are stored once
- * (protocol 1.5); the account timeline reads from here.
+ * (docs/wechat-protocol.md §1.5); the account timeline reads from here.
  */
 export const wechatEvents = pgTable(
   "wechat_events",
@@ -368,7 +368,7 @@ export const sandboxAuthorizers = pgTable("sandbox_authorizers", {
   funcIds: jsonb("func_ids").$type<number[]>().notNull().default([]),
   authorized: boolean("authorized").notNull().default(false),
   refreshToken: text("refresh_token"),
-  /** api_get_authorizer_list shows an empty refresh_token for this account (protocol 3.7). */
+  /** api_get_authorizer_list shows an empty refresh_token for this account (docs/wechat-protocol.md §3.7). */
   listHidesRefreshToken: boolean("list_hides_refresh_token").notNull().default(false),
   authTime: bigint("auth_time", { mode: "number" }),
   /** Successful api_authorizer_token calls for this account (tests count refreshes per account). */

@@ -10,7 +10,7 @@ export const MAX_PUSH_BYTES = 64 * 1024;
 
 export interface OpenPushOptions {
   crypto: MessageCrypto;
-  /** Accepted distance between the push's timestamp and our clock (replay protection, protocol 2.5). */
+  /** Accepted distance between the push's timestamp and our clock (replay protection, docs/wechat-protocol.md §2.5). */
   timestampToleranceSeconds: number;
   now: () => number;
 }
@@ -32,7 +32,7 @@ const querySchema = z.object({
 });
 
 /**
- * The first half of both push URLs (protocol 1.2 and 7.4): check the query, the size and the clock, authenticate
+ * The first half of both push URLs (docs/wechat-protocol.md §1.2 and §7.4): check the query, the size and the clock, authenticate
  * `msg_signature` before touching the ciphertext, decrypt (the trailing appid must be ours), parse the inner XML.
  * Throws AppError, WechatXmlError, WechatCryptoError; `classifyPushError` turns any of them into a 4xx.
  */

@@ -79,7 +79,7 @@ export function createAuthorizerMessageReceiver(options: AuthorizerMessageReceiv
       case "event":
         return { status: 200, body: passiveTextReply(message, testCase.reply, opened), contentType: "application/xml", deliveries: 0 };
       case "api_text":
-        // An empty body, unencrypted (protocol 7.2); the customer-service message follows once this is answered.
+        // An empty body, unencrypted (docs/wechat-protocol.md §7.2); the customer-service message follows once this is answered.
         return { status: 200, body: "", contentType: "text/plain", followUp: isNew, deliveries: 0 };
       default:
         return { status: 200, body: "success", contentType: "text/plain", followUp: ownEvent && isNew, deliveries: stored.deliveries };
@@ -95,12 +95,12 @@ export function createAuthorizerMessageReceiver(options: AuthorizerMessageReceiv
       MsgType: "text",
       Content: content,
     });
-    // Encrypted with the key that opened the push, signed with the request's nonce (protocol 2.6).
+    // Encrypted with the key that opened the push, signed with the request's nonce (docs/wechat-protocol.md §2.6).
     return options.crypto.encryptReply(reply, timestamp, opened.nonce, undefined, opened.keyIndex);
   }
 
   /**
-   * One statement: the message (once per dedupe key, protocol 1.5) and, when its account belongs to a merchant
+   * One statement: the message (once per dedupe key, docs/wechat-protocol.md §1.5) and, when its account belongs to a merchant
    * with a webhook, its delivery. A message addressed to an original id other than the one we know for this appid
    * (a genuine push replayed onto another account's URL) is refused.
    */
@@ -154,7 +154,7 @@ export function messageSummary(message: Pick<AuthorizerMessage, "MsgType" | "Eve
 }
 
 /**
- * WeChat retries a message 3 times in all (protocol 1.5): messages are the same by `MsgId`, events by sender and
+ * WeChat retries a message 3 times in all (docs/wechat-protocol.md §1.5): messages are the same by `MsgId`, events by sender and
  * `CreateTime` (and the event, since one user action can raise two events in the same second). Anything else
  * falls back to the plaintext's hash.
  */

@@ -11,7 +11,7 @@ export interface ComponentPushReceiverOptions {
   db: Db;
   crypto: MessageCrypto;
   componentAppId: string;
-  /** Accepted distance between the push's timestamp and our clock (replay protection, protocol 2.5). */
+  /** Accepted distance between the push's timestamp and our clock (replay protection, docs/wechat-protocol.md §2.5). */
   timestampToleranceSeconds: number;
   now?: () => number;
 }

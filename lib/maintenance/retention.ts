@@ -15,7 +15,7 @@ export interface PruneResult {
   activity: number;
 }
 
-/** Tickets are valid for 12 hours (protocol 2.1); a week of them is kept to look back on pushes. */
+/** Tickets are valid for 12 hours (docs/wechat-protocol.md §1.3); a week of them is kept to look back on pushes. */
 const TICKET_DAYS = 7;
 /** Routine rows only: lifecycle activity (authorized, revoked, recovered, repaired) is the account's history. */
 const ROUTINE_ACTIVITY = ["token_refreshed", "token_refresh_failed"] as const;

@@ -1,7 +1,7 @@
 import { PERMISSION_SETS, type AccountKind, type PermissionSet } from "@/lib/wechat/permissions";
 
 /**
- * The sandbox's authorization page (protocol 4): the checks WeChat makes before it shows the page, and the
+ * The sandbox's authorization page (docs/wechat-protocol.md §4): the checks WeChat makes before it shows the page, and the
  * rules for what the merchant may pick on it. Pure: the caller looks up the `pre_auth_code` and the accounts.
  */
 
@@ -86,7 +86,7 @@ export function firstValues(params: Record<string, string | string[] | undefined
 }
 
 /**
- * The checks WeChat makes before it shows the authorization page (protocol 4.2–4.5), in the order it makes them.
+ * The checks WeChat makes before it shows the authorization page (docs/wechat-protocol.md §4.2–4.5), in the order it makes them.
  * Security: `redirect_uri` and the Referer must both be on the platform's 授权发起页域名, so a stolen
  * `pre_auth_code` cannot send the merchant's `auth_code` elsewhere, and the entry must be a link on that domain.
  */
@@ -170,7 +170,7 @@ export function validateAuthorizationRequest(input: AuthorizationRequestInput, p
     return fail("invalid_biz_appid", `biz_appid 参数错误：${bizAppId}`, `Invalid biz_appid "${bizAppId}"`);
   }
 
-  // biz_appid wins over auth_type (protocol 4.3): the named account's own kind decides.
+  // biz_appid wins over auth_type (docs/wechat-protocol.md §4.3): the named account's own kind decides.
   const kinds = bizAppId !== undefined ? [...ACCOUNT_KINDS] : SIMULATED_KINDS[authType];
   if (kinds === undefined) {
     return fail(
@@ -190,7 +190,7 @@ export function validateAuthorizationRequest(input: AuthorizationRequestInput, p
   }
   const categoryIds = rawCategories === undefined ? undefined : [...new Set(rawCategories.split("|").map(Number))];
 
-  // The H5 link carries action=bindcomponent (protocol 4.2); a different action is another page of WeChat's.
+  // The H5 link carries action=bindcomponent (docs/wechat-protocol.md §4.2); a different action is another page of WeChat's.
   const action = param("action");
   if (input.mobile && action !== undefined && action !== "bindcomponent") {
     return fail("invalid_action", `action 参数错误：${action}，应为 bindcomponent`, `Invalid action "${action}": expected bindcomponent`);
@@ -281,7 +281,7 @@ export function resolveAccountChoice(
   return { ok: true, ...target, funcIds, ...(isNew && nickName ? { nickName: nickName.slice(0, 30) } : {}) };
 }
 
-/** WeChat appends `auth_code` and `expires_in` to `redirect_uri`, keeping the platform's own parameters (protocol 4.4). */
+/** WeChat appends `auth_code` and `expires_in` to `redirect_uri`, keeping the platform's own parameters (docs/wechat-protocol.md §4.4). */
 export function authorizedRedirectUrl(redirectUri: string, authCode: string, expiresIn: number): string {
   return `${redirectUri}${redirectUri.includes("?") ? "&" : "?"}auth_code=${encodeURIComponent(authCode)}&expires_in=${expiresIn}`;
 }

@@ -11,7 +11,7 @@ import {
 import type { WechatSandbox } from "./wechat-sandbox";
 
 /**
- * The sandbox playing WeChat's 全网发布 checker (protocol 7.5): push a ticket, authorize a test account (the
+ * The sandbox playing WeChat's 全网发布 checker (docs/wechat-protocol.md §7.5): push a ticket, authorize a test account (the
  * `authorized` push carries the query_auth_code), then send the official account's three cases and the mini
  * program's API case to the message URL, checking each answer the way WeChat does. A developer runs it from
  * /sandbox/release-test before submitting the platform for release.
@@ -36,9 +36,9 @@ export interface ReleaseTestReport {
   finishedAt: string | null;
 }
 
-/** WeChat drops the connection after 5 seconds (protocol 1.5). */
+/** WeChat drops the connection after 5 seconds (docs/wechat-protocol.md §1.5). */
 const ANSWER_DEADLINE_MS = 5000;
-/** How long the checker waits for the API case's customer-service message (protocol 7.5: default 10 s). */
+/** How long the checker waits for the API case's customer-service message (docs/wechat-protocol.md §7.5: default 10 s). */
 const DEFAULT_CUSTOM_MESSAGE_DEADLINE_MS = 10_000;
 
 // Permission sets a platform requests for the message tests: OA set 1 (消息管理), MP set 19 (小程序客服管理).

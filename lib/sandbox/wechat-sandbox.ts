@@ -17,7 +17,7 @@ import { createMessageCrypto } from "@/lib/wechat/crypto";
 import { sealPush } from "@/lib/wechat/push";
 
 /**
- * A faithful stand-in for WeChat's component API (protocol sections 3 and 9): real shapes, HTTP 200 for
+ * A faithful stand-in for WeChat's component API (docs/wechat-protocol.md §3 and §9): real shapes, HTTP 200 for
  * business errors, success bodies without `errcode`, `rid:` suffixes, token overlap, single-use codes.
  * Its state lives in the database so it survives restarts, like WeChat's would.
  */
@@ -32,7 +32,7 @@ export const SANDBOX_ENDPOINTS = [
   "api_get_authorizer_list",
 ] as const;
 export type SandboxEndpoint = (typeof SANDBOX_ENDPOINTS)[number];
-/** The customer-service message API (protocol 3.11), outside /cgi-bin/component but faultable like the others. */
+/** The customer-service message API (docs/wechat-protocol.md §3.11), outside /cgi-bin/component but faultable like the others. */
 export const CUSTOM_SEND = "message/custom/send";
 type FaultableEndpoint = SandboxEndpoint | typeof CUSTOM_SEND;
 /** What a taken fault does to the call it hit (an errcode fault throws instead). */
@@ -308,7 +308,7 @@ export function createWechatSandbox(options: SandboxOptions) {
       await requireComponentToken(query);
       const account = await authorizedAccount(body.authorizer_appid);
       if (!body.authorizer_refresh_token || body.authorizer_refresh_token !== account.refreshToken) throw new SandboxApiError(61023);
-      // WeChat normally answers with the same refresh token (protocol 3.5); a fault can make it issue a new one.
+      // WeChat normally answers with the same refresh token (docs/wechat-protocol.md §3.5); a fault can make it issue a new one.
       const refreshToken = handlerOptions.rotateRefreshToken ? newRefreshToken() : account.refreshToken;
       await db
         .update(sandboxAuthorizers)
@@ -371,7 +371,7 @@ export function createWechatSandbox(options: SandboxOptions) {
   }
 
   /**
-   * POST /cgi-bin/message/custom/send?access_token=AUTHORIZER_ACCESS_TOKEN (protocol 3.11): the account sends a
+   * POST /cgi-bin/message/custom/send?access_token=AUTHORIZER_ACCESS_TOKEN (docs/wechat-protocol.md §3.11): the account sends a
    * customer-service message. Recorded for the release test, which waits for it.
    */
   async function handleCustomSend(query: URLSearchParams, bodyText: string): Promise<SandboxResponse> {
@@ -414,14 +414,14 @@ export function createWechatSandbox(options: SandboxOptions) {
   }
 
   /**
-   * A push to an account's message URL (`/authorizers/$APPID$/events`, protocol 7.4): `ToUserName` in the envelope,
+   * A push to an account's message URL (`/authorizers/$APPID$/events`, docs/wechat-protocol.md §7.4): `ToUserName` in the envelope,
    * the sender's openid on the query. Returns the portal's answer in full (the release test decrypts replies).
    */
   async function pushMessage(appId: string, fields: Record<string, string | number> & { ToUserName: string; FromUserName: string }) {
     return pushTo(`/api/wechat/authorizers/${appId}/events`, fields, { ToUserName: fields.ToUserName }, { openid: fields.FromUserName });
   }
 
-  /** WeChat waits 5 seconds for an answer (protocol 1.2). `status` 0: no answer (`body` says why). */
+  /** WeChat waits 5 seconds for an answer (docs/wechat-protocol.md §1.2). `status` 0: no answer (`body` says why). */
   async function pushTo(
     path: string,
     fields: Record<string, string | number>,
@@ -525,7 +525,7 @@ export function createWechatSandbox(options: SandboxOptions) {
   /**
    * WeChat replaces the account's refresh token without the portal hearing of it (a lost `updateauthorized`,
    * a re-authorization through another channel): the stored one now gets 61023. With `hideFromList`,
-   * api_get_authorizer_list shows it empty too, so it cannot be recovered (protocol 3.7).
+   * api_get_authorizer_list shows it empty too, so it cannot be recovered (docs/wechat-protocol.md §3.7).
    */
   async function rotateRefreshToken(appId: string, opts: { hideFromList?: boolean } = {}) {
     const updated = await db
@@ -570,7 +570,7 @@ export function createWechatSandbox(options: SandboxOptions) {
       .orderBy(asc(sandboxAuthorizers.appId));
   }
 
-  // --- the authorization page (protocol 4) ----------------------------------------------------------
+  // --- the authorization page (docs/wechat-protocol.md §4) ----------------------------------------------------------
 
   /** What the authorization page sees for a `pre_auth_code`: WeChat shows a different error for each case. */
   async function inspectPreAuthCode(code: string): Promise<"ok" | "unknown" | "used" | "expired"> {
@@ -586,7 +586,7 @@ export function createWechatSandbox(options: SandboxOptions) {
   }
 
   /**
-   * Spends a `pre_auth_code` (single use, protocol 4.3). One conditional UPDATE, so two confirmations racing
+   * Spends a `pre_auth_code` (single use, docs/wechat-protocol.md §4.3). One conditional UPDATE, so two confirmations racing
    * on the same code cannot both win. "Now" is the sandbox clock, the one the code's expiry was set with.
    */
   async function consumePreAuthCode(code: string): Promise<boolean> {
@@ -737,7 +737,7 @@ const OA_NAMES = ["晨光咖啡馆", "青禾书店", "云杉健身", "小满花�
 const MP_NAMES = ["晨光点单", "青禾借阅", "云杉约课", "小满订花", "知行题库", "海盐商城"];
 const PRINCIPALS = ["上海晨光餐饮管理有限公司", "杭州青禾文化传播有限公司", "深圳云杉体育科技有限公司", "成都小满花艺工作室", "北京知行教育科技有限公司", "广州海盐食品有限公司"];
 
-/** Realistic `authorizer_info` for a sandbox account (protocol 3.6). */
+/** Realistic `authorizer_info` for a sandbox account (docs/wechat-protocol.md §3.6). */
 function sandboxProfile(
   appId: string,
   kind: "official_account" | "mini_program",

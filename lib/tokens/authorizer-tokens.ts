@@ -285,7 +285,7 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
     trigger: RefreshTrigger,
     recovered: boolean,
   ): Promise<AuthorizerToken> {
-    // WeChat normally returns the refresh token it was sent; a different one replaces ours (protocol 3.5).
+    // WeChat normally returns the refresh token it was sent; a different one replaces ours (docs/wechat-protocol.md §3.5).
     const refreshToken = issued.refreshToken || sentRefreshToken;
     const refreshTokenChanged = refreshToken !== sentRefreshToken;
     const dueIn = refreshDueInSeconds(issued.expiresIn, random);

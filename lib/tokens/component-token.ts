@@ -7,7 +7,7 @@ import { describeError, log } from "@/lib/log";
 import type { SecretBox } from "@/lib/secrets";
 import { WechatApiError } from "@/lib/wechat/errors";
 
-/** Refresh this long before expiry (protocol 8.3: ≥ 5 min; WeChat suggests ~1 h 50 min of 2 h). */
+/** Refresh this long before expiry (docs/wechat-protocol.md §8.3: ≥ 5 min; WeChat suggests ~1 h 50 min of 2 h). */
 export const COMPONENT_TOKEN_REFRESH_MARGIN_SECONDS = 600;
 /** A ticket not renewed for this long means pushes stopped (they come every 10 minutes). */
 export const TICKET_STALE_SECONDS = 30 * 60;

@@ -72,7 +72,7 @@ export const authorizerInfoResponseSchema = z.looseObject({
     signature: z.string().optional(),
     MiniProgramInfo: z.looseObject({}).optional(),
     register_type: z.number().optional(),
-    // SDKs disagree on the key style (protocol 3.6), so both are accepted.
+    // SDKs disagree on the key style (docs/wechat-protocol.md §3.6), so both are accepted.
     basic_config: z
       .looseObject({
         is_phone_configured: z.boolean().optional(),
@@ -218,7 +218,7 @@ function mapAuthorizerInfo({ authorizer_info: info, authorization_info: auth }: 
   const business = info.business_info;
   const basic = info.basic_config;
   return {
-    // Only mini programs carry MiniProgramInfo (protocol 3.6).
+    // Only mini programs carry MiniProgramInfo (docs/wechat-protocol.md §3.6).
     kind: info.MiniProgramInfo ? "mini_program" : "official_account",
     nickName: info.nick_name,
     headImg: info.head_img,
@@ -396,7 +396,7 @@ export function createComponentClient(options: ComponentClientOptions): Componen
 
     getAuthorizerList,
 
-    /** Protocol 3.7: page with offset += count until offset ≥ total_count. */
+    /** docs/wechat-protocol.md §3.7: page with offset += count until offset ≥ total_count. */
     async *listAllAuthorizers(pageSize = MAX_AUTHORIZER_LIST_COUNT) {
       for (let offset = 0; ; offset += pageSize) {
         const page = await getAuthorizerList(offset, pageSize);

@@ -47,7 +47,7 @@ const DIGITS = /^[0-9]+$/;
 
 const RANDOM_LENGTH = 16;
 const HEADER_LENGTH = RANDOM_LENGTH + 4;
-/** WeChat pads with PKCS#7 over 32-byte blocks (protocol 2.3), not AES's 16. */
+/** WeChat pads with PKCS#7 over 32-byte blocks (docs/wechat-protocol.md §2.3), not AES's 16. */
 const PAD_BLOCK = 32;
 const AES_BLOCK = 16;
 const DEFAULT_MAX_ENCRYPTED_LENGTH = 1024 * 1024;
@@ -55,7 +55,7 @@ const DEFAULT_MAX_ENCRYPTED_LENGTH = 1024 * 1024;
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
- * EncodingAESKey → 32-byte AES key (protocol 2.1). The 43rd character usually carries non-zero spare bits, so this
+ * EncodingAESKey → 32-byte AES key (docs/wechat-protocol.md §2.1). The 43rd character usually carries non-zero spare bits, so this
  * relies on Node's lenient base64 decoder rather than a canonical one.
  */
 export function decodeEncodingAesKey(key: string): Buffer {
@@ -65,7 +65,7 @@ export function decodeEncodingAesKey(key: string): Buffer {
   return aesKey;
 }
 
-/** Hex SHA-1 of the parts sorted ascending and concatenated (protocol 2.5); inputs are ASCII, so default sort is byte order. */
+/** Hex SHA-1 of the parts sorted ascending and concatenated (docs/wechat-protocol.md §2.5); inputs are ASCII, so default sort is byte order. */
 export function computeSignature(parts: string[]): string {
   return createHash("sha1").update([...parts].sort().join("")).digest("hex");
 }
@@ -82,7 +82,7 @@ export interface MessageCryptoOptions {
   token: string;
   encodingAesKey: string;
   appId: string;
-  /** Keys still accepted for decryption during a rotation grace period (protocol 2.8). */
+  /** Keys still accepted for decryption during a rotation grace period (docs/wechat-protocol.md §2.8). */
   previousEncodingAesKeys?: string[];
   /** Upper bound on the base64 `Encrypt` length, checked before decoding. Defaults to 1 MiB. */
   maxEncryptedLength?: number;
@@ -117,7 +117,7 @@ function cdata(value: string): string {
   return `<![CDATA[${value.replaceAll("]]>", "]]]]><![CDATA[>")}]]>`;
 }
 
-/** The WXBizMsgCrypt scheme (protocol section 2) bound to one component's token, keys and appid. */
+/** The WXBizMsgCrypt scheme (docs/wechat-protocol.md §2) bound to one component's token, keys and appid. */
 export function createMessageCrypto(opts: MessageCryptoOptions): MessageCrypto {
   const { token, appId } = opts;
   if (typeof token !== "string" || token.length === 0) throw new TypeError("token is required");

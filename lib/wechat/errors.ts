@@ -3,7 +3,7 @@ export interface WechatErrorMeaning {
   en: string;
 }
 
-/** Human-readable meanings of WeChat errcodes (protocol section 6 and the per-API lists of section 3). */
+/** Human-readable meanings of WeChat errcodes (docs/wechat-protocol.md §6 and the per-API lists of §3). */
 export const WECHAT_ERROR_MEANINGS: Record<number, WechatErrorMeaning> = {
   [-1]: {
     zh: "微信系统繁忙，请稍后重试",

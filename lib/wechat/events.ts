@@ -50,7 +50,7 @@ export const unauthorizedSchema = z.object({
 });
 export type Unauthorized = z.infer<typeof unauthorizedSchema>;
 
-// Unknown InfoTypes must still be answered `success` (protocol 1.2), so only InfoType itself is required.
+// Unknown InfoTypes must still be answered `success` (docs/wechat-protocol.md §1.2), so only InfoType itself is required.
 const unknownInfoTypeSchema = z.object({
   AppId: z.string().optional(),
   CreateTime: unixSeconds.optional(),
@@ -79,7 +79,7 @@ export type ComponentEvent =
     };
 
 /**
- * `AuthorizationCodeExpiredTime` is documented only as "seconds" and SDKs disagree (protocol 1.4): values above 1e9
+ * `AuthorizationCodeExpiredTime` is documented only as "seconds" and SDKs disagree (docs/wechat-protocol.md §1.4): values above 1e9
  * are absolute Unix times, smaller ones are a TTL counted from `CreateTime`.
  */
 export function authorizationCodeExpiresAt(createTime: number, expiredTime: number): number {
@@ -106,7 +106,7 @@ function toAuthorizationEvent(event: Authorized | UpdateAuthorized): ComponentEv
   };
 }
 
-/** Maps the decrypted fields of an authorization-event push (protocol 1.3, 1.4) to a domain event, by `InfoType`. */
+/** Maps the decrypted fields of an authorization-event push (docs/wechat-protocol.md §1.3, §1.4) to a domain event, by `InfoType`. */
 export function parseComponentEvent(fields: Record<string, unknown>): ComponentEvent {
   switch (fields.InfoType) {
     case "component_verify_ticket": {
@@ -145,7 +145,7 @@ export function parseComponentEvent(fields: Record<string, unknown>): ComponentE
 }
 
 /**
- * Idempotency key for an authorization-event push (protocol 1.5): tickets by value, change events by
+ * Idempotency key for an authorization-event push (docs/wechat-protocol.md §1.5): tickets by value, change events by
  * (InfoType, AuthorizerAppid, CreateTime), anything else by a hash of the decrypted plaintext.
  */
 export function componentEventDedupeKey(event: ComponentEvent, plaintextSha256: string): string {
@@ -161,7 +161,7 @@ export function componentEventDedupeKey(event: ComponentEvent, plaintextSha256: 
   }
 }
 
-/** Decrypted push on the message URL of an authorized account (protocol 7); only the fields we dispatch on. */
+/** Decrypted push on the message URL of an authorized account (docs/wechat-protocol.md §7); only the fields we dispatch on. */
 export const authorizerMessageSchema = z.object({
   ToUserName: nonEmpty,
   FromUserName: nonEmpty,

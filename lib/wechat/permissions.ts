@@ -9,7 +9,7 @@ export interface PermissionSet {
   mutex: boolean | null;
   /** Listed in older documentation only. */
   legacy?: boolean;
-  /** No source names this set; zh/en describe what the protocol notes about it. */
+  /** No source names this set; zh/en describe what docs/wechat-protocol.md §5 notes about it. */
   unnamed?: boolean;
 }
 
@@ -34,9 +34,9 @@ function undocumented(id: number): PermissionSet {
   };
 }
 
-/** Permission sets (权限集) reported as func_info[].funcscope_category.id (protocol 5.1 and 5.2). */
+/** Permission sets (权限集) reported as func_info[].funcscope_category.id (docs/wechat-protocol.md §5.1 and §5.2). */
 export const PERMISSION_SETS: readonly PermissionSet[] = [
-  // Official Account sets (5.1)
+  // Official Account sets (§5.1)
   { id: 1, zh: "消息管理", en: "Message management", accountKinds: OA, mutex: false },
   { id: 2, zh: "用户管理", en: "User management", accountKinds: OA, mutex: false },
   { id: 3, zh: "账号服务", en: "Account services", accountKinds: OA, mutex: false },
@@ -78,7 +78,7 @@ export const PERMISSION_SETS: readonly PermissionSet[] = [
     unnamed: true,
   },
 
-  // Mini Program sets (5.2)
+  // Mini Program sets (§5.2)
   { id: 17, zh: "获取小程序码", en: "Mini program codes", accountKinds: MP, mutex: false },
   { id: 18, zh: "小程序开发与数据分析", en: "Code management and analytics", accountKinds: MP, mutex: true },
   { id: 19, zh: "小程序客服管理", en: "Customer-service messages", accountKinds: MP, mutex: false },
@@ -207,7 +207,7 @@ function describeFrom(table: ReadonlyMap<number, Label>, id: number, unknown: La
   return label ? { id, ...label, known: true } : { id, ...unknown, known: false };
 }
 
-/** service_type_info.id; its meaning depends on the account kind (protocol 5.4). */
+/** service_type_info.id; its meaning depends on the account kind (docs/wechat-protocol.md §5.4). */
 export const SERVICE_TYPES: Readonly<Record<AccountKind, ReadonlyMap<number, Label>>> = {
   official_account: new Map([
     [0, { zh: "订阅号", en: "Subscription account" }],
@@ -224,7 +224,7 @@ export const SERVICE_TYPES: Readonly<Record<AccountKind, ReadonlyMap<number, Lab
   ]),
 };
 
-/** verify_type_info.id (protocol 5.4). */
+/** verify_type_info.id (docs/wechat-protocol.md §5.4). */
 export const VERIFY_TYPES: ReadonlyMap<number, Label> = new Map([
   [-1, { zh: "未认证", en: "Not verified" }],
   [0, { zh: "微信认证", en: "WeChat verified" }],
@@ -247,7 +247,7 @@ export const VERIFY_TYPES: ReadonlyMap<number, Label> = new Map([
   ],
 ]);
 
-/** account_status (protocol 5.4). */
+/** account_status (docs/wechat-protocol.md §5.4). */
 export const ACCOUNT_STATUSES: ReadonlyMap<number, Label> = new Map([
   [1, { zh: "正常", en: "Normal" }],
   [14, { zh: "已注销", en: "Cancelled" }],

@@ -9,7 +9,7 @@ export interface SealedPush {
 }
 
 /**
- * Builds a push the way WeChat sends one (protocol 1.1): the plaintext fields as XML, encrypted and signed,
+ * Builds a push the way WeChat sends one (docs/wechat-protocol.md §1.1): the plaintext fields as XML, encrypted and signed,
  * inside `<xml><AppId|ToUserName/><Encrypt/></xml>`. Used by the sandbox, the tests and the benchmarks.
  */
 export function sealPush(

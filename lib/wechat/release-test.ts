@@ -1,5 +1,5 @@
 /**
- * WeChat's automated release test (全网发布, protocol 7): the test accounts it may use and what it sends them.
+ * WeChat's automated release test (全网发布, docs/wechat-protocol.md §7): the test accounts it may use and what it sends them.
  * The portal answers these accounts' messages the way the checker expects; the sandbox plays the checker.
  */
 

@@ -167,7 +167,7 @@ export interface EncryptedEnvelope {
   toUserName?: string;
 }
 
-/** Outer body of an encrypted push (protocol 1.1 and 7.4): `<xml><AppId|ToUserName>…</…><Encrypt>…</Encrypt></xml>`. */
+/** Outer body of an encrypted push (docs/wechat-protocol.md §1.1 and §7.4): `<xml><AppId|ToUserName>…</…><Encrypt>…</Encrypt></xml>`. */
 export function parseEncryptedEnvelope(text: string, opts?: WechatXmlOptions): EncryptedEnvelope {
   const fields = parseWechatXml(text, opts);
   const { Encrypt: encrypt, AppId: appId, ToUserName: toUserName } = fields;

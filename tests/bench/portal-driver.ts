@@ -164,7 +164,7 @@ export async function deliverPush(baseUrl: string, push: Push, timeoutMs = 5000)
     method: "POST",
     headers: { "content-type": "text/xml" },
     body: push.body,
-    // WeChat gives up on a push after 5 s (protocol 1.2).
+    // WeChat gives up on a push after 5 s (docs/wechat-protocol.md §1.2).
     signal: AbortSignal.timeout(timeoutMs),
   });
   const text = await response.text();

@@ -20,7 +20,7 @@ export interface CaseSpec {
   bytes: Uint8Array;
 }
 
-// Real pushes say text/xml; the protocol says not to depend on it (1.1), so every other type must change nothing.
+// Real pushes say text/xml; the protocol says not to depend on it (docs/wechat-protocol.md §1.1), so every other type must change nothing.
 const contentTypeArb = fc.constantFrom(
   "text/xml",
   "text/xml; charset=utf-8",

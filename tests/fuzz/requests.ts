@@ -45,7 +45,7 @@ const COMPONENT_PATH = "/api/wechat/component/events";
 const CALLBACK_PATH = "/api/wechat/authorize/callback";
 const PUSH_OK: Record<"component" | "authorizer", string[]> = {
   component: ["success"],
-  // Protocol 2.6: "no reply" is `success` or an empty body.
+  // docs/wechat-protocol.md §2.6: "no reply" is `success` or an empty body.
   authorizer: ["success", ""],
 };
 
@@ -247,7 +247,7 @@ export function createMaterializer(ctx: FuzzContext) {
   function validPush(target: "component" | "authorizer", spec: CaseSpec, index: number, path: string): MaterializedCase {
     switch (spec.variant) {
       case "whitespace": {
-        // Real pushes put newlines between elements (protocol 1.3).
+        // Real pushes put newlines between elements (docs/wechat-protocol.md §1.3).
         const p = sealed(target, index, spec, { valid: true });
         return validCase(target, [post(path, p.query, p.body.replaceAll("><", ">\r\n  <"), spec)]);
       }
@@ -313,7 +313,7 @@ export function createMaterializer(ctx: FuzzContext) {
         return badCase([post(path, other.query, other.body, spec)], rejected(target, [401]));
       }
       case "url_signature_only":
-        // Only the URL `signature` (valid): it does not cover Encrypt and must not be accepted instead (protocol 2.5).
+        // Only the URL `signature` (valid): it does not cover Encrypt and must not be accepted instead (docs/wechat-protocol.md §2.5).
         q.delete("msg_signature");
         statuses = [400];
         break;

@@ -5,7 +5,7 @@ import { createMessageCrypto } from "@/lib/wechat/crypto";
 import { parseEncryptedEnvelope, parseWechatXml } from "@/lib/wechat/xml";
 import { openTestDatabase, truncateAll } from "../support/database";
 
-// The WeChat simulator in process, against a real migrated database: it must answer like WeChat (protocol 3, 6, 9).
+// The WeChat simulator in process, against a real migrated database: it must answer like WeChat (docs/wechat-protocol.md §3, §6, §9).
 const COMPONENT = {
   appId: SANDBOX_COMPONENT.appId,
   appSecret: SANDBOX_COMPONENT.appSecret,

@@ -11,7 +11,7 @@ import {
   type PreAuthCodeState,
 } from "@/lib/sandbox/authorization-request";
 
-// The sandbox authorization page's checks (protocol 4.2–4.5) and its account / permission rules (4.3, 5).
+// The sandbox authorization page's checks (docs/wechat-protocol.md §4.2–4.5) and its account / permission rules (§4.3, §5).
 const APP_URL = "https://portal.example.com";
 const COMPONENT_APPID = "wx5a4db0c0f1e2d3c4";
 const OA = "wx00000000000000a1";

@@ -260,7 +260,7 @@ describe("component client: success bodies", () => {
 });
 
 describe("component client: getAuthorizerInfo", () => {
-  it("maps the official account example of protocol 3.6", async () => {
+  it("maps the official account example of docs/wechat-protocol.md §3.6", async () => {
     const { client, requests } = setup([json(OA_INFO)]);
 
     const info = await client.getAuthorizerInfo("wxaaaabbbbccccdddd");
@@ -289,7 +289,7 @@ describe("component client: getAuthorizerInfo", () => {
     });
   });
 
-  it("maps the mini program example of protocol 3.6", async () => {
+  it("maps the mini program example of docs/wechat-protocol.md §3.6", async () => {
     const { client } = setup([json(MP_INFO)]);
 
     const info = await client.getAuthorizerInfo("wxbbbbccccddddeeee");

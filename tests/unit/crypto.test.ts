@@ -117,7 +117,7 @@ function pkcs7(content: Buffer): Buffer {
 }
 
 describe("decodeEncodingAesKey", () => {
-  it("derives the key of protocol 2.9", () => {
+  it("derives the key of docs/wechat-protocol.md §2.9", () => {
     const key = decodeEncodingAesKey(vectors.keyDerivation.encodingAESKey);
     expect(key.toString("hex")).toBe(vectors.keyDerivation.aesKey_hex);
     expect(key.subarray(0, 16).toString("hex")).toBe(vectors.keyDerivation.iv_hex);

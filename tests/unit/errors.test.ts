@@ -8,7 +8,7 @@ import {
   isTokenInvalidError,
 } from "@/lib/wechat/errors";
 
-// Protocol section 6, plus the per-API lists of section 3.
+// docs/wechat-protocol.md §6, plus the per-API lists of §3.
 const PROTOCOL_CODES = [
   -1, 0, 40001, 40013, 40014, 40029, 40125, 40164, 40170, 41001, 41002, 41004, 42001, 42002, 42007, 45009, 45011,
   47001, 48001, 48006, 50001, 50002, 61003, 61004, 61005, 61006, 61007, 61009, 61010, 61011, 61012, 61013, 61014,

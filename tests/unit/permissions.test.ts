@@ -8,13 +8,13 @@ import {
   getPermissionSet,
 } from "@/lib/wechat/permissions";
 
-// Protocol 5.1
+// docs/wechat-protocol.md §5.1
 const OA_IDS = [
   1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 22, 23, 24, 26, 27, 33, 34, 35, 44, 46, 47, 54, 66, 89, 113, 121,
   172,
 ];
 
-// Protocol 5.2
+// docs/wechat-protocol.md §5.2
 const MP_IDS = [
   17, 18, 19, 20, 21, 25, 30, 31, 36, 37, 40, 41, 45, 48, 49, 51, 52, 57, 65, 67, 70, 71, 73, 76, 81, 84, 85, 86, 88, 93,
   99, 102, 104, 105, 107, 112, 115, 116, 117, 118, 119, 120, 125, 127, 129, 130, 131, 132, 133, 135, 137, 138, 139, 140,
@@ -25,7 +25,7 @@ const MP_IDS = [
 const UNNAMED_IDS = [115, 125, 127, 137, 171, 172, 173, 174];
 
 describe("permission sets", () => {
-  it("has exactly the ids of protocol 5.1 and 5.2, once each", () => {
+  it("has exactly the ids of docs/wechat-protocol.md §5.1 and §5.2, once each", () => {
     const ids = PERMISSION_SETS.map((set) => set.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect([...ids].sort((a, b) => a - b)).toEqual([...OA_IDS, ...MP_IDS].sort((a, b) => a - b));

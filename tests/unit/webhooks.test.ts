@@ -59,7 +59,7 @@ describe("webhook destinations", () => {
 describe("account messages", () => {
   const base = { ToUserName: "gh_3c884a361561", FromUserName: "ozy4qt5QUADNXORxCVipKMV9dss0", CreateTime: 1700000000 };
 
-  it("dedupes messages by MsgId and events by sender, CreateTime and event (protocol 1.5)", () => {
+  it("dedupes messages by MsgId and events by sender, CreateTime and event (docs/wechat-protocol.md §1.5)", () => {
     expect(messageDedupeKey("wxA", { ...base, MsgType: "text", MsgId: "123", Content: "a" }, "<xml/>")).toBe("msg:wxA:123");
     expect(messageDedupeKey("wxA", { ...base, MsgType: "event", Event: "subscribe" }, "<xml/>")).toBe(`event:wxA:${base.FromUserName}:1700000000:subscribe`);
     expect(messageDedupeKey("wxB", { ...base, MsgType: "text", MsgId: "123" }, "")).not.toBe(messageDedupeKey("wxA", { ...base, MsgType: "text", MsgId: "123" }, ""));

@@ -24,7 +24,7 @@ const startSchema = z.object({
 
 /**
  * 授权公众号 / 授权小程序: a fresh pre_auth_code, then the browser goes to WeChat's page from this page of
- * ours, so WeChat sees our domain in the Referer (protocol 4.5).
+ * ours, so WeChat sees our domain in the Referer (docs/wechat-protocol.md §4.5).
  */
 export async function startAuthorizationAction(_prev: StartAuthorizationState, formData: FormData): Promise<StartAuthorizationState> {
   const merchant = await requireMerchant();

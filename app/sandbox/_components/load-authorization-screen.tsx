@@ -7,7 +7,7 @@ import { AuthorizationScreen } from "./authorization-screen";
 
 export type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
-/** Shared by the PC and the H5 page: WeChat's checks first (protocol 4.5), then the page or its error. */
+/** Shared by the PC and the H5 page: WeChat's checks first (docs/wechat-protocol.md §4.5), then the page or its error. */
 export async function loadAuthorizationScreen(searchParams: SearchParams, mobile: boolean) {
   await connection();
   const { env, sandbox } = await getPlatform();

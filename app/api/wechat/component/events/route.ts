@@ -16,7 +16,7 @@ export async function POST(request: NextRequest) {
   return textResponse(result.status, result.body);
 }
 
-// GET ?signature&timestamp&nonce&echostr: URL verification some consoles send (protocol 1.6).
+// GET ?signature&timestamp&nonce&echostr: URL verification some consoles send (docs/wechat-protocol.md §1.6).
 export async function GET(request: NextRequest) {
   const q = request.nextUrl.searchParams;
   const [signature, timestamp, nonce, echostr] = ["signature", "timestamp", "nonce", "echostr"].map((k) => q.get(k) ?? "");

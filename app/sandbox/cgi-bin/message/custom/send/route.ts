@@ -1,4 +1,4 @@
-// POST /sandbox/cgi-bin/message/custom/send: the WeChat sandbox's customer-service message API (protocol 3.11)
+// POST /sandbox/cgi-bin/message/custom/send: the WeChat sandbox's customer-service message API (docs/wechat-protocol.md §3.11)
 import type { NextRequest } from "next/server";
 import { getPlatform } from "@/lib/platform";
 
