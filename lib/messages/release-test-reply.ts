@@ -27,7 +27,7 @@ async function followUp(platform: Platform, event: PendingEvent<Record<string, u
 
   // A token obtained from that code: exchanged here, or already by whoever brought the same code first (the
   // `authorized` push carries it too). Either way the code is exchanged once and its refresh token stored
-  // (protocol 3.4), and the token service hands out the access token that exchange produced.
+  // (docs/wechat-protocol.md §3.4), and the token service hands out the access token that exchange produced.
   const grant = await applyAuthorizationCode(platform, {
     code: testCase.queryAuthCode,
     merchantId: null,
