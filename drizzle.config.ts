@@ -4,6 +4,6 @@ import { defineConfig } from "drizzle-kit";
 // never by drizzle-kit against a live PGlite directory (TOOLCHAIN G7).
 export default defineConfig({
   dialect: "postgresql",
-  schema: "./db/schema.ts",
+  schema: "./db/schema/index.ts",
   out: "./db/migrations",
 });

@@ -1,0 +1,3 @@
+// The database schema, one file per area (drizzle-kit reads this index). Types come from `$inferSelect`.
+export * from "./core";
+export * from "./jobs";
