@@ -8,7 +8,9 @@ export default defineConfig({
   testDir: "tests/e2e",
   outputDir: "test-results",
   globalSetup: "./tests/e2e/global-setup.ts",
-  timeout: 60_000,
+  // Most tests sign up or in, each a scrypt at OWASP's cost (lib/auth/password.ts): about a second on two idle
+  // cores, several seconds on a busy machine, so a flow of a few such steps needs room.
+  timeout: 120_000,
   workers: 1,
   reporter: [["list"]],
   use: {

@@ -1,11 +1,14 @@
 "use server";
 
 import { AuthError } from "next-auth";
+import { headers } from "next/headers";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { createMerchantWithUser } from "@/db/queries/users";
 import { signIn, signOut } from "@/lib/auth";
-import { hashPassword } from "@/lib/auth/password";
+import { signUpMerchant } from "@/lib/auth/sign-up";
+import { getEnv } from "@/lib/env";
+import { clientAddress } from "@/lib/http";
+import { retryAfterText } from "@/lib/rate-limit";
 import { safeCallbackUrl } from "./safe-callback";
 
 export type FormState =
@@ -51,12 +54,15 @@ export async function signUpAction(_prev: FormState, formData: FormData): Promis
       fieldErrors: { businessName: flat.businessName?.[0], email: flat.email?.[0], password: flat.password?.[0] },
     };
   }
-  const created = await createMerchantWithUser(await getDb(), {
-    businessName: input.data.businessName,
-    email: input.data.email,
-    passwordHash: await hashPassword(input.data.password),
+  const result = await signUpMerchant(await getDb(), {
+    ...input.data,
+    address: clientAddress(await headers(), getEnv().trustedProxyHops),
   });
-  if (!created) {
+  if (!result.ok && result.reason === "rate_limited") {
+    const wait = retryAfterText(result.retryAfterSeconds);
+    return { ok: false, message: `来自您网络的注册过于频繁，请 ${wait.zh}后再试 · Too many sign-ups from your network; try again in ${wait.en}` };
+  }
+  if (!result.ok) {
     return { ok: false, message: "该邮箱已注册 · This email is already registered", fieldErrors: { email: "该邮箱已注册，请直接登录 · Already registered: sign in instead" } };
   }
   await signIn("credentials", { email: input.data.email, password: input.data.password, redirectTo: "/accounts" });

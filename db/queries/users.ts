@@ -1,5 +1,5 @@
 import "server-only";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { loginThrottle, merchants, users } from "@/db/schema";
 
@@ -58,26 +58,44 @@ export async function getMerchantName(db: Db, merchantId: string) {
   return merchant?.name;
 }
 
-/** Failures counted per key within a sliding 15-minute window. */
-export async function countRecentLoginFailures(db: Db, key: string): Promise<number> {
-  const [row] = await db
-    .select({ failures: loginThrottle.failures })
-    .from(loginThrottle)
-    .where(sql`${loginThrottle.key} = ${key} and ${loginThrottle.lastFailureAt} > now() - interval '15 minutes'`);
-  return row?.failures ?? 0;
+/** Replaces a user's password hash, unless it changed meanwhile (a reset or another upgrade wins). */
+export async function updatePasswordHash(db: Db, input: { userId: string; from: string; to: string }): Promise<boolean> {
+  const updated = await db
+    .update(users)
+    .set({ passwordHash: input.to })
+    .where(and(eq(users.id, input.userId), eq(users.passwordHash, input.from)))
+    .returning({ id: users.id });
+  return updated.length > 0;
 }
 
-export async function recordLoginFailure(db: Db, key: string): Promise<void> {
-  await db
+/**
+ * Counts one sign-in attempt for `key` and returns the window's count, this attempt included. One statement
+ * (insert or increment, window check included), so parallel attempts each get their own number. The window is
+ * 15 minutes from the last counted attempt; once the count has reached `cap`, further attempts neither raise it
+ * nor extend the window (a lock ends 15 minutes after the last attempt that was let through).
+ */
+export async function countLoginAttempt(db: Db, key: string, cap: number): Promise<number> {
+  const recent = sql`${loginThrottle.lastFailureAt} > now() - interval '15 minutes'`;
+  const [row] = await db
     .insert(loginThrottle)
     .values({ key, failures: 1 })
     .onConflictDoUpdate({
       target: loginThrottle.key,
       set: {
-        failures: sql`case when ${loginThrottle.lastFailureAt} > now() - interval '15 minutes' then ${loginThrottle.failures} + 1 else 1 end`,
-        lastFailureAt: sql`now()`,
+        failures: sql`case when ${recent} then least(${loginThrottle.failures} + 1, ${cap + 1}) else 1 end`,
+        lastFailureAt: sql`case when ${recent} and ${loginThrottle.failures} >= ${cap} then ${loginThrottle.lastFailureAt} else now() end`,
       },
-    });
+    })
+    .returning({ failures: loginThrottle.failures });
+  return row!.failures;
+}
+
+/** Takes back one attempt counted for `key` (it turned out to be a successful sign-in). */
+export async function uncountLoginAttempt(db: Db, key: string): Promise<void> {
+  await db
+    .update(loginThrottle)
+    .set({ failures: sql`greatest(${loginThrottle.failures} - 1, 0)` })
+    .where(eq(loginThrottle.key, key));
 }
 
 export async function clearLoginFailures(db: Db, key: string): Promise<void> {

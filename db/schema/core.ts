@@ -140,12 +140,33 @@ export const users = pgTable(
   (t) => [uniqueIndex("users_email_idx").on(t.email)],
 );
 
-/** Failed sign-ins per key (email, and client address), for slowing down guessing. */
-export const loginThrottle = pgTable("login_throttle", {
-  key: text("key").primaryKey(),
-  failures: integer("failures").notNull().default(0),
-  lastFailureAt: timestamp("last_failure_at", { withTimezone: true }).notNull().defaultNow(),
-});
+/**
+ * Sign-in attempts not followed by a success, per key (email, and client address), for slowing down and stopping
+ * guessing. Counted before the password is checked; pruned by the retention job once out of their window.
+ */
+export const loginThrottle = pgTable(
+  "login_throttle",
+  {
+    key: text("key").primaryKey(),
+    failures: integer("failures").notNull().default(0),
+    lastFailureAt: timestamp("last_failure_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("login_throttle_last_failure_idx").on(t.lastFailureAt)],
+);
+
+/**
+ * Fixed-window rate limits per key (`signup:<address>`, `authorize:<merchant id>`): hits in the window that
+ * started at `window_started_at`. Pruned by the retention job once out of their window.
+ */
+export const rateLimits = pgTable(
+  "rate_limits",
+  {
+    key: text("key").primaryKey(),
+    hits: integer("hits").notNull(),
+    windowStartedAt: timestamp("window_started_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("rate_limits_window_idx").on(t.windowStartedAt)],
+);
 
 /**
  * One authorization attempt: binds WeChat's callback (through `state`) and its `authorized` event (through
@@ -170,7 +191,11 @@ export const authorizationSessions = pgTable(
     outcome: text("outcome"),
     authorizerAppId: text("authorizer_app_id"),
   },
-  (t) => [uniqueIndex("authorization_sessions_pre_auth_code_idx").on(t.preAuthCode)],
+  (t) => [
+    uniqueIndex("authorization_sessions_pre_auth_code_idx").on(t.preAuthCode),
+    // Retention prunes sessions long expired.
+    index("authorization_sessions_expires_idx").on(t.expiresAt),
+  ],
 );
 
 /**
@@ -180,6 +205,13 @@ export const authorizationSessions = pgTable(
 export const authorizationCodes = pgTable("authorization_codes", {
   codeHash: text("code_hash").primaryKey(),
   authorizerAppId: text("authorizer_app_id").notNull(),
+  /**
+   * The authorization session the code belongs to (its `state`): the session whose pre_auth_code WeChat's push
+   * named, or else the session whose callback brought the code first. Only that session's callback may attach
+   * the account; null when no session of ours started it. No foreign key: sessions are pruned, and a state is
+   * never reused, so a dangling one matches nothing.
+   */
+  sessionState: text("session_state"),
   exchangedAt: timestamp("exchanged_at", { withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -7,12 +7,31 @@ import { WechatApiError } from "@/lib/wechat/errors";
 
 export type CallbackOutcome =
   | { ok: true; appId: string; conflict: boolean }
-  | { ok: false; reason: "invalid_state" | "expired_state" | "used_state" | "cancelled" | "code_invalid" | "code_expired" | "wechat_error" | "unavailable"; errcode?: number };
+  | {
+      ok: false;
+      reason:
+        | "invalid_state"
+        | "expired_state"
+        | "used_state"
+        | "cancelled"
+        | "code_invalid"
+        | "code_expired"
+        | "code_mismatch"
+        | "wrong_account"
+        | "wechat_error"
+        | "unavailable";
+      errcode?: number;
+    };
 
 /**
  * The merchant is back from WeChat's page with `auth_code`. The state must be ours, unexpired, unused and the
  * signed-in merchant's; it is consumed with one conditional UPDATE, so a replayed or raced callback attaches
  * nothing. Another merchant's state is answered like an unknown one (no hint that it exists).
+ *
+ * The code must belong to this attempt: a code already exchanged for another attempt (WeChat's push named that
+ * attempt's pre_auth_code, or its callback came first) or for none attaches nothing (`code_mismatch`), so a
+ * leaked code cannot be replayed with someone else's valid state. A re-authorization of one account
+ * (`biz_appid`) that came back with another account attaches nothing either (`wrong_account`).
  */
 export async function completeAuthorizationCallback(
   platform: Platform,
@@ -44,12 +63,22 @@ export async function completeAuthorizationCallback(
   if (!input.authCode) return { ok: false, reason: "cancelled" };
 
   try {
-    const { appId } = await applyAuthorizationCode(platform, {
+    const grant = await applyAuthorizationCode(platform, {
       code: input.authCode,
       merchantId: input.merchantId,
       version: Math.floor(Date.now() / 1000),
       source: "callback",
+      sessionState: session.state,
+      expectedAppId: session.bizAppId,
     });
+    const appId = grant.appId;
+    const refusal = grant.sessionState !== session.state ? "code_mismatch" : session.bizAppId && session.bizAppId !== appId ? "wrong_account" : undefined;
+    if (refusal) {
+      // Security: not this attempt's code, or not the account it asked for: nothing is attached or flagged.
+      log.warn("authorization callback refused", { reason: refusal, appId, merchantId: input.merchantId });
+      await db.update(authorizationSessions).set({ outcome: refusal, authorizerAppId: appId }).where(eq(authorizationSessions.state, input.state));
+      return { ok: false, reason: refusal };
+    }
     const binding = await bindMerchant(db, appId, input.merchantId);
     await db
       .update(authorizationSessions)

@@ -23,20 +23,35 @@ async function applyComponentEvent(platform: Platform, event: ComponentEvent): P
         log.warn("authorization code in event already expired", { appId: event.authorizerAppId });
         return;
       }
-      // The merchant who started this attempt, found through the pre_auth_code in the authorization link.
+      // The attempt this grant belongs to, found through the pre_auth_code in the authorization link (WeChat signs
+      // the push, so this pairing of code and attempt is the authoritative one).
       const [session] = event.preAuthCode
         ? await platform.database.db
-            .select({ merchantId: authorizationSessions.merchantId })
+            .select({ state: authorizationSessions.state, merchantId: authorizationSessions.merchantId, bizAppId: authorizationSessions.bizAppId })
             .from(authorizationSessions)
             .where(eq(authorizationSessions.preAuthCode, event.preAuthCode))
         : [];
-      const { appId } = await applyAuthorizationCode(platform, {
+      const grant = await applyAuthorizationCode(platform, {
         code: event.authorizationCode,
         merchantId: session?.merchantId ?? null,
         version: event.createTime,
         source: event.kind,
+        sessionState: session?.state ?? null,
+        expectedAppId: session?.bizAppId,
+        authoritative: true,
       });
-      if (session) await bindMerchant(platform.database.db, appId, session.merchantId);
+      if (!session) return;
+      if (session.bizAppId && session.bizAppId !== grant.appId) {
+        log.warn("authorized account is not the one the attempt asked for: not attached", { appId: grant.appId, merchantId: session.merchantId });
+        return;
+      }
+      if (grant.sessionState !== session.state) {
+        // Another attempt's callback brought this code before WeChat's push said whose it is (a leaked code raced
+        // the owner). The code is now recorded as this attempt's; the push's merchant claims the account, and if the
+        // other one holds it now, staff review the conflict.
+        log.warn("authorization code was first brought by another attempt", { appId: grant.appId, merchantId: session.merchantId });
+      }
+      await bindMerchant(platform.database.db, grant.appId, session.merchantId);
       return;
     }
     case "unauthorized":

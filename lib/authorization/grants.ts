@@ -18,25 +18,58 @@ export type GrantSource = "callback" | "authorized" | "updateauthorized";
 
 const codeHash = (code: string) => createHash("sha256").update(code).digest("hex");
 
+export interface AuthorizationCodeInput {
+  code: string;
+  /** The merchant a new account is stored for (null: none yet, or `expectedAppId` did not match). */
+  merchantId: string | null;
+  version: number;
+  source: GrantSource;
+  /**
+   * The authorization session bringing the code (its `state`): the callback's, or the one whose pre_auth_code
+   * the push names; null when none. Recorded with the code when this call exchanges it.
+   */
+  sessionState?: string | null;
+  /** The account the session asked for (`biz_appid`, re-authorization): another one is stored unowned. */
+  expectedAppId?: string | null;
+  /**
+   * WeChat's push names the session (by its pre_auth_code, signed): that pairing replaces a session recorded
+   * by a callback that brought the code first.
+   */
+  authoritative?: boolean;
+}
+
 /**
  * Exchanges an authorization code once, whoever brings it first (the merchant's callback or WeChat's
  * `authorized`/`updateauthorized` event carry the same code), and stores the grant.
  *
  * The refresh token is stored in the same transaction that records the code as exchanged, so a crash cannot
  * leave a code spent and its refresh token lost. `version` orders grants and revocations that arrive out of
- * order: an older one never overwrites a newer state. Callers then `bindMerchant` the account.
+ * order: an older one never overwrites a newer state.
+ *
+ * Returns the session the code was recorded with (`sessionState`): the one that exchanged it, or that WeChat's
+ * push named. A code answered from the record is not proof the caller may have the account (a leaked code can
+ * be replayed with anyone's valid state), so callers attach the account (`bindMerchant`) only when that session
+ * is theirs.
  */
 export async function applyAuthorizationCode(
   deps: GrantDeps,
-  input: { code: string; merchantId: string | null; version: number; source: GrantSource },
-): Promise<{ appId: string; exchanged: boolean }> {
+  input: AuthorizationCodeInput,
+): Promise<{ appId: string; exchanged: boolean; sessionState: string | null }> {
   const { db, withAdvisoryLock } = deps.database;
   const hash = codeHash(input.code);
+  const sessionState = input.sessionState ?? null;
   const result = await withAdvisoryLock(advisoryKeyFor("authorization_code", hash), async () => {
     const [done] = await db.select().from(authorizationCodes).where(eq(authorizationCodes.codeHash, hash));
-    if (done) return { appId: done.authorizerAppId, exchanged: false };
+    if (done) {
+      if (input.authoritative && sessionState && done.sessionState !== sessionState) {
+        await db.update(authorizationCodes).set({ sessionState }).where(eq(authorizationCodes.codeHash, hash));
+      }
+      return { appId: done.authorizerAppId, exchanged: false, sessionState: done.sessionState };
+    }
 
     const info = await deps.client.queryAuth(input.code);
+    // Security: an account other than the one the session asked for is not given to its merchant here.
+    const owner = input.expectedAppId && input.expectedAppId !== info.authorizerAppId ? null : input.merchantId;
     const now = deps.now?.() ?? Date.now();
     const funcIds = grantedFuncIds(info.funcInfo);
     await db.transaction(async (tx) => {
@@ -49,7 +82,7 @@ export async function applyAuthorizationCode(
         .insert(authorizers)
         .values({
           appId: info.authorizerAppId,
-          merchantId: input.merchantId,
+          merchantId: owner,
           funcIds,
           status: "authorized",
           stateVersion: input.version,
@@ -86,9 +119,9 @@ export async function applyAuthorizationCode(
       if (applied.length > 0) {
         await tx.insert(authorizerGrants).values({ appId: info.authorizerAppId, source: input.source, funcIds, stateVersion: input.version });
       }
-      await tx.insert(authorizationCodes).values({ codeHash: hash, authorizerAppId: info.authorizerAppId });
+      await tx.insert(authorizationCodes).values({ codeHash: hash, authorizerAppId: info.authorizerAppId, sessionState });
     });
-    return { appId: info.authorizerAppId, exchanged: true };
+    return { appId: info.authorizerAppId, exchanged: true, sessionState };
   });
 
   if (result.exchanged) await refreshProfile(deps, result.appId);

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { authorizationSessions } from "@/db/schema";
 import type { Platform } from "@/lib/platform";
+import { AUTHORIZATION_START_LIMIT, RateLimitedError, takeRateLimit } from "@/lib/rate-limit";
 
 /** How long a merchant may stay on WeChat's page before the callback is refused. */
 const SESSION_TTL_SECONDS = 30 * 60;
@@ -21,8 +22,12 @@ export interface StartAuthorizationInput {
 /**
  * Starts one authorization attempt: a fresh pre_auth_code (never shared between attempts or merchants), an
  * opaque single-use `state` bound to the merchant, and WeChat's authorization page URL with our callback.
+ * Throws RateLimitedError past AUTHORIZATION_START_LIMIT for the merchant, before asking WeChat for anything.
  */
 export async function startAuthorization(platform: Platform, input: StartAuthorizationInput): Promise<string> {
+  // Security: each start spends a pre_auth_code from the platform's daily quota with WeChat; counted first.
+  const allowed = await takeRateLimit(platform.database.db, AUTHORIZATION_START_LIMIT, input.merchantId);
+  if (!allowed.ok) throw new RateLimitedError(allowed.retryAfterSeconds);
   const { preAuthCode, expiresIn } = await platform.client.createPreAuthCode();
   const state = randomBytes(32).toString("base64url");
   const ttl = Math.min(SESSION_TTL_SECONDS, expiresIn);

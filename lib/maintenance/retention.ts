@@ -13,10 +13,21 @@ export interface PruneResult {
   deliveries: number;
   tickets: number;
   activity: number;
+  /** Sign-in attempt counters (login_throttle) and rate-limit windows past their window. */
+  counters: number;
+  /** Authorization attempts (authorization_sessions) long expired. */
+  authorizationSessions: number;
 }
 
 /** Tickets are valid for 12 hours (docs/wechat-protocol.md §1.3); a week of them is kept to look back on pushes. */
 const TICKET_DAYS = 7;
+/** Counters' windows are 15 minutes (sign-in) to an hour (sign-up): a day later they count for nothing. */
+const COUNTER_DAYS = 1;
+/**
+ * An authorization attempt is used within 30 minutes and WeChat's push for it comes within minutes; a month of
+ * them is kept to look back on what merchants tried (outcome, account).
+ */
+const AUTHORIZATION_SESSION_DAYS = 30;
 /** Routine rows only: lifecycle activity (authorized, revoked, recovered, repaired) is the account's history. */
 const ROUTINE_ACTIVITY = ["token_refreshed", "token_refresh_failed"] as const;
 const DEFAULT_BATCH = 2000;
@@ -28,10 +39,12 @@ const DEFAULT_BATCH = 2000;
  * - an account message until it is processed and every delivery of it is delivered or given up;
  * - the newest ticket, whatever its age (the component token is renewed with it);
  * - authorization events (the account timeline) and lifecycle activity.
+ * Sign-in counters and rate-limit windows go a day after their last use, authorization attempts a month after
+ * they expired.
  */
 export async function pruneOldRecords(db: Db, policy: RetentionPolicy, options: { batchSize?: number } = {}): Promise<PruneResult> {
   const batch = options.batchSize ?? DEFAULT_BATCH;
-  const result: PruneResult = { messages: 0, deliveries: 0, tickets: 0, activity: 0 };
+  const result: PruneResult = { messages: 0, deliveries: 0, tickets: 0, activity: 0, counters: 0, authorizationSessions: 0 };
 
   if (policy.messageDays > 0) {
     for (;;) {
@@ -69,6 +82,17 @@ export async function pruneOldRecords(db: Db, policy: RetentionPolicy, options: 
     batch,
   );
 
+  result.counters =
+    (await deleteInBatches(db, "login_throttle", sql`last_failure_at < now() - make_interval(days => ${COUNTER_DAYS})`, sql`last_failure_at`, batch)) +
+    (await deleteInBatches(db, "rate_limits", sql`window_started_at < now() - make_interval(days => ${COUNTER_DAYS})`, sql`window_started_at`, batch));
+  result.authorizationSessions = await deleteInBatches(
+    db,
+    "authorization_sessions",
+    sql`expires_at < now() - make_interval(days => ${AUTHORIZATION_SESSION_DAYS})`,
+    sql`expires_at`,
+    batch,
+  );
+
   if (policy.activityDays > 0) {
     // Literals, not parameters: the partial index on these kinds serves only a query that names them.
     const kinds = sql.raw(ROUTINE_ACTIVITY.map((kind) => `'${kind}'`).join(", "));
@@ -83,17 +107,27 @@ export async function pruneOldRecords(db: Db, policy: RetentionPolicy, options: 
   return result;
 }
 
+/** Each pruned table and its key column. */
+const KEYS = {
+  wechat_events: "id",
+  authorizer_activity: "id",
+  login_throttle: "key",
+  rate_limits: "key",
+  authorization_sessions: "state",
+} as const;
+
 /** Deletes the rows of `table` matching `where`, oldest (`order`) first, `batch` at a time; returns how many. */
-async function deleteInBatches(db: Db, table: "wechat_events" | "authorizer_activity", where: SQL, order: SQL, batch: number): Promise<number> {
+async function deleteInBatches(db: Db, table: keyof typeof KEYS, where: SQL, order: SQL, batch: number): Promise<number> {
   const name = sql.identifier(table);
+  const key = sql.identifier(KEYS[table]);
   let total = 0;
   for (;;) {
     const [row] = rowsOf<{ n: number }>(
       await db.execute(sql`
         with old as (
-          select id from ${name} where ${where} order by ${order} limit ${batch} for update skip locked
+          select ${key} from ${name} where ${where} order by ${order} limit ${batch} for update skip locked
         ), gone as (
-          delete from ${name} t using old where t.id = old.id returning t.id
+          delete from ${name} t using old where t.${key} = old.${key} returning 1
         )
         select count(*)::int as n from gone`),
     );

@@ -194,7 +194,7 @@ export interface Merchant {
   merchantId: string;
 }
 
-/** Merchant accounts with one password (hashed once: scrypt costs ~100 ms of CPU per hash). */
+/** Merchant accounts with one password (hashed once: scrypt costs about a second of CPU per hash). */
 export async function createMerchants(database: Database, count: number): Promise<Merchant[]> {
   const passwordHash = await hashPassword(MERCHANT_PASSWORD);
   const run = randomBytes(3).toString("hex");

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { confirmNewAccount, expectAfterReload, expectAuthorizedAccount, signUp, snap } from "./helpers";
+import { confirmNewAccount, expectAfterReload, expectAuthorizedAccount, PASSWORD_STEP_TIMEOUT, signUp, snap } from "./helpers";
 
 // A merchant's whole onboarding through the real UI, WeChat played by the sandbox (desktop: the PC page).
 test("sign up → authorize a 公众号 on the PC page → see it; revoke and change the grant in WeChat", async ({ page }, testInfo) => {
@@ -110,9 +110,9 @@ test("wrong password is refused clearly; anonymous visitors are sent to sign in"
   await page.getByLabel("邮箱").fill(email);
   await page.getByLabel("密码").fill("wrong password!!");
   await page.getByRole("button", { name: "登录" }).click();
-  await expect(page.getByTestId("form-error")).toContainText("邮箱或密码不正确");
+  await expect(page.getByTestId("form-error")).toContainText("邮箱或密码不正确", { timeout: PASSWORD_STEP_TIMEOUT });
   await snap(page, testInfo, "login-error");
   await page.getByLabel("密码").fill("correct horse battery");
   await page.getByRole("button", { name: "登录" }).click();
-  await expect(page).toHaveURL(/\/accounts$/);
+  await expect(page).toHaveURL(/\/accounts$/, { timeout: PASSWORD_STEP_TIMEOUT });
 });

@@ -1,5 +1,5 @@
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
-import { confirmNewAccount, signUp, uniqueEmail } from "./helpers";
+import { confirmNewAccount, PASSWORD_STEP_TIMEOUT, signUp, uniqueEmail } from "./helpers";
 
 // Every kind of page under the real Content-Security-Policy: any violation the browser reports fails the test,
 // and every page arrives with the security headers.
@@ -36,7 +36,7 @@ async function signIn(page: Page, email: string, password: string, callbackUrl: 
   await page.getByLabel("邮箱").fill(email);
   await page.getByLabel("密码").fill(password);
   await page.getByRole("button", { name: "登录" }).click();
-  await expect(page).toHaveURL(new RegExp(`${callbackUrl}$`));
+  await expect(page).toHaveURL(new RegExp(`${callbackUrl}$`), { timeout: PASSWORD_STEP_TIMEOUT });
 }
 
 test("every kind of page loads and works with no CSP violation", async ({ browser, baseURL }) => {
@@ -118,7 +118,7 @@ test("before the scripts load, the authorize form's redirect to WeChat's page on
   await page.getByLabel("邮箱").fill(uniqueEmail("nojs"));
   await page.getByLabel("密码").fill("correct horse battery");
   await page.getByRole("button", { name: "注册" }).click();
-  await expect(page).toHaveURL(`${portal.origin}/accounts`);
+  await expect(page).toHaveURL(`${portal.origin}/accounts`, { timeout: PASSWORD_STEP_TIMEOUT });
   await page.getByRole("button", { name: "授权公众号" }).click();
   await expect(page).toHaveURL(new RegExp(`^${new URL(baseURL!).origin}/sandbox/cgi-bin/componentloginpage\\?`));
   // The page itself refuses to go on (the Referer, localhost, is not APP_URL's domain): WeChat would too.

@@ -1,5 +1,5 @@
 import { expect, test, type Page, type Request } from "@playwright/test";
-import { confirmNewAccount, signUp, snap } from "./helpers";
+import { confirmNewAccount, PASSWORD_STEP_TIMEOUT, signUp, snap } from "./helpers";
 
 // The staff console through the real UI: a merchant authorizes an account; staff find it, open it, approve it
 // with a note; the merchant sees the decision. Merchants and anonymous visitors are refused everywhere in /staff,
@@ -35,7 +35,7 @@ test("staff find an account, approve it with a note, and the merchant sees the d
   const staffContext = await browser.newContext();
   const staff = await staffContext.newPage();
   await signIn(staff, STAFF.email, STAFF.password);
-  await expect(staff).toHaveURL(/\/staff/);
+  await expect(staff).toHaveURL(/\/staff/, { timeout: PASSWORD_STEP_TIMEOUT });
   await snap(staff, testInfo, "staff-overview");
 
   // Filter and search the list.

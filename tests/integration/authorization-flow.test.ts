@@ -7,6 +7,7 @@ import { completeAuthorizationCallback } from "@/lib/authorization/callback";
 import { processPendingComponentEvents } from "@/lib/authorization/events";
 import { startAuthorization } from "@/lib/authorization/start";
 import type { Platform } from "@/lib/platform";
+import { AUTHORIZATION_START_LIMIT, RateLimitedError } from "@/lib/rate-limit";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
 import { startAppServer, type AppServer } from "../support/app-server";
 import { openTestDatabase, truncateAll } from "../support/database";
@@ -36,10 +37,11 @@ describe("authorization flow", () => {
   });
 
   /** Starts an attempt and "confirms on WeChat's page": returns what the callback and the event will carry. */
-  async function authorizeOnWechat(merchant: { merchantId: string; userId: string }, options: { funcIds?: number[]; appId?: string; kind?: "official_account" | "mini_program" } = {}) {
-    const url = new URL(await startAuthorization(portal, { ...merchant, authType: 1, mobile: false }));
-    const preAuthCode = url.searchParams.get("pre_auth_code")!;
-    const state = new URL(url.searchParams.get("redirect_uri")!).searchParams.get("state")!;
+  async function authorizeOnWechat(
+    merchant: { merchantId: string; userId: string },
+    options: { funcIds?: number[]; appId?: string; kind?: "official_account" | "mini_program"; bizAppId?: string } = {},
+  ) {
+    const { url, preAuthCode, state } = await start(merchant, options.bizAppId);
     const granted = await sandboxControl<{ appId: string; authCode: string; infoType: string }>(app, "authorize", {
       kind: options.kind ?? "official_account",
       funcIds: options.funcIds ?? [1, 2, 7, 15],
@@ -56,6 +58,17 @@ describe("authorization flow", () => {
     };
     return { url, state, preAuthCode, appId: granted.appId, authCode: granted.authCode, event };
   }
+
+  /** Starts an attempt only (the merchant has not been to WeChat's page yet): its state and pre_auth_code. */
+  async function start(merchant: { merchantId: string; userId: string }, bizAppId?: string) {
+    const url = new URL(await startAuthorization(portal, { ...merchant, authType: 1, mobile: false, bizAppId }));
+    const preAuthCode = url.searchParams.get("pre_auth_code")!;
+    const state = new URL(url.searchParams.get("redirect_uri")!).searchParams.get("state")!;
+    return { url, preAuthCode, state };
+  }
+
+  const outcomeOf = async (state: string) =>
+    (await database.db.select({ outcome: authorizationSessions.outcome }).from(authorizationSessions).where(eq(authorizationSessions.state, state)))[0]?.outcome;
 
   const callback = (state: string, authCode: string | null, merchantId: string) =>
     completeAuthorizationCallback(portal, { state, authCode, merchantId });
@@ -212,5 +225,117 @@ describe("authorization flow", () => {
       reviewStatus: "conflict",
     });
     expect(await findMerchantAuthorizer(database.db, b.merchantId, first.appId)).toBeUndefined();
+  });
+  describe("an authorization code belongs to the attempt that started it", () => {
+    it("another merchant replaying an exchanged code with their own valid state attaches nothing and puts nothing in conflict", async () => {
+      const a = await createMerchant(database, "Code Owner");
+      const b = await createMerchant(database, "Code Replayer");
+      const owner = await authorizeOnWechat(a);
+      expect(await callback(owner.state, owner.authCode, a.merchantId)).toEqual({ ok: true, appId: owner.appId, conflict: false });
+      const before = await accountSnapshot(database, owner.appId);
+
+      const replay = await start(b);
+      expect(await callback(replay.state, owner.authCode, b.merchantId)).toEqual({ ok: false, reason: "code_mismatch" });
+      expect(await accountSnapshot(database, owner.appId)).toEqual(before);
+      expect(before).toMatchObject({ merchantId: a.merchantId, contestedByMerchantId: null, reviewStatus: "pending" });
+      expect(await listMerchantAuthorizers(database.db, b.merchantId)).toEqual([]);
+      expect(await outcomeOf(replay.state)).toBe("code_mismatch");
+    });
+
+    it("push first: the code is recorded for the attempt its pre_auth_code names; a replay is refused, the owner's callback attaches", async () => {
+      const a = await createMerchant(database, "Push Owner");
+      const b = await createMerchant(database, "Push Replayer");
+      const owner = await authorizeOnWechat(a);
+      await deliver(portal, owner.event);
+      await processPendingComponentEvents(portal);
+      const afterPush = await accountSnapshot(database, owner.appId);
+      expect(afterPush).toMatchObject({ merchantId: a.merchantId, reviewStatus: "pending", contestedByMerchantId: null });
+
+      const replay = await start(b);
+      expect(await callback(replay.state, owner.authCode, b.merchantId)).toEqual({ ok: false, reason: "code_mismatch" });
+      expect(await accountSnapshot(database, owner.appId)).toEqual(afterPush);
+      expect(await listMerchantAuthorizers(database.db, b.merchantId)).toEqual([]);
+
+      expect(await callback(owner.state, owner.authCode, a.merchantId)).toEqual({ ok: true, appId: owner.appId, conflict: false });
+      expect(await accountSnapshot(database, owner.appId)).toEqual(afterPush);
+    });
+
+    it("a code exchanged for no attempt of ours (an account nobody here started) cannot be claimed with a valid state", async () => {
+      const b = await createMerchant(database, "Unowned Claimant");
+      const granted = await sandboxControl<{ appId: string; authCode: string; infoType: string }>(app, "authorize", { kind: "official_account", funcIds: [1, 2] });
+      const t = Math.floor(Date.now() / 1000);
+      await deliver(portal, { CreateTime: t, InfoType: "authorized", AuthorizerAppid: granted.appId, AuthorizationCode: granted.authCode, AuthorizationCodeExpiredTime: t + 600 });
+      await processPendingComponentEvents(portal);
+      expect(await accountSnapshot(database, granted.appId)).toMatchObject({ merchantId: null, status: "authorized" });
+
+      const claim = await start(b);
+      expect(await callback(claim.state, granted.authCode, b.merchantId)).toEqual({ ok: false, reason: "code_mismatch" });
+      expect(await accountSnapshot(database, granted.appId)).toMatchObject({ merchantId: null, contestedByMerchantId: null, reviewStatus: "pending" });
+      expect(await listMerchantAuthorizers(database.db, b.merchantId)).toEqual([]);
+    });
+
+    it("a replay that beats everything to a fresh code: WeChat's push still names the owner, and the account goes to staff review", async () => {
+      const a = await createMerchant(database, "Race Owner");
+      const b = await createMerchant(database, "Race Replayer");
+      const owner = await authorizeOnWechat(a);
+      const replay = await start(b);
+      // Nothing can tell the code is not B's yet (api_query_auth does not say which pre_auth_code it came from).
+      expect(await callback(replay.state, owner.authCode, b.merchantId)).toEqual({ ok: true, appId: owner.appId, conflict: false });
+      await deliver(portal, owner.event);
+      await processPendingComponentEvents(portal);
+      expect(await accountSnapshot(database, owner.appId)).toMatchObject({ merchantId: b.merchantId, contestedByMerchantId: a.merchantId, reviewStatus: "conflict" });
+      // The owner's own callback is theirs (the push said so) and tells them the account is under review.
+      expect(await callback(owner.state, owner.authCode, a.merchantId)).toEqual({ ok: true, appId: owner.appId, conflict: true });
+    });
+
+    it("a re-authorization of one account that comes back with another account attaches nothing, callback or push first", async () => {
+      const m = await createMerchant(database, "Reauthorizer");
+      const held = await authorizeOnWechat(m);
+      await callback(held.state, held.authCode, m.merchantId);
+
+      // Callback first.
+      const other = await authorizeOnWechat(m, { bizAppId: held.appId });
+      expect(other.appId).not.toBe(held.appId);
+      expect(await callback(other.state, other.authCode, m.merchantId)).toEqual({ ok: false, reason: "wrong_account" });
+      expect(await accountSnapshot(database, other.appId)).toMatchObject({ merchantId: null, contestedByMerchantId: null });
+      expect(await outcomeOf(other.state)).toBe("wrong_account");
+      await deliver(portal, other.event);
+      await processPendingComponentEvents(portal);
+      expect(await accountSnapshot(database, other.appId)).toMatchObject({ merchantId: null, contestedByMerchantId: null });
+
+      // Push first, onto an account another merchant holds: not attached, not put in conflict.
+      const c = await createMerchant(database, "Third Holder");
+      const third = await authorizeOnWechat(c);
+      await callback(third.state, third.authCode, c.merchantId);
+      const wrong = await authorizeOnWechat(m, { bizAppId: held.appId, appId: third.appId });
+      await deliver(portal, wrong.event);
+      await processPendingComponentEvents(portal);
+      expect(await callback(wrong.state, wrong.authCode, m.merchantId)).toEqual({ ok: false, reason: "wrong_account" });
+      expect(await accountSnapshot(database, third.appId)).toMatchObject({ merchantId: c.merchantId, contestedByMerchantId: null, reviewStatus: "pending" });
+      expect((await listMerchantAuthorizers(database.db, m.merchantId)).map((r) => r.appId)).toEqual([held.appId]);
+
+      // The account asked for still re-authorizes.
+      const same = await authorizeOnWechat(m, { bizAppId: held.appId, appId: held.appId, funcIds: [1, 2, 3] });
+      expect(await callback(same.state, same.authCode, m.merchantId)).toEqual({ ok: true, appId: held.appId, conflict: false });
+    });
+  });
+
+  it("limits authorization starts per merchant: 15 at once ask WeChat for 10 pre_auth_codes, the rest are refused first", async () => {
+    expect(AUTHORIZATION_START_LIMIT).toMatchObject({ limit: 10, windowSeconds: 600 });
+    const m = await createMerchant(database, "Eager Clicker");
+    const before = (await sandboxCalls(app)).api_create_preauthcode ?? 0;
+    const results = await Promise.allSettled(Array.from({ length: 15 }, () => startAuthorization(portal, { ...m, authType: 1, mobile: false })));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(10);
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    expect(refused).toHaveLength(5);
+    for (const r of refused) {
+      expect(r.reason).toBeInstanceOf(RateLimitedError);
+      expect((r.reason as RateLimitedError).retryAfterSeconds).toBeGreaterThan(500);
+    }
+    expect((await sandboxCalls(app)).api_create_preauthcode).toBe(before + 10);
+    expect(await database.db.$count(authorizationSessions, eq(authorizationSessions.merchantId, m.merchantId))).toBe(10);
+    // Another merchant is not held back.
+    const other = await createMerchant(database, "Patient Merchant");
+    await expect(startAuthorization(portal, { ...other, authType: 1, mobile: false })).resolves.toMatch(/componentloginpage/);
   });
 });

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { rowsOf } from "@/db";
-import { authorizerActivity, merchants, webhookDeliveries, wechatEvents } from "@/db/schema";
+import { authorizationSessions, authorizerActivity, loginThrottle, merchants, rateLimits, users, webhookDeliveries, wechatEvents } from "@/db/schema";
 import { pruneOldRecords } from "@/lib/maintenance/retention";
 import { useTestDatabase } from "../support/use-test-database";
 
@@ -81,14 +81,14 @@ describe("pruneOldRecords", () => {
   it("deletes delivered, given-up and unforwarded messages past retention, old tickets and routine activity; keeps the rest", async () => {
     await seed();
     const result = await pruneOldRecords(database.db, { messageDays: 30, activityDays: 180 }, { batchSize: 2 });
-    expect(result).toEqual({ messages: 3, deliveries: 2, tickets: 2, activity: 3 });
+    expect(result).toEqual({ messages: 3, deliveries: 2, tickets: 2, activity: 3, counters: 0, authorizationSessions: 0 });
     expect(await remaining()).toEqual({
       events: ["authorized:1", "msg:old-pending", "msg:old-unprocessed", "msg:young", "ticket:c"].sort(),
       deliveries: ["msg:old-pending:pending", "msg:young:delivered"],
       activity: ["authorized:400", "refresh_token_recovered:250", "revoked_by_wechat:300", "token_refreshed:170"],
     });
     // A second run finds nothing more.
-    expect(await pruneOldRecords(database.db, { messageDays: 30, activityDays: 180 })).toEqual({ messages: 0, deliveries: 0, tickets: 0, activity: 0 });
+    expect(await pruneOldRecords(database.db, { messageDays: 30, activityDays: 180 })).toEqual({ messages: 0, deliveries: 0, tickets: 0, activity: 0, counters: 0, authorizationSessions: 0 });
   });
 
   it("always keeps the newest ticket, however old", async () => {
@@ -102,11 +102,46 @@ describe("pruneOldRecords", () => {
   it("keeps messages and activity forever when their retention is 0", async () => {
     await seed();
     const result = await pruneOldRecords(database.db, { messageDays: 0, activityDays: 0 });
-    expect(result).toEqual({ messages: 0, deliveries: 0, tickets: 2, activity: 0 });
+    expect(result).toEqual({ messages: 0, deliveries: 0, tickets: 2, activity: 0, counters: 0, authorizationSessions: 0 });
     const left = await remaining();
     expect(left.events).toHaveLength(8);
     expect(left.deliveries).toHaveLength(4);
     expect(left.activity).toHaveLength(7);
+  });
+
+  it("deletes sign-in counters and rate-limit windows a day after their last use, and authorization attempts a month after they expired", async () => {
+    const [merchant] = await database.db.insert(merchants).values({ name: "m" }).returning({ id: merchants.id });
+    const [user] = await database.db.insert(users).values({ email: "m@example.com", passwordHash: "x", merchantId: merchant!.id }).returning({ id: users.id });
+    const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
+    await database.db.insert(loginThrottle).values([
+      { key: "email:old@example.com", failures: 10, lastFailureAt: hoursAgo(25) },
+      { key: "ip:198.51.100.1", failures: 3, lastFailureAt: hoursAgo(48) },
+      { key: "email:now@example.com", failures: 2, lastFailureAt: hoursAgo(0) },
+      { key: "ip:198.51.100.2", failures: 40, lastFailureAt: hoursAgo(23) },
+    ]);
+    await database.db.insert(rateLimits).values([
+      { key: "signup:198.51.100.1", hits: 6, windowStartedAt: hoursAgo(30) },
+      { key: "signup:198.51.100.2", hits: 1, windowStartedAt: hoursAgo(1) },
+      { key: `authorize:${merchant!.id}`, hits: 11, windowStartedAt: hoursAgo(0) },
+    ]);
+    const session = (state: string, expiredDaysAgo: number, used: boolean) => ({
+      state,
+      merchantId: merchant!.id,
+      userId: user!.id,
+      preAuthCode: `preauthcode@@@${state}`,
+      authType: 1,
+      expiresAt: daysAgo(expiredDaysAgo),
+      usedAt: used ? daysAgo(expiredDaysAgo) : null,
+    });
+    await database.db.insert(authorizationSessions).values([session("used-long-ago", 45, true), session("unused-long-ago", 31, false), session("last-week", 7, true), session("open", -0.01, false)]);
+
+    // Whatever the message and activity retention (0 keeps those forever): counters and attempts are nobody's history.
+    const result = await pruneOldRecords(database.db, { messageDays: 0, activityDays: 0 }, { batchSize: 1 });
+    expect(result).toMatchObject({ counters: 3, authorizationSessions: 2 });
+    expect((await database.db.select({ key: loginThrottle.key }).from(loginThrottle)).map((r) => r.key).sort()).toEqual(["email:now@example.com", "ip:198.51.100.2"]);
+    expect((await database.db.select({ key: rateLimits.key }).from(rateLimits)).map((r) => r.key).sort()).toEqual([`authorize:${merchant!.id}`, "signup:198.51.100.2"].sort());
+    expect((await database.db.select({ state: authorizationSessions.state }).from(authorizationSessions)).map((r) => r.state).sort()).toEqual(["last-week", "open"]);
+    expect(await pruneOldRecords(database.db, { messageDays: 30, activityDays: 180 })).toMatchObject({ counters: 0, authorizationSessions: 0 });
   });
 
   it("two instances pruning at once delete each row once", async () => {

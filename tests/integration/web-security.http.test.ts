@@ -49,8 +49,10 @@ describe.skipIf(!built)("web security over HTTP", () => {
     // Users made before the server starts (PGlite serves one process at a time).
     const config = await createTestDatabaseConfig();
     const database = await openConfiguredDatabase(config);
-    const passwordHash = await hashPassword(PASSWORD);
-    for (const email of ["merchant@example.com", "locked@example.com", "colleague@example.com"]) {
+    // Small scrypt parameters: the lock test checks a dozen passwords, and the cost is not what is tested here (a
+    // hash is upgraded to the full cost at its first successful sign-in).
+    const passwordHash = await hashPassword(PASSWORD, { N: 2 ** 12, r: 8, p: 1 });
+    for (const email of ["merchant@example.com", "locked@example.com", "colleague@example.com", "busy@example.com"]) {
       await createMerchantWithUser(database.db, { businessName: "示例商家", email, passwordHash });
     }
     await database.close();
@@ -151,6 +153,47 @@ describe.skipIf(!built)("web security over HTTP", () => {
     const session = (await (await fetch(`${app.url}/api/auth/session`, { headers: { cookie } })).json()) as { user?: { email?: string } };
     expect(session.user?.email).toBe("merchant@example.com");
   });
+
+  // The limits in detail (parallel requests, windows): tests/integration/rate-limits.test.ts and authorization-flow.test.ts.
+  it("limits sign-ups per client address: the sixth within the hour is refused with a message and creates nothing", async () => {
+    const fields = actionFormFields(await (await fetch(`${app.url}/signup`)).text(), "注册");
+    const signUp = (i: number, address: string) =>
+      fetch(`${app.url}/signup`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { origin: app.url, "x-forwarded-for": address },
+        body: multipart([...fields, ["businessName", `限流商家 ${i}`], ["email", `limited-${i}@example.com`], ["password", PASSWORD]]),
+      });
+    for (let i = 0; i < 5; i++) expect((await signUp(i, "198.51.100.77")).status, `sign-up ${i}`).toBe(303);
+    const refused = await signUp(5, "198.51.100.77");
+    expect(refused.status).toBe(200);
+    expect(refused.headers.getSetCookie().some((c) => SESSION_COOKIE.test(c))).toBe(false);
+    const page = await refused.text();
+    expect(page).toContain("来自您网络的注册过于频繁");
+    expect(page).toContain("Too many sign-ups from your network");
+    await expect(signInOverHttp(app.url, "limited-5@example.com", PASSWORD)).rejects.toThrow(/sign-in as limited-5@example.com failed/);
+    // Another address still signs up.
+    expect((await signUp(6, "198.51.100.78")).status).toBe(303);
+  }, 120_000);
+
+  it("limits authorization starts per merchant: the eleventh in ten minutes asks WeChat for nothing and says why", async () => {
+    const cookie = await signInOverHttp(app.url, "busy@example.com", PASSWORD);
+    await fetch(`${app.url}/sandbox/api/push-ticket`, { method: "POST" });
+    const fields = actionFormFields(await (await fetch(`${app.url}/accounts`, { headers: { cookie } })).text(), "授权公众号");
+    const click = () =>
+      fetch(`${app.url}/accounts`, { method: "POST", redirect: "manual", headers: { cookie, origin: app.url }, body: multipart([...fields, ["device", "pc"], ["authType", "1"]]) });
+    const preAuthCodes = async () =>
+      ((await (await fetch(`${app.url}/sandbox/api/state`)).json()) as { calls: Record<string, number> }).calls.api_create_preauthcode ?? 0;
+    const before = await preAuthCodes();
+    for (let i = 0; i < 10; i++) expect((await click()).status, `start ${i}`).toBe(303);
+    const refused = await click();
+    expect(refused.status).toBe(200);
+    expect(refused.headers.get("location")).toBeNull();
+    const page = await refused.text();
+    expect(page).toContain("发起授权过于频繁");
+    expect(page).toContain("Too many authorization attempts");
+    expect(await preAuthCodes()).toBe(before + 10);
+  }, 120_000);
 
   // The slowdown and lock in detail (delays, reset after success): tests/integration/auth.test.ts.
   it("locks an email after 10 failures, even for the right password; another email from the same address still signs in", async () => {

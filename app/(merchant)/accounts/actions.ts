@@ -9,6 +9,7 @@ import { isMobileUserAgent, startAuthorization } from "@/lib/authorization/start
 import { isAppError } from "@/lib/errors";
 import { describeError, log } from "@/lib/log";
 import { getPlatform } from "@/lib/platform";
+import { RateLimitedError, retryAfterText } from "@/lib/rate-limit";
 import { appIdSchema } from "@/lib/wechat/app-id";
 import { WechatApiError } from "@/lib/wechat/errors";
 
@@ -47,6 +48,10 @@ export async function startAuthorizationAction(_prev: StartAuthorizationState, f
       mobile,
     });
   } catch (error) {
+    if (error instanceof RateLimitedError) {
+      const wait = retryAfterText(error.retryAfterSeconds);
+      return { ok: false, message: `发起授权过于频繁，请 ${wait.zh}后再试 · Too many authorization attempts; try again in ${wait.en}` };
+    }
     log.warn("could not start authorization", { error: describeError(error) });
     if (isAppError(error) && error.code === "waiting_for_ticket") {
       return { ok: false, message: "平台正在等待微信推送验证票据，请几分钟后再试 · The platform is waiting for WeChat's verify ticket; try again in a few minutes" };

@@ -9,7 +9,19 @@ export const metadata: Metadata = { title: "授权结果 · Authorization result
 
 const querySchema = z.object({
   reason: z
-    .enum(["invalid_state", "expired_state", "used_state", "cancelled", "code_invalid", "code_expired", "wechat_error", "unavailable", "unknown"])
+    .enum([
+      "invalid_state",
+      "expired_state",
+      "used_state",
+      "cancelled",
+      "code_invalid",
+      "code_expired",
+      "code_mismatch",
+      "wrong_account",
+      "wechat_error",
+      "unavailable",
+      "unknown",
+    ])
     .catch("unknown"),
   errcode: z.string().regex(/^-?\d{1,9}$/).optional().catch(undefined),
 });
