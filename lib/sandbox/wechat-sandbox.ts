@@ -1,7 +1,6 @@
-import { randomBytes, randomInt } from "node:crypto";
-import { and, asc, count, eq, gt, inArray, isNull, sql } from "drizzle-orm";
+import { randomBytes } from "node:crypto";
+import { and, asc, count, eq, gt, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import { rowsOf, type Db } from "@/db";
 import {
   sandboxAuthCodes,
   sandboxAuthorizers,
@@ -13,8 +12,23 @@ import {
   sandboxTokens,
 } from "@/db/schema";
 import { log } from "@/lib/log";
-import { createMessageCrypto } from "@/lib/wechat/crypto";
 import { sealPush } from "@/lib/wechat/push";
+import {
+  createSandboxContext,
+  issueToken as issueTokenOf,
+  newRefreshToken,
+  parseBody,
+  requireAuthorizerToken,
+  requireComponentToken as requireComponentTokenOf,
+  SandboxApiError,
+  serve,
+  TOKEN_TTL_SECONDS,
+  urlSafe,
+  type SandboxOptions,
+  type SandboxResponse,
+} from "./context";
+
+export type { SandboxComponent, SandboxOptions, SandboxResponse } from "./context";
 
 /**
  * A faithful stand-in for WeChat's component API (protocol sections 3 and 9): real shapes, HTTP 200 for
@@ -34,72 +48,17 @@ export const SANDBOX_ENDPOINTS = [
 export type SandboxEndpoint = (typeof SANDBOX_ENDPOINTS)[number];
 /** The customer-service message API (protocol 3.11), outside /cgi-bin/component but faultable like the others. */
 export const CUSTOM_SEND = "message/custom/send";
-type FaultableEndpoint = SandboxEndpoint | typeof CUSTOM_SEND;
-/** What a taken fault does to the call it hit (an errcode fault throws instead). */
-type AppliedFault = { hangMs: number; rotateRefreshToken: boolean };
 
-const TOKEN_TTL_SECONDS = 7200;
-/** A superseded token keeps working this long (WeChat staff: about 5 minutes). */
-const TOKEN_OVERLAP_SECONDS = 300;
 const TICKET_TTL_SECONDS = 12 * 3600;
 const PRE_AUTH_CODE_TTL_SECONDS = 1800;
 const AUTH_CODE_TTL_SECONDS = 600;
 
-const ERRMSG: Record<number, string> = {
-  [-1]: "system error",
-  40001: "invalid credential, access_token is invalid or not latest",
-  40013: "invalid appid",
-  40125: "invalid appsecret",
-  40170: "args count exceed count limit",
-  41001: "access_token missing",
-  41004: "appsecret missing",
-  42001: "access_token expired",
-  45009: "reach max api daily quota limit",
-  47001: "data format error",
-  61003: "component is not authorized by this account",
-  61005: "component ticket is expired",
-  61006: "component ticket is invalid",
-  61009: "code is invalid",
-  61010: "code is expired",
-  61011: "invalid component",
-  61023: "refresh_token is invalid",
-};
-
-export interface SandboxComponent {
-  appId: string;
-  appSecret: string;
-  token: string;
-  encodingAesKey: string;
-}
-
-export interface SandboxOptions {
-  db: Db;
-  component: SandboxComponent;
-  /** Where the portal receives pushes: `${portalUrl}/api/wechat/component/events`. */
-  portalUrl: string;
-  fetch?: typeof fetch;
-  now?: () => number;
-}
-
-export type SandboxResponse = { status: number; json: Record<string, unknown> };
-
-class SandboxApiError extends Error {
-  constructor(readonly errcode: number) {
-    super(ERRMSG[errcode] ?? "error");
-  }
-}
-
-const rid = () => `${randomBytes(4).toString("hex")}-${randomBytes(4).toString("hex")}-${randomBytes(4).toString("hex")}`;
-const urlSafe = (n: number) => randomBytes(n).toString("base64url").slice(0, n);
-const newAccessToken = () => `${randomInt(70, 99)}_${urlSafe(120)}`;
-const newRefreshToken = () => `refreshtoken@@@${urlSafe(43)}`;
-
 export function createWechatSandbox(options: SandboxOptions) {
-  const { db, component } = options;
-  const now = options.now ?? (() => Date.now());
-  const doFetch = options.fetch ?? fetch;
-  const crypto = createMessageCrypto({ token: component.token, encodingAesKey: component.encodingAesKey, appId: component.appId });
-  const at = (offsetSeconds = 0) => new Date(now() + offsetSeconds * 1000);
+  const ctx = createSandboxContext(options);
+  const { db, component, now, at, crypto } = ctx;
+  const doFetch = ctx.fetch;
+  const requireComponentToken = (query: URLSearchParams) => requireComponentTokenOf(ctx, query);
+  const issueToken = (kind: "component" | "authorizer", ownerAppId: string) => issueTokenOf(ctx, kind, ownerAppId);
 
   // --- the component API -------------------------------------------------------------------------
 
@@ -109,7 +68,7 @@ export function createWechatSandbox(options: SandboxOptions) {
       return { status: 404, json: { errcode: 404, errmsg: `unknown api ${endpoint}` } };
     }
     const name = endpoint as SandboxEndpoint;
-    return serve(name, async (faults) => {
+    return serve(ctx, name, async (faults) => {
       let body: unknown;
       try {
         body = JSON.parse(bodyText);
@@ -120,110 +79,12 @@ export function createWechatSandbox(options: SandboxOptions) {
         ? (body as { authorizer_appid: string }).authorizer_appid
         : "";
       const fault = await faults(appId);
-      return HANDLERS[name](body, query, { rotateRefreshToken: fault.rotateRefreshToken });
+      return { json: await HANDLERS[name](body, query, { rotateRefreshToken: fault.rotateRefreshToken }) };
     });
-  }
-
-  /**
-   * One API call as WeChat answers it: counted; faults applied once `run` asks for them (`faults(appId)`: an
-   * errcode instead of the call, a held-back answer, latency); always HTTP 200, an API error as `errcode`.
-   */
-  async function serve(
-    endpoint: FaultableEndpoint,
-    run: (faults: (appId: string) => Promise<AppliedFault>) => Promise<Record<string, unknown>>,
-  ): Promise<SandboxResponse> {
-    const receivedAt = performance.now();
-    let latencyMs = 0;
-    let hangMs = 0;
-    // Injected latency is WeChat's response time: the answer leaves no sooner than latencyMs after the request
-    // arrived, whatever the sandbox's own work took meanwhile.
-    const answer = async (response: SandboxResponse) => {
-      // A loop: a timer may fire a fraction of a millisecond early.
-      for (let wait = receivedAt + latencyMs - performance.now(); wait > 0; wait = receivedAt + latencyMs - performance.now()) {
-        await new Promise((r) => setTimeout(r, Math.ceil(wait)));
-      }
-      return response;
-    };
-    await db
-      .insert(sandboxCalls)
-      .values({ endpoint, count: 1 })
-      .onConflictDoUpdate({ target: sandboxCalls.endpoint, set: { count: sql`${sandboxCalls.count} + 1` } });
-    try {
-      const json = await run(async (appId) => {
-        const fault = await applyFaults(endpoint, appId, (ms) => (latencyMs = ms));
-        hangMs = fault.hangMs;
-        return fault;
-      });
-      // Applied, but the answer is held back: the caller times out and never learns the result.
-      if (hangMs > 0) await new Promise((r) => setTimeout(r, hangMs));
-      return await answer({ status: 200, json });
-    } catch (error) {
-      if (error instanceof SandboxApiError) {
-        return answer({ status: 200, json: { errcode: error.errcode, errmsg: `${error.message} rid: ${rid()}` } });
-      }
-      throw error;
-    }
-  }
-
-  /**
-   * Latency applies to every call; an errcode, a held-back answer or a rotated refresh token to the next
-   * `remaining` calls. A fault for one authorizer appid takes precedence over the endpoint-wide one.
-   */
-  async function applyFaults(endpoint: FaultableEndpoint, appId: string, setLatency: (ms: number) => void): Promise<AppliedFault> {
-    const none = { hangMs: 0, rotateRefreshToken: false };
-    const faults = await db
-      .select()
-      .from(sandboxFaults)
-      .where(and(eq(sandboxFaults.endpoint, endpoint), inArray(sandboxFaults.appId, appId ? ["", appId] : [""])));
-    if (faults.length === 0) return none;
-    setLatency(Math.max(...faults.map((f) => f.latencyMs)));
-    for (const fault of faults.sort((a, b) => b.appId.length - a.appId.length)) {
-      if (fault.remaining <= 0) continue;
-      const taken = rowsOf<{ errcode: number | null; hang_ms: number; rotate_refresh_token: boolean }>(
-        await db.execute(sql`update sandbox_faults set remaining = remaining - 1
-          where endpoint = ${endpoint} and app_id = ${fault.appId} and remaining > 0
-          returning errcode, hang_ms, rotate_refresh_token`),
-      );
-      const [row] = taken;
-      if (!row) continue;
-      if (row.errcode !== null) throw new SandboxApiError(row.errcode);
-      return { hangMs: row.hang_ms, rotateRefreshToken: row.rotate_refresh_token };
-    }
-    return none;
   }
 
   function requireComponent(body: { component_appid?: unknown }): void {
     if (body.component_appid !== component.appId) throw new SandboxApiError(61011);
-  }
-
-  /** Accepts both `component_access_token=` (SDKs) and `access_token=` (newer docs). */
-  async function requireComponentToken(query: URLSearchParams): Promise<void> {
-    const token = query.get("component_access_token") ?? query.get("access_token");
-    if (!token) throw new SandboxApiError(41001);
-    await checkToken(token, "component", component.appId);
-  }
-
-  /** A live token of this kind (and owner, when given); returns it. */
-  async function checkToken(token: string, kind: "component" | "authorizer", ownerAppId?: string) {
-    const [row] = await db.select().from(sandboxTokens).where(eq(sandboxTokens.token, token));
-    if (!row || row.kind !== kind || (ownerAppId !== undefined && row.ownerAppId !== ownerAppId)) throw new SandboxApiError(40001);
-    const nowMs = now();
-    if (row.supersededAt && nowMs > row.supersededAt.getTime() + TOKEN_OVERLAP_SECONDS * 1000) throw new SandboxApiError(40001);
-    if (nowMs >= row.expiresAt.getTime()) throw new SandboxApiError(42001);
-    return row;
-  }
-
-  /** Issues a new token; the previous ones of the same owner stay valid for 5 more minutes. */
-  async function issueToken(kind: "component" | "authorizer", ownerAppId: string): Promise<string> {
-    const token = newAccessToken();
-    await db.transaction(async (tx) => {
-      await tx
-        .update(sandboxTokens)
-        .set({ supersededAt: at() })
-        .where(and(eq(sandboxTokens.kind, kind), eq(sandboxTokens.ownerAppId, ownerAppId), isNull(sandboxTokens.supersededAt)));
-      await tx.insert(sandboxTokens).values({ token, kind, ownerAppId, issuedAt: at(), expiresAt: at(TOKEN_TTL_SECONDS) });
-    });
-    return token;
   }
 
   const componentTokenBody = z.object({
@@ -375,11 +236,9 @@ export function createWechatSandbox(options: SandboxOptions) {
    * customer-service message. Recorded for the release test, which waits for it.
    */
   async function handleCustomSend(query: URLSearchParams, bodyText: string): Promise<SandboxResponse> {
-    return serve(CUSTOM_SEND, async (faults) => {
+    return serve(ctx, CUSTOM_SEND, async (faults) => {
       await faults("");
-      const token = query.get("access_token");
-      if (!token) throw new SandboxApiError(41001);
-      const { ownerAppId } = await checkToken(token, "authorizer");
+      const ownerAppId = await requireAuthorizerToken(ctx, query);
       let raw: unknown;
       try {
         raw = JSON.parse(bodyText);
@@ -401,7 +260,7 @@ export function createWechatSandbox(options: SandboxOptions) {
         msgType: body.msgtype,
         content: body.text?.content ?? null,
       });
-      return { errcode: 0, errmsg: "ok" };
+      return { json: { errcode: 0, errmsg: "ok" } };
     });
   }
 
@@ -722,12 +581,6 @@ export function createWechatSandbox(options: SandboxOptions) {
 
 export type WechatSandbox = ReturnType<typeof createWechatSandbox>;
 export type SandboxAccount = Awaited<ReturnType<WechatSandbox["listAccounts"]>>[number];
-
-function parseBody<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new SandboxApiError(47001);
-  return parsed.data;
-}
 
 function funcInfo(ids: number[]) {
   return ids.map((id) => ({ funcscope_category: { id } }));
