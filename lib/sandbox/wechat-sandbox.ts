@@ -11,8 +11,6 @@ import {
   sandboxTickets,
   sandboxTokens,
 } from "@/db/schema";
-import { log } from "@/lib/log";
-import { sealPush } from "@/lib/wechat/push";
 import {
   createSandboxContext,
   issueToken as issueTokenOf,
@@ -24,9 +22,11 @@ import {
   serve,
   TOKEN_TTL_SECONDS,
   urlSafe,
+  type SandboxContext,
   type SandboxOptions,
   type SandboxResponse,
 } from "./context";
+import * as pushes from "./pushes";
 
 export type { SandboxComponent, SandboxOptions, SandboxResponse } from "./context";
 
@@ -56,7 +56,9 @@ const AUTH_CODE_TTL_SECONDS = 600;
 export function createWechatSandbox(options: SandboxOptions) {
   const ctx = createSandboxContext(options);
   const { db, component, now, at, crypto } = ctx;
-  const doFetch = ctx.fetch;
+  const bind = <A extends unknown[], R>(f: (ctx: SandboxContext, ...args: A) => R) => (...args: A): R => f(ctx, ...args);
+  const push = bind(pushes.push);
+  const pushTicket = bind(pushes.pushTicket);
   const requireComponentToken = (query: URLSearchParams) => requireComponentTokenOf(ctx, query);
   const issueToken = (kind: "component" | "authorizer", ownerAppId: string) => issueTokenOf(ctx, kind, ownerAppId);
 
@@ -262,60 +264,6 @@ export function createWechatSandbox(options: SandboxOptions) {
       });
       return { json: { errcode: 0, errmsg: "ok" } };
     });
-  }
-
-  // --- pushes to the portal ----------------------------------------------------------------------
-
-  /** Encrypts and signs a push exactly as WeChat does, POSTs it, and reports whether the portal said `success`. */
-  async function push(fields: Record<string, string | number>): Promise<{ delivered: boolean; status: number; body: string }> {
-    const result = await pushTo("/api/wechat/component/events", fields, { AppId: component.appId });
-    return { delivered: result.status === 200 && result.body === "success", status: result.status, body: result.body.slice(0, 200) };
-  }
-
-  /**
-   * A push to an account's message URL (`/authorizers/$APPID$/events`, protocol 7.4): `ToUserName` in the envelope,
-   * the sender's openid on the query. Returns the portal's answer in full (the release test decrypts replies).
-   */
-  async function pushMessage(appId: string, fields: Record<string, string | number> & { ToUserName: string; FromUserName: string }) {
-    return pushTo(`/api/wechat/authorizers/${appId}/events`, fields, { ToUserName: fields.ToUserName }, { openid: fields.FromUserName });
-  }
-
-  /** WeChat waits 5 seconds for an answer (protocol 1.2). `status` 0: no answer (`body` says why). */
-  async function pushTo(
-    path: string,
-    fields: Record<string, string | number>,
-    envelope: { AppId: string } | { ToUserName: string },
-    extraQuery?: Record<string, string>,
-  ): Promise<{ status: number; body: string; ms: number }> {
-    const { query, body } = sealPush(crypto, fields, envelope, { timestamp: Math.floor(now() / 1000), extraQuery });
-    const started = performance.now();
-    try {
-      const response = await doFetch(`${options.portalUrl}${path}?${query}`, {
-        method: "POST",
-        headers: { "content-type": "text/xml" },
-        body,
-        signal: AbortSignal.timeout(5000),
-      });
-      const text = await response.text();
-      return { status: response.status, body: text, ms: Math.round(performance.now() - started) };
-    } catch (error) {
-      return { status: 0, body: (error as Error).message, ms: Math.round(performance.now() - started) };
-    }
-  }
-
-  /** Issues a fresh component_verify_ticket and pushes it (what WeChat does every 10 minutes). */
-  async function pushTicket(): Promise<{ delivered: boolean; ticket: string }> {
-    const ticket = `ticket@@@${urlSafe(86)}`;
-    await db.insert(sandboxTickets).values({ ticket, componentAppId: component.appId, issuedAt: at() });
-    const createTime = Math.floor(now() / 1000);
-    const result = await push({
-      AppId: component.appId,
-      CreateTime: createTime,
-      InfoType: "component_verify_ticket",
-      ComponentVerifyTicket: ticket,
-    });
-    if (!result.delivered) log.warn("sandbox: ticket push not acknowledged", { status: result.status });
-    return { delivered: result.delivered, ticket };
   }
 
   // --- accounts granting authorization (what a merchant does on WeChat's authorization page) -----
@@ -559,7 +507,7 @@ export function createWechatSandbox(options: SandboxOptions) {
     handleCustomSend,
     customMessagesTo,
     authCodeExchanges,
-    pushMessage,
+    pushMessage: bind(pushes.pushMessage),
     push,
     pushTicket,
     authorize,
