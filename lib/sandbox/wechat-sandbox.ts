@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { and, asc, count, eq, gt, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import {
@@ -26,6 +25,7 @@ import {
   type SandboxOptions,
   type SandboxResponse,
 } from "./context";
+import * as accounts from "./accounts";
 import * as pushes from "./pushes";
 
 export type { SandboxComponent, SandboxOptions, SandboxResponse } from "./context";
@@ -51,13 +51,11 @@ export const CUSTOM_SEND = "message/custom/send";
 
 const TICKET_TTL_SECONDS = 12 * 3600;
 const PRE_AUTH_CODE_TTL_SECONDS = 1800;
-const AUTH_CODE_TTL_SECONDS = 600;
 
 export function createWechatSandbox(options: SandboxOptions) {
   const ctx = createSandboxContext(options);
   const { db, component, now, at, crypto } = ctx;
   const bind = <A extends unknown[], R>(f: (ctx: SandboxContext, ...args: A) => R) => (...args: A): R => f(ctx, ...args);
-  const push = bind(pushes.push);
   const pushTicket = bind(pushes.pushTicket);
   const requireComponentToken = (query: URLSearchParams) => requireComponentTokenOf(ctx, query);
   const issueToken = (kind: "component" | "authorizer", ownerAppId: string) => issueTokenOf(ctx, kind, ownerAppId);
@@ -266,117 +264,6 @@ export function createWechatSandbox(options: SandboxOptions) {
     });
   }
 
-  // --- accounts granting authorization (what a merchant does on WeChat's authorization page) -----
-
-  const authorizeSchema = z.object({
-    appId: z.string().regex(/^wx[0-9a-f]{16}$/).optional(),
-    kind: z.enum(["official_account", "mini_program"]).default("official_account"),
-    funcIds: z.array(z.number().int().positive()).min(1),
-    nickName: z.string().min(1).max(30).optional(),
-    /** The account's original id (`gh_…`); derived from the appid unless given (the release test's accounts). */
-    userName: z.string().regex(/^gh_[0-9a-z]{12}$/).optional(),
-    preAuthCode: z.string().optional(),
-  });
-
-  /**
-   * Grants (or updates) an account's authorization: a new refresh token (re-authorization voids the old one),
-   * a fresh authorization code, and the matching `authorized` / `updateauthorized` push to the portal.
-   */
-  async function authorize(input: z.input<typeof authorizeSchema>) {
-    const a = authorizeSchema.parse(input);
-    const appId = a.appId ?? `wx${randomBytes(8).toString("hex")}`;
-    const [existing] = await db.select().from(sandboxAuthorizers).where(eq(sandboxAuthorizers.appId, appId));
-    const infoType = existing?.authorized ? "updateauthorized" : "authorized";
-    const refreshToken = newRefreshToken();
-    const authTime = Math.floor(now() / 1000);
-    const profile = existing?.profile ?? sandboxProfile(appId, existing?.kind ?? a.kind, a.nickName, a.userName);
-    await db
-      .insert(sandboxAuthorizers)
-      .values({ appId, kind: a.kind, profile, funcIds: a.funcIds, authorized: true, refreshToken, authTime })
-      .onConflictDoUpdate({
-        target: sandboxAuthorizers.appId,
-        set: { funcIds: a.funcIds, authorized: true, refreshToken, authTime, listHidesRefreshToken: false },
-      });
-    const authCode = `queryauthcode@@@${urlSafe(64)}`;
-    await db.insert(sandboxAuthCodes).values({ code: authCode, authorizerAppId: appId, expiresAt: at(AUTH_CODE_TTL_SECONDS) });
-    const pushed = await push({
-      AppId: component.appId,
-      CreateTime: authTime,
-      InfoType: infoType,
-      AuthorizerAppid: appId,
-      AuthorizationCode: authCode,
-      AuthorizationCodeExpiredTime: authTime + AUTH_CODE_TTL_SECONDS,
-      ...(a.preAuthCode ? { PreAuthCode: a.preAuthCode } : {}),
-    });
-    return { appId, infoType, authCode, expiresIn: AUTH_CODE_TTL_SECONDS, delivered: pushed.delivered };
-  }
-
-  /** The account's admin cancels the authorization in WeChat: tokens die, `unauthorized` is pushed. */
-  async function revoke(appId: string) {
-    const updated = await db
-      .update(sandboxAuthorizers)
-      .set({ authorized: false, refreshToken: null })
-      .where(and(eq(sandboxAuthorizers.appId, appId), eq(sandboxAuthorizers.authorized, true)))
-      .returning({ appId: sandboxAuthorizers.appId });
-    if (updated.length === 0) return { revoked: false, delivered: false };
-    await db.delete(sandboxTokens).where(and(eq(sandboxTokens.kind, "authorizer"), eq(sandboxTokens.ownerAppId, appId)));
-    const pushed = await push({
-      AppId: component.appId,
-      CreateTime: Math.floor(now() / 1000),
-      InfoType: "unauthorized",
-      AuthorizerAppid: appId,
-    });
-    return { revoked: true, delivered: pushed.delivered };
-  }
-
-  /**
-   * WeChat replaces the account's refresh token without the portal hearing of it (a lost `updateauthorized`,
-   * a re-authorization through another channel): the stored one now gets 61023. With `hideFromList`,
-   * api_get_authorizer_list shows it empty too, so it cannot be recovered (protocol 3.7).
-   */
-  async function rotateRefreshToken(appId: string, opts: { hideFromList?: boolean } = {}) {
-    const updated = await db
-      .update(sandboxAuthorizers)
-      .set({ refreshToken: newRefreshToken(), listHidesRefreshToken: opts.hideFromList ?? false })
-      .where(and(eq(sandboxAuthorizers.appId, appId), eq(sandboxAuthorizers.authorized, true)))
-      .returning({ appId: sandboxAuthorizers.appId });
-    return { rotated: updated.length > 0 };
-  }
-
-  /**
-   * Many authorized accounts at once, without pushes (tests and benchmarks of the refresher). Returns each
-   * account's refresh token, as api_query_auth would have handed it to the platform.
-   */
-  async function seedAccounts(input: { count: number; kind?: "official_account" | "mini_program"; funcIds?: number[] }) {
-    const { count: n, kind, funcIds } = z
-      .object({
-        count: z.number().int().min(1).max(100_000),
-        kind: z.enum(["official_account", "mini_program"]).default("official_account"),
-        funcIds: z.array(z.number().int().positive()).min(1).default([1, 15, 4]),
-      })
-      .parse(input);
-    const authTime = Math.floor(now() / 1000);
-    const rows = Array.from({ length: n }, () => {
-      const appId = `wx${randomBytes(8).toString("hex")}`;
-      return { appId, kind, profile: sandboxProfile(appId, kind), funcIds, authorized: true, refreshToken: newRefreshToken(), authTime };
-    });
-    for (let i = 0; i < rows.length; i += 1000) await db.insert(sandboxAuthorizers).values(rows.slice(i, i + 1000));
-    return rows.map((r) => ({ appId: r.appId, refreshToken: r.refreshToken }));
-  }
-
-  /** WeChat's side of each account: whether it is authorized, its refresh token, how often it was refreshed. */
-  async function accountLedger() {
-    return db
-      .select({
-        appId: sandboxAuthorizers.appId,
-        authorized: sandboxAuthorizers.authorized,
-        refreshToken: sandboxAuthorizers.refreshToken,
-        tokenRefreshes: sandboxAuthorizers.tokenRefreshes,
-      })
-      .from(sandboxAuthorizers)
-      .orderBy(asc(sandboxAuthorizers.appId));
-  }
-
   // --- the authorization page (protocol 4) ----------------------------------------------------------
 
   /** What the authorization page sees for a `pre_auth_code`: WeChat shows a different error for each case. */
@@ -411,21 +298,6 @@ export function createWechatSandbox(options: SandboxOptions) {
       )
       .returning({ code: sandboxPreAuthCodes.code });
     return used.length > 0;
-  }
-
-  /** Every sandbox account, authorized or not, oldest first (the authorization page and the console). */
-  async function listAccounts() {
-    const rows = await db.select().from(sandboxAuthorizers).orderBy(asc(sandboxAuthorizers.createdAt), asc(sandboxAuthorizers.appId));
-    return rows.map((r) => ({
-      appId: r.appId,
-      kind: r.kind,
-      nickName: typeof r.profile.nick_name === "string" ? r.profile.nick_name : r.appId,
-      headImg: typeof r.profile.head_img === "string" ? r.profile.head_img : "",
-      principalName: typeof r.profile.principal_name === "string" ? r.profile.principal_name : "",
-      funcIds: r.funcIds,
-      authorized: r.authorized,
-      authTime: r.authTime,
-    }));
   }
 
   // --- control plane (tests, the sandbox console) -------------------------------------------------
@@ -508,16 +380,16 @@ export function createWechatSandbox(options: SandboxOptions) {
     customMessagesTo,
     authCodeExchanges,
     pushMessage: bind(pushes.pushMessage),
-    push,
+    push: bind(pushes.push),
     pushTicket,
-    authorize,
-    revoke,
-    rotateRefreshToken,
-    seedAccounts,
-    accountLedger,
+    authorize: bind(accounts.authorize),
+    revoke: bind(accounts.revoke),
+    rotateRefreshToken: bind(accounts.rotateRefreshToken),
+    seedAccounts: bind(accounts.seedAccounts),
+    accountLedger: bind(accounts.accountLedger),
     inspectPreAuthCode,
     consumePreAuthCode,
-    listAccounts,
+    listAccounts: bind(accounts.listAccounts),
     getState,
     resetCalls,
     clearAccounts,
@@ -528,48 +400,8 @@ export function createWechatSandbox(options: SandboxOptions) {
 }
 
 export type WechatSandbox = ReturnType<typeof createWechatSandbox>;
-export type SandboxAccount = Awaited<ReturnType<WechatSandbox["listAccounts"]>>[number];
+export type { SandboxAccount } from "./accounts";
 
 function funcInfo(ids: number[]) {
   return ids.map((id) => ({ funcscope_category: { id } }));
-}
-
-const OA_NAMES = ["晨光咖啡馆", "青禾书店", "云杉健身", "小满花艺", "知行教育", "海盐烘焙"];
-const MP_NAMES = ["晨光点单", "青禾借阅", "云杉约课", "小满订花", "知行题库", "海盐商城"];
-const PRINCIPALS = ["上海晨光餐饮管理有限公司", "杭州青禾文化传播有限公司", "深圳云杉体育科技有限公司", "成都小满花艺工作室", "北京知行教育科技有限公司", "广州海盐食品有限公司"];
-
-/** Realistic `authorizer_info` for a sandbox account (protocol 3.6). */
-function sandboxProfile(
-  appId: string,
-  kind: "official_account" | "mini_program",
-  nickName?: string,
-  userName = `gh_${appId.slice(2, 14)}`,
-): Record<string, unknown> {
-  const i = Number.parseInt(appId.slice(-4), 16) % OA_NAMES.length;
-  const common = {
-    nick_name: nickName ?? (kind === "official_account" ? OA_NAMES[i] : MP_NAMES[i]),
-    head_img: `https://wx.qlogo.cn/mmopen/sandbox/${appId}/0`,
-    verify_type_info: { id: 0 },
-    user_name: userName,
-    principal_name: PRINCIPALS[i],
-    qrcode_url: `https://mmbiz.qpic.cn/mmbiz_jpg/sandbox/${appId}/0`,
-    business_info: { open_store: 0, open_scan: 0, open_pay: 1, open_card: 0, open_shake: 0 },
-    account_status: 1,
-  };
-  if (kind === "official_account") {
-    return { ...common, service_type_info: { id: 2 }, alias: `sandbox_${appId.slice(-6)}` };
-  }
-  return {
-    ...common,
-    service_type_info: { id: 0 },
-    alias: "",
-    signature: "沙箱小程序，用于联调授权流程",
-    MiniProgramInfo: {
-      network: { RequestDomain: [], WsRequestDomain: [], UploadDomain: [], DownloadDomain: [], BizDomain: [], UDPDomain: [] },
-      categories: [{ first: "工具", second: "效率" }],
-      visit_status: 0,
-    },
-    register_type: 0,
-    basic_config: { is_phone_configured: true, is_email_configured: false },
-  };
 }
