@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, sql } from "drizzle-orm";
 import { z } from "zod";
 import {
   sandboxAuthCodes,
@@ -26,6 +26,7 @@ import {
   type SandboxResponse,
 } from "./context";
 import * as accounts from "./accounts";
+import * as authorizationPage from "./authorization-page";
 import * as pushes from "./pushes";
 
 export type { SandboxComponent, SandboxOptions, SandboxResponse } from "./context";
@@ -264,42 +265,6 @@ export function createWechatSandbox(options: SandboxOptions) {
     });
   }
 
-  // --- the authorization page (protocol 4) ----------------------------------------------------------
-
-  /** What the authorization page sees for a `pre_auth_code`: WeChat shows a different error for each case. */
-  async function inspectPreAuthCode(code: string): Promise<"ok" | "unknown" | "used" | "expired"> {
-    if (!code) return "unknown";
-    const [row] = await db
-      .select({ expiresAt: sandboxPreAuthCodes.expiresAt, usedAt: sandboxPreAuthCodes.usedAt })
-      .from(sandboxPreAuthCodes)
-      .where(and(eq(sandboxPreAuthCodes.code, code), eq(sandboxPreAuthCodes.componentAppId, component.appId)));
-    if (!row) return "unknown";
-    if (row.usedAt) return "used";
-    if (now() >= row.expiresAt.getTime()) return "expired";
-    return "ok";
-  }
-
-  /**
-   * Spends a `pre_auth_code` (single use, protocol 4.3). One conditional UPDATE, so two confirmations racing
-   * on the same code cannot both win. "Now" is the sandbox clock, the one the code's expiry was set with.
-   */
-  async function consumePreAuthCode(code: string): Promise<boolean> {
-    if (!code) return false;
-    const used = await db
-      .update(sandboxPreAuthCodes)
-      .set({ usedAt: at() })
-      .where(
-        and(
-          eq(sandboxPreAuthCodes.code, code),
-          eq(sandboxPreAuthCodes.componentAppId, component.appId),
-          isNull(sandboxPreAuthCodes.usedAt),
-          gt(sandboxPreAuthCodes.expiresAt, at()),
-        ),
-      )
-      .returning({ code: sandboxPreAuthCodes.code });
-    return used.length > 0;
-  }
-
   // --- control plane (tests, the sandbox console) -------------------------------------------------
 
   async function getState() {
@@ -387,8 +352,8 @@ export function createWechatSandbox(options: SandboxOptions) {
     rotateRefreshToken: bind(accounts.rotateRefreshToken),
     seedAccounts: bind(accounts.seedAccounts),
     accountLedger: bind(accounts.accountLedger),
-    inspectPreAuthCode,
-    consumePreAuthCode,
+    inspectPreAuthCode: bind(authorizationPage.inspectPreAuthCode),
+    consumePreAuthCode: bind(authorizationPage.consumePreAuthCode),
     listAccounts: bind(accounts.listAccounts),
     getState,
     resetCalls,
