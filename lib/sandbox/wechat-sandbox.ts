@@ -1,31 +1,25 @@
-import { and, asc, count, eq, gt, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import {
   sandboxAuthCodes,
   sandboxAuthorizers,
   sandboxCalls,
-  sandboxCustomMessages,
   sandboxFaults,
-  sandboxPreAuthCodes,
   sandboxTickets,
   sandboxTokens,
 } from "@/db/schema";
 import {
   createSandboxContext,
-  issueToken as issueTokenOf,
-  newRefreshToken,
-  parseBody,
-  requireAuthorizerToken,
-  requireComponentToken as requireComponentTokenOf,
-  SandboxApiError,
   serve,
-  TOKEN_TTL_SECONDS,
-  urlSafe,
+  type RouteHandler,
   type SandboxContext,
+  type SandboxHttpResponse,
   type SandboxOptions,
   type SandboxResponse,
 } from "./context";
 import * as accounts from "./accounts";
+import * as componentApi from "./component-api";
+import * as messageApi from "./message-api";
 import * as authorizationPage from "./authorization-page";
 import * as pushes from "./pushes";
 
@@ -50,18 +44,32 @@ export type SandboxEndpoint = (typeof SANDBOX_ENDPOINTS)[number];
 /** The customer-service message API (protocol 3.11), outside /cgi-bin/component but faultable like the others. */
 export const CUSTOM_SEND = "message/custom/send";
 
-const TICKET_TTL_SECONDS = 12 * 3600;
-const PRE_AUTH_CODE_TTL_SECONDS = 1800;
-
 export function createWechatSandbox(options: SandboxOptions) {
   const ctx = createSandboxContext(options);
-  const { db, component, now, at, crypto } = ctx;
+  const { db, crypto } = ctx;
   const bind = <A extends unknown[], R>(f: (ctx: SandboxContext, ...args: A) => R) => (...args: A): R => f(ctx, ...args);
   const pushTicket = bind(pushes.pushTicket);
-  const requireComponentToken = (query: URLSearchParams) => requireComponentTokenOf(ctx, query);
-  const issueToken = (kind: "component" | "authorizer", ownerAppId: string) => issueTokenOf(ctx, kind, ownerAppId);
 
-  // --- the component API -------------------------------------------------------------------------
+  /** Runs one endpoint's handler through serve() (counting, faults, latency). */
+  function call(endpoint: string, handler: RouteHandler, method: string, path: string, query: URLSearchParams, text: string) {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return serve(ctx, endpoint, (faults) => handler(ctx, { method, path, query, body: { text, json }, faults }));
+  }
+
+  const COMPONENT_HANDLERS: Record<SandboxEndpoint, RouteHandler> = {
+    api_component_token: componentApi.apiComponentToken,
+    api_start_push_ticket: componentApi.apiStartPushTicket,
+    api_create_preauthcode: componentApi.apiCreatePreauthcode,
+    api_query_auth: componentApi.apiQueryAuth,
+    api_authorizer_token: componentApi.apiAuthorizerToken,
+    api_get_authorizer_info: componentApi.apiGetAuthorizerInfo,
+    api_get_authorizer_list: componentApi.apiGetAuthorizerList,
+  };
 
   /** POST /cgi-bin/component/<endpoint>. Always HTTP 200, like WeChat. */
   async function handleApi(endpoint: string, query: URLSearchParams, bodyText: string): Promise<SandboxResponse> {
@@ -69,200 +77,11 @@ export function createWechatSandbox(options: SandboxOptions) {
       return { status: 404, json: { errcode: 404, errmsg: `unknown api ${endpoint}` } };
     }
     const name = endpoint as SandboxEndpoint;
-    return serve(ctx, name, async (faults) => {
-      let body: unknown;
-      try {
-        body = JSON.parse(bodyText);
-      } catch {
-        throw new SandboxApiError(47001);
-      }
-      const appId = typeof (body as { authorizer_appid?: unknown })?.authorizer_appid === "string"
-        ? (body as { authorizer_appid: string }).authorizer_appid
-        : "";
-      const fault = await faults(appId);
-      return { json: await HANDLERS[name](body, query, { rotateRefreshToken: fault.rotateRefreshToken }) };
-    });
+    return jsonOnly(await call(name, COMPONENT_HANDLERS[name], "POST", `/cgi-bin/component/${name}`, query, bodyText));
   }
 
-  function requireComponent(body: { component_appid?: unknown }): void {
-    if (body.component_appid !== component.appId) throw new SandboxApiError(61011);
-  }
-
-  const componentTokenBody = z.object({
-    component_appid: z.string().optional(),
-    component_appsecret: z.string().optional(),
-    component_verify_ticket: z.string().optional(),
-  });
-  const appBody = z.object({ component_appid: z.string().optional() }).passthrough();
-
-  type HandlerOptions = { rotateRefreshToken: boolean };
-  const HANDLERS: Record<
-    SandboxEndpoint,
-    (body: unknown, query: URLSearchParams, options: HandlerOptions) => Promise<Record<string, unknown>>
-  > = {
-    async api_component_token(raw) {
-      const body = parseBody(componentTokenBody, raw);
-      requireComponent(body);
-      if (!body.component_appsecret) throw new SandboxApiError(41004);
-      if (body.component_appsecret !== component.appSecret) throw new SandboxApiError(40125);
-      const [ticket] = await db.select().from(sandboxTickets).where(eq(sandboxTickets.ticket, body.component_verify_ticket ?? ""));
-      if (!ticket || ticket.componentAppId !== component.appId) throw new SandboxApiError(61006);
-      if (now() - ticket.issuedAt.getTime() > TICKET_TTL_SECONDS * 1000) throw new SandboxApiError(61005);
-      return { component_access_token: await issueToken("component", component.appId), expires_in: TOKEN_TTL_SECONDS };
-    },
-
-    async api_start_push_ticket(raw) {
-      const body = parseBody(z.object({ component_appid: z.string().optional(), component_secret: z.string().optional() }), raw);
-      requireComponent(body);
-      if (body.component_secret !== component.appSecret) throw new SandboxApiError(40125);
-      // WeChat answers first and pushes shortly after.
-      setTimeout(() => void pushTicket().catch(() => {}), 50);
-      return { errcode: 0, errmsg: "ok" };
-    },
-
-    async api_create_preauthcode(raw, query) {
-      requireComponent(parseBody(appBody, raw));
-      await requireComponentToken(query);
-      const code = `preauthcode@@@${urlSafe(86)}`;
-      await db.insert(sandboxPreAuthCodes).values({
-        code,
-        componentAppId: component.appId,
-        issuedAt: at(),
-        expiresAt: at(PRE_AUTH_CODE_TTL_SECONDS),
-      });
-      return { pre_auth_code: code, expires_in: PRE_AUTH_CODE_TTL_SECONDS };
-    },
-
-    async api_query_auth(raw, query) {
-      const body = parseBody(z.object({ component_appid: z.string().optional(), authorization_code: z.string().optional() }), raw);
-      requireComponent(body);
-      await requireComponentToken(query);
-      const [code] = await db.select().from(sandboxAuthCodes).where(eq(sandboxAuthCodes.code, body.authorization_code ?? ""));
-      if (!code) throw new SandboxApiError(61009);
-      if (now() >= code.expiresAt.getTime()) throw new SandboxApiError(61010);
-      const [account] = await db.select().from(sandboxAuthorizers).where(eq(sandboxAuthorizers.appId, code.authorizerAppId));
-      if (!account?.authorized || !account.refreshToken) throw new SandboxApiError(61009);
-      await db
-        .update(sandboxAuthCodes)
-        .set({ exchangeCount: sql`${sandboxAuthCodes.exchangeCount} + 1` })
-        .where(eq(sandboxAuthCodes.code, code.code));
-      return {
-        authorization_info: {
-          authorizer_appid: account.appId,
-          authorizer_access_token: await issueToken("authorizer", account.appId),
-          expires_in: TOKEN_TTL_SECONDS,
-          authorizer_refresh_token: account.refreshToken,
-          func_info: funcInfo(account.funcIds),
-        },
-      };
-    },
-
-    async api_authorizer_token(raw, query, handlerOptions) {
-      const body = parseBody(
-        z.object({
-          component_appid: z.string().optional(),
-          authorizer_appid: z.string().optional(),
-          authorizer_refresh_token: z.string().nullable().optional(),
-        }),
-        raw,
-      );
-      requireComponent(body);
-      await requireComponentToken(query);
-      const account = await authorizedAccount(body.authorizer_appid);
-      if (!body.authorizer_refresh_token || body.authorizer_refresh_token !== account.refreshToken) throw new SandboxApiError(61023);
-      // WeChat normally answers with the same refresh token (protocol 3.5); a fault can make it issue a new one.
-      const refreshToken = handlerOptions.rotateRefreshToken ? newRefreshToken() : account.refreshToken;
-      await db
-        .update(sandboxAuthorizers)
-        .set({ refreshToken, tokenRefreshes: sql`${sandboxAuthorizers.tokenRefreshes} + 1` })
-        .where(eq(sandboxAuthorizers.appId, account.appId));
-      return {
-        authorizer_access_token: await issueToken("authorizer", account.appId),
-        expires_in: TOKEN_TTL_SECONDS,
-        authorizer_refresh_token: refreshToken,
-      };
-    },
-
-    async api_get_authorizer_info(raw, query) {
-      const body = parseBody(z.object({ component_appid: z.string().optional(), authorizer_appid: z.string().optional() }), raw);
-      requireComponent(body);
-      await requireComponentToken(query);
-      const account = await authorizedAccount(body.authorizer_appid);
-      return {
-        authorizer_info: account.profile,
-        authorization_info: {
-          authorizer_appid: account.appId,
-          authorizer_refresh_token: account.refreshToken,
-          func_info: funcInfo(account.funcIds),
-        },
-      };
-    },
-
-    async api_get_authorizer_list(raw, query) {
-      const body = parseBody(
-        z.object({ component_appid: z.string().optional(), offset: z.number().int().min(0), count: z.number().int().min(1) }),
-        raw,
-      );
-      requireComponent(body);
-      await requireComponentToken(query);
-      if (body.count > 500) throw new SandboxApiError(40170);
-      const where = eq(sandboxAuthorizers.authorized, true);
-      const [total] = await db.select({ n: count() }).from(sandboxAuthorizers).where(where);
-      const rows = await db
-        .select()
-        .from(sandboxAuthorizers)
-        .where(where)
-        .orderBy(asc(sandboxAuthorizers.authTime), asc(sandboxAuthorizers.appId))
-        .offset(body.offset)
-        .limit(body.count);
-      return {
-        total_count: total?.n ?? 0,
-        list: rows.map((r) => ({
-          authorizer_appid: r.appId,
-          refresh_token: r.listHidesRefreshToken ? "" : (r.refreshToken ?? ""),
-          auth_time: r.authTime ?? 0,
-        })),
-      };
-    },
-  };
-
-  async function authorizedAccount(appId: string | undefined) {
-    const [account] = await db.select().from(sandboxAuthorizers).where(eq(sandboxAuthorizers.appId, appId ?? ""));
-    if (!account?.authorized) throw new SandboxApiError(61003);
-    return account;
-  }
-
-  /**
-   * POST /cgi-bin/message/custom/send?access_token=AUTHORIZER_ACCESS_TOKEN (protocol 3.11): the account sends a
-   * customer-service message. Recorded for the release test, which waits for it.
-   */
   async function handleCustomSend(query: URLSearchParams, bodyText: string): Promise<SandboxResponse> {
-    return serve(ctx, CUSTOM_SEND, async (faults) => {
-      await faults("");
-      const ownerAppId = await requireAuthorizerToken(ctx, query);
-      let raw: unknown;
-      try {
-        raw = JSON.parse(bodyText);
-      } catch {
-        throw new SandboxApiError(47001);
-      }
-      const body = parseBody(
-        z.object({
-          touser: z.string().min(1),
-          msgtype: z.string().min(1),
-          text: z.object({ content: z.string().min(1).max(2048) }).optional(),
-        }),
-        raw,
-      );
-      if (body.msgtype === "text" && !body.text) throw new SandboxApiError(47001);
-      await db.insert(sandboxCustomMessages).values({
-        authorizerAppId: ownerAppId,
-        toUser: body.touser,
-        msgType: body.msgtype,
-        content: body.text?.content ?? null,
-      });
-      return { json: { errcode: 0, errmsg: "ok" } };
-    });
+    return jsonOnly(await call(CUSTOM_SEND, messageApi.customSend, "POST", "/cgi-bin/message/custom/send", query, bodyText));
   }
 
   // --- control plane (tests, the sandbox console) -------------------------------------------------
@@ -324,26 +143,11 @@ export function createWechatSandbox(options: SandboxOptions) {
     await db.delete(sandboxFaults);
   }
 
-  /** Customer-service messages an account sent since `since` (the release test's API case). */
-  async function customMessagesTo(appId: string, toUser: string, since: Date) {
-    return db
-      .select()
-      .from(sandboxCustomMessages)
-      .where(and(eq(sandboxCustomMessages.authorizerAppId, appId), eq(sandboxCustomMessages.toUser, toUser), gt(sandboxCustomMessages.createdAt, since)))
-      .orderBy(asc(sandboxCustomMessages.id));
-  }
-
-  /** How often api_query_auth exchanged a code (the release test checks its code was used). */
-  async function authCodeExchanges(code: string): Promise<number> {
-    const [row] = await db.select({ n: sandboxAuthCodes.exchangeCount }).from(sandboxAuthCodes).where(eq(sandboxAuthCodes.code, code));
-    return row?.n ?? 0;
-  }
-
   return {
     handleApi,
     handleCustomSend,
-    customMessagesTo,
-    authCodeExchanges,
+    customMessagesTo: bind(messageApi.customMessagesTo),
+    authCodeExchanges: bind(componentApi.authCodeExchanges),
     pushMessage: bind(pushes.pushMessage),
     push: bind(pushes.push),
     pushTicket,
@@ -364,9 +168,11 @@ export function createWechatSandbox(options: SandboxOptions) {
   };
 }
 
+function jsonOnly(response: SandboxHttpResponse): SandboxResponse {
+  if (!("json" in response)) throw new Error("a sandbox JSON endpoint answered with bytes");
+  return response;
+}
+
 export type WechatSandbox = ReturnType<typeof createWechatSandbox>;
 export type { SandboxAccount } from "./accounts";
 
-function funcInfo(ids: number[]) {
-  return ids.map((id) => ({ funcscope_category: { id } }));
-}
