@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createSandboxContext, serve, type SandboxContext } from "@/lib/sandbox/context";
+import { createSandboxContext, serve, type SandboxContext, type SandboxHttpResponse } from "@/lib/sandbox/context";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
 import { FAULTABLE_ENDPOINTS, ROUTES } from "@/lib/sandbox/routes";
 import { createWechatSandbox, CUSTOM_SEND, SANDBOX_ENDPOINTS, type WechatSandbox } from "@/lib/sandbox/wechat-sandbox";
@@ -36,6 +36,12 @@ describe("sandbox route table (in process, real database)", () => {
     ctx = createSandboxContext(options);
   });
 
+  /** A JSON answer's body (fails on bytes). */
+  function json(res: SandboxHttpResponse): Record<string, unknown> {
+    expect(res).toHaveProperty("json");
+    return (res as { json: Record<string, unknown> }).json;
+  }
+
   const post = (path: string, body: unknown, query: Record<string, string> = {}) =>
     sandbox.handleRequest({ method: "POST", path, query: new URLSearchParams(query), bodyText: JSON.stringify(body) });
 
@@ -47,14 +53,14 @@ describe("sandbox route table (in process, real database)", () => {
       component_appsecret: COMPONENT.appSecret,
       component_verify_ticket: ticket,
     });
-    const componentToken = String((token as { json: Record<string, unknown> }).json.component_access_token);
+    const componentToken = String(json(token).component_access_token);
     const granted = await sandbox.authorize({ kind: "official_account", funcIds: [1] });
     const exchanged = await post(
       "/cgi-bin/component/api_query_auth",
       { component_appid: COMPONENT.appId, authorization_code: granted.authCode },
       { component_access_token: componentToken },
     );
-    const info = (exchanged as { json: { authorization_info: { authorizer_access_token: string } } }).json.authorization_info;
+    const info = json(exchanged).authorization_info as { authorizer_access_token: string };
     return { componentToken, appId: granted.appId, accessToken: info.authorizer_access_token };
   }
 
@@ -89,7 +95,7 @@ describe("sandbox route table (in process, real database)", () => {
     await sandbox.setFault({ endpoint: name, errcode: 45009, times: 1 });
     const faulted = await call();
     expect(faulted).toMatchObject({ status: 200, json: { errcode: 45009, errmsg: expect.stringMatching(/ rid: /) } });
-    expect((await call()).json).not.toMatchObject({ errcode: 45009 });
+    expect(json(await call())).not.toMatchObject({ errcode: 45009 });
     expect((await sandbox.getState()).calls[name]).toBe(2);
   });
 
@@ -101,8 +107,8 @@ describe("sandbox route table (in process, real database)", () => {
       post("/cgi-bin/component/api_get_authorizer_info", { component_appid: COMPONENT.appId, authorizer_appid: authorizerAppId }, {
         access_token: componentToken,
       });
-    expect((await info(other.appId)).json).toHaveProperty("authorizer_info");
-    expect((await info(appId)).json).toMatchObject({ errcode: 61003 });
+    expect(json(await info(other.appId))).toHaveProperty("authorizer_info");
+    expect(json(await info(appId))).toMatchObject({ errcode: 61003 });
   });
 
   it("answers 404 JSON for a path or method not in the table, uncounted", async () => {
