@@ -5,7 +5,7 @@ import { authorizerActivity, authorizers } from "@/db/schema";
 import { revokedColumns } from "@/lib/authorization/grants";
 import { AppError } from "@/lib/errors";
 import { describeError, log } from "@/lib/log";
-import type { SecretBox } from "@/lib/secrets";
+import { sealedAt, type SecretBox } from "@/lib/secrets";
 import { refreshDueInSeconds } from "@/lib/tokens/refresh-schedule";
 import type { ComponentClient } from "@/lib/wechat/client";
 import { isTokenInvalidError, WechatApiError } from "@/lib/wechat/errors";
@@ -130,7 +130,7 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
       const row = await readRow(appId);
       assertUsable(appId, row);
       const stored = row.accessTokenSealed && row.accessTokenExpiresAt
-        ? { token: options.secretBox.open(row.accessTokenSealed), expiresAt: row.accessTokenExpiresAt }
+        ? { token: options.secretBox.open(row.accessTokenSealed, sealedAt.authorizerAccessToken(appId)), expiresAt: row.accessTokenExpiresAt }
         : undefined;
       const usable = stored && stored.token !== staleToken;
       if (usable && stored.expiresAt.getTime() - Date.now() > ON_DEMAND_MARGIN_SECONDS * 1000) {
@@ -141,7 +141,7 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
       if (claim) {
         // The row as the lease found it: another holder may have stored a new token since our first read.
         if (claim.current) {
-          const token = options.secretBox.open(claim.current.accessTokenSealed);
+          const token = options.secretBox.open(claim.current.accessTokenSealed, sealedAt.authorizerAccessToken(appId));
           if (token !== staleToken && token !== stored?.token) {
             await releaseClaims([claim]);
             return { appId, accessToken: token, expiresAt: claim.current.expiresAt };
@@ -237,7 +237,7 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
    * back off.
    */
   async function refreshClaimed(claim: Claim, trigger: RefreshTrigger): Promise<AuthorizerToken> {
-    let refreshToken = options.secretBox.open(claim.refreshTokenSealed);
+    let refreshToken = options.secretBox.open(claim.refreshTokenSealed, sealedAt.authorizerRefreshToken(claim.appId));
     let recovered = false;
     for (;;) {
       try {
@@ -296,9 +296,9 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
       await db.execute(sql`
         with updated as (
           update authorizers set
-            access_token_sealed = ${options.secretBox.seal(issued.accessToken)},
+            access_token_sealed = ${options.secretBox.seal(issued.accessToken, sealedAt.authorizerAccessToken(claim.appId))},
             access_token_expires_at = now() + make_interval(secs => ${issued.expiresIn}),
-            refresh_token_sealed = ${options.secretBox.seal(refreshToken)},
+            refresh_token_sealed = ${options.secretBox.seal(refreshToken, sealedAt.authorizerRefreshToken(claim.appId))},
             refresh_due_at = now() + make_interval(secs => ${dueIn}),
             refresh_lease_owner = case when refresh_lease_owner = ${claim.owner} then null else refresh_lease_owner end,
             refresh_lease_until = case when refresh_lease_owner = ${claim.owner} then null else refresh_lease_until end,
@@ -326,7 +326,7 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
 
   async function persistRefreshToken(claim: Claim, refreshToken: string): Promise<void> {
     await db.execute(sql`
-      update authorizers set refresh_token_sealed = ${options.secretBox.seal(refreshToken)}
+      update authorizers set refresh_token_sealed = ${options.secretBox.seal(refreshToken, sealedAt.authorizerRefreshToken(claim.appId))}
       where app_id = ${claim.appId} and state_version = ${claim.stateVersion} and status = 'authorized'`);
   }
 

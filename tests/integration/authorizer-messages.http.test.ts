@@ -1,10 +1,11 @@
+import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf } from "@/db";
 import { authorizers, merchants, webhookDeliveries, wechatEvents } from "@/db/schema";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
-import { createSecretBox } from "@/lib/secrets";
+import { createSecretBox, sealedAt } from "@/lib/secrets";
 import { createMessageCrypto } from "@/lib/wechat/crypto";
 import { sealPush } from "@/lib/wechat/push";
 import { parseWechatXml } from "@/lib/wechat/xml";
@@ -88,9 +89,10 @@ describe("POST /api/wechat/authorizers/[appid]/events and forwarding", () => {
     const database = await openConfiguredDatabase(config);
     try {
       for (const account of Object.values(accounts)) {
+        const id = randomUUID();
         const [merchant] = await database.db
           .insert(merchants)
-          .values({ name: `Merchant ${account.path}`, webhookUrl: `http://127.0.0.1:${port}${account.path}`, webhookSecretSealed: secretBox.seal(account.secret) })
+          .values({ id, name: `Merchant ${account.path}`, webhookUrl: `http://127.0.0.1:${port}${account.path}`, webhookSecretSealed: secretBox.seal(account.secret, sealedAt.merchantWebhookSecret(id)) })
           .returning({ id: merchants.id });
         await database.db.insert(authorizers).values({ appId: account.appId, merchantId: merchant!.id, kind: "official_account", userName: account.userName, status: "authorized" });
       }

@@ -5,6 +5,7 @@ import { authorizerActivity, authorizers, reconcileRuns } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { getHealth } from "@/lib/health";
 import type { Platform } from "@/lib/platform";
+import { sealedAt } from "@/lib/secrets";
 import { createAuthorizerRefresher } from "@/lib/tokens/authorizer-refresher";
 import { createAuthorizerTokenService } from "@/lib/tokens/authorizer-tokens";
 import { reconcileAuthorizers } from "@/lib/tokens/reconcile";
@@ -51,7 +52,7 @@ const row = async (appId: string) => {
 };
 const refreshTokenOf = async (appId: string) => {
   const r = await row(appId);
-  return r.refreshTokenSealed ? portal.secretBox.open(r.refreshTokenSealed) : null;
+  return r.refreshTokenSealed ? portal.secretBox.open(r.refreshTokenSealed, sealedAt.authorizerRefreshToken(appId)) : null;
 };
 const activity = async (appId: string) =>
   (await database.db.select().from(authorizerActivity).where(eq(authorizerActivity.appId, appId)).orderBy(authorizerActivity.id)).map(
@@ -75,7 +76,7 @@ describe("on-demand tokens", () => {
     expect((await sandboxLedger(app)).get(appId)!.tokenRefreshes).toBe(before + 1);
 
     const stored = await row(appId);
-    expect(portal.secretBox.open(stored.accessTokenSealed!)).toBe(tokens[0]!.accessToken);
+    expect(portal.secretBox.open(stored.accessTokenSealed!, sealedAt.authorizerAccessToken(appId))).toBe(tokens[0]!.accessToken);
     // Next scheduled refresh 10–30 minutes before expiry.
     const lead = stored.accessTokenExpiresAt!.getTime() - stored.refreshDueAt!.getTime();
     expect(lead).toBeGreaterThanOrEqual(600_000 - 2000);
@@ -326,7 +327,7 @@ describe("faults", () => {
     const [claim] = await portal.authorizerTokens.claimDue(1);
     expect(claim?.appId).toBe(appId);
     // Meanwhile: re-authorized, with a new refresh token and a newer grant version.
-    const newer = portal.secretBox.seal("refreshtoken@@@from-the-new-grant");
+    const newer = portal.secretBox.seal("refreshtoken@@@from-the-new-grant", sealedAt.authorizerRefreshToken(appId));
     await database.db
       .update(authorizers)
       .set({ refreshTokenSealed: newer, stateVersion: sql`${authorizers.stateVersion} + 10` })
