@@ -337,6 +337,95 @@ describe("faults", () => {
   });
 });
 
+describe("a refresh that outlives its lease", () => {
+  /**
+   * The portal's client, except that each api_authorizer_token answer is held back after WeChat applied the call,
+   * until the test releases it: a refresh slower than its lease.
+   */
+  function holdingAnswers() {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let markApplied!: () => void;
+    const applied = new Promise<void>((resolve) => (markApplied = resolve));
+    const client = {
+      listAllAuthorizers: () => portal.client.listAllAuthorizers(),
+      refreshAuthorizerToken: async (appId: string, refreshToken: string) => {
+        const answer = await portal.client.refreshAuthorizerToken(appId, refreshToken);
+        markApplied();
+        await released;
+        return answer;
+      },
+    };
+    return { service: createAuthorizerTokenService({ database, client, secretBox: portal.secretBox }), applied, release };
+  }
+  const leaseRunsOut = (appId: string) =>
+    database.db.update(authorizers).set({ refreshLeaseUntil: sql`now() - interval '1 second'` }).where(eq(authorizers.appId, appId));
+  const storedAccessToken = async (appId: string) => portal.secretBox.open((await row(appId)).accessTokenSealed!, sealedAt.authorizerAccessToken(appId));
+
+  it("taken over and stored by another worker meanwhile: its late answer is dropped, the newer token stays", async () => {
+    const [appId] = (await seedAuthorizedAccounts(app, portal, 1)) as [string];
+    const late = holdingAnswers();
+    const [claim] = await late.service.claimDue(1);
+    expect(claim?.appId).toBe(appId);
+    const refreshing = late.service.refreshClaimed(claim!, "scheduled").catch((error: unknown) => error);
+    await late.applied;
+    await leaseRunsOut(appId);
+    // Another worker finds the lease free, renews the token and stores it; then the first answer arrives.
+    const newer = await createTestPortal(app, database).authorizerTokens.refreshNow(appId);
+    late.release();
+
+    expect(await refreshing).toMatchObject({ code: "conflict" });
+    expect(await storedAccessToken(appId)).toBe(newer.accessToken);
+    expect((await row(appId)).accessTokenExpiresAt).toEqual(newer.expiresAt);
+    expect((await row(appId)).refreshLeaseOwner).toBeNull();
+    expect(await activity(appId)).toEqual(["token_refreshed"]);
+    // Both calls reached WeChat; only the later one is kept.
+    expect((await sandboxLedger(app)).get(appId)!.tokenRefreshes).toBe(2);
+  });
+
+  it("taken over by a worker still refreshing: the late answer writes nothing, the new holder's answer is stored", async () => {
+    const [appId] = (await seedAuthorizedAccounts(app, portal, 1)) as [string];
+    const late = holdingAnswers();
+    const [claim] = await late.service.claimDue(1);
+    const refreshingLate = late.service.refreshClaimed(claim!, "scheduled").catch((error: unknown) => error);
+    await late.applied;
+    await leaseRunsOut(appId);
+    const taker = holdingAnswers();
+    const refreshingTaker = taker.service.refreshNow(appId);
+    await taker.applied;
+    const takerLease = (await row(appId)).refreshLeaseOwner;
+    expect(takerLease).not.toBeNull();
+    expect(takerLease).not.toBe(claim!.owner);
+
+    late.release();
+    expect(await refreshingLate).toMatchObject({ code: "conflict" });
+    // Nothing written: the seeded token, the new holder's lease, no activity.
+    expect(await storedAccessToken(appId)).toBe(`seeded-expiring-${appId}`);
+    expect((await row(appId)).refreshLeaseOwner).toBe(takerLease);
+    expect(await activity(appId)).toEqual([]);
+
+    taker.release();
+    const stored = await refreshingTaker;
+    expect(await storedAccessToken(appId)).toBe(stored.accessToken);
+    expect((await row(appId)).refreshLeaseOwner).toBeNull();
+    expect(await activity(appId)).toEqual(["token_refreshed"]);
+  });
+
+  it("not taken over: a late answer is still stored (no worker renewed the token instead)", async () => {
+    const [appId] = (await seedAuthorizedAccounts(app, portal, 1)) as [string];
+    const late = holdingAnswers();
+    const [claim] = await late.service.claimDue(1);
+    const refreshing = late.service.refreshClaimed(claim!, "scheduled");
+    await late.applied;
+    await leaseRunsOut(appId);
+    late.release();
+    const stored = await refreshing;
+    expect(await storedAccessToken(appId)).toBe(stored.accessToken);
+    expect((await row(appId)).refreshLeaseOwner).toBeNull();
+    expect(await activity(appId)).toEqual(["token_refreshed"]);
+  });
+});
+
 describe("reconcile with api_get_authorizer_list", () => {
   // The list is compared whole: start from no sandbox accounts, so earlier tests' accounts are not imported.
   beforeEach(() => sandboxControl(app, "clear-accounts"));
