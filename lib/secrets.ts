@@ -43,6 +43,11 @@ export const sealedAt = {
 export type SecretBoxFailure = "malformed" | "unknown_key" | "mismatch";
 
 export class SecretBoxError extends Error {
+  /** Next bundles server code more than once (see AppError): recognise any copy of this class by name. */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof Error && value.name === "SecretBoxError";
+  }
+
   constructor(
     message: string,
     readonly reason: SecretBoxFailure = "malformed",
