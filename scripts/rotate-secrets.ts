@@ -1,6 +1,7 @@
-// npm run secrets:rotate: re-seal the tokens at rest under the current SECRETS_KEY, after the old key moved to
-// SECRETS_KEY_PREVIOUS and every instance restarted (README: Rotating SECRETS_KEY). Prints counts, never a value;
-// exits 1 when a value could not be opened, because the old key is still needed for it.
+// npm run secrets:rotate: re-seal the tokens at rest under the current SECRETS_KEY, each bound to its table, column
+// and row: after the old key moved to SECRETS_KEY_PREVIOUS and every instance restarted (README: Rotating
+// SECRETS_KEY), and once after upgrading from unbound (v1) values, with the same key. Prints counts, never a value;
+// exits 1 when a value could not be opened where it is (the old key is still needed, or it was moved there).
 import { openDatabase } from "@/db";
 import { getEnv } from "@/lib/env";
 import { describeError, setLogLevel } from "@/lib/log";
@@ -29,7 +30,8 @@ for (const line of lines) console.log(format(line));
 
 const failed = results.reduce((sum, r) => sum + r.failed, 0);
 if (failed > 0) {
-  console.error(`${failed} value(s) could not be opened with any configured key and were left as they are (see the log for where);`);
-  console.error("keep SECRETS_KEY_PREVIOUS until this reports 0 failed.");
+  console.error(`${failed} value(s) could not be opened where they are and were left as they are (the log says where, and why:`);
+  console.error("no configured key opens it — keep SECRETS_KEY_PREVIOUS until this reports 0 failed — or it was sealed for another");
+  console.error("row or column and copied there, which the app refuses to use; clear or replace such a value).");
   process.exit(1);
 }

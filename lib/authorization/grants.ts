@@ -3,7 +3,7 @@ import { and, eq, isNull, lte, ne, sql } from "drizzle-orm";
 import { advisoryKeyFor, type Database, type Db } from "@/db";
 import { authorizationCodes, authorizerGrants, authorizers } from "@/db/schema";
 import { describeError, log } from "@/lib/log";
-import type { SecretBox } from "@/lib/secrets";
+import { sealedAt, type SecretBox } from "@/lib/secrets";
 import { refreshDueInSeconds } from "@/lib/tokens/refresh-schedule";
 import type { AuthorizerInfo, ComponentClient, FuncInfo } from "@/lib/wechat/client";
 
@@ -73,8 +73,8 @@ export async function applyAuthorizationCode(
     const now = deps.now?.() ?? Date.now();
     const funcIds = grantedFuncIds(info.funcInfo);
     await db.transaction(async (tx) => {
-      const sealedRefresh = info.refreshToken ? deps.secretBox.seal(info.refreshToken) : null;
-      const sealedAccess = info.accessToken ? deps.secretBox.seal(info.accessToken) : null;
+      const sealedRefresh = info.refreshToken ? deps.secretBox.seal(info.refreshToken, sealedAt.authorizerRefreshToken(info.authorizerAppId)) : null;
+      const sealedAccess = info.accessToken ? deps.secretBox.seal(info.accessToken, sealedAt.authorizerAccessToken(info.authorizerAppId)) : null;
       const accessExpiresAt = info.accessToken && info.expiresIn ? new Date(now + info.expiresIn * 1000) : null;
       // The background refresher takes over from here (10–30 minutes before expiry; now without a token).
       const refreshDueAt = new Date(now + refreshDueInSeconds(info.accessToken ? info.expiresIn : 0) * 1000);

@@ -5,7 +5,7 @@ import { authorizerActivity, authorizers } from "@/db/schema";
 import { revokedColumns } from "@/lib/authorization/grants";
 import { AppError } from "@/lib/errors";
 import { describeError, log } from "@/lib/log";
-import type { SecretBox } from "@/lib/secrets";
+import { sealedAt, type SecretBox } from "@/lib/secrets";
 import { refreshDueInSeconds } from "@/lib/tokens/refresh-schedule";
 import type { ComponentClient } from "@/lib/wechat/client";
 import { isTokenInvalidError, WechatApiError } from "@/lib/wechat/errors";
@@ -19,7 +19,8 @@ import { isTokenInvalidError, WechatApiError } from "@/lib/wechat/errors";
  * token. No connection or transaction is held open during the HTTP call, and a crashed holder's lease simply
  * runs out. The write is fenced: it lands only while the account's grant (`state_version`) is unchanged, so a
  * refresh that raced a re-authorization or a revocation can neither bring back a revoked account's tokens nor
- * overwrite a newer refresh token.
+ * overwrite a newer refresh token; and only while the refresh still holds its lease, so one that outlived it (its
+ * answer later than LEASE_SECONDS) and was taken over by another worker cannot overwrite that worker's newer token.
  */
 
 /** On-demand callers refresh in place when the stored token has less than this left. */
@@ -31,6 +32,8 @@ const BACKOFF_MAX_SECONDS = 600;
 const WAIT_POLL_MS = 150;
 /** 61023 refresh_token is invalid; 61003 component is not authorized by this account. */
 const REFRESH_TOKEN_INVALID = 61023;
+/** The errors of refreshes whose result was dropped because another grant or lease holder won (not failures). */
+const supersededErrors = new WeakSet<Error>();
 const NOT_AUTHORIZED = 61003;
 
 export type RefreshTrigger = "scheduled" | "on_demand" | "manual";
@@ -130,7 +133,7 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
       const row = await readRow(appId);
       assertUsable(appId, row);
       const stored = row.accessTokenSealed && row.accessTokenExpiresAt
-        ? { token: options.secretBox.open(row.accessTokenSealed), expiresAt: row.accessTokenExpiresAt }
+        ? { token: options.secretBox.open(row.accessTokenSealed, sealedAt.authorizerAccessToken(appId)), expiresAt: row.accessTokenExpiresAt }
         : undefined;
       const usable = stored && stored.token !== staleToken;
       if (usable && stored.expiresAt.getTime() - Date.now() > ON_DEMAND_MARGIN_SECONDS * 1000) {
@@ -141,7 +144,7 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
       if (claim) {
         // The row as the lease found it: another holder may have stored a new token since our first read.
         if (claim.current) {
-          const token = options.secretBox.open(claim.current.accessTokenSealed);
+          const token = options.secretBox.open(claim.current.accessTokenSealed, sealedAt.authorizerAccessToken(appId));
           if (token !== staleToken && token !== stored?.token) {
             await releaseClaims([claim]);
             return { appId, accessToken: token, expiresAt: claim.current.expiresAt };
@@ -237,13 +240,15 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
    * back off.
    */
   async function refreshClaimed(claim: Claim, trigger: RefreshTrigger): Promise<AuthorizerToken> {
-    let refreshToken = options.secretBox.open(claim.refreshTokenSealed);
+    let refreshToken = options.secretBox.open(claim.refreshTokenSealed, sealedAt.authorizerRefreshToken(claim.appId));
     let recovered = false;
     for (;;) {
       try {
         const issued = await options.client.refreshAuthorizerToken(claim.appId, refreshToken);
         return await storeRefreshed(claim, refreshToken, issued, trigger, recovered);
       } catch (error) {
+        // Superseded (another grant or another lease holder won): not a failed refresh, nothing to back off from.
+        if (error instanceof Error && supersededErrors.has(error)) throw error;
         if (error instanceof WechatApiError && error.errcode === REFRESH_TOKEN_INVALID && !recovered) {
           let listed: string | undefined | null = null;
           try {
@@ -291,22 +296,21 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
     const dueIn = refreshDueInSeconds(issued.expiresIn, random);
     const detail = JSON.stringify({ trigger, expiresIn: issued.expiresIn, refreshTokenChanged, recovered });
     // One statement (one round trip, atomic): the tokens and the activity row are written together.
-    // The lease holder always writes; a holder whose lease ran out writes only a newer token than the stored one.
+    // Only the lease holder writes. A lease that ran out is still ours until another worker claims the account; once
+    // one has, our answer is the older one at WeChat (we called first), and its token, stored or on its way, wins.
     const [written] = rowsOf<{ access_token_expires_at: Date | string }>(
       await db.execute(sql`
         with updated as (
           update authorizers set
-            access_token_sealed = ${options.secretBox.seal(issued.accessToken)},
+            access_token_sealed = ${options.secretBox.seal(issued.accessToken, sealedAt.authorizerAccessToken(claim.appId))},
             access_token_expires_at = now() + make_interval(secs => ${issued.expiresIn}),
-            refresh_token_sealed = ${options.secretBox.seal(refreshToken)},
+            refresh_token_sealed = ${options.secretBox.seal(refreshToken, sealedAt.authorizerRefreshToken(claim.appId))},
             refresh_due_at = now() + make_interval(secs => ${dueIn}),
-            refresh_lease_owner = case when refresh_lease_owner = ${claim.owner} then null else refresh_lease_owner end,
-            refresh_lease_until = case when refresh_lease_owner = ${claim.owner} then null else refresh_lease_until end,
+            refresh_lease_owner = null, refresh_lease_until = null,
             refresh_attempts = 0, refresh_failed_at = null, last_refresh_error = null,
             last_refreshed_at = now()
           where app_id = ${claim.appId} and status = 'authorized' and state_version = ${claim.stateVersion}
-            and (refresh_lease_owner = ${claim.owner} or access_token_expires_at is null
-                 or access_token_expires_at < now() + make_interval(secs => ${issued.expiresIn}))
+            and refresh_lease_owner = ${claim.owner}
           returning app_id, access_token_expires_at
         ), logged as (
           insert into authorizer_activity (app_id, kind, detail)
@@ -316,9 +320,12 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
     );
     const stored = written ? new Date(written.access_token_expires_at) : undefined;
     if (!stored) {
-      // The grant changed while we were refreshing (re-authorized, revoked): that state wins, ours is dropped.
+      // The grant changed while we were refreshing (re-authorized, revoked), or another worker took over the lease we
+      // outlived: that state wins, ours is dropped.
       log.info("authorizer token refresh superseded", { appId: claim.appId });
-      throw new AppError("conflict", `Account ${claim.appId} changed while its token was being renewed; try again.`);
+      const error = new AppError("conflict", `Account ${claim.appId} changed while its token was being renewed; try again.`);
+      supersededErrors.add(error);
+      throw error;
     }
     if (refreshTokenChanged) log.info("authorizer refresh token replaced by WeChat", { appId: claim.appId });
     return { appId: claim.appId, accessToken: issued.accessToken, expiresAt: stored };
@@ -326,7 +333,7 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
 
   async function persistRefreshToken(claim: Claim, refreshToken: string): Promise<void> {
     await db.execute(sql`
-      update authorizers set refresh_token_sealed = ${options.secretBox.seal(refreshToken)}
+      update authorizers set refresh_token_sealed = ${options.secretBox.seal(refreshToken, sealedAt.authorizerRefreshToken(claim.appId))}
       where app_id = ${claim.appId} and state_version = ${claim.stateVersion} and status = 'authorized'`);
   }
 

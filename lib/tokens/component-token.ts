@@ -4,7 +4,7 @@ import { findLatestTicket } from "@/db/queries/tickets";
 import { wechatComponent } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { describeError, log } from "@/lib/log";
-import type { SecretBox } from "@/lib/secrets";
+import { sealedAt, type SecretBox } from "@/lib/secrets";
 import { WechatApiError } from "@/lib/wechat/errors";
 
 /** Refresh this long before expiry (docs/wechat-protocol.md §8.3: ≥ 5 min; WeChat suggests ~1 h 50 min of 2 h). */
@@ -84,7 +84,7 @@ export function createComponentTokenService(options: ComponentTokenServiceOption
 
   function storedToken(row: Awaited<ReturnType<typeof readStored>>): Cached | undefined {
     if (!row?.accessTokenSealed || !row.accessTokenExpiresAt) return undefined;
-    return { token: options.secretBox.open(row.accessTokenSealed), expiresAtMs: row.accessTokenExpiresAt.getTime() };
+    return { token: options.secretBox.open(row.accessTokenSealed, sealedAt.componentAccessToken(options.componentAppId)), expiresAtMs: row.accessTokenExpiresAt.getTime() };
   }
 
   async function refresh(staleToken?: string): Promise<Cached> {
@@ -115,7 +115,7 @@ export function createComponentTokenService(options: ComponentTokenServiceOption
       }
       const next: Cached = { token: issued.accessToken, expiresAtMs: now() + issued.expiresIn * 1000 };
       const values = {
-        accessTokenSealed: options.secretBox.seal(next.token),
+        accessTokenSealed: options.secretBox.seal(next.token, sealedAt.componentAccessToken(options.componentAppId)),
         accessTokenExpiresAt: new Date(next.expiresAtMs),
         accessTokenRefreshedAt: new Date(now()),
         lastRefreshError: null,

@@ -3,7 +3,7 @@ import { advisoryKeyFor, rowsOf, type Database } from "@/db";
 import { authorizerActivity, authorizerGrants, authorizers, reconcileRuns } from "@/db/schema";
 import { grantedFuncIds, revokedColumns, storeProfile } from "@/lib/authorization/grants";
 import { describeError, log } from "@/lib/log";
-import type { SecretBox } from "@/lib/secrets";
+import { sealedAt, type SecretBox } from "@/lib/secrets";
 import type { AuthorizerInfo, AuthorizerListItem, ComponentClient } from "@/lib/wechat/client";
 import { MAX_AUTHORIZER_LIST_COUNT } from "@/lib/wechat/client";
 
@@ -165,7 +165,7 @@ async function reconcilePage(deps: ReconcileDeps, items: AuthorizerListItem[], r
         if (await importAccount(deps, item, runId)) repairs.push({ appId: item.authorizerAppId, action: "imported" });
         continue;
       }
-      const ourToken = row.refreshTokenSealed ? openQuietly(deps.secretBox, row.refreshTokenSealed) : undefined;
+      const ourToken = row.refreshTokenSealed ? openQuietly(deps.secretBox, row.refreshTokenSealed, item.authorizerAppId) : undefined;
       if (row.status === "unauthorized") {
         // Authorized again after the revocation we hold (or we missed the grant): WeChat lists it now.
         if (listedToken && item.authTime > row.stateVersion) {
@@ -186,9 +186,9 @@ async function reconcilePage(deps: ReconcileDeps, items: AuthorizerListItem[], r
   return repairs;
 }
 
-function openQuietly(box: SecretBox, sealed: string): string | undefined {
+function openQuietly(box: SecretBox, sealed: string, appId: string): string | undefined {
   try {
-    return box.open(sealed);
+    return box.open(sealed, sealedAt.authorizerRefreshToken(appId));
   } catch {
     return undefined;
   }
@@ -208,7 +208,7 @@ async function importAccount(deps: ReconcileDeps, item: AuthorizerListItem, runI
         funcIds: funcIds ?? [],
         status: item.refreshToken ? "authorized" : "needs_reauthorization",
         stateVersion: item.authTime,
-        refreshTokenSealed: item.refreshToken ? deps.secretBox.seal(item.refreshToken) : null,
+        refreshTokenSealed: item.refreshToken ? deps.secretBox.seal(item.refreshToken, sealedAt.authorizerRefreshToken(item.authorizerAppId)) : null,
         refreshDueAt: item.refreshToken ? sql`now()` : null,
         authorizedAt: new Date(item.authTime * 1000),
       })
@@ -253,7 +253,7 @@ async function restore(
       .set({
         status: "authorized",
         stateVersion: newVersion,
-        refreshTokenSealed: deps.secretBox.seal(item.refreshToken),
+        refreshTokenSealed: deps.secretBox.seal(item.refreshToken, sealedAt.authorizerRefreshToken(item.authorizerAppId)),
         refreshDueAt: sql`now()`,
         refreshAttempts: 0,
         refreshFailedAt: null,

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "@/db";
 import type { WebhookAttempt } from "@/db/schema";
 import { describeError, log } from "@/lib/log";
-import type { SecretBox } from "@/lib/secrets";
+import { sealedAt, SecretBoxError, type SecretBox } from "@/lib/secrets";
 import { createWebhookSender, WebhookSendError, type SendFailure } from "./send";
 import { webhookHeaders } from "./signature";
 
@@ -42,6 +42,7 @@ interface Claimed {
   appId: string;
   payload: Record<string, unknown>;
   receivedAt: string;
+  merchantId: string;
   webhookUrl: string | null;
   secretSealed: string | null;
 }
@@ -116,6 +117,7 @@ export function createWebhookDeliverer(options: WebhookDelivererOptions) {
       app_id: string;
       payload: Record<string, unknown>;
       received_at: string | Date;
+      merchant_id: string;
       webhook_url: string | null;
       webhook_secret_sealed: string | null;
     }>(
@@ -138,7 +140,7 @@ export function createWebhookDeliverer(options: WebhookDelivererOptions) {
             where c.rn + coalesce(busy.n, 0) <= ${perMerchant}
             order by c.next_attempt_at
             limit ${limit})
-        returning d.id, d.attempts, d.app_id, e.payload, e.received_at, m.webhook_url, m.webhook_secret_sealed`),
+        returning d.id, d.attempts, d.app_id, e.payload, e.received_at, m.id as merchant_id, m.webhook_url, m.webhook_secret_sealed`),
     );
     return rows.map((r) => ({
       id: Number(r.id),
@@ -146,6 +148,7 @@ export function createWebhookDeliverer(options: WebhookDelivererOptions) {
       appId: r.app_id,
       payload: r.payload,
       receivedAt: new Date(r.received_at).toISOString(),
+      merchantId: r.merchant_id,
       webhookUrl: r.webhook_url,
       secretSealed: r.webhook_secret_sealed,
     }));
@@ -173,10 +176,20 @@ export function createWebhookDeliverer(options: WebhookDelivererOptions) {
       message: row.payload,
     } satisfies WebhookPayload);
     const timestamp = Math.floor(Date.now() / 1000);
+    let secret: string;
+    try {
+      secret = options.secretBox.open(row.secretSealed, sealedAt.merchantWebhookSecret(row.merchantId));
+    } catch (error) {
+      if (!(error instanceof SecretBoxError)) throw error;
+      // A value that is not this merchant's secret signs nothing (the box logged where it was read). Retried with
+      // backoff: rotating the secret on the accounts page repairs it.
+      await record(row, attempt(null, "signing secret cannot be read; rotate it on the accounts page"));
+      return;
+    }
     const headers = {
       "content-type": "application/json",
       "user-agent": "wechat-component-portal-webhook/1",
-      ...webhookHeaders(options.secretBox.open(row.secretSealed), id, timestamp, body),
+      ...webhookHeaders(secret, id, timestamp, body),
     };
     let status: number;
     try {

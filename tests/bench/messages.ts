@@ -1,8 +1,10 @@
+import { randomUUID } from "node:crypto";
 import { createServer, type ServerResponse } from "node:http";
 import { sql } from "drizzle-orm";
 import { openDatabase, rowsOf } from "@/db";
 import { authorizers, merchants } from "@/db/schema";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
+import { sealedAt } from "@/lib/secrets";
 import { createMessageCrypto } from "@/lib/wechat/crypto";
 import { sealPush } from "@/lib/wechat/push";
 import { generateWebhookSecret } from "@/lib/webhooks/signature";
@@ -93,9 +95,10 @@ export async function benchMessages(opts: { seconds?: number; connections?: numb
   const config: TestDatabaseConfig = await createTestDatabaseConfig();
   const seed = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir, maxConnections: 2 });
   for (const [account, path] of [[FAST, "/fast"], [HANGING, "/hang"]] as const) {
+    const id = randomUUID();
     const [m] = await seed.db
       .insert(merchants)
-      .values({ name: `bench ${path}`, webhookUrl: `http://127.0.0.1:${webhookPort}${path}`, webhookSecretSealed: secretBox.seal(generateWebhookSecret()) })
+      .values({ id, name: `bench ${path}`, webhookUrl: `http://127.0.0.1:${webhookPort}${path}`, webhookSecretSealed: secretBox.seal(generateWebhookSecret(), sealedAt.merchantWebhookSecret(id)) })
       .returning({ id: merchants.id });
     await seed.db.insert(authorizers).values({ appId: account.appId, merchantId: m!.id, kind: "official_account", userName: account.userName });
   }

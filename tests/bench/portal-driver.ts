@@ -7,7 +7,7 @@ import { createMerchantWithUser } from "@/db/queries/users";
 import { hashPassword } from "@/lib/auth/password";
 import { preselectedFuncIds } from "@/lib/sandbox/authorization-request";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
-import { createSecretBox } from "@/lib/secrets";
+import { createSecretBox, sealedAt } from "@/lib/secrets";
 import { createMessageCrypto } from "@/lib/wechat/crypto";
 import { sealPush } from "@/lib/wechat/push";
 import { TEST_SECRETS } from "../support/app-server";
@@ -374,7 +374,7 @@ export async function checkRefreshTokens(
     }
     let token: string | undefined;
     try {
-      token = secretBox.open(sealed);
+      token = secretBox.open(sealed, sealedAt.authorizerRefreshToken(appId));
     } catch {
       token = undefined;
     }

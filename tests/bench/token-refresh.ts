@@ -1,6 +1,7 @@
 import os from "node:os";
 import { sql } from "drizzle-orm";
 import { openDatabase, rowsOf } from "@/db";
+import { sealedAt } from "@/lib/secrets";
 import { startAppServer, TEST_SECRETS, type AppServer } from "../support/app-server";
 import { createTestDatabaseConfig, type TestDatabaseConfig } from "../support/database";
 import { createTestPortal, giveTicket, sandboxControl, sandboxLedger, seedAuthorizedAccounts } from "../support/portal";
@@ -83,7 +84,7 @@ export async function benchTokenRefresh(opts: TokenRefreshBenchOptions = {}): Pr
       let expired = 0;
       for (const row of stored) {
         const wechat = ledger.get(row.app_id)?.refreshToken;
-        if (!row.refresh_token_sealed || portal.secretBox.open(row.refresh_token_sealed) !== wechat) lost++;
+        if (!row.refresh_token_sealed || portal.secretBox.open(row.refresh_token_sealed, sealedAt.authorizerRefreshToken(row.app_id)) !== wechat) lost++;
         if (row.expired) expired++;
       }
       lost += appIds.length - stored.length;

@@ -99,7 +99,12 @@ export function createMaterializer(ctx: FuzzContext) {
     return { method: "POST", path: `${path}?${query}`, headers, body: Buffer.isBuffer(body) ? body : Buffer.from(body, "utf8"), ...extra };
   }
 
-  /** A body whose Encrypt is `encrypt`, with a correct msg_signature over it: it gets past the signature check. */
+  /**
+   * A body whose Encrypt is `encrypt`, with a correct msg_signature over it: it gets past the signature check.
+   * Signed as WeChat signs, over the value the receiver reads out of the XML, which every conforming parser hands
+   * over with its line ends normalised (XML 1.0 §2.11: CR LF and a lone CR become LF); the body keeps the raw bytes.
+   * Signing the raw text made the portal's correct answer to a raw CR in the value a 401, not the expected 400.
+   */
   function signedOver(target: "component" | "authorizer", encrypt: string, timestamp = now()): { query: URLSearchParams; body: string } {
     const nonce = String(timestamp % 1_000_000_007);
     const query = new URLSearchParams({
@@ -108,7 +113,7 @@ export function createMaterializer(ctx: FuzzContext) {
       nonce,
       ...extraQuery(target),
       encrypt_type: "aes",
-      msg_signature: crypto.sign(String(timestamp), nonce, encrypt),
+      msg_signature: crypto.sign(String(timestamp), nonce, encrypt.replace(/\r\n?/g, "\n")),
     });
     return { query, body: buildWechatXml({ ...envelope(target), Encrypt: encrypt }) };
   }
@@ -337,6 +342,7 @@ export function createMaterializer(ctx: FuzzContext) {
     let statuses = [400];
     switch (spec.variant) {
       case "not_base64":
+        // Any bytes, a raw CR included: signed as the receiver reads it (signedOver), still refused as not base64.
         encrypt = `${crypto.encrypt(inner).slice(0, 20)}!*$%${Buffer.from(spec.bytes).toString("latin1")}`;
         break;
       case "bad_b64_padding": {

@@ -5,6 +5,7 @@ import { authorizerActivity, authorizers, reconcileRuns } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { getHealth } from "@/lib/health";
 import type { Platform } from "@/lib/platform";
+import { sealedAt } from "@/lib/secrets";
 import { createAuthorizerRefresher } from "@/lib/tokens/authorizer-refresher";
 import { createAuthorizerTokenService } from "@/lib/tokens/authorizer-tokens";
 import { reconcileAuthorizers } from "@/lib/tokens/reconcile";
@@ -51,7 +52,7 @@ const row = async (appId: string) => {
 };
 const refreshTokenOf = async (appId: string) => {
   const r = await row(appId);
-  return r.refreshTokenSealed ? portal.secretBox.open(r.refreshTokenSealed) : null;
+  return r.refreshTokenSealed ? portal.secretBox.open(r.refreshTokenSealed, sealedAt.authorizerRefreshToken(appId)) : null;
 };
 const activity = async (appId: string) =>
   (await database.db.select().from(authorizerActivity).where(eq(authorizerActivity.appId, appId)).orderBy(authorizerActivity.id)).map(
@@ -75,7 +76,7 @@ describe("on-demand tokens", () => {
     expect((await sandboxLedger(app)).get(appId)!.tokenRefreshes).toBe(before + 1);
 
     const stored = await row(appId);
-    expect(portal.secretBox.open(stored.accessTokenSealed!)).toBe(tokens[0]!.accessToken);
+    expect(portal.secretBox.open(stored.accessTokenSealed!, sealedAt.authorizerAccessToken(appId))).toBe(tokens[0]!.accessToken);
     // Next scheduled refresh 10–30 minutes before expiry.
     const lead = stored.accessTokenExpiresAt!.getTime() - stored.refreshDueAt!.getTime();
     expect(lead).toBeGreaterThanOrEqual(600_000 - 2000);
@@ -265,9 +266,10 @@ describe("faults", () => {
     expect(failed.refreshAttempts).toBe(1);
     expect(failed.refreshFailedAt).not.toBeNull();
     expect(failed.lastRefreshError).toContain("-1");
-    const backoff = failed.refreshDueAt!.getTime() - Date.now();
-    expect(backoff).toBeGreaterThan(15_000);
-    expect(backoff).toBeLessThan(40_000);
+    // 30 s ± 20 %, counted from the failure (both set by the database in one statement, so no clock of ours is involved).
+    const backoff = failed.refreshDueAt!.getTime() - failed.refreshFailedAt!.getTime();
+    expect(backoff).toBeGreaterThanOrEqual(24_000 - 1);
+    expect(backoff).toBeLessThanOrEqual(36_000 + 1);
     expect(await refreshTokenOf(first)).toBe((await sandboxLedger(app)).get(first)!.refreshToken);
     expect((await getHealth(portal)).authorizers).toMatchObject({ refreshFailed: 1, needsReauthorization: 0, refresherLagSeconds: 0 });
 
@@ -326,13 +328,102 @@ describe("faults", () => {
     const [claim] = await portal.authorizerTokens.claimDue(1);
     expect(claim?.appId).toBe(appId);
     // Meanwhile: re-authorized, with a new refresh token and a newer grant version.
-    const newer = portal.secretBox.seal("refreshtoken@@@from-the-new-grant");
+    const newer = portal.secretBox.seal("refreshtoken@@@from-the-new-grant", sealedAt.authorizerRefreshToken(appId));
     await database.db
       .update(authorizers)
       .set({ refreshTokenSealed: newer, stateVersion: sql`${authorizers.stateVersion} + 10` })
       .where(eq(authorizers.appId, appId));
     await expect(portal.authorizerTokens.refreshClaimed(claim!, "scheduled")).rejects.toMatchObject({ code: "conflict" });
     expect(await refreshTokenOf(appId)).toBe("refreshtoken@@@from-the-new-grant");
+  });
+});
+
+describe("a refresh that outlives its lease", () => {
+  /**
+   * The portal's client, except that each api_authorizer_token answer is held back after WeChat applied the call,
+   * until the test releases it: a refresh slower than its lease.
+   */
+  function holdingAnswers() {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let markApplied!: () => void;
+    const applied = new Promise<void>((resolve) => (markApplied = resolve));
+    const client = {
+      listAllAuthorizers: () => portal.client.listAllAuthorizers(),
+      refreshAuthorizerToken: async (appId: string, refreshToken: string) => {
+        const answer = await portal.client.refreshAuthorizerToken(appId, refreshToken);
+        markApplied();
+        await released;
+        return answer;
+      },
+    };
+    return { service: createAuthorizerTokenService({ database, client, secretBox: portal.secretBox }), applied, release };
+  }
+  const leaseRunsOut = (appId: string) =>
+    database.db.update(authorizers).set({ refreshLeaseUntil: sql`now() - interval '1 second'` }).where(eq(authorizers.appId, appId));
+  const storedAccessToken = async (appId: string) => portal.secretBox.open((await row(appId)).accessTokenSealed!, sealedAt.authorizerAccessToken(appId));
+
+  it("taken over and stored by another worker meanwhile: its late answer is dropped, the newer token stays", async () => {
+    const [appId] = (await seedAuthorizedAccounts(app, portal, 1)) as [string];
+    const late = holdingAnswers();
+    const [claim] = await late.service.claimDue(1);
+    expect(claim?.appId).toBe(appId);
+    const refreshing = late.service.refreshClaimed(claim!, "scheduled").catch((error: unknown) => error);
+    await late.applied;
+    await leaseRunsOut(appId);
+    // Another worker finds the lease free, renews the token and stores it; then the first answer arrives.
+    const newer = await createTestPortal(app, database).authorizerTokens.refreshNow(appId);
+    late.release();
+
+    expect(await refreshing).toMatchObject({ code: "conflict" });
+    expect(await storedAccessToken(appId)).toBe(newer.accessToken);
+    expect((await row(appId)).accessTokenExpiresAt).toEqual(newer.expiresAt);
+    expect((await row(appId)).refreshLeaseOwner).toBeNull();
+    expect(await activity(appId)).toEqual(["token_refreshed"]);
+    // Both calls reached WeChat; only the later one is kept.
+    expect((await sandboxLedger(app)).get(appId)!.tokenRefreshes).toBe(2);
+  });
+
+  it("taken over by a worker still refreshing: the late answer writes nothing, the new holder's answer is stored", async () => {
+    const [appId] = (await seedAuthorizedAccounts(app, portal, 1)) as [string];
+    const late = holdingAnswers();
+    const [claim] = await late.service.claimDue(1);
+    const refreshingLate = late.service.refreshClaimed(claim!, "scheduled").catch((error: unknown) => error);
+    await late.applied;
+    await leaseRunsOut(appId);
+    const taker = holdingAnswers();
+    const refreshingTaker = taker.service.refreshNow(appId);
+    await taker.applied;
+    const takerLease = (await row(appId)).refreshLeaseOwner;
+    expect(takerLease).not.toBeNull();
+    expect(takerLease).not.toBe(claim!.owner);
+
+    late.release();
+    expect(await refreshingLate).toMatchObject({ code: "conflict" });
+    // Nothing written: the seeded token, the new holder's lease, no activity.
+    expect(await storedAccessToken(appId)).toBe(`seeded-expiring-${appId}`);
+    expect((await row(appId)).refreshLeaseOwner).toBe(takerLease);
+    expect(await activity(appId)).toEqual([]);
+
+    taker.release();
+    const stored = await refreshingTaker;
+    expect(await storedAccessToken(appId)).toBe(stored.accessToken);
+    expect((await row(appId)).refreshLeaseOwner).toBeNull();
+    expect(await activity(appId)).toEqual(["token_refreshed"]);
+  });
+
+  it("not taken over: a late answer is still stored (no worker renewed the token instead)", async () => {
+    const [appId] = (await seedAuthorizedAccounts(app, portal, 1)) as [string];
+    const late = holdingAnswers();
+    const [claim] = await late.service.claimDue(1);
+    const refreshing = late.service.refreshClaimed(claim!, "scheduled");
+    await late.applied;
+    await leaseRunsOut(appId);
+    late.release();
+    const stored = await refreshing;
+    expect(await storedAccessToken(appId)).toBe(stored.accessToken);
+    expect((await row(appId)).refreshLeaseOwner).toBeNull();
+    expect(await activity(appId)).toEqual(["token_refreshed"]);
   });
 });
 

@@ -1,12 +1,12 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Database } from "@/db";
+import { COMPONENT_TOKEN_LOCK_KEY, openDatabase, type Database } from "@/db";
 import { wechatComponent, wechatEvents } from "@/db/schema";
 import { isAppError } from "@/lib/errors";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
 import { WechatApiError } from "@/lib/wechat/errors";
 import { startAppServer, TEST_SECRETS, type AppServer } from "../support/app-server";
-import { openConfiguredDatabase, openTestDatabase, truncateAll, usingPostgres } from "../support/database";
+import { openConfiguredDatabase, openTestDatabase, truncateAll, usingPostgres, type TestDatabase } from "../support/database";
 import { createTestPortal, giveTicket, sandboxCalls, sandboxControl } from "../support/portal";
 import { runWorker } from "../support/workers";
 
@@ -15,7 +15,7 @@ import { runWorker } from "../support/workers";
 
 describe("component_access_token", () => {
   let app: AppServer;
-  let database: Database & { drop(): Promise<void> };
+  let database: TestDatabase;
 
   const sandboxCall = (action: string, body: unknown = {}) => sandboxControl(app, action, body);
   const calls = () => sandboxCalls(app);
@@ -97,6 +97,63 @@ describe("component_access_token", () => {
     expect(new Set(tokens).size).toBe(1);
     expect(tokens[0]).not.toBe(old);
     expect((await calls()).api_component_token).toBe(1);
+  });
+
+  it("concurrent callers in one process share one refresh: the cross-process lock is taken once", async () => {
+    await receiveTicket();
+    let locks = 0;
+    const counting: Database = {
+      ...database,
+      withAdvisoryLock: (key, fn) => {
+        if (key === COMPONENT_TOKEN_LOCK_KEY) locks++;
+        return database.withAdvisoryLock(key, fn);
+      },
+    };
+    const { service } = makeService(counting);
+    await service.getToken();
+    await expireStoredToken();
+    service.forget();
+    await sandboxCall("reset-calls");
+    locks = 0;
+
+    const tokens = await Promise.all(Array.from({ length: 200 }, () => service.getToken()));
+    expect(new Set(tokens).size).toBe(1);
+    // One refresh for all of them: not 200 turns at the lock, each re-reading the row (in-process single flight).
+    expect(locks).toBe(1);
+    expect((await calls()).api_component_token).toBe(1);
+  });
+
+  it("two instances refreshing at once (each with its own cache and single flight) → exactly one api_component_token call", async () => {
+    await receiveTicket();
+    const old = await makeService().service.getToken();
+    await expireStoredToken();
+    await sandboxCall("reset-calls");
+    // A second instance as another process has it: its own pool and lock session on PostgreSQL (PGlite has one owner).
+    const second = database.databaseUrl ? await openDatabase({ databaseUrl: database.databaseUrl, pgliteDir: "memory://", maxConnections: 4 }) : database;
+    try {
+      // Both read the expired token before either takes the lock: each waits at the lock until both arrived.
+      let arrived = 0;
+      let bothArrived!: () => void;
+      const barrier = new Promise<void>((resolve) => (bothArrived = resolve));
+      const atTheLock = (db: Database): Database => ({
+        ...db,
+        withAdvisoryLock: async (key, fn) => {
+          if (key === COMPONENT_TOKEN_LOCK_KEY && ++arrived === 2) bothArrived();
+          await barrier;
+          return db.withAdvisoryLock(key, fn);
+        },
+      });
+      const a = makeService(atTheLock(database)).service;
+      const b = makeService(atTheLock(second)).service;
+      const tokens = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? a : b).getToken()));
+      expect(arrived).toBe(2);
+      expect(new Set(tokens).size).toBe(1);
+      expect(tokens[0]).not.toBe(old);
+      // The instance that got the lock second found the first one's token (the re-check after taking the lock).
+      expect((await calls()).api_component_token).toBe(1);
+    } finally {
+      if (second !== database) await second.close();
+    }
   });
 
   it("refreshes ahead of expiry: a token inside the 10-minute margin is replaced", async () => {

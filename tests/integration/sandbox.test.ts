@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { sandboxTickets } from "@/db/schema";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
 import { createWechatSandbox, CUSTOM_SEND, SANDBOX_ENDPOINTS, type SandboxResponse, type WechatSandbox } from "@/lib/sandbox/wechat-sandbox";
 import { createMessageCrypto } from "@/lib/wechat/crypto";
@@ -531,10 +532,23 @@ describe("WeChat sandbox (in process, real database)", () => {
 
   describe("api_start_push_ticket", () => {
     it("answers 40125 for a wrong secret and pushes nothing", async () => {
-      expectError(await api("api_start_push_ticket", { component_appid: COMPONENT.appId, component_secret: "nope" }), 40125);
-      expectError(await api("api_start_push_ticket", { component_appid: "wx0000000000000000", component_secret: COMPONENT.appSecret }), 61011);
-      await new Promise((r) => setTimeout(r, 150));
-      expect(pushes).toHaveLength(0);
+      // The push is scheduled on a timer: with the timers held, a refused call must leave none behind (nothing to
+      // drain), where an accepted one leaves its push; running the held timers then delivers exactly that push.
+      vi.useFakeTimers({ toFake: ["setTimeout"] });
+      try {
+        expectError(await api("api_start_push_ticket", { component_appid: COMPONENT.appId, component_secret: "nope" }), 40125);
+        expectError(await api("api_start_push_ticket", { component_appid: "wx0000000000000000", component_secret: COMPONENT.appSecret }), 61011);
+        expect(vi.getTimerCount()).toBe(0);
+        expect((await api("api_start_push_ticket", { component_appid: COMPONENT.appId, component_secret: COMPONENT.appSecret })).json).toEqual({ errcode: 0, errmsg: "ok" });
+        expect(vi.getTimerCount()).toBe(1);
+        vi.runOnlyPendingTimers();
+      } finally {
+        vi.useRealTimers();
+      }
+      await vi.waitFor(() => expect(pushes).toHaveLength(1), { timeout: 5000, interval: 10 });
+      const tickets = await database.db.select().from(sandboxTickets);
+      expect(tickets).toHaveLength(1);
+      expect(pushes[0]!.fields.ComponentVerifyTicket).toBe(tickets[0]!.ticket);
     });
 
     it("answers {errcode: 0, errmsg: ok} and pushes a usable ticket shortly after", async () => {
@@ -668,24 +682,24 @@ describe("WeChat sandbox (in process, real database)", () => {
 
     it("delays calls by latencyMs", async () => {
       const token = await componentToken();
-      const latencyMs = 250;
+      // Long enough that "not delayed" below has a wide margin on a loaded machine.
+      const latencyMs = 2500;
       await sandbox.setFault({ endpoint: "api_create_preauthcode", latencyMs });
       expect((await sandbox.getState()).faults).toEqual([
         { endpoint: "api_create_preauthcode", appId: "", latencyMs, errcode: null, hangMs: 0, rotateRefreshToken: false, remaining: 0 },
       ]);
+      const timedCall = async () => {
+        const started = performance.now();
+        expectOk(await createPreAuthCode({ component_access_token: token }));
+        return performance.now() - started;
+      };
 
-      let started = performance.now();
-      expectOk(await createPreAuthCode({ component_access_token: token }));
-      expect(performance.now() - started).toBeGreaterThanOrEqual(latencyMs);
-      started = performance.now();
-      expectOk(await createPreAuthCode({ component_access_token: token }));
-      expect(performance.now() - started).toBeGreaterThanOrEqual(latencyMs);
+      // Every call is delayed, not only the next one: two at once, each answered no sooner than latencyMs after it.
+      for (const ms of await Promise.all([timedCall(), timedCall()])) expect(ms).toBeGreaterThanOrEqual(latencyMs);
 
       await sandbox.clearFaults();
       expect((await sandbox.getState()).faults).toEqual([]);
-      started = performance.now();
-      expectOk(await createPreAuthCode({ component_access_token: token }));
-      expect(performance.now() - started).toBeLessThan(latencyMs);
+      expect(await timedCall()).toBeLessThan(latencyMs);
     });
 
     it("delays and holds back message/custom/send like the component API (the call is still applied)", async () => {
@@ -701,13 +715,20 @@ describe("WeChat sandbox (in process, real database)", () => {
       expect(performance.now() - started).toBeGreaterThanOrEqual(250);
       await sandbox.clearFaults();
 
-      await sandbox.setFault({ endpoint: CUSTOM_SEND, hangMs: 300, times: 1 });
+      await sandbox.setFault({ endpoint: CUSTOM_SEND, hangMs: 2500, times: 1 });
       started = performance.now();
-      expect((await send("held back")).json).toEqual(ok);
-      expect(performance.now() - started).toBeGreaterThanOrEqual(300);
-      started = performance.now();
+      const heldBack = send("held back").then((res) => ({ json: res.json, at: performance.now() }));
+      // Once it is applied (recorded, its answer held), the next message is not held: it is answered first.
+      await vi.waitFor(async () => expect((await sandbox.customMessagesTo(appId, "oUser1", new Date(0))).map((m) => m.content)).toContain("held back"), {
+        timeout: 10_000,
+        interval: 20,
+      });
       expect((await send("prompt")).json).toEqual(ok);
-      expect(performance.now() - started).toBeLessThan(250);
+      const promptAnsweredAt = performance.now();
+      const held = await heldBack;
+      expect(held.json).toEqual(ok);
+      expect(held.at - started).toBeGreaterThanOrEqual(2500);
+      expect(promptAnsweredAt).toBeLessThan(held.at);
 
       const sent = await sandbox.customMessagesTo(appId, "oUser1", new Date(0));
       expect(sent.map((m) => m.content)).toEqual(["slow", "held back", "prompt"]);

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { auditLog, authorizers, reconcileRuns, users } from "@/db/schema";
 import type { Platform } from "@/lib/platform";
+import { sealedAt } from "@/lib/secrets";
 import { findRunningReconcile, refreshProfileNow, refreshTokenNow, startReconcile } from "@/lib/staff/operations";
 import type { StaffActor } from "@/lib/staff/users";
 import type { ComponentClient } from "@/lib/wechat/client";
@@ -59,7 +60,7 @@ describe("refresh token now", () => {
     expect((await sandboxLedger(app)).get(appId)!.tokenRefreshes).toBe(before + 1);
 
     const [row] = await database.db.select().from(authorizers).where(eq(authorizers.appId, appId));
-    const token = portal.secretBox.open(row!.accessTokenSealed!);
+    const token = portal.secretBox.open(row!.accessTokenSealed!, sealedAt.authorizerAccessToken(appId));
     const records = await audits("authorizer.refresh_token", appId);
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({

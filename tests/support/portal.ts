@@ -5,6 +5,7 @@ import { authorizerGrants, authorizers } from "@/db/schema";
 import { parseEnv } from "@/lib/env";
 import { createPlatform, type Platform } from "@/lib/platform";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
+import { sealedAt } from "@/lib/secrets";
 import { sealPush } from "@/lib/wechat/push";
 import { TEST_SECRETS, type AppServer } from "./app-server";
 import { controlFetch } from "./http";
@@ -109,8 +110,8 @@ export async function seedAuthorizedAccounts(
     funcIds: [1, 15, 4],
     status: "authorized" as const,
     stateVersion: version,
-    refreshTokenSealed: portal.secretBox.seal(a.refreshToken),
-    accessTokenSealed: portal.secretBox.seal(`seeded-expiring-${a.appId}`),
+    refreshTokenSealed: portal.secretBox.seal(a.refreshToken, sealedAt.authorizerRefreshToken(a.appId)),
+    accessTokenSealed: portal.secretBox.seal(`seeded-expiring-${a.appId}`, sealedAt.authorizerAccessToken(a.appId)),
     accessTokenExpiresAt: expiresAt,
     refreshDueAt: new Date(),
     authorizedAt: new Date(version * 1000),

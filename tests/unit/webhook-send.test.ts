@@ -2,7 +2,31 @@ import type { LookupAddress, lookup as dnsLookup } from "node:dns";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { BLOCKED_RANGES, isPrivateAddress } from "@/lib/webhooks/destination";
 import { createWebhookSender, WebhookSendError, type WebhookSender } from "@/lib/webhooks/send";
+
+/** One address inside each refused range (not the range's first address), keyed by the range. */
+const ONE_PER_RANGE: Record<string, string> = {
+  "0.0.0.0/8": "0.1.2.3",
+  "10.0.0.0/8": "10.1.2.3",
+  "100.64.0.0/10": "100.127.255.254",
+  "127.0.0.0/8": "127.0.0.53",
+  "169.254.0.0/16": "169.254.169.254",
+  "172.16.0.0/12": "172.31.255.254",
+  "192.168.0.0/16": "192.168.1.1",
+  "198.18.0.0/15": "198.19.0.1",
+  "224.0.0.0/3": "239.255.255.250",
+  // IPv4-compatible ::10.0.0.1.
+  "::/96": "::a00:1",
+  // NAT64 of 169.254.169.254 (the metadata service through the gateway).
+  "64:ff9b::/96": "64:ff9b::a9fe:a9fe",
+  "64:ff9b:1::/48": "64:ff9b:1:abcd::a00:1",
+  // 6to4 of 169.254.169.254.
+  "2002::/16": "2002:a9fe:a9fe::1",
+  "fc00::/7": "fd12:3456::1",
+  "fe80::/10": "fe80::1",
+  "ff00::/8": "ff02::1",
+};
 
 // The sender against a real HTTP server on 127.0.0.1, with a resolver the test controls.
 
@@ -78,6 +102,21 @@ describe("webhook sender", () => {
       expect(await failure(s.post(url, {}, "{}"))).toBe("private_address");
     }
     expect(dns.calls).toEqual([]);
+  });
+
+  it("has a test address for every refused range", () => {
+    expect(Object.keys(ONE_PER_RANGE).sort()).toEqual(BLOCKED_RANGES.map((r) => `${r.network}/${r.prefix}`).sort());
+  });
+
+  it.each(Object.entries(ONE_PER_RANGE))("refuses %s (%s) written in the URL and given by the connection's lookup", async (_range, address) => {
+    expect(isPrivateAddress(address)).toBe(true);
+    const host = address.includes(":") ? `[${address}]` : address;
+    const literal = resolver(["203.0.113.7"]);
+    expect(await failure(sender({ allowPrivateNetworks: false, timeoutMs: 2000, lookup: literal.lookup }).post(`http://${host}:9/wx`, {}, "{}"))).toBe("private_address");
+    expect(literal.calls).toEqual([]);
+    const dns = resolver([address]);
+    expect(await failure(sender({ allowPrivateNetworks: false, timeoutMs: 2000, lookup: dns.lookup }).post("https://hooks.example.test/wx", {}, "{}"))).toBe("private_address");
+    expect(dns.calls).toEqual(["hooks.example.test"]);
   });
 
   it("delivers where private networks are allowed, with the headers and body, and keeps the connection", async () => {

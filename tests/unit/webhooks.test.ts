@@ -44,7 +44,8 @@ describe("webhook destinations", () => {
     "treats %s as private",
     (address) => expect(isPrivateAddress(address)).toBe(true),
   );
-  it.each(["203.0.113.7", "8.8.8.8", "2001:4860:4860::8888", "::ffff:8.8.8.8"])("treats %s as public", (address) => expect(isPrivateAddress(address)).toBe(false));
+  // Just outside the ranges added for IPv4-in-IPv6 (NAT64, 6to4, IPv4-compatible): still public.
+  it.each(["203.0.113.7", "8.8.8.8", "2001:4860:4860::8888", "::ffff:8.8.8.8", "64:ff9b:2::1", "64:ff9b::1:0:a00:1", "2003::1", "::1:a00:1"])("treats %s as public", (address) => expect(isPrivateAddress(address)).toBe(false));
 
   it("checks a URL's shape where it is entered", () => {
     expect(checkWebhookUrlShape("https://hooks.example.com/wx", { requireHttps: true })).toBeUndefined();

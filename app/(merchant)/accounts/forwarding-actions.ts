@@ -7,7 +7,7 @@ import { requireMerchant } from "@/lib/auth/guards";
 import { getDictionary, getLanguage } from "@/lib/i18n";
 import { getPlatform } from "@/lib/platform";
 import { checkWebhookUrlShape } from "@/lib/webhooks/destination";
-import { generateWebhookSecret } from "@/lib/webhooks/signature";
+import { sealNewWebhookSecret } from "@/lib/webhooks/merchant-secret";
 
 // Message forwarding settings on the merchant's accounts page. Every action acts on the signed-in merchant only.
 
@@ -24,7 +24,7 @@ export async function saveWebhookAction(_prev: ForwardingState, formData: FormDa
     if (problem === "https_required") return { ok: false, message: t.httpsRequired };
     if (problem) return { ok: false, message: t.invalidUrl };
   }
-  await saveMerchantWebhook(platform.database.db, merchant.merchantId, raw === "" ? null : raw, platform.secretBox.seal(generateWebhookSecret()));
+  await saveMerchantWebhook(platform.database.db, merchant.merchantId, raw === "" ? null : raw, sealNewWebhookSecret(platform.secretBox, merchant.merchantId));
   revalidatePath("/accounts");
   return { ok: true, message: raw === "" ? t.turnedOff : t.saved };
 }
@@ -34,7 +34,7 @@ export async function rotateWebhookSecretAction(_prev: ForwardingState): Promise
   const merchant = await requireMerchant();
   const t = getDictionary(await getLanguage()).forwarding;
   const platform = await getPlatform();
-  await replaceMerchantWebhookSecret(platform.database.db, merchant.merchantId, platform.secretBox.seal(generateWebhookSecret()));
+  await replaceMerchantWebhookSecret(platform.database.db, merchant.merchantId, sealNewWebhookSecret(platform.secretBox, merchant.merchantId));
   revalidatePath("/accounts");
   return { ok: true, message: t.secretRotated };
 }

@@ -9,6 +9,7 @@ import { findMerchantWebhook, listMerchantDeliveries } from "@/db/queries/webhoo
 import { requireMerchant } from "@/lib/auth/guards";
 import { getI18n } from "@/lib/i18n";
 import { getPlatform } from "@/lib/platform";
+import { viewWebhookSecret } from "@/lib/webhooks/merchant-secret";
 import { AccountAvatar } from "../_components/account-avatar";
 import { KindBadge, ReviewBadge, StatusBadge } from "../_components/account-badges";
 import { AuthorizeForm, type AuthorizeButton } from "../_components/authorize-form";
@@ -113,7 +114,7 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
             t={t.forwarding}
             lang={lang}
             url={webhook?.url ?? null}
-            secret={webhook?.secretSealed ? secretBox.open(webhook.secretSealed) : null}
+            secret={viewWebhookSecret(secretBox, merchant.merchantId, webhook?.secretSealed ?? null)}
             deliveries={deliveries}
             accountNames={new Map(accounts.map((a) => [a.appId, a.nickName ?? a.appId]))}
             retentionDays={env.retention.messageDays}

@@ -1,5 +1,6 @@
 import type { DeliveryRow } from "@/db/queries/webhooks";
 import type { Dictionary, Language } from "@/lib/i18n";
+import type { WebhookSecretView } from "@/lib/webhooks/merchant-secret";
 import { DeliveryLog } from "./delivery-log";
 import { RotateSecretForm, WebhookUrlForm } from "./forwarding-forms";
 
@@ -16,7 +17,7 @@ export function ForwardingPanel({
   t: Dictionary["forwarding"];
   lang: Language;
   url: string | null;
-  secret: string | null;
+  secret: WebhookSecretView;
   deliveries: DeliveryRow[];
   accountNames: Map<string, string>;
   retentionDays: number;
@@ -40,18 +41,22 @@ export function ForwardingPanel({
 
       <div className="flex flex-col gap-2">
         <p className="text-sm font-medium text-slate-800">{t.secretLabel}</p>
-        {secret ? (
+        {secret.kind === "shown" ? (
           <details className="group rounded-lg border border-slate-200 bg-slate-50 px-3 py-2">
             <summary className="cursor-pointer text-sm text-emerald-700 select-none">{t.showSecret}</summary>
             <code data-testid="webhook-secret" className="mt-2 block break-all font-mono text-xs text-slate-800">
-              {secret}
+              {secret.secret}
             </code>
           </details>
+        ) : secret.kind === "unreadable" ? (
+          <p role="alert" data-testid="webhook-secret-unreadable" className="rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+            {t.secretUnreadable}
+          </p>
         ) : (
           <p className="text-sm text-slate-500">{t.noSecret}</p>
         )}
         <p className="text-xs text-slate-500">{t.secretHint}</p>
-        {secret ? <RotateSecretForm t={t} /> : null}
+        {secret.kind === "none" ? null : <RotateSecretForm t={t} />}
       </div>
 
       <div className="flex flex-col gap-2">
