@@ -189,7 +189,7 @@ describe("the sandbox in production", () => {
 
 describe("production requirements", () => {
   it("requires AUTH_SECRET and SECRETS_KEY in production, also with the sandbox", () => {
-    for (const extra of [{ ...real, ...https }, { WECHAT_SANDBOX: "1" }]) {
+    for (const extra of [{ ...real, ...https }, { WECHAT_SANDBOX: "1" }] as Array<Record<string, string>>) {
       expect(problemsOf({ ...production, ...extra }).map((p) => p.split(":")[0])).toEqual(["AUTH_SECRET", "SECRETS_KEY"]);
     }
   });
