@@ -90,12 +90,14 @@ describeWithBuild("admin pages and actions over HTTP", () => {
       ["enable", actionFormFieldsByTestId(html, `enable-${ids.get(STOPPED)}`)],
       ["revoke an invitation", actionFormFieldsByTestId(html, "invitation-revoke")],
     ];
+    const answers: Record<string, number> = {};
     for (const [name, fields] of forged) {
       // As the page's JavaScript calls it: Next's forbidden() answer.
-      expect((await call(staff, fields)).status, name).toBe(403);
+      answers[name] = (await call(staff, fields)).status;
       // As a plain form post (no JavaScript): refused too (Next renders its not-found page for an interrupt there).
-      expect((await post(staff, fields)).status, `${name} (form post)`).toBe(404);
+      answers[`${name} (form post)`] = (await post(staff, fields)).status;
     }
+    expect(answers).toEqual(Object.fromEntries(forged.flatMap(([name]) => [[name, 403], [`${name} (form post)`, 404]])));
     // The staff member making themselves admin is refused too.
     expect((await call(staff, actionFormFieldsByTestId(html, `role-change-${ids.get(STAFF)}`))).status).toBe(403);
 
