@@ -9,7 +9,7 @@ import { format } from "@/lib/i18n-format";
 const zh = {
   overview: {
     title: "概览",
-    subtitle: "平台运行状态，与 /api/health 读取相同的数据。",
+    subtitle: "平台运行状态的详情（/api/health 只公开每一项是否正常）。",
     allGoodTitle: "一切正常",
     allGoodBody: "数据库可用，ticket 按时到达，令牌都在按计划刷新。",
     warningTitle: "需要留意",
@@ -194,7 +194,7 @@ export type StaffOpsDictionary = typeof zh;
 const en: typeof zh = {
   overview: {
     title: "Overview",
-    subtitle: "How the platform is doing: the same data as /api/health.",
+    subtitle: "How the platform is doing, in detail (/api/health tells the public only whether each part is ok).",
     allGoodTitle: "All good",
     allGoodBody: "The database answers, tickets arrive on time and tokens are refreshed on schedule.",
     warningTitle: "Needs attention",
