@@ -234,7 +234,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   // test servers listen on plain http; a plain-http intranet must opt out by name.
   if (production && !sandbox && !raw.APP_URL.startsWith("https://") && !raw.INSECURE_ALLOW_HTTP_APP_URL) {
     problems.push(
-      `APP_URL: must be the portal's public https:// URL in production (it is ${raw.APP_URL}); only for a plain-http intranet set INSECURE_ALLOW_HTTP_APP_URL=1`,
+      source.APP_URL?.trim()
+        ? `APP_URL: must be the portal's public https:// URL in production (it is ${raw.APP_URL}); only for a plain-http intranet set INSECURE_ALLOW_HTTP_APP_URL=1`
+        : "APP_URL: is required in production: the portal's public https:// URL (e.g. https://portal.example.com)",
     );
   }
   if (raw.STAFF_EMAIL && !raw.STAFF_PASSWORD) problems.push("STAFF_PASSWORD: is required when STAFF_EMAIL is set");

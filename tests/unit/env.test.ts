@@ -198,7 +198,9 @@ describe("production requirements", () => {
     expect(problemsOf({ ...production, ...secrets, ...real, APP_URL: "http://portal.example.com" })).toEqual([
       expect.stringMatching(/^APP_URL: must be the portal's public https:\/\/ URL in production .*INSECURE_ALLOW_HTTP_APP_URL=1$/),
     ]);
-    expect(problemsOf({ ...production, ...secrets, ...real }).map((p) => p.split(":")[0])).toEqual(["APP_URL"]);
+    expect(problemsOf({ ...production, ...secrets, ...real })).toEqual([
+      "APP_URL: is required in production: the portal's public https:// URL (e.g. https://portal.example.com)",
+    ]);
     expect(parseEnv({ ...production, ...secrets, ...real, ...https }).appUrl).toBe("https://portal.example.com");
   });
 
