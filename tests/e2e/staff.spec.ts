@@ -17,6 +17,8 @@ const STAFF_PAGES = [
 ];
 /** The pages only admins may open. */
 const ADMIN_PAGES = ["/staff/users"];
+/** A step that hashes or checks a password (scrypt), with room for a loaded machine. */
+const PASSWORD_STEP_MS = 30_000;
 
 async function signIn(page: Page, email: string, password: string, callbackUrl = "/staff") {
   await page.goto(`/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
@@ -125,11 +127,13 @@ test("anonymous visitors are sent to sign in from every staff page", async ({ pa
 });
 
 test("a plain staff member is refused on every admin page and action; an admin disables them and enables them again", async ({ browser }, testInfo) => {
+  // Two browsers, four sign-ins and an invitation: more than the default minute on a loaded machine.
+  test.setTimeout(180_000);
   const password = "a staff password";
   const adminContext = await browser.newContext();
   const admin = await adminContext.newPage();
   await signIn(admin, STAFF.email, STAFF.password, "/staff/users");
-  await expect(admin).toHaveURL(/\/staff\/users$/);
+  await expect(admin).toHaveURL(/\/staff\/users$/, { timeout: PASSWORD_STEP_MS });
 
   // The admin invites a plain staff member, who sets a password through the link.
   const email = uniqueEmail("plain-staff");
@@ -150,7 +154,8 @@ test("a plain staff member is refused on every admin page and action; an admin d
   await staff.getByLabel("密码", { exact: true }).fill(password);
   await staff.getByLabel("确认密码").fill(password);
   await staff.getByTestId("invite-accept-submit").click();
-  await expect(staff).toHaveURL(/\/staff$/);
+  // Setting the password and signing in are two scrypt runs: slow on a loaded machine.
+  await expect(staff).toHaveURL(/\/staff$/, { timeout: PASSWORD_STEP_MS });
   await expect(staff.getByTestId("staff-identity")).toContainText(`${email} · 员工`);
   // No way to the admin pages, and each is refused.
   await expect(staff.getByRole("link", { name: "员工管理" })).toHaveCount(0);
@@ -215,13 +220,13 @@ test("a plain staff member is refused on every admin page and action; an admin d
   await staff.goto("/staff");
   await expect(staff).toHaveURL(/\/login\?callbackUrl=%2Fstaff$/);
   await signIn(staff, email, password);
-  await expect(staff.getByText("此账号已被管理员停用")).toBeVisible();
+  await expect(staff.getByText("此账号已被管理员停用")).toBeVisible({ timeout: PASSWORD_STEP_MS });
 
   // Enabled again: they sign in.
   await row.getByTestId(`enable-${userId}`).click();
   await expect(row).toHaveAttribute("data-disabled", "false");
   await signIn(staff, email, password);
-  await expect(staff).toHaveURL(/\/staff$/);
+  await expect(staff).toHaveURL(/\/staff$/, { timeout: PASSWORD_STEP_MS });
   await expect(staff.getByTestId("staff-identity")).toContainText(email);
 
   const audit = await admin.goto(`/staff/audit?target=${userId}`);

@@ -75,7 +75,8 @@ export function DisableForm({
       >
         {disabled ? (pending ? t.enabling : t.enable) : pending ? t.disabling : t.disable}
       </button>
-      {blocked && self ? <p className="text-xs text-slate-500">{t.selfHint}</p> : null}
+      {/* The only admin's row already says why (beside the role button); otherwise say it here (no hover on phones). */}
+      {blocked && self && !lastAdmin ? <p className="text-xs text-slate-500">{t.selfHint}</p> : null}
       <Answer state={state} lang={lang} testId="disable-result" />
     </form>
   );
