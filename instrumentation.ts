@@ -1,23 +1,31 @@
-// Start-up work for every server instance: open the database (applying migrations) and start background jobs.
+// Start-up work for every server instance: check the environment, open the database (applying migrations) and
+// start background jobs.
 export async function register() {
   // The edge runtime has no database; NEXT_RUNTIME is the framework's own switch, not configuration.
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // First, and on its own: a bad or missing setting ends the process with one message per variable.
+  const { getEnvOrExit } = await import("./lib/startup");
+  const env = getEnvOrExit();
   const { getPlatform } = await import("./lib/platform");
   const { startBackgroundJobs } = await import("./lib/background");
   const { log } = await import("./lib/log");
-  const { ensureStaffAccount } = await import("./lib/auth/staff");
+  const { disableLeftoverDemoAccount, ensureStaffAccount } = await import("./lib/auth/staff");
   const platform = await getPlatform();
-  if (platform.env.staff) {
-    await ensureStaffAccount(platform.database.db, platform.env.staff);
-    if (platform.env.staff.demo) {
-      // Dev and sandbox only: a printed demo login, so the staff console can be tried at once.
-      console.log(`\n  Demo staff login: ${platform.env.staff.email} / ${platform.env.staff.password}  (set STAFF_EMAIL/STAFF_PASSWORD to replace)\n`);
+  if (!env.sandbox && (await disableLeftoverDemoAccount(platform.database.db))) {
+    // Security: a sandbox run left its demo admin (a public password) in this database.
+    log.warn("disabled the sandbox's demo staff account staff@demo.local: it exists only while the sandbox runs", {});
+  }
+  if (env.staff) {
+    await ensureStaffAccount(platform.database.db, env.staff);
+    if (env.staff.demo) {
+      // Sandbox only: a printed demo login, so the staff console can be tried at once.
+      console.log(`\n  Demo staff login: ${env.staff.email} / ${env.staff.password}  (set STAFF_EMAIL/STAFF_PASSWORD to replace)\n`);
     }
   }
-  if (platform.env.backgroundJobs) startBackgroundJobs(platform);
+  if (env.backgroundJobs) startBackgroundJobs(platform);
   log.info("portal ready", {
-    appUrl: platform.env.appUrl,
+    appUrl: env.appUrl,
     database: platform.database.kind,
-    sandbox: platform.env.sandbox ? `${platform.env.appUrl}/sandbox` : "off",
+    sandbox: env.sandbox ? `${env.appUrl}/sandbox` : "off",
   });
 }

@@ -41,3 +41,9 @@ export function contentSecurityPolicy(input: ContentSecurityPolicyInput): string
   ];
   return directives.map((d) => d.join(" ")).join("; ");
 }
+
+/**
+ * Strict-Transport-Security for an https APP_URL: browsers that have seen it once refuse plain http to this host
+ * for a year (also when a link or a typed address says http). Subdomains are left to their own operators.
+ */
+export const STRICT_TRANSPORT_SECURITY = "max-age=31536000";

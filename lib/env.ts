@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { SANDBOX_COMPONENT } from "./sandbox/credentials";
+import { DEMO_STAFF, SANDBOX_COMPONENT } from "./sandbox/credentials";
 import { APP_ID_PATTERN } from "./wechat/app-id";
 
 /**
@@ -11,6 +11,8 @@ import { APP_ID_PATTERN } from "./wechat/app-id";
  */
 
 const DEV_SECRETS_FILE = "dev-secrets.json";
+/** Service keys are bearer credentials compared as given: long enough that guessing one is hopeless. */
+export const MIN_INTERNAL_API_KEY_LENGTH = 32;
 
 const flag = z
   .enum(["0", "1", "true", "false", "yes", "no", "on", "off"], {
@@ -61,6 +63,7 @@ const rawSchema = z.object({
   SECRETS_KEY: optionalString.pipe(base64Key32.optional()),
   SECRETS_KEY_PREVIOUS: optionalString.pipe(base64Key32List.optional()),
   WECHAT_SANDBOX: optionalString.pipe(flag.optional()),
+  INSECURE_ALLOW_HTTP_APP_URL: optionalString.pipe(flag.optional()),
   WECHAT_COMPONENT_APPID: optionalString.pipe(
     z.string().regex(APP_ID_PATTERN, { error: "must look like wx followed by 16 characters (the platform's AppID)" }).optional(),
   ),
@@ -94,9 +97,19 @@ const rawSchema = z.object({
     .int()
     .min(0)
     .default(600),
-  INTERNAL_API_KEYS: optionalString.transform((v) =>
-    v ? v.split(",").map((k) => k.trim()).filter((k) => k.length > 0) : [],
-  ),
+  INTERNAL_API_KEYS: optionalString.transform((v, ctx) => {
+    const keys = v ? v.split(",").map((k) => k.trim()).filter((k) => k.length > 0) : [];
+    const short = keys.findIndex((k) => k.length < MIN_INTERNAL_API_KEY_LENGTH);
+    if (short !== -1) {
+      // Named by position, never by value: these are keys.
+      ctx.addIssue({
+        code: "custom",
+        message: `each key must be at least ${MIN_INTERNAL_API_KEY_LENGTH} characters (e.g. \`openssl rand -hex 32\`); entry ${short + 1} of ${keys.length} is shorter`,
+      });
+      return z.NEVER;
+    }
+    return keys;
+  }),
   STAFF_EMAIL: optionalString.pipe(z.email({ error: "must be an email address" }).optional()),
   STAFF_PASSWORD: optionalString.pipe(z.string().min(10, { error: "must be at least 10 characters" }).optional()),
   SANDBOX_TICKET_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(600),
@@ -185,23 +198,54 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const raw = parsed.data;
   const problems: string[] = [];
 
-  // The sandbox stands in for WeChat until real credentials are configured.
-  const sandbox = raw.WECHAT_SANDBOX ?? raw.WECHAT_COMPONENT_APPID === undefined;
+  const production = raw.NODE_ENV === "production";
   const real = {
     WECHAT_COMPONENT_APPID: raw.WECHAT_COMPONENT_APPID,
     WECHAT_COMPONENT_APPSECRET: raw.WECHAT_COMPONENT_APPSECRET,
     WECHAT_COMPONENT_TOKEN: raw.WECHAT_COMPONENT_TOKEN,
     WECHAT_COMPONENT_AES_KEY: raw.WECHAT_COMPONENT_AES_KEY,
   };
-  if (!sandbox) {
+  // Security: in production (`next start`) the sandbox runs only when asked for by name. Its control plane has no
+  // authentication and it makes a demo admin, so a deploy whose credentials were not mounted must stop, not fall
+  // back to it. In development (and tests) it stands in for WeChat until a real AppID is configured.
+  const sandbox = raw.WECHAT_SANDBOX ?? (production ? false : raw.WECHAT_COMPONENT_APPID === undefined);
+  if (sandbox) {
+    // Security: the sandbox signs pushes (`unauthorized` included) with the platform's Token and AES key; it must
+    // never hold real ones.
+    const configured = { ...real, WECHAT_COMPONENT_AES_KEY_PREVIOUS: raw.WECHAT_COMPONENT_AES_KEY_PREVIOUS };
+    for (const [name, value] of Object.entries(configured)) {
+      if (value === undefined) continue;
+      problems.push(
+        raw.WECHAT_SANDBOX
+          ? `${name}: must not be set with WECHAT_SANDBOX=1 (the sandbox never runs with real credentials): unset it, or unset WECHAT_SANDBOX to use WeChat`
+          : `${name}: is set but WECHAT_COMPONENT_APPID is not: set all four WECHAT_COMPONENT_* variables to use WeChat, or none for the sandbox`,
+      );
+    }
+  } else {
     for (const [name, value] of Object.entries(real)) {
-      if (value === undefined) problems.push(`${name}: is required when the WeChat sandbox is off`);
+      if (value !== undefined) continue;
+      problems.push(
+        production && raw.WECHAT_SANDBOX === undefined
+          ? `${name}: is required in production (the platform's credentials from the open platform console); to run the built-in WeChat sandbox instead, set WECHAT_SANDBOX=1`
+          : `${name}: is required when the WeChat sandbox is off`,
+      );
     }
   }
-  const production = raw.NODE_ENV === "production" && !sandbox;
   if (production && !raw.AUTH_SECRET) problems.push("AUTH_SECRET: is required in production (`openssl rand -base64 32`)");
   if (production && !raw.SECRETS_KEY) problems.push("SECRETS_KEY: is required in production (`openssl rand -base64 32`)");
+  // Security: session cookies are marked Secure, and WeChat is given callback URLs, from APP_URL. The sandbox's
+  // test servers listen on plain http; a plain-http intranet must opt out by name.
+  if (production && !sandbox && !raw.APP_URL.startsWith("https://") && !raw.INSECURE_ALLOW_HTTP_APP_URL) {
+    problems.push(
+      source.APP_URL?.trim()
+        ? `APP_URL: must be the portal's public https:// URL in production (it is ${raw.APP_URL}); only for a plain-http intranet set INSECURE_ALLOW_HTTP_APP_URL=1`
+        : "APP_URL: is required in production: the portal's public https:// URL (e.g. https://portal.example.com)",
+    );
+  }
   if (raw.STAFF_EMAIL && !raw.STAFF_PASSWORD) problems.push("STAFF_PASSWORD: is required when STAFF_EMAIL is set");
+  if (!sandbox && raw.STAFF_EMAIL?.toLowerCase() === DEMO_STAFF.email) {
+    problems.push(`STAFF_EMAIL: ${DEMO_STAFF.email} is the sandbox's demo account (disabled outside the sandbox); choose another email`);
+  }
   if (problems.length > 0) throw new EnvError(problems);
 
   const devSecrets = raw.AUTH_SECRET && raw.SECRETS_KEY ? undefined : loadDevSecrets(raw.PGLITE_DIR);
@@ -216,23 +260,32 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     secretsKey: Buffer.from(raw.SECRETS_KEY ?? devSecrets!.secretsKey, "base64"),
     previousSecretsKeys: (raw.SECRETS_KEY_PREVIOUS ?? []).map((k) => Buffer.from(k, "base64")),
     sandbox,
-    component: {
-      appId: real.WECHAT_COMPONENT_APPID ?? SANDBOX_COMPONENT.appId,
-      appSecret: real.WECHAT_COMPONENT_APPSECRET ?? SANDBOX_COMPONENT.appSecret,
-      token: real.WECHAT_COMPONENT_TOKEN ?? SANDBOX_COMPONENT.token,
-      encodingAesKey: real.WECHAT_COMPONENT_AES_KEY ?? SANDBOX_COMPONENT.encodingAesKey,
-      previousEncodingAesKeys: raw.WECHAT_COMPONENT_AES_KEY_PREVIOUS?.split(",") ?? [],
-    },
+    component: sandbox
+      ? {
+          appId: SANDBOX_COMPONENT.appId,
+          appSecret: SANDBOX_COMPONENT.appSecret,
+          token: SANDBOX_COMPONENT.token,
+          encodingAesKey: SANDBOX_COMPONENT.encodingAesKey,
+          previousEncodingAesKeys: [],
+        }
+      : {
+          appId: real.WECHAT_COMPONENT_APPID!,
+          appSecret: real.WECHAT_COMPONENT_APPSECRET!,
+          token: real.WECHAT_COMPONENT_TOKEN!,
+          encodingAesKey: real.WECHAT_COMPONENT_AES_KEY!,
+          previousEncodingAesKeys: raw.WECHAT_COMPONENT_AES_KEY_PREVIOUS?.split(",") ?? [],
+        },
     apiBase: raw.WECHAT_API_BASE ?? (sandbox ? sandboxBase : "https://api.weixin.qq.com"),
     mpBase: raw.WECHAT_MP_BASE ?? (sandbox ? sandboxBase : "https://mp.weixin.qq.com"),
     openBase: raw.WECHAT_OPEN_BASE ?? (sandbox ? sandboxBase : "https://open.weixin.qq.com"),
     timestampToleranceSeconds: raw.WECHAT_TIMESTAMP_TOLERANCE_SECONDS,
     internalApiKeys: raw.INTERNAL_API_KEYS,
+    // Security: the demo login (a public password) only ever exists with the sandbox.
     staff:
       raw.STAFF_EMAIL && raw.STAFF_PASSWORD
         ? { email: raw.STAFF_EMAIL, password: raw.STAFF_PASSWORD, demo: false }
-        : raw.NODE_ENV !== "production" || sandbox
-          ? { email: "staff@demo.local", password: "demo-staff-password", demo: true }
+        : sandbox
+          ? { ...DEMO_STAFF, demo: true }
           : undefined,
     staffPassword: raw.STAFF_PASSWORD,
     sandboxTicketIntervalSeconds: raw.SANDBOX_TICKET_INTERVAL_SECONDS,

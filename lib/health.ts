@@ -1,6 +1,7 @@
 import { and, count, eq, isNotNull, sql } from "drizzle-orm";
 import { rowsOf } from "@/db";
 import { authorizers } from "@/db/schema";
+import { describeError } from "@/lib/log";
 import type { Platform } from "@/lib/platform";
 
 export interface Health {
@@ -20,6 +21,38 @@ export interface Health {
 }
 
 const DB_TIMEOUT_MS = 2000;
+/** A refresher further behind than this is reported as not ok (accounts are due 10–30 minutes ahead of expiry). */
+const REFRESHER_LAG_LIMIT_SECONDS = 600;
+
+/** What `GET /api/health` tells anyone who asks: ok or not per part, no numbers, no error text. */
+export interface PublicHealth {
+  ok: boolean;
+  database: { ok: boolean };
+  ticket: { ok: boolean };
+  componentToken: { ok: boolean };
+  authorizers: { ok: boolean };
+}
+
+/**
+ * Security: the health route is public (load balancers call it unauthenticated), so it says only which part is
+ * ok. Error texts (a database host, a WeChat answer), ages and counts stay with staff (/staff) and the log.
+ */
+export function publicHealth(health: Health): PublicHealth {
+  return {
+    ok: health.ok,
+    database: { ok: health.database.ok },
+    ticket: { ok: health.ticket.ageSeconds !== null && health.ticket.warning === null },
+    componentToken: {
+      ok: (health.componentToken.expiresInSeconds ?? 0) > 0 && health.componentToken.lastError === null,
+    },
+    authorizers: {
+      ok:
+        health.authorizers.refreshFailed === 0 &&
+        health.authorizers.needsReauthorization === 0 &&
+        (health.authorizers.refresherLagSeconds ?? Infinity) <= REFRESHER_LAG_LIMIT_SECONDS,
+    },
+  };
+}
 
 /**
  * Liveness for load balancers and operators. Only an unreachable database makes it unhealthy (503): a stale
@@ -77,7 +110,7 @@ export async function getHealth(platform: Platform): Promise<Health> {
 export function unhealthy(sandbox: boolean, error: unknown): Health {
   return {
     ok: false,
-    database: { ok: false, error: (error as Error)?.message?.slice(0, 200) ?? "unreachable" },
+    database: { ok: false, error: describeError(error).slice(0, 200) },
     ticket: { receivedAt: null, ageSeconds: null, warning: null },
     componentToken: { expiresAt: null, expiresInSeconds: null, lastError: null },
     authorizers: { refreshFailed: null, needsReauthorization: null, refresherLagSeconds: null },

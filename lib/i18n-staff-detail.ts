@@ -158,6 +158,8 @@ const zh = {
     "authorizer.refresh_profile": "立即刷新资料",
     "user.invite": "邀请员工",
     "user.role_change": "修改角色",
+    "user.disable": "停用账号",
+    "user.enable": "启用账号",
     "reconcile.run": "运行核对",
   } as Record<string, string>,
   audit: {
@@ -343,6 +345,8 @@ const en: StaffDetailDictionary = {
     "authorizer.refresh_profile": "Refreshed profile now",
     "user.invite": "Invited staff",
     "user.role_change": "Changed role",
+    "user.disable": "Disabled account",
+    "user.enable": "Enabled account",
     "reconcile.run": "Ran reconcile",
   },
   audit: {

@@ -5,6 +5,7 @@ import { createComponentPushReceiver } from "@/lib/events/receive-component-push
 import { createBatchEngine, type BatchEngine } from "@/lib/jobs/batches";
 import { BATCH_KINDS } from "@/lib/jobs/kinds";
 import { setLogLevel } from "@/lib/log";
+import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
 import { createWechatSandbox, type WechatSandbox } from "@/lib/sandbox/wechat-sandbox";
 import { createSecretBox, type SecretBox } from "@/lib/secrets";
 import { createAuthorizerRefresher, type AuthorizerRefresher } from "@/lib/tokens/authorizer-refresher";
@@ -60,6 +61,7 @@ async function buildPlatform(): Promise<Platform> {
 
 /** Wires the services for one environment and database (the app's, or a test's). */
 export function createPlatform(env: Env, database: Database): Platform {
+  if (env.sandbox) assertSandboxCredentials(env.component);
   const secretBox = createSecretBox([env.secretsKey, ...env.previousSecretsKeys]);
   const crypto = createMessageCrypto({
     token: env.component.token,
@@ -117,6 +119,21 @@ export function createPlatform(env: Env, database: Database): Platform {
       : undefined,
   };
   return platform;
+}
+
+/**
+ * Security: the sandbox signs pushes (an `unauthorized` that wipes an account's tokens among them) with the
+ * component's Token and AES key, and answers api_component_token for its AppSecret. It is only ever built with
+ * its own made-up credentials, so it can never sign with real keys, whatever env object a caller passes.
+ */
+export function assertSandboxCredentials(component: Env["component"]): void {
+  const own =
+    component.appId === SANDBOX_COMPONENT.appId &&
+    component.appSecret === SANDBOX_COMPONENT.appSecret &&
+    component.token === SANDBOX_COMPONENT.token &&
+    component.encodingAesKey === SANDBOX_COMPONENT.encodingAesKey &&
+    component.previousEncodingAesKeys.length === 0;
+  if (!own) throw new Error("the WeChat sandbox runs only with its own credentials, never with a real component's");
 }
 
 /**

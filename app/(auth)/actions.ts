@@ -25,9 +25,9 @@ export async function signInAction(_prev: FormState, formData: FormData): Promis
   } catch (error) {
     if (error instanceof AuthError) {
       const code = (error as AuthError & { code?: string }).code;
-      return code === "too_many_attempts"
-        ? { ok: false, message: "尝试次数过多，请 15 分钟后再试 · Too many attempts; try again in 15 minutes" }
-        : { ok: false, message: "邮箱或密码不正确 · Wrong email or password" };
+      if (code === "too_many_attempts") return { ok: false, message: "尝试次数过多，请 15 分钟后再试 · Too many attempts; try again in 15 minutes" };
+      if (code === "account_disabled") return { ok: false, message: "此账号已被管理员停用 · This account has been disabled by an admin" };
+      return { ok: false, message: "邮箱或密码不正确 · Wrong email or password" };
     }
     throw error;
   }

@@ -10,10 +10,21 @@ export async function findUserByEmail(db: Db, email: string) {
   return user;
 }
 
-/** The user and, for a merchant's user, the merchant's name (the shell shows it), in one read. */
+/**
+ * The user and, for a merchant's user, the merchant's name (the shell shows it), in one read; with the session
+ * version and disabled mark the guards compare with the session.
+ */
 export async function findUserById(db: Db, id: string) {
   const [user] = await db
-    .select({ id: users.id, email: users.email, role: users.role, merchantId: users.merchantId, merchantName: merchants.name })
+    .select({
+      id: users.id,
+      email: users.email,
+      role: users.role,
+      merchantId: users.merchantId,
+      merchantName: merchants.name,
+      sessionVersion: users.sessionVersion,
+      disabled: sql<boolean>`${users.disabledAt} is not null`,
+    })
     .from(users)
     .leftJoin(merchants, eq(merchants.id, users.merchantId))
     .where(eq(users.id, id));

@@ -135,6 +135,13 @@ export const users = pgTable(
     passwordHash: text("password_hash").notNull(),
     role: text("role", { enum: ["merchant", "staff", "admin"] }).notNull().default("merchant"),
     merchantId: uuid("merchant_id").references(() => merchants.id),
+    /**
+     * Carried in the session (JWT) and compared on every request: bumped when the user is disabled, their role
+     * changes or their password is set, so sessions issued before stop working at their next request.
+     */
+    sessionVersion: integer("session_version").notNull().default(1),
+    /** Set: a staff account an admin stopped (no sign-in, no session). Enabling clears it. */
+    disabledAt: timestamp("disabled_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("users_email_idx").on(t.email)],

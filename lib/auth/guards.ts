@@ -47,9 +47,13 @@ export async function requireAdmin(returnTo = "/staff/users"): Promise<StaffPrin
 /**
  * The signed-in user as the database knows them now, or null. Memoized per request (React `cache`): the layout
  * and the page's guard both ask, and the session and user row are read once.
+ * Security: a session whose version is not the user's current one (issued before they were disabled, changed
+ * role or set a password), or any session of a disabled user, counts as signed out.
  */
 export const currentUser = cache(async () => {
   const session = await auth();
   if (!session?.user?.id) return null;
-  return (await findUserById(await getDb(), session.user.id)) ?? null;
+  const user = await findUserById(await getDb(), session.user.id);
+  if (!user || user.disabled || user.sessionVersion !== session.user.sessionVersion) return null;
+  return user;
 });

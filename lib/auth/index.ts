@@ -3,7 +3,7 @@ import NextAuth, { CredentialsSignin, type DefaultSession } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { getDb } from "@/db";
-import type { UserRole } from "@/db/queries/users";
+import { findUserById, type UserRole } from "@/db/queries/users";
 import { checkCredentials } from "@/lib/auth/credentials";
 import { getEnv } from "@/lib/env";
 import { clientAddress } from "@/lib/http";
@@ -13,9 +13,10 @@ declare module "next-auth" {
   interface User {
     role?: UserRole;
     merchantId?: string | null;
+    sessionVersion?: number;
   }
   interface Session {
-    user: { id: string; role: UserRole; merchantId: string | null } & DefaultSession["user"];
+    user: { id: string; role: UserRole; merchantId: string | null; sessionVersion?: number } & DefaultSession["user"];
   }
 }
 
@@ -24,6 +25,9 @@ export class InvalidCredentials extends CredentialsSignin {
 }
 export class TooManyAttempts extends CredentialsSignin {
   code = "too_many_attempts";
+}
+export class AccountDisabled extends CredentialsSignin {
+  code = "account_disabled";
 }
 
 const credentialsSchema = z.object({ email: z.email().max(200), password: z.string().min(1).max(200) });
@@ -53,7 +57,12 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
         if (!parsed.success) throw new InvalidCredentials();
         const result = await checkCredentials(await getDb(), { ...parsed.data, address: clientAddress(request.headers, getEnv().trustedProxyHops) });
         if (!result.ok) throw result.reason === "too_many_attempts" ? new TooManyAttempts() : new InvalidCredentials();
-        return result.user;
+        // Security: a disabled account cannot sign in. Checked here, after the password (so only its owner learns
+        // that it is disabled), in the same read as the session version the new session carries.
+        const state = await findUserById(await getDb(), result.user.id);
+        if (!state) throw new InvalidCredentials();
+        if (state.disabled) throw new AccountDisabled();
+        return { ...result.user, sessionVersion: state.sessionVersion };
       },
     }),
   ],
@@ -63,6 +72,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
         token.uid = user.id;
         token.role = user.role;
         token.merchantId = user.merchantId ?? null;
+        token.sv = user.sessionVersion;
       }
       return token;
     },
@@ -70,6 +80,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       session.user.id = token.uid as string;
       session.user.role = token.role as UserRole;
       session.user.merchantId = (token.merchantId as string | null) ?? null;
+      // A session from before session versions has none: it matches no user, so it signs in again once.
+      session.user.sessionVersion = typeof token.sv === "number" ? token.sv : undefined;
       return session;
     },
   },

@@ -9,3 +9,9 @@ export const SANDBOX_COMPONENT = {
   encodingAesKey: "SandboxAesKey0123456789abcdefghijklmnopqrst",
   name: "微信开放平台沙箱 · 授权门户",
 } as const;
+
+/**
+ * The sandbox's demo staff login, printed at start so the console can be tried at once. Its password is public:
+ * it exists only while the sandbox runs, and a start outside the sandbox disables a leftover one.
+ */
+export const DEMO_STAFF = { email: "staff@demo.local", password: "demo-staff-password" } as const;

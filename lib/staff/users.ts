@@ -7,9 +7,9 @@ import { hashPassword } from "@/lib/auth/password";
 import { recordAudit } from "@/lib/staff/audit";
 
 /**
- * Staff administration: invitations (single-use links), accepting one, role changes, and the CLI's first admin.
- * Every mutation re-reads the acting user's role from the database inside its transaction and is audited in
- * that transaction.
+ * Staff administration: invitations (single-use links), accepting one, role changes, disabling and enabling
+ * accounts, and the CLI's first admin. Every mutation re-reads the acting user's role from the database inside
+ * its transaction and is audited in that transaction. Only an active (not disabled) admin administers.
  */
 
 export type StaffRole = "staff" | "admin";
@@ -25,7 +25,7 @@ const hashToken = (token: string) => createHash("sha256").update(token).digest("
 
 export async function listStaff(db: Db) {
   return db
-    .select({ id: users.id, email: users.email, role: users.role, createdAt: users.createdAt })
+    .select({ id: users.id, email: users.email, role: users.role, createdAt: users.createdAt, disabledAt: users.disabledAt })
     .from(users)
     .where(inArray(users.role, ["staff", "admin"]))
     .orderBy(asc(users.createdAt), asc(users.email));
@@ -50,10 +50,45 @@ export async function listPendingInvitations(db: Db) {
 /** The app's database or a transaction on it. */
 type Reader = Pick<Db, "select">;
 
-/** Whether the actor is an admin right now (inside the caller's transaction). */
+/**
+ * Whether the actor is an active admin right now (inside the caller's transaction). The row is share-locked, so
+ * a demotion or disabling running at the same moment waits for this transaction (and then cancels what it
+ * created) or has already committed (and this one is refused).
+ */
 async function isAdmin(tx: Reader, actor: StaffActor): Promise<boolean> {
-  const [row] = await tx.select({ role: users.role }).from(users).where(eq(users.id, actor.userId));
-  return row?.role === "admin";
+  const [row] = await tx
+    .select({ role: users.role, disabledAt: users.disabledAt })
+    .from(users)
+    .where(eq(users.id, actor.userId))
+    .for("share");
+  return row?.role === "admin" && row.disabledAt === null;
+}
+
+/** The app's database inside a transaction (what the lock-taking mutations below run on). */
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/**
+ * Every admin row, locked in id order: role changes and disabling take this lock first, so two of them at the
+ * same moment cannot together leave the console without an active admin. Returns the active admins' ids.
+ */
+async function lockAdmins(tx: Tx): Promise<string[]> {
+  const admins = await tx
+    .select({ id: users.id, disabledAt: users.disabledAt })
+    .from(users)
+    .where(eq(users.role, "admin"))
+    .orderBy(asc(users.id))
+    .for("update");
+  return admins.filter((a) => a.disabledAt === null).map((a) => a.id);
+}
+
+/** Makes every pending invitation `userId` created expire now (they were demoted or disabled). */
+async function cancelInvitationsBy(tx: Tx, userId: string): Promise<number> {
+  const cancelled = await tx
+    .update(staffInvitations)
+    .set({ expiresAt: sql`now()` })
+    .where(and(eq(staffInvitations.invitedByUserId, userId), isNull(staffInvitations.acceptedAt), gt(staffInvitations.expiresAt, sql`now()`)))
+    .returning({ email: staffInvitations.email });
+  return cancelled.length;
 }
 
 async function existingAccount(tx: Reader, email: string) {
@@ -218,14 +253,16 @@ export type ChangeRoleResult =
   | { ok: false; error: "forbidden" | "user_not_found" | "not_staff" | "last_admin" };
 
 /**
- * Staff ↔ admin. Only an admin may change a role (a staff member can never make anyone, themselves included,
- * admin); merchants are never touched here; the last admin cannot be demoted. The admin rows are locked first,
- * so two admins demoting each other at the same moment cannot leave the console without one.
+ * Staff ↔ admin. Only an active admin may change a role (a staff member can never make anyone, themselves
+ * included, admin); merchants are never touched here; the last active admin cannot be demoted. The admin rows
+ * are locked first, so two admins demoting each other at the same moment cannot leave the console without one.
+ * Security: the user's sessions end (session version bumped), and a demoted admin's pending invitations are
+ * cancelled: what they invited was on an admin's authority they no longer have.
  */
 export async function changeRole(db: Db, actor: StaffActor, input: { userId: string; role: StaffRole }): Promise<ChangeRoleResult> {
   return db.transaction(async (tx) => {
-    const admins = await tx.select({ id: users.id }).from(users).where(eq(users.role, "admin")).orderBy(asc(users.id)).for("update");
-    if (!admins.some((a) => a.id === actor.userId)) return { ok: false, error: "forbidden" } as const;
+    const activeAdmins = await lockAdmins(tx);
+    if (!activeAdmins.includes(actor.userId)) return { ok: false, error: "forbidden" } as const;
     const [target] = await tx
       .select({ id: users.id, email: users.email, role: users.role })
       .from(users)
@@ -234,17 +271,71 @@ export async function changeRole(db: Db, actor: StaffActor, input: { userId: str
     if (!target) return { ok: false, error: "user_not_found" } as const;
     if (target.role === "merchant") return { ok: false, error: "not_staff" } as const;
     if (target.role === input.role) return { ok: true, changed: false, email: target.email, role: input.role } as const;
-    if (target.role === "admin" && admins.length <= 1) return { ok: false, error: "last_admin" } as const;
-    await tx.update(users).set({ role: input.role }).where(eq(users.id, target.id));
+    if (target.role === "admin" && activeAdmins.includes(target.id) && activeAdmins.length <= 1) return { ok: false, error: "last_admin" } as const;
+    await tx
+      .update(users)
+      .set({ role: input.role, sessionVersion: sql`${users.sessionVersion} + 1` })
+      .where(eq(users.id, target.id));
+    const cancelled = input.role === "admin" ? 0 : await cancelInvitationsBy(tx, target.id);
     await recordAudit(tx, {
       actor,
       action: "user.role_change",
       targetType: "user",
       targetId: target.id,
       before: { email: target.email, role: target.role },
-      after: { email: target.email, role: input.role },
+      after: { email: target.email, role: input.role, ...(cancelled > 0 ? { invitationsCancelled: cancelled } : {}) },
     });
     return { ok: true, changed: true, email: target.email, role: input.role } as const;
+  });
+}
+
+export type SetDisabledResult =
+  | { ok: true; changed: boolean; email: string; disabled: boolean }
+  | { ok: false; error: "forbidden" | "user_not_found" | "not_staff" | "last_admin" | "self" };
+
+/**
+ * Disables a staff or admin account, or enables it again. Active admins only; merchants are never touched here;
+ * the last active admin cannot be disabled, and nobody disables themselves (another admin can).
+ * Security: disabling ends the user's sessions at their next request (session version bumped), stops their
+ * sign-in, and cancels the pending invitations they created. Enabling does not bring old sessions back.
+ */
+export async function setStaffDisabled(
+  db: Db,
+  actor: StaffActor,
+  input: { userId: string; disabled: boolean },
+): Promise<SetDisabledResult> {
+  return db.transaction(async (tx) => {
+    const activeAdmins = await lockAdmins(tx);
+    if (!activeAdmins.includes(actor.userId)) return { ok: false, error: "forbidden" } as const;
+    const [target] = await tx
+      .select({ id: users.id, email: users.email, role: users.role, disabledAt: users.disabledAt })
+      .from(users)
+      .where(eq(users.id, input.userId))
+      .for("update");
+    if (!target) return { ok: false, error: "user_not_found" } as const;
+    if (target.role === "merchant") return { ok: false, error: "not_staff" } as const;
+    const wasDisabled = target.disabledAt !== null;
+    if (wasDisabled === input.disabled) return { ok: true, changed: false, email: target.email, disabled: input.disabled } as const;
+    if (input.disabled) {
+      if (activeAdmins.includes(target.id) && activeAdmins.length <= 1) return { ok: false, error: "last_admin" } as const;
+      if (target.id === actor.userId) return { ok: false, error: "self" } as const;
+      await tx
+        .update(users)
+        .set({ disabledAt: sql`now()`, sessionVersion: sql`${users.sessionVersion} + 1` })
+        .where(eq(users.id, target.id));
+    } else {
+      await tx.update(users).set({ disabledAt: null }).where(eq(users.id, target.id));
+    }
+    const cancelled = input.disabled ? await cancelInvitationsBy(tx, target.id) : 0;
+    await recordAudit(tx, {
+      actor,
+      action: input.disabled ? "user.disable" : "user.enable",
+      targetType: "user",
+      targetId: target.id,
+      before: { email: target.email, role: target.role, disabled: wasDisabled },
+      after: { email: target.email, role: target.role, disabled: input.disabled, ...(cancelled > 0 ? { invitationsCancelled: cancelled } : {}) },
+    });
+    return { ok: true, changed: true, email: target.email, disabled: input.disabled } as const;
   });
 }
 
@@ -255,8 +346,8 @@ export type CreateStaffAccountResult =
 
 /**
  * `npm run staff:create` (a server operator, audited as `cli`): a staff or admin account with a password.
- * An existing staff/admin account is left alone unless `force`, which sets its role and password (how a
- * locked-out admin gets back in). A merchant's account is never turned into staff.
+ * An existing staff/admin account is left alone unless `force`, which sets its role and password and enables it
+ * (how a locked-out admin gets back in; its old sessions end). A merchant's account is never turned into staff.
  */
 export async function createStaffAccount(
   db: Db,
@@ -267,20 +358,23 @@ export async function createStaffAccount(
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
     const [existing] = await tx
-      .select({ id: users.id, role: users.role })
+      .select({ id: users.id, role: users.role, disabledAt: users.disabledAt })
       .from(users)
       .where(eq(users.email, email))
       .for("update");
     if (existing) {
       if (existing.role === "merchant" || !input.force) return { outcome: "exists", role: existing.role } as const;
-      await tx.update(users).set({ role: input.role, passwordHash }).where(eq(users.id, existing.id));
+      await tx
+        .update(users)
+        .set({ role: input.role, passwordHash, disabledAt: null, sessionVersion: sql`${users.sessionVersion} + 1` })
+        .where(eq(users.id, existing.id));
       await recordAudit(tx, {
         actor: { userId: null, email: "cli" },
         action: "user.update",
         targetType: "user",
         targetId: existing.id,
-        before: { email, role: existing.role },
-        after: { email, role: input.role, passwordChanged: true },
+        before: { email, role: existing.role, ...(existing.disabledAt ? { disabled: true } : {}) },
+        after: { email, role: input.role, passwordChanged: true, ...(existing.disabledAt ? { disabled: false } : {}) },
       });
       return { outcome: "updated", userId: existing.id, previousRole: existing.role } as const;
     }

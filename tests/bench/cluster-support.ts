@@ -63,8 +63,8 @@ export async function startCluster(options: { postgres: PostgresServer; instance
 export async function waitForComponentToken(cluster: Cluster, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const health = (await (await fetch(`${cluster.url}/api/health`)).json()) as { componentToken?: { expiresAt: string | null } };
-    if (health.componentToken?.expiresAt) return;
+    const health = (await (await fetch(`${cluster.url}/api/health`)).json()) as { componentToken?: { ok: boolean } };
+    if (health.componentToken?.ok) return;
     if (Date.now() > deadline) throw new Error("no component token within a minute: is the sandbox pushing tickets?");
     await new Promise((r) => setTimeout(r, 500));
   }

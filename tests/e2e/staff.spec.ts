@@ -1,5 +1,5 @@
 import { expect, test, type Page, type Request } from "@playwright/test";
-import { confirmNewAccount, PASSWORD_STEP_TIMEOUT, signUp, snap } from "./helpers";
+import { confirmNewAccount, PASSWORD_STEP_TIMEOUT, signUp, snap, uniqueEmail } from "./helpers";
 
 // The staff console through the real UI: a merchant authorizes an account; staff find it, open it, approve it
 // with a note; the merchant sees the decision. Merchants and anonymous visitors are refused everywhere in /staff,
@@ -15,6 +15,10 @@ const STAFF_PAGES = [
   "/staff/users",
   "/staff/authorizations/export",
 ];
+/** The pages only admins may open. */
+const ADMIN_PAGES = ["/staff/users"];
+/** A step that hashes or checks a password (scrypt), with room for a loaded machine. */
+const PASSWORD_STEP_MS = 30_000;
 
 async function signIn(page: Page, email: string, password: string, callbackUrl = "/staff") {
   await page.goto(`/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
@@ -120,4 +124,115 @@ test("anonymous visitors are sent to sign in from every staff page", async ({ pa
     await page.goto(path);
     await expect(page, path).toHaveURL(new RegExp(`/login\\?callbackUrl=${encodeURIComponent(path).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
   }
+});
+
+test("a plain staff member is refused on every admin page and action; an admin disables them and enables them again", async ({ browser }, testInfo) => {
+  // Two browsers, four sign-ins and an invitation: more than the default minute on a loaded machine.
+  test.setTimeout(180_000);
+  const password = "a staff password";
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await signIn(admin, STAFF.email, STAFF.password, "/staff/users");
+  await expect(admin).toHaveURL(/\/staff\/users$/, { timeout: PASSWORD_STEP_MS });
+
+  // The admin invites a plain staff member, who sets a password through the link.
+  const email = uniqueEmail("plain-staff");
+  const invite = async (address: string) => {
+    await admin.getByLabel("邮箱").fill(address);
+    await admin.getByTestId("invite-submit").click();
+    await expect(admin.getByTestId("invite-created")).toContainText(address);
+  };
+  await invite(email);
+  const link = await admin.getByTestId("invite-link").inputValue();
+  // A second invitation stays pending, so that its revoke button is on the page.
+  const pending = uniqueEmail("pending");
+  await invite(pending);
+
+  const staffContext = await browser.newContext();
+  const staff = await staffContext.newPage();
+  await staff.goto(link);
+  await staff.getByLabel("密码", { exact: true }).fill(password);
+  await staff.getByLabel("确认密码").fill(password);
+  await staff.getByTestId("invite-accept-submit").click();
+  // Setting the password and signing in are two scrypt runs: slow on a loaded machine.
+  await expect(staff).toHaveURL(/\/staff$/, { timeout: PASSWORD_STEP_MS });
+  await expect(staff.getByTestId("staff-identity")).toContainText(`${email} · 员工`);
+  // No way to the admin pages, and each is refused.
+  await expect(staff.getByRole("link", { name: "员工管理" })).toHaveCount(0);
+  for (const path of ADMIN_PAGES) expect((await staff.goto(path))?.status(), path).toBe(403);
+  await snap(staff, testInfo, "plain-staff-forbidden");
+
+  // Every admin action, as the admin's browser sends it (each first click is intercepted, not delivered), replayed
+  // from the staff member's session.
+  await admin.reload();
+  const userId = await admin.getByTestId(`staff-row-${email}`).getAttribute("data-user-id");
+  const captured: Request[] = [];
+  await admin.route("**/staff/users", async (route) => {
+    if (route.request().method() === "POST" && route.request().headers()["next-action"]) {
+      captured.push(route.request());
+      await route.abort();
+    } else {
+      await route.continue();
+    }
+  });
+  const clicks: Array<[string, () => Promise<void>]> = [
+    ["make admin", () => admin.getByTestId(`role-change-${userId}`).click()],
+    ["disable", () => admin.getByTestId(`disable-${userId}`).click()],
+    ["revoke an invitation", () => admin.getByTestId(`invitation-row-${pending}`).getByTestId("invitation-revoke").click()],
+    [
+      "invite",
+      async () => {
+        await admin.getByLabel("邮箱").fill("forged-invite@example.com");
+        await admin.getByTestId("invite-role-admin").check();
+        await admin.getByTestId("invite-submit").click();
+      },
+    ],
+  ];
+  for (const [name, click] of clicks) {
+    const before = captured.length;
+    await click();
+    await expect.poll(() => captured.length, name).toBe(before + 1);
+    await admin.reload();
+  }
+  await admin.unroute("**/staff/users");
+  expect(new Set(captured.map((r) => r.headers()["next-action"])).size).toBe(4);
+  for (const [index, request] of captured.entries()) {
+    const replay = await staff.request.post(request.url(), {
+      headers: Object.fromEntries(Object.entries(request.headers()).filter(([k]) => !["cookie", "content-length"].includes(k))),
+      data: request.postDataBuffer() ?? undefined,
+      maxRedirects: 0,
+    });
+    expect(replay.status(), clicks[index]![0]).toBe(403);
+  }
+  // Nothing happened.
+  const row = admin.getByTestId(`staff-row-${email}`);
+  await expect(row.getByTestId("role-badge")).toHaveAttribute("data-role", "staff");
+  await expect(row).toHaveAttribute("data-disabled", "false");
+  await expect(admin.getByTestId(`invitation-row-${pending}`)).toBeVisible();
+  await expect(admin.getByTestId("invitation-row-forged-invite@example.com")).toHaveCount(0);
+
+  // The admin disables them: their open session ends at its next request, and they cannot sign in.
+  await row.getByTestId(`disable-${userId}`).click();
+  await expect(row.getByTestId("disable-result")).toHaveAttribute("data-ok", "true");
+  await expect(row).toHaveAttribute("data-disabled", "true");
+  await expect(row.getByTestId("disabled-badge")).toBeVisible();
+  await snap(admin, testInfo, "staff-disabled");
+  await staff.goto("/staff");
+  await expect(staff).toHaveURL(/\/login\?callbackUrl=%2Fstaff$/);
+  await signIn(staff, email, password);
+  await expect(staff.getByText("此账号已被管理员停用")).toBeVisible({ timeout: PASSWORD_STEP_MS });
+
+  // Enabled again: they sign in.
+  await row.getByTestId(`enable-${userId}`).click();
+  await expect(row).toHaveAttribute("data-disabled", "false");
+  await signIn(staff, email, password);
+  await expect(staff).toHaveURL(/\/staff$/, { timeout: PASSWORD_STEP_MS });
+  await expect(staff.getByTestId("staff-identity")).toContainText(email);
+
+  const audit = await admin.goto(`/staff/audit?target=${userId}`);
+  expect(audit?.status()).toBe(200);
+  await expect(admin.getByTestId("audit-entry").first()).toHaveAttribute("data-action", "user.enable");
+  await expect(admin.getByTestId("audit-entry").nth(1)).toHaveAttribute("data-action", "user.disable");
+  await staffContext.close();
+  await adminContext.close();
 });

@@ -6,6 +6,7 @@ import { parseEnv } from "@/lib/env";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
 import { E2E_INTERNAL_KEY } from "../e2e/global-setup";
 import { TEST_SECRETS } from "../support/app-server";
+import { describeWithBuild } from "../support/build";
 
 // No secret in what the browser can fetch from the build (`next build` first): every client bundle and asset
 // under .next/static, the prerendered pages and RSC payloads, and the build's top-level manifests. A secret gets
@@ -14,7 +15,6 @@ import { TEST_SECRETS } from "../support/app-server";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const NEXT_DIR = path.join(ROOT, ".next");
-const built = existsSync(path.join(NEXT_DIR, "BUILD_ID"));
 
 /** The environment variables that hold secrets (lib/env.ts); lists are comma-separated. */
 const SECRET_VARIABLES = [
@@ -67,7 +67,7 @@ function knownSecrets(): Map<string, string> {
   return secrets;
 }
 
-describe.skipIf(!built)("client bundles", () => {
+describeWithBuild("client bundles", () => {
   it("contain no secret value", () => {
     const files = publicBuildFiles();
     expect(files.filter((f) => f.includes(`${path.sep}static${path.sep}chunks${path.sep}`) && f.endsWith(".js")).length).toBeGreaterThan(5);

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createMerchantWithUser, findUserByEmail } from "@/db/queries/users";
 import { auditLog, staffInvitations, users } from "@/db/schema";
 import { verifyPassword } from "@/lib/auth/password";
+import { disableLeftoverDemoAccount, ensureStaffAccount } from "@/lib/auth/staff";
+import { DEMO_STAFF } from "@/lib/sandbox/credentials";
 import {
   acceptInvitation,
   changeRole,
@@ -12,7 +14,9 @@ import {
   createStaffAccount,
   findInvitation,
   listPendingInvitations,
+  listStaff,
   revokeInvitations,
+  setStaffDisabled,
   type StaffActor,
 } from "@/lib/staff/users";
 import { TEST_SECRETS } from "../support/app-server";
@@ -39,6 +43,13 @@ async function user(email: string, role: "staff" | "admin"): Promise<StaffActor>
 }
 const audits = (action: string) => database.db.select().from(auditLog).where(eq(auditLog.action, action)).orderBy(auditLog.id);
 const roleOf = async (email: string) => (await findUserByEmail(database.db, email))?.role;
+const stateOf = async (email: string) => {
+  const [row] = await database.db
+    .select({ role: users.role, sessionVersion: users.sessionVersion, disabled: sql<boolean>`${users.disabledAt} is not null` })
+    .from(users)
+    .where(eq(users.email, email));
+  return row;
+};
 const adminCount = async () =>
   (await database.db.select({ n: sql<number>`count(*)::int` }).from(users).where(eq(users.role, "admin")))[0]?.n;
 
@@ -217,7 +228,175 @@ describe("role changes", () => {
   });
 });
 
+describe("session versions and invitations on role changes", () => {
+  it("every role change ends the user's sessions; demoting an admin cancels the invitations they created", async () => {
+    const admin = await user("admin@example.com", "admin");
+    const second = await user("second@example.com", "admin");
+    const invited = await createInvitation(database.db, second, { email: "friend@example.com", role: "staff" });
+    const mine = await createInvitation(database.db, admin, { email: "mine@example.com", role: "staff" });
+    if (!invited.ok || !mine.ok) throw new Error("not invited");
+    const before = (await stateOf("second@example.com"))!.sessionVersion;
+
+    expect(await changeRole(database.db, admin, { userId: second.userId, role: "staff" })).toMatchObject({ ok: true, changed: true });
+    expect((await stateOf("second@example.com"))!.sessionVersion).toBe(before + 1);
+    // Their link no longer works; the demoting admin's own invitation is untouched.
+    expect(await findInvitation(database.db, invited.token)).toEqual({ state: "expired" });
+    expect(await acceptInvitation(database.db, { token: invited.token, password: PASSWORD })).toEqual({ ok: false, error: "expired" });
+    expect(await findInvitation(database.db, mine.token)).toMatchObject({ state: "valid" });
+    const [change] = await audits("user.role_change");
+    expect(change!.after).toEqual({ email: "second@example.com", role: "staff", invitationsCancelled: 1 });
+
+    // A promotion ends sessions too (the session is re-issued with the new role at the next sign-in).
+    expect(await changeRole(database.db, admin, { userId: second.userId, role: "admin" })).toMatchObject({ ok: true, changed: true });
+    expect((await stateOf("second@example.com"))!.sessionVersion).toBe(before + 2);
+    // A no-op changes nothing.
+    await changeRole(database.db, admin, { userId: second.userId, role: "admin" });
+    expect((await stateOf("second@example.com"))!.sessionVersion).toBe(before + 2);
+  });
+
+  it("an invitation created while its admin is being demoted is cancelled or refused, never left pending", async () => {
+    const admin = await user("admin@example.com", "admin");
+    const second = await user("second@example.com", "admin");
+    for (let i = 0; i < 5; i++) {
+      const [, demoted] = await Promise.all([
+        createInvitation(database.db, second, { email: `race${i}@example.com`, role: "admin" }),
+        changeRole(database.db, admin, { userId: second.userId, role: "staff" }),
+      ]);
+      expect(demoted).toMatchObject({ ok: true });
+      expect(await listPendingInvitations(database.db)).toEqual([]);
+      await changeRole(database.db, admin, { userId: second.userId, role: "admin" });
+    }
+  });
+});
+
+describe("disabling staff", () => {
+  it("an admin disables and enables a staff member: sessions end, invitations cancelled, each change audited once", async () => {
+    const admin = await user("admin@example.com", "admin");
+    const other = await user("other@example.com", "admin");
+    const invited = await createInvitation(database.db, other, { email: "friend@example.com", role: "staff" });
+    if (!invited.ok) throw new Error("not invited");
+    const before = (await stateOf("other@example.com"))!.sessionVersion;
+
+    expect(await setStaffDisabled(database.db, admin, { userId: other.userId, disabled: true })).toEqual({
+      ok: true,
+      changed: true,
+      email: "other@example.com",
+      disabled: true,
+    });
+    expect(await stateOf("other@example.com")).toEqual({ role: "admin", sessionVersion: before + 1, disabled: true });
+    expect(await findInvitation(database.db, invited.token)).toEqual({ state: "expired" });
+    expect((await listStaff(database.db)).find((u) => u.email === "other@example.com")?.disabledAt).toBeInstanceOf(Date);
+    // Disabled: administers nothing, even though the role still says admin.
+    expect(await createInvitation(database.db, other, { email: "x@example.com", role: "admin" })).toEqual({ ok: false, error: "forbidden" });
+    expect(await changeRole(database.db, other, { userId: admin.userId, role: "staff" })).toEqual({ ok: false, error: "forbidden" });
+    expect(await setStaffDisabled(database.db, other, { userId: admin.userId, disabled: true })).toEqual({ ok: false, error: "forbidden" });
+    expect(await revokeInvitations(database.db, other, { email: "friend@example.com" })).toEqual({ ok: false, error: "forbidden" });
+
+    // Again: a no-op, not audited.
+    expect(await setStaffDisabled(database.db, admin, { userId: other.userId, disabled: true })).toMatchObject({ ok: true, changed: false });
+    expect(await setStaffDisabled(database.db, admin, { userId: other.userId, disabled: false })).toMatchObject({ ok: true, changed: true, disabled: false });
+    // Enabling does not revive old sessions.
+    expect(await stateOf("other@example.com")).toEqual({ role: "admin", sessionVersion: before + 1, disabled: false });
+    // The cancelled invitation stays cancelled.
+    expect(await findInvitation(database.db, invited.token)).toEqual({ state: "expired" });
+
+    const entries = await database.db.select().from(auditLog).where(sql`${auditLog.action} in ('user.disable', 'user.enable')`).orderBy(auditLog.id);
+    expect(entries.map((e) => [e.action, e.actorUserId, e.targetId, e.before, e.after])).toEqual([
+      [
+        "user.disable",
+        admin.userId,
+        other.userId,
+        { email: "other@example.com", role: "admin", disabled: false },
+        { email: "other@example.com", role: "admin", disabled: true, invitationsCancelled: 1 },
+      ],
+      ["user.enable", admin.userId, other.userId, { email: "other@example.com", role: "admin", disabled: true }, { email: "other@example.com", role: "admin", disabled: false }],
+    ]);
+  });
+
+  it("the last active admin cannot be disabled or demoted; a disabled admin does not count; nobody disables themselves", async () => {
+    const admin = await user("admin@example.com", "admin");
+    expect(await setStaffDisabled(database.db, admin, { userId: admin.userId, disabled: true })).toEqual({ ok: false, error: "last_admin" });
+    const second = await user("second@example.com", "admin");
+    expect(await setStaffDisabled(database.db, admin, { userId: admin.userId, disabled: true })).toEqual({ ok: false, error: "self" });
+    expect(await setStaffDisabled(database.db, admin, { userId: second.userId, disabled: true })).toMatchObject({ ok: true, changed: true });
+    // `second` is still an admin by role, but disabled: `admin` is the last active one.
+    expect(await changeRole(database.db, admin, { userId: admin.userId, role: "staff" })).toEqual({ ok: false, error: "last_admin" });
+    // Demoting a disabled admin takes no active admin away.
+    expect(await changeRole(database.db, admin, { userId: second.userId, role: "staff" })).toMatchObject({ ok: true, changed: true });
+    expect(await stateOf("admin@example.com")).toMatchObject({ role: "admin", disabled: false });
+  });
+
+  it("two admins disabling each other at the same moment leave one active admin", async () => {
+    const a = await user("a@example.com", "admin");
+    const b = await user("b@example.com", "admin");
+    const results = await Promise.all([
+      setStaffDisabled(database.db, a, { userId: b.userId, disabled: true }),
+      setStaffDisabled(database.db, b, { userId: a.userId, disabled: true }),
+    ]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    const active = await database.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(users)
+      .where(sql`${users.role} = 'admin' and ${users.disabledAt} is null`);
+    expect(active[0]?.n).toBe(1);
+  });
+
+  it("only active admins disable; merchants and unknown users are refused", async () => {
+    const admin = await user("admin@example.com", "admin");
+    const staff = await user("staff@example.com", "staff");
+    const colleague = await user("colleague@example.com", "staff");
+    expect(await setStaffDisabled(database.db, staff, { userId: colleague.userId, disabled: true })).toEqual({ ok: false, error: "forbidden" });
+    expect(await setStaffDisabled(database.db, staff, { userId: admin.userId, disabled: true })).toEqual({ ok: false, error: "forbidden" });
+    const merchant = await createMerchantWithUser(database.db, { businessName: "示例商家", email: "owner@example.com", passwordHash: "scrypt$unused" });
+    expect(await setStaffDisabled(database.db, admin, { userId: merchant!.userId, disabled: true })).toEqual({ ok: false, error: "not_staff" });
+    expect(await setStaffDisabled(database.db, admin, { userId: "00000000-0000-4000-8000-000000000000", disabled: true })).toEqual({
+      ok: false,
+      error: "user_not_found",
+    });
+    expect(await stateOf("colleague@example.com")).toMatchObject({ disabled: false });
+    expect(await stateOf("owner@example.com")).toMatchObject({ disabled: false });
+    expect(await database.db.select().from(auditLog)).toEqual([]);
+  });
+
+  it("outside the sandbox a leftover demo account is disabled once, its invitations cancelled, audited as system", async () => {
+    await ensureStaffAccount(database.db, DEMO_STAFF);
+    const [demo] = await database.db.select({ id: users.id }).from(users).where(eq(users.email, DEMO_STAFF.email));
+    const invited = await createInvitation(database.db, { userId: demo!.id, email: DEMO_STAFF.email }, { email: "friend@example.com", role: "admin" });
+    if (!invited.ok) throw new Error("not invited");
+    const before = (await stateOf(DEMO_STAFF.email))!.sessionVersion;
+
+    expect(await disableLeftoverDemoAccount(database.db)).toBe(true);
+    expect(await stateOf(DEMO_STAFF.email)).toEqual({ role: "admin", sessionVersion: before + 1, disabled: true });
+    expect(await findInvitation(database.db, invited.token)).toEqual({ state: "expired" });
+    expect(await disableLeftoverDemoAccount(database.db)).toBe(false);
+    const entries = await audits("user.disable");
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ actorUserId: null, actorEmail: "system", targetId: demo!.id, after: { disabled: true, invitationsCancelled: 1 } });
+
+    // Nothing to do on a database that never ran the sandbox.
+    await truncateAll(database);
+    expect(await disableLeftoverDemoAccount(database.db)).toBe(false);
+  });
+});
+
 describe("first admin (createStaffAccount and the CLI)", () => {
+  it("--force also enables a disabled account and ends its sessions (how a locked-out admin gets back in)", async () => {
+    const admin = await user("admin@example.com", "admin");
+    await user("ops@example.com", "admin");
+    const ops = (await findUserByEmail(database.db, "ops@example.com"))!;
+    await setStaffDisabled(database.db, admin, { userId: ops.id, disabled: true });
+    const before = (await stateOf("ops@example.com"))!.sessionVersion;
+    expect(await createStaffAccount(database.db, { email: "ops@example.com", role: "admin", password: PASSWORD, force: true })).toMatchObject({
+      outcome: "updated",
+    });
+    expect(await stateOf("ops@example.com")).toEqual({ role: "admin", sessionVersion: before + 1, disabled: false });
+    const [update] = await database.db.select().from(auditLog).where(eq(auditLog.action, "user.update"));
+    expect(update).toMatchObject({
+      before: { email: "ops@example.com", role: "admin", disabled: true },
+      after: { email: "ops@example.com", role: "admin", passwordChanged: true, disabled: false },
+    });
+  });
+
   it("creates once, refuses an existing email, and with force sets role and password; merchants never", async () => {
     expect(await createStaffAccount(database.db, { email: "Ops@Example.com", role: "admin", password: PASSWORD })).toMatchObject({ outcome: "created" });
     expect(await createStaffAccount(database.db, { email: "ops@example.com", role: "staff", password: "another-password" })).toEqual({

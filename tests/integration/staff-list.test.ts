@@ -1,5 +1,3 @@
-import { existsSync } from "node:fs";
-import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { rowsOf } from "@/db";
@@ -22,6 +20,7 @@ import { hashPassword } from "@/lib/auth/password";
 import { escapeLikePattern } from "@/lib/staff/filters";
 import { createAuthorizationsCsvStream, csvField, exportFilename, exportStaffAuthorizations } from "@/lib/staff/export-authorizations";
 import { startAppServer, type AppServer } from "../support/app-server";
+import { describeWithBuild } from "../support/build";
 import { createTestDatabaseConfig, openConfiguredDatabase, openTestDatabase, truncateAll } from "../support/database";
 import { signInOverHttp } from "../support/sign-in";
 
@@ -384,9 +383,7 @@ describe("CSV export", () => {
 });
 
 // Over HTTP only when a production build exists (scripts/test.sh builds first); the integrator's sweep covers more.
-const built = existsSync(path.resolve(import.meta.dirname, "../../.next/BUILD_ID"));
-
-describe.skipIf(!built)("CSV export route over HTTP", () => {
+describeWithBuild("CSV export route over HTTP", () => {
   let app: AppServer;
 
   beforeAll(async () => {

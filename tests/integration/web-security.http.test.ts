@@ -1,16 +1,14 @@
-import { existsSync } from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMerchantWithUser } from "@/db/queries/users";
 import { hashPassword } from "@/lib/auth/password";
 import { freePort, startAppServer, type AppServer } from "../support/app-server";
+import { describeWithBuild } from "../support/build";
 import { createTestDatabaseConfig, openConfiguredDatabase } from "../support/database";
 import { postCredentialsOverHttp, SESSION_COOKIE, signInOverHttp } from "../support/sign-in";
 
 // The built app over HTTP (`next build` first): security headers, cookie flags, CSRF on server actions and on
 // next-auth's endpoints, and the sign-in lock.
 
-const built = existsSync(path.resolve(import.meta.dirname, "../../.next/BUILD_ID"));
 const PASSWORD = "correct horse battery";
 const FOREIGN_ORIGIN = "https://attacker.example";
 
@@ -42,7 +40,7 @@ function multipart(fields: Array<[string, string]>): FormData {
   return body;
 }
 
-describe.skipIf(!built)("web security over HTTP", () => {
+describeWithBuild("web security over HTTP", () => {
   let app: AppServer;
 
   beforeAll(async () => {
@@ -85,6 +83,35 @@ describe.skipIf(!built)("web security over HTTP", () => {
     // A fresh nonce per response.
     const [a, b] = await Promise.all([fetch(`${app.url}/login`), fetch(`${app.url}/login`)]);
     expect(a.headers.get("content-security-policy")).not.toBe(b.headers.get("content-security-policy"));
+  });
+
+  it("keeps the sandbox, the staff console and the API out of crawlers (robots.txt), and serves a favicon", async () => {
+    const robots = await fetch(`${app.url}/robots.txt`);
+    expect(robots.status).toBe(200);
+    expect(robots.headers.get("content-type")).toMatch(/^text\/plain/);
+    const rules = (await robots.text()).split("\n").map((l) => l.trim());
+    expect(rules).toEqual(expect.arrayContaining(["User-agent: *", "Disallow: /sandbox", "Disallow: /staff", "Disallow: /api"]));
+    const icon = await fetch(`${app.url}/favicon.ico`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get("content-type")).toMatch(/icon/);
+    // An ICO file: reserved 0, type 1, then its image count.
+    expect([...new Uint8Array(await icon.arrayBuffer()).slice(0, 4)]).toEqual([0, 0, 1, 0]);
+  });
+
+  it("answers GET /api/health with ok / not ok per part only: no ages, counts or error texts", async () => {
+    const health = await fetch(`${app.url}/api/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({
+      ok: true,
+      database: { ok: true },
+      ticket: { ok: expect.any(Boolean) },
+      componentToken: { ok: expect.any(Boolean) },
+      authorizers: { ok: true },
+    });
+  });
+
+  it("sends no Strict-Transport-Security over a plain-http APP_URL", async () => {
+    for (const page of ["/", "/login"]) expect((await fetch(`${app.url}${page}`)).headers.get("strict-transport-security"), page).toBeNull();
   });
 
   it("sets the session cookie HttpOnly, SameSite=Lax, Path=/ (and not Secure over plain http)", async () => {
@@ -211,7 +238,7 @@ describe.skipIf(!built)("web security over HTTP", () => {
   }, 90_000);
 });
 
-describe.skipIf(!built)("session cookie with an https APP_URL", () => {
+describeWithBuild("session cookie with an https APP_URL", () => {
   let app: AppServer;
 
   beforeAll(async () => {
@@ -225,6 +252,13 @@ describe.skipIf(!built)("session cookie with an https APP_URL", () => {
   afterAll(async () => {
     await app?.stop();
     await app?.database.drop();
+  });
+
+  it("sends Strict-Transport-Security with every page", async () => {
+    for (const page of ["/", "/login", "/staff", "/no-such-page"]) {
+      const response = await fetch(`${app.url}${page}`, { redirect: "manual" });
+      expect(response.headers.get("strict-transport-security"), page).toBe("max-age=31536000");
+    }
   });
 
   it("is __Secure- prefixed and Secure, and pages ask to upgrade insecure requests", async () => {

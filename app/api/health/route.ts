@@ -1,7 +1,9 @@
-// GET /api/health: database reachability, ticket age, component token expiry, failing authorizers
+// GET /api/health: ok / not ok per part (database, ticket, component token, authorizer tokens); 503 when the
+// database cannot be read. Details are on /staff and in the log.
 import { connection } from "next/server";
 import { getEnv } from "@/lib/env";
-import { getHealth, unhealthy } from "@/lib/health";
+import { getHealth, publicHealth, unhealthy } from "@/lib/health";
+import { log } from "@/lib/log";
 import { getPlatform } from "@/lib/platform";
 
 export async function GET() {
@@ -12,5 +14,7 @@ export async function GET() {
   } catch (error) {
     health = unhealthy(getEnv().sandbox, error);
   }
-  return Response.json(health, { status: health.ok ? 200 : 503, headers: { "cache-control": "no-store" } });
+  // The raw error goes to the log only; the answer is public.
+  if (!health.ok) log.error("health: database unreachable", { error: health.database.error ?? "unknown" });
+  return Response.json(publicHealth(health), { status: health.ok ? 200 : 503, headers: { "cache-control": "no-store" } });
 }

@@ -8,7 +8,7 @@ import { requireAdmin } from "@/lib/auth/guards";
 import { getEnv } from "@/lib/env";
 import { format } from "@/lib/i18n-format";
 import { bilingual, formatTimestamp } from "@/lib/i18n-staff-ops";
-import { changeRole, createInvitation, revokeInvitations } from "@/lib/staff/users";
+import { changeRole, createInvitation, revokeInvitations, setStaffDisabled } from "@/lib/staff/users";
 
 export type InviteState =
   | { ok: true; message: string; link: string }
@@ -69,4 +69,19 @@ export async function revokeInvitationsAction(_prev: UserActionState, formData: 
   if (!result.ok) return { ok: false, message: bilingual((d) => d.users.errors[result.error]) };
   // Not revalidated: the row stays, saying it was revoked, until the page is next loaded.
   return { ok: true, message: bilingual((d) => format(d.users.invitationRevoked, { email: email.data })) };
+}
+
+const setDisabledSchema = z.object({ userId: z.uuid(), disabled: z.enum(["true", "false"]).transform((v) => v === "true") });
+
+export async function setStaffDisabledAction(_prev: UserActionState, formData: FormData): Promise<UserActionState> {
+  // Security: admins only, checked here and again (inside the transaction) by setStaffDisabled.
+  const admin = await requireAdmin();
+  const input = setDisabledSchema.safeParse({ userId: formData.get("userId"), disabled: formData.get("disabled") });
+  if (!input.success) return { ok: false, message: bilingual((d) => d.users.errors.check) };
+  const result = await setStaffDisabled(await getDb(), { userId: admin.userId, email: admin.email }, input.data);
+  if (!result.ok) {
+    return { ok: false, message: bilingual((d) => (result.error === "last_admin" ? d.users.errors.lastAdminDisable : d.users.errors[result.error])) };
+  }
+  revalidatePath("/staff/users");
+  return { ok: true, message: bilingual((d) => format(result.disabled ? d.users.userDisabled : d.users.userEnabled, { email: result.email })) };
 }

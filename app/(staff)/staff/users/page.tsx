@@ -6,7 +6,7 @@ import { getLanguage } from "@/lib/i18n";
 import { formatTimestamp, getStaffOpsDictionary } from "@/lib/i18n-staff-ops";
 import { listPendingInvitations, listStaff } from "@/lib/staff/users";
 import { InviteForm } from "./invite-form";
-import { RevokeInvitationForm, RoleForm } from "./user-forms";
+import { DisableForm, RevokeInvitationForm, RoleForm } from "./user-forms";
 
 export const metadata: Metadata = { title: "员工管理 · Staff" };
 
@@ -27,14 +27,15 @@ function RoleBadge({ role, label }: { role: "staff" | "admin"; label: string }) 
   );
 }
 
-// GET /staff/users: staff and admins, role changes, invitations. Admins only (staff get 403).
+// GET /staff/users: staff and admins, role changes, disabling, invitations. Admins only (staff get 403).
 export default async function UsersPage() {
   const admin = await requireAdmin("/staff/users");
   const [lang, db] = await Promise.all([getLanguage(), getDb()]);
   const d = getStaffOpsDictionary(lang);
   const t = d.users;
   const [staff, invitations] = await Promise.all([listStaff(db), listPendingInvitations(db)]);
-  const adminCount = staff.filter((u) => u.role === "admin").length;
+  // Active admins: a disabled admin administers nothing, so cannot stand in for the last one.
+  const activeAdminCount = staff.filter((u) => u.role === "admin" && !u.disabledAt).length;
 
   return (
     <div className="flex flex-col gap-6">
@@ -50,24 +51,38 @@ export default async function UsersPage() {
           <ul data-testid="staff-list" className="mt-3 flex flex-col divide-y divide-slate-100">
             {staff.map((user) => {
               const role = user.role === "admin" ? "admin" : "staff";
+              const disabled = user.disabledAt !== null;
+              const lastAdmin = role === "admin" && !disabled && activeAdminCount <= 1;
               return (
                 <li
                   key={user.id}
                   data-testid={`staff-row-${user.email}`}
                   data-user-id={user.id}
+                  data-disabled={disabled ? "true" : "false"}
                   className="flex flex-col gap-2 py-3 sm:flex-row sm:items-center sm:justify-between sm:gap-4"
                 >
                   <div className="min-w-0">
                     <p className="flex flex-wrap items-center gap-2">
                       <span className="min-w-0 font-medium break-all text-slate-900">{user.email}</span>
                       <RoleBadge role={role} label={d.roles[role]} />
+                      {disabled ? (
+                        <span
+                          data-testid="disabled-badge"
+                          className="inline-flex items-center rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium whitespace-nowrap text-red-800 ring-1 ring-red-200 ring-inset"
+                        >
+                          {t.disabled}
+                        </span>
+                      ) : null}
                       {user.id === admin.userId ? <span className="text-xs text-slate-500">（{t.you}）</span> : null}
                     </p>
                     <p className="mt-0.5 text-xs text-slate-500">
                       {t.createdAt} {formatTimestamp(user.createdAt, lang)}
                     </p>
                   </div>
-                  <RoleForm userId={user.id} role={role} lastAdmin={role === "admin" && adminCount <= 1} lang={lang} />
+                  <div className="flex flex-wrap items-start gap-2">
+                    <RoleForm userId={user.id} role={role} lastAdmin={lastAdmin} lang={lang} />
+                    <DisableForm userId={user.id} disabled={disabled} self={user.id === admin.userId} lastAdmin={lastAdmin} lang={lang} />
+                  </div>
                 </li>
               );
             })}

@@ -4,7 +4,7 @@ import { useActionState } from "react";
 import { localizeMessage } from "@/app/_components/localize";
 import type { Language } from "@/lib/i18n";
 import { getStaffOpsDictionary } from "@/lib/i18n-staff-ops";
-import { changeRoleAction, revokeInvitationsAction, type UserActionState } from "./actions";
+import { changeRoleAction, revokeInvitationsAction, setStaffDisabledAction, type UserActionState } from "./actions";
 
 const SECONDARY =
   "inline-flex min-h-9 items-center justify-center rounded-lg border border-slate-300 bg-white px-3 text-sm font-medium text-slate-800 shadow-xs transition-colors hover:bg-slate-50 disabled:cursor-not-allowed disabled:opacity-60";
@@ -38,6 +38,46 @@ export function RoleForm({ userId, role, lastAdmin, lang }: { userId: string; ro
       </button>
       {lastAdmin ? <p className="text-xs text-slate-500">{t.lastAdminHint}</p> : null}
       <Answer state={state} lang={lang} testId="role-change-result" />
+    </form>
+  );
+}
+
+/**
+ * 停用 / 启用 one staff user. Not offered for oneself, nor (with the reason) for the only active admin; the
+ * action refuses both anyway.
+ */
+export function DisableForm({
+  userId,
+  disabled,
+  self,
+  lastAdmin,
+  lang,
+}: {
+  userId: string;
+  disabled: boolean;
+  self: boolean;
+  lastAdmin: boolean;
+  lang: Language;
+}) {
+  const t = getStaffOpsDictionary(lang).users;
+  const [state, action, pending] = useActionState(setStaffDisabledAction, undefined);
+  const blocked = !disabled && (self || lastAdmin);
+  return (
+    <form action={action} className="flex flex-col items-start gap-1 sm:items-end">
+      <input type="hidden" name="userId" value={userId} />
+      <input type="hidden" name="disabled" value={disabled ? "false" : "true"} />
+      <button
+        type="submit"
+        data-testid={`${disabled ? "enable" : "disable"}-${userId}`}
+        disabled={pending || blocked}
+        title={blocked ? (self ? t.selfHint : t.lastAdminHint) : undefined}
+        className={disabled ? SECONDARY : `${SECONDARY} text-red-700 hover:bg-red-50`}
+      >
+        {disabled ? (pending ? t.enabling : t.enable) : pending ? t.disabling : t.disable}
+      </button>
+      {/* The only admin's row already says why (beside the role button); otherwise say it here (no hover on phones). */}
+      {blocked && self && !lastAdmin ? <p className="text-xs text-slate-500">{t.selfHint}</p> : null}
+      <Answer state={state} lang={lang} testId="disable-result" />
     </form>
   );
 }
