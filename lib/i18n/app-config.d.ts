@@ -1,4 +1,4 @@
-import type zhCN from "../../messages/zh-CN.json";
+import type { Messages as CatalogMessages } from "./catalogs";
 import type { formats } from "./formats";
 import type { Locale } from "./config";
 
@@ -7,7 +7,7 @@ import type { Locale } from "./config";
 declare module "next-intl" {
   interface AppConfig {
     Locale: Locale;
-    Messages: typeof zhCN;
+    Messages: CatalogMessages;
     Formats: typeof formats;
   }
 }

@@ -1,7 +1,7 @@
 import { IntlMessageFormat } from "intl-messageformat";
 import { describe, expect, it } from "vitest";
-import en from "@/messages/en.json";
-import zh from "@/messages/zh-CN.json";
+import { readdirSync } from "node:fs";
+import { CATALOGS } from "@/lib/i18n/catalogs";
 
 /** Every leaf key of a catalog, dotted ("accounts.empty.title"). */
 function leaves(catalog: unknown, prefix = ""): Map<string, string> {
@@ -38,6 +38,19 @@ function argumentsOf(text: string, locale: string): string[] {
 }
 
 describe("message catalogs", () => {
+  const zh = CATALOGS["zh-CN"];
+  const en = CATALOGS.en;
+
+  it("assemble every area file of both languages", () => {
+    const files = (locale: string) =>
+      readdirSync(`messages/${locale}`)
+        .filter((f) => f.endsWith(".json"))
+        .map((f) => f.replace(/\.json$/, ""))
+        .sort();
+    expect(files("zh-CN")).toEqual(Object.keys(zh).sort());
+    expect(files("en")).toEqual(Object.keys(en).sort());
+  });
+
   const zhKeys = leaves(zh);
   const enKeys = leaves(en);
 
