@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { createMerchantWithUser, findUserByEmail } from "@/db/queries/users";
 import { BLOCK_AFTER_FAILURES, checkCredentials, loginDelayMs } from "@/lib/auth/credentials";
 import { hashPassword, needsRehash, verifyPassword, type ScryptCost } from "@/lib/auth/password";
 import { ensureStaffAccount } from "@/lib/auth/staff";
-import { openTestDatabase, truncateAll } from "../support/database";
+import { withTestDatabase } from "../support/with-test-database";
 
 describe("passwords", () => {
   it("hashes with scrypt and a per-password salt, and verifies only the right password", async () => {
@@ -35,20 +35,12 @@ describe("passwords", () => {
 });
 
 describe("sign-in checks and sign-up (real database)", () => {
-  let database: Awaited<ReturnType<typeof openTestDatabase>>;
+  const database = withTestDatabase();
   const slept: number[] = [];
   const sleep = async (ms: number) => {
     slept.push(ms);
   };
-
-  beforeAll(async () => {
-    database = await openTestDatabase();
-  });
-  afterAll(async () => {
-    await database.drop();
-  });
   beforeEach(async () => {
-    await truncateAll(database);
     slept.length = 0;
   });
 

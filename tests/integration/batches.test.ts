@@ -6,7 +6,7 @@ import { countTargetsByStatus, findBatch, listBatchTargets } from "@/db/queries/
 import { batchTargets, merchants } from "@/db/schema";
 import { createBatchEngine, type BatchEngineOptions, type BatchKind, type StepOutcome } from "@/lib/jobs/batches";
 import { WechatApiError } from "@/lib/wechat/errors";
-import { useTestDatabase } from "../support/use-test-database";
+import { withTestDatabase } from "../support/with-test-database";
 
 /**
  * The batch engine with a test kind whose steps record every "WeChat call" in a ledger shared by all engines, as
@@ -60,7 +60,7 @@ async function drain(engine: { worker: { runPass(): Promise<unknown> } }, passes
 }
 
 describe("batch engine", () => {
-  const database = useTestDatabase();
+  const database = withTestDatabase();
 
   const engineFor = (
     db: Database,

@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { findLatestTicket } from "@/db/queries/tickets";
 import { wechatEvents } from "@/db/schema";
 import { createComponentPushReceiver } from "@/lib/events/receive-component-push";
 import { createMessageCrypto } from "@/lib/wechat/crypto";
 import { sealPush } from "@/lib/wechat/push";
-import { openTestDatabase, truncateAll } from "../support/database";
+import { openTestDatabase } from "../support/database";
+import { withTestDatabase } from "../support/with-test-database";
 
 const component = {
   appId: "wx5f3c8b1a2d4e6f70",
@@ -14,7 +15,6 @@ const component = {
 const crypto = createMessageCrypto({ ...component });
 const NOW = 1_800_000_000_000;
 
-type TestDb = Awaited<ReturnType<typeof openTestDatabase>>;
 
 function ticketPush(ticket: string, createTime: number) {
   return sealPush(
@@ -26,17 +26,9 @@ function ticketPush(ticket: string, createTime: number) {
 }
 
 describe("component push receiver (in process, real database)", () => {
-  let database: TestDb;
+  const database = withTestDatabase();
   let receiver: ReturnType<typeof createComponentPushReceiver>;
-
-  beforeAll(async () => {
-    database = await openTestDatabase();
-  });
-  afterAll(async () => {
-    await database.drop();
-  });
   beforeEach(async () => {
-    await truncateAll(database);
     receiver = createComponentPushReceiver({
       db: database.db,
       crypto,

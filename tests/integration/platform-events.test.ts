@@ -4,7 +4,7 @@ import { authorizers, merchants, webhookDeliveries, wechatEvents } from "@/db/sc
 import { createAuthorizerMessageReceiver } from "@/lib/events/receive-authorizer-message";
 import { createMessageCrypto } from "@/lib/wechat/crypto";
 import { sealPush } from "@/lib/wechat/push";
-import { useTestDatabase } from "../support/use-test-database";
+import { withTestDatabase } from "../support/with-test-database";
 
 const component = {
   appId: "wx5f3c8b1a2d4e6f70",
@@ -26,7 +26,7 @@ function push(fields: Record<string, string | number>) {
 }
 
 describe("platform events on an account's message URL", () => {
-  const database = useTestDatabase();
+  const database = withTestDatabase();
 
   async function setup() {
     const [merchant] = await database.db

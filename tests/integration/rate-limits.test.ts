@@ -4,12 +4,12 @@ import { merchants, rateLimits, users } from "@/db/schema";
 import type { ScryptCost } from "@/lib/auth/password";
 import { signUpMerchant } from "@/lib/auth/sign-up";
 import { SIGN_UP_LIMIT, takeRateLimit } from "@/lib/rate-limit";
-import { useTestDatabase } from "../support/use-test-database";
+import { withTestDatabase } from "../support/with-test-database";
 
 // Rate limits on a real database (PGlite, or PostgreSQL with DATABASE_URL): counted in one statement, so parallel
 // requests cannot all slip under the limit. Authorization starts: tests/integration/authorization-flow.test.ts.
 describe("rate limits", () => {
-  const database = useTestDatabase();
+  const database = withTestDatabase();
   const FAST: ScryptCost = { N: 2 ** 10, r: 8, p: 1 };
   const signUp = (i: number, address = "203.0.113.20") =>
     signUpMerchant(database.db, { businessName: `商家 ${i}`, email: `m${i}@example.com`, password: "correct horse battery", address }, { cost: FAST });

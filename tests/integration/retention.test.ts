@@ -3,11 +3,11 @@ import { describe, expect, it } from "vitest";
 import { rowsOf } from "@/db";
 import { authorizationSessions, authorizerActivity, loginThrottle, merchants, rateLimits, users, webhookDeliveries, wechatEvents } from "@/db/schema";
 import { pruneOldRecords } from "@/lib/maintenance/retention";
-import { useTestDatabase } from "../support/use-test-database";
+import { withTestDatabase } from "../support/with-test-database";
 
 // Retention on a real database (PGlite, or PostgreSQL with DATABASE_URL): what goes, and what must stay.
 describe("pruneOldRecords", () => {
-  const database = useTestDatabase();
+  const database = withTestDatabase();
   const DAY = 86_400_000;
   const daysAgo = (days: number) => new Date(Date.now() - days * DAY);
   const epochDaysAgo = (days: number) => Math.floor(daysAgo(days).getTime() / 1000);

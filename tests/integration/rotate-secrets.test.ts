@@ -11,7 +11,7 @@ import { createSecretBox, keyIdOf, sealedAt, type SealContext, type SecretBox } 
 import { rotateSealedSecrets, SEALED_COLUMNS } from "@/lib/tokens/rotate-secrets";
 import { viewWebhookSecret } from "@/lib/webhooks/merchant-secret";
 import { sealV1 } from "../support/legacy-secrets";
-import { useTestDatabase } from "../support/use-test-database";
+import { withTestDatabase } from "../support/with-test-database";
 
 /** How the values are sealed in a test: by a box (bound, v2) or in the previous release's unbound v1 format. */
 type Sealer = (plaintext: string, at: SealContext) => string;
@@ -26,7 +26,7 @@ describe("rotateSealedSecrets", () => {
   const newBox = createSecretBox([newKey]);
   /** What every instance runs with during the rotation: SECRETS_KEY=new, SECRETS_KEY_PREVIOUS=old. */
   const rotatingBox = createSecretBox([newKey, oldKey]);
-  const database = useTestDatabase();
+  const database = withTestDatabase();
 
   /** The component token, five authorizers (one without an access token) and two merchants' webhook secrets (of three), sealed by `seal`. */
   async function seed(seal: Sealer) {

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { createSandboxContext, serve, type SandboxContext, type SandboxHttpResponse } from "@/lib/sandbox/context";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
 import { FAULTABLE_ENDPOINTS, ROUTES } from "@/lib/sandbox/routes";
 import { createWechatSandbox, CUSTOM_SEND, SANDBOX_ENDPOINTS, type WechatSandbox } from "@/lib/sandbox/wechat-sandbox";
-import { openTestDatabase, truncateAll } from "../support/database";
+import { withTestDatabase } from "../support/with-test-database";
 
 // The sandbox's route table: every endpoint in it is counted and faultable by its path-derived name, unknown
 // paths answer 404 JSON, and serve() passes bytes through (a QR code) as it does JSON.
@@ -16,21 +16,13 @@ const COMPONENT = {
 const START = Date.UTC(2030, 0, 15, 8, 0, 0);
 
 describe("sandbox route table (in process, real database)", () => {
-  let database: Awaited<ReturnType<typeof openTestDatabase>>;
+  const database = withTestDatabase();
   let sandbox: WechatSandbox;
   let ctx: SandboxContext;
 
   // The portal answers every push with `success`.
   const portal = (async () => new Response("success")) as typeof fetch;
-
-  beforeAll(async () => {
-    database = await openTestDatabase();
-  });
-  afterAll(async () => {
-    await database?.drop();
-  });
   beforeEach(async () => {
-    await truncateAll(database);
     const options = { db: database.db, component: COMPONENT, portalUrl: "http://portal.test", fetch: portal, now: () => START };
     sandbox = createWechatSandbox(options);
     ctx = createSandboxContext(options);

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { sandboxTickets } from "@/db/schema";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
 import { createWechatSandbox, CUSTOM_SEND, SANDBOX_ENDPOINTS, type SandboxResponse, type WechatSandbox } from "@/lib/sandbox/wechat-sandbox";
 import { createMessageCrypto } from "@/lib/wechat/crypto";
 import { parseEncryptedEnvelope, parseWechatXml } from "@/lib/wechat/xml";
-import { openTestDatabase, truncateAll } from "../support/database";
+import { withTestDatabase } from "../support/with-test-database";
 
 // The WeChat simulator in process, against a real migrated database: it must answer like WeChat (docs/wechat-protocol.md §3, §6, §9).
 const COMPONENT = {
@@ -18,7 +18,6 @@ const PORTAL_URL = "http://portal.test";
 const START = Date.UTC(2030, 0, 15, 8, 0, 0);
 const RID = / rid: [0-9a-f]+-[0-9a-f]+-[0-9a-f]+$/;
 
-type TestDb = Awaited<ReturnType<typeof openTestDatabase>>;
 type Json = Record<string, unknown>;
 
 interface Push {
@@ -71,7 +70,7 @@ function openPush(url: URL, method: string, body: string): Push {
 }
 
 describe("WeChat sandbox (in process, real database)", () => {
-  let database: TestDb;
+  const database = withTestDatabase();
   let sandbox: WechatSandbox;
   let clock: number;
   let pushes: Push[];
@@ -82,15 +81,7 @@ describe("WeChat sandbox (in process, real database)", () => {
     pushes.push(openPush(url, init?.method ?? "GET", String(init?.body)));
     return new Response(portalAnswer.body, { status: portalAnswer.status });
   }) as typeof fetch;
-
-  beforeAll(async () => {
-    database = await openTestDatabase();
-  });
-  afterAll(async () => {
-    await database?.drop();
-  });
   beforeEach(async () => {
-    await truncateAll(database);
     clock = START;
     pushes = [];
     portalAnswer = { status: 200, body: "success" };

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createMerchantWithUser, findUserByEmail } from "@/db/queries/users";
 import { auditLog, staffInvitations, users } from "@/db/schema";
 import { verifyPassword } from "@/lib/auth/password";
@@ -20,23 +20,13 @@ import {
   type StaffActor,
 } from "@/lib/staff/users";
 import { TEST_SECRETS } from "../support/app-server";
-import { createTestDatabaseConfig, openConfiguredDatabase, openTestDatabase, truncateAll } from "../support/database";
+import { createTestDatabaseConfig, openConfiguredDatabase, truncateAll } from "../support/database";
+import { withTestDatabase } from "../support/with-test-database";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const PASSWORD = "a-long-enough-password";
 
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database?.drop();
-});
-beforeEach(async () => {
-  await truncateAll(database);
-});
-
+const database = withTestDatabase();
 async function user(email: string, role: "staff" | "admin"): Promise<StaffActor> {
   const [row] = await database.db.insert(users).values({ email, passwordHash: "scrypt$unused", role }).returning({ id: users.id });
   return { userId: row!.id, email };
@@ -471,5 +461,5 @@ describe("first admin (createStaffAccount and the CLI)", () => {
     } finally {
       await config.drop();
     }
-  }, 90_000);
+  }, 240_000); // two tsx start-ups and scrypt at full cost: a minute or more on a loaded two-core machine
 });

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf } from "@/db";
 import {
   buildStaffListQuery,
@@ -21,7 +21,8 @@ import { escapeLikePattern } from "@/lib/staff/filters";
 import { createAuthorizationsCsvStream, csvField, exportFilename, exportStaffAuthorizations } from "@/lib/staff/export-authorizations";
 import { startAppServer, type AppServer } from "../support/app-server";
 import { describeWithBuild } from "../support/build";
-import { createTestDatabaseConfig, openConfiguredDatabase, openTestDatabase, truncateAll } from "../support/database";
+import { createTestDatabaseConfig, openConfiguredDatabase, type openTestDatabase } from "../support/database";
+import { withTestDatabase } from "../support/with-test-database";
 import { signInOverHttp } from "../support/sign-in";
 
 type TestDatabase = Awaited<ReturnType<typeof openTestDatabase>>;
@@ -69,18 +70,7 @@ const all = (database: TestDatabase, input: Record<string, string>) =>
   listStaffAuthorizations(database.db, parseStaffListParams(input), { pageSize: 1_000 }).then((page) => appIds(page.rows).sort());
 
 // One throwaway database for the list and the export tests, emptied before each.
-let database: TestDatabase;
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database?.drop();
-});
-beforeEach(async () => {
-  await truncateAll(database);
-});
-
+const database = withTestDatabase();
 describe("staff authorization list (real database)", () => {
   it("parses search params leniently: a bad value drops that filter, never the page", () => {
     const params = parseStaffListParams(

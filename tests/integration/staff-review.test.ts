@@ -1,6 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Database } from "@/db";
+import { beforeEach, describe, expect, it } from "vitest";
 import { auditFiltersSchema, listAuditActions, listAuditEntries } from "@/db/queries/audit";
 import { findMerchantAuthorizer } from "@/db/queries/authorizers";
 import { findStaffAuthorizerDetail, listStaffGrantHistory, listStaffTimeline } from "@/db/queries/staff-authorizer-detail";
@@ -9,25 +8,17 @@ import { auditLog, authorizerActivity, authorizerGrants, authorizers, wechatEven
 import { isAppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/staff/audit";
 import { decideReview, resolveConflict, type ReviewActor } from "@/lib/staff/review";
-import { openTestDatabase, truncateAll } from "../support/database";
+import { withTestDatabase } from "../support/with-test-database";
 
 // Staff review decisions, conflict resolutions, the account timeline and the audit log, on a real database.
 describe("staff review", () => {
-  let database: Database & { drop(): Promise<void> };
+  const database = withTestDatabase();
   let staff: ReviewActor;
   let other: ReviewActor;
   let merchantA: string;
   let merchantB: string;
   const APP = "wx00000000000000a1";
-
-  beforeAll(async () => {
-    database = await openTestDatabase();
-  });
-  afterAll(async () => {
-    await database?.drop();
-  });
   beforeEach(async () => {
-    await truncateAll(database);
     const db = database.db;
     const s = await createStaffUser(db, { email: "reviewer@example.com", passwordHash: "scrypt$unused", role: "staff" });
     const o = await createStaffUser(db, { email: "second@example.com", passwordHash: "scrypt$unused", role: "admin" });

@@ -8,7 +8,7 @@ import { openTestDatabase, truncateAll, type TestDatabase } from "./database";
  * each test (before the block's own `beforeEach` hooks that come after this call), dropped after the last. The object
  * is filled in by the `beforeAll` hook: read it inside hooks and tests, not at collection time.
  */
-export function useTestDatabase(): TestDatabase {
+export function withTestDatabase(): TestDatabase {
   const database = {} as TestDatabase;
   beforeAll(async () => {
     Object.assign(database, await openTestDatabase());
