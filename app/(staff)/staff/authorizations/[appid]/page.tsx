@@ -43,6 +43,7 @@ export default async function StaffAuthorizationPage({
   const [grants, { lang, t }, { d }, query] = await Promise.all([listStaffGrantHistory(db, appId.data), getI18n(), getStaffDetailI18n(), searchParams]);
   // A malformed cursor is simply the first page.
   const before = parseTimelineCursor(query.before) ? (query.before as string) : undefined;
+  // eslint-disable-next-line react-hooks/purity -- a server component renders once per request: this is its time
   const now = Date.now();
 
   return (
