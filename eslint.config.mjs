@@ -36,6 +36,7 @@ const config = [
       ".next/**",
       "node_modules/**",
       ".data/**",
+      ".bench/**",
       "db/migrations/**",
       "test-results/**",
       "playwright-report/**",
