@@ -20,12 +20,23 @@ const noOurs = {
     "lib/wechat is the protocol core: plain TypeScript over strings and buffers, no imports of ours (docs/architecture.md, Layers).",
 };
 
+// `import()` is not an import declaration: no-restricted-imports does not see it, so the same layers are checked on
+// dynamic imports too (`\x2F` is a slash: esquery reads `/` as the end of the regular expression).
+const dynamicImportOf = (pattern, message) => ({
+  selector: `ImportExpression[source.value=/${pattern}/]`,
+  message,
+});
+const noDynamicApp = dynamicImportOf(String.raw`^(@\x2Fapp|(\.\.\x2F)+app)(\x2F|$)`, noApp.message);
+const noDynamicLib = dynamicImportOf(String.raw`^(@\x2Flib|(\.\.\x2F)+lib)(\x2F|$)`, noLib.message);
+const noDynamicOurs = dynamicImportOf(String.raw`^(@\x2F|\.\.\x2F)`, noOurs.message);
+
 const config = [
   {
     ignores: [
       ".next/**",
       "node_modules/**",
       ".data/**",
+      ".bench/**",
       "db/migrations/**",
       "test-results/**",
       "playwright-report/**",
@@ -44,9 +55,27 @@ const config = [
       ],
     },
   },
-  { files: ["lib/**"], rules: { "no-restricted-imports": ["error", { patterns: [noApp] }] } },
-  { files: ["lib/wechat/**"], rules: { "no-restricted-imports": ["error", { patterns: [noApp, noOurs] }] } },
-  { files: ["db/**"], rules: { "no-restricted-imports": ["error", { patterns: [noApp, noLib] }] } },
+  {
+    files: ["lib/**"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [noApp] }],
+      "no-restricted-syntax": ["error", noDynamicApp],
+    },
+  },
+  {
+    files: ["lib/wechat/**"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [noApp, noOurs] }],
+      "no-restricted-syntax": ["error", noDynamicApp, noDynamicOurs],
+    },
+  },
+  {
+    files: ["db/**"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [noApp, noLib] }],
+      "no-restricted-syntax": ["error", noDynamicApp, noDynamicLib],
+    },
+  },
   prettier,
 ];
 

@@ -193,6 +193,9 @@ const globalForDb = globalThis as unknown as { __portalDatabase?: Promise<Databa
 export function getDatabase(): Promise<Database> {
   if (!globalForDb.__portalDatabase) {
     // Imported lazily so that config-free modules (tests with their own database) never parse the env.
+    // The one import of lib/ from db/, on purpose (docs/architecture.md, Layers): configuration is read in one place,
+    // lib/env.ts, which is a leaf (zod and two constant modules: no database, no policy, no cycle back here).
+    // eslint-disable-next-line no-restricted-syntax -- the database's two settings come from the one env reader
     const pending = import("@/lib/env").then(({ getEnv }) => {
       const env = getEnv();
       return openDatabase({ databaseUrl: env.databaseUrl, pgliteDir: env.pgliteDir });

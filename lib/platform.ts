@@ -70,15 +70,15 @@ export function createPlatform(env: Env, database: Database): Platform {
     previousEncodingAesKeys: env.component.previousEncodingAesKeys,
   });
 
-  let componentToken: ComponentTokenService | undefined;
   const client = createComponentClient({
     baseUrl: env.apiBase,
     componentAppId: env.component.appId,
     componentAppSecret: env.component.appSecret,
     timeoutMs: env.wechatApiTimeoutMs,
-    getComponentToken: (opts) => componentToken!.getToken(opts),
+    // Called only after start-up: componentToken is assigned just below.
+    getComponentToken: (opts) => componentToken.getToken(opts),
   });
-  componentToken = createComponentTokenService({
+  const componentToken: ComponentTokenService = createComponentTokenService({
     database,
     upstream: client,
     secretBox,

@@ -3,7 +3,7 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { openDatabase } from "@/db";
-import { seedStaffDemoData } from "@/db/seed";
+import { seedStaffDemoData } from "@/lib/staff/seed-demo-data";
 import { getEnv } from "@/lib/env";
 
 const { values } = parseArgs({

@@ -1,42 +1,23 @@
 import "server-only";
 import { and, desc, eq, ilike, inArray, lt, sql, type SQL } from "drizzle-orm";
-import { z } from "zod";
 import { rowsOf, type Db } from "@/db";
 import { auditLog } from "@/db/schema";
-import { diffChanges } from "@/lib/staff/diff";
-import { chinaMidnight, escapeLikePattern, isoDaySchema } from "@/lib/staff/filters";
-import { maskSecrets } from "@/lib/staff/mask";
+import { chinaMidnight, escapeLikePattern } from "@/db/queries/filters";
 
 // Staff queries over the whole audit log; callers run requireStaff() first.
 
-export const AUDIT_PAGE_SIZE = 50;
+/** Default and largest page of listAuditLogRows. */
+const DEFAULT_LIMIT = 50;
+const MAX_LIMIT = 200;
 
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .optional()
-    .catch(undefined)
-    .transform((v) => v || undefined);
-const optionalDate = isoDaySchema.optional().catch(undefined);
-
-/** /staff/audit's search params. A malformed value is dropped rather than failing the page. */
-export const auditFiltersSchema = z.object({
-  /** Part of the actor's email, or a user id. */
-  actor: optionalText(200),
-  action: optionalText(100),
-  /** An appid or user id, exactly. */
-  target: optionalText(100),
-  /** Days in China Standard Time (the console shows times in it), inclusive. */
-  from: optionalDate,
-  to: optionalDate,
-  before: z.coerce.number().int().positive().optional().catch(undefined),
-});
+/** Filters of the audit log: each one present narrows the list. */
 export interface AuditFilters {
+  /** Part of the actor's email, or a user id. */
   actor?: string;
   action?: string;
+  /** An appid or user id, exactly. */
   target?: string;
+  /** Days (YYYY-MM-DD) in China Standard Time, inclusive. */
   from?: string;
   to?: string;
 }
@@ -45,11 +26,11 @@ const TARGET_TYPES: Array<(typeof auditLog.$inferSelect)["targetType"]> = ["auth
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * The audit log, newest first, `limit` entries per page, keyset on id (`before` = the last id of the previous
- * page). Each entry carries only the keys its before/after changed, secrets masked.
+ * The audit log, newest first, `limit` rows per page, keyset on id (`before` = the last id of the previous page).
+ * Rows as stored: before/after unmasked (lib/staff/audit-log.ts masks and diffs them for display).
  */
-export async function listAuditEntries(db: Db, filters: AuditFilters, page: { before?: number; limit?: number } = {}) {
-  const limit = Math.min(Math.max(page.limit ?? AUDIT_PAGE_SIZE, 1), 200);
+export async function listAuditLogRows(db: Db, filters: AuditFilters, page: { before?: number; limit?: number } = {}) {
+  const limit = Math.min(Math.max(page.limit ?? DEFAULT_LIMIT, 1), MAX_LIMIT);
   const where: SQL[] = [];
   if (filters.actor) {
     where.push(UUID.test(filters.actor) ? eq(auditLog.actorUserId, filters.actor.toLowerCase()) : ilike(auditLog.actorEmail, `%${escapeLikePattern(filters.actor)}%`));
@@ -77,14 +58,11 @@ export async function listAuditEntries(db: Db, filters: AuditFilters, page: { be
     .where(and(...where))
     .orderBy(desc(auditLog.id))
     .limit(limit + 1);
-  const entries = rows.slice(0, limit).map(({ before, after, ...entry }) => ({
-    ...entry,
-    changes: diffChanges(maskSecrets(before) as Record<string, unknown> | null, maskSecrets(after) as Record<string, unknown> | null),
-  }));
-  return { entries, nextBefore: rows.length > limit ? (entries.at(-1)?.id ?? null) : null };
+  const shown = rows.slice(0, limit);
+  return { rows: shown, nextBefore: rows.length > limit ? (shown.at(-1)?.id ?? null) : null };
 }
 
-export type AuditEntryView = Awaited<ReturnType<typeof listAuditEntries>>["entries"][number];
+export type AuditLogRow = Awaited<ReturnType<typeof listAuditLogRows>>["rows"][number];
 
 /**
  * The actions that occur in the log, sorted. A loose index scan over audit_log_action_idx (one index probe per

@@ -4,8 +4,6 @@ import { alias } from "drizzle-orm/pg-core";
 import { rowsOf, type Db } from "@/db";
 import { merchantView } from "@/db/queries/authorizers";
 import { authorizerGrants, authorizers, merchants, users } from "@/db/schema";
-import { diffChanges, diffFuncIds, type ChangedKey } from "@/lib/staff/diff";
-import { maskSecrets } from "@/lib/staff/mask";
 
 // Staff queries: every account, whichever merchant holds it. Callers run requireStaff() first; that is the scope.
 
@@ -53,11 +51,12 @@ export async function findStaffAuthorizerDetail(db: Db, appId: string) {
 
 export type StaffAuthorizerDetail = NonNullable<Awaited<ReturnType<typeof findStaffAuthorizerDetail>>>;
 
-export const GRANT_HISTORY_LIMIT = 50;
-
-/** The account's grants, newest first, each with the permission sets it added and removed compared with the one before. */
-export async function listStaffGrantHistory(db: Db, appId: string, limit = GRANT_HISTORY_LIMIT) {
-  const rows = await db
+/**
+ * The account's grants, newest first, each with the func_ids of the grant before it (`previous`, null for the first)
+ * so that what it added and removed can be shown.
+ */
+export async function listStaffGrants(db: Db, appId: string, limit: number) {
+  return db
     .select({
       id: authorizerGrants.id,
       source: authorizerGrants.source,
@@ -70,45 +69,29 @@ export async function listStaffGrantHistory(db: Db, appId: string, limit = GRANT
     .where(eq(authorizerGrants.appId, appId))
     .orderBy(desc(authorizerGrants.id))
     .limit(limit);
-  return rows.map(({ previous, ...grant }) => ({ ...grant, ...diffFuncIds(previous, grant.funcIds) }));
 }
 
 // ------------------------------------------------------------------------------------------------
 // The timeline: everything that happened to one account, newest first, from four tables.
 // ------------------------------------------------------------------------------------------------
 
-export const TIMELINE_PAGE_SIZE = 200;
-
 /** Source order at an identical instant (higher first); also part of the keyset. */
 const RANK = { wechat_event: 4, grant: 3, activity: 2, audit: 1 } as const;
-type TimelineSource = keyof typeof RANK;
+export type TimelineSource = keyof typeof RANK;
 
-interface TimelineBase {
-  id: number;
-  at: Date;
-  /** Keyset position of this entry: pass it as `before` to get the entries after it. */
-  cursor: string;
+/** A timeline position: microsecond time as PostgreSQL stores it (ISO, UTC), source rank and row id. */
+export interface TimelinePosition {
+  at: string;
+  rank: number;
+  id: string;
 }
 
-export type TimelineEntry =
-  | (TimelineBase & { source: "wechat_event"; kind: string; createTime: number | null; processError: string | null; payload: unknown })
-  | (TimelineBase & { source: "grant"; kind: string; funcIds: number[]; added: number[]; removed: number[] })
-  | (TimelineBase & { source: "activity"; kind: string; detail: Record<string, unknown> })
-  | (TimelineBase & { source: "audit"; kind: string; actorEmail: string; note: string | null; changes: ChangedKey[] });
-
-/** `2026-05-01T08:00:00.123456Z_2_345`: microsecond time (what PostgreSQL stores), source rank, row id. */
-const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)_([1-4])_(\d{1,18})$/;
-
-export function parseTimelineCursor(value: unknown): { at: string; rank: number; id: string } | null {
-  if (typeof value !== "string") return null;
-  const match = CURSOR.exec(value);
-  return match ? { at: match[1]!, rank: Number(match[2]), id: match[3]! } : null;
-}
-
-interface TimelineRow {
+/** One timeline row as stored (payloads and before/after unmasked). */
+export interface TimelineRow {
   source: TimelineSource;
   rank: number;
   id: number | string;
+  /** `2026-05-01T08:00:00.123456Z`: the microsecond time, exact, for the keyset. */
   at_text: string;
   kind: string;
   data: Record<string, unknown> | null;
@@ -116,56 +99,14 @@ interface TimelineRow {
   note: string | null;
 }
 
-function asRecord(value: unknown): Record<string, unknown> | null {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-}
-function asIds(value: unknown): number[] {
-  return Array.isArray(value) ? value.filter((v): v is number => typeof v === "number") : [];
-}
-
-function toEntry(row: TimelineRow): TimelineEntry {
-  const base = { id: Number(row.id), at: new Date(row.at_text), cursor: `${row.at_text}_${row.rank}_${row.id}` };
-  const data = row.data ?? {};
-  switch (row.source) {
-    case "wechat_event":
-      return {
-        ...base,
-        source: "wechat_event",
-        kind: row.kind,
-        createTime: typeof data.createTime === "number" ? data.createTime : null,
-        processError: typeof data.processError === "string" ? data.processError : null,
-        // Security: pushes carry authorization codes and pre_auth_codes; staff see them masked only.
-        payload: maskSecrets(data.payload ?? null),
-      };
-    case "grant": {
-      const funcIds = asIds(data.funcIds);
-      return { ...base, source: "grant", kind: row.kind, funcIds, ...diffFuncIds(data.previous === null ? null : asIds(data.previous), funcIds) };
-    }
-    case "activity":
-      return { ...base, source: "activity", kind: row.kind, detail: asRecord(maskSecrets(data)) ?? {} };
-    case "audit":
-      return {
-        ...base,
-        source: "audit",
-        kind: row.kind,
-        actorEmail: row.actor_email ?? "",
-        note: row.note,
-        changes: diffChanges(asRecord(maskSecrets(data.before ?? null)), asRecord(maskSecrets(data.after ?? null))),
-      };
-  }
-}
-
 /**
- * The account's timeline, newest first: WeChat's pushes for this appid, grant changes (with what each added and
- * removed), token activity (refreshes, failures, recoveries, reconcile repairs) and staff actions from the audit
- * log. Keyset-paginated on (time, source, id) (`before` = an entry's cursor, no OFFSET): each source contributes
- * at most `limit + 1` rows from the account's own rows (per-account indexes), merged and cut to `limit`.
- * Secrets are masked.
+ * The account's timeline rows, newest first: WeChat's pushes for this appid, grants (with the func_ids of the one
+ * before), token activity and staff actions from the audit log. Keyset on (time, source rank, id), strictly after
+ * `before`, no OFFSET: each source contributes at most `take` rows from the account's own rows (per-account
+ * indexes), merged and cut to `take`.
  */
-export async function listStaffTimeline(db: Db, appId: string, options: { before?: string | null; limit?: number } = {}) {
-  const limit = Math.min(Math.max(options.limit ?? TIMELINE_PAGE_SIZE, 1), 500);
-  const take = limit + 1;
-  const cursor = parseTimelineCursor(options.before);
+export async function listStaffTimelineRows(db: Db, appId: string, options: { before?: TimelinePosition | null; take: number }) {
+  const { before: cursor, take } = options;
   const after = (at: string, rank: number) =>
     cursor ? sql`and (${sql.raw(at)}, ${rank}::int, id) < (${cursor.at}::timestamptz, ${cursor.rank}::int, ${cursor.id}::bigint)` : sql``;
   const result = await db.execute(sql`
@@ -197,7 +138,5 @@ export async function listStaffTimeline(db: Db, appId: string, options: { before
     ) timeline
     order by at desc, rank desc, id desc
     limit ${take}`);
-  const rows = rowsOf<TimelineRow>(result);
-  const entries = rows.slice(0, limit).map(toEntry);
-  return { entries, nextCursor: rows.length > limit ? (entries.at(-1)?.cursor ?? null) : null };
+  return rowsOf<TimelineRow>(result);
 }

@@ -3,13 +3,13 @@ import type { Db } from "@/db";
 import {
   countAllStaffAuthorizations,
   listStaffAuthorizations,
-  staffListFilters,
   type StaffAuthorizationRow,
   type StaffListCursor,
   type StaffListParams,
 } from "@/db/queries/staff-authorizations";
 import { STAFF_LIST_DICTIONARIES } from "@/lib/i18n-staff-list";
 import { recordAudit } from "@/lib/staff/audit";
+import { staffListFilters } from "@/lib/staff/authorization-list-params";
 import { describePermission } from "@/lib/wechat/permissions";
 
 /** Rows per keyset page while streaming: memory stays at one page, whatever the size of the export. */

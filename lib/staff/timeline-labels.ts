@@ -1,4 +1,4 @@
-import type { TimelineEntry } from "@/db/queries/staff-authorizer-detail";
+import type { TimelineEntry } from "@/lib/staff/authorizer-detail";
 import { format } from "@/lib/i18n";
 import { actionLabel, formatDuration, type StaffDetailDictionary } from "@/lib/i18n-staff-detail";
 

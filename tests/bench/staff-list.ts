@@ -5,11 +5,10 @@ import {
   countStaffAuthorizations,
   explainStaffList,
   listStaffAuthorizations,
-  parseStaffListParams,
-  toStaffListSearchParams,
   type StaffListParams,
 } from "@/db/queries/staff-authorizations";
-import { seedStaffDemoData } from "@/db/seed";
+import { seedStaffDemoData } from "@/lib/staff/seed-demo-data";
+import { parseStaffListParams, toStaffListSearchParams } from "@/lib/staff/authorization-list-params";
 import { startAppServer, type AppServer } from "../support/app-server";
 import { openConfiguredDatabase } from "../support/database";
 import { signInOverHttp } from "../support/sign-in";
@@ -72,7 +71,7 @@ export async function benchStaffList(opts: StaffListBenchOptions = {}): Promise<
 
     const seeded = await seedStaffDemoData(db, { authorizations, merchants });
     console.log(
-      `Seeded ${seeded.merchants} merchants, ${seeded.authorizations} authorizations, ${seeded.events} WeChat events in ${seeded.seconds.toFixed(1)} s (db/seed.ts); then VACUUM ANALYZE.`,
+      `Seeded ${seeded.merchants} merchants, ${seeded.authorizations} authorizations, ${seeded.events} WeChat events in ${seeded.seconds.toFixed(1)} s (lib/staff/seed-demo-data.ts); then VACUUM ANALYZE.`,
     );
     // What autovacuum would have done by the time anyone looks: statistics for the planner, the visibility map for
     // index-only counts.

@@ -10,6 +10,7 @@ import { createMessageCrypto } from "@/lib/wechat/crypto";
 import { sealPush } from "@/lib/wechat/push";
 import { startAppServer, type AppServer } from "../support/app-server";
 import { createTestDatabaseConfig, type TestDatabaseConfig } from "../support/database";
+import { ensureFloorBuild, FLOOR_PATH } from "./floor-app";
 import {
   cpuSeconds,
   load,
@@ -22,7 +23,8 @@ import {
 
 /**
  * Ticket pushes per second against `next start` + PostgreSQL, next to two references measured in the same run:
- * an empty route handler in the same Next server (the framework's floor) and the same verify + decrypt + insert
+ * an empty route handler under `next start` of the same app (the framework's floor; built into a throwaway copy,
+ * floor-app.ts, so the app never ships it) and the same verify + decrypt + insert
  * in a bare node:http server (the machine's ceiling). Every push is a fresh, signed, encrypted
  * component_verify_ticket with a unique ticket and a current timestamp; every acknowledged one is checked in the
  * database afterwards.
@@ -36,7 +38,6 @@ export interface TicketPushBenchOptions {
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const PUSH_PATH = "/api/wechat/component/events";
-const EMPTY_PATH = "/api/bench/empty";
 const AIM_FLOOR_RATIO = 0.8;
 const AIM_P99_MS = 50;
 /** Enough for ~20,000 req/s over 10 s; a few hundred bytes each. */
@@ -244,15 +245,17 @@ export async function benchTicketPushes(opts: TicketPushBenchOptions = {}): Prom
     `\n## Ticket pushes: ${options.connections} connections, ${options.warmupSeconds} s warm-up + ${options.durationSeconds} s timed per scenario`,
   );
 
+  let floor: AppServer | undefined;
   let app: AppServer | undefined;
   let bare: BareServer | undefined;
   let bareDatabase: TestDatabaseConfig | undefined;
   const cleanUp = async () => {
     await bare?.stop().catch(() => {});
     await bareDatabase?.drop().catch(() => {});
-    if (app) {
-      await app.stop().catch(() => {});
-      await app.database.drop().catch(() => {});
+    for (const server of [floor, app]) {
+      if (!server) continue;
+      await server.stop().catch(() => {});
+      await server.database.drop().catch(() => {});
     }
   };
   // The servers run detached: on Ctrl-C, stop them and drop their databases rather than leave them behind.
@@ -260,13 +263,18 @@ export async function benchTicketPushes(opts: TicketPushBenchOptions = {}): Prom
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   try {
-    // --- next start: the empty route (floor), then the ticket push route --------------------------------
-    app = await startAppServer({ env: { BACKGROUND_JOBS: "0" } });
-    const probe = await fetch(`${app.url}${EMPTY_PATH}`, { method: "POST", body: "" });
-    if (probe.status !== 200) throw new Error(`${EMPTY_PATH} answered ${probe.status}: the build is stale, run \`npx next build\``);
-    console.log(`next start: pid ${app.pid}, ${app.url}`);
+    // --- next start of the floor app: the empty route ---------------------------------------------------
+    const floorDir = await ensureFloorBuild();
+    floor = await startAppServer({ cwd: floorDir, env: { BACKGROUND_JOBS: "0" } });
+    const probe = await fetch(`${floor.url}${FLOOR_PATH}`, { method: "POST", body: "" });
+    if (probe.status !== 200) throw new Error(`${FLOOR_PATH} answered ${probe.status} in the floor app (${floorDir})`);
+    console.log(`next start (floor app): pid ${floor.pid}, ${floor.url}`);
+    const empty = await measure("empty route (next start)", floor.url, FLOOR_PATH, floor.pid, floor.database.databaseUrl!, options);
+    await floor.stop();
 
-    const empty = await measure("empty route (next start)", app.url, EMPTY_PATH, app.pid, app.database.databaseUrl!, options);
+    // --- next start of the app: the ticket push route ------------------------------------------------------
+    app = await startAppServer({ env: { BACKGROUND_JOBS: "0" } });
+    console.log(`next start: pid ${app.pid}, ${app.url}`);
     const push = await measure("ticket push (next start)", app.url, PUSH_PATH, app.pid, app.database.databaseUrl!, options);
     const nextMemory = processTreeMemory(app.pid);
     const pushStorage = await checkStored(app.database.databaseUrl!, push.acknowledged);

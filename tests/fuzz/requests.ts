@@ -3,7 +3,7 @@ import { MAX_PUSH_BYTES } from "@/lib/events/open-push";
 import { createMessageCrypto, decodeEncodingAesKey, type MessageCrypto } from "@/lib/wechat/crypto";
 import { sealPush } from "@/lib/wechat/push";
 import { buildWechatXml } from "@/lib/wechat/xml";
-import type { CaseSpec, Target } from "./cases";
+import type { CaseSpec } from "./cases";
 import type { WireRequest } from "./wire";
 
 /** The portal's secrets and the accounts seeded before the server started: what a sender would know. */

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { loadEnvConfig } from "@next/env";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { parseEnv } from "@/lib/env";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
 import { E2E_INTERNAL_KEY } from "../e2e/global-setup";

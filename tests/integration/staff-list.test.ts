@@ -1,23 +1,20 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf } from "@/db";
+import { escapeLikePattern } from "@/db/queries/filters";
 import {
   buildStaffListQuery,
   countStaffAuthorizations,
-  decodeStaffListCursor,
-  encodeStaffListCursor,
   listStaffAuthorizations,
-  parseStaffListParams,
   STAFF_LIST_COUNT_CAP,
   STAFF_LIST_FILTERED_COUNT_CAP,
-  toStaffListSearchParams,
   type StaffAuthorizationRow,
   type StaffListParams,
 } from "@/db/queries/staff-authorizations";
 import { authorizers, auditLog, merchants, users, wechatEvents } from "@/db/schema";
-import { seedStaffDemoData } from "@/db/seed";
+import { seedStaffDemoData } from "@/lib/staff/seed-demo-data";
 import { hashPassword } from "@/lib/auth/password";
-import { escapeLikePattern } from "@/lib/staff/filters";
+import { decodeStaffListCursor, encodeStaffListCursor, parseStaffListParams, toStaffListSearchParams } from "@/lib/staff/authorization-list-params";
 import { createAuthorizationsCsvStream, csvField, exportFilename, exportStaffAuthorizations } from "@/lib/staff/export-authorizations";
 import { startAppServer, type AppServer } from "../support/app-server";
 import { describeWithBuild } from "../support/build";

@@ -1,12 +1,14 @@
 import { eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import { auditFiltersSchema, listAuditActions, listAuditEntries } from "@/db/queries/audit";
+import { listAuditActions } from "@/db/queries/audit";
 import { findMerchantAuthorizer } from "@/db/queries/authorizers";
-import { findStaffAuthorizerDetail, listStaffGrantHistory, listStaffTimeline } from "@/db/queries/staff-authorizer-detail";
+import { findStaffAuthorizerDetail } from "@/db/queries/staff-authorizer-detail";
 import { createMerchantWithUser, createStaffUser } from "@/db/queries/users";
 import { auditLog, authorizerActivity, authorizerGrants, authorizers, wechatEvents } from "@/db/schema";
 import { isAppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/staff/audit";
+import { auditFiltersSchema, listAuditEntries } from "@/lib/staff/audit-log";
+import { listStaffGrantHistory, listStaffTimeline } from "@/lib/staff/authorizer-detail";
 import { decideReview, resolveConflict, type ReviewActor } from "@/lib/staff/review";
 import { withTestDatabase } from "../support/with-test-database";
 

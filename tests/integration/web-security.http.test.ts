@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { createMerchantWithUser } from "@/db/queries/users";
 import { hashPassword } from "@/lib/auth/password";
 import { freePort, startAppServer, type AppServer } from "../support/app-server";

@@ -41,7 +41,13 @@ export const TEST_SECRETS = {
  * on and a fresh database unless one is given.
  */
 export async function startAppServer(
-  options: { env?: Record<string, string>; database?: TestDatabaseConfig; port?: number } = {},
+  options: {
+    env?: Record<string, string>;
+    database?: TestDatabaseConfig;
+    port?: number;
+    /** Another built app to start (the benchmark's floor app); default the project itself. */
+    cwd?: string;
+  } = {},
 ): Promise<AppServer> {
   // A port chosen beforehand: the caller needs it in its env (APP_URL of another scheme), or a load balancer in front
   // starts first (its URL is the instances' APP_URL).
@@ -61,7 +67,7 @@ export async function startAppServer(
     ...options.env,
   } as NodeJS.ProcessEnv;
   const child = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)], {
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { TimelineEntry } from "@/db/queries/staff-authorizer-detail";
+import type { TimelineEntry } from "@/lib/staff/authorizer-detail";
 import { formatDuration, getStaffDetailDictionary } from "@/lib/i18n-staff-detail";
 import { diffChanges, diffFuncIds } from "@/lib/staff/diff";
 import { isSecretKey, MASKED, maskSecrets } from "@/lib/staff/mask";

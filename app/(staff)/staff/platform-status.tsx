@@ -7,7 +7,7 @@ import { format } from "@/lib/i18n-format";
 import { formatDuration, formatTimestamp, getStaffOpsDictionary } from "@/lib/i18n-staff-ops";
 import { getPlatform } from "@/lib/platform";
 import { listReconcileRuns, type ReconcileRunRow } from "@/lib/staff/operations";
-import { getReviewCounts } from "@/lib/staff/overview";
+import { getReviewCounts } from "@/db/queries/staff-overview";
 
 /** The refresher is "behind" once the oldest due refresh has waited this long. */
 const LAG_WARNING_SECONDS = 300;

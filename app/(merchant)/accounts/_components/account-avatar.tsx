@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 
 const PALETTE = ["bg-emerald-600", "bg-sky-600", "bg-violet-600", "bg-amber-600", "bg-rose-600", "bg-teal-600", "bg-indigo-600"];
 
@@ -23,14 +23,9 @@ function imageUrl(src: string): string {
 
 /** The account's head image, or a colored circle with the first character of its name. */
 export function AccountAvatar({ src, name, seed, size = "md" }: { src: string | null; name: string; seed: string; size?: "md" | "lg" }) {
-  const [failed, setFailed] = useState(false);
-  const ref = useRef<HTMLImageElement>(null);
-  useEffect(() => {
-    setFailed(false);
-    // An image that failed before hydration never fires onError on the client.
-    const img = ref.current;
-    if (img?.complete && img.naturalWidth === 0) setFailed(true);
-  }, [src]);
+  // The source that failed to load: a new src gets its own try.
+  const [failedSrc, setFailedSrc] = useState<string | null>(null);
+  const failed = failedSrc !== null && failedSrc === src;
   const box = size === "lg" ? "h-16 w-16 text-2xl" : "h-12 w-12 text-lg";
   if (!src || failed) {
     const initial = Array.from(name.trim())[0];
@@ -45,12 +40,16 @@ export function AccountAvatar({ src, name, seed, size = "md" }: { src: string | 
   }
   // A plain <img>: WeChat's hosts need no-referrer, and the image optimizer would fetch them server-side.
   return (
+    // eslint-disable-next-line @next/next/no-img-element -- next/image would fetch WeChat's images server-side
     <img
-      ref={ref}
+      // An image that failed before hydration never fires onError on the client.
+      ref={(img) => {
+        if (img?.complete && img.naturalWidth === 0) setFailedSrc(src);
+      }}
       src={imageUrl(src)}
       alt=""
       referrerPolicy="no-referrer"
-      onError={() => setFailed(true)}
+      onError={() => setFailedSrc(src)}
       className={`shrink-0 rounded-full bg-slate-100 object-cover ${box}`}
     />
   );

@@ -53,6 +53,7 @@ function runDuration(run: ReconcileRunRow, lang: Language): string | null {
 function RunPanel({ run, lang, t }: { run: ReconcileRunRow; lang: Language; t: StaffOpsDictionary["operations"] }) {
   const running = run.status === "running";
   const percent = run.listed ? Math.min(100, Math.round((run.checked / run.listed) * 100)) : run.listed === 0 ? 100 : null;
+  // eslint-disable-next-line react-hooks/purity -- a server component renders once per request: this is its time
   const silentFor = (Date.now() - run.heartbeatAt.getTime()) / 1000;
   const progressLabel =
     run.listed === null ? t.listing : run.checked >= run.listed && running ? t.finishing : format(t.progress, { checked: run.checked, listed: run.listed });
@@ -135,6 +136,7 @@ export default async function OperationsPage({ searchParams }: { searchParams: P
   const current = runs[0];
   const running = current?.status === "running";
   // A run silent for long has likely died with its instance: keep watching, less often.
+  // eslint-disable-next-line react-hooks/purity -- a server component renders once per request: this is its time
   const silent = running && Date.now() - current.heartbeatAt.getTime() > STALE_AFTER_SECONDS * 1000;
 
   const rawAppId = typeof query.appid === "string" ? query.appid : "";

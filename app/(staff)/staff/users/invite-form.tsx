@@ -1,6 +1,6 @@
 "use client";
 
-import { startTransition, useActionState, useEffect, useState } from "react";
+import { startTransition, useActionState, useState } from "react";
 import { FormError } from "@/app/_components/form-error";
 import { localizeMessage } from "@/app/_components/localize";
 import { SubmitButton } from "@/app/_components/submit-button";
@@ -17,10 +17,13 @@ export function InviteForm({ lang }: { lang: Language }) {
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<"staff" | "admin">("staff");
   const [copied, setCopied] = useState<string | null>(null);
-  // A new invitation: the form is ready for the next one (the link stays shown).
-  useEffect(() => {
+  // A new invitation: the form is ready for the next one (the link stays shown). Adjusted during render, when
+  // the action's state changes, rather than in an effect (https://react.dev/learn/you-might-not-need-an-effect).
+  const [seenState, setSeenState] = useState(state);
+  if (state !== seenState) {
+    setSeenState(state);
     if (state?.ok) setEmail("");
-  }, [state]);
+  }
 
   const copy = async (link: string) => {
     try {

@@ -5,9 +5,6 @@ import { getDb } from "@/db";
 import {
   countStaffAuthorizations,
   listStaffAuthorizations,
-  parseStaffListParams,
-  staffListFilters,
-  toStaffListSearchParams,
   UNASSIGNED_MERCHANT,
   type StaffListFilters,
   type StaffListSort,
@@ -16,6 +13,7 @@ import { getMerchantName } from "@/db/queries/users";
 import { requireStaff } from "@/lib/auth/guards";
 import { format } from "@/lib/i18n";
 import { getStaffListI18n } from "@/lib/i18n-staff-list";
+import { parseStaffListParams, staffListFilters, toStaffListSearchParams } from "@/lib/staff/authorization-list-params";
 import { AuthorizationList } from "../_components/authorization-list";
 import { FilterBar } from "../_components/filter-bar";
 import { listLabels, toRowView } from "../_components/row-view";

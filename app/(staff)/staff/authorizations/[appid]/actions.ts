@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { z } from "zod";
+import type { z } from "zod";
 import { getDb } from "@/db";
 import { requireStaff } from "@/lib/auth/guards";
 import { isAppError } from "@/lib/errors";

@@ -8,10 +8,11 @@ import { BackLink } from "@/app/_components/back-link";
 import { Banner } from "@/app/_components/banner";
 import { Panel } from "@/app/_components/panel";
 import { getDb } from "@/db";
-import { findStaffAuthorizerDetail, GRANT_HISTORY_LIMIT, listStaffGrantHistory, parseTimelineCursor } from "@/db/queries/staff-authorizer-detail";
+import { findStaffAuthorizerDetail } from "@/db/queries/staff-authorizer-detail";
 import { requireStaff } from "@/lib/auth/guards";
 import { format, getI18n } from "@/lib/i18n";
 import { getStaffDetailI18n } from "@/lib/i18n-staff-detail";
+import { GRANT_HISTORY_LIMIT, listStaffGrantHistory, parseTimelineCursor } from "@/lib/staff/authorizer-detail";
 import { REVIEW_NOTE_MAX } from "@/lib/staff/review";
 import { appIdSchema } from "@/lib/wechat/app-id";
 import { GrantHistory, PermissionList } from "./_components/permissions";
@@ -42,6 +43,7 @@ export default async function StaffAuthorizationPage({
   const [grants, { lang, t }, { d }, query] = await Promise.all([listStaffGrantHistory(db, appId.data), getI18n(), getStaffDetailI18n(), searchParams]);
   // A malformed cursor is simply the first page.
   const before = parseTimelineCursor(query.before) ? (query.before as string) : undefined;
+  // eslint-disable-next-line react-hooks/purity -- a server component renders once per request: this is its time
   const now = Date.now();
 
   return (

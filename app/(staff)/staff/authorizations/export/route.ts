@@ -1,8 +1,8 @@
 import type { NextRequest } from "next/server";
 import { connection } from "next/server";
 import { getDb } from "@/db";
-import { parseStaffListParams } from "@/db/queries/staff-authorizations";
 import { currentUser } from "@/lib/auth/guards";
+import { parseStaffListParams } from "@/lib/staff/authorization-list-params";
 import { exportStaffAuthorizations } from "@/lib/staff/export-authorizations";
 
 // GET /staff/authorizations/export: the staff list as CSV (the list's filters), streamed, audited.

@@ -1,6 +1,6 @@
 import { Panel } from "@/app/_components/panel";
 import { bilingual, PermissionItem } from "@/app/_components/permission-item";
-import type { listStaffGrantHistory } from "@/db/queries/staff-authorizer-detail";
+import type { listStaffGrantHistory } from "@/lib/staff/authorizer-detail";
 import { format, formatDateTime, type Language } from "@/lib/i18n";
 import type { StaffDetailDictionary } from "@/lib/i18n-staff-detail";
 import { describePermission } from "@/lib/wechat/permissions";

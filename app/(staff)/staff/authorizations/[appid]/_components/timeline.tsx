@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { getDb } from "@/db";
-import { listStaffTimeline, TIMELINE_PAGE_SIZE, type TimelineEntry } from "@/db/queries/staff-authorizer-detail";
+import { listStaffTimeline, TIMELINE_PAGE_SIZE, type TimelineEntry } from "@/lib/staff/authorizer-detail";
 import { format, type Language } from "@/lib/i18n";
 import type { StaffDetailDictionary } from "@/lib/i18n-staff-detail";
 import { formatTimestamp } from "@/lib/i18n-staff-ops";

@@ -2,6 +2,8 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "@/db";
 
+// Staff-wide counts for the console overview; callers run requireStaff() first.
+
 /** Accounts waiting for a staff decision, for the overview's links into the review queue. */
 export async function getReviewCounts(db: Db): Promise<{ pending: number; conflict: number }> {
   const [row] = rowsOf<{ pending: number | string; conflict: number | string }>(
