@@ -41,8 +41,7 @@ export class RateLimitedError extends Error {
   }
 }
 
-/** "约 N 分钟 · about N minutes", for a refusal's message. */
-export function retryAfterText(seconds: number): { zh: string; en: string } {
-  const minutes = Math.max(1, Math.ceil(seconds / 60));
-  return { zh: `${minutes} 分钟`, en: minutes === 1 ? "a minute" : `${minutes} minutes` };
+/** The wait in whole minutes (at least one), for a refusal's message (`{minutes}` in the catalog). */
+export function retryAfterMinutes(seconds: number): number {
+  return Math.max(1, Math.ceil(seconds / 60));
 }

@@ -1,8 +1,7 @@
-import type { Language } from "@/lib/i18n";
 import { describePermission, getPermissionSet } from "@/lib/wechat/permissions";
 
 /** A zh/en pair in the UI language first, the other language second (with its `lang`). */
-export function bilingual(d: { zh: string; en: string }, lang: Language) {
+export function bilingual(d: { zh: string; en: string }, lang: "zh" | "en") {
   return lang === "en" ? { primary: d.en, secondary: d.zh, secondaryLang: "zh-CN" } : { primary: d.zh, secondary: d.en, secondaryLang: "en" };
 }
 
@@ -19,7 +18,7 @@ export function PermissionItem({
   undocumentedLabel,
 }: {
   id: number;
-  lang: Language;
+  lang: "zh" | "en";
   testId: string;
   unknownLabel: string;
   undocumentedLabel?: string;

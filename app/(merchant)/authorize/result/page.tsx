@@ -1,11 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
+import { getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { requireMerchant } from "@/lib/auth/guards";
-import { getI18n } from "@/lib/i18n";
 
-export const metadata: Metadata = { title: "授权结果 · Authorization result" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("authorize.result"))("metaTitle") };
+}
 
 const querySchema = z.object({
   reason: z
@@ -32,7 +34,7 @@ export default async function AuthorizeResultPage({ searchParams }: { searchPara
   const raw = await searchParams;
   const returnTo = `/authorize/result?${new URLSearchParams(Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === "string")).toString()}`;
   await requireMerchant(returnTo);
-  const { t } = await getI18n();
+  const t = await getTranslations("authorize.result");
   const query = querySchema.parse(raw);
   const reason = query.reason;
   const cancelled = reason === "cancelled";
@@ -58,14 +60,14 @@ export default async function AuthorizeResultPage({ searchParams }: { searchPara
         )}
       </div>
       <h1 data-testid="result-title" className="mt-5 text-xl font-semibold text-slate-900">
-        {t.result.title[reason]}
+        {t(`title.${reason}`)}
       </h1>
       <p data-testid="result-message" className="mt-3 text-sm leading-relaxed text-slate-600">
-        {t.result.body[reason]}
+        {t(`body.${reason}`)}
       </p>
       {reason === "wechat_error" && query.errcode !== undefined ? (
         <p className="mt-3 rounded-md bg-slate-100 px-3 py-1.5 font-mono text-sm text-slate-700">
-          {t.result.errcode}: <span data-testid="result-errcode">{query.errcode}</span>
+          {t("errcode")}: <span data-testid="result-errcode">{query.errcode}</span>
         </p>
       ) : null}
       <div className="mt-8 flex w-full flex-col gap-2 sm:w-auto sm:flex-row">
@@ -73,7 +75,7 @@ export default async function AuthorizeResultPage({ searchParams }: { searchPara
           href="/accounts"
           className="inline-flex min-h-11 items-center justify-center rounded-lg bg-emerald-600 px-5 text-sm font-semibold text-white shadow-sm hover:bg-emerald-700"
         >
-          {t.result.tryAgain}
+          {t("tryAgain")}
         </Link>
       </div>
     </section>
