@@ -96,7 +96,10 @@ export default async function HomePage() {
           {rows.map((row) => (
             <div key={row.id} className="flex flex-col gap-1 py-2 sm:flex-row sm:justify-between">
               <dt className="text-sm text-slate-600">{row.label}</dt>
-              <dd className={`text-sm font-medium ${row.warn ? "text-amber-700" : "text-slate-900"}`} data-testid={row.id}>
+              <dd
+                className={`text-sm font-medium ${row.warn ? "text-amber-700" : "text-slate-900"}`}
+                data-testid={row.id}
+              >
                 {row.value}
               </dd>
             </div>

@@ -23,8 +23,17 @@ export const AUTHORIZATION_START_LIMIT: RateLimit = { name: "authorize", limit: 
 export type RateLimitResult = { ok: true } | { ok: false; retryAfterSeconds: number };
 
 /** Counts one use of `limit` for `subject` (before the work is done) and says whether it is allowed. */
-export async function takeRateLimit(db: Db, limit: RateLimit, subject: string, now: () => number = Date.now): Promise<RateLimitResult> {
-  const { hits, windowEndsAt } = await countRateLimitHit(db, { key: `${limit.name}:${subject}`, windowSeconds: limit.windowSeconds, cap: limit.limit + 1 });
+export async function takeRateLimit(
+  db: Db,
+  limit: RateLimit,
+  subject: string,
+  now: () => number = Date.now,
+): Promise<RateLimitResult> {
+  const { hits, windowEndsAt } = await countRateLimitHit(db, {
+    key: `${limit.name}:${subject}`,
+    windowSeconds: limit.windowSeconds,
+    cap: limit.limit + 1,
+  });
   if (hits <= limit.limit) return { ok: true };
   return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((windowEndsAt.getTime() - now()) / 1000)) };
 }

@@ -7,7 +7,15 @@ import type { Message } from "@/lib/i18n/message";
 import { Translated } from "./translated";
 
 /** The shared body of the error boundaries: what to do, the error's reference, Retry and Home. */
-export function ErrorDetails({ error, retry, centered = false }: { error: unknown; retry: () => void; centered?: boolean }) {
+export function ErrorDetails({
+  error,
+  retry,
+  centered = false,
+}: {
+  error: unknown;
+  retry: () => void;
+  centered?: boolean;
+}) {
   const t = useTranslations("site.error");
   useEffect(() => {
     console.error(error);
@@ -25,7 +33,10 @@ export function ErrorDetails({ error, retry, centered = false }: { error: unknow
         >
           {t("retry")}
         </button>
-        <Link href="/" className="inline-flex min-h-11 items-center rounded-lg px-5 text-sm font-medium text-slate-700 hover:bg-slate-100">
+        <Link
+          href="/"
+          className="inline-flex min-h-11 items-center rounded-lg px-5 text-sm font-medium text-slate-700 hover:bg-slate-100"
+        >
           {t("home")}
         </Link>
       </div>

@@ -13,7 +13,11 @@ const OPTIONS: ReadonlyArray<{ lang: "zh" | "en"; label: string; htmlLang: strin
 export async function LanguageSwitch(_props: { lang?: "zh" | "en"; label?: string }) {
   const [locale, t] = await Promise.all([getLocale(), getTranslations("site")]);
   return (
-    <div role="group" aria-label={t("languageSwitch")} className="flex items-center rounded-full border border-slate-200 bg-white p-0.5 text-xs">
+    <div
+      role="group"
+      aria-label={t("languageSwitch")}
+      className="flex items-center rounded-full border border-slate-200 bg-white p-0.5 text-xs"
+    >
       {OPTIONS.map((option) => {
         const current = option.htmlLang === locale;
         return (

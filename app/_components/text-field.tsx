@@ -29,7 +29,9 @@ export function TextField({ name, label, hint, error, lang: _lang, className, ..
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy}
         className={`w-full rounded-lg border bg-white px-3 py-2.5 text-base text-slate-900 shadow-xs outline-none transition-colors placeholder:text-slate-400 focus:ring-2 sm:text-sm ${
-          error ? "border-red-400 focus:border-red-500 focus:ring-red-100" : "border-slate-300 focus:border-emerald-600 focus:ring-emerald-100"
+          error
+            ? "border-red-400 focus:border-red-500 focus:ring-red-100"
+            : "border-slate-300 focus:border-emerald-600 focus:ring-emerald-100"
         }`}
         {...input}
       />

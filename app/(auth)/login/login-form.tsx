@@ -18,7 +18,6 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
       <FormError message={state?.message} />
       <TextField
-       
         name="email"
         label={t("email")}
         type="email"

@@ -22,9 +22,23 @@ export function SignUpForm() {
   return (
     <form action={formAction} noValidate className="flex flex-col gap-4">
       <FormError message={state?.message} />
-      <TextField label={t("businessName")} hint={t("businessNameHint")} autoComplete="organization" required {...bind("businessName")} />
+      <TextField
+        label={t("businessName")}
+        hint={t("businessNameHint")}
+        autoComplete="organization"
+        required
+        {...bind("businessName")}
+      />
       <TextField label={t("email")} type="email" autoComplete="email" inputMode="email" required {...bind("email")} />
-      <TextField label={t("password")} hint={t("passwordHint")} type="password" autoComplete="new-password" required minLength={10} {...bind("password")} />
+      <TextField
+        label={t("password")}
+        hint={t("passwordHint")}
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={10}
+        {...bind("password")}
+      />
       <SubmitButton pending={pending} label={t("submit")} pendingLabel={t("pending")} className="mt-2 w-full" />
       <p className="text-center text-sm text-slate-600">
         {t("haveAccount")}{" "}

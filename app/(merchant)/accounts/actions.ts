@@ -21,25 +21,32 @@ export type StartAuthorizationState = { ok: false; message: Message; detail?: Me
 const startSchema = z.object({
   authType: z.coerce.number().pipe(z.union([z.literal(1), z.literal(2), z.literal(3)])),
   device: z.enum(["auto", "pc", "mobile"]).default("auto"),
-  bizAppId: appIdSchema
-    .optional()
-    .or(z.literal("").transform(() => undefined)),
+  bizAppId: appIdSchema.optional().or(z.literal("").transform(() => undefined)),
 });
 
 /**
  * 授权公众号 / 授权小程序: a fresh pre_auth_code, then the browser goes to WeChat's page from this page of
  * ours, so WeChat sees our domain in the Referer (docs/wechat-protocol.md §4.5).
  */
-export async function startAuthorizationAction(_prev: StartAuthorizationState, formData: FormData): Promise<StartAuthorizationState> {
+export async function startAuthorizationAction(
+  _prev: StartAuthorizationState,
+  formData: FormData,
+): Promise<StartAuthorizationState> {
   const merchant = await requireMerchant();
   const input = startSchema.safeParse(Object.fromEntries(formData));
   if (!input.success) return { ok: false, message: message("authorize.errors.invalidRequest") };
   const platform = await getPlatform();
   // Re-authorizing a given account is only offered for the merchant's own accounts.
-  if (input.data.bizAppId && !(await findMerchantAuthorizer(platform.database.db, merchant.merchantId, input.data.bizAppId))) {
+  if (
+    input.data.bizAppId &&
+    !(await findMerchantAuthorizer(platform.database.db, merchant.merchantId, input.data.bizAppId))
+  ) {
     return { ok: false, message: message("authorize.errors.accountNotFound") };
   }
-  const mobile = input.data.device === "auto" ? isMobileUserAgent((await headers()).get("user-agent")) : input.data.device === "mobile";
+  const mobile =
+    input.data.device === "auto"
+      ? isMobileUserAgent((await headers()).get("user-agent"))
+      : input.data.device === "mobile";
 
   let url: string;
   try {

@@ -23,7 +23,12 @@ export async function saveWebhookAction(_prev: ForwardingState, formData: FormDa
     if (problem === "https_required") return { ok: false, message: message("forwarding.httpsRequired") };
     if (problem) return { ok: false, message: message("forwarding.invalidUrl") };
   }
-  await saveMerchantWebhook(platform.database.db, merchant.merchantId, raw === "" ? null : raw, sealNewWebhookSecret(platform.secretBox, merchant.merchantId));
+  await saveMerchantWebhook(
+    platform.database.db,
+    merchant.merchantId,
+    raw === "" ? null : raw,
+    sealNewWebhookSecret(platform.secretBox, merchant.merchantId),
+  );
   revalidatePath("/accounts");
   return { ok: true, message: message(raw === "" ? "forwarding.turnedOff" : "forwarding.saved") };
 }
@@ -32,7 +37,11 @@ export async function saveWebhookAction(_prev: ForwardingState, formData: FormDa
 export async function rotateWebhookSecretAction(_prev: ForwardingState): Promise<ForwardingState> {
   const merchant = await requireMerchant();
   const platform = await getPlatform();
-  await replaceMerchantWebhookSecret(platform.database.db, merchant.merchantId, sealNewWebhookSecret(platform.secretBox, merchant.merchantId));
+  await replaceMerchantWebhookSecret(
+    platform.database.db,
+    merchant.merchantId,
+    sealNewWebhookSecret(platform.secretBox, merchant.merchantId),
+  );
   revalidatePath("/accounts");
   return { ok: true, message: message("forwarding.secretRotated") };
 }

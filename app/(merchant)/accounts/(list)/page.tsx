@@ -19,7 +19,11 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("accounts.list"))("metaTitle") };
 }
 
-export default async function AccountsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AccountsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await connection();
   const merchant = await requireMerchant("/accounts");
   const db = await getDb();
@@ -56,9 +60,24 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
       ) : null}
 
       {accounts.length === 0 ? (
-        <section data-testid="accounts-empty" aria-labelledby="empty-title" className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">
-          <div aria-hidden="true" className="mb-4 flex h-12 w-12 items-center justify-center rounded-full bg-emerald-50 text-emerald-600">
-            <svg viewBox="0 0 24 24" className="h-6 w-6" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round">
+        <section
+          data-testid="accounts-empty"
+          aria-labelledby="empty-title"
+          className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8"
+        >
+          <div
+            aria-hidden="true"
+            className="mb-4 flex h-12 w-12 items-center justify-center rounded-full bg-emerald-50 text-emerald-600"
+          >
+            <svg
+              viewBox="0 0 24 24"
+              className="h-6 w-6"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="1.8"
+              strokeLinecap="round"
+              strokeLinejoin="round"
+            >
               <path d="M12 3 4 6v6c0 4.4 3.4 8.2 8 9 4.6-.8 8-4.6 8-9V6l-8-3Z" />
               <path d="m8.5 12 2.5 2.5 4.5-5" />
             </svg>
@@ -70,7 +89,10 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
           <ol className="mt-4 flex flex-col gap-2 text-sm text-slate-700 sm:flex-row sm:gap-6">
             {(["choose", "confirm", "back"] as const).map((step, index) => (
               <li key={step} className="flex items-start gap-2">
-                <span aria-hidden="true" className="flex h-5 w-5 shrink-0 items-center justify-center rounded-full bg-slate-100 text-xs font-semibold text-slate-600">
+                <span
+                  aria-hidden="true"
+                  className="flex h-5 w-5 shrink-0 items-center justify-center rounded-full bg-slate-100 text-xs font-semibold text-slate-600"
+                >
                   {index + 1}
                 </span>
                 <span>{t(`emptySteps.${step}`)}</span>
@@ -97,7 +119,11 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
                   >
                     <AccountAvatar src={account.headImg} name={account.nickName ?? ""} seed={account.appId} />
                     <div className="min-w-0 flex-1">
-                      <p className={`truncate font-semibold ${account.kind === null ? "text-slate-500" : "text-slate-900"}`}>{name}</p>
+                      <p
+                        className={`truncate font-semibold ${account.kind === null ? "text-slate-500" : "text-slate-900"}`}
+                      >
+                        {name}
+                      </p>
                       <p className="truncate font-mono text-xs text-slate-500">{account.userName ?? account.appId}</p>
                       <div className="mt-2 flex flex-wrap gap-1.5">
                         <KindBadge kind={account.kind} />
@@ -105,8 +131,17 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
                         <ReviewBadge review={account.reviewStatus} />
                       </div>
                     </div>
-                    <svg aria-hidden="true" viewBox="0 0 20 20" className="h-5 w-5 shrink-0 text-slate-300 transition-colors group-hover:text-emerald-600" fill="currentColor">
-                      <path fillRule="evenodd" d="M7.2 14.8a.75.75 0 0 1 0-1.06L10.94 10 7.2 6.26a.75.75 0 1 1 1.06-1.06l4.27 4.27a.75.75 0 0 1 0 1.06L8.26 14.8a.75.75 0 0 1-1.06 0Z" clipRule="evenodd" />
+                    <svg
+                      aria-hidden="true"
+                      viewBox="0 0 20 20"
+                      className="h-5 w-5 shrink-0 text-slate-300 transition-colors group-hover:text-emerald-600"
+                      fill="currentColor"
+                    >
+                      <path
+                        fillRule="evenodd"
+                        d="M7.2 14.8a.75.75 0 0 1 0-1.06L10.94 10 7.2 6.26a.75.75 0 1 1 1.06-1.06l4.27 4.27a.75.75 0 0 1 0 1.06L8.26 14.8a.75.75 0 0 1-1.06 0Z"
+                        clipRule="evenodd"
+                      />
                     </svg>
                   </Link>
                 </li>

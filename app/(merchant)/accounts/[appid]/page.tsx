@@ -83,9 +83,16 @@ export default async function AccountPage({
     {
       key: "serviceType",
       label: t("account.serviceType"),
-      value: account.kind && account.serviceTypeId !== null ? described(describeServiceType(account.kind, account.serviceTypeId)) : none,
+      value:
+        account.kind && account.serviceTypeId !== null
+          ? described(describeServiceType(account.kind, account.serviceTypeId))
+          : none,
     },
-    { key: "verify", label: t("account.verify"), value: account.verifyTypeId !== null ? described(describeVerifyType(account.verifyTypeId)) : none },
+    {
+      key: "verify",
+      label: t("account.verify"),
+      value: account.verifyTypeId !== null ? described(describeVerifyType(account.verifyTypeId)) : none,
+    },
     { key: "principal", label: t("account.principal"), value: account.principalName || none },
     {
       key: "accountStatus",
@@ -93,8 +100,14 @@ export default async function AccountPage({
       value: account.accountStatus !== null ? described(describeAccountStatus(account.accountStatus)) : none,
     },
     { key: "authorizedAt", label: t("account.authorizedAt"), value: dateTime(account.authorizedAt) ?? none },
-    ...(account.revokedAt ? [{ key: "revokedAt", label: t("account.revokedAt"), value: dateTime(account.revokedAt) ?? none }] : []),
-    { key: "profileUpdatedAt", label: t("account.profileUpdatedAt"), value: dateTime(account.profileUpdatedAt) ?? none },
+    ...(account.revokedAt
+      ? [{ key: "revokedAt", label: t("account.revokedAt"), value: dateTime(account.revokedAt) ?? none }]
+      : []),
+    {
+      key: "profileUpdatedAt",
+      label: t("account.profileUpdatedAt"),
+      value: dateTime(account.profileUpdatedAt) ?? none,
+    },
   ];
 
   return (
@@ -106,7 +119,12 @@ export default async function AccountPage({
           {t("account.bannerRevokedBody")}
         </Banner>
       ) : account.status === "needs_reauthorization" ? (
-        <Banner tone="warning" title={t("account.bannerReauthTitle")} testId="banner-needs-reauthorization" footer={reauthorizeForm}>
+        <Banner
+          tone="warning"
+          title={t("account.bannerReauthTitle")}
+          testId="banner-needs-reauthorization"
+          footer={reauthorizeForm}
+        >
           {t("account.bannerReauthBody")}
         </Banner>
       ) : null}
@@ -120,11 +138,18 @@ export default async function AccountPage({
         </Banner>
       ) : null}
 
-      <section aria-labelledby="account-name" className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6">
+      <section
+        aria-labelledby="account-name"
+        className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6"
+      >
         <div className="flex items-center gap-4">
           <AccountAvatar src={account.headImg} name={account.nickName ?? ""} seed={account.appId} size="lg" />
           <div className="min-w-0 flex-1">
-            <h1 id="account-name" data-testid="account-name" className={`text-xl font-semibold break-words ${account.kind === null ? "text-slate-500" : "text-slate-900"}`}>
+            <h1
+              id="account-name"
+              data-testid="account-name"
+              className={`text-xl font-semibold break-words ${account.kind === null ? "text-slate-500" : "text-slate-900"}`}
+            >
               {name}
             </h1>
             <div className="mt-2 flex flex-wrap gap-1.5">
@@ -137,9 +162,15 @@ export default async function AccountPage({
         {account.kind === null ? <p className="mt-4 text-sm text-slate-600">{t("account.loadingProfile")}</p> : null}
         <dl className="mt-5 grid grid-cols-1 gap-x-8 border-t border-slate-100 pt-2 sm:grid-cols-2">
           {details.map((row) => (
-            <div key={row.key} className="flex items-baseline justify-between gap-4 border-b border-slate-100 py-2.5 sm:flex-col sm:justify-start sm:gap-0.5">
+            <div
+              key={row.key}
+              className="flex items-baseline justify-between gap-4 border-b border-slate-100 py-2.5 sm:flex-col sm:justify-start sm:gap-0.5"
+            >
               <dt className="shrink-0 text-sm text-slate-500">{row.label}</dt>
-              <dd data-testid={`detail-${row.key}`} className={`min-w-0 text-right text-sm break-all text-slate-900 sm:text-left ${row.mono ? "font-mono" : ""}`}>
+              <dd
+                data-testid={`detail-${row.key}`}
+                className={`min-w-0 text-right text-sm break-all text-slate-900 sm:text-left ${row.mono ? "font-mono" : ""}`}
+              >
                 {row.value}
               </dd>
             </div>
@@ -154,8 +185,15 @@ export default async function AccountPage({
           <p className="mt-2 text-sm text-slate-600">{t("account.noPermissions")}</p>
         ) : (
           <>
-            <p className="mt-0.5 text-sm text-slate-600">{t(account.status === "unauthorized" ? "account.permissionsRevokedHint" : "account.permissionsHint", { n: funcIds.length })}</p>
-            <ul data-testid="permission-list" className={`mt-4 grid grid-cols-1 gap-2 sm:grid-cols-2 ${account.status === "unauthorized" ? "opacity-60" : ""}`}>
+            <p className="mt-0.5 text-sm text-slate-600">
+              {t(account.status === "unauthorized" ? "account.permissionsRevokedHint" : "account.permissionsHint", {
+                n: funcIds.length,
+              })}
+            </p>
+            <ul
+              data-testid="permission-list"
+              className={`mt-4 grid grid-cols-1 gap-2 sm:grid-cols-2 ${account.status === "unauthorized" ? "opacity-60" : ""}`}
+            >
               {funcIds.map((id) => (
                 <PermissionItem
                   key={id}
@@ -177,7 +215,11 @@ export default async function AccountPage({
         ) : (
           <ol data-testid="grant-history" className="mt-3 flex flex-col">
             {history.map((grant, index) => (
-              <li key={`${grant.source}-${index}`} data-source={grant.source} className="flex flex-col gap-0.5 border-l-2 border-slate-200 py-2 pl-4 sm:flex-row sm:items-baseline sm:gap-3">
+              <li
+                key={`${grant.source}-${index}`}
+                data-source={grant.source}
+                className="flex flex-col gap-0.5 border-l-2 border-slate-200 py-2 pl-4 sm:flex-row sm:items-baseline sm:gap-3"
+              >
                 <span className="text-sm font-medium text-slate-900">{t(`account.historySource.${grant.source}`)}</span>
                 <span className="text-xs text-slate-500">
                   {grant.source !== "unauthorized"

@@ -5,11 +5,17 @@ import type { AccountKind } from "@/lib/wechat/permissions";
 /** Transition: staff pages still pass their old labels as `t`; ignored, the badges translate themselves. */
 type LegacyLabels = { t?: Record<string, string> };
 
-const BASE = "inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset";
+const BASE =
+  "inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset";
 
 export function KindBadge({ kind }: { kind: AccountKind | null } & LegacyLabels) {
   const t = useTranslations("accounts.kind");
-  const tone = kind === "mini_program" ? "bg-indigo-50 text-indigo-700 ring-indigo-200" : kind ? "bg-sky-50 text-sky-700 ring-sky-200" : "bg-slate-50 text-slate-600 ring-slate-200";
+  const tone =
+    kind === "mini_program"
+      ? "bg-indigo-50 text-indigo-700 ring-indigo-200"
+      : kind
+        ? "bg-sky-50 text-sky-700 ring-sky-200"
+        : "bg-slate-50 text-slate-600 ring-slate-200";
   return (
     <span data-testid="kind-badge" className={`${BASE} ${tone}`}>
       {t(kind ?? "unknown")}
@@ -43,7 +49,10 @@ const REVIEW_TONES: Record<ReviewStatus, string> = {
 };
 
 /** Review outcome; "pending" is every new account's state and is not worth a badge on its own. */
-export function ReviewBadge({ review, showPending = false }: { review: ReviewStatus; showPending?: boolean } & LegacyLabels) {
+export function ReviewBadge({
+  review,
+  showPending = false,
+}: { review: ReviewStatus; showPending?: boolean } & LegacyLabels) {
   const t = useTranslations("accounts.review");
   if (review === "pending" && !showPending) return null;
   return (

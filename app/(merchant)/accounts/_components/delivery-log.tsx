@@ -24,7 +24,10 @@ export function DeliveryLog({
   const format = useFormatter();
   if (deliveries.length === 0) {
     return (
-      <p data-testid="delivery-log-empty" className="rounded-lg border border-dashed border-slate-200 px-3 py-4 text-sm text-slate-500">
+      <p
+        data-testid="delivery-log-empty"
+        className="rounded-lg border border-dashed border-slate-200 px-3 py-4 text-sm text-slate-500"
+      >
         {t("logEmpty")}
       </p>
     );
@@ -35,11 +38,22 @@ export function DeliveryLog({
         {deliveries.map((d) => {
           const last = d.attemptLog.at(-1);
           return (
-            <li key={d.id} data-testid={`delivery-${d.id}`} data-status={d.status} className="flex flex-col gap-1 px-3 py-2.5 text-sm sm:flex-row sm:items-center sm:gap-3">
+            <li
+              key={d.id}
+              data-testid={`delivery-${d.id}`}
+              data-status={d.status}
+              className="flex flex-col gap-1 px-3 py-2.5 text-sm sm:flex-row sm:items-center sm:gap-3"
+            >
               <div className="flex min-w-0 flex-1 flex-wrap items-center gap-x-2 gap-y-1">
-                <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${STATUS_STYLE[d.status]}`}>{t(`statusLabel.${d.status}`)}</span>
+                <span
+                  className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${STATUS_STYLE[d.status]}`}
+                >
+                  {t(`statusLabel.${d.status}`)}
+                </span>
                 <code className="text-xs text-slate-700">{d.summary}</code>
-                {accountNames ? <span className="truncate text-xs text-slate-500">{accountNames.get(d.appId) ?? d.appId}</span> : null}
+                {accountNames ? (
+                  <span className="truncate text-xs text-slate-500">{accountNames.get(d.appId) ?? d.appId}</span>
+                ) : null}
                 <span className="text-xs text-slate-400">{format.dateTime(d.createdAt, "dateTime")}</span>
               </div>
               <div className="flex flex-wrap items-center gap-x-2 text-xs text-slate-500">
@@ -52,11 +66,18 @@ export function DeliveryLog({
                     })}
                   </span>
                 ) : null}
-                {d.status === "pending" && d.attempts > 0 ? <span>{t("nextAttempt", { time: d.nextAttemptAt ? format.dateTime(d.nextAttemptAt, "dateTime") : "" })}</span> : null}
+                {d.status === "pending" && d.attempts > 0 ? (
+                  <span>
+                    {t("nextAttempt", { time: d.nextAttemptAt ? format.dateTime(d.nextAttemptAt, "dateTime") : "" })}
+                  </span>
+                ) : null}
                 {d.status === "failed" ? (
                   <form action={redeliverAction}>
                     <input type="hidden" name="deliveryId" value={d.id} />
-                    <button type="submit" className="rounded-md border border-slate-300 bg-white px-2 py-1 text-xs text-slate-700 hover:bg-slate-50">
+                    <button
+                      type="submit"
+                      className="rounded-md border border-slate-300 bg-white px-2 py-1 text-xs text-slate-700 hover:bg-slate-50"
+                    >
                       {t("redeliver")}
                     </button>
                   </form>
@@ -66,7 +87,9 @@ export function DeliveryLog({
           );
         })}
       </ul>
-      {retentionDays > 0 ? <p className="text-xs text-slate-500">{t("logRetention", { days: retentionDays })}</p> : null}
+      {retentionDays > 0 ? (
+        <p className="text-xs text-slate-500">{t("logRetention", { days: retentionDays })}</p>
+      ) : null}
     </>
   );
 }

@@ -10,7 +10,11 @@ import { rotateWebhookSecretAction, saveWebhookAction } from "../forwarding-acti
 function Status({ state, testId }: { state: { ok: boolean; message: Message } | undefined; testId: string }) {
   if (!state) return null;
   return (
-    <p role={state.ok ? "status" : "alert"} data-testid={testId} className={`text-sm ${state.ok ? "text-emerald-700" : "text-red-700"}`}>
+    <p
+      role={state.ok ? "status" : "alert"}
+      data-testid={testId}
+      className={`text-sm ${state.ok ? "text-emerald-700" : "text-red-700"}`}
+    >
       <MessageText message={state.message} />
     </p>
   );

@@ -20,7 +20,12 @@ export function ForwardingPanel({
 }) {
   const t = useTranslations("forwarding");
   return (
-    <section id="forwarding" aria-labelledby="forwarding-title" data-testid="forwarding-panel" className="flex flex-col gap-4 rounded-2xl border border-slate-200 bg-white p-5 shadow-sm">
+    <section
+      id="forwarding"
+      aria-labelledby="forwarding-title"
+      data-testid="forwarding-panel"
+      className="flex flex-col gap-4 rounded-2xl border border-slate-200 bg-white p-5 shadow-sm"
+    >
       <div className="flex flex-wrap items-center gap-2">
         <h2 id="forwarding-title" className="text-base font-semibold text-slate-900">
           {t("title")}
@@ -46,7 +51,11 @@ export function ForwardingPanel({
             </code>
           </details>
         ) : secret.kind === "unreadable" ? (
-          <p role="alert" data-testid="webhook-secret-unreadable" className="rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+          <p
+            role="alert"
+            data-testid="webhook-secret-unreadable"
+            className="rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800"
+          >
             {t("secretUnreadable")}
           </p>
         ) : (

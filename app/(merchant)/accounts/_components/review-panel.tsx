@@ -27,7 +27,12 @@ export function ReviewPanel({
   const decided = review === "approved" || review === "rejected" || review === "needs_info";
   const tone = TONES[review];
   return (
-    <section data-testid="review-panel" data-review={review} aria-labelledby="review-panel-title" className={`rounded-2xl border px-5 py-4 shadow-sm sm:px-6 ${tone.box}`}>
+    <section
+      data-testid="review-panel"
+      data-review={review}
+      aria-labelledby="review-panel-title"
+      className={`rounded-2xl border px-5 py-4 shadow-sm sm:px-6 ${tone.box}`}
+    >
       <h2 id="review-panel-title" className="flex items-center gap-2 text-base font-semibold">
         <span aria-hidden="true" className={`h-2 w-2 shrink-0 rounded-full ${tone.dot}`} />
         {t("title", { status: t(`status.${review}`) })}

@@ -25,11 +25,19 @@ const querySchema = z.object({
       "unknown",
     ])
     .catch("unknown"),
-  errcode: z.string().regex(/^-?\d{1,9}$/).optional().catch(undefined),
+  errcode: z
+    .string()
+    .regex(/^-?\d{1,9}$/)
+    .optional()
+    .catch(undefined),
 });
 
 /** Where the authorization callback sends the merchant when it did not end with an authorized account. */
-export default async function AuthorizeResultPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AuthorizeResultPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await connection();
   const raw = await searchParams;
   const returnTo = `/authorize/result?${new URLSearchParams(Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === "string")).toString()}`;
@@ -50,11 +58,25 @@ export default async function AuthorizeResultPage({ searchParams }: { searchPara
         className={`flex h-14 w-14 items-center justify-center rounded-full ${cancelled ? "bg-slate-100 text-slate-500" : "bg-amber-100 text-amber-700"}`}
       >
         {cancelled ? (
-          <svg viewBox="0 0 24 24" className="h-7 w-7" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round">
+          <svg
+            viewBox="0 0 24 24"
+            className="h-7 w-7"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="2"
+            strokeLinecap="round"
+          >
             <path d="M7 7l10 10M17 7 7 17" />
           </svg>
         ) : (
-          <svg viewBox="0 0 24 24" className="h-7 w-7" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round">
+          <svg
+            viewBox="0 0 24 24"
+            className="h-7 w-7"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="2"
+            strokeLinecap="round"
+          >
             <path d="M12 7v6M12 16.5v.5" />
           </svg>
         )}
