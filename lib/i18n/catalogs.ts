@@ -2,6 +2,7 @@ import enAccounts from "@/messages/en/accounts.json";
 import enAuth from "@/messages/en/auth.json";
 import enAuthorize from "@/messages/en/authorize.json";
 import enCommon from "@/messages/en/common.json";
+import enErrors from "@/messages/en/errors.json";
 import enForwarding from "@/messages/en/forwarding.json";
 import enHome from "@/messages/en/home.json";
 import enJobs from "@/messages/en/jobs.json";
@@ -11,6 +12,7 @@ import zhAccounts from "@/messages/zh-CN/accounts.json";
 import zhAuth from "@/messages/zh-CN/auth.json";
 import zhAuthorize from "@/messages/zh-CN/authorize.json";
 import zhCommon from "@/messages/zh-CN/common.json";
+import zhErrors from "@/messages/zh-CN/errors.json";
 import zhForwarding from "@/messages/zh-CN/forwarding.json";
 import zhHome from "@/messages/zh-CN/home.json";
 import zhJobs from "@/messages/zh-CN/jobs.json";
@@ -30,6 +32,7 @@ export const CATALOGS = {
     auth: zhAuth,
     authorize: zhAuthorize,
     common: zhCommon,
+    errors: zhErrors,
     forwarding: zhForwarding,
     home: zhHome,
     jobs: zhJobs,
@@ -41,6 +44,7 @@ export const CATALOGS = {
     auth: enAuth,
     authorize: enAuthorize,
     common: enCommon,
+    errors: enErrors,
     forwarding: enForwarding,
     home: enHome,
     jobs: enJobs,

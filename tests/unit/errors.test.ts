@@ -101,3 +101,17 @@ describe("error predicates", () => {
     expect(isRetryableSystemError(new WechatTransportError("x", "timeout", "t"))).toBe(false);
   });
 });
+
+describe("AppError", () => {
+  it("carries a Message for people, or the code's general explanation for an operator's detail", async () => {
+    const { AppError } = await import("@/lib/errors");
+    const specific = new AppError("not_found", { key: "authorize.errors.accountNotFound" });
+    expect(specific.userMessage).toEqual({ key: "authorize.errors.accountNotFound" });
+    expect(specific.status).toBe(404);
+    const general = new AppError("conflict", "row changed under us");
+    expect(general.message).toBe("row changed under us");
+    expect(general.userMessage).toEqual({ key: "errors.conflict" });
+    expect(CATALOGS["zh-CN"].errors.conflict).toMatch(/[\u4e00-\u9fff]/);
+    expect(CATALOGS.en.errors.conflict.length).toBeGreaterThan(10);
+  });
+});
