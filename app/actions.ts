@@ -3,7 +3,7 @@
 import { cookies } from "next/headers";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { LANGUAGE_COOKIE } from "@/lib/i18n";
+import { LANGUAGE_COOKIE } from "@/lib/i18n/config";
 
 const languageSchema = z.enum(["zh", "en"]);
 

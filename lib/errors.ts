@@ -1,6 +1,9 @@
+import { message, type Message } from "@/lib/i18n/message";
+
 /**
  * The one application error. `code` says what went wrong in terms the caller can act on; `status` is how a
- * route handler answers it. Messages are safe to show: they never carry a secret, token or stack.
+ * route handler answers it; `userMessage` is what to tell people (a catalog key and values, translated where it
+ * is shown). Messages are safe to show: they never carry a secret, token or stack.
  */
 export type AppErrorCode =
   | "bad_request"
@@ -39,14 +42,20 @@ export class AppError extends Error {
   }
 
   readonly status: number;
+  readonly userMessage: Message;
+  /**
+   * `detail` is either a Message for people (the Error's message is then its key) or plain English for operators
+   * and API clients (people then read the code's general explanation, `errors.<code>`).
+   */
   constructor(
     readonly code: AppErrorCode,
-    message: string,
+    detail: string | Message,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(typeof detail === "string" ? detail : detail.key, options);
     this.name = "AppError";
     this.status = STATUS[code];
+    this.userMessage = typeof detail === "string" ? message(`errors.${code}`) : detail;
   }
 }
 

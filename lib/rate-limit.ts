@@ -23,8 +23,17 @@ export const AUTHORIZATION_START_LIMIT: RateLimit = { name: "authorize", limit: 
 export type RateLimitResult = { ok: true } | { ok: false; retryAfterSeconds: number };
 
 /** Counts one use of `limit` for `subject` (before the work is done) and says whether it is allowed. */
-export async function takeRateLimit(db: Db, limit: RateLimit, subject: string, now: () => number = Date.now): Promise<RateLimitResult> {
-  const { hits, windowEndsAt } = await countRateLimitHit(db, { key: `${limit.name}:${subject}`, windowSeconds: limit.windowSeconds, cap: limit.limit + 1 });
+export async function takeRateLimit(
+  db: Db,
+  limit: RateLimit,
+  subject: string,
+  now: () => number = Date.now,
+): Promise<RateLimitResult> {
+  const { hits, windowEndsAt } = await countRateLimitHit(db, {
+    key: `${limit.name}:${subject}`,
+    windowSeconds: limit.windowSeconds,
+    cap: limit.limit + 1,
+  });
   if (hits <= limit.limit) return { ok: true };
   return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((windowEndsAt.getTime() - now()) / 1000)) };
 }
@@ -41,8 +50,7 @@ export class RateLimitedError extends Error {
   }
 }
 
-/** "约 N 分钟 · about N minutes", for a refusal's message. */
-export function retryAfterText(seconds: number): { zh: string; en: string } {
-  const minutes = Math.max(1, Math.ceil(seconds / 60));
-  return { zh: `${minutes} 分钟`, en: minutes === 1 ? "a minute" : `${minutes} minutes` };
+/** The wait in whole minutes (at least one), for a refusal's message (`{minutes}` in the catalog). */
+export function retryAfterMinutes(seconds: number): number {
+  return Math.max(1, Math.ceil(seconds / 60));
 }

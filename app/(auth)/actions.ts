@@ -8,37 +8,50 @@ import { signIn, signOut } from "@/lib/auth";
 import { signUpMerchant } from "@/lib/auth/sign-up";
 import { getEnv } from "@/lib/env";
 import { clientAddress } from "@/lib/http";
-import { retryAfterText } from "@/lib/rate-limit";
+import { message, type Message } from "@/lib/i18n/message";
+import { retryAfterMinutes } from "@/lib/rate-limit";
 import { safeCallbackUrl } from "./safe-callback";
 
 export type FormState =
-  | { ok: false; message: string; fieldErrors?: Partial<Record<"businessName" | "email" | "password", string>> }
+  | { ok: false; message: Message; fieldErrors?: Partial<Record<"businessName" | "email" | "password", Message>> }
   | undefined;
 
 const signInSchema = z.object({ email: z.email(), password: z.string().min(1) });
 
 export async function signInAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const input = signInSchema.safeParse({ email: formData.get("email"), password: formData.get("password") });
-  if (!input.success) return { ok: false, message: "请输入邮箱和密码 · Enter your email and password" };
+  if (!input.success) return { ok: false, message: message("auth.errors.missingCredentials") };
   try {
     await signIn("credentials", { ...input.data, redirectTo: safeCallbackUrl(formData.get("callbackUrl")) });
   } catch (error) {
     if (error instanceof AuthError) {
       const code = (error as AuthError & { code?: string }).code;
-      if (code === "too_many_attempts") return { ok: false, message: "尝试次数过多，请 15 分钟后再试 · Too many attempts; try again in 15 minutes" };
-      if (code === "account_disabled") return { ok: false, message: "此账号已被管理员停用 · This account has been disabled by an admin" };
-      return { ok: false, message: "邮箱或密码不正确 · Wrong email or password" };
+      if (code === "too_many_attempts") return { ok: false, message: message("auth.errors.tooManyAttempts") };
+      if (code === "account_disabled") return { ok: false, message: message("auth.errors.accountDisabled") };
+      return { ok: false, message: message("auth.errors.wrongCredentials") };
     }
     throw error;
   }
   return undefined;
 }
 
+// Each issue's text is a catalog key (messages/<locale>/auth.json → errors).
 const signUpSchema = z.object({
-  businessName: z.string().trim().min(2, { error: "请填写企业名称（至少 2 个字）· At least 2 characters" }).max(100),
-  email: z.email({ error: "邮箱格式不正确 · Not a valid email" }).max(200),
-  password: z.string().min(10, { error: "密码至少 10 位 · At least 10 characters" }).max(200),
+  businessName: z
+    .string({ error: "auth.errors.businessNameShort" })
+    .trim()
+    .min(2, { error: "auth.errors.businessNameShort" })
+    .max(100, { error: "auth.errors.businessNameLong" }),
+  email: z.email({ error: "auth.errors.emailInvalid" }).max(200, { error: "auth.errors.emailInvalid" }),
+  password: z
+    .string({ error: "auth.errors.passwordShort" })
+    .min(10, { error: "auth.errors.passwordShort" })
+    .max(200, { error: "auth.errors.passwordLong" }),
 });
+
+function issue(issues: string[] | undefined): Message | undefined {
+  return issues?.[0] ? message(issues[0]) : undefined;
+}
 
 export async function signUpAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const input = signUpSchema.safeParse({
@@ -50,8 +63,8 @@ export async function signUpAction(_prev: FormState, formData: FormData): Promis
     const flat = z.flattenError(input.error).fieldErrors;
     return {
       ok: false,
-      message: "请检查填写的内容 · Please check the form",
-      fieldErrors: { businessName: flat.businessName?.[0], email: flat.email?.[0], password: flat.password?.[0] },
+      message: message("auth.errors.checkForm"),
+      fieldErrors: { businessName: issue(flat.businessName), email: issue(flat.email), password: issue(flat.password) },
     };
   }
   const result = await signUpMerchant(await getDb(), {
@@ -59,11 +72,17 @@ export async function signUpAction(_prev: FormState, formData: FormData): Promis
     address: clientAddress(await headers(), getEnv().trustedProxyHops),
   });
   if (!result.ok && result.reason === "rate_limited") {
-    const wait = retryAfterText(result.retryAfterSeconds);
-    return { ok: false, message: `来自您网络的注册过于频繁，请 ${wait.zh}后再试 · Too many sign-ups from your network; try again in ${wait.en}` };
+    return {
+      ok: false,
+      message: message("auth.errors.signUpRateLimited", { minutes: retryAfterMinutes(result.retryAfterSeconds) }),
+    };
   }
   if (!result.ok) {
-    return { ok: false, message: "该邮箱已注册 · This email is already registered", fieldErrors: { email: "该邮箱已注册，请直接登录 · Already registered: sign in instead" } };
+    return {
+      ok: false,
+      message: message("auth.errors.emailTaken"),
+      fieldErrors: { email: message("auth.errors.emailTakenField") },
+    };
   }
   await signIn("credentials", { email: input.data.email, password: input.data.password, redirectTo: "/accounts" });
   return undefined;

@@ -1,8 +1,18 @@
-import type { Language } from "@/lib/i18n";
-import { localizeMessage } from "./localize";
+import type { Message } from "@/lib/i18n/message";
+import { MessageText } from "./message-text";
 
-/** The form-level error of an action's state. */
-export function FormError({ message, lang }: { message: string | undefined; lang: Language }) {
+/**
+ * The form-level error of an action's state, in the reader's language; `detail` follows it (e.g. what a WeChat
+ * errcode means). `lang` is ignored (transition: staff forms still pass it).
+ */
+export function FormError({
+  message,
+  detail,
+}: {
+  message: Message | string | undefined;
+  detail?: Message;
+  lang?: "zh" | "en";
+}) {
   if (!message) return null;
   return (
     <p
@@ -10,7 +20,8 @@ export function FormError({ message, lang }: { message: string | undefined; lang
       data-testid="form-error"
       className="rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm leading-relaxed text-red-800"
     >
-      {localizeMessage(message, lang)}
+      <MessageText message={message} />
+      {detail ? <MessageText message={detail} /> : null}
     </p>
   );
 }

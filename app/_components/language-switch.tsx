@@ -1,17 +1,25 @@
+import { getLocale, getTranslations } from "next-intl/server";
 import { setLanguageAction } from "@/app/actions";
-import type { Language } from "@/lib/i18n";
 
-const OPTIONS: ReadonlyArray<{ lang: Language; label: string; htmlLang: string }> = [
+const OPTIONS: ReadonlyArray<{ lang: "zh" | "en"; label: string; htmlLang: string }> = [
   { lang: "zh", label: "中文", htmlLang: "zh-CN" },
   { lang: "en", label: "English", htmlLang: "en" },
 ];
 
-/** 中文 | English. Plain forms, so it works before (and without) JavaScript. */
-export function LanguageSwitch({ lang, label }: { lang: Language; label: string }) {
+/**
+ * 中文 | English, each name in its own language (on purpose). Plain forms, so it works before (and without)
+ * JavaScript. Props are ignored (transition: older callers still pass them); it reads the request's language.
+ */
+export async function LanguageSwitch(_props: { lang?: "zh" | "en"; label?: string }) {
+  const [locale, t] = await Promise.all([getLocale(), getTranslations("site")]);
   return (
-    <div role="group" aria-label={label} className="flex items-center rounded-full border border-slate-200 bg-white p-0.5 text-xs">
+    <div
+      role="group"
+      aria-label={t("languageSwitch")}
+      className="flex items-center rounded-full border border-slate-200 bg-white p-0.5 text-xs"
+    >
       {OPTIONS.map((option) => {
-        const current = option.lang === lang;
+        const current = option.htmlLang === locale;
         return (
           <form key={option.lang} action={setLanguageAction.bind(null, option.lang)}>
             <button

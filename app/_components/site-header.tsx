@@ -1,11 +1,12 @@
 import Link from "next/link";
-import type { Language } from "@/lib/i18n";
+import { getTranslations } from "next-intl/server";
 import { LanguageSwitch } from "./language-switch";
 
 export interface SiteHeaderProps {
-  lang: Language;
-  productName: string;
-  languageLabel: string;
+  /** Ignored (transition: the staff layout still passes them); the header reads the request's language. */
+  lang?: "zh" | "en";
+  productName?: string;
+  languageLabel?: string;
   homeHref: string;
   /** Who is signed in (the merchant's business name), under the product name on a phone. */
   meta?: React.ReactNode;
@@ -15,7 +16,8 @@ export interface SiteHeaderProps {
 }
 
 /** The bar at the top of every page: product, who is signed in, language, sign-in/out. */
-export function SiteHeader({ lang, productName, languageLabel, homeHref, meta, actions, wide }: SiteHeaderProps) {
+export async function SiteHeader({ homeHref, meta, actions, wide }: SiteHeaderProps) {
+  const t = await getTranslations("site");
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className={`mx-auto flex ${wide ? "max-w-6xl" : "max-w-5xl"} items-center gap-3 px-4 py-2.5 sm:py-3`}>
@@ -33,7 +35,7 @@ export function SiteHeader({ lang, productName, languageLabel, homeHref, meta, a
                 opacity=".85"
               />
             </svg>
-            <span className="line-clamp-2 text-sm leading-tight sm:line-clamp-1 sm:text-base">{productName}</span>
+            <span className="line-clamp-2 text-sm leading-tight sm:line-clamp-1 sm:text-base">{t("productName")}</span>
           </Link>
           {meta ? (
             <span className="min-w-0 truncate pl-9 text-xs text-slate-500 sm:max-w-xs sm:border-l sm:border-slate-200 sm:pl-3 sm:text-sm">
@@ -42,7 +44,7 @@ export function SiteHeader({ lang, productName, languageLabel, homeHref, meta, a
           ) : null}
         </div>
         <div className="flex shrink-0 items-center gap-1 sm:gap-2">
-          <LanguageSwitch lang={lang} label={languageLabel} />
+          <LanguageSwitch />
           {actions}
         </div>
       </div>

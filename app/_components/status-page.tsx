@@ -1,15 +1,15 @@
 import Link from "next/link";
-import { getI18n } from "@/lib/i18n";
+import { getTranslations } from "next-intl/server";
 import { SiteHeader } from "./site-header";
 
 type StatusKind = "forbidden" | "notFound";
 
 /** The body of a 403/404: a code, a title, a sentence and a way back. */
 export async function StatusPanel({ kind, back }: { kind: StatusKind; back?: { href: string; label: string } }) {
-  const { t } = await getI18n();
-  const title = kind === "forbidden" ? t.errors.forbiddenTitle : t.errors.notFoundTitle;
-  const body = kind === "forbidden" ? t.errors.forbiddenBody : t.errors.notFoundBody;
-  const link = back ?? { href: "/", label: t.errors.backHome };
+  const t = await getTranslations("site.status");
+  const title = kind === "forbidden" ? t("forbiddenTitle") : t("notFoundTitle");
+  const body = kind === "forbidden" ? t("forbiddenBody") : t("notFoundBody");
+  const link = back ?? { href: "/", label: t("backHome") };
   return (
     <div className="mx-auto flex w-full max-w-lg flex-col items-center px-4 py-12 text-center sm:py-20">
       <p className="font-mono text-sm font-semibold text-emerald-700">{kind === "forbidden" ? 403 : 404}</p>
@@ -29,10 +29,9 @@ export async function StatusPanel({ kind, back }: { kind: StatusKind; back?: { h
 
 /** A whole 403/404 page, for routes without a shell of their own (only the root layout above them). */
 export async function StatusPage({ kind }: { kind: StatusKind }) {
-  const { lang, t } = await getI18n();
   return (
-    <div lang={lang === "en" ? "en" : undefined} className="flex min-h-screen flex-col">
-      <SiteHeader lang={lang} productName={t.productName} languageLabel={t.languageSwitch} homeHref="/" />
+    <div className="flex min-h-screen flex-col">
+      <SiteHeader homeHref="/" />
       <main className="flex-1">
         <StatusPanel kind={kind} />
       </main>

@@ -1,17 +1,18 @@
-import type { Language } from "@/lib/i18n";
-import { localizeMessage } from "./localize";
+import type { Message } from "@/lib/i18n/message";
+import { MessageText } from "./message-text";
 
 export interface TextFieldProps extends Omit<React.InputHTMLAttributes<HTMLInputElement>, "id" | "name"> {
   name: string;
   label: string;
   hint?: string;
-  /** A (bilingual) field error from the action's state. */
-  error?: string;
-  lang: Language;
+  /** A field error from the action's state (a plain string only during the transition to Message). */
+  error?: Message | string;
+  /** Ignored (transition: staff forms still pass it). */
+  lang?: "zh" | "en";
 }
 
 /** A labelled input with its hint and error below it, wired with aria-describedby. */
-export function TextField({ name, label, hint, error, lang, className, ...input }: TextFieldProps) {
+export function TextField({ name, label, hint, error, lang: _lang, className, ...input }: TextFieldProps) {
   const id = `field-${name}`;
   // The error replaces the hint: it says the same thing, more urgently.
   const hintId = hint && !error ? `${id}-hint` : undefined;
@@ -28,13 +29,15 @@ export function TextField({ name, label, hint, error, lang, className, ...input 
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy}
         className={`w-full rounded-lg border bg-white px-3 py-2.5 text-base text-slate-900 shadow-xs outline-none transition-colors placeholder:text-slate-400 focus:ring-2 sm:text-sm ${
-          error ? "border-red-400 focus:border-red-500 focus:ring-red-100" : "border-slate-300 focus:border-emerald-600 focus:ring-emerald-100"
+          error
+            ? "border-red-400 focus:border-red-500 focus:ring-red-100"
+            : "border-slate-300 focus:border-emerald-600 focus:ring-emerald-100"
         }`}
         {...input}
       />
       {error ? (
         <p id={errorId} data-testid={`${name}-error`} className="text-sm text-red-700">
-          {localizeMessage(error, lang)}
+          <MessageText message={error} />
         </p>
       ) : null}
       {hintId ? (

@@ -1,7 +1,23 @@
+import enAccounts from "@/messages/en/accounts.json";
+import enAuth from "@/messages/en/auth.json";
+import enAuthorize from "@/messages/en/authorize.json";
 import enCommon from "@/messages/en/common.json";
+import enErrors from "@/messages/en/errors.json";
+import enForwarding from "@/messages/en/forwarding.json";
+import enHome from "@/messages/en/home.json";
 import enJobs from "@/messages/en/jobs.json";
+import enSite from "@/messages/en/site.json";
+import enWechatErrors from "@/messages/en/wechatErrors.json";
+import zhAccounts from "@/messages/zh-CN/accounts.json";
+import zhAuth from "@/messages/zh-CN/auth.json";
+import zhAuthorize from "@/messages/zh-CN/authorize.json";
 import zhCommon from "@/messages/zh-CN/common.json";
+import zhErrors from "@/messages/zh-CN/errors.json";
+import zhForwarding from "@/messages/zh-CN/forwarding.json";
+import zhHome from "@/messages/zh-CN/home.json";
 import zhJobs from "@/messages/zh-CN/jobs.json";
+import zhSite from "@/messages/zh-CN/site.json";
+import zhWechatErrors from "@/messages/zh-CN/wechatErrors.json";
 import type { Locale } from "./config";
 
 /**
@@ -12,12 +28,28 @@ import type { Locale } from "./config";
  */
 export const CATALOGS = {
   "zh-CN": {
+    accounts: zhAccounts,
+    auth: zhAuth,
+    authorize: zhAuthorize,
     common: zhCommon,
+    errors: zhErrors,
+    forwarding: zhForwarding,
+    home: zhHome,
     jobs: zhJobs,
+    site: zhSite,
+    wechatErrors: zhWechatErrors,
   },
   en: {
+    accounts: enAccounts,
+    auth: enAuth,
+    authorize: enAuthorize,
     common: enCommon,
+    errors: enErrors,
+    forwarding: enForwarding,
+    home: enHome,
     jobs: enJobs,
+    site: enSite,
+    wechatErrors: enWechatErrors,
   },
 } satisfies Record<Locale, Record<string, unknown>>;
 

@@ -8,7 +8,8 @@ import { describeError, log } from "@/lib/log";
 import type { Platform } from "@/lib/platform";
 import { recordAudit, type AuditActor } from "@/lib/staff/audit";
 import { reconcileAuthorizers, type ReconcileDeps } from "@/lib/tokens/reconcile";
-import { describeWechatError, WechatApiError, type WechatErrorMeaning } from "@/lib/wechat/errors";
+import { describeWechatError, type WechatErrorMeaning } from "@/lib/i18n/wechat-errors";
+import { WechatApiError } from "@/lib/wechat/errors";
 
 /**
  * What staff can do by hand on the platform: renew one account's token or profile now, start a reconcile run.

@@ -4,6 +4,7 @@ import { rowsOf, type Database } from "@/db";
 import { authorizerActivity, authorizers } from "@/db/schema";
 import { revokedColumns } from "@/lib/authorization/grants";
 import { AppError } from "@/lib/errors";
+import { wechatErrorText } from "@/lib/i18n/wechat-errors";
 import { describeError, log } from "@/lib/log";
 import { sealedAt, type SecretBox } from "@/lib/secrets";
 import { refreshDueInSeconds } from "@/lib/tokens/refresh-schedule";
@@ -344,7 +345,7 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
     trigger: RefreshTrigger,
     verdict?: "unauthorized",
   ): Promise<AppError> {
-    const description = error instanceof WechatApiError ? `${error.errcode} ${error.meaning.en}` : describeError(error);
+    const description = error instanceof WechatApiError ? `${error.errcode} ${wechatErrorText(error.errcode, "en")}` : describeError(error);
     const errcode = error instanceof WechatApiError ? error.errcode : undefined;
 
     if (verdict || errcode === REFRESH_TOKEN_INVALID || errcode === NOT_AUTHORIZED) {

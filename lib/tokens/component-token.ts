@@ -3,6 +3,7 @@ import { COMPONENT_TOKEN_LOCK_KEY, rowsOf, type Database } from "@/db";
 import { findLatestTicket } from "@/db/queries/tickets";
 import { wechatComponent } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { wechatErrorText } from "@/lib/i18n/wechat-errors";
 import { describeError, log } from "@/lib/log";
 import { sealedAt, type SecretBox } from "@/lib/secrets";
 import { WechatApiError } from "@/lib/wechat/errors";
@@ -132,7 +133,7 @@ export function createComponentTokenService(options: ComponentTokenServiceOption
 
   async function recordRefreshError(error: unknown): Promise<void> {
     const description =
-      error instanceof WechatApiError ? `${error.errcode} ${error.meaning.en}` : describeError(error);
+      error instanceof WechatApiError ? `${error.errcode} ${wechatErrorText(error.errcode, "en")}` : describeError(error);
     log.error("component_access_token refresh failed", { error: description });
     const values = { lastRefreshError: description.slice(0, 500), updatedAt: new Date(now()) };
     await db

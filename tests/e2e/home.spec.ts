@@ -7,7 +7,7 @@ test("the home page shows the platform receiving tickets from the sandbox", asyn
   // The sandbox pushes a component_verify_ticket as soon as the server is up; the page reads it from the database.
   await expect(async () => {
     await page.reload();
-    await expect(page.getByTestId("验证票据 · Verify ticket")).toContainText("前");
+    await expect(page.getByTestId("health-ticket")).toContainText("前");
   }).toPass({ timeout: 20_000 });
   await expect(page.getByText("沙箱模式")).toBeVisible();
   await snap(page, testInfo, "home");

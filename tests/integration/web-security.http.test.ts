@@ -196,8 +196,9 @@ describeWithBuild("web security over HTTP", () => {
     expect(refused.status).toBe(200);
     expect(refused.headers.getSetCookie().some((c) => SESSION_COOKIE.test(c))).toBe(false);
     const page = await refused.text();
+    // The refusal travels as a catalog key and is shown in the reader's language (Chinese by default).
     expect(page).toContain("来自您网络的注册过于频繁");
-    expect(page).toContain("Too many sign-ups from your network");
+    expect(page).toContain("auth.errors.signUpRateLimited");
     await expect(signInOverHttp(app.url, "limited-5@example.com", PASSWORD)).rejects.toThrow(/sign-in as limited-5@example.com failed/);
     // Another address still signs up.
     expect((await signUp(6, "198.51.100.78")).status).toBe(303);
@@ -218,7 +219,7 @@ describeWithBuild("web security over HTTP", () => {
     expect(refused.headers.get("location")).toBeNull();
     const page = await refused.text();
     expect(page).toContain("发起授权过于频繁");
-    expect(page).toContain("Too many authorization attempts");
+    expect(page).toContain("authorize.errors.rateLimited");
     expect(await preAuthCodes()).toBe(before + 10);
   }, 120_000);
 

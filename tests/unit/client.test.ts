@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { describeWechatError } from "@/lib/i18n/wechat-errors";
 import { createComponentClient, type ComponentClientOptions } from "@/lib/wechat/client";
 import { WechatApiError, WechatTransportError } from "@/lib/wechat/errors";
 
@@ -411,8 +412,8 @@ describe("component client: WeChat errors", () => {
     expect(err.errcode).toBe(61005);
     expect(err.errmsg).toBe(errmsg);
     expect(err.endpoint).toBe("api_component_token");
-    expect(err.meaning.zh).toContain("ticket");
-    expect(err.meaning.en).toContain("ticket");
+    expect(describeWechatError(err.errcode).zh).toContain("ticket");
+    expect(describeWechatError(err.errcode).en).toContain("ticket");
     expect(err.message).toBe("WeChat api_component_token failed: 61005 (component ticket is expired)");
     expect(err.message).not.toContain(APP_SECRET);
     expect(err.message).not.toContain("ticket@@@T1");
@@ -427,7 +428,7 @@ describe("component client: WeChat errors", () => {
     const first = await rejection(client.refreshAuthorizerToken("wxa", "refreshtoken@@@old"));
     expect(first).toBeInstanceOf(WechatApiError);
     expect((first as WechatApiError).errcode).toBe(61023);
-    expect((first as WechatApiError).meaning.zh).toBe("授权方刷新令牌无效，需要重新授权或从授权列表恢复");
+    expect(describeWechatError((first as WechatApiError).errcode).zh).toBe("授权方刷新令牌无效，需要重新授权或从授权列表恢复");
 
     const second = await rejection(client.refreshAuthorizerToken("wxa", "refreshtoken@@@old"));
     expect((second as WechatApiError).errcode).toBe(61003);

@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
-import {
-  WECHAT_ERROR_MEANINGS,
-  WechatApiError,
-  WechatTransportError,
-  describeWechatError,
-  isRetryableSystemError,
-  isTokenInvalidError,
-} from "@/lib/wechat/errors";
+import { CATALOGS } from "@/lib/i18n/catalogs";
+import { describeWechatError, wechatErrorMessage, wechatErrorText } from "@/lib/i18n/wechat-errors";
+import { WechatApiError, WechatTransportError, isRetryableSystemError, isTokenInvalidError } from "@/lib/wechat/errors";
 
 // docs/wechat-protocol.md §6, plus the per-API lists of §3.
 const PROTOCOL_CODES = [
@@ -15,12 +10,13 @@ const PROTOCOL_CODES = [
   61015, 61016, 61017, 61023, 61024, 61025, 61026, 61027, 61028, 61051, 76003, 76022,
 ];
 
-describe("WECHAT_ERROR_MEANINGS", () => {
+describe("WeChat error explanations (catalog area wechatErrors)", () => {
   it.each(PROTOCOL_CODES)("describes %i in Chinese and English", (code) => {
-    const meaning = WECHAT_ERROR_MEANINGS[code];
-    expect(meaning).toBeDefined();
-    expect(meaning?.zh).toMatch(/[\u4e00-\u9fff]/);
-    expect(meaning?.en.length).toBeGreaterThan(10);
+    const zh: Record<string, string> = CATALOGS["zh-CN"].wechatErrors.codes;
+    const en: Record<string, string> = CATALOGS.en.wechatErrors.codes;
+    expect(zh[String(code)]).toMatch(/[\u4e00-\u9fff]/);
+    expect(en[String(code)]?.length).toBeGreaterThan(10);
+    expect(wechatErrorMessage(code)).toEqual({ key: `wechatErrors.codes.${code}` });
   });
 
   it("explains 61023 with its recovery path", () => {
@@ -31,6 +27,7 @@ describe("WECHAT_ERROR_MEANINGS", () => {
   });
 
   it("falls back for unknown codes", () => {
+    expect(wechatErrorMessage(99999)).toEqual({ key: "wechatErrors.unknown", values: { errcode: 99999 } });
     expect(describeWechatError(99999)).toEqual({
       zh: "未知的微信错误码 99999",
       en: "Unknown WeChat error code 99999",
@@ -46,7 +43,6 @@ describe("WechatApiError", () => {
     expect(e.message).toBe("WeChat api_component_token failed: 61005 (component ticket is expired)");
     expect(e.errmsg).toBe("component ticket is expired rid: 6142cae2-160a288b-589e1ad2");
     expect(e.endpoint).toBe("api_component_token");
-    expect(e.meaning).toEqual(WECHAT_ERROR_MEANINGS[61005]);
   });
 
   it("strips the older hint suffix too", () => {
@@ -54,9 +50,10 @@ describe("WechatApiError", () => {
     expect(e.message).toBe("WeChat api_query_auth failed: 61010 (code is expired)");
   });
 
-  it("falls back to the English meaning when errmsg is empty", () => {
+  it("names only the code when errmsg is empty (the explanation is the catalog's: wechatErrorText)", () => {
     const e = new WechatApiError("api_query_auth", 61009, "");
-    expect(e.message).toBe(`WeChat api_query_auth failed: 61009 (${WECHAT_ERROR_MEANINGS[61009]?.en})`);
+    expect(e.message).toBe("WeChat api_query_auth failed: 61009");
+    expect(wechatErrorText(61009, "en")).toBe(CATALOGS.en.wechatErrors.codes["61009"]);
   });
 
   it("redacts credential-shaped text that WeChat might echo", () => {
@@ -102,5 +99,19 @@ describe("error predicates", () => {
     expect(isRetryableSystemError(new WechatApiError("x", -1, "system error"))).toBe(true);
     expect(isRetryableSystemError(new WechatApiError("x", 45009, ""))).toBe(false);
     expect(isRetryableSystemError(new WechatTransportError("x", "timeout", "t"))).toBe(false);
+  });
+});
+
+describe("AppError", () => {
+  it("carries a Message for people, or the code's general explanation for an operator's detail", async () => {
+    const { AppError } = await import("@/lib/errors");
+    const specific = new AppError("not_found", { key: "authorize.errors.accountNotFound" });
+    expect(specific.userMessage).toEqual({ key: "authorize.errors.accountNotFound" });
+    expect(specific.status).toBe(404);
+    const general = new AppError("conflict", "row changed under us");
+    expect(general.message).toBe("row changed under us");
+    expect(general.userMessage).toEqual({ key: "errors.conflict" });
+    expect(CATALOGS["zh-CN"].errors.conflict).toMatch(/[\u4e00-\u9fff]/);
+    expect(CATALOGS.en.errors.conflict.length).toBeGreaterThan(10);
   });
 });

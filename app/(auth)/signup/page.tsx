@@ -1,22 +1,24 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { connection } from "next/server";
+import { getTranslations } from "next-intl/server";
 import { currentUser } from "@/lib/auth/guards";
-import { getI18n } from "@/lib/i18n";
 import { SignUpForm } from "./signup-form";
 
-export const metadata: Metadata = { title: "注册 · Sign up" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("auth.signup"))("metaTitle") };
+}
 
 export default async function SignUpPage() {
   await connection();
   const user = await currentUser();
   if (user?.role === "merchant" && user.merchantId) redirect("/accounts");
-  const { lang, t } = await getI18n();
+  const t = await getTranslations("auth.signup");
   return (
     <div className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">
-      <h1 className="text-xl font-semibold text-slate-900">{t.signup.title}</h1>
-      <p className="mt-1 mb-6 text-sm text-slate-600">{t.signup.subtitle}</p>
-      <SignUpForm lang={lang} t={t.signup} />
+      <h1 className="text-xl font-semibold text-slate-900">{t("title")}</h1>
+      <p className="mt-1 mb-6 text-sm text-slate-600">{t("subtitle")}</p>
+      <SignUpForm />
     </div>
   );
 }

@@ -1,14 +1,15 @@
 "use client";
 
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { useActionState, useState } from "react";
 import { signUpAction } from "@/app/(auth)/actions";
 import { FormError } from "@/app/_components/form-error";
 import { SubmitButton } from "@/app/_components/submit-button";
 import { TextField } from "@/app/_components/text-field";
-import type { Dictionary, Language } from "@/lib/i18n";
 
-export function SignUpForm({ lang, t }: { lang: Language; t: Dictionary["signup"] }) {
+export function SignUpForm() {
+  const t = useTranslations("auth.signup");
   const [state, formAction, pending] = useActionState(signUpAction, undefined);
   // Controlled, so what was typed survives React's form reset when the action answers with errors.
   const [values, setValues] = useState({ businessName: "", email: "", password: "" });
@@ -20,15 +21,29 @@ export function SignUpForm({ lang, t }: { lang: Language; t: Dictionary["signup"
   });
   return (
     <form action={formAction} noValidate className="flex flex-col gap-4">
-      <FormError message={state?.message} lang={lang} />
-      <TextField lang={lang} label={t.businessName} hint={t.businessNameHint} autoComplete="organization" required {...bind("businessName")} />
-      <TextField lang={lang} label={t.email} type="email" autoComplete="email" inputMode="email" required {...bind("email")} />
-      <TextField lang={lang} label={t.password} hint={t.passwordHint} type="password" autoComplete="new-password" required minLength={10} {...bind("password")} />
-      <SubmitButton pending={pending} label={t.submit} pendingLabel={t.pending} className="mt-2 w-full" />
+      <FormError message={state?.message} />
+      <TextField
+        label={t("businessName")}
+        hint={t("businessNameHint")}
+        autoComplete="organization"
+        required
+        {...bind("businessName")}
+      />
+      <TextField label={t("email")} type="email" autoComplete="email" inputMode="email" required {...bind("email")} />
+      <TextField
+        label={t("password")}
+        hint={t("passwordHint")}
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={10}
+        {...bind("password")}
+      />
+      <SubmitButton pending={pending} label={t("submit")} pendingLabel={t("pending")} className="mt-2 w-full" />
       <p className="text-center text-sm text-slate-600">
-        {t.haveAccount}{" "}
+        {t("haveAccount")}{" "}
         <Link href="/login" className="font-medium text-emerald-700 underline-offset-4 hover:underline">
-          {t.signInLink}
+          {t("signInLink")}
         </Link>
       </p>
     </form>

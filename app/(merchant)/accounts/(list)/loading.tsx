@@ -1,11 +1,14 @@
+import { useTranslations } from "next-intl";
+
 /**
  * Skeleton of the accounts list. It sits in the (list) group on purpose: a loading boundary above
  * /accounts/[appid] would start streaming before notFound() runs, and that page's 404 would go out as a 200.
  */
 export default function AccountsLoading() {
+  const t = useTranslations("site");
   return (
     <div aria-busy="true" className="flex animate-pulse flex-col gap-6" data-testid="accounts-loading">
-      <span className="sr-only">加载中… · Loading…</span>
+      <span className="sr-only">{t("loading")}</span>
       <div>
         <div className="h-7 w-32 rounded bg-slate-200" />
         <div className="mt-2 h-4 w-64 max-w-full rounded bg-slate-200" />

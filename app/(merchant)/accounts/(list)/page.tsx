@@ -1,13 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
+import { getTranslations } from "next-intl/server";
 import { Banner } from "@/app/_components/banner";
 import { Panel } from "@/app/_components/panel";
 import { getDb } from "@/db";
 import { listMerchantAuthorizers } from "@/db/queries/authorizers";
 import { findMerchantWebhook, listMerchantDeliveries } from "@/db/queries/webhooks";
 import { requireMerchant } from "@/lib/auth/guards";
-import { getI18n } from "@/lib/i18n";
 import { getPlatform } from "@/lib/platform";
 import { viewWebhookSecret } from "@/lib/webhooks/merchant-secret";
 import { AccountAvatar } from "../_components/account-avatar";
@@ -15,62 +15,87 @@ import { KindBadge, ReviewBadge, StatusBadge } from "../_components/account-badg
 import { AuthorizeForm, type AuthorizeButton } from "../_components/authorize-form";
 import { ForwardingPanel } from "../_components/forwarding-panel";
 
-export const metadata: Metadata = { title: "我的账号 · My accounts" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("accounts.list"))("metaTitle") };
+}
 
-export default async function AccountsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AccountsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await connection();
   const merchant = await requireMerchant("/accounts");
   const db = await getDb();
-  const [{ lang, t }, accounts, query, webhook, deliveries, { secretBox, env }] = await Promise.all([
-    getI18n(),
+  const [t, accounts, query, webhook, deliveries, { secretBox, env }] = await Promise.all([
+    getTranslations("accounts"),
     listMerchantAuthorizers(db, merchant.merchantId),
     searchParams,
     findMerchantWebhook(db, merchant.merchantId),
     listMerchantDeliveries(db, merchant.merchantId, { limit: 20 }),
     getPlatform(),
   ]);
+  const tAuthorize = await getTranslations("authorize");
   const buttons: AuthorizeButton[] = [
-    { authType: 1, label: t.authorize.authorizeOfficialAccount },
-    { authType: 2, label: t.authorize.authorizeMiniProgram },
+    { authType: 1, label: tAuthorize("authorizeOfficialAccount") },
+    { authType: 2, label: tAuthorize("authorizeMiniProgram") },
   ];
-  const authorizeForm = <AuthorizeForm lang={lang} t={t.authorize} buttons={buttons} />;
+  const authorizeForm = <AuthorizeForm buttons={buttons} />;
 
   return (
     <div className="flex flex-col gap-6">
       <div>
-        <h1 className="text-2xl font-semibold text-slate-900">{t.accounts.title}</h1>
-        <p className="mt-1 text-sm text-slate-600">{t.accounts.subtitle}</p>
+        <h1 className="text-2xl font-semibold text-slate-900">{t("list.title")}</h1>
+        <p className="mt-1 text-sm text-slate-600">{t("list.subtitle")}</p>
       </div>
 
       {query.conflict === "1" ? (
-        <Banner tone="warning" title={t.notices.conflictTitle} testId="notice-conflict">
-          {t.notices.conflictBody}
+        <Banner tone="warning" title={t("notices.conflictTitle")} testId="notice-conflict">
+          {t("notices.conflictBody")}
         </Banner>
       ) : query.authorized === "1" ? (
-        <Banner tone="success" title={t.notices.authorizedTitle} testId="notice-authorized">
-          {t.notices.authorizedBody}
+        <Banner tone="success" title={t("notices.authorizedTitle")} testId="notice-authorized">
+          {t("notices.authorizedBody")}
         </Banner>
       ) : null}
 
       {accounts.length === 0 ? (
-        <section data-testid="accounts-empty" aria-labelledby="empty-title" className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">
-          <div aria-hidden="true" className="mb-4 flex h-12 w-12 items-center justify-center rounded-full bg-emerald-50 text-emerald-600">
-            <svg viewBox="0 0 24 24" className="h-6 w-6" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round">
+        <section
+          data-testid="accounts-empty"
+          aria-labelledby="empty-title"
+          className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8"
+        >
+          <div
+            aria-hidden="true"
+            className="mb-4 flex h-12 w-12 items-center justify-center rounded-full bg-emerald-50 text-emerald-600"
+          >
+            <svg
+              viewBox="0 0 24 24"
+              className="h-6 w-6"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="1.8"
+              strokeLinecap="round"
+              strokeLinejoin="round"
+            >
               <path d="M12 3 4 6v6c0 4.4 3.4 8.2 8 9 4.6-.8 8-4.6 8-9V6l-8-3Z" />
               <path d="m8.5 12 2.5 2.5 4.5-5" />
             </svg>
           </div>
           <h2 id="empty-title" className="text-lg font-semibold text-slate-900">
-            {t.accounts.emptyTitle}
+            {t("list.emptyTitle")}
           </h2>
-          <p className="mt-2 max-w-2xl text-sm leading-relaxed text-slate-600">{t.accounts.emptyBody}</p>
+          <p className="mt-2 max-w-2xl text-sm leading-relaxed text-slate-600">{t("list.emptyBody")}</p>
           <ol className="mt-4 flex flex-col gap-2 text-sm text-slate-700 sm:flex-row sm:gap-6">
-            {t.accounts.emptySteps.map((step, index) => (
+            {(["choose", "confirm", "back"] as const).map((step, index) => (
               <li key={step} className="flex items-start gap-2">
-                <span aria-hidden="true" className="flex h-5 w-5 shrink-0 items-center justify-center rounded-full bg-slate-100 text-xs font-semibold text-slate-600">
+                <span
+                  aria-hidden="true"
+                  className="flex h-5 w-5 shrink-0 items-center justify-center rounded-full bg-slate-100 text-xs font-semibold text-slate-600"
+                >
                   {index + 1}
                 </span>
-                <span>{step}</span>
+                <span>{t(`emptySteps.${step}`)}</span>
               </li>
             ))}
           </ol>
@@ -78,13 +103,13 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
         </section>
       ) : (
         <>
-          <Panel titleId="add-title" title={t.accounts.addTitle} dense>
-            <p className="mt-0.5 mb-4 text-sm text-slate-600">{t.accounts.addHint}</p>
+          <Panel titleId="add-title" title={t("list.addTitle")} dense>
+            <p className="mt-0.5 mb-4 text-sm text-slate-600">{t("list.addHint")}</p>
             {authorizeForm}
           </Panel>
           <ul data-testid="account-list" className="grid grid-cols-1 gap-3 md:grid-cols-2">
             {accounts.map((account) => {
-              const name = account.kind === null ? t.accounts.loadingName : (account.nickName ?? account.appId);
+              const name = account.kind === null ? t("list.loadingName") : (account.nickName ?? account.appId);
               return (
                 <li key={account.appId}>
                   <Link
@@ -94,16 +119,29 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
                   >
                     <AccountAvatar src={account.headImg} name={account.nickName ?? ""} seed={account.appId} />
                     <div className="min-w-0 flex-1">
-                      <p className={`truncate font-semibold ${account.kind === null ? "text-slate-500" : "text-slate-900"}`}>{name}</p>
+                      <p
+                        className={`truncate font-semibold ${account.kind === null ? "text-slate-500" : "text-slate-900"}`}
+                      >
+                        {name}
+                      </p>
                       <p className="truncate font-mono text-xs text-slate-500">{account.userName ?? account.appId}</p>
                       <div className="mt-2 flex flex-wrap gap-1.5">
-                        <KindBadge kind={account.kind} t={t.kind} />
-                        <StatusBadge status={account.status} t={t.status} />
-                        <ReviewBadge review={account.reviewStatus} t={t.review} />
+                        <KindBadge kind={account.kind} />
+                        <StatusBadge status={account.status} />
+                        <ReviewBadge review={account.reviewStatus} />
                       </div>
                     </div>
-                    <svg aria-hidden="true" viewBox="0 0 20 20" className="h-5 w-5 shrink-0 text-slate-300 transition-colors group-hover:text-emerald-600" fill="currentColor">
-                      <path fillRule="evenodd" d="M7.2 14.8a.75.75 0 0 1 0-1.06L10.94 10 7.2 6.26a.75.75 0 1 1 1.06-1.06l4.27 4.27a.75.75 0 0 1 0 1.06L8.26 14.8a.75.75 0 0 1-1.06 0Z" clipRule="evenodd" />
+                    <svg
+                      aria-hidden="true"
+                      viewBox="0 0 20 20"
+                      className="h-5 w-5 shrink-0 text-slate-300 transition-colors group-hover:text-emerald-600"
+                      fill="currentColor"
+                    >
+                      <path
+                        fillRule="evenodd"
+                        d="M7.2 14.8a.75.75 0 0 1 0-1.06L10.94 10 7.2 6.26a.75.75 0 1 1 1.06-1.06l4.27 4.27a.75.75 0 0 1 0 1.06L8.26 14.8a.75.75 0 0 1-1.06 0Z"
+                        clipRule="evenodd"
+                      />
                     </svg>
                   </Link>
                 </li>
@@ -111,8 +149,6 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
             })}
           </ul>
           <ForwardingPanel
-            t={t.forwarding}
-            lang={lang}
             url={webhook?.url ?? null}
             secret={viewWebhookSecret(secretBox, merchant.merchantId, webhook?.secretSealed ?? null)}
             deliveries={deliveries}

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
+import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { BackLink } from "@/app/_components/back-link";
 import { Banner } from "@/app/_components/banner";
 import { Panel } from "@/app/_components/panel";
@@ -10,7 +11,6 @@ import { findMerchantAuthorizer, listMerchantAuthorizerGrants } from "@/db/queri
 import { listMerchantDeliveries } from "@/db/queries/webhooks";
 import { requireMerchant } from "@/lib/auth/guards";
 import { getEnv } from "@/lib/env";
-import { format, formatDateTime, getI18n } from "@/lib/i18n";
 import { appIdSchema } from "@/lib/wechat/app-id";
 import { describeAccountStatus, describeServiceType, describeVerifyType } from "@/lib/wechat/permissions";
 import { PermissionItem } from "@/app/_components/permission-item";
@@ -20,7 +20,9 @@ import { AuthorizeForm } from "../_components/authorize-form";
 import { DeliveryLog } from "../_components/delivery-log";
 import { ReviewPanel } from "../_components/review-panel";
 
-export const metadata: Metadata = { title: "账号详情 · Account" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("accounts.account"))("metaTitle") };
+}
 
 const HISTORY_LIMIT = 10;
 
@@ -38,102 +40,137 @@ export default async function AccountPage({
   if (!appId.success) notFound();
   const db = await getDb();
   // Every read is scoped to the merchant, so they run together; nothing is shown before the account is found.
-  const [account, history, deliveries, { lang, t }, query] = await Promise.all([
+  const [account, history, deliveries, t, tAuthorize, tForwarding, format, locale, query] = await Promise.all([
     findMerchantAuthorizer(db, merchant.merchantId, appId.data),
     listMerchantAuthorizerGrants(db, merchant.merchantId, appId.data, HISTORY_LIMIT),
     listMerchantDeliveries(db, merchant.merchantId, { appId: appId.data, limit: 20 }),
-    getI18n(),
+    getTranslations("accounts"),
+    getTranslations("authorize"),
+    getTranslations("forwarding"),
+    getFormatter(),
+    getLocale(),
     searchParams,
   ]);
   // Security: another merchant's account and a missing one look the same.
   if (!account) notFound();
+  const lang = locale === "en" ? "en" : "zh";
+  const dateTime = (d: Date | null) => (d ? format.dateTime(d, "dateTime") : null);
 
-  const name = account.kind === null ? t.accounts.loadingName : (account.nickName ?? account.appId);
+  const name = account.kind === null ? t("list.loadingName") : (account.nickName ?? account.appId);
   const funcIds = [...new Set(account.funcIds)].sort((a, b) => a - b);
   const conflict = query.conflict === "1" || account.reviewStatus === "conflict";
   const reauthorizeForm =
     account.status !== "authorized" ? (
       <AuthorizeForm
-        lang={lang}
-        t={t.authorize}
         bizAppId={account.appId}
         buttons={[
           {
             authType: account.kind === "official_account" ? 1 : account.kind === "mini_program" ? 2 : 3,
-            label: t.authorize.reauthorize,
+            label: tAuthorize("reauthorize"),
           },
         ]}
       />
     ) : null;
 
-  const none = <span className="text-slate-400">{t.account.notProvided}</span>;
+  const none = <span className="text-slate-400">{t("account.notProvided")}</span>;
   const described = (d: { zh: string; en: string; known: boolean }) => (
     <span className={d.known ? undefined : "text-amber-800"}>{lang === "en" ? d.en : d.zh}</span>
   );
   const details: Array<{ key: string; label: string; value: React.ReactNode; mono?: boolean }> = [
-    { key: "appId", label: t.account.appId, value: account.appId, mono: true },
-    { key: "userName", label: t.account.userName, value: account.userName ?? none, mono: Boolean(account.userName) },
-    { key: "alias", label: t.account.alias, value: account.alias || none },
+    { key: "appId", label: t("account.appId"), value: account.appId, mono: true },
+    { key: "userName", label: t("account.userName"), value: account.userName ?? none, mono: Boolean(account.userName) },
+    { key: "alias", label: t("account.alias"), value: account.alias || none },
     {
       key: "serviceType",
-      label: t.account.serviceType,
-      value: account.kind && account.serviceTypeId !== null ? described(describeServiceType(account.kind, account.serviceTypeId)) : none,
+      label: t("account.serviceType"),
+      value:
+        account.kind && account.serviceTypeId !== null
+          ? described(describeServiceType(account.kind, account.serviceTypeId))
+          : none,
     },
-    { key: "verify", label: t.account.verify, value: account.verifyTypeId !== null ? described(describeVerifyType(account.verifyTypeId)) : none },
-    { key: "principal", label: t.account.principal, value: account.principalName || none },
+    {
+      key: "verify",
+      label: t("account.verify"),
+      value: account.verifyTypeId !== null ? described(describeVerifyType(account.verifyTypeId)) : none,
+    },
+    { key: "principal", label: t("account.principal"), value: account.principalName || none },
     {
       key: "accountStatus",
-      label: t.account.accountStatus,
+      label: t("account.accountStatus"),
       value: account.accountStatus !== null ? described(describeAccountStatus(account.accountStatus)) : none,
     },
-    { key: "authorizedAt", label: t.account.authorizedAt, value: formatDateTime(account.authorizedAt, lang) ?? none },
-    ...(account.revokedAt ? [{ key: "revokedAt", label: t.account.revokedAt, value: formatDateTime(account.revokedAt, lang) ?? none }] : []),
-    { key: "profileUpdatedAt", label: t.account.profileUpdatedAt, value: formatDateTime(account.profileUpdatedAt, lang) ?? none },
+    { key: "authorizedAt", label: t("account.authorizedAt"), value: dateTime(account.authorizedAt) ?? none },
+    ...(account.revokedAt
+      ? [{ key: "revokedAt", label: t("account.revokedAt"), value: dateTime(account.revokedAt) ?? none }]
+      : []),
+    {
+      key: "profileUpdatedAt",
+      label: t("account.profileUpdatedAt"),
+      value: dateTime(account.profileUpdatedAt) ?? none,
+    },
   ];
 
   return (
     <div className="flex flex-col gap-5">
-      <BackLink href="/accounts">{t.account.back}</BackLink>
+      <BackLink href="/accounts">{t("account.back")}</BackLink>
 
       {account.status === "unauthorized" ? (
-        <Banner tone="neutral" title={t.account.bannerRevokedTitle} testId="banner-revoked" footer={reauthorizeForm}>
-          {t.account.bannerRevokedBody}
+        <Banner tone="neutral" title={t("account.bannerRevokedTitle")} testId="banner-revoked" footer={reauthorizeForm}>
+          {t("account.bannerRevokedBody")}
         </Banner>
       ) : account.status === "needs_reauthorization" ? (
-        <Banner tone="warning" title={t.account.bannerReauthTitle} testId="banner-needs-reauthorization" footer={reauthorizeForm}>
-          {t.account.bannerReauthBody}
+        <Banner
+          tone="warning"
+          title={t("account.bannerReauthTitle")}
+          testId="banner-needs-reauthorization"
+          footer={reauthorizeForm}
+        >
+          {t("account.bannerReauthBody")}
         </Banner>
       ) : null}
       {conflict ? (
-        <Banner tone="warning" title={t.account.bannerConflictTitle} testId="banner-conflict">
-          {t.account.bannerConflictBody}
+        <Banner tone="warning" title={t("account.bannerConflictTitle")} testId="banner-conflict">
+          {t("account.bannerConflictBody")}
         </Banner>
       ) : query.authorized === "1" && account.status === "authorized" ? (
-        <Banner tone="success" title={t.account.bannerAuthorizedTitle} testId="banner-authorized">
-          {t.account.bannerAuthorizedBody}
+        <Banner tone="success" title={t("account.bannerAuthorizedTitle")} testId="banner-authorized">
+          {t("account.bannerAuthorizedBody")}
         </Banner>
       ) : null}
 
-      <section aria-labelledby="account-name" className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6">
+      <section
+        aria-labelledby="account-name"
+        className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6"
+      >
         <div className="flex items-center gap-4">
           <AccountAvatar src={account.headImg} name={account.nickName ?? ""} seed={account.appId} size="lg" />
           <div className="min-w-0 flex-1">
-            <h1 id="account-name" data-testid="account-name" className={`text-xl font-semibold break-words ${account.kind === null ? "text-slate-500" : "text-slate-900"}`}>
+            <h1
+              id="account-name"
+              data-testid="account-name"
+              className={`text-xl font-semibold break-words ${account.kind === null ? "text-slate-500" : "text-slate-900"}`}
+            >
               {name}
             </h1>
             <div className="mt-2 flex flex-wrap gap-1.5">
-              <KindBadge kind={account.kind} t={t.kind} />
-              <StatusBadge status={account.status} t={t.status} />
-              <ReviewBadge review={account.reviewStatus} t={t.review} showPending />
+              <KindBadge kind={account.kind} />
+              <StatusBadge status={account.status} />
+              <ReviewBadge review={account.reviewStatus} showPending />
             </div>
           </div>
         </div>
-        {account.kind === null ? <p className="mt-4 text-sm text-slate-600">{t.account.loadingProfile}</p> : null}
+        {account.kind === null ? <p className="mt-4 text-sm text-slate-600">{t("account.loadingProfile")}</p> : null}
         <dl className="mt-5 grid grid-cols-1 gap-x-8 border-t border-slate-100 pt-2 sm:grid-cols-2">
           {details.map((row) => (
-            <div key={row.key} className="flex items-baseline justify-between gap-4 border-b border-slate-100 py-2.5 sm:flex-col sm:justify-start sm:gap-0.5">
+            <div
+              key={row.key}
+              className="flex items-baseline justify-between gap-4 border-b border-slate-100 py-2.5 sm:flex-col sm:justify-start sm:gap-0.5"
+            >
               <dt className="shrink-0 text-sm text-slate-500">{row.label}</dt>
-              <dd data-testid={`detail-${row.key}`} className={`min-w-0 text-right text-sm break-all text-slate-900 sm:text-left ${row.mono ? "font-mono" : ""}`}>
+              <dd
+                data-testid={`detail-${row.key}`}
+                className={`min-w-0 text-right text-sm break-all text-slate-900 sm:text-left ${row.mono ? "font-mono" : ""}`}
+              >
                 {row.value}
               </dd>
             </div>
@@ -141,23 +178,30 @@ export default async function AccountPage({
         </dl>
       </section>
 
-      <ReviewPanel review={account.reviewStatus} note={account.reviewNote} reviewedAt={account.reviewedAt} t={t.account.reviewPanel} lang={lang} />
+      <ReviewPanel review={account.reviewStatus} note={account.reviewNote} reviewedAt={account.reviewedAt} />
 
-      <Panel titleId="permissions-title" title={t.account.permissionsTitle}>
+      <Panel titleId="permissions-title" title={t("account.permissionsTitle")}>
         {funcIds.length === 0 ? (
-          <p className="mt-2 text-sm text-slate-600">{t.account.noPermissions}</p>
+          <p className="mt-2 text-sm text-slate-600">{t("account.noPermissions")}</p>
         ) : (
           <>
-            <p className="mt-0.5 text-sm text-slate-600">{format(account.status === "unauthorized" ? t.account.permissionsRevokedHint : t.account.permissionsHint, { n: funcIds.length })}</p>
-            <ul data-testid="permission-list" className={`mt-4 grid grid-cols-1 gap-2 sm:grid-cols-2 ${account.status === "unauthorized" ? "opacity-60" : ""}`}>
+            <p className="mt-0.5 text-sm text-slate-600">
+              {t(account.status === "unauthorized" ? "account.permissionsRevokedHint" : "account.permissionsHint", {
+                n: funcIds.length,
+              })}
+            </p>
+            <ul
+              data-testid="permission-list"
+              className={`mt-4 grid grid-cols-1 gap-2 sm:grid-cols-2 ${account.status === "unauthorized" ? "opacity-60" : ""}`}
+            >
               {funcIds.map((id) => (
                 <PermissionItem
                   key={id}
                   id={id}
                   lang={lang}
                   testId={`permission-${id}`}
-                  unknownLabel={t.account.permissionUnknown}
-                  undocumentedLabel={t.account.permissionUndocumented}
+                  unknownLabel={t("account.permissionUnknown")}
+                  undocumentedLabel={t("account.permissionUndocumented")}
                 />
               ))}
             </ul>
@@ -165,17 +209,25 @@ export default async function AccountPage({
         )}
       </Panel>
 
-      <Panel titleId="history-title" title={t.account.historyTitle}>
+      <Panel titleId="history-title" title={t("account.historyTitle")}>
         {history.length === 0 ? (
-          <p className="mt-2 text-sm text-slate-600">{t.account.historyEmpty}</p>
+          <p className="mt-2 text-sm text-slate-600">{t("account.historyEmpty")}</p>
         ) : (
           <ol data-testid="grant-history" className="mt-3 flex flex-col">
             {history.map((grant, index) => (
-              <li key={`${grant.source}-${index}`} data-source={grant.source} className="flex flex-col gap-0.5 border-l-2 border-slate-200 py-2 pl-4 sm:flex-row sm:items-baseline sm:gap-3">
-                <span className="text-sm font-medium text-slate-900">{t.account.historySource[grant.source]}</span>
+              <li
+                key={`${grant.source}-${index}`}
+                data-source={grant.source}
+                className="flex flex-col gap-0.5 border-l-2 border-slate-200 py-2 pl-4 sm:flex-row sm:items-baseline sm:gap-3"
+              >
+                <span className="text-sm font-medium text-slate-900">{t(`account.historySource.${grant.source}`)}</span>
                 <span className="text-xs text-slate-500">
-                  {formatDateTime(grant.createdAt, lang)}
-                  {grant.source !== "unauthorized" ? ` · ${format(t.account.historyPermissions, { n: grant.funcIds.length })}` : ""}
+                  {grant.source !== "unauthorized"
+                    ? t("account.historyEntry", {
+                        time: format.dateTime(grant.createdAt, "dateTime"),
+                        permissions: t("account.historyPermissions", { n: grant.funcIds.length }),
+                      })
+                    : format.dateTime(grant.createdAt, "dateTime")}
                 </span>
               </li>
             ))}
@@ -185,16 +237,16 @@ export default async function AccountPage({
 
       <Panel
         titleId="forwarded-title"
-        title={t.forwarding.accountLogTitle}
+        title={tForwarding("accountLogTitle")}
         aside={
           <Link href="/accounts#forwarding" className="text-sm text-emerald-700 hover:underline">
-            {t.forwarding.settingsLink}
+            {tForwarding("settingsLink")}
           </Link>
         }
         className="flex flex-col gap-3"
         data-testid="account-deliveries"
       >
-        <DeliveryLog deliveries={deliveries} t={t.forwarding} lang={lang} retentionDays={getEnv().retention.messageDays} />
+        <DeliveryLog deliveries={deliveries} retentionDays={getEnv().retention.messageDays} />
       </Panel>
     </div>
   );

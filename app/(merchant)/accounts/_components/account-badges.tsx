@@ -1,14 +1,24 @@
 import type { AuthorizerStatus as AccountStatus, ReviewStatus } from "@/db/schema";
-import type { Dictionary } from "@/lib/i18n";
+import { useTranslations } from "next-intl";
 import type { AccountKind } from "@/lib/wechat/permissions";
 
-const BASE = "inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset";
+/** Transition: staff pages still pass their old labels as `t`; ignored, the badges translate themselves. */
+type LegacyLabels = { t?: Record<string, string> };
 
-export function KindBadge({ kind, t }: { kind: AccountKind | null; t: Dictionary["kind"] }) {
-  const tone = kind === "mini_program" ? "bg-indigo-50 text-indigo-700 ring-indigo-200" : kind ? "bg-sky-50 text-sky-700 ring-sky-200" : "bg-slate-50 text-slate-600 ring-slate-200";
+const BASE =
+  "inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset";
+
+export function KindBadge({ kind }: { kind: AccountKind | null } & LegacyLabels) {
+  const t = useTranslations("accounts.kind");
+  const tone =
+    kind === "mini_program"
+      ? "bg-indigo-50 text-indigo-700 ring-indigo-200"
+      : kind
+        ? "bg-sky-50 text-sky-700 ring-sky-200"
+        : "bg-slate-50 text-slate-600 ring-slate-200";
   return (
     <span data-testid="kind-badge" className={`${BASE} ${tone}`}>
-      {kind ? t[kind] : t.unknown}
+      {t(kind ?? "unknown")}
     </span>
   );
 }
@@ -19,12 +29,13 @@ const STATUS_TONES: Record<AccountStatus, { tone: string; dot: string }> = {
   needs_reauthorization: { tone: "bg-amber-50 text-amber-800 ring-amber-300", dot: "bg-amber-500" },
 };
 
-export function StatusBadge({ status, t }: { status: AccountStatus; t: Dictionary["status"] }) {
+export function StatusBadge({ status }: { status: AccountStatus } & LegacyLabels) {
+  const t = useTranslations("accounts.status");
   const { tone, dot } = STATUS_TONES[status];
   return (
     <span data-testid="status-badge" data-status={status} className={`${BASE} ${tone}`}>
       <span aria-hidden="true" className={`h-1.5 w-1.5 rounded-full ${dot}`} />
-      {t[status]}
+      {t(status)}
     </span>
   );
 }
@@ -38,11 +49,15 @@ const REVIEW_TONES: Record<ReviewStatus, string> = {
 };
 
 /** Review outcome; "pending" is every new account's state and is not worth a badge on its own. */
-export function ReviewBadge({ review, t, showPending = false }: { review: ReviewStatus; t: Dictionary["review"]; showPending?: boolean }) {
+export function ReviewBadge({
+  review,
+  showPending = false,
+}: { review: ReviewStatus; showPending?: boolean } & LegacyLabels) {
+  const t = useTranslations("accounts.review");
   if (review === "pending" && !showPending) return null;
   return (
     <span data-testid="review-badge" data-review={review} className={`${BASE} ${REVIEW_TONES[review]}`}>
-      {t[review]}
+      {t(review)}
     </span>
   );
 }

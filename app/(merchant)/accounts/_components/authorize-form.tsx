@@ -1,10 +1,10 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useActionState, useState } from "react";
 import { startAuthorizationAction } from "@/app/(merchant)/accounts/actions";
 import { FormError } from "@/app/_components/form-error";
 import { Spinner } from "@/app/_components/submit-button";
-import type { Dictionary, Language } from "@/lib/i18n";
 
 type Device = "auto" | "pc" | "mobile";
 export type AuthorizeButton = { authType: 1 | 2 | 3; label: string };
@@ -14,31 +14,28 @@ export type AuthorizeButton = { authType: 1 | 2 | 3; label: string };
  * On success the action sends the browser on to WeChat's authorization page.
  */
 export function AuthorizeForm({
-  lang,
-  t,
   buttons,
   bizAppId,
 }: {
-  lang: Language;
-  t: Dictionary["authorize"];
   buttons: AuthorizeButton[];
   /** Re-authorizing one particular account. */
   bizAppId?: string;
 }) {
+  const t = useTranslations("authorize");
   const [state, formAction, pending] = useActionState(startAuthorizationAction, undefined);
   const [device, setDevice] = useState<Device>("auto");
   const [clicked, setClicked] = useState<number | null>(null);
   const devices: Array<{ value: Device; label: string }> = [
-    { value: "auto", label: t.deviceAuto },
-    { value: "pc", label: t.devicePc },
-    { value: "mobile", label: t.deviceMobile },
+    { value: "auto", label: t("deviceAuto") },
+    { value: "pc", label: t("devicePc") },
+    { value: "mobile", label: t("deviceMobile") },
   ];
   return (
     <form action={formAction} className="flex flex-col gap-3" aria-busy={pending}>
       {bizAppId ? <input type="hidden" name="bizAppId" value={bizAppId} /> : null}
-      <FormError message={pending ? undefined : state?.message} lang={lang} />
+      <FormError message={pending ? undefined : state?.message} detail={pending ? undefined : state?.detail} />
       <fieldset className="min-w-0">
-        <legend className="mb-1.5 text-xs font-medium text-slate-600">{t.device}</legend>
+        <legend className="mb-1.5 text-xs font-medium text-slate-600">{t("device")}</legend>
         <div className="flex w-full rounded-lg border border-slate-200 bg-slate-100 p-0.5 sm:inline-flex sm:w-auto">
           {devices.map((option) => (
             <label key={option.value} className="relative min-w-0 flex-1 cursor-pointer sm:flex-none">
@@ -59,7 +56,7 @@ export function AuthorizeForm({
             </label>
           ))}
         </div>
-        <p className="mt-1.5 text-xs leading-relaxed text-slate-500">{t.deviceHint}</p>
+        <p className="mt-1.5 text-xs leading-relaxed text-slate-500">{t("deviceHint")}</p>
       </fieldset>
       <div className="flex flex-col gap-2 sm:flex-row sm:flex-wrap">
         {buttons.map((button) => {
@@ -75,13 +72,13 @@ export function AuthorizeForm({
               className="inline-flex min-h-11 items-center justify-center gap-2 rounded-lg bg-emerald-600 px-4 py-2.5 text-sm font-semibold text-white shadow-sm transition-colors hover:bg-emerald-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-emerald-600 disabled:cursor-wait disabled:opacity-70"
             >
               {busy ? <Spinner /> : null}
-              {busy ? t.pending : button.label}
+              {busy ? t("pending") : button.label}
             </button>
           );
         })}
       </div>
       <p role="status" className="sr-only">
-        {pending ? t.pending : ""}
+        {pending ? t("pending") : ""}
       </p>
     </form>
   );

@@ -1,28 +1,33 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useActionState } from "react";
 import { SubmitButton } from "@/app/_components/submit-button";
-import type { Dictionary } from "@/lib/i18n";
+import { MessageText } from "@/app/_components/message-text";
+import type { Message } from "@/lib/i18n/message";
 import { rotateWebhookSecretAction, saveWebhookAction } from "../forwarding-actions";
 
-type T = Dictionary["forwarding"];
-
-function Status({ state, testId }: { state: { ok: boolean; message: string } | undefined; testId: string }) {
+function Status({ state, testId }: { state: { ok: boolean; message: Message } | undefined; testId: string }) {
   if (!state) return null;
   return (
-    <p role={state.ok ? "status" : "alert"} data-testid={testId} className={`text-sm ${state.ok ? "text-emerald-700" : "text-red-700"}`}>
-      {state.message}
+    <p
+      role={state.ok ? "status" : "alert"}
+      data-testid={testId}
+      className={`text-sm ${state.ok ? "text-emerald-700" : "text-red-700"}`}
+    >
+      <MessageText message={state.message} />
     </p>
   );
 }
 
 /** The webhook URL: saved by a server action, its answer shown under the field. */
-export function WebhookUrlForm({ t, url }: { t: T; url: string | null }) {
+export function WebhookUrlForm({ url }: { url: string | null }) {
+  const t = useTranslations("forwarding");
   const [state, action, pending] = useActionState(saveWebhookAction, undefined);
   return (
     <form action={action} className="flex flex-col gap-2" data-testid="webhook-form">
       <label htmlFor="webhook-url" className="text-sm font-medium text-slate-800">
-        {t.urlLabel}
+        {t("urlLabel")}
       </label>
       <div className="flex flex-col gap-2 sm:flex-row">
         <input
@@ -37,17 +42,18 @@ export function WebhookUrlForm({ t, url }: { t: T; url: string | null }) {
           aria-describedby="webhook-url-hint"
           className="min-w-0 flex-1 rounded-lg border border-slate-300 bg-white px-3 py-2.5 font-mono text-base text-slate-900 outline-none focus:border-emerald-600 focus:ring-2 focus:ring-emerald-100 sm:text-sm"
         />
-        <SubmitButton pending={pending} label={t.save} pendingLabel={t.saving} />
+        <SubmitButton pending={pending} label={t("save")} pendingLabel={t("saving")} />
       </div>
       <p id="webhook-url-hint" className="text-xs text-slate-500">
-        {t.urlHint}
+        {t("urlHint")}
       </p>
       <Status state={state} testId="webhook-form-status" />
     </form>
   );
 }
 
-export function RotateSecretForm({ t }: { t: T }) {
+export function RotateSecretForm() {
+  const t = useTranslations("forwarding");
   const [state, action, pending] = useActionState(rotateWebhookSecretAction, undefined);
   return (
     <form action={action} className="flex flex-col gap-1" data-testid="rotate-secret-form">
@@ -56,7 +62,7 @@ export function RotateSecretForm({ t }: { t: T }) {
         disabled={pending}
         className="inline-flex min-h-9 w-fit items-center rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-50 disabled:cursor-wait"
       >
-        {pending ? t.rotating : t.rotate}
+        {pending ? t("rotating") : t("rotate")}
       </button>
       <Status state={state} testId="rotate-secret-status" />
     </form>

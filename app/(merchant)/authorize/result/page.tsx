@@ -1,11 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
+import { getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { requireMerchant } from "@/lib/auth/guards";
-import { getI18n } from "@/lib/i18n";
 
-export const metadata: Metadata = { title: "授权结果 · Authorization result" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("authorize.result"))("metaTitle") };
+}
 
 const querySchema = z.object({
   reason: z
@@ -23,16 +25,24 @@ const querySchema = z.object({
       "unknown",
     ])
     .catch("unknown"),
-  errcode: z.string().regex(/^-?\d{1,9}$/).optional().catch(undefined),
+  errcode: z
+    .string()
+    .regex(/^-?\d{1,9}$/)
+    .optional()
+    .catch(undefined),
 });
 
 /** Where the authorization callback sends the merchant when it did not end with an authorized account. */
-export default async function AuthorizeResultPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AuthorizeResultPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await connection();
   const raw = await searchParams;
   const returnTo = `/authorize/result?${new URLSearchParams(Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === "string")).toString()}`;
   await requireMerchant(returnTo);
-  const { t } = await getI18n();
+  const t = await getTranslations("authorize.result");
   const query = querySchema.parse(raw);
   const reason = query.reason;
   const cancelled = reason === "cancelled";
@@ -48,24 +58,38 @@ export default async function AuthorizeResultPage({ searchParams }: { searchPara
         className={`flex h-14 w-14 items-center justify-center rounded-full ${cancelled ? "bg-slate-100 text-slate-500" : "bg-amber-100 text-amber-700"}`}
       >
         {cancelled ? (
-          <svg viewBox="0 0 24 24" className="h-7 w-7" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round">
+          <svg
+            viewBox="0 0 24 24"
+            className="h-7 w-7"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="2"
+            strokeLinecap="round"
+          >
             <path d="M7 7l10 10M17 7 7 17" />
           </svg>
         ) : (
-          <svg viewBox="0 0 24 24" className="h-7 w-7" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round">
+          <svg
+            viewBox="0 0 24 24"
+            className="h-7 w-7"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="2"
+            strokeLinecap="round"
+          >
             <path d="M12 7v6M12 16.5v.5" />
           </svg>
         )}
       </div>
       <h1 data-testid="result-title" className="mt-5 text-xl font-semibold text-slate-900">
-        {t.result.title[reason]}
+        {t(`title.${reason}`)}
       </h1>
       <p data-testid="result-message" className="mt-3 text-sm leading-relaxed text-slate-600">
-        {t.result.body[reason]}
+        {t(`body.${reason}`)}
       </p>
       {reason === "wechat_error" && query.errcode !== undefined ? (
         <p className="mt-3 rounded-md bg-slate-100 px-3 py-1.5 font-mono text-sm text-slate-700">
-          {t.result.errcode}: <span data-testid="result-errcode">{query.errcode}</span>
+          {t("errcode")}: <span data-testid="result-errcode">{query.errcode}</span>
         </p>
       ) : null}
       <div className="mt-8 flex w-full flex-col gap-2 sm:w-auto sm:flex-row">
@@ -73,7 +97,7 @@ export default async function AuthorizeResultPage({ searchParams }: { searchPara
           href="/accounts"
           className="inline-flex min-h-11 items-center justify-center rounded-lg bg-emerald-600 px-5 text-sm font-semibold text-white shadow-sm hover:bg-emerald-700"
         >
-          {t.result.tryAgain}
+          {t("tryAgain")}
         </Link>
       </div>
     </section>
