@@ -1,7 +1,21 @@
 import enCommon from "@/messages/en/common.json";
 import enJobs from "@/messages/en/jobs.json";
+import enAudit from "@/messages/en/audit.json";
+import enInvite from "@/messages/en/invite.json";
+import enStaff from "@/messages/en/staff.json";
+import enStaffDetail from "@/messages/en/staffDetail.json";
+import enStaffList from "@/messages/en/staffList.json";
+import enStaffOps from "@/messages/en/staffOps.json";
+import enStaffUsers from "@/messages/en/staffUsers.json";
 import zhCommon from "@/messages/zh-CN/common.json";
 import zhJobs from "@/messages/zh-CN/jobs.json";
+import zhAudit from "@/messages/zh-CN/audit.json";
+import zhInvite from "@/messages/zh-CN/invite.json";
+import zhStaff from "@/messages/zh-CN/staff.json";
+import zhStaffDetail from "@/messages/zh-CN/staffDetail.json";
+import zhStaffList from "@/messages/zh-CN/staffList.json";
+import zhStaffOps from "@/messages/zh-CN/staffOps.json";
+import zhStaffUsers from "@/messages/zh-CN/staffUsers.json";
 import type { Locale } from "./config";
 
 /**
@@ -14,10 +28,24 @@ export const CATALOGS = {
   "zh-CN": {
     common: zhCommon,
     jobs: zhJobs,
+    audit: zhAudit,
+    invite: zhInvite,
+    staff: zhStaff,
+    staffDetail: zhStaffDetail,
+    staffList: zhStaffList,
+    staffOps: zhStaffOps,
+    staffUsers: zhStaffUsers,
   },
   en: {
     common: enCommon,
     jobs: enJobs,
+    audit: enAudit,
+    invite: enInvite,
+    staff: enStaff,
+    staffDetail: enStaffDetail,
+    staffList: enStaffList,
+    staffOps: enStaffOps,
+    staffUsers: enStaffUsers,
   },
 } satisfies Record<Locale, Record<string, unknown>>;
 

@@ -1,11 +1,11 @@
 "use client";
 
 import { useRouter } from "next/navigation";
+import { useLocale } from "next-intl";
 import { useActionState, useState } from "react";
 import { FormError } from "@/app/_components/form-error";
 import { Spinner } from "@/app/_components/submit-button";
-import { localizeMessage } from "@/app/_components/localize";
-import type { Language } from "@/lib/i18n";
+import { useStaffMessage } from "../../../_components/staff-message";
 import { decideReviewAction, resolveConflictAction, type ReviewFormState } from "../actions";
 
 export interface ReviewFormLabels {
@@ -59,16 +59,16 @@ export function ReviewForm({
   appId,
   mode,
   labels,
-  lang,
   maxLength,
 }: {
   appId: string;
   mode: ReviewFormMode;
   labels: ReviewFormLabels & ReviewFormChoices;
-  lang: Language;
   maxLength: number;
 }) {
   const router = useRouter();
+  const translate = useStaffMessage();
+  const lang = useLocale() === "en" ? "en" : "zh";
   const [note, setNote] = useState("");
   const [clicked, setClicked] = useState<string | null>(null);
   const [state, formAction, pending] = useActionState(async (prev: ReviewFormState, formData: FormData) => {
@@ -103,12 +103,12 @@ export function ReviewForm({
       ))}
       {!pending && state?.ok ? (
         <p role="status" data-testid="review-success" className="rounded-lg border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
-          {localizeMessage(state.message, lang)}
+          {translate(state.message)}
         </p>
       ) : null}
       {!pending && state && !state.ok ? (
         <div className="flex flex-col gap-2">
-          <FormError message={state.message} lang={lang} />
+          <FormError message={translate(state.message)} lang={lang} />
           {state.stale ? (
             <button
               type="button"
@@ -144,7 +144,7 @@ export function ReviewForm({
         <div className="flex items-start justify-between gap-3 text-xs">
           {noteError ? (
             <p id={errorId} data-testid="note-error" className="text-sm text-red-700">
-              {localizeMessage(noteError, lang)}
+              {translate(noteError)}
             </p>
           ) : (
             <p id={hintId} className="text-slate-500">
