@@ -31,7 +31,9 @@ export default async function StaffLayout({ children }: Readonly<{ children: Rea
         wide
         meta={
           staff ? (
-            <span data-testid="staff-identity">{t("identity", { email: staff.email, role: t(`roles.${staff.role}`) })}</span>
+            <span data-testid="staff-identity">
+              {t("identity", { email: staff.email, role: t(`roles.${staff.role}`) })}
+            </span>
           ) : undefined
         }
         actions={user ? <SignOutButton label={t("signOut")} /> : null}

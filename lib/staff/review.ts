@@ -92,7 +92,10 @@ export async function decideReview(db: Db, actor: ReviewActor, input: ReviewDeci
   return db.transaction(async (tx) => {
     const before = await lockAccount(tx, data.appId);
     const renderedAt = before.reviewedAt?.toISOString() ?? "";
-    if (before.reviewStatus !== data.expectedStatus || (data.expectedReviewedAt !== undefined && data.expectedReviewedAt !== renderedAt)) {
+    if (
+      before.reviewStatus !== data.expectedStatus ||
+      (data.expectedReviewedAt !== undefined && data.expectedReviewedAt !== renderedAt)
+    ) {
       throw new AppError("conflict", STALE_MESSAGE);
     }
     if (before.contestedByMerchantId !== null) {
@@ -100,9 +103,19 @@ export async function decideReview(db: Db, actor: ReviewActor, input: ReviewDeci
     }
     const [after] = await tx
       .update(authorizers)
-      .set({ reviewStatus: status, reviewNote: data.note, reviewedAt: sql`now()`, reviewedByUserId: actor.userId, updatedAt: sql`now()` })
+      .set({
+        reviewStatus: status,
+        reviewNote: data.note,
+        reviewedAt: sql`now()`,
+        reviewedByUserId: actor.userId,
+        updatedAt: sql`now()`,
+      })
       .where(eq(authorizers.appId, data.appId))
-      .returning({ reviewStatus: authorizers.reviewStatus, reviewNote: authorizers.reviewNote, reviewedAt: authorizers.reviewedAt });
+      .returning({
+        reviewStatus: authorizers.reviewStatus,
+        reviewNote: authorizers.reviewNote,
+        reviewedAt: authorizers.reviewedAt,
+      });
     await recordAudit(tx, {
       actor,
       action: `review.${data.decision}`,

@@ -18,7 +18,9 @@ export function describeTimelineEntry(
   switch (entry.source) {
     case "wechat_event":
       return {
-        label: pick(`staffDetail.timeline.events.${entry.kind}`) ?? t("staffDetail.timeline.events.other", { type: entry.kind }),
+        label:
+          pick(`staffDetail.timeline.events.${entry.kind}`) ??
+          t("staffDetail.timeline.events.other", { type: entry.kind }),
         facts: entry.processError ? [t("staffDetail.timeline.processError", { error: entry.processError })] : [],
       };
     case "grant":

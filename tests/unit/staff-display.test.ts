@@ -44,10 +44,32 @@ describe("maskSecrets", () => {
   });
 
   it("recognises secret-looking keys but not their metadata", () => {
-    for (const key of ["token", "accessToken", "authorizer_access_token", "ticket", "code", "auth_code", "secret", "appsecret", "password", "key", "api_key", "signature"]) {
+    for (const key of [
+      "token",
+      "accessToken",
+      "authorizer_access_token",
+      "ticket",
+      "code",
+      "auth_code",
+      "secret",
+      "appsecret",
+      "password",
+      "key",
+      "api_key",
+      "signature",
+    ]) {
       expect(isSecretKey(key), key).toBe(true);
     }
-    for (const key of ["errcode", "expires_in", "tokenExpiresAt", "AuthorizationCodeExpiredTime", "kind", "appId", "trigger", "keyboard"]) {
+    for (const key of [
+      "errcode",
+      "expires_in",
+      "tokenExpiresAt",
+      "AuthorizationCodeExpiredTime",
+      "kind",
+      "appId",
+      "trigger",
+      "keyboard",
+    ]) {
       expect(isSecretKey(key), key).toBe(false);
     }
   });
@@ -55,7 +77,12 @@ describe("maskSecrets", () => {
 
 describe("diffs", () => {
   it("keeps only changed keys, in a stable order", () => {
-    expect(diffChanges({ reviewNote: null, reviewStatus: "pending", merchantId: "a" }, { reviewStatus: "approved", reviewNote: "ok", merchantId: "a" })).toEqual([
+    expect(
+      diffChanges(
+        { reviewNote: null, reviewStatus: "pending", merchantId: "a" },
+        { reviewStatus: "approved", reviewNote: "ok", merchantId: "a" },
+      ),
+    ).toEqual([
       { key: "reviewStatus", before: "pending", after: "approved" },
       { key: "reviewNote", before: null, after: "ok" },
     ]);
@@ -88,7 +115,12 @@ describe("timeline labels", () => {
       { ...base, source: "wechat_event", kind: "weapp_audit_success", createTime: 1, processError: null, payload: {} },
       { ...base, source: "grant", kind: "updateauthorized", funcIds: [1], added: [1], removed: [] },
       { ...base, source: "activity", kind: "token_refreshed", detail: { trigger: "scheduled", expiresIn: 7200 } },
-      { ...base, source: "activity", kind: "token_refresh_failed", detail: { trigger: "manual", errcode: 45009, error: "WeChat error 45009" } },
+      {
+        ...base,
+        source: "activity",
+        kind: "token_refresh_failed",
+        detail: { trigger: "manual", errcode: 45009, error: "WeChat error 45009" },
+      },
       { ...base, source: "activity", kind: "reconcile_repair", detail: { action: "restored" } },
       { ...base, source: "audit", kind: "review.approve", actorEmail: "s@example.com", note: "ok", changes: [] },
       { ...base, source: "audit", kind: "constructor", actorEmail: "s@example.com", note: null, changes: [] },

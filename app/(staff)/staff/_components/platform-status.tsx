@@ -20,7 +20,19 @@ const CARD_TONES: Record<Tone, { card: string; dot: string; value: string }> = {
   neutral: { card: "border-slate-200 bg-white", dot: "bg-slate-300", value: "text-slate-500" },
 };
 
-function StatusCard({ label, value, hint, tone, testId }: { label: string; value: string; hint?: string | null; tone: Tone; testId: string }) {
+function StatusCard({
+  label,
+  value,
+  hint,
+  tone,
+  testId,
+}: {
+  label: string;
+  value: string;
+  hint?: string | null;
+  tone: Tone;
+  testId: string;
+}) {
   const tones = CARD_TONES[tone];
   return (
     <div data-testid={testId} data-tone={tone} className={`rounded-xl border px-4 py-3 shadow-xs ${tones.card}`}>
@@ -85,7 +97,11 @@ export async function PlatformStatus() {
         : health.ticket.ageSeconds === null
           ? t("ticketNone")
           : t("ticketAge", { age: duration(health.ticket.ageSeconds) }),
-      hint: health.ticket.warning ? (health.ticket.ageSeconds === null ? t("ticketNoneHint") : t("ticketStaleHint")) : null,
+      hint: health.ticket.warning
+        ? health.ticket.ageSeconds === null
+          ? t("ticketNoneHint")
+          : t("ticketStaleHint")
+        : null,
       tone: !health.database.ok ? "neutral" : health.ticket.warning ? "warn" : "ok",
     },
     {
@@ -99,7 +115,11 @@ export async function PlatformStatus() {
             ? t("tokenExpired")
             : t("tokenExpiresIn", { in: duration(tokenIn) }),
       hint: health.componentToken.lastError ? t("tokenLastError", { error: health.componentToken.lastError }) : null,
-      tone: !health.database.ok ? "neutral" : tokenIn === null || tokenIn <= 0 || health.componentToken.lastError ? "warn" : "ok",
+      tone: !health.database.ok
+        ? "neutral"
+        : tokenIn === null || tokenIn <= 0 || health.componentToken.lastError
+          ? "warn"
+          : "ok",
     },
     {
       key: "refresher-lag",
@@ -128,11 +148,30 @@ export async function PlatformStatus() {
       tone: a.needsReauthorization === null ? "neutral" : a.needsReauthorization > 0 ? "warn" : "ok",
     },
   ];
-  const state: "ok" | "warning" | "down" = !health.database.ok ? "down" : cards.some((c) => c.tone === "warn") ? "warning" : "ok";
+  const state: "ok" | "warning" | "down" = !health.database.ok
+    ? "down"
+    : cards.some((c) => c.tone === "warn")
+      ? "warning"
+      : "ok";
   const banner = {
-    ok: { title: t("allGoodTitle"), body: t("allGoodBody"), tone: "border-emerald-200 bg-emerald-50 text-emerald-900", dot: "bg-emerald-500" },
-    warning: { title: t("warningTitle"), body: t("warningBody"), tone: "border-amber-300 bg-amber-50 text-amber-950", dot: "bg-amber-500" },
-    down: { title: t("downTitle"), body: t("downBody"), tone: "border-red-200 bg-red-50 text-red-900", dot: "bg-red-500" },
+    ok: {
+      title: t("allGoodTitle"),
+      body: t("allGoodBody"),
+      tone: "border-emerald-200 bg-emerald-50 text-emerald-900",
+      dot: "bg-emerald-500",
+    },
+    warning: {
+      title: t("warningTitle"),
+      body: t("warningBody"),
+      tone: "border-amber-300 bg-amber-50 text-amber-950",
+      dot: "bg-amber-500",
+    },
+    down: {
+      title: t("downTitle"),
+      body: t("downBody"),
+      tone: "border-red-200 bg-red-50 text-red-900",
+      dot: "bg-red-500",
+    },
   }[state];
 
   return (
@@ -151,7 +190,14 @@ export async function PlatformStatus() {
         </div>
         <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-3">
           {cards.map((card) => (
-            <StatusCard key={card.key} testId={`health-${card.key}`} label={card.label} value={card.value} hint={card.hint} tone={card.tone} />
+            <StatusCard
+              key={card.key}
+              testId={`health-${card.key}`}
+              label={card.label}
+              value={card.value}
+              hint={card.hint}
+              tone={card.tone}
+            />
           ))}
         </div>
       </section>
@@ -160,8 +206,18 @@ export async function PlatformStatus() {
         <Panel titleId="review-title" title={t("reviewTitle")} dense>
           <ul className="mt-3 flex flex-col divide-y divide-slate-100">
             {[
-              { key: "pending", label: t("pendingReview"), count: counts?.pending, href: "/staff/authorizations?review=pending" },
-              { key: "conflict", label: t("conflicts"), count: counts?.conflict, href: "/staff/authorizations?review=conflict" },
+              {
+                key: "pending",
+                label: t("pendingReview"),
+                count: counts?.pending,
+                href: "/staff/authorizations?review=pending",
+              },
+              {
+                key: "conflict",
+                label: t("conflicts"),
+                count: counts?.conflict,
+                href: "/staff/authorizations?review=conflict",
+              },
             ].map((item) => (
               <li key={item.key}>
                 <Link
@@ -173,7 +229,9 @@ export async function PlatformStatus() {
                   <span className="flex items-center gap-2">
                     <span
                       className={`min-w-8 rounded-full px-2 py-0.5 text-center font-semibold tabular-nums ${
-                        item.key === "conflict" && item.count ? "bg-amber-100 text-amber-900" : "bg-slate-100 text-slate-800"
+                        item.key === "conflict" && item.count
+                          ? "bg-amber-100 text-amber-900"
+                          : "bg-slate-100 text-slate-800"
                       }`}
                     >
                       {item.count ?? t("unknown")}
@@ -192,13 +250,18 @@ export async function PlatformStatus() {
               <span className="font-medium">{ops(`runStatus.${lastRun.status}`)}</span>
               {" · "}
               {format.dateTime(lastRun.startedAt, "dateTimeSeconds")}
-              {lastRun.listed !== null ? ` · ${ops("progress", { checked: lastRun.checked, listed: lastRun.listed })}` : ""}
+              {lastRun.listed !== null
+                ? ` · ${ops("progress", { checked: lastRun.checked, listed: lastRun.listed })}`
+                : ""}
               {` · ${ops("columns.repairs")} ${lastRun.repairs}`}
             </p>
           ) : (
             <p className="mt-3 text-sm text-slate-500">{health.database.ok ? t("noReconcile") : t("unknown")}</p>
           )}
-          <Link href="/staff/operations" className="mt-3 inline-flex min-h-11 items-center text-sm font-medium text-emerald-700 hover:underline">
+          <Link
+            href="/staff/operations"
+            className="mt-3 inline-flex min-h-11 items-center text-sm font-medium text-emerald-700 hover:underline"
+          >
             {t("toOperations")} →
           </Link>
         </Panel>

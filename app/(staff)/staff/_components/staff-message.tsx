@@ -19,7 +19,8 @@ export function useStaffMessage(): (message: Message) => string {
       const time = name.endsWith("At") && typeof value === "string" ? new Date(value) : null;
       values[name] = time && !Number.isNaN(time.getTime()) ? format.dateTime(time, "dateTimeSeconds") : value;
     }
-    if (typeof values.errcode === "number") values.meaning = describeWechatError(values.errcode)[locale === "en" ? "en" : "zh"];
+    if (typeof values.errcode === "number")
+      values.meaning = describeWechatError(values.errcode)[locale === "en" ? "en" : "zh"];
     // Keys arrive as data (from the server), so they are checked here instead of by the compiler.
     const key = message.key as Parameters<typeof t>[0];
     return t.has(key) ? t(key, values) : message.key;

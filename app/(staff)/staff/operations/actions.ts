@@ -57,7 +57,10 @@ export async function refreshProfileNowAction(_prev: OperationState, formData: F
     { appId: appId.data },
   );
   if (!result.ok) return { ok: false, message: describeFailure(result.error) };
-  return { ok: true, message: message("staffOps.accountOps.profileRefreshed", { name: result.nickName ?? appId.data }) };
+  return {
+    ok: true,
+    message: message("staffOps.accountOps.profileRefreshed", { name: result.nickName ?? appId.data }),
+  };
 }
 
 export async function startReconcileAction(_prev: OperationState, _formData: FormData): Promise<OperationState> {

@@ -39,7 +39,9 @@ function RunStatusBadge({ status, t }: { status: ReconcileRunRow["status"]; t: O
       data-status={status}
       className={`inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset ${RUN_TONES[status]}`}
     >
-      {status === "running" ? <span aria-hidden="true" className="h-1.5 w-1.5 animate-pulse rounded-full bg-sky-500" /> : null}
+      {status === "running" ? (
+        <span aria-hidden="true" className="h-1.5 w-1.5 animate-pulse rounded-full bg-sky-500" />
+      ) : null}
       {t(`runStatus.${status}`)}
     </span>
   );
@@ -61,12 +63,25 @@ function runDuration(run: ReconcileRunRow, duration: Words["duration"]): string 
 function RunPanel({ run, words }: { run: ReconcileRunRow; words: Words }) {
   const { t, format, duration } = words;
   const running = run.status === "running";
-  const percent = run.listed ? Math.min(100, Math.round((run.checked / run.listed) * 100)) : run.listed === 0 ? 100 : null;
+  const percent = run.listed
+    ? Math.min(100, Math.round((run.checked / run.listed) * 100))
+    : run.listed === 0
+      ? 100
+      : null;
   const silentFor = (Date.now() - run.heartbeatAt.getTime()) / 1000;
   const progressLabel =
-    run.listed === null ? t("listing") : run.checked >= run.listed && running ? t("finishing") : t("progress", { checked: run.checked, listed: run.listed });
+    run.listed === null
+      ? t("listing")
+      : run.checked >= run.listed && running
+        ? t("finishing")
+        : t("progress", { checked: run.checked, listed: run.listed });
   return (
-    <div data-testid="reconcile-current" data-run-id={run.id} data-status={run.status} className="rounded-xl border border-slate-200 bg-slate-50 p-4">
+    <div
+      data-testid="reconcile-current"
+      data-run-id={run.id}
+      data-status={run.status}
+      className="rounded-xl border border-slate-200 bg-slate-50 p-4"
+    >
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
         <p className="text-sm font-semibold text-slate-900">
           {running ? t("currentRun") : t("lastRun")} #{run.id}
@@ -127,7 +142,10 @@ function RunPanel({ run, words }: { run: ReconcileRunRow; words: Words }) {
         <p className="mt-2 text-xs text-amber-800">{t("stale", { age: duration(silentFor) })}</p>
       ) : null}
       {run.error ? (
-        <p data-testid="reconcile-error" className="mt-3 rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm break-words text-red-800">
+        <p
+          data-testid="reconcile-error"
+          className="mt-3 rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm break-words text-red-800"
+        >
           {run.error}
         </p>
       ) : null}
@@ -136,7 +154,11 @@ function RunPanel({ run, words }: { run: ReconcileRunRow; words: Words }) {
 }
 
 // GET /staff/operations: reconcile now (with its progress) and the runs so far; one account's token/profile.
-export default async function OperationsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function OperationsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requireStaff("/staff/operations");
   const [db, query, t, tDuration, format] = await Promise.all([
     getDb(),
@@ -194,7 +216,8 @@ export default async function OperationsPage({ searchParams }: { searchParams: P
                     {format.dateTime(run.startedAt, "dateTimeSeconds")} · {describeTrigger(run.trigger, t)}
                   </p>
                   <p className="mt-1 text-slate-700 tabular-nums">
-                    {t("columns.listed")} {run.listed ?? "—"} · {t("columns.checked")} {run.checked} · {t("columns.repairs")} {run.repairs}
+                    {t("columns.listed")} {run.listed ?? "—"} · {t("columns.checked")} {run.checked} ·{" "}
+                    {t("columns.repairs")} {run.repairs}
                   </p>
                   {run.error ? <p className="mt-1 text-xs break-words text-red-700">{run.error}</p> : null}
                 </li>
@@ -205,13 +228,21 @@ export default async function OperationsPage({ searchParams }: { searchParams: P
               <table className="w-full text-left text-sm">
                 <thead className="border-b border-slate-200 text-xs text-slate-500">
                   <tr>
-                    {[t("columns.id"), t("columns.status"), t("columns.startedAt"), t("columns.trigger"), t("columns.listed"), t("columns.checked"), t("columns.repairs"), t("columns.duration"), t("columns.error")].map(
-                      (label) => (
-                        <th key={label} scope="col" className="px-2 py-2 font-medium whitespace-nowrap">
-                          {label}
-                        </th>
-                      ),
-                    )}
+                    {[
+                      t("columns.id"),
+                      t("columns.status"),
+                      t("columns.startedAt"),
+                      t("columns.trigger"),
+                      t("columns.listed"),
+                      t("columns.checked"),
+                      t("columns.repairs"),
+                      t("columns.duration"),
+                      t("columns.error"),
+                    ].map((label) => (
+                      <th key={label} scope="col" className="px-2 py-2 font-medium whitespace-nowrap">
+                        {label}
+                      </th>
+                    ))}
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-slate-100">
@@ -221,14 +252,18 @@ export default async function OperationsPage({ searchParams }: { searchParams: P
                       <td className="px-2 py-2">
                         <RunStatusBadge status={run.status} t={t} />
                       </td>
-                      <td className="px-2 py-2 whitespace-nowrap text-slate-700">{format.dateTime(run.startedAt, "dateTimeSeconds")}</td>
+                      <td className="px-2 py-2 whitespace-nowrap text-slate-700">
+                        {format.dateTime(run.startedAt, "dateTimeSeconds")}
+                      </td>
                       <td className="max-w-48 truncate px-2 py-2 text-slate-700" title={run.trigger}>
                         {describeTrigger(run.trigger, t)}
                       </td>
                       <td className="px-2 py-2 text-slate-700 tabular-nums">{run.listed ?? "—"}</td>
                       <td className="px-2 py-2 text-slate-700 tabular-nums">{run.checked}</td>
                       <td className="px-2 py-2 text-slate-700 tabular-nums">{run.repairs}</td>
-                      <td className="px-2 py-2 whitespace-nowrap text-slate-700">{runDuration(run, duration) ?? "—"}</td>
+                      <td className="px-2 py-2 whitespace-nowrap text-slate-700">
+                        {runDuration(run, duration) ?? "—"}
+                      </td>
                       <td className="max-w-64 truncate px-2 py-2 text-red-700" title={run.error ?? undefined}>
                         {run.error ?? ""}
                       </td>

@@ -62,7 +62,10 @@ export default async function StaffAuthorizationPage({
       <header className="flex items-center gap-4">
         <AccountAvatar src={account.headImg} name={account.nickName ?? ""} seed={account.appId} size="lg" />
         <div className="min-w-0 flex-1">
-          <h1 data-testid="staff-account-name" className={`text-xl font-semibold break-words ${account.nickName ? "text-slate-900" : "text-slate-500"}`}>
+          <h1
+            data-testid="staff-account-name"
+            className={`text-xl font-semibold break-words ${account.nickName ? "text-slate-900" : "text-slate-500"}`}
+          >
             {account.nickName ?? d("detail.loadingName")}
           </h1>
           <p className="mt-0.5 font-mono text-xs break-all text-slate-500">{account.appId}</p>

@@ -31,8 +31,7 @@ interface Choice {
 }
 
 export type ReviewFormMode =
-  | { kind: "review"; expectedStatus: string; expectedReviewedAt: string }
-  | { kind: "conflict"; contestedBy: string };
+  { kind: "review"; expectedStatus: string; expectedReviewedAt: string } | { kind: "conflict"; contestedBy: string };
 
 export interface ReviewFormChoices {
   approve: string;
@@ -102,7 +101,11 @@ export function ReviewForm({
         <input key={key} type="hidden" name={key} value={value} />
       ))}
       {!pending && state?.ok ? (
-        <p role="status" data-testid="review-success" className="rounded-lg border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
+        <p
+          role="status"
+          data-testid="review-success"
+          className="rounded-lg border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900"
+        >
           {translate(state.message)}
         </p>
       ) : null}
@@ -138,7 +141,9 @@ export function ReviewForm({
           aria-invalid={noteError ? true : undefined}
           aria-describedby={noteError ? errorId : hintId}
           className={`w-full resize-y rounded-lg border bg-white px-3 py-2.5 text-base text-slate-900 shadow-xs outline-none transition-colors focus:ring-2 sm:text-sm ${
-            noteError ? "border-red-400 focus:border-red-500 focus:ring-red-100" : "border-slate-300 focus:border-emerald-600 focus:ring-emerald-100"
+            noteError
+              ? "border-red-400 focus:border-red-500 focus:ring-red-100"
+              : "border-slate-300 focus:border-emerald-600 focus:ring-emerald-100"
           }`}
         />
         <div className="flex items-start justify-between gap-3 text-xs">
@@ -151,7 +156,10 @@ export function ReviewForm({
               {conflict ? labels.conflictNoteHint : labels.noteHint}
             </p>
           )}
-          <span aria-hidden="true" className={`shrink-0 tabular-nums ${note.length > maxLength ? "text-red-700" : "text-slate-400"}`}>
+          <span
+            aria-hidden="true"
+            className={`shrink-0 tabular-nums ${note.length > maxLength ? "text-red-700" : "text-slate-400"}`}
+          >
             {note.length}/{maxLength}
           </span>
         </div>

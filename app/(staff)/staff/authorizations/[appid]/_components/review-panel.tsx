@@ -31,9 +31,19 @@ export function StaffReviewBadge({
   );
 }
 
-function MerchantLine({ label, merchant, highlight }: { label: string; merchant: { id: string; name: string }; highlight?: boolean }) {
+function MerchantLine({
+  label,
+  merchant,
+  highlight,
+}: {
+  label: string;
+  merchant: { id: string; name: string };
+  highlight?: boolean;
+}) {
   return (
-    <div className={`rounded-lg border px-3 py-2 ${highlight ? "border-amber-300 bg-amber-50" : "border-slate-200 bg-white"}`}>
+    <div
+      className={`rounded-lg border px-3 py-2 ${highlight ? "border-amber-300 bg-amber-50" : "border-slate-200 bg-white"}`}
+    >
       <p className="text-xs text-slate-500">{label}</p>
       <p className="text-sm font-medium break-words text-slate-900">{merchant.name}</p>
       <p className="font-mono text-xs break-all text-slate-500">{merchant.id}</p>
@@ -51,7 +61,11 @@ export async function ReviewPanel({ account, maxLength }: { account: StaffAuthor
   // An open claim (bindMerchant sets it together with review_status 'conflict') is resolved before any decision.
   const contesting = account.contestingMerchant;
   return (
-    <section aria-labelledby="review-title" data-testid="staff-review-panel" className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6">
+    <section
+      aria-labelledby="review-title"
+      data-testid="staff-review-panel"
+      className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6"
+    >
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h2 id="review-title" className="text-base font-semibold text-slate-900">
           {r("title")}
@@ -94,7 +108,10 @@ export async function ReviewPanel({ account, maxLength }: { account: StaffAuthor
       <div className="mt-4 flex flex-col gap-3 border-t border-slate-100 pt-4">
         {contesting ? (
           <div className="flex flex-col gap-3">
-            <div data-testid="conflict-summary" className="rounded-lg border border-amber-300 bg-amber-50 px-3 py-2.5 text-amber-950">
+            <div
+              data-testid="conflict-summary"
+              className="rounded-lg border border-amber-300 bg-amber-50 px-3 py-2.5 text-amber-950"
+            >
               <p className="text-sm font-semibold">{r("conflictTitle")}</p>
               <p className="mt-0.5 text-sm leading-relaxed">{r("conflictBody")}</p>
             </div>
@@ -110,7 +127,11 @@ export async function ReviewPanel({ account, maxLength }: { account: StaffAuthor
           mode={
             contesting
               ? { kind: "conflict", contestedBy: contesting.id }
-              : { kind: "review", expectedStatus: account.reviewStatus, expectedReviewedAt: account.reviewedAt?.toISOString() ?? "" }
+              : {
+                  kind: "review",
+                  expectedStatus: account.reviewStatus,
+                  expectedReviewedAt: account.reviewedAt?.toISOString() ?? "",
+                }
           }
           maxLength={maxLength}
           labels={{

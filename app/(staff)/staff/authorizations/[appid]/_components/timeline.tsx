@@ -29,19 +29,38 @@ function Entry({ entry, words }: { entry: TimelineEntry; words: Words }) {
   const { t, format } = words;
   const { label, facts } = describeTimelineEntry(entry, t, words.duration);
   const tone = SOURCE_TONES[entry.source];
-  const failed = entry.kind === "token_refresh_failed" || entry.kind === "needs_reauthorization" || entry.kind === "revoked_by_wechat";
+  const failed =
+    entry.kind === "token_refresh_failed" ||
+    entry.kind === "needs_reauthorization" ||
+    entry.kind === "revoked_by_wechat";
   return (
-    <li data-testid="timeline-entry" data-source={entry.source} data-kind={entry.kind} className="relative flex gap-3 pb-4 pl-1 last:pb-0">
-      <span aria-hidden="true" className={`relative z-10 mt-1.5 h-2.5 w-2.5 shrink-0 rounded-full ring-4 ring-white ${failed ? "bg-red-500" : tone.dot}`} />
+    <li
+      data-testid="timeline-entry"
+      data-source={entry.source}
+      data-kind={entry.kind}
+      className="relative flex gap-3 pb-4 pl-1 last:pb-0"
+    >
+      <span
+        aria-hidden="true"
+        className={`relative z-10 mt-1.5 h-2.5 w-2.5 shrink-0 rounded-full ring-4 ring-white ${failed ? "bg-red-500" : tone.dot}`}
+      />
       <div className="min-w-0 flex-1">
         <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
-          <span className={`rounded-full px-1.5 py-0.5 text-[11px] font-medium whitespace-nowrap ring-1 ring-inset ${tone.chip}`}>{t(`staffDetail.timeline.sources.${entry.source}`)}</span>
+          <span
+            className={`rounded-full px-1.5 py-0.5 text-[11px] font-medium whitespace-nowrap ring-1 ring-inset ${tone.chip}`}
+          >
+            {t(`staffDetail.timeline.sources.${entry.source}`)}
+          </span>
           <time dateTime={entry.at.toISOString()} className="text-xs text-slate-500 tabular-nums">
             {format.dateTime(entry.at, "dateTimeSeconds")}
           </time>
         </div>
         <p className={`mt-1 text-sm font-medium break-words ${failed ? "text-red-800" : "text-slate-900"}`}>{label}</p>
-        {facts.length > 0 ? <p className="mt-0.5 text-xs break-words text-slate-600">{facts.join(t("staffDetail.timeline.factSeparator"))}</p> : null}
+        {facts.length > 0 ? (
+          <p className="mt-0.5 text-xs break-words text-slate-600">
+            {facts.join(t("staffDetail.timeline.factSeparator"))}
+          </p>
+        ) : null}
         {entry.source === "grant" ? (
           <div className="mt-1.5">
             <GrantChanges added={entry.added} removed={entry.removed} labels={words.grantLabels} lang={words.lang} />
@@ -49,13 +68,19 @@ function Entry({ entry, words }: { entry: TimelineEntry; words: Words }) {
         ) : null}
         {entry.source === "audit" ? (
           <div className="mt-1.5 flex flex-col gap-1.5">
-            {entry.note ? <p className="rounded-md bg-slate-50 px-2.5 py-1.5 text-sm break-words whitespace-pre-line text-slate-800">{entry.note}</p> : null}
+            {entry.note ? (
+              <p className="rounded-md bg-slate-50 px-2.5 py-1.5 text-sm break-words whitespace-pre-line text-slate-800">
+                {entry.note}
+              </p>
+            ) : null}
             <ChangeList changes={entry.changes} note={entry.note} empty={null} />
           </div>
         ) : null}
         {entry.source === "wechat_event" ? (
           <details data-testid="raw-payload" className="group mt-1.5 rounded-md border border-slate-200 bg-slate-50">
-            <summary className="cursor-pointer px-2.5 py-1.5 text-xs font-medium text-slate-700 select-none">{t("staffDetail.timeline.rawPayload")}</summary>
+            <summary className="cursor-pointer px-2.5 py-1.5 text-xs font-medium text-slate-700 select-none">
+              {t("staffDetail.timeline.rawPayload")}
+            </summary>
             <pre className="max-h-80 overflow-auto border-t border-slate-200 px-2.5 py-2 font-mono text-xs leading-relaxed break-all whitespace-pre-wrap text-slate-800">
               {JSON.stringify(entry.payload, null, 2)}
             </pre>
@@ -83,7 +108,10 @@ export async function Timeline({ appId, before }: { appId: string; before: strin
       {entries.length === 0 ? (
         <p className="mt-3 text-sm text-slate-600">{t("staffDetail.timeline.empty")}</p>
       ) : (
-        <ol data-testid="timeline" className="relative mt-4 flex flex-col before:absolute before:top-2 before:bottom-2 before:left-[9px] before:w-px before:bg-slate-200">
+        <ol
+          data-testid="timeline"
+          className="relative mt-4 flex flex-col before:absolute before:top-2 before:bottom-2 before:left-[9px] before:w-px before:bg-slate-200"
+        >
           {entries.map((entry) => (
             <Entry key={`${entry.source}-${entry.id}`} entry={entry} words={words} />
           ))}
@@ -91,7 +119,11 @@ export async function Timeline({ appId, before }: { appId: string; before: strin
       )}
       <div className="mt-4 flex flex-wrap items-center gap-3 border-t border-slate-100 pt-3 text-sm">
         {before ? (
-          <Link href={`${base}#timeline-title`} data-testid="timeline-newest" className="font-medium text-emerald-700 hover:underline">
+          <Link
+            href={`${base}#timeline-title`}
+            data-testid="timeline-newest"
+            className="font-medium text-emerald-700 hover:underline"
+          >
             {t("staffDetail.timeline.newest")}
           </Link>
         ) : null}
@@ -104,7 +136,9 @@ export async function Timeline({ appId, before }: { appId: string; before: strin
             {t("staffDetail.timeline.more")} →
           </Link>
         ) : null}
-        <span className="text-xs text-slate-500 sm:ml-auto">{t("staffDetail.timeline.showing", { n: TIMELINE_PAGE_SIZE })}</span>
+        <span className="text-xs text-slate-500 sm:ml-auto">
+          {t("staffDetail.timeline.showing", { n: TIMELINE_PAGE_SIZE })}
+        </span>
       </div>
     </>
   );

@@ -59,7 +59,11 @@ export async function TokenHealth({ account, now }: { account: StaffAuthorizerDe
     {
       key: "nextRefresh",
       label: t("nextRefresh"),
-      value: account.refreshing ? <span className="font-medium text-sky-700">{t("refreshingNow")}</span> : when(account.refreshDueAt, t("notScheduled")),
+      value: account.refreshing ? (
+        <span className="font-medium text-sky-700">{t("refreshingNow")}</span>
+      ) : (
+        when(account.refreshDueAt, t("notScheduled"))
+      ),
     },
     {
       key: "failures",
@@ -76,20 +80,37 @@ export async function TokenHealth({ account, now }: { account: StaffAuthorizerDe
           <span className="text-slate-500">{t("noFailures")}</span>
         ),
     },
-    ...(account.lastRefreshError ? [{ key: "lastError", label: t("lastError"), value: account.lastRefreshError, mono: true }] : []),
-    { key: "refreshToken", label: t("refreshToken"), value: account.hasRefreshToken ? t("held") : <span className="text-slate-500">{t("missing")}</span> },
+    ...(account.lastRefreshError
+      ? [{ key: "lastError", label: t("lastError"), value: account.lastRefreshError, mono: true }]
+      : []),
+    {
+      key: "refreshToken",
+      label: t("refreshToken"),
+      value: account.hasRefreshToken ? t("held") : <span className="text-slate-500">{t("missing")}</span>,
+    },
   ];
   return (
     <Panel titleId="token-title" title={t("title")} data-testid="token-health" data-health={health}>
       <p className={`mt-1 flex items-center gap-2 text-sm font-medium ${HEALTH_TONES[health].text}`}>
         <span aria-hidden="true" className={`h-2 w-2 rounded-full ${HEALTH_TONES[health].dot}`} />
-        <span data-testid="token-health-summary">{health === "healthy" ? t("healthy") : health === "failing" ? t("failing") : health === "revoked" ? t("revoked") : t("needsReauthorization")}</span>
+        <span data-testid="token-health-summary">
+          {health === "healthy"
+            ? t("healthy")
+            : health === "failing"
+              ? t("failing")
+              : health === "revoked"
+                ? t("revoked")
+                : t("needsReauthorization")}
+        </span>
       </p>
       <dl className="mt-3 flex flex-col">
         {rows.map((row) => (
           <div key={row.key} className="border-t border-slate-100 py-2">
             <dt className="text-xs text-slate-500">{row.label}</dt>
-            <dd data-testid={`token-${row.key}`} className={`mt-0.5 text-sm break-words text-slate-900 ${row.mono ? "font-mono text-xs break-all" : ""}`}>
+            <dd
+              data-testid={`token-${row.key}`}
+              className={`mt-0.5 text-sm break-words text-slate-900 ${row.mono ? "font-mono text-xs break-all" : ""}`}
+            >
               {row.value}
             </dd>
           </div>
