@@ -1,10 +1,9 @@
 import Link from "next/link";
 import { connection } from "next/server";
+import { getLocale, getTranslations } from "next-intl/server";
 import { SignOutButton } from "@/app/_components/sign-out-button";
 import { SiteHeader } from "@/app/_components/site-header";
 import { currentUser } from "@/lib/auth/guards";
-import { getI18n } from "@/lib/i18n";
-import { getStaffI18n } from "@/lib/i18n-staff";
 
 /**
  * The staff shell. Like the merchant one it only decorates: every staff page, action and route handler calls
@@ -12,36 +11,42 @@ import { getStaffI18n } from "@/lib/i18n-staff";
  */
 export default async function StaffLayout({ children }: Readonly<{ children: React.ReactNode }>) {
   await connection();
-  const [{ lang, t }, { s }, user] = await Promise.all([getI18n(), getStaffI18n(), currentUser()]);
+  const [locale, t, user] = await Promise.all([getLocale(), getTranslations("staff"), currentUser()]);
+  const lang = locale === "en" ? "en" : "zh";
   const staff = user && (user.role === "staff" || user.role === "admin") ? user : null;
   const links = [
-    { href: "/staff", label: s.nav.overview },
-    { href: "/staff/authorizations", label: s.nav.authorizations },
-    { href: "/staff/audit", label: s.nav.audit },
-    { href: "/staff/operations", label: s.nav.operations },
-    ...(staff?.role === "admin" ? [{ href: "/staff/users", label: s.nav.users }] : []),
+    { href: "/staff", label: t("nav.overview") },
+    { href: "/staff/authorizations", label: t("nav.authorizations") },
+    { href: "/staff/audit", label: t("nav.audit") },
+    { href: "/staff/operations", label: t("nav.operations") },
+    ...(staff?.role === "admin" ? [{ href: "/staff/users", label: t("nav.users") }] : []),
   ];
   return (
     <div lang={lang === "en" ? "en" : undefined} className="flex min-h-screen flex-col">
       <SiteHeader
         lang={lang}
-        productName={`${t.productName} · ${s.consoleName}`}
-        languageLabel={t.languageSwitch}
+        productName={t("shellTitle", { product: t("productName"), console: t("consoleName") })}
+        languageLabel={t("languageSwitch")}
         homeHref="/staff"
         wide
-        meta={staff ? <span data-testid="staff-identity">{`${staff.email} · ${s.roles[staff.role]}`}</span> : undefined}
-        actions={
-          user ? (
-            <SignOutButton label={t.header.signOut} />
-          ) : null
+        meta={
+          staff ? (
+            <span data-testid="staff-identity">
+              {t("identity", { email: staff.email, role: t(`roles.${staff.role}`) })}
+            </span>
+          ) : undefined
         }
+        actions={user ? <SignOutButton label={t("signOut")} /> : null}
       />
       {staff ? (
-        <nav aria-label={s.consoleName} className="border-b border-slate-200 bg-white">
+        <nav aria-label={t("consoleName")} className="border-b border-slate-200 bg-white">
           <ul className="mx-auto flex max-w-6xl gap-1 overflow-x-auto px-4 text-sm">
             {links.map((link) => (
               <li key={link.href}>
-                <Link href={link.href} className="block px-3 py-2.5 whitespace-nowrap text-slate-600 hover:text-slate-900">
+                <Link
+                  href={link.href}
+                  className="block px-3 py-2.5 whitespace-nowrap text-slate-600 hover:text-slate-900"
+                >
                   {link.label}
                 </Link>
               </li>

@@ -11,6 +11,13 @@ import enWechatErrors from "@/messages/en/wechatErrors.json";
 import zhAccounts from "@/messages/zh-CN/accounts.json";
 import zhAuth from "@/messages/zh-CN/auth.json";
 import zhAuthorize from "@/messages/zh-CN/authorize.json";
+import enAudit from "@/messages/en/audit.json";
+import enInvite from "@/messages/en/invite.json";
+import enStaff from "@/messages/en/staff.json";
+import enStaffDetail from "@/messages/en/staffDetail.json";
+import enStaffList from "@/messages/en/staffList.json";
+import enStaffOps from "@/messages/en/staffOps.json";
+import enStaffUsers from "@/messages/en/staffUsers.json";
 import zhCommon from "@/messages/zh-CN/common.json";
 import zhErrors from "@/messages/zh-CN/errors.json";
 import zhForwarding from "@/messages/zh-CN/forwarding.json";
@@ -18,6 +25,13 @@ import zhHome from "@/messages/zh-CN/home.json";
 import zhJobs from "@/messages/zh-CN/jobs.json";
 import zhSite from "@/messages/zh-CN/site.json";
 import zhWechatErrors from "@/messages/zh-CN/wechatErrors.json";
+import zhAudit from "@/messages/zh-CN/audit.json";
+import zhInvite from "@/messages/zh-CN/invite.json";
+import zhStaff from "@/messages/zh-CN/staff.json";
+import zhStaffDetail from "@/messages/zh-CN/staffDetail.json";
+import zhStaffList from "@/messages/zh-CN/staffList.json";
+import zhStaffOps from "@/messages/zh-CN/staffOps.json";
+import zhStaffUsers from "@/messages/zh-CN/staffUsers.json";
 import type { Locale } from "./config";
 
 /**
@@ -38,6 +52,13 @@ export const CATALOGS = {
     jobs: zhJobs,
     site: zhSite,
     wechatErrors: zhWechatErrors,
+    audit: zhAudit,
+    invite: zhInvite,
+    staff: zhStaff,
+    staffDetail: zhStaffDetail,
+    staffList: zhStaffList,
+    staffOps: zhStaffOps,
+    staffUsers: zhStaffUsers,
   },
   en: {
     accounts: enAccounts,
@@ -50,6 +71,13 @@ export const CATALOGS = {
     jobs: enJobs,
     site: enSite,
     wechatErrors: enWechatErrors,
+    audit: enAudit,
+    invite: enInvite,
+    staff: enStaff,
+    staffDetail: enStaffDetail,
+    staffList: enStaffList,
+    staffOps: enStaffOps,
+    staffUsers: enStaffUsers,
   },
 } satisfies Record<Locale, Record<string, unknown>>;
 

@@ -7,7 +7,8 @@ import {
   type StaffListCursor,
   type StaffListParams,
 } from "@/db/queries/staff-authorizations";
-import { STAFF_LIST_DICTIONARIES } from "@/lib/i18n-staff-list";
+import { createTranslator } from "next-intl";
+import { CATALOGS } from "@/lib/i18n/catalogs";
 import { recordAudit } from "@/lib/staff/audit";
 import { staffListFilters } from "@/lib/staff/authorization-list-params";
 import { describePermission } from "@/lib/wechat/permissions";
@@ -44,18 +45,36 @@ export function formatCsvTime(date: Date | null): string {
   return new Date(date.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 19).replace("T", " ");
 }
 
-const zh = STAFF_LIST_DICTIONARIES.zh;
+/**
+ * The CSV is written in Chinese whatever the reader's language (spreadsheets are shared and filed as they are),
+ * from the staff list's catalog, outside React.
+ */
+const t = createTranslator({ locale: "zh-CN", messages: CATALOGS["zh-CN"], namespace: "staffList" });
+
+const CSV_HEADERS = [
+  t("csv.headers.appId"),
+  t("csv.headers.name"),
+  t("csv.headers.kind"),
+  t("csv.headers.principal"),
+  t("csv.headers.merchant"),
+  t("csv.headers.status"),
+  t("csv.headers.review"),
+  t("csv.headers.permissions"),
+  t("csv.headers.authorizedAt"),
+  t("csv.headers.updatedAt"),
+];
+const LIST_SEPARATOR = t("csv.listSeparator");
 
 function rowFields(row: StaffAuthorizationRow): string[] {
   return [
     row.appId,
     row.nickName ?? "",
-    row.kind ? zh.kind[row.kind] : zh.kind.unknown,
+    t(`kind.${row.kind ?? "unknown"}`),
     row.principalName ?? "",
-    row.merchant ? row.merchant.name : zh.unassigned,
-    zh.status[row.status],
-    zh.review[row.reviewStatus],
-    row.funcIds.map((id) => describePermission(id).zh).join(zh.csv.listSeparator),
+    row.merchant ? row.merchant.name : t("unassigned"),
+    t(`status.${row.status}`),
+    t(`review.${row.reviewStatus}`),
+    row.funcIds.map((id) => describePermission(id).zh).join(LIST_SEPARATOR),
     formatCsvTime(row.authorizedAt),
     formatCsvTime(row.updatedAt),
   ];
@@ -81,11 +100,12 @@ export function createAuthorizationsCsvStream(
       async pull(controller) {
         if (!started) {
           started = true;
-          controller.enqueue(encoder.encode(BOM + csvLine(zh.csv.headers)));
+          controller.enqueue(encoder.encode(BOM + csvLine(CSV_HEADERS)));
           return;
         }
         const page = await listStaffAuthorizations(db, { ...params, cursor }, { pageSize, withLastEvent: false });
-        if (page.rows.length > 0) controller.enqueue(encoder.encode(page.rows.map((row) => csvLine(rowFields(row))).join("")));
+        if (page.rows.length > 0)
+          controller.enqueue(encoder.encode(page.rows.map((row) => csvLine(rowFields(row))).join("")));
         rows += page.rows.length;
         if (page.next) {
           cursor = page.next;

@@ -15,12 +15,13 @@ export interface ReviewActor {
 
 export const REVIEW_NOTE_MAX = 1000;
 
-
+// Issue and AppError messages here are catalog keys (messages/<locale>/staffDetail.json → errors): the page
+// translates them; `noteTooLong` takes `{ max: REVIEW_NOTE_MAX }`.
 const noteSchema = z
-  .string({ error: "请填写审核备注 · Please write a review note" })
+  .string({ error: "staffDetail.errors.noteRequired" })
   .trim()
-  .min(1, { error: "请填写审核备注 · Please write a review note" })
-  .max(REVIEW_NOTE_MAX, { error: `审核备注最多 ${REVIEW_NOTE_MAX} 字 · At most ${REVIEW_NOTE_MAX} characters` });
+  .min(1, { error: "staffDetail.errors.noteRequired" })
+  .max(REVIEW_NOTE_MAX, { error: "staffDetail.errors.noteTooLong" });
 
 /**
  * What the page rendered: the review status (and the time of the last decision) the staff member was looking at.
@@ -54,12 +55,12 @@ const DECISION_STATUS = { approve: "approved", reject: "rejected", needs_info: "
   ReviewStatus
 >;
 
-const STALE_MESSAGE = "其他员工刚刚处理了该账号，请重新加载后再决定 · Someone else decided meanwhile; reload the page and decide again";
+const STALE_MESSAGE = "staffDetail.errors.stale";
 
 function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
-    throw new AppError("bad_request", parsed.error.issues[0]?.message ?? "请求无效 · Invalid request");
+    throw new AppError("bad_request", parsed.error.issues[0]?.message ?? "staffDetail.errors.invalid");
   }
   return parsed.data;
 }
@@ -76,7 +77,7 @@ async function lockAccount(tx: Pick<Db, "select">, appId: string) {
     .from(authorizers)
     .where(eq(authorizers.appId, appId))
     .for("update");
-  if (!row) throw new AppError("not_found", "找不到该账号 · Account not found");
+  if (!row) throw new AppError("not_found", "staffDetail.errors.notFound");
   return row;
 }
 
@@ -91,17 +92,30 @@ export async function decideReview(db: Db, actor: ReviewActor, input: ReviewDeci
   return db.transaction(async (tx) => {
     const before = await lockAccount(tx, data.appId);
     const renderedAt = before.reviewedAt?.toISOString() ?? "";
-    if (before.reviewStatus !== data.expectedStatus || (data.expectedReviewedAt !== undefined && data.expectedReviewedAt !== renderedAt)) {
+    if (
+      before.reviewStatus !== data.expectedStatus ||
+      (data.expectedReviewedAt !== undefined && data.expectedReviewedAt !== renderedAt)
+    ) {
       throw new AppError("conflict", STALE_MESSAGE);
     }
     if (before.contestedByMerchantId !== null) {
-      throw new AppError("conflict", "请先处理归属冲突 · Resolve the ownership conflict first");
+      throw new AppError("conflict", "staffDetail.errors.conflictFirst");
     }
     const [after] = await tx
       .update(authorizers)
-      .set({ reviewStatus: status, reviewNote: data.note, reviewedAt: sql`now()`, reviewedByUserId: actor.userId, updatedAt: sql`now()` })
+      .set({
+        reviewStatus: status,
+        reviewNote: data.note,
+        reviewedAt: sql`now()`,
+        reviewedByUserId: actor.userId,
+        updatedAt: sql`now()`,
+      })
       .where(eq(authorizers.appId, data.appId))
-      .returning({ reviewStatus: authorizers.reviewStatus, reviewNote: authorizers.reviewNote, reviewedAt: authorizers.reviewedAt });
+      .returning({
+        reviewStatus: authorizers.reviewStatus,
+        reviewNote: authorizers.reviewNote,
+        reviewedAt: authorizers.reviewedAt,
+      });
     await recordAudit(tx, {
       actor,
       action: `review.${data.decision}`,

@@ -1,6 +1,9 @@
+import { createTranslator } from "next-intl";
 import { describe, expect, it } from "vitest";
 import type { TimelineEntry } from "@/lib/staff/authorizer-detail";
-import { formatDuration, getStaffDetailDictionary } from "@/lib/i18n-staff-detail";
+import { CATALOGS } from "@/lib/i18n/catalogs";
+import type { Locale } from "@/lib/i18n/config";
+import { formatDurationPrecise } from "@/lib/i18n/duration";
 import { diffChanges, diffFuncIds } from "@/lib/staff/diff";
 import { isSecretKey, MASKED, maskSecrets } from "@/lib/staff/mask";
 import { describeTimelineEntry } from "@/lib/staff/timeline-labels";
@@ -41,10 +44,32 @@ describe("maskSecrets", () => {
   });
 
   it("recognises secret-looking keys but not their metadata", () => {
-    for (const key of ["token", "accessToken", "authorizer_access_token", "ticket", "code", "auth_code", "secret", "appsecret", "password", "key", "api_key", "signature"]) {
+    for (const key of [
+      "token",
+      "accessToken",
+      "authorizer_access_token",
+      "ticket",
+      "code",
+      "auth_code",
+      "secret",
+      "appsecret",
+      "password",
+      "key",
+      "api_key",
+      "signature",
+    ]) {
       expect(isSecretKey(key), key).toBe(true);
     }
-    for (const key of ["errcode", "expires_in", "tokenExpiresAt", "AuthorizationCodeExpiredTime", "kind", "appId", "trigger", "keyboard"]) {
+    for (const key of [
+      "errcode",
+      "expires_in",
+      "tokenExpiresAt",
+      "AuthorizationCodeExpiredTime",
+      "kind",
+      "appId",
+      "trigger",
+      "keyboard",
+    ]) {
       expect(isSecretKey(key), key).toBe(false);
     }
   });
@@ -52,7 +77,12 @@ describe("maskSecrets", () => {
 
 describe("diffs", () => {
   it("keeps only changed keys, in a stable order", () => {
-    expect(diffChanges({ reviewNote: null, reviewStatus: "pending", merchantId: "a" }, { reviewStatus: "approved", reviewNote: "ok", merchantId: "a" })).toEqual([
+    expect(
+      diffChanges(
+        { reviewNote: null, reviewStatus: "pending", merchantId: "a" },
+        { reviewStatus: "approved", reviewNote: "ok", merchantId: "a" },
+      ),
+    ).toEqual([
       { key: "reviewStatus", before: "pending", after: "approved" },
       { key: "reviewNote", before: null, after: "ok" },
     ]);
@@ -71,8 +101,13 @@ describe("diffs", () => {
 
 describe("timeline labels", () => {
   const base = { id: 1, at: new Date(0), cursor: "c" };
-  const zh = getStaffDetailDictionary("zh");
-  const en = getStaffDetailDictionary("en");
+  const words = (locale: Locale) => {
+    const t = createTranslator({ locale, messages: CATALOGS[locale] });
+    const tDuration = createTranslator({ locale, messages: CATALOGS[locale], namespace: "common.duration" });
+    return { t, duration: (seconds: number) => formatDurationPrecise(tDuration, seconds) };
+  };
+  const zh = words("zh-CN");
+  const en = words("en");
 
   it("labels each source in both languages", () => {
     const entries: TimelineEntry[] = [
@@ -80,12 +115,17 @@ describe("timeline labels", () => {
       { ...base, source: "wechat_event", kind: "weapp_audit_success", createTime: 1, processError: null, payload: {} },
       { ...base, source: "grant", kind: "updateauthorized", funcIds: [1], added: [1], removed: [] },
       { ...base, source: "activity", kind: "token_refreshed", detail: { trigger: "scheduled", expiresIn: 7200 } },
-      { ...base, source: "activity", kind: "token_refresh_failed", detail: { trigger: "manual", errcode: 45009, error: "WeChat error 45009" } },
+      {
+        ...base,
+        source: "activity",
+        kind: "token_refresh_failed",
+        detail: { trigger: "manual", errcode: 45009, error: "WeChat error 45009" },
+      },
       { ...base, source: "activity", kind: "reconcile_repair", detail: { action: "restored" } },
       { ...base, source: "audit", kind: "review.approve", actorEmail: "s@example.com", note: "ok", changes: [] },
       { ...base, source: "audit", kind: "constructor", actorEmail: "s@example.com", note: null, changes: [] },
     ];
-    expect(entries.map((e) => describeTimelineEntry(e, zh))).toEqual([
+    expect(entries.map((e) => describeTimelineEntry(e, zh.t, zh.duration))).toEqual([
       { label: "微信通知：授权成功", facts: [] },
       { label: "微信推送：weapp_audit_success", facts: [] },
       { label: "微信通知：授权已更新", facts: [] },
@@ -95,13 +135,16 @@ describe("timeline labels", () => {
       { label: "审核通过", facts: ["操作人 s@example.com"] },
       { label: "constructor", facts: ["操作人 s@example.com"] },
     ]);
-    expect(describeTimelineEntry(entries[3]!, en)).toEqual({ label: "access_token refreshed", facts: ["scheduled", "valid for 2 h"] });
+    expect(describeTimelineEntry(entries[3]!, en.t, en.duration)).toEqual({
+      label: "access_token refreshed",
+      facts: ["scheduled", "valid for 2 hours"],
+    });
   });
 
   it("formats durations with the two largest units", () => {
-    expect(formatDuration(zh, 6720)).toBe("1 小时 52 分钟");
-    expect(formatDuration(en, 2 * 86_400 + 5)).toBe("2 d");
-    expect(formatDuration(en, -90)).toBe("1 min 30 s");
-    expect(formatDuration(en, 0)).toBe("0 s");
+    expect(zh.duration(6720)).toBe("1 小时 52 分钟");
+    expect(en.duration(2 * 86_400 + 5)).toBe("2 days");
+    expect(en.duration(-90)).toBe("1 minute 30 seconds");
+    expect(en.duration(0)).toBe("0 seconds");
   });
 });

@@ -1,17 +1,24 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
-import { ChangeList } from "@/app/(staff)/staff/_components/change-list";
+import type { useFormatter, useTranslations } from "next-intl";
+import { getFormatter, getTranslations } from "next-intl/server";
 import { getDb } from "@/db";
 import { listAuditActions } from "@/db/queries/audit";
 import { requireStaff } from "@/lib/auth/guards";
 import { AUDIT_PAGE_SIZE, auditFiltersSchema, listAuditEntries, type AuditEntryView, type AuditFilters } from "@/lib/staff/audit-log";
-import { format, type Language } from "@/lib/i18n";
-import { actionLabel, getStaffDetailI18n, type StaffDetailDictionary } from "@/lib/i18n-staff-detail";
-import { formatTimestamp } from "@/lib/i18n-staff-ops";
+import { auditActionLabel, type CatalogTranslator } from "@/lib/staff/timeline-labels";
 import { appIdSchema } from "@/lib/wechat/app-id";
+import { ChangeList } from "../_components/change-list";
+import { staffMetadata } from "../_components/metadata";
 
-export const metadata: Metadata = { title: "审计日志 · Audit log · 员工控制台" };
+export const generateMetadata = () => staffMetadata("audit");
+
+/** What the page's parts need to put entries in words. */
+interface Words {
+  a: ReturnType<typeof useTranslations<"audit">>;
+  t: CatalogTranslator;
+  format: ReturnType<typeof useFormatter>;
+}
 
 const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
@@ -26,8 +33,8 @@ function hrefWith(filters: AuditFilters, before?: number): string {
 const INPUT =
   "w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-base text-slate-900 shadow-xs outline-none focus:border-emerald-600 focus:ring-2 focus:ring-emerald-100 sm:text-sm";
 
-function Filters({ filters, actions, d }: { filters: AuditFilters; actions: string[]; d: StaffDetailDictionary }) {
-  const a = d.audit;
+function Filters({ filters, actions, words }: { filters: AuditFilters; actions: string[]; words: Words }) {
+  const { a, t } = words;
   const field = (name: keyof AuditFilters, label: string, input: React.ReactNode) => (
     <div className="flex min-w-0 flex-col gap-1">
       <label htmlFor={`audit-${name}`} className="text-xs font-medium text-slate-600">
@@ -37,24 +44,61 @@ function Filters({ filters, actions, d }: { filters: AuditFilters; actions: stri
     </div>
   );
   return (
-    <form method="get" action="/staff/audit" data-testid="audit-filters" className="rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
+    <form
+      method="get"
+      action="/staff/audit"
+      data-testid="audit-filters"
+      className="rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5"
+    >
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-[minmax(0,1.2fr)_minmax(0,1fr)_minmax(0,1fr)_9.5rem_9.5rem]">
-        {field("actor", a.actor, <input id="audit-actor" name="actor" type="search" defaultValue={filters.actor ?? ""} placeholder={a.actorPlaceholder} className={INPUT} />)}
+        {field(
+          "actor",
+          a("actor"),
+          <input
+            id="audit-actor"
+            name="actor"
+            type="search"
+            defaultValue={filters.actor ?? ""}
+            placeholder={a("actorPlaceholder")}
+            className={INPUT}
+          />,
+        )}
         {field(
           "action",
-          a.action,
+          a("action"),
           <select id="audit-action" name="action" defaultValue={filters.action ?? ""} className={INPUT}>
-            <option value="">{a.anyAction}</option>
+            <option value="">{a("anyAction")}</option>
             {actions.map((action) => (
               <option key={action} value={action}>
-                {actionLabel(d, action) === action ? action : `${actionLabel(d, action)} (${action})`}
+                {auditActionLabel(t, action) === action
+                  ? action
+                  : a("actionOption", { label: auditActionLabel(t, action), action })}
               </option>
             ))}
           </select>,
         )}
-        {field("target", a.target, <input id="audit-target" name="target" type="search" defaultValue={filters.target ?? ""} placeholder={a.targetPlaceholder} className={`${INPUT} font-mono`} />)}
-        {field("from", a.from, <input id="audit-from" name="from" type="date" defaultValue={filters.from ?? ""} className={INPUT} />)}
-        {field("to", a.to, <input id="audit-to" name="to" type="date" defaultValue={filters.to ?? ""} className={INPUT} />)}
+        {field(
+          "target",
+          a("target"),
+          <input
+            id="audit-target"
+            name="target"
+            type="search"
+            defaultValue={filters.target ?? ""}
+            placeholder={a("targetPlaceholder")}
+            className={`${INPUT} font-mono`}
+          />,
+        )}
+        {field(
+          "from",
+          a("from"),
+          <input id="audit-from" name="from" type="date" defaultValue={filters.from ?? ""} className={INPUT} />,
+        )}
+        {field(
+          "to",
+          a("to"),
+          <input id="audit-to" name="to" type="date" defaultValue={filters.to ?? ""} className={INPUT} />,
+        )}
       </div>
       <div className="mt-3 flex flex-wrap items-center gap-3">
         <button
@@ -62,11 +106,15 @@ function Filters({ filters, actions, d }: { filters: AuditFilters; actions: stri
           data-testid="audit-apply"
           className="inline-flex min-h-10 items-center rounded-lg bg-emerald-600 px-4 text-sm font-semibold text-white shadow-sm hover:bg-emerald-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-emerald-600"
         >
-          {a.apply}
+          {a("apply")}
         </button>
         {Object.values(filters).some(Boolean) ? (
-          <Link href="/staff/audit" data-testid="audit-reset" className="text-sm font-medium text-slate-600 hover:text-slate-900">
-            {a.reset}
+          <Link
+            href="/staff/audit"
+            data-testid="audit-reset"
+            className="text-sm font-medium text-slate-600 hover:text-slate-900"
+          >
+            {a("reset")}
           </Link>
         ) : null}
       </div>
@@ -74,13 +122,17 @@ function Filters({ filters, actions, d }: { filters: AuditFilters; actions: stri
   );
 }
 
-function Target({ entry, d }: { entry: AuditEntryView; d: StaffDetailDictionary }) {
-  const type = d.audit.targetTypes[entry.targetType];
+function Target({ entry, a }: { entry: AuditEntryView; a: Words["a"] }) {
+  const type = a(`targetTypes.${entry.targetType}`);
   if (entry.targetType === "authorizer" && appIdSchema.safeParse(entry.targetId).success) {
     return (
       <span className="flex min-w-0 flex-wrap items-baseline gap-1 text-xs">
         <span className="text-slate-500">{type}</span>
-        <Link href={`/staff/authorizations/${entry.targetId}`} data-testid="audit-target-link" className="font-mono break-all text-emerald-700 hover:underline">
+        <Link
+          href={`/staff/authorizations/${entry.targetId}`}
+          data-testid="audit-target-link"
+          className="font-mono break-all text-emerald-700 hover:underline"
+        >
           {entry.targetId}
         </Link>
       </span>
@@ -94,7 +146,8 @@ function Target({ entry, d }: { entry: AuditEntryView; d: StaffDetailDictionary 
   );
 }
 
-function Row({ entry, d, lang }: { entry: AuditEntryView; d: StaffDetailDictionary; lang: Language }) {
+function Row({ entry, words }: { entry: AuditEntryView; words: Words }) {
+  const { a, t, format } = words;
   return (
     <li
       data-testid="audit-entry"
@@ -103,7 +156,7 @@ function Row({ entry, d, lang }: { entry: AuditEntryView; d: StaffDetailDictiona
     >
       <div className="flex flex-wrap items-baseline gap-x-2 text-xs text-slate-500 lg:flex-col lg:gap-0.5">
         <time dateTime={entry.createdAt.toISOString()} className="tabular-nums">
-          {formatTimestamp(entry.createdAt, lang)}
+          {format.dateTime(entry.createdAt, "dateTimeSeconds")}
         </time>
         <span className="font-mono text-[11px] text-slate-400">#{entry.id}</span>
       </div>
@@ -111,9 +164,9 @@ function Row({ entry, d, lang }: { entry: AuditEntryView; d: StaffDetailDictiona
         {entry.actorEmail}
       </div>
       <div className="flex min-w-0 flex-col gap-1">
-        <span className="text-sm font-medium text-slate-900">{actionLabel(d, entry.action)}</span>
+        <span className="text-sm font-medium text-slate-900">{auditActionLabel(t, entry.action)}</span>
         <code className="text-[11px] text-slate-400">{entry.action}</code>
-        <Target entry={entry} d={d} />
+        <Target entry={entry} a={a} />
       </div>
       <div className="flex min-w-0 flex-col gap-1.5">
         {entry.note ? (
@@ -121,14 +174,22 @@ function Row({ entry, d, lang }: { entry: AuditEntryView; d: StaffDetailDictiona
             {entry.note}
           </p>
         ) : null}
-        <ChangeList changes={entry.changes} note={entry.note} empty={entry.note ? null : <span className="text-sm text-slate-400">{d.audit.noChanges}</span>} />
+        <ChangeList
+          changes={entry.changes}
+          note={entry.note}
+          empty={entry.note ? null : <span className="text-sm text-slate-400">{a("noChanges")}</span>}
+        />
       </div>
     </li>
   );
 }
 
 // GET /staff/audit: every staff action, newest first, filtered, 50 per page (keyset on id).
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AuditPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await connection();
   await requireStaff("/staff/audit");
   const query = await searchParams;
@@ -141,55 +202,83 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     before: first(query.before),
   });
   const db = await getDb();
-  const [{ entries, nextBefore }, actions, { lang, d }] = await Promise.all([
+  const [{ entries, nextBefore }, actions, a, t, format] = await Promise.all([
     listAuditEntries(db, filters, { before }),
     listAuditActions(db),
-    getStaffDetailI18n(),
+    getTranslations("audit"),
+    getTranslations(),
+    getFormatter(),
   ]);
+  const words: Words = { a, t, format };
   const filtered = Object.values(filters).some(Boolean);
-  const a = d.audit;
   return (
     <div className="flex flex-col gap-5">
       <div>
-        <h1 className="text-xl font-semibold text-slate-900 sm:text-2xl">{a.title}</h1>
-        <p className="mt-1 text-sm text-slate-600">{a.subtitle}</p>
+        <h1 className="text-xl font-semibold text-slate-900 sm:text-2xl">{a("title")}</h1>
+        <p className="mt-1 text-sm text-slate-600">{a("subtitle")}</p>
       </div>
-      <Filters filters={filters} actions={filters.action && !actions.includes(filters.action) ? [...actions, filters.action] : actions} d={d} />
+      <Filters
+        filters={filters}
+        actions={filters.action && !actions.includes(filters.action) ? [...actions, filters.action] : actions}
+        words={words}
+      />
 
       {entries.length === 0 ? (
-        <section data-testid="audit-empty" className="flex flex-col items-center rounded-2xl border border-dashed border-slate-300 bg-white px-6 py-12 text-center">
-          <svg aria-hidden="true" viewBox="0 0 24 24" className="h-10 w-10 text-slate-300" fill="none" stroke="currentColor" strokeWidth="1.5">
-            <path strokeLinecap="round" strokeLinejoin="round" d="M9 12h6m-6 4h6M9 8h2m-5-5h9l5 5v13a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1Z" />
+        <section
+          data-testid="audit-empty"
+          className="flex flex-col items-center rounded-2xl border border-dashed border-slate-300 bg-white px-6 py-12 text-center"
+        >
+          <svg
+            aria-hidden="true"
+            viewBox="0 0 24 24"
+            className="h-10 w-10 text-slate-300"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="1.5"
+          >
+            <path
+              strokeLinecap="round"
+              strokeLinejoin="round"
+              d="M9 12h6m-6 4h6M9 8h2m-5-5h9l5 5v13a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1Z"
+            />
           </svg>
-          <p className="mt-3 text-sm font-medium text-slate-700">{filtered || before ? a.empty : a.emptyAll}</p>
+          <p className="mt-3 text-sm font-medium text-slate-700">{filtered || before ? a("empty") : a("emptyAll")}</p>
           {filtered || before ? (
             <Link href="/staff/audit" className="mt-3 text-sm font-medium text-emerald-700 hover:underline">
-              {before && !filtered ? a.newest : a.reset}
+              {before && !filtered ? a("newest") : a("reset")}
             </Link>
           ) : null}
         </section>
       ) : (
-        <section aria-label={a.title} className="overflow-hidden rounded-2xl border border-slate-200 bg-white shadow-sm">
-          <div aria-hidden="true" className="hidden grid-cols-[10rem_minmax(0,14rem)_minmax(0,1fr)_minmax(0,1.3fr)] gap-4 border-b border-slate-200 bg-slate-50 px-5 py-2 text-xs font-medium text-slate-500 lg:grid">
-            <span>{a.time}</span>
-            <span>{a.actor}</span>
-            <span>{a.action}</span>
-            <span>
-              {a.note} / {a.changes}
-            </span>
+        <section
+          aria-label={a("title")}
+          className="overflow-hidden rounded-2xl border border-slate-200 bg-white shadow-sm"
+        >
+          <div
+            aria-hidden="true"
+            className="hidden grid-cols-[10rem_minmax(0,14rem)_minmax(0,1fr)_minmax(0,1.3fr)] gap-4 border-b border-slate-200 bg-slate-50 px-5 py-2 text-xs font-medium text-slate-500 lg:grid"
+          >
+            <span>{a("time")}</span>
+            <span>{a("actor")}</span>
+            <span>{a("action")}</span>
+            <span>{a("noteAndChanges")}</span>
           </div>
           <ol data-testid="audit-list">
             {entries.map((entry) => (
-              <Row key={entry.id} entry={entry} d={d} lang={lang} />
+              <Row key={entry.id} entry={entry} words={words} />
             ))}
           </ol>
         </section>
       )}
 
-      <nav aria-label={a.title} className="flex flex-wrap items-center gap-3 text-sm">
+      <nav aria-label={a("title")} className="flex flex-wrap items-center gap-3 text-sm">
         {before ? (
-          <Link href={hrefWith(filters)} data-testid="audit-newest" className="font-medium text-emerald-700 hover:underline">
-            {a.newest}
+          <Link
+            href={hrefWith(filters)}
+            data-testid="audit-newest"
+            className="font-medium text-emerald-700 hover:underline"
+          >
+            {a("newest")}
           </Link>
         ) : null}
         {nextBefore ? (
@@ -198,10 +287,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             data-testid="audit-older"
             className="inline-flex min-h-10 items-center rounded-lg px-3 font-medium text-slate-700 ring-1 ring-slate-300 ring-inset hover:bg-slate-50"
           >
-            {a.older} →
+            {a("older")} →
           </Link>
         ) : null}
-        <span className="text-xs text-slate-500 sm:ml-auto">{format(a.pageHint, { n: AUDIT_PAGE_SIZE })}</span>
+        <span className="text-xs text-slate-500 sm:ml-auto">{a("pageHint", { n: AUDIT_PAGE_SIZE })}</span>
       </nav>
     </div>
   );

@@ -1,28 +1,31 @@
 "use server";
 
 import { requireStaff } from "@/lib/auth/guards";
-import type { Language } from "@/lib/i18n";
-import { format } from "@/lib/i18n-format";
-import { bilingual, formatTimestamp, type StaffOpsDictionary } from "@/lib/i18n-staff-ops";
+import { message, type ActionState, type Message } from "@/lib/i18n/message";
 import { describeError } from "@/lib/log";
 import { getPlatform } from "@/lib/platform";
 import { refreshProfileNow, refreshTokenNow, startReconcile, type OperationFailure } from "@/lib/staff/operations";
 import { appIdSchema } from "@/lib/wechat/app-id";
 
-/** The answer of an operation button: a bilingual sentence ("中文 · English"), success or not. */
-export type OperationState = { ok: boolean; message: string } | undefined;
+/** The answer of an operation button: a Message (key and values) the form translates, success or not. */
+export type OperationState = ActionState | undefined;
 
-function describeFailure(d: StaffOpsDictionary, lang: Language, failure: OperationFailure): string {
-  const e = d.accountOps.errors;
+/**
+ * A failed operation in words staff can act on. WeChat's errcode travels as a value; the form adds its meaning
+ * (the errcode table in lib/wechat/errors.ts) in the reader's language.
+ */
+function describeFailure(failure: OperationFailure): Message {
   switch (failure.code) {
     case "wechat":
-      return format(e.wechat, { errcode: failure.errcode, meaning: failure.meaning[lang] });
+      return message("staffOps.accountOps.errors.wechat", { errcode: failure.errcode });
     case "unavailable":
-      return format(e.unavailable, { detail: failure.detail });
+      return message("staffOps.accountOps.errors.unavailable", { detail: failure.detail });
     case "needs_reauthorization":
-      return failure.errcode ? `${e.needs_reauthorization} (${failure.errcode})` : e.needs_reauthorization;
+      return failure.errcode
+        ? message("staffOps.accountOps.errors.needs_reauthorization_code", { errcode: failure.errcode })
+        : message("staffOps.accountOps.errors.needs_reauthorization");
     default:
-      return e[failure.code];
+      return message(`staffOps.accountOps.errors.${failure.code}`);
   }
 }
 
@@ -30,22 +33,34 @@ export async function refreshTokenNowAction(_prev: OperationState, formData: For
   // Security: a Server Function is a plain POST endpoint; the guard runs here, whatever page rendered the button.
   const staff = await requireStaff("/staff/operations");
   const appId = appIdSchema.safeParse(formData.get("appId"));
-  if (!appId.success) return { ok: false, message: bilingual((d) => d.operations.invalidAppId) };
-  const result = await refreshTokenNow(await getPlatform(), { userId: staff.userId, email: staff.email }, { appId: appId.data });
-  if (!result.ok) return { ok: false, message: bilingual((d, lang) => describeFailure(d, lang, result.error)) };
+  if (!appId.success) return { ok: false, message: message("staffOps.operations.invalidAppId") };
+  const result = await refreshTokenNow(
+    await getPlatform(),
+    { userId: staff.userId, email: staff.email },
+    { appId: appId.data },
+  );
+  if (!result.ok) return { ok: false, message: describeFailure(result.error) };
+  // The expiry travels as an ISO time; the form formats it in the reader's language and China's time zone.
   return {
     ok: true,
-    message: bilingual((d, lang) => format(d.accountOps.tokenRefreshed, { expiresAt: formatTimestamp(result.expiresAt, lang) ?? "" })),
+    message: message("staffOps.accountOps.tokenRefreshed", { expiresAt: result.expiresAt.toISOString() }),
   };
 }
 
 export async function refreshProfileNowAction(_prev: OperationState, formData: FormData): Promise<OperationState> {
   const staff = await requireStaff("/staff/operations");
   const appId = appIdSchema.safeParse(formData.get("appId"));
-  if (!appId.success) return { ok: false, message: bilingual((d) => d.operations.invalidAppId) };
-  const result = await refreshProfileNow(await getPlatform(), { userId: staff.userId, email: staff.email }, { appId: appId.data });
-  if (!result.ok) return { ok: false, message: bilingual((d, lang) => describeFailure(d, lang, result.error)) };
-  return { ok: true, message: bilingual((d) => format(d.accountOps.profileRefreshed, { name: result.nickName ?? appId.data })) };
+  if (!appId.success) return { ok: false, message: message("staffOps.operations.invalidAppId") };
+  const result = await refreshProfileNow(
+    await getPlatform(),
+    { userId: staff.userId, email: staff.email },
+    { appId: appId.data },
+  );
+  if (!result.ok) return { ok: false, message: describeFailure(result.error) };
+  return {
+    ok: true,
+    message: message("staffOps.accountOps.profileRefreshed", { name: result.nickName ?? appId.data }),
+  };
 }
 
 export async function startReconcileAction(_prev: OperationState, _formData: FormData): Promise<OperationState> {
@@ -53,9 +68,12 @@ export async function startReconcileAction(_prev: OperationState, _formData: For
   try {
     const result = await startReconcile(await getPlatform(), { userId: staff.userId, email: staff.email });
     return result.started
-      ? { ok: true, message: bilingual((d) => format(d.operations.runStarted, { id: result.runId })) }
-      : { ok: false, message: bilingual((d) => format(d.operations.alreadyRunning, { id: result.runningRunId ?? "?" })) };
+      ? { ok: true, message: message("staffOps.operations.runStarted", { id: result.runId }) }
+      : { ok: false, message: message("staffOps.operations.alreadyRunning", { id: result.runningRunId ?? "?" }) };
   } catch (error) {
-    return { ok: false, message: bilingual((d) => format(d.operations.startFailed, { error: describeError(error).slice(0, 200) })) };
+    return {
+      ok: false,
+      message: message("staffOps.operations.startFailed", { error: describeError(error).slice(0, 200) }),
+    };
   }
 }

@@ -41,7 +41,10 @@ export async function createInvitationAction(_prev: InviteState, formData: FormD
     ok: true,
     link: `${getEnv().appUrl}/invite/${result.token}`,
     message: bilingual((d, lang) =>
-      format(d.users.inviteCreatedBody, { email: result.email, expiresAt: formatTimestamp(result.expiresAt, lang) ?? "" }),
+      format(d.users.inviteCreatedBody, {
+        email: result.email,
+        expiresAt: formatTimestamp(result.expiresAt, lang) ?? "",
+      }),
     ),
   };
 }
@@ -58,20 +61,30 @@ export async function changeRoleAction(_prev: UserActionState, formData: FormDat
   // An admin who made themselves staff can no longer see this page.
   if (input.data.userId === admin.userId && result.changed && input.data.role !== "admin") redirect("/staff");
   revalidatePath("/staff/users");
-  return { ok: true, message: bilingual((d) => format(d.users.roleChanged, { email: result.email, role: d.roles[result.role] })) };
+  return {
+    ok: true,
+    message: bilingual((d) => format(d.users.roleChanged, { email: result.email, role: d.roles[result.role] })),
+  };
 }
 
 export async function revokeInvitationsAction(_prev: UserActionState, formData: FormData): Promise<UserActionState> {
   const admin = await requireAdmin();
   const email = z.email().safeParse(formData.get("email"));
   if (!email.success) return { ok: false, message: bilingual((d) => d.users.errors.check) };
-  const result = await revokeInvitations(await getDb(), { userId: admin.userId, email: admin.email }, { email: email.data });
+  const result = await revokeInvitations(
+    await getDb(),
+    { userId: admin.userId, email: admin.email },
+    { email: email.data },
+  );
   if (!result.ok) return { ok: false, message: bilingual((d) => d.users.errors[result.error]) };
   // Not revalidated: the row stays, saying it was revoked, until the page is next loaded.
   return { ok: true, message: bilingual((d) => format(d.users.invitationRevoked, { email: email.data })) };
 }
 
-const setDisabledSchema = z.object({ userId: z.uuid(), disabled: z.enum(["true", "false"]).transform((v) => v === "true") });
+const setDisabledSchema = z.object({
+  userId: z.uuid(),
+  disabled: z.enum(["true", "false"]).transform((v) => v === "true"),
+});
 
 export async function setStaffDisabledAction(_prev: UserActionState, formData: FormData): Promise<UserActionState> {
   // Security: admins only, checked here and again (inside the transaction) by setStaffDisabled.
@@ -80,8 +93,18 @@ export async function setStaffDisabledAction(_prev: UserActionState, formData: F
   if (!input.success) return { ok: false, message: bilingual((d) => d.users.errors.check) };
   const result = await setStaffDisabled(await getDb(), { userId: admin.userId, email: admin.email }, input.data);
   if (!result.ok) {
-    return { ok: false, message: bilingual((d) => (result.error === "last_admin" ? d.users.errors.lastAdminDisable : d.users.errors[result.error])) };
+    return {
+      ok: false,
+      message: bilingual((d) =>
+        result.error === "last_admin" ? d.users.errors.lastAdminDisable : d.users.errors[result.error],
+      ),
+    };
   }
   revalidatePath("/staff/users");
-  return { ok: true, message: bilingual((d) => format(result.disabled ? d.users.userDisabled : d.users.userEnabled, { email: result.email })) };
+  return {
+    ok: true,
+    message: bilingual((d) =>
+      format(result.disabled ? d.users.userDisabled : d.users.userEnabled, { email: result.email }),
+    ),
+  };
 }

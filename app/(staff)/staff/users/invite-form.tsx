@@ -70,7 +70,9 @@ export function InviteForm({ lang }: { lang: Language }) {
                 <label
                   key={value}
                   className={`flex min-h-11 cursor-pointer items-center gap-2 rounded-lg border px-3 text-sm ${
-                    role === value ? "border-emerald-600 bg-emerald-50 text-emerald-900" : "border-slate-300 bg-white text-slate-700"
+                    role === value
+                      ? "border-emerald-600 bg-emerald-50 text-emerald-900"
+                      : "border-slate-300 bg-white text-slate-700"
                   }`}
                 >
                   <input
@@ -88,11 +90,21 @@ export function InviteForm({ lang }: { lang: Language }) {
             </div>
           </fieldset>
         </div>
-        <SubmitButton pending={pending} label={t.inviteSubmit} pendingLabel={t.invitePending} data-testid="invite-submit" className="w-full sm:w-auto sm:self-start" />
+        <SubmitButton
+          pending={pending}
+          label={t.inviteSubmit}
+          pendingLabel={t.invitePending}
+          data-testid="invite-submit"
+          className="w-full sm:w-auto sm:self-start"
+        />
       </form>
 
       {state?.ok ? (
-        <div data-testid="invite-created" role="status" className="rounded-xl border border-emerald-200 bg-emerald-50 p-4 text-emerald-950">
+        <div
+          data-testid="invite-created"
+          role="status"
+          className="rounded-xl border border-emerald-200 bg-emerald-50 p-4 text-emerald-950"
+        >
           <p className="font-semibold">{t.inviteCreatedTitle}</p>
           <p className="mt-0.5 text-sm leading-relaxed">{localizeMessage(state.message, lang)}</p>
           <div className="mt-3 flex flex-col gap-2 sm:flex-row">

@@ -81,7 +81,13 @@ export default async function UsersPage() {
                   </div>
                   <div className="flex flex-wrap items-start gap-2">
                     <RoleForm userId={user.id} role={role} lastAdmin={lastAdmin} lang={lang} />
-                    <DisableForm userId={user.id} disabled={disabled} self={user.id === admin.userId} lastAdmin={lastAdmin} lang={lang} />
+                    <DisableForm
+                      userId={user.id}
+                      disabled={disabled}
+                      self={user.id === admin.userId}
+                      lastAdmin={lastAdmin}
+                      lang={lang}
+                    />
                   </div>
                 </li>
               );

@@ -12,14 +12,28 @@ const SECONDARY =
 function Answer({ state, lang, testId }: { state: UserActionState; lang: Language; testId: string }) {
   if (!state) return null;
   return (
-    <p data-testid={testId} data-ok={state.ok ? "true" : "false"} className={`text-xs ${state.ok ? "text-emerald-800" : "text-red-700"}`}>
+    <p
+      data-testid={testId}
+      data-ok={state.ok ? "true" : "false"}
+      className={`text-xs ${state.ok ? "text-emerald-800" : "text-red-700"}`}
+    >
       {localizeMessage(state.message, lang)}
     </p>
   );
 }
 
 /** 设为管理员 / 设为员工 for one staff user. Disabled (with the reason) for the only admin. */
-export function RoleForm({ userId, role, lastAdmin, lang }: { userId: string; role: "staff" | "admin"; lastAdmin: boolean; lang: Language }) {
+export function RoleForm({
+  userId,
+  role,
+  lastAdmin,
+  lang,
+}: {
+  userId: string;
+  role: "staff" | "admin";
+  lastAdmin: boolean;
+  lang: Language;
+}) {
   const t = getStaffOpsDictionary(lang).users;
   const [state, action, pending] = useActionState(changeRoleAction, undefined);
   const target = role === "admin" ? "staff" : "admin";

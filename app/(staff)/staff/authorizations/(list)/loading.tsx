@@ -1,8 +1,11 @@
+import { getTranslations } from "next-intl/server";
+
 /** Skeleton of the staff authorization list: the filter bar and a few rows. */
-export default function StaffAuthorizationsLoading() {
+export default async function StaffAuthorizationsLoading() {
+  const t = await getTranslations("staff");
   return (
     <div aria-busy="true" className="flex animate-pulse flex-col gap-5" data-testid="staff-authorizations-loading">
-      <span className="sr-only">加载中… · Loading…</span>
+      <span className="sr-only">{t("loading")}</span>
       <div className="flex items-end justify-between gap-4">
         <div>
           <div className="h-7 w-32 rounded bg-slate-200" />

@@ -5,23 +5,29 @@ import type { z } from "zod";
 import { getDb } from "@/db";
 import { requireStaff } from "@/lib/auth/guards";
 import { isAppError } from "@/lib/errors";
+import { message, type Message } from "@/lib/i18n/message";
 import { describeError, log } from "@/lib/log";
-import { conflictResolutionSchema, decideReview, resolveConflict, reviewDecisionSchema } from "@/lib/staff/review";
+import {
+  conflictResolutionSchema,
+  decideReview,
+  resolveConflict,
+  REVIEW_NOTE_MAX,
+  reviewDecisionSchema,
+} from "@/lib/staff/review";
 
 export type ReviewFormState =
-  | { ok: true; message: string }
-  | { ok: false; message: string; /** The page is out of date: offer a reload. */ stale?: boolean; fieldErrors?: { note?: string } }
+  | { ok: true; message: Message }
+  | {
+      ok: false;
+      message: Message;
+      /** The page is out of date: offer a reload. */
+      stale?: boolean;
+      fieldErrors?: { note?: Message };
+    }
   | undefined;
 
-const DECIDED = {
-  approve: "已通过审核 · Approved",
-  reject: "已拒绝 · Rejected",
-  needs_info: "已要求商户补充信息 · Information requested from the merchant",
-} as const;
-const RESOLVED = {
-  keep_owner: "已保留当前商户，账号回到待审核 · Kept the current merchant; the account is pending review again",
-  transfer: "已转移给申请的商户，账号回到待审核 · Transferred to the claimant; the account is pending review again",
-} as const;
+/** lib/staff/review.ts words its refusals as catalog keys; the note's limit is the one value they take. */
+const reviewMessage = (key: string) => message(key, { max: REVIEW_NOTE_MAX });
 
 const text = (formData: FormData, key: string) => {
   const value = formData.get(key);
@@ -36,14 +42,20 @@ function returnTo(formData: FormData): string {
 function invalid(error: z.ZodError): ReviewFormState {
   const note = error.issues.find((issue) => issue.path[0] === "note")?.message;
   return note
-    ? { ok: false, message: "请检查审核备注 · Please check the review note", fieldErrors: { note } }
-    : { ok: false, message: "请求无效，请重新加载页面 · Invalid request; reload the page", stale: true };
+    ? { ok: false, message: message("staffDetail.errors.checkNote"), fieldErrors: { note: reviewMessage(note) } }
+    : { ok: false, message: message("staffDetail.errors.invalidRequest"), stale: true };
 }
 
 function failed(error: unknown): ReviewFormState {
-  if (isAppError(error)) return { ok: false, message: error.message, stale: error.code === "conflict" || error.code === "not_found" };
+  if (isAppError(error)) {
+    return {
+      ok: false,
+      message: reviewMessage(error.message),
+      stale: error.code === "conflict" || error.code === "not_found",
+    };
+  }
   log.error("staff review not saved", { error: describeError(error) });
-  return { ok: false, message: "保存失败，请稍后重试 · Could not save; please try again" };
+  return { ok: false, message: message("staffDetail.errors.saveFailed") };
 }
 
 function revalidateAccount(appId: string): void {
@@ -70,7 +82,7 @@ export async function decideReviewAction(_prev: ReviewFormState, formData: FormD
     return failed(error);
   }
   revalidateAccount(input.data.appId);
-  return { ok: true, message: DECIDED[input.data.decision] };
+  return { ok: true, message: message(`staffDetail.outcome.${input.data.decision}`) };
 }
 
 /** An ownership conflict: keep the current merchant, or transfer the account to the one who claimed it. */
@@ -89,5 +101,5 @@ export async function resolveConflictAction(_prev: ReviewFormState, formData: Fo
     return failed(error);
   }
   revalidateAccount(input.data.appId);
-  return { ok: true, message: RESOLVED[input.data.resolution] };
+  return { ok: true, message: message(`staffDetail.outcome.${input.data.resolution}`) };
 }

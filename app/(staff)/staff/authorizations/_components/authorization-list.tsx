@@ -5,26 +5,25 @@ import { AccountAvatar } from "@/app/(merchant)/accounts/_components/account-ava
 import { KindBadge, ReviewBadge, StatusBadge } from "@/app/(merchant)/accounts/_components/account-badges";
 import type { AccountKind, TokenHealth } from "@/db/queries/staff-authorizations";
 import type { AuthorizerStatus, ReviewStatus } from "@/db/schema";
-import type { StaffListDictionary } from "@/lib/i18n-staff-list";
 import { TokenHealthBadge } from "./token-health-badge";
 
-export type ListLabels = Pick<
-  StaffListDictionary,
-  | "columns"
-  | "kind"
-  | "status"
-  | "review"
-  | "tokenHealth"
-  | "tokenHealthHint"
-  | "unassigned"
-  | "merchant"
-  | "filterByMerchant"
-  | "noPermissions"
-  | "authorizedAt"
-  | "updatedAt"
-  | "lastEvent"
-  | "noEvent"
->;
+/** The list's words, translated once per page on the server (row-view.ts: listLabels). */
+export interface ListLabels {
+  columns: Record<"account" | "principal" | "state" | "permissions" | "times", string>;
+  kind: Record<AccountKind | "unknown", string>;
+  status: Record<AuthorizerStatus, string>;
+  review: Record<ReviewStatus, string>;
+  tokenHealth: Record<TokenHealth, string>;
+  tokenHealthHint: string;
+  unassigned: string;
+  merchant: string;
+  filterByMerchant: string;
+  noPermissions: string;
+  authorizedAt: string;
+  updatedAt: string;
+  lastEvent: string;
+  noEvent: string;
+}
 
 /** One row, display-ready (texts localized, times formatted in China Standard Time on the server). */
 export interface AuthorizationRowView {
@@ -60,7 +59,11 @@ function Row({ row, t }: { row: AuthorizationRowView; t: ListLabels }) {
         <div className="flex min-w-0 items-start gap-3">
           <AccountAvatar src={row.headImg} name={row.name} seed={row.appId} />
           <div className="min-w-0 flex-1">
-            <Link href={`/staff/authorizations/${row.appId}`} prefetch={false} className="block truncate font-semibold text-slate-900 hover:text-emerald-700 hover:underline">
+            <Link
+              href={`/staff/authorizations/${row.appId}`}
+              prefetch={false}
+              className="block truncate font-semibold text-slate-900 hover:text-emerald-700 hover:underline"
+            >
               {row.name}
             </Link>
             <p className="truncate font-mono text-xs text-slate-500">{row.appId}</p>
@@ -75,11 +78,18 @@ function Row({ row, t }: { row: AuthorizationRowView; t: ListLabels }) {
         <p className="mt-1 flex min-w-0 items-baseline gap-1.5 text-xs">
           <span className="shrink-0 text-slate-500">{t.merchant}</span>
           {row.merchant ? (
-            <Link href={row.merchant.href} prefetch={false} title={t.filterByMerchant} className="truncate text-sm text-emerald-700 hover:underline">
+            <Link
+              href={row.merchant.href}
+              prefetch={false}
+              title={t.filterByMerchant}
+              className="truncate text-sm text-emerald-700 hover:underline"
+            >
               {row.merchant.name}
             </Link>
           ) : (
-            <span className="rounded-full bg-amber-50 px-2 py-0.5 font-medium text-amber-800 ring-1 ring-amber-300 ring-inset">{t.unassigned}</span>
+            <span className="rounded-full bg-amber-50 px-2 py-0.5 font-medium text-amber-800 ring-1 ring-amber-300 ring-inset">
+              {t.unassigned}
+            </span>
           )}
         </p>
       </td>
@@ -100,11 +110,15 @@ function Row({ row, t }: { row: AuthorizationRowView; t: ListLabels }) {
                 {name}
               </li>
             ))}
-            {row.morePermissions ? <li className="px-1 py-0.5 text-xs font-medium text-slate-500">{row.morePermissions}</li> : null}
+            {row.morePermissions ? (
+              <li className="px-1 py-0.5 text-xs font-medium text-slate-500">{row.morePermissions}</li>
+            ) : null}
           </ul>
         )}
       </td>
-      <td className={`${CELL} border-t border-slate-100 pt-3 text-xs leading-5 text-slate-700 tabular-nums lg:border-0 lg:pr-4`}>
+      <td
+        className={`${CELL} border-t border-slate-100 pt-3 text-xs leading-5 text-slate-700 tabular-nums lg:border-0 lg:pr-4`}
+      >
         <p>
           <span className="text-slate-500">{t.authorizedAt} </span>
           {row.authorizedAt}
@@ -126,7 +140,10 @@ function Row({ row, t }: { row: AuthorizationRowView; t: ListLabels }) {
 export function AuthorizationList({ rows, t }: { rows: AuthorizationRowView[]; t: ListLabels }) {
   return (
     <div className="lg:overflow-hidden lg:rounded-2xl lg:border lg:border-slate-200 lg:bg-white lg:shadow-sm">
-      <table data-testid="staff-authorizations-table" className="block w-full text-left text-sm lg:table lg:table-fixed">
+      <table
+        data-testid="staff-authorizations-table"
+        className="block w-full text-left text-sm lg:table lg:table-fixed"
+      >
         <thead className="hidden border-b border-slate-200 bg-slate-50 text-xs font-medium text-slate-500 lg:table-header-group">
           <tr>
             <th scope="col" className="w-[23%] py-2.5 pr-3 pl-4">

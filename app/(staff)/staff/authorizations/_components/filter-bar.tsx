@@ -7,9 +7,9 @@ import {
   UNASSIGNED_MERCHANT,
   type StaffListParams,
 } from "@/db/queries/staff-authorizations";
-import { format, type Language } from "@/lib/i18n";
-import type { StaffListDictionary } from "@/lib/i18n-staff-list";
 import { PERMISSION_SETS } from "@/lib/wechat/permissions";
+import type { ListLabels } from "./authorization-list";
+import type { ListWords } from "./row-view";
 
 const CONTROL =
   "w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-base text-slate-900 shadow-xs outline-none transition-colors placeholder:text-slate-400 focus:border-emerald-600 focus:ring-2 focus:ring-emerald-100 sm:text-sm";
@@ -60,19 +60,20 @@ function Select({
  */
 export function FilterBar({
   params,
-  lang,
-  l,
+  words,
+  labels,
   merchantName,
   clearHref,
   withoutMerchantHref,
 }: {
   params: StaffListParams;
-  lang: Language;
-  l: StaffListDictionary;
+  words: Pick<ListWords, "t" | "lang">;
+  labels: Pick<ListLabels, "kind" | "status" | "review">;
   merchantName: string | undefined;
   clearHref: string;
   withoutMerchantHref: string;
 }) {
+  const { t: l, lang } = words;
   const setsFor = (kind: "official_account" | "mini_program") =>
     PERMISSION_SETS.filter((set) => set.accountKinds.includes(kind)).map((set) => (
       <option key={set.id} value={set.id}>
@@ -81,9 +82,9 @@ export function FilterBar({
     ));
   const merchantChip =
     params.merchant === UNASSIGNED_MERCHANT
-      ? l.filters.unassignedChip
+      ? l("filters.unassignedChip")
       : params.merchant
-        ? format(l.filters.merchantChip, { name: merchantName ?? l.filters.unknownMerchant })
+        ? l("filters.merchantChip", { name: merchantName ?? l("filters.unknownMerchant") })
         : null;
 
   return (
@@ -91,29 +92,37 @@ export function FilterBar({
       action="/staff/authorizations"
       method="get"
       role="search"
-      aria-label={l.filters.legend}
+      aria-label={l("filters.legend")}
       data-testid="staff-list-filters"
       className="flex flex-col gap-4 rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5"
     >
       <div className="flex flex-col gap-2 sm:flex-row sm:items-end">
         <div className="flex min-w-0 flex-1 flex-col gap-1">
           <label htmlFor="filter-q" className={LABEL}>
-            {l.search.label}
+            {l("search.label")}
           </label>
-          <input id="filter-q" type="search" name="q" defaultValue={params.q ?? ""} maxLength={100} placeholder={l.search.placeholder} className={CONTROL} />
+          <input
+            id="filter-q"
+            type="search"
+            name="q"
+            defaultValue={params.q ?? ""}
+            maxLength={100}
+            placeholder={l("search.placeholder")}
+            className={CONTROL}
+          />
         </div>
         <div className="flex gap-2">
           <button
             type="submit"
             className="inline-flex min-h-10 flex-1 items-center justify-center rounded-lg bg-emerald-600 px-5 text-sm font-semibold text-white shadow-sm transition-colors hover:bg-emerald-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-emerald-600 sm:flex-none"
           >
-            {l.search.submit}
+            {l("search.submit")}
           </button>
           <Link
             href={clearHref}
             className="inline-flex min-h-10 flex-1 items-center justify-center rounded-lg px-4 text-sm font-medium whitespace-nowrap text-slate-600 ring-1 ring-slate-200 transition-colors ring-inset hover:bg-slate-50 hover:text-slate-900 sm:flex-none"
           >
-            {l.search.clear}
+            {l("search.clear")}
           </Link>
         </div>
       </div>
@@ -121,54 +130,59 @@ export function FilterBar({
       <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4">
         <Select
           name="status"
-          label={l.filters.status}
+          label={l("filters.status")}
           value={params.status}
-          anyLabel={l.filters.any}
-          options={AUTHORIZER_STATUSES.map((value) => ({ value, label: l.status[value] }))}
+          anyLabel={l("filters.any")}
+          options={AUTHORIZER_STATUSES.map((value) => ({ value, label: labels.status[value] }))}
         />
         <Select
           name="review"
-          label={l.filters.review}
+          label={l("filters.review")}
           value={params.review}
-          anyLabel={l.filters.any}
-          options={REVIEW_STATUSES.map((value) => ({ value, label: l.review[value] }))}
+          anyLabel={l("filters.any")}
+          options={REVIEW_STATUSES.map((value) => ({ value, label: labels.review[value] }))}
         />
         <Select
           name="kind"
-          label={l.filters.kind}
+          label={l("filters.kind")}
           value={params.kind}
-          anyLabel={l.filters.any}
-          options={ACCOUNT_KINDS.map((value) => ({ value, label: l.kind[value] }))}
+          anyLabel={l("filters.any")}
+          options={ACCOUNT_KINDS.map((value) => ({ value, label: labels.kind[value] }))}
         />
-        <Field id="filter-perm" label={l.filters.permission}>
-          <select id="filter-perm" name="perm" defaultValue={params.permission === undefined ? "" : String(params.permission)} className={CONTROL}>
-            <option value="">{l.filters.any}</option>
-            <optgroup label={l.filters.officialAccountSets}>{setsFor("official_account")}</optgroup>
-            <optgroup label={l.filters.miniProgramSets}>{setsFor("mini_program")}</optgroup>
+        <Field id="filter-perm" label={l("filters.permission")}>
+          <select
+            id="filter-perm"
+            name="perm"
+            defaultValue={params.permission === undefined ? "" : String(params.permission)}
+            className={CONTROL}
+          >
+            <option value="">{l("filters.any")}</option>
+            <optgroup label={l("filters.officialAccountSets")}>{setsFor("official_account")}</optgroup>
+            <optgroup label={l("filters.miniProgramSets")}>{setsFor("mini_program")}</optgroup>
           </select>
         </Field>
-        <Field id="filter-merchant" label={l.filters.merchant}>
+        <Field id="filter-merchant" label={l("filters.merchant")}>
           <input
             id="filter-merchant"
             name="merchant"
             defaultValue={params.merchant ?? ""}
-            placeholder={l.filters.merchantPlaceholder}
+            placeholder={l("filters.merchantPlaceholder")}
             autoComplete="off"
             spellCheck={false}
             className={`${CONTROL} font-mono`}
           />
         </Field>
-        <Field id="filter-from" label={l.filters.from}>
+        <Field id="filter-from" label={l("filters.from")}>
           <input id="filter-from" type="date" name="from" defaultValue={params.from ?? ""} className={CONTROL} />
         </Field>
-        <Field id="filter-to" label={l.filters.to}>
+        <Field id="filter-to" label={l("filters.to")}>
           <input id="filter-to" type="date" name="to" defaultValue={params.to ?? ""} className={CONTROL} />
         </Field>
-        <Field id="filter-sort" label={l.filters.sort}>
+        <Field id="filter-sort" label={l("filters.sort")}>
           <select id="filter-sort" name="sort" defaultValue={params.sort} className={CONTROL}>
             {STAFF_LIST_SORTS.map((sort) => (
               <option key={sort} value={sort}>
-                {l.sort[sort]}
+                {l(`sort.${sort}`)}
               </option>
             ))}
           </select>
@@ -177,12 +191,15 @@ export function FilterBar({
 
       {merchantChip ? (
         <p className="flex flex-wrap items-center gap-2 text-sm">
-          <span data-testid="merchant-filter" className="inline-flex max-w-full items-center gap-1.5 rounded-full bg-emerald-50 py-1 pr-1 pl-3 text-emerald-900 ring-1 ring-emerald-200 ring-inset">
+          <span
+            data-testid="merchant-filter"
+            className="inline-flex max-w-full items-center gap-1.5 rounded-full bg-emerald-50 py-1 pr-1 pl-3 text-emerald-900 ring-1 ring-emerald-200 ring-inset"
+          >
             <span className="truncate">{merchantChip}</span>
             <Link
               href={withoutMerchantHref}
-              aria-label={l.filters.removeMerchant}
-              title={l.filters.removeMerchant}
+              aria-label={l("filters.removeMerchant")}
+              title={l("filters.removeMerchant")}
               className="flex h-6 w-6 shrink-0 items-center justify-center rounded-full text-emerald-700 hover:bg-emerald-100"
             >
               <svg aria-hidden="true" viewBox="0 0 20 20" className="h-3.5 w-3.5" fill="currentColor">

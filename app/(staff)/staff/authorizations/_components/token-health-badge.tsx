@@ -1,6 +1,7 @@
 import type { TokenHealth } from "@/db/queries/staff-authorizations";
 
-const BASE = "inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset";
+const BASE =
+  "inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset";
 
 const TONES: Record<TokenHealth, { tone: string; dot: string }> = {
   ok: { tone: "bg-white text-emerald-800 ring-emerald-200", dot: "bg-emerald-500" },

@@ -16,10 +16,17 @@ export async function GET(request: NextRequest) {
     return new Response(null, { status: 302, headers: { location: `/login?callbackUrl=${encodeURIComponent(back)}` } });
   }
   if (user.role !== "staff" && user.role !== "admin") {
-    return new Response("403 Forbidden: staff only", { status: 403, headers: { "content-type": "text/plain; charset=utf-8" } });
+    return new Response("403 Forbidden: staff only", {
+      status: 403,
+      headers: { "content-type": "text/plain; charset=utf-8" },
+    });
   }
   const params = parseStaffListParams(request.nextUrl.searchParams);
-  const { filename, stream } = await exportStaffAuthorizations(await getDb(), { userId: user.id, email: user.email }, params);
+  const { filename, stream } = await exportStaffAuthorizations(
+    await getDb(),
+    { userId: user.id, email: user.email },
+    params,
+  );
   return new Response(stream, {
     headers: {
       "content-type": "text/csv; charset=utf-8",

@@ -1,13 +1,19 @@
+import { getFormatter, getTranslations } from "next-intl/server";
 import { Panel } from "@/app/_components/panel";
 import type { StaffAuthorizerDetail } from "@/db/queries/staff-authorizer-detail";
-import { formatDateTime, type Dictionary, type Language } from "@/lib/i18n";
-import type { StaffDetailDictionary } from "@/lib/i18n-staff-detail";
 import { describeAccountStatus, describeServiceType, describeVerifyType } from "@/lib/wechat/permissions";
+import { getPairLanguage } from "../../../_components/language";
 
 /** The account's profile as WeChat reports it, and who holds it here. */
-export function ProfileCard({ account, d, t, lang }: { account: StaffAuthorizerDetail; d: StaffDetailDictionary; t: Dictionary; lang: Language }) {
-  const p = d.detail;
-  const none = <span className="text-slate-400">{p.none}</span>;
+export async function ProfileCard({ account }: { account: StaffAuthorizerDetail }) {
+  const [t, tList, format, lang] = await Promise.all([
+    getTranslations("staffDetail.detail"),
+    getTranslations("staffList"),
+    getFormatter(),
+    getPairLanguage(),
+  ]);
+  const none = <span className="text-slate-400">{t("none")}</span>;
+  const time = (value: Date | null) => (value ? format.dateTime(value, "dateTime") : none);
   const described = (x: { zh: string; en: string; known: boolean }) => (
     <span className={x.known ? undefined : "text-amber-800"} title={lang === "en" ? x.zh : x.en}>
       {lang === "en" ? x.en : x.zh}
@@ -20,32 +26,56 @@ export function ProfileCard({ account, d, t, lang }: { account: StaffAuthorizerD
     </span>
   );
   const rows: Array<{ key: string; label: string; value: React.ReactNode; mono?: boolean; highlight?: boolean }> = [
-    { key: "appId", label: p.appId, value: account.appId, mono: true },
-    { key: "userName", label: p.userName, value: account.userName ?? none, mono: Boolean(account.userName) },
-    { key: "kind", label: p.kind, value: account.kind ? t.kind[account.kind] : none },
+    { key: "appId", label: t("appId"), value: account.appId, mono: true },
+    { key: "userName", label: t("userName"), value: account.userName ?? none, mono: Boolean(account.userName) },
+    { key: "kind", label: t("kind"), value: account.kind ? tList(`kind.${account.kind}`) : none },
     {
       key: "serviceType",
-      label: p.serviceType,
-      value: account.kind && account.serviceTypeId !== null ? described(describeServiceType(account.kind, account.serviceTypeId)) : none,
+      label: t("serviceType"),
+      value:
+        account.kind && account.serviceTypeId !== null
+          ? described(describeServiceType(account.kind, account.serviceTypeId))
+          : none,
     },
-    { key: "principal", label: p.principal, value: account.principalName || none },
-    { key: "verify", label: p.verify, value: account.verifyTypeId !== null ? described(describeVerifyType(account.verifyTypeId)) : none },
-    { key: "accountStatus", label: p.accountStatus, value: account.accountStatus !== null ? described(describeAccountStatus(account.accountStatus)) : none },
-    { key: "alias", label: p.alias, value: account.alias || none },
-    { key: "status", label: p.status, value: t.status[account.status] },
+    { key: "principal", label: t("principal"), value: account.principalName || none },
+    {
+      key: "verify",
+      label: t("verify"),
+      value: account.verifyTypeId !== null ? described(describeVerifyType(account.verifyTypeId)) : none,
+    },
+    {
+      key: "accountStatus",
+      label: t("accountStatus"),
+      value: account.accountStatus !== null ? described(describeAccountStatus(account.accountStatus)) : none,
+    },
+    { key: "alias", label: t("alias"), value: account.alias || none },
+    { key: "status", label: t("status"), value: tList(`status.${account.status}`) },
     {
       key: "merchant",
-      label: p.merchant,
-      value: account.merchant ? merchant(account.merchant) : <span className="font-medium text-amber-800">{p.unassigned}</span>,
+      label: t("merchant"),
+      value: account.merchant ? (
+        merchant(account.merchant)
+      ) : (
+        <span className="font-medium text-amber-800">{t("unassigned")}</span>
+      ),
     },
-    ...(account.contestingMerchant ? [{ key: "contestedBy", label: p.contestedBy, value: merchant(account.contestingMerchant), highlight: true }] : []),
-    { key: "authorizedAt", label: p.authorizedAt, value: formatDateTime(account.authorizedAt, lang) ?? none },
-    ...(account.revokedAt ? [{ key: "revokedAt", label: p.revokedAt, value: formatDateTime(account.revokedAt, lang) ?? none }] : []),
-    { key: "profileUpdatedAt", label: p.profileUpdatedAt, value: formatDateTime(account.profileUpdatedAt, lang) ?? none },
-    { key: "createdAt", label: p.createdAt, value: formatDateTime(account.createdAt, lang) ?? none },
+    ...(account.contestingMerchant
+      ? [
+          {
+            key: "contestedBy",
+            label: t("contestedBy"),
+            value: merchant(account.contestingMerchant),
+            highlight: true,
+          },
+        ]
+      : []),
+    { key: "authorizedAt", label: t("authorizedAt"), value: time(account.authorizedAt) },
+    ...(account.revokedAt ? [{ key: "revokedAt", label: t("revokedAt"), value: time(account.revokedAt) }] : []),
+    { key: "profileUpdatedAt", label: t("profileUpdatedAt"), value: time(account.profileUpdatedAt) },
+    { key: "createdAt", label: t("createdAt"), value: time(account.createdAt) },
   ];
   return (
-    <Panel titleId="profile-title" title={p.profileTitle}>
+    <Panel titleId="profile-title" title={t("profileTitle")}>
       <dl className="mt-2 grid grid-cols-1 gap-x-8 sm:grid-cols-2">
         {rows.map((row) => (
           <div
@@ -55,7 +85,10 @@ export function ProfileCard({ account, d, t, lang }: { account: StaffAuthorizerD
             }`}
           >
             <dt className="shrink-0 text-sm text-slate-500">{row.label}</dt>
-            <dd data-testid={`staff-detail-${row.key}`} className={`min-w-0 text-right text-sm break-all text-slate-900 sm:text-left ${row.mono ? "font-mono" : ""}`}>
+            <dd
+              data-testid={`staff-detail-${row.key}`}
+              className={`min-w-0 text-right text-sm break-all text-slate-900 sm:text-left ${row.mono ? "font-mono" : ""}`}
+            >
               {row.value}
             </dd>
           </div>

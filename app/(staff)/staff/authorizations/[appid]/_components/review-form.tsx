@@ -1,11 +1,11 @@
 "use client";
 
 import { useRouter } from "next/navigation";
+import { useLocale } from "next-intl";
 import { useActionState, useState } from "react";
 import { FormError } from "@/app/_components/form-error";
 import { Spinner } from "@/app/_components/submit-button";
-import { localizeMessage } from "@/app/_components/localize";
-import type { Language } from "@/lib/i18n";
+import { useStaffMessage } from "../../../_components/staff-message";
 import { decideReviewAction, resolveConflictAction, type ReviewFormState } from "../actions";
 
 export interface ReviewFormLabels {
@@ -31,8 +31,7 @@ interface Choice {
 }
 
 export type ReviewFormMode =
-  | { kind: "review"; expectedStatus: string; expectedReviewedAt: string }
-  | { kind: "conflict"; contestedBy: string };
+  { kind: "review"; expectedStatus: string; expectedReviewedAt: string } | { kind: "conflict"; contestedBy: string };
 
 export interface ReviewFormChoices {
   approve: string;
@@ -59,16 +58,16 @@ export function ReviewForm({
   appId,
   mode,
   labels,
-  lang,
   maxLength,
 }: {
   appId: string;
   mode: ReviewFormMode;
   labels: ReviewFormLabels & ReviewFormChoices;
-  lang: Language;
   maxLength: number;
 }) {
   const router = useRouter();
+  const translate = useStaffMessage();
+  const lang = useLocale() === "en" ? "en" : "zh";
   const [note, setNote] = useState("");
   const [clicked, setClicked] = useState<string | null>(null);
   const [state, formAction, pending] = useActionState(async (prev: ReviewFormState, formData: FormData) => {
@@ -102,13 +101,17 @@ export function ReviewForm({
         <input key={key} type="hidden" name={key} value={value} />
       ))}
       {!pending && state?.ok ? (
-        <p role="status" data-testid="review-success" className="rounded-lg border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
-          {localizeMessage(state.message, lang)}
+        <p
+          role="status"
+          data-testid="review-success"
+          className="rounded-lg border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900"
+        >
+          {translate(state.message)}
         </p>
       ) : null}
       {!pending && state && !state.ok ? (
         <div className="flex flex-col gap-2">
-          <FormError message={state.message} lang={lang} />
+          <FormError message={translate(state.message)} lang={lang} />
           {state.stale ? (
             <button
               type="button"
@@ -138,20 +141,25 @@ export function ReviewForm({
           aria-invalid={noteError ? true : undefined}
           aria-describedby={noteError ? errorId : hintId}
           className={`w-full resize-y rounded-lg border bg-white px-3 py-2.5 text-base text-slate-900 shadow-xs outline-none transition-colors focus:ring-2 sm:text-sm ${
-            noteError ? "border-red-400 focus:border-red-500 focus:ring-red-100" : "border-slate-300 focus:border-emerald-600 focus:ring-emerald-100"
+            noteError
+              ? "border-red-400 focus:border-red-500 focus:ring-red-100"
+              : "border-slate-300 focus:border-emerald-600 focus:ring-emerald-100"
           }`}
         />
         <div className="flex items-start justify-between gap-3 text-xs">
           {noteError ? (
             <p id={errorId} data-testid="note-error" className="text-sm text-red-700">
-              {localizeMessage(noteError, lang)}
+              {translate(noteError)}
             </p>
           ) : (
             <p id={hintId} className="text-slate-500">
               {conflict ? labels.conflictNoteHint : labels.noteHint}
             </p>
           )}
-          <span aria-hidden="true" className={`shrink-0 tabular-nums ${note.length > maxLength ? "text-red-700" : "text-slate-400"}`}>
+          <span
+            aria-hidden="true"
+            className={`shrink-0 tabular-nums ${note.length > maxLength ? "text-red-700" : "text-slate-400"}`}
+          >
             {note.length}/{maxLength}
           </span>
         </div>

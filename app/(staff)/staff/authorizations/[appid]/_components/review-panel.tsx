@@ -1,6 +1,5 @@
+import { getFormatter, getTranslations } from "next-intl/server";
 import type { StaffAuthorizerDetail } from "@/db/queries/staff-authorizer-detail";
-import { format, formatDateTime, type Language } from "@/lib/i18n";
-import type { StaffDetailDictionary } from "@/lib/i18n-staff-detail";
 import type { ReviewStatus } from "@/db/schema";
 import { ReviewForm } from "./review-form";
 
@@ -12,21 +11,39 @@ const REVIEW_TONES: Record<ReviewStatus, string> = {
   conflict: "bg-amber-100 text-amber-900 ring-amber-400",
 };
 
-export function StaffReviewBadge({ review, d, testId = "staff-review-badge" }: { review: ReviewStatus; d: StaffDetailDictionary; testId?: string }) {
+export function StaffReviewBadge({
+  review,
+  label,
+  testId = "staff-review-badge",
+}: {
+  review: ReviewStatus;
+  label: string;
+  testId?: string;
+}) {
   return (
     <span
       data-testid={testId}
       data-review={review}
       className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset ${REVIEW_TONES[review]}`}
     >
-      {d.reviewStatus[review]}
+      {label}
     </span>
   );
 }
 
-function MerchantLine({ label, merchant, highlight }: { label: string; merchant: { id: string; name: string }; highlight?: boolean }) {
+function MerchantLine({
+  label,
+  merchant,
+  highlight,
+}: {
+  label: string;
+  merchant: { id: string; name: string };
+  highlight?: boolean;
+}) {
   return (
-    <div className={`rounded-lg border px-3 py-2 ${highlight ? "border-amber-300 bg-amber-50" : "border-slate-200 bg-white"}`}>
+    <div
+      className={`rounded-lg border px-3 py-2 ${highlight ? "border-amber-300 bg-amber-50" : "border-slate-200 bg-white"}`}
+    >
       <p className="text-xs text-slate-500">{label}</p>
       <p className="text-sm font-medium break-words text-slate-900">{merchant.name}</p>
       <p className="font-mono text-xs break-all text-slate-500">{merchant.id}</p>
@@ -35,47 +52,55 @@ function MerchantLine({ label, merchant, highlight }: { label: string; merchant:
 }
 
 /** The review: where it stands, the last decision (note, who, when), and the form to decide or resolve a conflict. */
-export function ReviewPanel({ account, d, lang, maxLength }: { account: StaffAuthorizerDetail; d: StaffDetailDictionary; lang: Language; maxLength: number }) {
-  const r = d.review;
+export async function ReviewPanel({ account, maxLength }: { account: StaffAuthorizerDetail; maxLength: number }) {
+  const [d, r, format] = await Promise.all([
+    getTranslations("staffDetail"),
+    getTranslations("staffDetail.review"),
+    getFormatter(),
+  ]);
   // An open claim (bindMerchant sets it together with review_status 'conflict') is resolved before any decision.
   const contesting = account.contestingMerchant;
   return (
-    <section aria-labelledby="review-title" data-testid="staff-review-panel" className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6">
+    <section
+      aria-labelledby="review-title"
+      data-testid="staff-review-panel"
+      className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6"
+    >
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h2 id="review-title" className="text-base font-semibold text-slate-900">
-          {r.title}
+          {r("title")}
         </h2>
-        <StaffReviewBadge review={account.reviewStatus} d={d} />
+        <StaffReviewBadge review={account.reviewStatus} label={d(`reviewStatus.${account.reviewStatus}`)} />
       </div>
 
       <dl data-testid="last-decision" className="mt-3 flex flex-col gap-2 rounded-lg bg-slate-50 px-3 py-2.5 text-sm">
         {account.reviewedAt ? (
           <>
             <div>
-              <dt className="text-xs text-slate-500">{r.lastNote}</dt>
+              <dt className="text-xs text-slate-500">{r("lastNote")}</dt>
               <dd data-testid="last-review-note" className="mt-0.5 break-words whitespace-pre-line text-slate-900">
-                {account.reviewNote ?? d.detail.none}
+                {account.reviewNote ?? d("detail.none")}
               </dd>
             </div>
             <div className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600">
               <div className="flex gap-1">
-                <dt>{r.lastBy}</dt>
+                <dt>{r("lastBy")}</dt>
                 <dd data-testid="last-review-by" className="break-all text-slate-800">
-                  {account.reviewerEmail ?? d.detail.none}
+                  {account.reviewerEmail ?? d("detail.none")}
                 </dd>
               </div>
               <div className="flex gap-1">
-                <dt>{r.lastAt}</dt>
+                <dt>{r("lastAt")}</dt>
                 <dd data-testid="last-review-at" className="text-slate-800">
-                  {formatDateTime(account.reviewedAt, lang)}
+                  {format.dateTime(account.reviewedAt, "dateTime")}
                 </dd>
               </div>
             </div>
           </>
         ) : (
           <div>
-            <dt className="sr-only">{r.lastNote}</dt>
-            <dd className="text-slate-600">{r.noDecision}</dd>
+            <dt className="sr-only">{r("lastNote")}</dt>
+            <dd className="text-slate-600">{r("noDecision")}</dd>
           </div>
         )}
       </dl>
@@ -83,13 +108,16 @@ export function ReviewPanel({ account, d, lang, maxLength }: { account: StaffAut
       <div className="mt-4 flex flex-col gap-3 border-t border-slate-100 pt-4">
         {contesting ? (
           <div className="flex flex-col gap-3">
-            <div data-testid="conflict-summary" className="rounded-lg border border-amber-300 bg-amber-50 px-3 py-2.5 text-amber-950">
-              <p className="text-sm font-semibold">{r.conflictTitle}</p>
-              <p className="mt-0.5 text-sm leading-relaxed">{r.conflictBody}</p>
+            <div
+              data-testid="conflict-summary"
+              className="rounded-lg border border-amber-300 bg-amber-50 px-3 py-2.5 text-amber-950"
+            >
+              <p className="text-sm font-semibold">{r("conflictTitle")}</p>
+              <p className="mt-0.5 text-sm leading-relaxed">{r("conflictBody")}</p>
             </div>
             <div className="grid grid-cols-1 gap-2">
-              {account.merchant ? <MerchantLine label={r.currentOwner} merchant={account.merchant} /> : null}
-              <MerchantLine label={r.claimant} merchant={contesting} highlight />
+              {account.merchant ? <MerchantLine label={r("currentOwner")} merchant={account.merchant} /> : null}
+              <MerchantLine label={r("claimant")} merchant={contesting} highlight />
             </div>
           </div>
         ) : null}
@@ -99,21 +127,24 @@ export function ReviewPanel({ account, d, lang, maxLength }: { account: StaffAut
           mode={
             contesting
               ? { kind: "conflict", contestedBy: contesting.id }
-              : { kind: "review", expectedStatus: account.reviewStatus, expectedReviewedAt: account.reviewedAt?.toISOString() ?? "" }
+              : {
+                  kind: "review",
+                  expectedStatus: account.reviewStatus,
+                  expectedReviewedAt: account.reviewedAt?.toISOString() ?? "",
+                }
           }
-          lang={lang}
           maxLength={maxLength}
           labels={{
-            note: r.note,
-            submitting: r.submitting,
-            reload: r.reload,
-            noteHint: format(r.noteHint, { max: maxLength }),
-            conflictNoteHint: format(r.conflictNoteHint, { max: maxLength }),
-            approve: r.approve,
-            reject: r.reject,
-            needsInfo: r.needsInfo,
-            keepOwner: r.keepOwner,
-            transfer: r.transfer,
+            note: r("note"),
+            submitting: r("submitting"),
+            reload: r("reload"),
+            noteHint: r("noteHint", { max: maxLength }),
+            conflictNoteHint: r("conflictNoteHint", { max: maxLength }),
+            approve: r("approve"),
+            reject: r("reject"),
+            needsInfo: r("needsInfo"),
+            keepOwner: r("keepOwner"),
+            transfer: r("transfer"),
           }}
         />
       </div>

@@ -1,12 +1,22 @@
 import Link from "next/link";
+import type { useFormatter } from "next-intl";
+import { getFormatter, getTranslations } from "next-intl/server";
 import { getDb } from "@/db";
 import { listStaffTimeline, TIMELINE_PAGE_SIZE, type TimelineEntry } from "@/lib/staff/authorizer-detail";
-import { format, type Language } from "@/lib/i18n";
-import type { StaffDetailDictionary } from "@/lib/i18n-staff-detail";
-import { formatTimestamp } from "@/lib/i18n-staff-ops";
-import { describeTimelineEntry } from "@/lib/staff/timeline-labels";
-import { ChangeList } from "@/app/(staff)/staff/_components/change-list";
-import { GrantChanges } from "./permissions";
+import { formatDurationPrecise } from "@/lib/i18n/duration";
+import { describeTimelineEntry, type CatalogTranslator } from "@/lib/staff/timeline-labels";
+import { ChangeList } from "../../../_components/change-list";
+import { getPairLanguage, type PairLanguage } from "../../../_components/language";
+import { GrantChanges, getGrantLabels } from "./permissions";
+
+/** What an entry needs to be put in words (read once per page). */
+interface Words {
+  t: CatalogTranslator;
+  format: ReturnType<typeof useFormatter>;
+  duration: (seconds: number) => string;
+  grantLabels: Awaited<ReturnType<typeof getGrantLabels>>;
+  lang: PairLanguage;
+}
 
 const SOURCE_TONES: Record<TimelineEntry["source"], { chip: string; dot: string }> = {
   wechat_event: { chip: "bg-emerald-50 text-emerald-800 ring-emerald-200", dot: "bg-emerald-500" },
@@ -15,36 +25,62 @@ const SOURCE_TONES: Record<TimelineEntry["source"], { chip: string; dot: string 
   audit: { chip: "bg-violet-50 text-violet-800 ring-violet-200", dot: "bg-violet-500" },
 };
 
-function Entry({ entry, d, lang }: { entry: TimelineEntry; d: StaffDetailDictionary; lang: Language }) {
-  const { label, facts } = describeTimelineEntry(entry, d);
+function Entry({ entry, words }: { entry: TimelineEntry; words: Words }) {
+  const { t, format } = words;
+  const { label, facts } = describeTimelineEntry(entry, t, words.duration);
   const tone = SOURCE_TONES[entry.source];
-  const failed = entry.kind === "token_refresh_failed" || entry.kind === "needs_reauthorization" || entry.kind === "revoked_by_wechat";
+  const failed =
+    entry.kind === "token_refresh_failed" ||
+    entry.kind === "needs_reauthorization" ||
+    entry.kind === "revoked_by_wechat";
   return (
-    <li data-testid="timeline-entry" data-source={entry.source} data-kind={entry.kind} className="relative flex gap-3 pb-4 pl-1 last:pb-0">
-      <span aria-hidden="true" className={`relative z-10 mt-1.5 h-2.5 w-2.5 shrink-0 rounded-full ring-4 ring-white ${failed ? "bg-red-500" : tone.dot}`} />
+    <li
+      data-testid="timeline-entry"
+      data-source={entry.source}
+      data-kind={entry.kind}
+      className="relative flex gap-3 pb-4 pl-1 last:pb-0"
+    >
+      <span
+        aria-hidden="true"
+        className={`relative z-10 mt-1.5 h-2.5 w-2.5 shrink-0 rounded-full ring-4 ring-white ${failed ? "bg-red-500" : tone.dot}`}
+      />
       <div className="min-w-0 flex-1">
         <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
-          <span className={`rounded-full px-1.5 py-0.5 text-[11px] font-medium whitespace-nowrap ring-1 ring-inset ${tone.chip}`}>{d.timeline.sources[entry.source]}</span>
+          <span
+            className={`rounded-full px-1.5 py-0.5 text-[11px] font-medium whitespace-nowrap ring-1 ring-inset ${tone.chip}`}
+          >
+            {t(`staffDetail.timeline.sources.${entry.source}`)}
+          </span>
           <time dateTime={entry.at.toISOString()} className="text-xs text-slate-500 tabular-nums">
-            {formatTimestamp(entry.at, lang)}
+            {format.dateTime(entry.at, "dateTimeSeconds")}
           </time>
         </div>
         <p className={`mt-1 text-sm font-medium break-words ${failed ? "text-red-800" : "text-slate-900"}`}>{label}</p>
-        {facts.length > 0 ? <p className="mt-0.5 text-xs break-words text-slate-600">{facts.join(" · ")}</p> : null}
+        {facts.length > 0 ? (
+          <p className="mt-0.5 text-xs break-words text-slate-600">
+            {facts.join(t("staffDetail.timeline.factSeparator"))}
+          </p>
+        ) : null}
         {entry.source === "grant" ? (
           <div className="mt-1.5">
-            <GrantChanges added={entry.added} removed={entry.removed} d={d} lang={lang} />
+            <GrantChanges added={entry.added} removed={entry.removed} labels={words.grantLabels} lang={words.lang} />
           </div>
         ) : null}
         {entry.source === "audit" ? (
           <div className="mt-1.5 flex flex-col gap-1.5">
-            {entry.note ? <p className="rounded-md bg-slate-50 px-2.5 py-1.5 text-sm break-words whitespace-pre-line text-slate-800">{entry.note}</p> : null}
+            {entry.note ? (
+              <p className="rounded-md bg-slate-50 px-2.5 py-1.5 text-sm break-words whitespace-pre-line text-slate-800">
+                {entry.note}
+              </p>
+            ) : null}
             <ChangeList changes={entry.changes} note={entry.note} empty={null} />
           </div>
         ) : null}
         {entry.source === "wechat_event" ? (
           <details data-testid="raw-payload" className="group mt-1.5 rounded-md border border-slate-200 bg-slate-50">
-            <summary className="cursor-pointer px-2.5 py-1.5 text-xs font-medium text-slate-700 select-none">{d.timeline.rawPayload}</summary>
+            <summary className="cursor-pointer px-2.5 py-1.5 text-xs font-medium text-slate-700 select-none">
+              {t("staffDetail.timeline.rawPayload")}
+            </summary>
             <pre className="max-h-80 overflow-auto border-t border-slate-200 px-2.5 py-2 font-mono text-xs leading-relaxed break-all whitespace-pre-wrap text-slate-800">
               {JSON.stringify(entry.payload, null, 2)}
             </pre>
@@ -56,24 +92,39 @@ function Entry({ entry, d, lang }: { entry: TimelineEntry; d: StaffDetailDiction
 }
 
 /** The account's timeline, one keyset page at a time (`before` = the cursor of the last entry shown). */
-export async function Timeline({ appId, before, d, lang }: { appId: string; before: string | undefined; d: StaffDetailDictionary; lang: Language }) {
-  const { entries, nextCursor } = await listStaffTimeline(await getDb(), appId, { before });
+export async function Timeline({ appId, before }: { appId: string; before: string | undefined }) {
+  const [{ entries, nextCursor }, t, tDuration, format, grantLabels, lang] = await Promise.all([
+    getDb().then((db) => listStaffTimeline(db, appId, { before })),
+    getTranslations(),
+    getTranslations("common.duration"),
+    getFormatter(),
+    getGrantLabels(),
+    getPairLanguage(),
+  ]);
+  const words: Words = { t, format, duration: (s) => formatDurationPrecise(tDuration, s), grantLabels, lang };
   const base = `/staff/authorizations/${encodeURIComponent(appId)}`;
   return (
     <>
       {entries.length === 0 ? (
-        <p className="mt-3 text-sm text-slate-600">{d.timeline.empty}</p>
+        <p className="mt-3 text-sm text-slate-600">{t("staffDetail.timeline.empty")}</p>
       ) : (
-        <ol data-testid="timeline" className="relative mt-4 flex flex-col before:absolute before:top-2 before:bottom-2 before:left-[9px] before:w-px before:bg-slate-200">
+        <ol
+          data-testid="timeline"
+          className="relative mt-4 flex flex-col before:absolute before:top-2 before:bottom-2 before:left-[9px] before:w-px before:bg-slate-200"
+        >
           {entries.map((entry) => (
-            <Entry key={`${entry.source}-${entry.id}`} entry={entry} d={d} lang={lang} />
+            <Entry key={`${entry.source}-${entry.id}`} entry={entry} words={words} />
           ))}
         </ol>
       )}
       <div className="mt-4 flex flex-wrap items-center gap-3 border-t border-slate-100 pt-3 text-sm">
         {before ? (
-          <Link href={`${base}#timeline-title`} data-testid="timeline-newest" className="font-medium text-emerald-700 hover:underline">
-            {d.timeline.newest}
+          <Link
+            href={`${base}#timeline-title`}
+            data-testid="timeline-newest"
+            className="font-medium text-emerald-700 hover:underline"
+          >
+            {t("staffDetail.timeline.newest")}
           </Link>
         ) : null}
         {nextCursor ? (
@@ -82,19 +133,21 @@ export async function Timeline({ appId, before, d, lang }: { appId: string; befo
             data-testid="timeline-more"
             className="inline-flex min-h-10 items-center rounded-lg px-3 font-medium text-slate-700 ring-1 ring-slate-300 ring-inset hover:bg-slate-50"
           >
-            {d.timeline.more} →
+            {t("staffDetail.timeline.more")} →
           </Link>
         ) : null}
-        <span className="text-xs text-slate-500 sm:ml-auto">{format(d.timeline.showing, { n: String(TIMELINE_PAGE_SIZE) })}</span>
+        <span className="text-xs text-slate-500 sm:ml-auto">
+          {t("staffDetail.timeline.showing", { n: TIMELINE_PAGE_SIZE })}
+        </span>
       </div>
     </>
   );
 }
 
-export function TimelineSkeleton() {
+export function TimelineSkeleton({ label }: { label: string }) {
   return (
     <div aria-busy="true" className="mt-4 flex animate-pulse flex-col gap-4">
-      <span className="sr-only">加载中… · Loading…</span>
+      <span className="sr-only">{label}</span>
       {[0, 1, 2, 3].map((i) => (
         <div key={i} className="flex gap-3">
           <div className="mt-1 h-2.5 w-2.5 rounded-full bg-slate-200" />

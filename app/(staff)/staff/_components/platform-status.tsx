@@ -1,10 +1,9 @@
 import Link from "next/link";
+import { getFormatter, getTranslations } from "next-intl/server";
 import { Panel } from "@/app/_components/panel";
 import { getEnv } from "@/lib/env";
 import { getHealth, unhealthy, type Health } from "@/lib/health";
-import type { Language } from "@/lib/i18n";
-import { format } from "@/lib/i18n-format";
-import { formatDuration, formatTimestamp, getStaffOpsDictionary } from "@/lib/i18n-staff-ops";
+import { formatDurationPrecise } from "@/lib/i18n/duration";
 import { getPlatform } from "@/lib/platform";
 import { listReconcileRuns, type ReconcileRunRow } from "@/lib/staff/operations";
 import { getReviewCounts } from "@/db/queries/staff-overview";
@@ -21,15 +20,27 @@ const CARD_TONES: Record<Tone, { card: string; dot: string; value: string }> = {
   neutral: { card: "border-slate-200 bg-white", dot: "bg-slate-300", value: "text-slate-500" },
 };
 
-function StatusCard({ label, value, hint, tone, testId }: { label: string; value: string; hint?: string | null; tone: Tone; testId: string }) {
-  const t = CARD_TONES[tone];
+function StatusCard({
+  label,
+  value,
+  hint,
+  tone,
+  testId,
+}: {
+  label: string;
+  value: string;
+  hint?: string | null;
+  tone: Tone;
+  testId: string;
+}) {
+  const tones = CARD_TONES[tone];
   return (
-    <div data-testid={testId} data-tone={tone} className={`rounded-xl border px-4 py-3 shadow-xs ${t.card}`}>
+    <div data-testid={testId} data-tone={tone} className={`rounded-xl border px-4 py-3 shadow-xs ${tones.card}`}>
       <p className="flex items-center gap-2 text-sm text-slate-600">
-        <span aria-hidden="true" className={`h-2 w-2 shrink-0 rounded-full ${t.dot}`} />
+        <span aria-hidden="true" className={`h-2 w-2 shrink-0 rounded-full ${tones.dot}`} />
         <span className="min-w-0 truncate">{label}</span>
       </p>
-      <p className={`mt-1 text-lg font-semibold break-words ${t.value}`}>{value}</p>
+      <p className={`mt-1 text-lg font-semibold break-words ${tones.value}`}>{value}</p>
       {hint ? <p className="mt-0.5 text-xs leading-relaxed text-slate-600">{hint}</p> : null}
     </div>
   );
@@ -45,9 +56,14 @@ async function readHealth(): Promise<Health> {
 }
 
 /** The platform status panel: the data of /api/health, and the review queue's counts. */
-export async function PlatformStatus({ lang }: { lang: Language }) {
-  const t = getStaffOpsDictionary(lang).overview;
-  const ops = getStaffOpsDictionary(lang).operations;
+export async function PlatformStatus() {
+  const [t, ops, tDuration, format] = await Promise.all([
+    getTranslations("staffOps.overview"),
+    getTranslations("staffOps.operations"),
+    getTranslations("common.duration"),
+    getFormatter(),
+  ]);
+  const duration = (seconds: number) => formatDurationPrecise(tDuration, seconds);
   const health = await readHealth();
   const checkedAt = new Date();
 
@@ -68,67 +84,94 @@ export async function PlatformStatus({ lang }: { lang: Language }) {
   const cards: Array<{ key: string; label: string; value: string; hint?: string | null; tone: Tone }> = [
     {
       key: "database",
-      label: t.database,
-      value: health.database.ok ? t.databaseOk : t.databaseDown,
+      label: t("database"),
+      value: health.database.ok ? t("databaseOk") : t("databaseDown"),
       hint: health.database.ok ? null : health.database.error,
       tone: health.database.ok ? "ok" : "bad",
     },
     {
       key: "ticket",
-      label: t.ticket,
+      label: t("ticket"),
       value: !health.database.ok
-        ? t.unknown
+        ? t("unknown")
         : health.ticket.ageSeconds === null
-          ? t.ticketNone
-          : format(t.ticketAge, { age: formatDuration(health.ticket.ageSeconds, lang) }),
-      hint: health.ticket.warning ? (health.ticket.ageSeconds === null ? t.ticketNoneHint : t.ticketStaleHint) : null,
+          ? t("ticketNone")
+          : t("ticketAge", { age: duration(health.ticket.ageSeconds) }),
+      hint: health.ticket.warning
+        ? health.ticket.ageSeconds === null
+          ? t("ticketNoneHint")
+          : t("ticketStaleHint")
+        : null,
       tone: !health.database.ok ? "neutral" : health.ticket.warning ? "warn" : "ok",
     },
     {
       key: "component-token",
-      label: t.componentToken,
+      label: t("componentToken"),
       value: !health.database.ok
-        ? t.unknown
+        ? t("unknown")
         : tokenIn === null
-          ? t.tokenNone
+          ? t("tokenNone")
           : tokenIn <= 0
-            ? t.tokenExpired
-            : format(t.tokenExpiresIn, { in: formatDuration(tokenIn, lang) }),
-      hint: health.componentToken.lastError ? format(t.tokenLastError, { error: health.componentToken.lastError }) : null,
-      tone: !health.database.ok ? "neutral" : tokenIn === null || tokenIn <= 0 || health.componentToken.lastError ? "warn" : "ok",
+            ? t("tokenExpired")
+            : t("tokenExpiresIn", { in: duration(tokenIn) }),
+      hint: health.componentToken.lastError ? t("tokenLastError", { error: health.componentToken.lastError }) : null,
+      tone: !health.database.ok
+        ? "neutral"
+        : tokenIn === null || tokenIn <= 0 || health.componentToken.lastError
+          ? "warn"
+          : "ok",
     },
     {
       key: "refresher-lag",
-      label: t.refresherLag,
+      label: t("refresherLag"),
       value:
         a.refresherLagSeconds === null
-          ? t.unknown
+          ? t("unknown")
           : a.refresherLagSeconds === 0
-            ? t.lagNone
-            : format(t.lagBehind, { lag: formatDuration(a.refresherLagSeconds, lang) }),
-      hint: a.refresherLagSeconds !== null && a.refresherLagSeconds > LAG_WARNING_SECONDS ? t.lagHint : null,
+            ? t("lagNone")
+            : t("lagBehind", { lag: duration(a.refresherLagSeconds) }),
+      hint: a.refresherLagSeconds !== null && a.refresherLagSeconds > LAG_WARNING_SECONDS ? t("lagHint") : null,
       tone: a.refresherLagSeconds === null ? "neutral" : a.refresherLagSeconds > LAG_WARNING_SECONDS ? "warn" : "ok",
     },
     {
       key: "refresh-failed",
-      label: t.refreshFailed,
-      value: a.refreshFailed === null ? t.unknown : String(a.refreshFailed),
-      hint: a.refreshFailed ? t.refreshFailedHint : null,
+      label: t("refreshFailed"),
+      value: a.refreshFailed === null ? t("unknown") : String(a.refreshFailed),
+      hint: a.refreshFailed ? t("refreshFailedHint") : null,
       tone: a.refreshFailed === null ? "neutral" : a.refreshFailed > 0 ? "warn" : "ok",
     },
     {
       key: "needs-reauthorization",
-      label: t.needsReauthorization,
-      value: a.needsReauthorization === null ? t.unknown : String(a.needsReauthorization),
-      hint: a.needsReauthorization ? t.needsReauthorizationHint : null,
+      label: t("needsReauthorization"),
+      value: a.needsReauthorization === null ? t("unknown") : String(a.needsReauthorization),
+      hint: a.needsReauthorization ? t("needsReauthorizationHint") : null,
       tone: a.needsReauthorization === null ? "neutral" : a.needsReauthorization > 0 ? "warn" : "ok",
     },
   ];
-  const state: "ok" | "warning" | "down" = !health.database.ok ? "down" : cards.some((c) => c.tone === "warn") ? "warning" : "ok";
+  const state: "ok" | "warning" | "down" = !health.database.ok
+    ? "down"
+    : cards.some((c) => c.tone === "warn")
+      ? "warning"
+      : "ok";
   const banner = {
-    ok: { title: t.allGoodTitle, body: t.allGoodBody, tone: "border-emerald-200 bg-emerald-50 text-emerald-900", dot: "bg-emerald-500" },
-    warning: { title: t.warningTitle, body: t.warningBody, tone: "border-amber-300 bg-amber-50 text-amber-950", dot: "bg-amber-500" },
-    down: { title: t.downTitle, body: t.downBody, tone: "border-red-200 bg-red-50 text-red-900", dot: "bg-red-500" },
+    ok: {
+      title: t("allGoodTitle"),
+      body: t("allGoodBody"),
+      tone: "border-emerald-200 bg-emerald-50 text-emerald-900",
+      dot: "bg-emerald-500",
+    },
+    warning: {
+      title: t("warningTitle"),
+      body: t("warningBody"),
+      tone: "border-amber-300 bg-amber-50 text-amber-950",
+      dot: "bg-amber-500",
+    },
+    down: {
+      title: t("downTitle"),
+      body: t("downBody"),
+      tone: "border-red-200 bg-red-50 text-red-900",
+      dot: "bg-red-500",
+    },
   }[state];
 
   return (
@@ -141,23 +184,40 @@ export async function PlatformStatus({ lang }: { lang: Language }) {
           </p>
           <p className="mt-0.5 text-sm leading-relaxed">{banner.body}</p>
           <p className="mt-2 flex flex-wrap gap-x-3 gap-y-1 text-xs opacity-80">
-            <span>{format(t.checkedAt, { time: formatTimestamp(checkedAt, lang) ?? "" })}</span>
-            {health.sandbox ? <span data-testid="sandbox-mode">{t.sandbox}</span> : null}
+            <span>{t("checkedAt", { time: format.dateTime(checkedAt, "dateTimeSeconds") })}</span>
+            {health.sandbox ? <span data-testid="sandbox-mode">{t("sandbox")}</span> : null}
           </p>
         </div>
         <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-3">
           {cards.map((card) => (
-            <StatusCard key={card.key} testId={`health-${card.key}`} label={card.label} value={card.value} hint={card.hint} tone={card.tone} />
+            <StatusCard
+              key={card.key}
+              testId={`health-${card.key}`}
+              label={card.label}
+              value={card.value}
+              hint={card.hint}
+              tone={card.tone}
+            />
           ))}
         </div>
       </section>
 
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
-        <Panel titleId="review-title" title={t.reviewTitle} dense>
+        <Panel titleId="review-title" title={t("reviewTitle")} dense>
           <ul className="mt-3 flex flex-col divide-y divide-slate-100">
             {[
-              { key: "pending", label: t.pendingReview, count: counts?.pending, href: "/staff/authorizations?review=pending" },
-              { key: "conflict", label: t.conflicts, count: counts?.conflict, href: "/staff/authorizations?review=conflict" },
+              {
+                key: "pending",
+                label: t("pendingReview"),
+                count: counts?.pending,
+                href: "/staff/authorizations?review=pending",
+              },
+              {
+                key: "conflict",
+                label: t("conflicts"),
+                count: counts?.conflict,
+                href: "/staff/authorizations?review=conflict",
+              },
             ].map((item) => (
               <li key={item.key}>
                 <Link
@@ -169,12 +229,14 @@ export async function PlatformStatus({ lang }: { lang: Language }) {
                   <span className="flex items-center gap-2">
                     <span
                       className={`min-w-8 rounded-full px-2 py-0.5 text-center font-semibold tabular-nums ${
-                        item.key === "conflict" && item.count ? "bg-amber-100 text-amber-900" : "bg-slate-100 text-slate-800"
+                        item.key === "conflict" && item.count
+                          ? "bg-amber-100 text-amber-900"
+                          : "bg-slate-100 text-slate-800"
                       }`}
                     >
-                      {item.count ?? t.unknown}
+                      {item.count ?? t("unknown")}
                     </span>
-                    <span className="font-medium text-emerald-700 group-hover:underline">{t.view}</span>
+                    <span className="font-medium text-emerald-700 group-hover:underline">{t("view")}</span>
                   </span>
                 </Link>
               </li>
@@ -182,20 +244,25 @@ export async function PlatformStatus({ lang }: { lang: Language }) {
           </ul>
         </Panel>
 
-        <Panel titleId="last-reconcile-title" title={t.lastReconcile} dense>
+        <Panel titleId="last-reconcile-title" title={t("lastReconcile")} dense>
           {lastRun ? (
             <p data-testid="overview-last-reconcile" className="mt-3 text-sm leading-relaxed text-slate-700">
-              <span className="font-medium">{ops.runStatus[lastRun.status]}</span>
+              <span className="font-medium">{ops(`runStatus.${lastRun.status}`)}</span>
               {" · "}
-              {formatTimestamp(lastRun.startedAt, lang)}
-              {lastRun.listed !== null ? ` · ${format(ops.progress, { checked: lastRun.checked, listed: lastRun.listed })}` : ""}
-              {` · ${ops.columns.repairs} ${lastRun.repairs}`}
+              {format.dateTime(lastRun.startedAt, "dateTimeSeconds")}
+              {lastRun.listed !== null
+                ? ` · ${ops("progress", { checked: lastRun.checked, listed: lastRun.listed })}`
+                : ""}
+              {` · ${ops("columns.repairs")} ${lastRun.repairs}`}
             </p>
           ) : (
-            <p className="mt-3 text-sm text-slate-500">{health.database.ok ? t.noReconcile : t.unknown}</p>
+            <p className="mt-3 text-sm text-slate-500">{health.database.ok ? t("noReconcile") : t("unknown")}</p>
           )}
-          <Link href="/staff/operations" className="mt-3 inline-flex min-h-11 items-center text-sm font-medium text-emerald-700 hover:underline">
-            {t.toOperations} →
+          <Link
+            href="/staff/operations"
+            className="mt-3 inline-flex min-h-11 items-center text-sm font-medium text-emerald-700 hover:underline"
+          >
+            {t("toOperations")} →
           </Link>
         </Panel>
       </div>

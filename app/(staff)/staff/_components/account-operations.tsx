@@ -1,14 +1,13 @@
 "use client";
 
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useActionState, useEffect } from "react";
-import { refreshProfileNowAction, refreshTokenNowAction, type OperationState } from "@/app/(staff)/staff/operations/actions";
-import { localizeMessage } from "@/app/_components/localize";
+import { refreshProfileNowAction, refreshTokenNowAction, type OperationState } from "../operations/actions";
 import { Panel } from "@/app/_components/panel";
 import { Spinner } from "@/app/_components/submit-button";
 import type { AuthorizerStatus } from "@/db/schema";
-import type { Language } from "@/lib/i18n";
-import { getStaffOpsDictionary } from "@/lib/i18n-staff-ops";
+import { StaffMessage } from "./staff-message";
 
 const BUTTON =
   "inline-flex min-h-11 w-full items-center justify-center gap-2 rounded-lg border border-slate-300 bg-white px-4 py-2 text-sm font-semibold text-slate-800 shadow-xs transition-colors hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-emerald-600 disabled:cursor-wait disabled:opacity-70 sm:w-auto";
@@ -39,8 +38,8 @@ function OperationForm({
   );
 }
 
-function Result({ state, lang, testId }: { state: OperationState; lang: Language; testId: string }) {
-  if (!state) return null;
+function Result({ state, testId }: { state: OperationState; testId: string }) {
+  if (!state?.message) return null;
   return (
     <p
       data-testid={testId}
@@ -49,7 +48,7 @@ function Result({ state, lang, testId }: { state: OperationState; lang: Language
         state.ok ? "border-emerald-200 bg-emerald-50 text-emerald-900" : "border-red-200 bg-red-50 text-red-800"
       }`}
     >
-      {localizeMessage(state.message, lang)}
+      <StaffMessage message={state.message} />
     </p>
   );
 }
@@ -57,9 +56,10 @@ function Result({ state, lang, testId }: { state: OperationState; lang: Language
 /**
  * Staff buttons for one account: renew its authorizer_access_token now (刷新令牌) and fetch its profile from
  * WeChat now (刷新资料). Each answers with the outcome (the new expiry, never the token) or WeChat's error.
+ * Shown on the account page and on the operations page.
  */
-export function AccountOperations({ appId, status, lang }: { appId: string; status: AuthorizerStatus; lang: Language }) {
-  const t = getStaffOpsDictionary(lang).accountOps;
+export function AccountOperations({ appId, status }: { appId: string; status: AuthorizerStatus }) {
+  const t = useTranslations("staffOps.accountOps");
   const router = useRouter();
   const [tokenState, tokenAction, tokenPending] = useActionState(refreshTokenNowAction, undefined);
   const [profileState, profileAction, profilePending] = useActionState(refreshProfileNowAction, undefined);
@@ -70,26 +70,33 @@ export function AccountOperations({ appId, status, lang }: { appId: string; stat
   }, [tokenState, profileState, router]);
 
   return (
-    <Panel titleId="account-operations-title" title={t.title} data-testid="account-operations">
+    <Panel titleId="account-operations-title" title={t("title")} data-testid="account-operations">
       {status !== "authorized" ? (
         <p data-testid="account-operations-hint" className="mt-1 text-sm text-amber-800">
-          {t.notAuthorizedHint}
+          {t("notAuthorizedHint")}
         </p>
       ) : null}
       <div className="mt-4 flex flex-col gap-2 sm:flex-row">
-        <OperationForm appId={appId} action={tokenAction} pending={tokenPending} label={t.refreshToken} pendingLabel={t.refreshingToken} testId="refresh-token-now" />
+        <OperationForm
+          appId={appId}
+          action={tokenAction}
+          pending={tokenPending}
+          label={t("refreshToken")}
+          pendingLabel={t("refreshingToken")}
+          testId="refresh-token-now"
+        />
         <OperationForm
           appId={appId}
           action={profileAction}
           pending={profilePending}
-          label={t.refreshProfile}
-          pendingLabel={t.refreshingProfile}
+          label={t("refreshProfile")}
+          pendingLabel={t("refreshingProfile")}
           testId="refresh-profile-now"
         />
       </div>
       <div role="status" aria-live="polite" className="mt-3 flex flex-col gap-2 empty:hidden">
-        <Result state={tokenState} lang={lang} testId="refresh-token-result" />
-        <Result state={profileState} lang={lang} testId="refresh-profile-result" />
+        <Result state={tokenState} testId="refresh-token-result" />
+        <Result state={profileState} testId="refresh-profile-result" />
       </div>
     </Panel>
   );
