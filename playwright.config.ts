@@ -20,12 +20,19 @@ export default defineConfig({
     screenshot: "only-on-failure",
     launchOptions: {
       executablePath: chromium,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+      ],
     },
   },
   projects: [
     { name: "desktop", use: { ...devices["Desktop Chrome"], channel: undefined }, testIgnore: /\.phone\.spec\.ts$/ },
-    // The phone project runs the pages every visitor sees and the phone-only flows.
-    { name: "phone", use: { ...devices["Pixel 7"], channel: undefined }, testMatch: /(home|\.phone)\.spec\.ts$/ },
+    // The phone project runs the pages every visitor sees, the phone-only flows and the accessibility audit.
+    { name: "phone", use: { ...devices["Pixel 7"], channel: undefined }, testMatch: /(home|a11y|\.phone)\.spec\.ts$/ },
   ],
 });
