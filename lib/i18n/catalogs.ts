@@ -1,7 +1,9 @@
 import enCommon from "@/messages/en/common.json";
 import enJobs from "@/messages/en/jobs.json";
+import enReleases from "@/messages/en/releases.json";
 import zhCommon from "@/messages/zh-CN/common.json";
 import zhJobs from "@/messages/zh-CN/jobs.json";
+import zhReleases from "@/messages/zh-CN/releases.json";
 import type { Locale } from "./config";
 
 /**
@@ -14,10 +16,12 @@ export const CATALOGS = {
   "zh-CN": {
     common: zhCommon,
     jobs: zhJobs,
+    releases: zhReleases,
   },
   en: {
     common: enCommon,
     jobs: enJobs,
+    releases: enReleases,
   },
 } satisfies Record<Locale, Record<string, unknown>>;
 
