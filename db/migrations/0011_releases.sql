@@ -14,6 +14,7 @@ CREATE TABLE "release_accounts" (
 	"audit_submitted_at" timestamp with time zone,
 	"audit_updated_at" timestamp with time zone,
 	"gray_percentage" integer,
+	"submit_intent_at" timestamp with time zone,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint

@@ -42,6 +42,11 @@ export const releaseAccounts = pgTable("release_accounts", {
   /** When the status last changed (events and polls apply only if they do not go back in time). */
   auditUpdatedAt: timestamp("audit_updated_at", { withTimezone: true }),
   grayPercentage: integer("gray_percentage"),
+  /**
+   * Set just before submit_audit is sent: if its answer is lost, the next attempt first asks WeChat
+   * (get_latest_auditstatus) whether that submission arrived, so an account is never submitted twice.
+   */
+  submitIntentAt: timestamp("submit_intent_at", { withTimezone: true }),
   updatedAt: updatedAt(),
 });
 
