@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { connection } from "next/server";
+import { getTranslations } from "next-intl/server";
 import { SignOutButton } from "@/app/_components/sign-out-button";
 import { SiteHeader } from "@/app/_components/site-header";
 import { currentUser } from "@/lib/auth/guards";
@@ -12,11 +13,12 @@ import { getStaffI18n } from "@/lib/i18n-staff";
  */
 export default async function StaffLayout({ children }: Readonly<{ children: React.ReactNode }>) {
   await connection();
-  const [{ lang, t }, { s }, user] = await Promise.all([getI18n(), getStaffI18n(), currentUser()]);
+  const [{ lang, t }, { s }, user, tr] = await Promise.all([getI18n(), getStaffI18n(), currentUser(), getTranslations("releases")]);
   const staff = user && (user.role === "staff" || user.role === "admin") ? user : null;
   const links = [
     { href: "/staff", label: s.nav.overview },
     { href: "/staff/authorizations", label: s.nav.authorizations },
+    { href: "/staff/releases", label: tr("nav") },
     { href: "/staff/audit", label: s.nav.audit },
     { href: "/staff/operations", label: s.nav.operations },
     ...(staff?.role === "admin" ? [{ href: "/staff/users", label: s.nav.users }] : []),

@@ -53,7 +53,7 @@ describeWithBuild("release center over HTTP", () => {
       quotaRest: 100,
     });
     merchantId = (await createMerchant(database, "Release")).merchantId;
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await app?.stop();
     await app?.database.drop();
