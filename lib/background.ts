@@ -31,10 +31,14 @@ export function startBackgroundJobs(platform: Platform): BackgroundJobs {
     timers.push(setTimeout(run, firstDelayMs).unref());
   };
 
-  every(TOKEN_CHECK_INTERVAL_MS, async () => {
-    await platform.componentToken.requestTicketPush();
-    await platform.componentToken.refreshIfDue();
-  }, 5_000 + Math.random() * 5_000);
+  every(
+    TOKEN_CHECK_INTERVAL_MS,
+    async () => {
+      await platform.componentToken.requestTicketPush();
+      await platform.componentToken.refreshIfDue();
+    },
+    5_000 + Math.random() * 5_000,
+  );
 
   // authorizer_access_token of every account, ahead of expiry (instances share the work through row leases).
   platform.refresher.start(3_000 + Math.random() * 2_000);
@@ -42,10 +46,14 @@ export function startBackgroundJobs(platform: Platform): BackgroundJobs {
   // Repair what lost events left wrong; one instance per interval (elected in reconcileAuthorizers).
   const reconcileMinutes = platform.env.reconcileIntervalMinutes;
   if (reconcileMinutes > 0) {
-    every(Math.min(reconcileMinutes * 60_000, 15 * 60_000), async () => {
-      if (!(await platform.componentToken.getStatus()).tokenExpiresAt) return; // nothing can be listed yet
-      await reconcileAuthorizers(platform, "scheduled", { minIntervalSeconds: reconcileMinutes * 60 });
-    }, 60_000 + Math.random() * 60_000);
+    every(
+      Math.min(reconcileMinutes * 60_000, 15 * 60_000),
+      async () => {
+        if (!(await platform.componentToken.getStatus()).tokenExpiresAt) return; // nothing can be listed yet
+        await reconcileAuthorizers(platform, "scheduled", { minIntervalSeconds: reconcileMinutes * 60 });
+      },
+      60_000 + Math.random() * 60_000,
+    );
   }
 
   // Authorization events whose immediate processing failed or was cut short (crash, WeChat error).
@@ -53,10 +61,14 @@ export function startBackgroundJobs(platform: Platform): BackgroundJobs {
   every(EVENT_POLL_INTERVAL_MS, () => processPendingAuthorizerMessages(platform), 2_500);
 
   // Delivered messages and routine activity past their retention (instances running it at once share the rows).
-  every(RETENTION_INTERVAL_MS, async () => {
-    const pruned = await pruneOldRecords(platform.database.db, platform.env.retention);
-    if (Object.values(pruned).some((n) => n > 0)) log.info("old records pruned", { ...pruned });
-  }, 300_000 + Math.random() * 300_000);
+  every(
+    RETENTION_INTERVAL_MS,
+    async () => {
+      const pruned = await pruneOldRecords(platform.database.db, platform.env.retention);
+      if (Object.values(pruned).some((n) => n > 0)) log.info("old records pruned", { ...pruned });
+    },
+    300_000 + Math.random() * 300_000,
+  );
 
   // Release and setup batches: steps due on any account (instances share them through leases).
   platform.batches.worker.start(4_000 + Math.random() * 2_000);
@@ -76,6 +88,8 @@ export function startBackgroundJobs(platform: Platform): BackgroundJobs {
       }
     };
     every(platform.env.sandboxTicketIntervalSeconds * 1000, () => pushUntilDelivered(), 500);
+    // The sandbox's reviewer: audits whose rule delay has passed resolve and are pushed (lib/sandbox/code.ts).
+    every(1_000, () => sandbox.code.resolveDueAudits(), 1_000);
   }
 
   return {

@@ -65,13 +65,22 @@ const rawSchema = z.object({
   WECHAT_SANDBOX: optionalString.pipe(flag.optional()),
   INSECURE_ALLOW_HTTP_APP_URL: optionalString.pipe(flag.optional()),
   WECHAT_COMPONENT_APPID: optionalString.pipe(
-    z.string().regex(APP_ID_PATTERN, { error: "must look like wx followed by 16 characters (the platform's AppID)" }).optional(),
+    z
+      .string()
+      .regex(APP_ID_PATTERN, { error: "must look like wx followed by 16 characters (the platform's AppID)" })
+      .optional(),
   ),
   WECHAT_COMPONENT_APPSECRET: optionalString.pipe(
-    z.string().regex(/^[0-9a-zA-Z]{16,64}$/, { error: "must be the platform's AppSecret (letters and digits)" }).optional(),
+    z
+      .string()
+      .regex(/^[0-9a-zA-Z]{16,64}$/, { error: "must be the platform's AppSecret (letters and digits)" })
+      .optional(),
   ),
   WECHAT_COMPONENT_TOKEN: optionalString.pipe(
-    z.string().regex(/^[A-Za-z0-9]{3,32}$/, { error: "must be 3–32 letters or digits (消息校验Token)" }).optional(),
+    z
+      .string()
+      .regex(/^[A-Za-z0-9]{3,32}$/, { error: "must be 3–32 letters or digits (消息校验Token)" })
+      .optional(),
   ),
   WECHAT_COMPONENT_AES_KEY: optionalString.pipe(
     z
@@ -98,7 +107,12 @@ const rawSchema = z.object({
     .min(0)
     .default(600),
   INTERNAL_API_KEYS: optionalString.transform((v, ctx) => {
-    const keys = v ? v.split(",").map((k) => k.trim()).filter((k) => k.length > 0) : [];
+    const keys = v
+      ? v
+          .split(",")
+          .map((k) => k.trim())
+          .filter((k) => k.length > 0)
+      : [];
     const short = keys.findIndex((k) => k.length < MIN_INTERNAL_API_KEY_LENGTH);
     if (short !== -1) {
       // Named by position, never by value: these are keys.
@@ -113,18 +127,51 @@ const rawSchema = z.object({
   STAFF_EMAIL: optionalString.pipe(z.email({ error: "must be an email address" }).optional()),
   STAFF_PASSWORD: optionalString.pipe(z.string().min(10, { error: "must be at least 10 characters" }).optional()),
   SANDBOX_TICKET_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(600),
-  WECHAT_API_TIMEOUT_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(100).max(60_000).default(10_000),
+  WECHAT_API_TIMEOUT_MS: z.coerce
+    .number({ error: "must be a number of milliseconds" })
+    .int()
+    .min(100)
+    .max(60_000)
+    .default(10_000),
   AUTHORIZER_REFRESH_CONCURRENCY: z.coerce.number({ error: "must be a whole number" }).int().min(1).max(500).default(8),
   BATCH_CONCURRENCY: z.coerce.number({ error: "must be a whole number" }).int().min(1).max(200).default(8),
-  RECONCILE_INTERVAL_MINUTES: z.coerce.number({ error: "must be a number of minutes (0 turns it off)" }).int().min(0).default(360),
-  WEBHOOK_TIMEOUT_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(100).max(30_000).default(5_000),
+  RELEASE_PRIVACY_RETRY_SECONDS: z.coerce.number({ error: "must be a number of seconds" }).min(0).max(3600).default(60),
+  RELEASE_AUDIT_RECONCILE_MINUTES: z.coerce
+    .number({ error: "must be a number of minutes" })
+    .min(0)
+    .max(43_200)
+    .default(60),
+  RECONCILE_INTERVAL_MINUTES: z.coerce
+    .number({ error: "must be a number of minutes (0 turns it off)" })
+    .int()
+    .min(0)
+    .default(360),
+  WEBHOOK_TIMEOUT_MS: z.coerce
+    .number({ error: "must be a number of milliseconds" })
+    .int()
+    .min(100)
+    .max(30_000)
+    .default(5_000),
   WEBHOOK_RETRY_BASE_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(10).default(10_000),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number({ error: "must be a whole number" }).int().min(1).max(50).default(12),
   WEBHOOK_CONCURRENCY: z.coerce.number({ error: "must be a whole number" }).int().min(1).max(200).default(16),
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: optionalString.pipe(flag.optional()),
-  MESSAGE_RETENTION_DAYS: z.coerce.number({ error: "must be a number of days (0 keeps everything)" }).int().min(0).default(30),
-  ACTIVITY_RETENTION_DAYS: z.coerce.number({ error: "must be a number of days (0 keeps everything)" }).int().min(0).default(180),
-  TRUSTED_PROXY_HOPS: z.coerce.number({ error: "must be a whole number (proxies in front that add to X-Forwarded-For)" }).int().min(1).max(10).default(1),
+  MESSAGE_RETENTION_DAYS: z.coerce
+    .number({ error: "must be a number of days (0 keeps everything)" })
+    .int()
+    .min(0)
+    .default(30),
+  ACTIVITY_RETENTION_DAYS: z.coerce
+    .number({ error: "must be a number of days (0 keeps everything)" })
+    .int()
+    .min(0)
+    .default(180),
+  TRUSTED_PROXY_HOPS: z.coerce
+    .number({ error: "must be a whole number (proxies in front that add to X-Forwarded-For)" })
+    .int()
+    .min(1)
+    .max(10)
+    .default(1),
   BACKGROUND_JOBS: optionalString.pipe(flag.optional()),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
@@ -161,6 +208,8 @@ export type Env = {
   authorizerRefreshConcurrency: number;
   /** Steps of release and setup batches (each about one WeChat call) in flight at once, per instance. */
   batchConcurrency: number;
+  /** Release center (docs/releases.md): wait after 61039, and how long an audit may go without news before a poll. */
+  releases: { privacyRetryMs: number; auditReconcileMs: number };
   /** How often one instance reconciles with api_get_authorizer_list; 0: only when asked. */
   reconcileIntervalMinutes: number;
   /** Forwarding of account messages to merchants' webhooks. */
@@ -231,8 +280,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       );
     }
   }
-  if (production && !raw.AUTH_SECRET) problems.push("AUTH_SECRET: is required in production (`openssl rand -base64 32`)");
-  if (production && !raw.SECRETS_KEY) problems.push("SECRETS_KEY: is required in production (`openssl rand -base64 32`)");
+  if (production && !raw.AUTH_SECRET)
+    problems.push("AUTH_SECRET: is required in production (`openssl rand -base64 32`)");
+  if (production && !raw.SECRETS_KEY)
+    problems.push("SECRETS_KEY: is required in production (`openssl rand -base64 32`)");
   // Security: session cookies are marked Secure, and WeChat is given callback URLs, from APP_URL. The sandbox's
   // test servers listen on plain http; a plain-http intranet must opt out by name.
   if (production && !sandbox && !raw.APP_URL.startsWith("https://") && !raw.INSECURE_ALLOW_HTTP_APP_URL) {
@@ -244,7 +295,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   }
   if (raw.STAFF_EMAIL && !raw.STAFF_PASSWORD) problems.push("STAFF_PASSWORD: is required when STAFF_EMAIL is set");
   if (!sandbox && raw.STAFF_EMAIL?.toLowerCase() === DEMO_STAFF.email) {
-    problems.push(`STAFF_EMAIL: ${DEMO_STAFF.email} is the sandbox's demo account (disabled outside the sandbox); choose another email`);
+    problems.push(
+      `STAFF_EMAIL: ${DEMO_STAFF.email} is the sandbox's demo account (disabled outside the sandbox); choose another email`,
+    );
   }
   if (problems.length > 0) throw new EnvError(problems);
 
@@ -292,6 +345,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     wechatApiTimeoutMs: raw.WECHAT_API_TIMEOUT_MS,
     authorizerRefreshConcurrency: raw.AUTHORIZER_REFRESH_CONCURRENCY,
     batchConcurrency: raw.BATCH_CONCURRENCY,
+    releases: {
+      privacyRetryMs: Math.round(raw.RELEASE_PRIVACY_RETRY_SECONDS * 1000),
+      auditReconcileMs: Math.round(raw.RELEASE_AUDIT_RECONCILE_MINUTES * 60_000),
+    },
     reconcileIntervalMinutes: raw.RECONCILE_INTERVAL_MINUTES,
     webhooks: {
       timeoutMs: raw.WEBHOOK_TIMEOUT_MS,

@@ -11,12 +11,13 @@ import { currentUser } from "@/lib/auth/guards";
  */
 export default async function StaffLayout({ children }: Readonly<{ children: React.ReactNode }>) {
   await connection();
-  const [locale, t, user] = await Promise.all([getLocale(), getTranslations("staff"), currentUser()]);
+  const [locale, t, user, tr] = await Promise.all([getLocale(), getTranslations("staff"), currentUser(), getTranslations("releases")]);
   const lang = locale === "en" ? "en" : "zh";
   const staff = user && (user.role === "staff" || user.role === "admin") ? user : null;
   const links = [
     { href: "/staff", label: t("nav.overview") },
     { href: "/staff/authorizations", label: t("nav.authorizations") },
+    { href: "/staff/releases", label: tr("nav") },
     { href: "/staff/audit", label: t("nav.audit") },
     { href: "/staff/operations", label: t("nav.operations") },
     ...(staff?.role === "admin" ? [{ href: "/staff/users", label: t("nav.users") }] : []),

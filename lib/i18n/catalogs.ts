@@ -18,6 +18,7 @@ import enStaffDetail from "@/messages/en/staffDetail.json";
 import enStaffList from "@/messages/en/staffList.json";
 import enStaffOps from "@/messages/en/staffOps.json";
 import enStaffUsers from "@/messages/en/staffUsers.json";
+import enReleases from "@/messages/en/releases.json";
 import zhCommon from "@/messages/zh-CN/common.json";
 import zhErrors from "@/messages/zh-CN/errors.json";
 import zhForwarding from "@/messages/zh-CN/forwarding.json";
@@ -32,6 +33,7 @@ import zhStaffDetail from "@/messages/zh-CN/staffDetail.json";
 import zhStaffList from "@/messages/zh-CN/staffList.json";
 import zhStaffOps from "@/messages/zh-CN/staffOps.json";
 import zhStaffUsers from "@/messages/zh-CN/staffUsers.json";
+import zhReleases from "@/messages/zh-CN/releases.json";
 import type { Locale } from "./config";
 
 /**
@@ -59,6 +61,7 @@ export const CATALOGS = {
     staffList: zhStaffList,
     staffOps: zhStaffOps,
     staffUsers: zhStaffUsers,
+    releases: zhReleases,
   },
   en: {
     accounts: enAccounts,
@@ -78,6 +81,7 @@ export const CATALOGS = {
     staffList: enStaffList,
     staffOps: enStaffOps,
     staffUsers: enStaffUsers,
+    releases: enReleases,
   },
 } satisfies Record<Locale, Record<string, unknown>>;
 

@@ -1,3 +1,4 @@
+import * as code from "./code";
 import * as componentApi from "./component-api";
 import { serve, type RouteHandler, type SandboxContext, type SandboxHttpResponse } from "./context";
 import * as messageApi from "./message-api";
@@ -16,6 +17,29 @@ export const ROUTES = {
   "POST /cgi-bin/component/api_get_authorizer_info": componentApi.apiGetAuthorizerInfo,
   "POST /cgi-bin/component/api_get_authorizer_list": componentApi.apiGetAuthorizerList,
   "POST /cgi-bin/message/custom/send": messageApi.customSend,
+  // Code management (docs/wechat-protocol.md §11): template library, commit, audit, release.
+  "GET /wxa/gettemplatedraftlist": code.getTemplateDraftList,
+  "POST /wxa/addtotemplate": code.addToTemplate,
+  "GET /wxa/gettemplatelist": code.getTemplateList,
+  "POST /wxa/gettemplatelist": code.getTemplateListByPost,
+  "POST /wxa/deletetemplate": code.deleteTemplate,
+  "POST /wxa/commit": code.commit,
+  "GET /wxa/get_page": code.getPage,
+  "GET /wxa/get_category": code.getCategory,
+  "GET /wxa/get_qrcode": code.getQrcode,
+  "GET /wxa/security/get_code_privacy_info": code.getCodePrivacyInfo,
+  "GET /wxa/queryquota": code.queryQuota,
+  "POST /wxa/submit_audit": code.submitAudit,
+  "POST /wxa/get_auditstatus": code.getAuditStatus,
+  "GET /wxa/get_latest_auditstatus": code.getLatestAuditStatus,
+  "GET /wxa/undocodeaudit": code.undoCodeAudit,
+  "POST /wxa/speedupaudit": code.speedupAudit,
+  "POST /wxa/release": code.release,
+  "GET /wxa/revertcoderelease": code.revertCodeRelease,
+  "POST /wxa/grayrelease": code.grayRelease,
+  "GET /wxa/getgrayreleaseplan": code.getGrayReleasePlan,
+  "GET /wxa/revertgrayrelease": code.revertGrayRelease,
+  "POST /wxa/getversioninfo": code.getVersionInfo,
 } as const satisfies Record<`${"GET" | "POST"} /${string}`, RouteHandler>;
 
 type RoutePath = keyof typeof ROUTES extends `${string} ${infer P}` ? P : never;
@@ -33,7 +57,10 @@ export type FaultableEndpoint = EndpointName<RoutePath>;
 export type SandboxEndpoint = EndpointName<Extract<RoutePath, `/cgi-bin/component/${string}`>>;
 
 function endpointName(path: string): string {
-  return path.replace(/^\/cgi-bin\/component\//, "").replace(/^\/cgi-bin\//, "").replace(/^\//, "");
+  return path
+    .replace(/^\/cgi-bin\/component\//, "")
+    .replace(/^\/cgi-bin\//, "")
+    .replace(/^\//, "");
 }
 
 const PATHS = [...new Set(Object.keys(ROUTES).map((key) => key.slice(key.indexOf(" ") + 1)))];

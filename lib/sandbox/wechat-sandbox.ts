@@ -1,6 +1,13 @@
-import { createSandboxContext, type SandboxContext, type SandboxHttpResponse, type SandboxOptions, type SandboxResponse } from "./context";
+import {
+  createSandboxContext,
+  type SandboxContext,
+  type SandboxHttpResponse,
+  type SandboxOptions,
+  type SandboxResponse,
+} from "./context";
 import * as accounts from "./accounts";
 import * as authorizationPage from "./authorization-page";
+import * as code from "./code";
 import * as componentApi from "./component-api";
 import * as controlPlane from "./control-plane";
 import * as faults from "./faults";
@@ -56,6 +63,17 @@ export function createWechatSandbox(options: SandboxOptions) {
     setFault: bind(faults.setFault),
     clearFaults: bind(faults.clearFaults),
     crypto: ctx.crypto,
+    /** Code management's reviewer, clock, settings and ledger (lib/sandbox/code.ts). */
+    code: {
+      settings: bind(code.getCodeSettings),
+      setSettings: bind(code.setCodeSettings),
+      advanceClock: bind(code.advanceCodeClock),
+      resolveAudit: bind(code.resolveAudit),
+      resolveDueAudits: bind(code.resolveDueAudits),
+      audits: bind(code.listAudits),
+      account: bind(code.codeAccount),
+      addDraft: bind(code.addDraft),
+    },
   };
 }
 
@@ -67,5 +85,11 @@ function jsonOnly(response: SandboxHttpResponse): SandboxResponse {
 export type WechatSandbox = ReturnType<typeof createWechatSandbox>;
 export type { SandboxAccount } from "./accounts";
 export type { SandboxComponent, SandboxHttpResponse, SandboxOptions, SandboxResponse } from "./context";
-export { CUSTOM_SEND, FAULTABLE_ENDPOINTS, SANDBOX_ENDPOINTS, type FaultableEndpoint, type SandboxEndpoint } from "./routes";
+export {
+  CUSTOM_SEND,
+  FAULTABLE_ENDPOINTS,
+  SANDBOX_ENDPOINTS,
+  type FaultableEndpoint,
+  type SandboxEndpoint,
+} from "./routes";
 export type { SandboxHttpRequest };

@@ -66,7 +66,16 @@ describe("sandbox route table (in process, real database)", () => {
       "api_get_authorizer_info",
       "api_get_authorizer_list",
     ]);
-    expect(FAULTABLE_ENDPOINTS).toEqual([...SANDBOX_ENDPOINTS, CUSTOM_SEND]);
+    expect(FAULTABLE_ENDPOINTS.slice(0, SANDBOX_ENDPOINTS.length + 1)).toEqual([...SANDBOX_ENDPOINTS, CUSTOM_SEND]);
+    // Code management (lib/sandbox/code.ts): named after the path below /, one name for GET and POST gettemplatelist.
+    expect(FAULTABLE_ENDPOINTS).toEqual(
+      expect.arrayContaining([
+        "wxa/commit",
+        "wxa/submit_audit",
+        "wxa/security/get_code_privacy_info",
+        "wxa/gettemplatelist",
+      ]),
+    );
     expect(new Set(FAULTABLE_ENDPOINTS).size).toBe(FAULTABLE_ENDPOINTS.length);
   });
 
@@ -96,9 +105,13 @@ describe("sandbox route table (in process, real database)", () => {
     const other = await sandbox.authorize({ kind: "mini_program", funcIds: [18] });
     await sandbox.setFault({ endpoint: "api_get_authorizer_info", appId, errcode: 61003, times: 5 });
     const info = (authorizerAppId: string) =>
-      post("/cgi-bin/component/api_get_authorizer_info", { component_appid: COMPONENT.appId, authorizer_appid: authorizerAppId }, {
-        access_token: componentToken,
-      });
+      post(
+        "/cgi-bin/component/api_get_authorizer_info",
+        { component_appid: COMPONENT.appId, authorizer_appid: authorizerAppId },
+        {
+          access_token: componentToken,
+        },
+      );
     expect(json(await info(other.appId))).toHaveProperty("authorizer_info");
     expect(json(await info(appId))).toMatchObject({ errcode: 61003 });
   });
@@ -107,7 +120,7 @@ describe("sandbox route table (in process, real database)", () => {
     const unknown = [
       { method: "POST", path: "/cgi-bin/component/api_nope", name: "api_nope" },
       { method: "GET", path: "/cgi-bin/component/api_component_token", name: "api_component_token" },
-      { method: "GET", path: "/wxa/get_qrcode", name: "wxa/get_qrcode" },
+      { method: "POST", path: "/wxa/get_qrcode", name: "wxa/get_qrcode" },
       { method: "POST", path: "/cgi-bin/component/api_component_token/extra", name: "api_component_token/extra" },
     ];
     for (const { method, path, name } of unknown) {
@@ -118,7 +131,7 @@ describe("sandbox route table (in process, real database)", () => {
   });
 
   it("rejects a fault for a name not in the table", async () => {
-    await expect(sandbox.setFault({ endpoint: "wxa/get_qrcode", errcode: -1 })).rejects.toThrow();
+    await expect(sandbox.setFault({ endpoint: "wxa/nope", errcode: -1 })).rejects.toThrow();
   });
 
   it("serves bytes as it serves JSON: counted, delayed by injected latency", async () => {
@@ -130,13 +143,18 @@ describe("sandbox route table (in process, real database)", () => {
       return { body: jpeg, contentType: "image/jpeg", headers: { "cache-control": "no-store" } };
     });
     expect(performance.now() - started).toBeGreaterThanOrEqual(150);
-    expect(res).toEqual({ status: 200, body: jpeg, contentType: "image/jpeg", headers: { "cache-control": "no-store" } });
+    expect(res).toEqual({
+      status: 200,
+      body: jpeg,
+      contentType: "image/jpeg",
+      headers: { "cache-control": "no-store" },
+    });
     expect((await sandbox.getState()).calls.api_component_token).toBe(1);
   });
 
   it("refuses a handler that answers without applying its faults", async () => {
-    await expect(serve(ctx, "api_component_token", async () => ({ json: { errcode: 0, errmsg: "ok" } }))).rejects.toThrow(
-      /without applying its faults/,
-    );
+    await expect(
+      serve(ctx, "api_component_token", async () => ({ json: { errcode: 0, errmsg: "ok" } })),
+    ).rejects.toThrow(/without applying its faults/);
   });
 });

@@ -1,3 +1,4 @@
+import { auditEventHandler } from "@/lib/releases/audit-events";
 import type { AuthorizerEventHandler, ComponentEventHandler } from "./types";
 
 /**
@@ -5,7 +6,7 @@ import type { AuthorizerEventHandler, ComponentEventHandler } from "./types";
  * (Release center: weapp_audit_*; setup: wxa_* and the verification/filing notices; fast registration:
  * notify_third_fasteregister.)
  */
-export const AUTHORIZER_EVENT_HANDLERS: readonly AuthorizerEventHandler[] = [];
+export const AUTHORIZER_EVENT_HANDLERS: readonly AuthorizerEventHandler[] = [auditEventHandler];
 
 export const COMPONENT_EVENT_HANDLERS: readonly ComponentEventHandler[] = [];
 

@@ -18,6 +18,7 @@ import { AccountAvatar } from "../_components/account-avatar";
 import { KindBadge, ReviewBadge, StatusBadge } from "../_components/account-badges";
 import { AuthorizeForm } from "../_components/authorize-form";
 import { DeliveryLog } from "../_components/delivery-log";
+import { ReleasePanel } from "../_components/release-panel";
 import { ReviewPanel } from "../_components/review-panel";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -179,6 +180,15 @@ export default async function AccountPage({
       </section>
 
       <ReviewPanel review={account.reviewStatus} note={account.reviewNote} reviewedAt={account.reviewedAt} />
+
+      {account.kind === "mini_program" && account.status === "authorized" ? (
+        <ReleasePanel
+          merchantId={merchant.merchantId}
+          appId={account.appId}
+          funcIds={funcIds}
+          reauthorize={<AuthorizeForm bizAppId={account.appId} buttons={[{ authType: 2, label: tAuthorize("reauthorize") }]} />}
+        />
+      ) : null}
 
       <Panel titleId="permissions-title" title={t("account.permissionsTitle")}>
         {funcIds.length === 0 ? (

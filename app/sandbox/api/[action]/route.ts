@@ -12,6 +12,10 @@ export async function GET(_request: NextRequest, { params }: { params: Promise<{
   // WeChat's side of every account (refresh tokens included: the sandbox is a test double).
   if (action === "accounts") return Response.json(await sandbox.accountLedger());
   if (action === "release-tests") return Response.json(await listReleaseTests(database.db));
+  // Code management: every audit WeChat created (the ledger), the area's settings.
+  if (action === "code-audits")
+    return Response.json(await sandbox.code.audits(_request.nextUrl.searchParams.get("appId") ?? undefined));
+  if (action === "code-settings") return Response.json(await sandbox.code.settings());
   return Response.json({ error: "unknown action" }, { status: 404 });
 }
 
@@ -47,14 +51,49 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
       case "release-test": {
         // Runs the whole 全网发布 check against this portal over HTTP and answers with the report (a few seconds).
         const opts = z
-          .object({ group: z.number().int().min(1).max(5).optional(), customMessageDeadlineMs: z.number().int().min(500).max(60_000).optional() })
+          .object({
+            group: z.number().int().min(1).max(5).optional(),
+            customMessageDeadlineMs: z.number().int().min(500).max(60_000).optional(),
+          })
           .parse(input);
         return Response.json(await runReleaseTest({ db: database.db, sandbox }, opts));
       }
       case "rotate-refresh-token": {
-        const { appId, hideFromList } = z.object({ appId: z.string(), hideFromList: z.boolean().default(false) }).parse(input);
+        const { appId, hideFromList } = z
+          .object({ appId: z.string(), hideFromList: z.boolean().default(false) })
+          .parse(input);
         return Response.json(await sandbox.rotateRefreshToken(appId, { hideFromList }));
       }
+      case "code-settings":
+        return Response.json(await sandbox.code.setSettings(input));
+      case "code-advance": {
+        // Moves the code area's clock forward and resolves the audits that became due (with their pushes).
+        const { ms } = z
+          .object({
+            ms: z
+              .number()
+              .int()
+              .min(0)
+              .max(30 * 86_400_000),
+          })
+          .parse(input);
+        return Response.json(await sandbox.code.advanceClock(ms));
+      }
+      case "code-resolve": {
+        // The reviewer by hand: approve, reject (with a reason) or delay an audit under review.
+        const d = z
+          .object({
+            auditId: z.number().int(),
+            rule: z.enum(["approve", "reject", "delay"]),
+            reason: z.string().max(500).optional(),
+          })
+          .parse(input);
+        return Response.json(await sandbox.code.resolveAudit(d.auditId, { rule: d.rule, reason: d.reason }));
+      }
+      case "code-add-draft":
+        return Response.json(await sandbox.code.addDraft(input));
+      case "code-account":
+        return Response.json(await sandbox.code.account(z.object({ appId: z.string() }).parse(input).appId));
       default:
         return Response.json({ error: "unknown action" }, { status: 404 });
     }

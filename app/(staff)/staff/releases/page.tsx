@@ -1,0 +1,94 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { connection } from "next/server";
+import { getFormatter, getTranslations } from "next-intl/server";
+import { Panel } from "@/app/_components/panel";
+import { Translated } from "@/app/_components/translated";
+import { getDb } from "@/db";
+import { countTargetsByStatus, listBatches } from "@/db/queries/batches";
+import { requireStaff } from "@/lib/auth/guards";
+import { RELEASE_KIND, releaseParamsSchema } from "@/lib/releases/release-kind";
+import { AutoRefresh } from "./_components/auto-refresh";
+import { BatchProgress } from "./_components/progress-bar";
+
+export const metadata: Metadata = { title: "发布中心 · Releases" };
+
+// GET /staff/releases: release batches with their progress, refreshed while any of them runs.
+export default async function ReleasesPage() {
+  await connection();
+  await requireStaff("/staff/releases");
+  const db = await getDb();
+  const [t, tj, format] = await Promise.all([getTranslations("releases"), getTranslations("jobs"), getFormatter()]);
+  const batches = await listBatches(db, { kind: RELEASE_KIND, limit: 50 });
+  const counts = await countTargetsByStatus(
+    db,
+    batches.map((b) => b.id),
+  );
+  const running = batches.some((b) => b.status === "running");
+  return (
+    <main className="mx-auto w-full max-w-6xl space-y-6 px-4 py-6 sm:py-8">
+      <AutoRefresh active={running} intervalMs={2000} />
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h1 className="text-xl font-semibold text-slate-900">{t("list.title")}</h1>
+          <p className="mt-1 max-w-2xl text-sm text-slate-600">{t("list.intro")}</p>
+        </div>
+        <div className="flex gap-2">
+          <Link
+            href="/staff/releases/templates"
+            className="min-h-11 rounded-lg px-4 py-2.5 text-sm font-medium text-slate-800 ring-1 ring-slate-300 ring-inset hover:bg-slate-50"
+          >
+            {t("list.templates")}
+          </Link>
+          <Link
+            href="/staff/releases/new"
+            data-testid="new-release-batch"
+            className="min-h-11 rounded-lg bg-emerald-700 px-4 py-2.5 text-sm font-semibold text-white hover:bg-emerald-800"
+          >
+            {t("list.new")}
+          </Link>
+        </div>
+      </div>
+      <Panel titleId="batches-title" title={t("list.batch")}>
+        {batches.length === 0 ? (
+          <p className="text-sm text-slate-600">{t("list.empty")}</p>
+        ) : (
+          <ul className="divide-y divide-slate-100">
+            {batches.map((b) => {
+              const params = releaseParamsSchema.safeParse(b.params);
+              const c = counts.get(b.id) ?? {};
+              const total = Object.values(c).reduce((a, n) => a + (n ?? 0), 0);
+              return (
+                <li key={b.id} data-testid="release-batch" data-batch-id={b.id} className="py-4">
+                  <div className="flex flex-wrap items-baseline justify-between gap-2">
+                    <Link href={`/staff/releases/${b.id}`} className="font-medium text-emerald-800 hover:underline">
+                      #{b.id} · {b.title}
+                    </Link>
+                    <span className="text-xs text-slate-500">
+                      {tj(`batchStatus.${b.status}`)} · {t("list.targets", { count: total })} ·{" "}
+                      {t("list.created", { time: format.dateTime(b.createdAt, { dateStyle: "medium", timeStyle: "short" }) })}
+                    </span>
+                  </div>
+                  {params.success ? (
+                    <p className="mt-0.5 text-xs text-slate-500">
+                      {t("detail.params", { templateId: params.data.templateId, version: params.data.version })}
+                    </p>
+                  ) : null}
+                  {b.pauseReason ? (
+                    <p className="mt-1 text-xs text-amber-800">
+                      {t("detail.paused")}
+                      <Translated message={b.pauseReason} />
+                    </p>
+                  ) : null}
+                  <div className="mt-2">
+                    <BatchProgress counts={c} />
+                  </div>
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </Panel>
+    </main>
+  );
+}
