@@ -1,6 +1,7 @@
 import * as componentApi from "./component-api";
 import { serve, type RouteHandler, type SandboxContext, type SandboxHttpResponse } from "./context";
 import * as messageApi from "./message-api";
+import * as setup from "./setup";
 
 /**
  * The route table: WeChat's API as the sandbox serves it below its base (`/sandbox`), `METHOD path` → handler.
@@ -16,6 +17,30 @@ export const ROUTES = {
   "POST /cgi-bin/component/api_get_authorizer_info": componentApi.apiGetAuthorizerInfo,
   "POST /cgi-bin/component/api_get_authorizer_list": componentApi.apiGetAuthorizerList,
   "POST /cgi-bin/message/custom/send": messageApi.customSend,
+  // Mini program setup (docs/wechat-protocol.md §12, lib/sandbox/setup.ts)
+  "POST /cgi-bin/component/modify_wxa_server_domain": setup.modifyWxaServerDomain,
+  "POST /cgi-bin/component/modify_wxa_jump_domain": setup.modifyWxaJumpDomain,
+  "POST /cgi-bin/component/get_domain_confirmfile": setup.getDomainConfirmfile,
+  "POST /wxa/modify_domain": setup.modifyDomain,
+  "POST /wxa/modify_domain_directly": setup.modifyDomainDirectly,
+  "POST /wxa/get_effective_domain": setup.getEffectiveDomain,
+  "POST /wxa/setwebviewdomain": setup.setWebviewDomain,
+  "POST /wxa/setwebviewdomain_directly": setup.setWebviewDomainDirectly,
+  "POST /wxa/get_effective_webviewdomain": setup.getEffectiveWebviewDomain,
+  "POST /wxa/get_webviewdomain_confirmfile": setup.getWebviewDomainConfirmfile,
+  "POST /cgi-bin/component/getprivacysetting": setup.getPrivacySetting,
+  "POST /cgi-bin/component/setprivacysetting": setup.setPrivacySetting,
+  "POST /wxa/bind_tester": setup.bindTester,
+  "POST /wxa/unbind_tester": setup.unbindTester,
+  "POST /wxa/memberauth": setup.memberauth,
+  "GET /cgi-bin/account/getaccountbasicinfo": setup.getAccountBasicInfo,
+  "POST /cgi-bin/account/getaccountbasicinfo": setup.getAccountBasicInfo,
+  "GET /cgi-bin/wxopen/getcategory": setup.getCategory,
+  "POST /cgi-bin/wxopen/getcategory": setup.getCategory,
+  "GET /cgi-bin/wxopen/getallcategories": setup.getAllCategories,
+  "POST /cgi-bin/wxopen/getallcategories": setup.getAllCategories,
+  "POST /cgi-bin/wxopen/addcategory": setup.addCategory,
+  "GET /wxa/icp/get_icp_entrance_info": setup.getIcpEntranceInfo,
 } as const satisfies Record<`${"GET" | "POST"} /${string}`, RouteHandler>;
 
 type RoutePath = keyof typeof ROUTES extends `${string} ${infer P}` ? P : never;
@@ -33,7 +58,10 @@ export type FaultableEndpoint = EndpointName<RoutePath>;
 export type SandboxEndpoint = EndpointName<Extract<RoutePath, `/cgi-bin/component/${string}`>>;
 
 function endpointName(path: string): string {
-  return path.replace(/^\/cgi-bin\/component\//, "").replace(/^\/cgi-bin\//, "").replace(/^\//, "");
+  return path
+    .replace(/^\/cgi-bin\/component\//, "")
+    .replace(/^\/cgi-bin\//, "")
+    .replace(/^\//, "");
 }
 
 const PATHS = [...new Set(Object.keys(ROUTES).map((key) => key.slice(key.indexOf(" ") + 1)))];
