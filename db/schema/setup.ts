@@ -66,6 +66,8 @@ export interface SetupSnapshot {
   domains?: { effective: ServerDomains; direct: ServerDomains; webviewEffective: string[]; webviewDirect: string[] };
   /** Latest events per kind (`nickname`, `category`, `privacyApply`, `wxverify`, `icpFiling`, `icpVerify`). */
   events?: Record<string, Record<string, string | number>>;
+  /** Profile applies this month (WeChat allows 50 domain changes a month). */
+  applies?: { month: string; count: number };
   /** Read errors per item (errcode), so the checklist says why an item is unknown. */
   readErrors?: Record<string, number>;
 }

@@ -1,7 +1,9 @@
 import enCommon from "@/messages/en/common.json";
 import enJobs from "@/messages/en/jobs.json";
+import enSetup from "@/messages/en/setup.json";
 import zhCommon from "@/messages/zh-CN/common.json";
 import zhJobs from "@/messages/zh-CN/jobs.json";
+import zhSetup from "@/messages/zh-CN/setup.json";
 import type { Locale } from "./config";
 
 /**
@@ -14,10 +16,12 @@ export const CATALOGS = {
   "zh-CN": {
     common: zhCommon,
     jobs: zhJobs,
+    setup: zhSetup,
   },
   en: {
     common: enCommon,
     jobs: enJobs,
+    setup: enSetup,
   },
 } satisfies Record<Locale, Record<string, unknown>>;
 
