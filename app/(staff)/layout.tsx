@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { connection } from "next/server";
 import { SignOutButton } from "@/app/_components/sign-out-button";
 import { SiteHeader } from "@/app/_components/site-header";
@@ -12,13 +13,14 @@ import { getStaffI18n } from "@/lib/i18n-staff";
  */
 export default async function StaffLayout({ children }: Readonly<{ children: React.ReactNode }>) {
   await connection();
-  const [{ lang, t }, { s }, user] = await Promise.all([getI18n(), getStaffI18n(), currentUser()]);
+  const [{ lang, t }, { s }, user, tSetup] = await Promise.all([getI18n(), getStaffI18n(), currentUser(), getTranslations("setup.ui")]);
   const staff = user && (user.role === "staff" || user.role === "admin") ? user : null;
   const links = [
     { href: "/staff", label: s.nav.overview },
     { href: "/staff/authorizations", label: s.nav.authorizations },
     { href: "/staff/audit", label: s.nav.audit },
     { href: "/staff/operations", label: s.nav.operations },
+    { href: "/staff/setup", label: tSetup("nav") },
     ...(staff?.role === "admin" ? [{ href: "/staff/users", label: s.nav.users }] : []),
   ];
   return (

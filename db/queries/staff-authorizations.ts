@@ -55,6 +55,8 @@ export interface StaffListFilters {
   from?: string;
   to?: string;
   q?: string;
+  /** Mini programs whose setup checklist has a blocking item (docs/setup.md). */
+  notReady?: boolean;
 }
 
 export interface StaffListParams extends StaffListFilters {
@@ -104,6 +106,7 @@ const staffListSearchSchema = z.object({
     .transform((v) => v?.trim().slice(0, 100) || undefined)
     .catch(undefined),
   sort: z.enum(STAFF_LIST_SORTS).catch("updated"),
+  ready: z.literal("no").optional().catch(undefined),
   cursor: z.string().max(400).optional().catch(undefined),
 });
 
@@ -127,6 +130,7 @@ export function parseStaffListParams(input: SearchParamsInput): StaffListParams 
   if (parsed.from) params.from = parsed.from;
   if (parsed.to) params.to = parsed.to;
   if (parsed.q) params.q = parsed.q;
+  if (parsed.ready === "no") params.notReady = true;
   const cursor = parsed.cursor ? decodeStaffListCursor(parsed.cursor) : undefined;
   // A cursor from another sort order points nowhere meaningful: start from the first page instead.
   if (cursor && cursor.sort === parsed.sort) params.cursor = cursor;
@@ -144,6 +148,7 @@ export function toStaffListSearchParams(params: StaffListFilters & { sort?: Staf
   if (params.merchant) out.set("merchant", params.merchant);
   if (params.from) out.set("from", params.from);
   if (params.to) out.set("to", params.to);
+  if (params.notReady) out.set("ready", "no");
   if (params.sort && params.sort !== "updated") out.set("sort", params.sort);
   if (cursor) out.set("cursor", encodeStaffListCursor(cursor));
   return out;
@@ -201,6 +206,9 @@ function filterConditions(filters: StaffListFilters): SQL[] {
   if (filters.to) conditions.push(sql`a.authorized_at < ${chinaMidnight(filters.to, 1)}::timestamptz`);
   // Trigram GIN index on the generated, lower-cased search_text (authorizers_search_idx).
   if (filters.q) conditions.push(sql`a.search_text like '%' || lower(${escapeLikePattern(filters.q)}) || '%'`);
+  if (filters.notReady) {
+    conditions.push(sql`exists (select 1 from setup_accounts s where s.app_id = a.app_id and s.blocking_item is not null)`);
+  }
   return conditions;
 }
 

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Suspense } from "react";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { BackLink } from "@/app/_components/back-link";
@@ -19,6 +20,7 @@ import { KindBadge, ReviewBadge, StatusBadge } from "../_components/account-badg
 import { AuthorizeForm } from "../_components/authorize-form";
 import { DeliveryLog } from "../_components/delivery-log";
 import { ReviewPanel } from "../_components/review-panel";
+import { SetupPanel, SetupPanelSkeleton } from "../_components/setup-panel";
 
 export const metadata: Metadata = { title: "账号详情 · Account" };
 
@@ -142,6 +144,12 @@ export default async function AccountPage({
       </section>
 
       <ReviewPanel review={account.reviewStatus} note={account.reviewNote} reviewedAt={account.reviewedAt} t={t.account.reviewPanel} lang={lang} />
+
+      {account.kind === "mini_program" && account.status === "authorized" ? (
+        <Suspense fallback={<SetupPanelSkeleton />}>
+          <SetupPanel merchantId={merchant.merchantId} appId={account.appId} />
+        </Suspense>
+      ) : null}
 
       <Panel titleId="permissions-title" title={t.account.permissionsTitle}>
         {funcIds.length === 0 ? (
