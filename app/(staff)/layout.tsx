@@ -11,7 +11,7 @@ import { currentUser } from "@/lib/auth/guards";
  */
 export default async function StaffLayout({ children }: Readonly<{ children: React.ReactNode }>) {
   await connection();
-  const [locale, t, user, tr] = await Promise.all([getLocale(), getTranslations("staff"), currentUser(), getTranslations("releases")]);
+  const [locale, t, user, tr, tSetup] = await Promise.all([getLocale(), getTranslations("staff"), currentUser(), getTranslations("releases"), getTranslations("setup.ui")]);
   const lang = locale === "en" ? "en" : "zh";
   const staff = user && (user.role === "staff" || user.role === "admin") ? user : null;
   const links = [
@@ -20,6 +20,7 @@ export default async function StaffLayout({ children }: Readonly<{ children: Rea
     { href: "/staff/releases", label: tr("nav") },
     { href: "/staff/audit", label: t("nav.audit") },
     { href: "/staff/operations", label: t("nav.operations") },
+    { href: "/staff/setup", label: tSetup("nav") },
     ...(staff?.role === "admin" ? [{ href: "/staff/users", label: t("nav.users") }] : []),
   ];
   return (

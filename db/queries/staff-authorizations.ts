@@ -55,6 +55,8 @@ export interface StaffListFilters {
   from?: string;
   to?: string;
   q?: string;
+  /** Mini programs whose setup checklist has a blocking item (docs/setup.md). */
+  notReady?: boolean;
 }
 
 export interface StaffListParams extends StaffListFilters {
@@ -110,6 +112,9 @@ function filterConditions(filters: StaffListFilters): SQL[] {
   if (filters.to) conditions.push(sql`a.authorized_at < ${chinaMidnight(filters.to, 1)}::timestamptz`);
   // Trigram GIN index on the generated, lower-cased search_text (authorizers_search_idx).
   if (filters.q) conditions.push(sql`a.search_text like '%' || lower(${escapeLikePattern(filters.q)}) || '%'`);
+  if (filters.notReady) {
+    conditions.push(sql`exists (select 1 from setup_accounts s where s.app_id = a.app_id and s.blocking_item is not null)`);
+  }
   return conditions;
 }
 

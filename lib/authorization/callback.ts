@@ -1,5 +1,6 @@
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { authorizationSessions } from "@/db/schema";
+import { runGrantHooks } from "@/lib/authorization/grant-hooks";
 import { applyAuthorizationCode, bindMerchant } from "@/lib/authorization/grants";
 import { describeError, log } from "@/lib/log";
 import type { Platform } from "@/lib/platform";
@@ -71,6 +72,7 @@ export async function completeAuthorizationCallback(
       sessionState: session.state,
       expectedAppId: session.bizAppId,
     });
+    if (grant.exchanged) await runGrantHooks(platform, grant.appId);
     const appId = grant.appId;
     const refusal = grant.sessionState !== session.state ? "code_mismatch" : session.bizAppId && session.bizAppId !== appId ? "wrong_account" : undefined;
     if (refusal) {

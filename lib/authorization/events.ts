@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { authorizationSessions } from "@/db/schema";
+import { runGrantHooks } from "@/lib/authorization/grant-hooks";
 import { applyAuthorizationCode, applyRevocation, bindMerchant } from "@/lib/authorization/grants";
 import { componentEventHandlerFor } from "@/lib/events/handlers";
 import { processPendingEvents } from "@/lib/events/pending";
@@ -40,6 +41,7 @@ async function applyComponentEvent(platform: Platform, event: ComponentEvent): P
         expectedAppId: session?.bizAppId,
         authoritative: true,
       });
+      if (grant.exchanged) await runGrantHooks(platform, grant.appId);
       if (!session) return;
       if (session.bizAppId && session.bizAppId !== grant.appId) {
         log.warn("authorized account is not the one the attempt asked for: not attached", { appId: grant.appId, merchantId: session.merchantId });

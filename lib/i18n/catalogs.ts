@@ -19,6 +19,7 @@ import enStaffList from "@/messages/en/staffList.json";
 import enStaffOps from "@/messages/en/staffOps.json";
 import enStaffUsers from "@/messages/en/staffUsers.json";
 import enReleases from "@/messages/en/releases.json";
+import enSetup from "@/messages/en/setup.json";
 import zhCommon from "@/messages/zh-CN/common.json";
 import zhErrors from "@/messages/zh-CN/errors.json";
 import zhForwarding from "@/messages/zh-CN/forwarding.json";
@@ -34,6 +35,7 @@ import zhStaffList from "@/messages/zh-CN/staffList.json";
 import zhStaffOps from "@/messages/zh-CN/staffOps.json";
 import zhStaffUsers from "@/messages/zh-CN/staffUsers.json";
 import zhReleases from "@/messages/zh-CN/releases.json";
+import zhSetup from "@/messages/zh-CN/setup.json";
 import type { Locale } from "./config";
 
 /**
@@ -62,6 +64,7 @@ export const CATALOGS = {
     staffOps: zhStaffOps,
     staffUsers: zhStaffUsers,
     releases: zhReleases,
+    setup: zhSetup,
   },
   en: {
     accounts: enAccounts,
@@ -82,6 +85,7 @@ export const CATALOGS = {
     staffOps: enStaffOps,
     staffUsers: enStaffUsers,
     releases: enReleases,
+    setup: enSetup,
   },
 } satisfies Record<Locale, Record<string, unknown>>;
 

@@ -2,6 +2,7 @@ import * as code from "./code";
 import * as componentApi from "./component-api";
 import { serve, type RouteHandler, type SandboxContext, type SandboxHttpResponse } from "./context";
 import * as messageApi from "./message-api";
+import * as setup from "./setup";
 
 /**
  * The route table: WeChat's API as the sandbox serves it below its base (`/sandbox`), `METHOD path` → handler.
@@ -40,6 +41,30 @@ export const ROUTES = {
   "GET /wxa/getgrayreleaseplan": code.getGrayReleasePlan,
   "GET /wxa/revertgrayrelease": code.revertGrayRelease,
   "POST /wxa/getversioninfo": code.getVersionInfo,
+  // Mini program setup (docs/wechat-protocol.md §12, lib/sandbox/setup.ts)
+  "POST /cgi-bin/component/modify_wxa_server_domain": setup.modifyWxaServerDomain,
+  "POST /cgi-bin/component/modify_wxa_jump_domain": setup.modifyWxaJumpDomain,
+  "POST /cgi-bin/component/get_domain_confirmfile": setup.getDomainConfirmfile,
+  "POST /wxa/modify_domain": setup.modifyDomain,
+  "POST /wxa/modify_domain_directly": setup.modifyDomainDirectly,
+  "POST /wxa/get_effective_domain": setup.getEffectiveDomain,
+  "POST /wxa/setwebviewdomain": setup.setWebviewDomain,
+  "POST /wxa/setwebviewdomain_directly": setup.setWebviewDomainDirectly,
+  "POST /wxa/get_effective_webviewdomain": setup.getEffectiveWebviewDomain,
+  "POST /wxa/get_webviewdomain_confirmfile": setup.getWebviewDomainConfirmfile,
+  "POST /cgi-bin/component/getprivacysetting": setup.getPrivacySetting,
+  "POST /cgi-bin/component/setprivacysetting": setup.setPrivacySetting,
+  "POST /wxa/bind_tester": setup.bindTester,
+  "POST /wxa/unbind_tester": setup.unbindTester,
+  "POST /wxa/memberauth": setup.memberauth,
+  "GET /cgi-bin/account/getaccountbasicinfo": setup.getAccountBasicInfo,
+  "POST /cgi-bin/account/getaccountbasicinfo": setup.getAccountBasicInfo,
+  "GET /cgi-bin/wxopen/getcategory": setup.getCategory,
+  "POST /cgi-bin/wxopen/getcategory": setup.getCategory,
+  "GET /cgi-bin/wxopen/getallcategories": setup.getAllCategories,
+  "POST /cgi-bin/wxopen/getallcategories": setup.getAllCategories,
+  "POST /cgi-bin/wxopen/addcategory": setup.addCategory,
+  "GET /wxa/icp/get_icp_entrance_info": setup.getIcpEntranceInfo,
 } as const satisfies Record<`${"GET" | "POST"} /${string}`, RouteHandler>;
 
 type RoutePath = keyof typeof ROUTES extends `${string} ${infer P}` ? P : never;

@@ -14,6 +14,8 @@ import * as faults from "./faults";
 import * as messageApi from "./message-api";
 import * as pushes from "./pushes";
 import { handleRequest, type SandboxHttpRequest } from "./routes";
+import * as setup from "./setup";
+import * as setupEvents from "./setup-events";
 
 /**
  * A faithful stand-in for WeChat's component API (docs/wechat-protocol.md §3 and §9): real shapes, HTTP 200 for
@@ -62,6 +64,12 @@ export function createWechatSandbox(options: SandboxOptions) {
     clearAccounts: bind(controlPlane.clearAccounts),
     setFault: bind(faults.setFault),
     clearFaults: bind(faults.clearFaults),
+    /** Mini program setup on WeChat's side (lib/sandbox/setup.ts): state changes, release, events. */
+    setSetupState: bind(setup.setSetupState),
+    getSetupState: bind(setup.getSetupState),
+    getComponentSetup: bind(setup.getComponentSetup),
+    releaseSetup: bind(setup.releaseSetup),
+    pushSetupEvent: bind(setupEvents.pushSetupEvent),
     crypto: ctx.crypto,
     /** Code management's reviewer, clock, settings and ledger (lib/sandbox/code.ts). */
     code: {

@@ -29,6 +29,7 @@ const staffListSearchSchema = z.object({
     .transform((v) => v?.trim().slice(0, 100) || undefined)
     .catch(undefined),
   sort: z.enum(STAFF_LIST_SORTS).catch("updated"),
+  ready: z.literal("no").optional().catch(undefined),
   cursor: z.string().max(400).optional().catch(undefined),
 });
 
@@ -52,6 +53,7 @@ export function parseStaffListParams(input: SearchParamsInput): StaffListParams 
   if (parsed.from) params.from = parsed.from;
   if (parsed.to) params.to = parsed.to;
   if (parsed.q) params.q = parsed.q;
+  if (parsed.ready === "no") params.notReady = true;
   const cursor = parsed.cursor ? decodeStaffListCursor(parsed.cursor) : undefined;
   // A cursor from another sort order points nowhere meaningful: start from the first page instead.
   if (cursor && cursor.sort === parsed.sort) params.cursor = cursor;
@@ -69,6 +71,7 @@ export function toStaffListSearchParams(params: StaffListFilters & { sort?: Staf
   if (params.merchant) out.set("merchant", params.merchant);
   if (params.from) out.set("from", params.from);
   if (params.to) out.set("to", params.to);
+  if (params.notReady) out.set("ready", "no");
   if (params.sort && params.sort !== "updated") out.set("sort", params.sort);
   if (cursor) out.set("cursor", encodeStaffListCursor(cursor));
   return out;

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { sandboxTickets } from "@/db/schema";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
-import { createWechatSandbox, CUSTOM_SEND, SANDBOX_ENDPOINTS, type SandboxResponse, type WechatSandbox } from "@/lib/sandbox/wechat-sandbox";
+import { createWechatSandbox, CUSTOM_SEND, FAULTABLE_ENDPOINTS, type SandboxResponse, type WechatSandbox } from "@/lib/sandbox/wechat-sandbox";
 import { createMessageCrypto } from "@/lib/wechat/crypto";
 import { parseEncryptedEnvelope, parseWechatXml } from "@/lib/wechat/xml";
 import { withTestDatabase } from "../support/with-test-database";
@@ -563,7 +563,7 @@ describe("WeChat sandbox (in process, real database)", () => {
 
   describe("call counting", () => {
     it("counts every call per endpoint, failed ones included, and resetCalls() zeroes", async () => {
-      const zero = Object.fromEntries([...SANDBOX_ENDPOINTS, CUSTOM_SEND].map((e) => [e, 0]));
+      const zero = Object.fromEntries(FAULTABLE_ENDPOINTS.map((e) => [e, 0]));
       expect((await sandbox.getState()).calls).toEqual(zero);
 
       const token = await componentToken(); // 1 × api_component_token

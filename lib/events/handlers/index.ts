@@ -1,4 +1,5 @@
 import { auditEventHandler } from "@/lib/releases/audit-events";
+import { setupAuthorizerEvents, setupComponentEvents } from "@/lib/setup/events";
 import type { AuthorizerEventHandler, ComponentEventHandler } from "./types";
 
 /**
@@ -6,9 +7,9 @@ import type { AuthorizerEventHandler, ComponentEventHandler } from "./types";
  * (Release center: weapp_audit_*; setup: wxa_* and the verification/filing notices; fast registration:
  * notify_third_fasteregister.)
  */
-export const AUTHORIZER_EVENT_HANDLERS: readonly AuthorizerEventHandler[] = [auditEventHandler];
+export const AUTHORIZER_EVENT_HANDLERS: readonly AuthorizerEventHandler[] = [auditEventHandler, setupAuthorizerEvents];
 
-export const COMPONENT_EVENT_HANDLERS: readonly ComponentEventHandler[] = [];
+export const COMPONENT_EVENT_HANDLERS: readonly ComponentEventHandler[] = [setupComponentEvents];
 
 /** Whether an account's event is the platform's own (stored for follow-up, not forwarded to the merchant). */
 export function isPlatformEvent(msgType: string, event: string | undefined): boolean {

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Suspense } from "react";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
@@ -20,6 +21,7 @@ import { AuthorizeForm } from "../_components/authorize-form";
 import { DeliveryLog } from "../_components/delivery-log";
 import { ReleasePanel } from "../_components/release-panel";
 import { ReviewPanel } from "../_components/review-panel";
+import { SetupPanel, SetupPanelSkeleton } from "../_components/setup-panel";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("accounts.account"))("metaTitle") };
@@ -182,12 +184,17 @@ export default async function AccountPage({
       <ReviewPanel review={account.reviewStatus} note={account.reviewNote} reviewedAt={account.reviewedAt} />
 
       {account.kind === "mini_program" && account.status === "authorized" ? (
-        <ReleasePanel
-          merchantId={merchant.merchantId}
-          appId={account.appId}
-          funcIds={funcIds}
-          reauthorize={<AuthorizeForm bizAppId={account.appId} buttons={[{ authType: 2, label: tAuthorize("reauthorize") }]} />}
-        />
+        <>
+          <Suspense fallback={<SetupPanelSkeleton />}>
+            <SetupPanel merchantId={merchant.merchantId} appId={account.appId} />
+          </Suspense>
+          <ReleasePanel
+            merchantId={merchant.merchantId}
+            appId={account.appId}
+            funcIds={funcIds}
+            reauthorize={<AuthorizeForm bizAppId={account.appId} buttons={[{ authType: 2, label: tAuthorize("reauthorize") }]} />}
+          />
+        </>
       ) : null}
 
       <Panel titleId="permissions-title" title={t("account.permissionsTitle")}>

@@ -94,6 +94,14 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
         return Response.json(await sandbox.code.addDraft(input));
       case "code-account":
         return Response.json(await sandbox.code.account(z.object({ appId: z.string() }).parse(input).appId));
+      case "setup-state":
+        return Response.json(await sandbox.setSetupState(input as Parameters<typeof sandbox.setSetupState>[0]));
+      case "setup-release":
+        return Response.json(await sandbox.releaseSetup(z.object({ appId: z.string() }).parse(input).appId));
+      case "setup-event":
+        return Response.json(await sandbox.pushSetupEvent(input as Parameters<typeof sandbox.pushSetupEvent>[0]));
+      case "setup-read":
+        return Response.json(await sandbox.getSetupState(z.object({ appId: z.string() }).parse(input).appId));
       default:
         return Response.json({ error: "unknown action" }, { status: 404 });
     }

@@ -21,6 +21,7 @@ import { ProfileCard } from "./_components/profile-card";
 import { ReviewPanel, StaffReviewBadge } from "./_components/review-panel";
 import { Timeline, TimelineSkeleton } from "./_components/timeline";
 import { TokenHealth } from "./_components/token-health";
+import { StaffAccountSetup } from "../../setup/account-setup";
 
 export const generateMetadata = () => staffMetadata("account");
 
@@ -96,6 +97,7 @@ export default async function StaffAuthorizationPage({
         </aside>
         <div className="flex min-w-0 flex-col gap-5 lg:col-start-1 lg:row-start-1">
           <ProfileCard account={account} />
+          {account.kind === "mini_program" ? <StaffAccountSetup appId={account.appId} /> : null}
           <PermissionList funcIds={account.funcIds} revoked={account.status === "unauthorized"} />
           <GrantHistory grants={grants} limit={GRANT_HISTORY_LIMIT} />
         </div>

@@ -10,6 +10,7 @@ import {
 import { PERMISSION_SETS } from "@/lib/wechat/permissions";
 import type { ListLabels } from "./authorization-list";
 import type { ListWords } from "./row-view";
+import { NotReadyFilter } from "../../setup/not-ready-filter";
 
 const CONTROL =
   "w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-base text-slate-900 shadow-xs outline-none transition-colors placeholder:text-slate-400 focus:border-emerald-600 focus:ring-2 focus:ring-emerald-100 sm:text-sm";
@@ -178,6 +179,7 @@ export function FilterBar({
         <Field id="filter-to" label={l("filters.to")}>
           <input id="filter-to" type="date" name="to" defaultValue={params.to ?? ""} className={CONTROL} />
         </Field>
+        <NotReadyFilter checked={params.notReady === true} />
         <Field id="filter-sort" label={l("filters.sort")}>
           <select id="filter-sort" name="sort" defaultValue={params.sort} className={CONTROL}>
             {STAFF_LIST_SORTS.map((sort) => (

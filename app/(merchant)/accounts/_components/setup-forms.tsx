@@ -1,0 +1,145 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import { useActionState } from "react";
+import { Translated } from "@/app/_components/translated";
+import type { ActionState } from "@/lib/i18n/message";
+import {
+  bindTesterAction,
+  refreshSetupAction,
+  savePrivacyContactsAction,
+  unbindTesterAction,
+} from "../[appid]/setup-actions";
+
+const PRIMARY =
+  "inline-flex min-h-11 items-center justify-center rounded-lg bg-emerald-700 px-4 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-emerald-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-emerald-700 disabled:cursor-wait disabled:opacity-70";
+const SECONDARY =
+  "inline-flex min-h-10 items-center justify-center rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm text-slate-800 hover:bg-slate-50 disabled:cursor-wait disabled:opacity-70";
+const INPUT =
+  "w-full rounded-lg border border-slate-300 bg-white px-3 py-2.5 text-base text-slate-900 outline-none focus:border-emerald-700 focus:ring-2 focus:ring-emerald-100 sm:text-sm";
+
+export function ActionStatus({ state, testId }: { state: ActionState | undefined; testId: string }) {
+  if (!state?.message) return null;
+  return (
+    <p
+      role={state.ok ? "status" : "alert"}
+      data-testid={testId}
+      className={`text-sm ${state.ok ? "text-emerald-800" : "text-red-700"}`}
+    >
+      <Translated message={state.message} />
+    </p>
+  );
+}
+
+export function RefreshSetupForm({ appId }: { appId: string }) {
+  const t = useTranslations("setup.ui");
+  const [state, action, pending] = useActionState(refreshSetupAction, undefined);
+  return (
+    <form action={action} className="flex flex-wrap items-center gap-2">
+      <input type="hidden" name="appId" value={appId} />
+      <button type="submit" disabled={pending} className={SECONDARY} data-testid="setup-refresh">
+        {pending ? t("refreshing") : t("refresh")}
+      </button>
+      <ActionStatus state={state} testId="setup-refresh-status" />
+    </form>
+  );
+}
+
+type Contacts = {
+  contactEmail: string | null;
+  contactPhone: string | null;
+  contactQq: string | null;
+  contactWeixin: string | null;
+};
+
+export function PrivacyContactsForm({ appId, contacts }: { appId: string; contacts: Contacts | null }) {
+  const t = useTranslations("setup.ui.contacts");
+  const [state, action, pending] = useActionState(savePrivacyContactsAction, undefined);
+  const fields = [
+    { name: "contactEmail", type: "email", inputMode: "email" as const, value: contacts?.contactEmail },
+    { name: "contactPhone", type: "tel", inputMode: "tel" as const, value: contacts?.contactPhone },
+    { name: "contactWeixin", type: "text", inputMode: "text" as const, value: contacts?.contactWeixin },
+    { name: "contactQq", type: "text", inputMode: "numeric" as const, value: contacts?.contactQq },
+  ] as const;
+  const fieldErrors = state && !state.ok ? state.fieldErrors : undefined;
+  return (
+    <form action={action} className="mt-3 flex flex-col gap-3" data-testid="privacy-contacts-form">
+      <input type="hidden" name="appId" value={appId} />
+      <p className="text-sm text-slate-600">{t("hint")}</p>
+      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
+        {fields.map((f) => (
+          <div key={f.name} className="flex flex-col gap-1.5">
+            <label htmlFor={`privacy-${f.name}`} className="text-sm font-medium text-slate-800">
+              {t(`labels.${f.name}`)}
+            </label>
+            <input
+              id={`privacy-${f.name}`}
+              name={f.name}
+              type={f.type}
+              inputMode={f.inputMode}
+              autoComplete="off"
+              defaultValue={f.value ?? ""}
+              aria-invalid={fieldErrors?.[f.name] ? true : undefined}
+              className={INPUT}
+            />
+            {fieldErrors?.[f.name] ? (
+              <p className="text-sm text-red-700">
+                <Translated message={fieldErrors[f.name]!} />
+              </p>
+            ) : null}
+          </div>
+        ))}
+      </div>
+      <div className="flex flex-wrap items-center gap-3">
+        <button type="submit" disabled={pending} className={PRIMARY} data-testid="privacy-contacts-save">
+          {pending ? t("saving") : t("save")}
+        </button>
+        <ActionStatus state={state} testId="privacy-contacts-status" />
+      </div>
+    </form>
+  );
+}
+
+export function BindTesterForm({ appId }: { appId: string }) {
+  const t = useTranslations("setup.ui.testers");
+  const [state, action, pending] = useActionState(bindTesterAction, undefined);
+  return (
+    <form action={action} className="flex flex-col gap-2" data-testid="bind-tester-form">
+      <input type="hidden" name="appId" value={appId} />
+      <label htmlFor="tester-wechat-id" className="text-sm font-medium text-slate-800">
+        {t("wechatId")}
+      </label>
+      <div className="flex flex-col gap-2 sm:flex-row">
+        <input
+          id="tester-wechat-id"
+          name="wechatId"
+          required
+          autoComplete="off"
+          spellCheck={false}
+          placeholder="wxid_example"
+          className={`${INPUT} sm:max-w-xs`}
+        />
+        <button type="submit" disabled={pending} className={PRIMARY} data-testid="bind-tester">
+          {pending ? t("binding") : t("bind")}
+        </button>
+      </div>
+      <p className="text-xs text-slate-500">{t("hint")}</p>
+      <ActionStatus state={state} testId="bind-tester-status" />
+    </form>
+  );
+}
+
+export function UnbindTesterForm({ appId, userstr, label }: { appId: string; userstr: string; label: string }) {
+  const t = useTranslations("setup.ui.testers");
+  const [state, action, pending] = useActionState(unbindTesterAction, undefined);
+  return (
+    <form action={action} className="flex items-center gap-2">
+      <input type="hidden" name="appId" value={appId} />
+      <input type="hidden" name="userstr" value={userstr} />
+      <button type="submit" disabled={pending} className={SECONDARY} aria-label={t("unbindLabel", { who: label })}>
+        {pending ? t("unbinding") : t("unbind")}
+      </button>
+      <ActionStatus state={state} testId="unbind-tester-status" />
+    </form>
+  );
+}

@@ -1,0 +1,218 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import { useActionState } from "react";
+import { Translated } from "@/app/_components/translated";
+import {
+  applyAccountAction,
+  applyBatchAction,
+  changePlatformDomainsAction,
+  saveProfileAction,
+  type SetupActionState,
+} from "./actions";
+
+const PRIMARY =
+  "inline-flex min-h-11 items-center justify-center rounded-lg bg-emerald-700 px-4 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-emerald-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-emerald-700 disabled:cursor-wait disabled:opacity-70";
+const INPUT =
+  "w-full rounded-lg border border-slate-300 bg-white px-3 py-2 font-mono text-base text-slate-900 outline-none focus:border-emerald-700 focus:ring-2 focus:ring-emerald-100 sm:text-sm";
+
+function Status({ state, testId }: { state: SetupActionState; testId: string }) {
+  if (!state?.message) return null;
+  const message = state.message;
+  return (
+    <div
+      role={state.ok ? "status" : "alert"}
+      data-testid={testId}
+      className={`text-sm ${state.ok ? "text-emerald-800" : "text-red-700"}`}
+    >
+      <p>
+        <Translated message={message} />
+      </p>
+      {state.problems && state.problems.length > 0 ? (
+        <ul className="mt-1 list-disc pl-5">
+          {state.problems.map((p, i) => (
+            <li key={i}>
+              <Translated message={p} />
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+export function PlatformDomainsForm() {
+  const t = useTranslations("setup.ui.platform");
+  const [state, action, pending] = useActionState(changePlatformDomainsAction, undefined);
+  return (
+    <form
+      action={action}
+      className="mt-4 flex flex-col gap-3 border-t border-slate-100 pt-4"
+      data-testid="platform-domains-form"
+    >
+      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
+        <label className="flex flex-col gap-1.5 text-sm font-medium text-slate-800">
+          {t("registry")}
+          <select name="registry" className={INPUT} defaultValue="server">
+            <option value="server">{t("server")}</option>
+            <option value="jump">{t("jump")}</option>
+          </select>
+        </label>
+        <label className="flex flex-col gap-1.5 text-sm font-medium text-slate-800">
+          {t("action")}
+          <select name="action" className={INPUT} defaultValue="add">
+            <option value="add">{t("add")}</option>
+            <option value="delete">{t("delete")}</option>
+          </select>
+        </label>
+      </div>
+      <label className="flex flex-col gap-1.5 text-sm font-medium text-slate-800">
+        {t("hosts")}
+        <textarea name="hosts" rows={3} required className={INPUT} placeholder="api.example.com" />
+      </label>
+      <p className="text-xs text-slate-500">{t("hostsHint")}</p>
+      <div className="flex flex-wrap items-center gap-3">
+        <button type="submit" disabled={pending} className={PRIMARY} data-testid="platform-domains-submit">
+          {pending ? t("saving") : t("save")}
+        </button>
+        <Status state={state} testId="platform-domains-status" />
+      </div>
+    </form>
+  );
+}
+
+export interface ProfileDefaults {
+  domains: Record<string, string>;
+  webviewdomain: string;
+  noticeMethod: string;
+  storeExpire: string;
+  privacy: string;
+}
+
+const TYPES = ["requestdomain", "wsrequestdomain", "uploaddomain", "downloaddomain", "udpdomain", "tcpdomain"] as const;
+
+export function ProfileForm({ defaults }: { defaults: ProfileDefaults }) {
+  const t = useTranslations("setup.ui.profile");
+  const [state, action, pending] = useActionState(saveProfileAction, undefined);
+  return (
+    <form action={action} className="mt-3 flex flex-col gap-4" data-testid="profile-form">
+      <fieldset className="grid grid-cols-1 gap-3 sm:grid-cols-2">
+        <legend className="mb-2 text-sm font-semibold text-slate-900">{t("serverDomains")}</legend>
+        {TYPES.map((type) => (
+          <label key={type} className="flex flex-col gap-1.5 text-sm font-medium text-slate-800">
+            {t(`types.${type}`)}
+            <textarea
+              name={type}
+              rows={2}
+              defaultValue={defaults.domains[type] ?? ""}
+              className={INPUT}
+              spellCheck={false}
+            />
+          </label>
+        ))}
+      </fieldset>
+      <label className="flex flex-col gap-1.5 text-sm font-medium text-slate-800">
+        {t("webview")}
+        <textarea
+          name="webviewdomain"
+          rows={2}
+          defaultValue={defaults.webviewdomain}
+          className={INPUT}
+          spellCheck={false}
+        />
+      </label>
+      <p className="-mt-2 text-xs text-slate-500">{t("domainsHint")}</p>
+      <fieldset className="grid grid-cols-1 gap-3 sm:grid-cols-2">
+        <legend className="mb-2 text-sm font-semibold text-slate-900">{t("privacy")}</legend>
+        <label className="flex flex-col gap-1.5 text-sm font-medium text-slate-800">
+          {t("noticeMethod")}
+          <input name="noticeMethod" required defaultValue={defaults.noticeMethod} className={INPUT} />
+        </label>
+        <label className="flex flex-col gap-1.5 text-sm font-medium text-slate-800">
+          {t("storeExpire")}
+          <input name="storeExpire" defaultValue={defaults.storeExpire} placeholder="30天" className={INPUT} />
+        </label>
+        <label className="flex flex-col gap-1.5 text-sm font-medium text-slate-800 sm:col-span-2">
+          {t("purposes")}
+          <textarea
+            name="privacy"
+            rows={5}
+            defaultValue={defaults.privacy}
+            className={INPUT}
+            placeholder="UserInfo: 登录后展示头像昵称"
+          />
+        </label>
+      </fieldset>
+      <p className="-mt-2 text-xs text-slate-500">{t("purposesHint")}</p>
+      <div className="flex flex-wrap items-center gap-3">
+        <button type="submit" disabled={pending} className={PRIMARY} data-testid="profile-save">
+          {pending ? t("saving") : t("save")}
+        </button>
+        <Status state={state} testId="profile-status" />
+      </div>
+    </form>
+  );
+}
+
+export interface Candidate {
+  appId: string;
+  nickName: string | null;
+  blocked: boolean;
+  applied: boolean;
+  hasDevelopmentSet: boolean;
+}
+
+export function BatchApplyForm({ candidates }: { candidates: Candidate[] }) {
+  const t = useTranslations("setup.ui.batch");
+  const [state, action, pending] = useActionState(applyBatchAction, undefined);
+  if (candidates.length === 0) return <p className="mt-3 text-sm text-slate-600">{t("none")}</p>;
+  return (
+    <form action={action} className="mt-3 flex flex-col gap-3" data-testid="batch-apply-form">
+      <ul className="flex max-h-80 flex-col divide-y divide-slate-100 overflow-y-auto rounded-xl border border-slate-200">
+        {candidates.map((c) => (
+          <li key={c.appId}>
+            <label className="flex cursor-pointer items-center gap-3 px-3 py-2.5 text-sm">
+              <input
+                type="checkbox"
+                name="appId"
+                value={c.appId}
+                defaultChecked={c.hasDevelopmentSet}
+                disabled={!c.hasDevelopmentSet}
+                className="h-4 w-4 accent-emerald-700"
+              />
+              <span className="min-w-0 flex-1">
+                <span className="block truncate font-medium text-slate-900">{c.nickName ?? c.appId}</span>
+                <span className="block font-mono text-xs text-slate-500">{c.appId}</span>
+              </span>
+              <span className="flex shrink-0 flex-col items-end gap-0.5 text-xs">
+                {!c.hasDevelopmentSet ? <span className="text-slate-500">{t("noSet18")}</span> : null}
+                {c.blocked ? <span className="text-red-700">{t("notReady")}</span> : null}
+                {c.applied ? <span className="text-emerald-800">{t("applied")}</span> : null}
+              </span>
+            </label>
+          </li>
+        ))}
+      </ul>
+      <div className="flex flex-wrap items-center gap-3">
+        <button type="submit" disabled={pending} className={PRIMARY} data-testid="batch-apply-submit">
+          {pending ? t("starting") : t("start")}
+        </button>
+        <Status state={state} testId="batch-apply-status" />
+      </div>
+    </form>
+  );
+}
+
+export function ApplyAccountForm({ appId }: { appId: string }) {
+  const t = useTranslations("setup.ui.account");
+  const [state, action, pending] = useActionState(applyAccountAction, undefined);
+  return (
+    <form action={action} className="flex flex-col gap-2">
+      <input type="hidden" name="appId" value={appId} />
+      <button type="submit" disabled={pending} className={PRIMARY} data-testid="apply-account">
+        {pending ? t("applying") : t("apply")}
+      </button>
+      <Status state={state} testId="apply-account-status" />
+    </form>
+  );
+}

@@ -1,0 +1,196 @@
+import type { Metadata } from "next";
+import { getFormatter, getTranslations } from "next-intl/server";
+import { connection } from "next/server";
+import { Panel } from "@/app/_components/panel";
+import { Translated } from "@/app/_components/translated";
+import { getDb } from "@/db";
+import { countTargetsByStatus, listBatches, listBatchTargets } from "@/db/queries/batches";
+import { findSetupProfile, listSetupCandidates } from "@/db/queries/setup";
+import { SERVER_DOMAIN_TYPES } from "@/db/schema";
+import { requireStaff } from "@/lib/auth/guards";
+import { getPlatform } from "@/lib/platform";
+import { SETUP_APPLY_KIND } from "@/lib/setup/batch";
+import { coveredBy, hostOf } from "@/lib/setup/profile";
+import { explainSetupError } from "@/lib/setup/service";
+import { getConfirmFile, getPlatformDomains } from "@/lib/setup/staff";
+import { BatchApplyForm, PlatformDomainsForm, ProfileForm } from "./forms";
+
+// GET /staff/setup: platform domains beside WeChat's values, the setup profile, and applying it in batch.
+export const metadata: Metadata = { title: "小程序设置 · Mini program setup" };
+
+export default async function StaffSetupPage() {
+  await connection();
+  const staff = await requireStaff("/staff/setup");
+  const t = await getTranslations("setup.ui");
+  const format = await getFormatter();
+  const db = await getDb();
+  const platform = await getPlatform();
+  const [profile, candidates, batches] = await Promise.all([
+    findSetupProfile(db),
+    listSetupCandidates(db),
+    listBatches(db, { kind: SETUP_APPLY_KIND, limit: 5 }),
+  ]);
+  const [wechat, confirmFile] = await Promise.all([
+    getPlatformDomains(platform).then(
+      (d) => ({ ok: true as const, ...d }),
+      (error: unknown) => ({ ok: false as const, message: explainSetupError(error) }),
+    ),
+    getConfirmFile(platform).catch(() => null),
+  ]);
+  const counts = await countTargetsByStatus(
+    db,
+    batches.map((b) => b.id),
+  );
+  const latest = batches[0];
+  const latestTargets = latest ? await listBatchTargets(db, { batchId: latest.id, limit: 200 }) : [];
+
+  // The profile's hosts, and whether the platform's own registry covers them (WeChat requires it for 方式一 and keeps
+  // only the platform's domains at release).
+  const profileHosts = profile
+    ? {
+        server: [...new Set(SERVER_DOMAIN_TYPES.flatMap((type) => profile.serverDomains[type] ?? []).map(hostOf))],
+        jump: [...new Set(profile.webviewDomains.map(hostOf))],
+      }
+    : { server: [], jump: [] };
+
+  const th = "px-3 py-2 text-left text-xs font-medium uppercase tracking-wide text-slate-500";
+  const td = "px-3 py-2 align-top font-mono text-xs break-all text-slate-800";
+
+  return (
+    <div className="flex flex-col gap-5">
+      <header>
+        <h1 className="text-xl font-semibold text-slate-900">{t("staffTitle")}</h1>
+        <p className="mt-1 text-sm text-slate-600">{t("staffIntro")}</p>
+      </header>
+
+      <Panel titleId="platform-domains-title" title={t("platform.title")} data-testid="platform-domains">
+        {!wechat.ok ? (
+          <p role="alert" className="mt-3 rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+            <Translated message={wechat.message} />
+          </p>
+        ) : (
+          <div className="mt-3 overflow-x-auto">
+            <table className="w-full min-w-[36rem] border-collapse text-sm">
+              <thead>
+                <tr className="border-b border-slate-200">
+                  <th className={th}>{t("platform.registry")}</th>
+                  <th className={th}>{t("platform.testing")}</th>
+                  <th className={th}>{t("platform.published")}</th>
+                  <th className={th}>{t("platform.profileUses")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {(["server", "jump"] as const).map((registry) => {
+                  const current = wechat[registry];
+                  return (
+                    <tr key={registry} className="border-b border-slate-100" data-testid={`platform-${registry}`}>
+                      <td className="px-3 py-2 align-top text-sm font-medium text-slate-900">
+                        {t(`platform.${registry}`)}
+                      </td>
+                      <td className={td}>{current.testing.join("\n") || "—"}</td>
+                      <td className={td}>{current.published.join("\n") || "—"}</td>
+                      <td className={td}>
+                        {profileHosts[registry].length === 0
+                          ? "—"
+                          : profileHosts[registry].map((h) => {
+                              const ok =
+                                registry === "server" ? current.testing.includes(h) : coveredBy(current.testing, h);
+                              return (
+                                <span key={h} className={`block ${ok ? "" : "text-red-700"}`}>
+                                  {h}
+                                  {ok ? "" : ` (${t("platform.notRegistered")})`}
+                                </span>
+                              );
+                            })}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+            {confirmFile ? (
+              <p className="mt-2 text-xs text-slate-600">{t("platform.confirmFile", { name: confirmFile.fileName })}</p>
+            ) : null}
+          </div>
+        )}
+        {staff.role === "admin" ? (
+          <PlatformDomainsForm />
+        ) : (
+          <p className="mt-3 text-xs text-slate-500">{t("platform.adminOnly")}</p>
+        )}
+      </Panel>
+
+      <Panel titleId="profile-title" title={t("profile.title")} data-testid="profile-panel">
+        <p className="mt-1 text-sm text-slate-600">
+          {profile
+            ? t("profile.updated", {
+                time: format.dateTime(profile.updatedAt, { dateStyle: "medium", timeStyle: "short" }),
+              })
+            : t("profile.empty")}
+        </p>
+        <ProfileForm
+          defaults={{
+            domains: Object.fromEntries(
+              SERVER_DOMAIN_TYPES.map((type) => [type, (profile?.serverDomains[type] ?? []).join("\n")]),
+            ),
+            webviewdomain: (profile?.webviewDomains ?? []).join("\n"),
+            noticeMethod: profile?.privacyNoticeMethod ?? "弹窗",
+            storeExpire: profile?.privacyStoreExpire ?? "",
+            privacy: (profile?.privacySettings ?? []).map((s) => `${s.privacyKey}: ${s.privacyText}`).join("\n"),
+          }}
+        />
+      </Panel>
+
+      <Panel titleId="batch-title" title={t("batch.title")} data-testid="batch-panel">
+        <p className="mt-1 text-sm text-slate-600">{t("batch.intro")}</p>
+        <BatchApplyForm
+          candidates={candidates.map((c) => ({
+            appId: c.appId,
+            nickName: c.nickName,
+            blocked: c.blockingItem !== null,
+            applied: c.appliedAt !== null,
+            hasDevelopmentSet: c.funcIds.includes(18),
+          }))}
+        />
+        {latest ? (
+          <div className="mt-5 border-t border-slate-100 pt-4" data-testid="latest-batch">
+            <h3 className="text-sm font-semibold text-slate-900">{t("batch.latest", { id: latest.id })}</h3>
+            <ul className="mt-2 flex flex-wrap gap-2 text-xs">
+              {Object.entries(counts.get(latest.id) ?? {}).map(([status, n]) => (
+                <li key={status} className="rounded-full bg-slate-100 px-2 py-0.5 text-slate-700">
+                  {t(`batch.status.${status as "pending"}`)}: {n}
+                </li>
+              ))}
+            </ul>
+            <ul className="mt-3 flex flex-col divide-y divide-slate-100 rounded-xl border border-slate-200">
+              {latestTargets.map((target) => (
+                <li
+                  key={target.id}
+                  data-testid="batch-target"
+                  data-status={target.status}
+                  className="flex flex-wrap items-center justify-between gap-2 px-3 py-2 text-sm"
+                >
+                  <a
+                    href={`/staff/authorizations/${target.appId}`}
+                    className="font-mono text-xs text-emerald-800 hover:underline"
+                  >
+                    {target.appId}
+                  </a>
+                  <span className="text-xs text-slate-700">
+                    {t(`batch.status.${target.status}`)}
+                    {target.outcome ? (
+                      <>
+                        {" · "}
+                        <Translated message={target.outcome} />
+                      </>
+                    ) : null}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
+      </Panel>
+    </div>
+  );
+}
