@@ -1,4 +1,5 @@
 import * as componentApi from "./component-api";
+import * as fastRegister from "./fastregister";
 import { serve, type RouteHandler, type SandboxContext, type SandboxHttpResponse } from "./context";
 import * as messageApi from "./message-api";
 
@@ -16,6 +17,10 @@ export const ROUTES = {
   "POST /cgi-bin/component/api_get_authorizer_info": componentApi.apiGetAuthorizerInfo,
   "POST /cgi-bin/component/api_get_authorizer_list": componentApi.apiGetAuthorizerList,
   "POST /cgi-bin/message/custom/send": messageApi.customSend,
+  "POST /cgi-bin/component/fastregisterweapp": fastRegister.fastRegisterLegacy,
+  "POST /wxa/component/fastregisterenterpriseweapp": fastRegister.fastRegisterEnterprise,
+  "POST /wxa/component/fastregisterpersonalweapp": fastRegister.fastRegisterPersonal,
+  "POST /cgi-bin/account/fastregister": fastRegister.accountFastRegister,
 } as const satisfies Record<`${"GET" | "POST"} /${string}`, RouteHandler>;
 
 type RoutePath = keyof typeof ROUTES extends `${string} ${infer P}` ? P : never;

@@ -4,6 +4,7 @@ import * as authorizationPage from "./authorization-page";
 import * as componentApi from "./component-api";
 import * as controlPlane from "./control-plane";
 import * as faults from "./faults";
+import * as fastRegister from "./fastregister";
 import * as messageApi from "./message-api";
 import * as pushes from "./pushes";
 import { handleRequest, type SandboxHttpRequest } from "./routes";
@@ -55,6 +56,11 @@ export function createWechatSandbox(options: SandboxOptions) {
     clearAccounts: bind(controlPlane.clearAccounts),
     setFault: bind(faults.setFault),
     clearFaults: bind(faults.clearFaults),
+    inspectFastRegistration: bind(fastRegister.inspectFastRegistration),
+    decideFastRegistration: bind(fastRegister.decideFastRegistration),
+    expireFastRegistrations: bind(fastRegister.expireFastRegistrations),
+    ageFastRegistration: bind(fastRegister.ageFastRegistration),
+    issueFastRegisterTicket: bind(fastRegister.issueFastRegisterTicket),
     crypto: ctx.crypto,
   };
 }
