@@ -3,6 +3,7 @@ import { describeError, log } from "@/lib/log";
 import { pruneOldRecords } from "@/lib/maintenance/retention";
 import { processPendingAuthorizerMessages } from "@/lib/messages/release-test-reply";
 import type { Platform } from "@/lib/platform";
+import { createRegistrationPoller } from "@/lib/registration/tasks";
 import { reconcileAuthorizers } from "@/lib/tokens/reconcile";
 
 const TOKEN_CHECK_INTERVAL_MS = 60_000;
@@ -31,10 +32,14 @@ export function startBackgroundJobs(platform: Platform): BackgroundJobs {
     timers.push(setTimeout(run, firstDelayMs).unref());
   };
 
-  every(TOKEN_CHECK_INTERVAL_MS, async () => {
-    await platform.componentToken.requestTicketPush();
-    await platform.componentToken.refreshIfDue();
-  }, 5_000 + Math.random() * 5_000);
+  every(
+    TOKEN_CHECK_INTERVAL_MS,
+    async () => {
+      await platform.componentToken.requestTicketPush();
+      await platform.componentToken.refreshIfDue();
+    },
+    5_000 + Math.random() * 5_000,
+  );
 
   // authorizer_access_token of every account, ahead of expiry (instances share the work through row leases).
   platform.refresher.start(3_000 + Math.random() * 2_000);
@@ -42,10 +47,14 @@ export function startBackgroundJobs(platform: Platform): BackgroundJobs {
   // Repair what lost events left wrong; one instance per interval (elected in reconcileAuthorizers).
   const reconcileMinutes = platform.env.reconcileIntervalMinutes;
   if (reconcileMinutes > 0) {
-    every(Math.min(reconcileMinutes * 60_000, 15 * 60_000), async () => {
-      if (!(await platform.componentToken.getStatus()).tokenExpiresAt) return; // nothing can be listed yet
-      await reconcileAuthorizers(platform, "scheduled", { minIntervalSeconds: reconcileMinutes * 60 });
-    }, 60_000 + Math.random() * 60_000);
+    every(
+      Math.min(reconcileMinutes * 60_000, 15 * 60_000),
+      async () => {
+        if (!(await platform.componentToken.getStatus()).tokenExpiresAt) return; // nothing can be listed yet
+        await reconcileAuthorizers(platform, "scheduled", { minIntervalSeconds: reconcileMinutes * 60 });
+      },
+      60_000 + Math.random() * 60_000,
+    );
   }
 
   // Authorization events whose immediate processing failed or was cut short (crash, WeChat error).
@@ -53,13 +62,21 @@ export function startBackgroundJobs(platform: Platform): BackgroundJobs {
   every(EVENT_POLL_INTERVAL_MS, () => processPendingAuthorizerMessages(platform), 2_500);
 
   // Delivered messages and routine activity past their retention (instances running it at once share the rows).
-  every(RETENTION_INTERVAL_MS, async () => {
-    const pruned = await pruneOldRecords(platform.database.db, platform.env.retention);
-    if (Object.values(pruned).some((n) => n > 0)) log.info("old records pruned", { ...pruned });
-  }, 300_000 + Math.random() * 300_000);
+  every(
+    RETENTION_INTERVAL_MS,
+    async () => {
+      const pruned = await pruneOldRecords(platform.database.db, platform.env.retention);
+      if (Object.values(pruned).some((n) => n > 0)) log.info("old records pruned", { ...pruned });
+    },
+    300_000 + Math.random() * 300_000,
+  );
 
   // Release and setup batches: steps due on any account (instances share them through leases).
   platform.batches.worker.start(4_000 + Math.random() * 2_000);
+
+  // Fast registration tasks: WeChat's status by taskid while the confirming person has not finished (leases).
+  const registrations = createRegistrationPoller(platform);
+  registrations.start(6_000 + Math.random() * 2_000);
 
   // Merchants' webhooks: whatever is due (new messages are also kicked right after they are answered).
   platform.webhooks.start();
@@ -82,7 +99,12 @@ export function startBackgroundJobs(platform: Platform): BackgroundJobs {
     async stop() {
       stopped = true;
       for (const t of timers) clearTimeout(t);
-      await Promise.all([platform.refresher.stop(), platform.webhooks.stop(), platform.batches.worker.stop()]);
+      await Promise.all([
+        platform.refresher.stop(),
+        platform.webhooks.stop(),
+        platform.batches.worker.stop(),
+        registrations.stop(),
+      ]);
     },
   };
 }

@@ -1,7 +1,9 @@
 import enCommon from "@/messages/en/common.json";
 import enJobs from "@/messages/en/jobs.json";
+import enRegistration from "@/messages/en/registration.json";
 import zhCommon from "@/messages/zh-CN/common.json";
 import zhJobs from "@/messages/zh-CN/jobs.json";
+import zhRegistration from "@/messages/zh-CN/registration.json";
 import type { Locale } from "./config";
 
 /**
@@ -14,10 +16,12 @@ export const CATALOGS = {
   "zh-CN": {
     common: zhCommon,
     jobs: zhJobs,
+    registration: zhRegistration,
   },
   en: {
     common: enCommon,
     jobs: enJobs,
+    registration: enRegistration,
   },
 } satisfies Record<Locale, Record<string, unknown>>;
 

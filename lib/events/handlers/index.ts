@@ -1,3 +1,4 @@
+import { fastRegisterPushHandler } from "@/lib/registration/push-handler";
 import type { AuthorizerEventHandler, ComponentEventHandler } from "./types";
 
 /**
@@ -7,7 +8,7 @@ import type { AuthorizerEventHandler, ComponentEventHandler } from "./types";
  */
 export const AUTHORIZER_EVENT_HANDLERS: readonly AuthorizerEventHandler[] = [];
 
-export const COMPONENT_EVENT_HANDLERS: readonly ComponentEventHandler[] = [];
+export const COMPONENT_EVENT_HANDLERS: readonly ComponentEventHandler[] = [fastRegisterPushHandler];
 
 /** Whether an account's event is the platform's own (stored for follow-up, not forwarded to the merchant). */
 export function isPlatformEvent(msgType: string, event: string | undefined): boolean {
