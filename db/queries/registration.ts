@@ -16,6 +16,7 @@ const taskView = {
   expiresAt: registrationTasks.expiresAt,
   createdAt: registrationTasks.createdAt,
   finishedAt: registrationTasks.finishedAt,
+  lastError: registrationTasks.lastError,
 };
 
 export type RegistrationView = Awaited<ReturnType<typeof listMerchantRegistrations>>[number];

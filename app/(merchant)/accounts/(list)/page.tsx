@@ -14,6 +14,7 @@ import { AccountAvatar } from "../_components/account-avatar";
 import { KindBadge, ReviewBadge, StatusBadge } from "../_components/account-badges";
 import { AuthorizeForm, type AuthorizeButton } from "../_components/authorize-form";
 import { ForwardingPanel } from "../_components/forwarding-panel";
+import { RegisterLink } from "../_components/register-link";
 
 export const metadata: Metadata = { title: "我的账号 · My accounts" };
 
@@ -40,6 +41,9 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
       <div>
         <h1 className="text-2xl font-semibold text-slate-900">{t.accounts.title}</h1>
         <p className="mt-1 text-sm text-slate-600">{t.accounts.subtitle}</p>
+        <div className="mt-3">
+          <RegisterLink />
+        </div>
       </div>
 
       {query.conflict === "1" ? (
