@@ -70,7 +70,8 @@ test("a merchant registers an enterprise mini program; a refused one can be star
   await expect(phone.getByTestId("fastregister-name")).toHaveText("上海晨光餐饮管理有限公司");
   await snap(phone, testInfo, "sandbox-confirm-phone");
   await phone.getByRole("button", { name: /确认并完成人脸核验/ }).click();
-  await expect(phone.getByTestId("fastregister-result")).toHaveAttribute("data-result", "created");
+  // The page answers once WeChat's pushes have been delivered to the portal (each may take seconds on a busy machine).
+  await expect(phone.getByTestId("fastregister-result")).toHaveAttribute("data-result", "created", { timeout: 30_000 });
 
   // The task page follows by itself.
   await expect(page.getByTestId("registration-status")).toHaveAttribute("data-status", "succeeded", {
@@ -91,7 +92,7 @@ test("a merchant registers an enterprise mini program; a refused one can be star
   const refused = await startEnterprise(page, "杭州青禾文化传播有限公司");
   await phone.goto(refused);
   await phone.getByRole("button", { name: /拒绝/ }).click();
-  await expect(phone.getByTestId("fastregister-result")).toHaveAttribute("data-result", "refused");
+  await expect(phone.getByTestId("fastregister-result")).toHaveAttribute("data-result", "refused", { timeout: 30_000 });
   await expect(page.getByTestId("registration-status")).toHaveAttribute("data-status", "failed", { timeout: 30_000 });
   await expect(page.getByTestId("registration-detail")).toContainText("已被拒绝");
   await snap(page, testInfo, "registration-refused");

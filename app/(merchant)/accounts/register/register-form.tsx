@@ -3,14 +3,14 @@
 import { useTranslations } from "next-intl";
 import { useActionState, useState } from "react";
 import { Translated } from "@/app/_components/translated";
-import type { ActionState, Message } from "@/lib/i18n/message";
-import { startRegistrationAction } from "./actions";
+import type { Message } from "@/lib/i18n/message";
+import { startRegistrationAction, type RegisterFormState } from "./actions";
 
 type Kind = "enterprise" | "personal" | "official_account";
 
 export function RegisterForm({ officialAccounts }: { officialAccounts: { appId: string; nickName: string | null }[] }) {
   const t = useTranslations("registration");
-  const [state, action, pending] = useActionState<ActionState | undefined, FormData>(
+  const [state, action, pending] = useActionState<RegisterFormState | undefined, FormData>(
     startRegistrationAction,
     undefined,
   );
@@ -36,6 +36,7 @@ export function RegisterForm({ officialAccounts }: { officialAccounts: { appId: 
           id={id}
           name={name}
           required
+          defaultValue={state?.values?.[name] ?? ""}
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
           className={`w-full rounded-lg border bg-white px-3 py-2.5 text-base text-slate-900 outline-none focus:ring-2 sm:text-sm ${
@@ -94,7 +95,6 @@ export function RegisterForm({ officialAccounts }: { officialAccounts: { appId: 
           {field("code", t("form.code"), t("form.codeHint"), {
             maxLength: 18,
             minLength: 18,
-            className: undefined,
             spellCheck: false,
             style: { fontFamily: "monospace", textTransform: "uppercase" },
           })}
