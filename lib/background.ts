@@ -3,6 +3,7 @@ import { describeError, log } from "@/lib/log";
 import { pruneOldRecords } from "@/lib/maintenance/retention";
 import { processPendingAuthorizerMessages } from "@/lib/messages/release-test-reply";
 import type { Platform } from "@/lib/platform";
+import { createRegistrationPoller } from "@/lib/registration/tasks";
 import { reconcileAuthorizers } from "@/lib/tokens/reconcile";
 
 const TOKEN_CHECK_INTERVAL_MS = 60_000;
@@ -73,6 +74,10 @@ export function startBackgroundJobs(platform: Platform): BackgroundJobs {
   // Release and setup batches: steps due on any account (instances share them through leases).
   platform.batches.worker.start(4_000 + Math.random() * 2_000);
 
+  // Fast registration tasks: WeChat's status by taskid while the confirming person has not finished (leases).
+  const registrations = createRegistrationPoller(platform);
+  registrations.start(6_000 + Math.random() * 2_000);
+
   // Merchants' webhooks: whatever is due (new messages are also kicked right after they are answered).
   platform.webhooks.start();
 
@@ -96,7 +101,12 @@ export function startBackgroundJobs(platform: Platform): BackgroundJobs {
     async stop() {
       stopped = true;
       for (const t of timers) clearTimeout(t);
-      await Promise.all([platform.refresher.stop(), platform.webhooks.stop(), platform.batches.worker.stop()]);
+      await Promise.all([
+        platform.refresher.stop(),
+        platform.webhooks.stop(),
+        platform.batches.worker.stop(),
+        registrations.stop(),
+      ]);
     },
   };
 }

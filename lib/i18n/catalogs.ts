@@ -20,6 +20,7 @@ import enStaffOps from "@/messages/en/staffOps.json";
 import enStaffUsers from "@/messages/en/staffUsers.json";
 import enReleases from "@/messages/en/releases.json";
 import enSetup from "@/messages/en/setup.json";
+import enRegistration from "@/messages/en/registration.json";
 import zhCommon from "@/messages/zh-CN/common.json";
 import zhErrors from "@/messages/zh-CN/errors.json";
 import zhForwarding from "@/messages/zh-CN/forwarding.json";
@@ -36,6 +37,7 @@ import zhStaffOps from "@/messages/zh-CN/staffOps.json";
 import zhStaffUsers from "@/messages/zh-CN/staffUsers.json";
 import zhReleases from "@/messages/zh-CN/releases.json";
 import zhSetup from "@/messages/zh-CN/setup.json";
+import zhRegistration from "@/messages/zh-CN/registration.json";
 import type { Locale } from "./config";
 
 /**
@@ -65,6 +67,7 @@ export const CATALOGS = {
     staffUsers: zhStaffUsers,
     releases: zhReleases,
     setup: zhSetup,
+    registration: zhRegistration,
   },
   en: {
     accounts: enAccounts,
@@ -86,6 +89,7 @@ export const CATALOGS = {
     staffUsers: enStaffUsers,
     releases: enReleases,
     setup: enSetup,
+    registration: enRegistration,
   },
 } satisfies Record<Locale, Record<string, unknown>>;
 

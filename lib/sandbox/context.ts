@@ -104,6 +104,17 @@ const ERRMSG: Record<number, string> = {
   61010: "code is expired",
   61011: "invalid component",
   61023: "refresh_token is invalid",
+  // Fast registration (docs/registration.md).
+  61029: "component lacks the required permission sets",
+  61055: "exceeded the monthly fast registration limit of this official account",
+  61058: "ticket is invalid",
+  86021: "enterprise is not in business",
+  86030: "lack of some params",
+  86032: "invalid wechat",
+  89249: "task running",
+  89250: "task not found",
+  89255: "enterprise code_invalid invalid",
+  91030: "each wechat id can only call this api 5 times per day",
 };
 
 /** An API error as WeChat answers it: HTTP 200, `errcode` and `errmsg` with a `rid:` suffix. */

@@ -1,6 +1,7 @@
 import { sandboxTickets } from "@/db/schema";
 import { log } from "@/lib/log";
 import { sealPush } from "@/lib/wechat/push";
+import type { WechatXmlFields } from "@/lib/wechat/xml";
 import { urlSafe, type SandboxContext } from "./context";
 
 /** What WeChat pushes to the portal: component events (tickets, authorizations) and account messages. */
@@ -8,7 +9,7 @@ import { urlSafe, type SandboxContext } from "./context";
 /** Encrypts and signs a push exactly as WeChat does, POSTs it, and reports whether the portal said `success`. */
 export async function push(
   ctx: SandboxContext,
-  fields: Record<string, string | number>,
+  fields: WechatXmlFields,
 ): Promise<{ delivered: boolean; status: number; body: string }> {
   const result = await pushTo(ctx, "/api/wechat/component/events", fields, { AppId: ctx.component.appId });
   return { delivered: result.status === 200 && result.body === "success", status: result.status, body: result.body.slice(0, 200) };
@@ -30,7 +31,7 @@ export async function pushMessage(
 async function pushTo(
   ctx: SandboxContext,
   path: string,
-  fields: Record<string, string | number>,
+  fields: WechatXmlFields,
   envelope: { AppId: string } | { ToUserName: string },
   extraQuery?: Record<string, string>,
 ): Promise<{ status: number; body: string; ms: number }> {

@@ -1,5 +1,6 @@
 import * as code from "./code";
 import * as componentApi from "./component-api";
+import * as fastRegister from "./fastregister";
 import { serve, type RouteHandler, type SandboxContext, type SandboxHttpResponse } from "./context";
 import * as messageApi from "./message-api";
 import * as setup from "./setup";
@@ -65,6 +66,10 @@ export const ROUTES = {
   "POST /cgi-bin/wxopen/getallcategories": setup.getAllCategories,
   "POST /cgi-bin/wxopen/addcategory": setup.addCategory,
   "GET /wxa/icp/get_icp_entrance_info": setup.getIcpEntranceInfo,
+  "POST /cgi-bin/component/fastregisterweapp": fastRegister.fastRegisterLegacy,
+  "POST /wxa/component/fastregisterenterpriseweapp": fastRegister.fastRegisterEnterprise,
+  "POST /wxa/component/fastregisterpersonalweapp": fastRegister.fastRegisterPersonal,
+  "POST /cgi-bin/account/fastregister": fastRegister.accountFastRegister,
 } as const satisfies Record<`${"GET" | "POST"} /${string}`, RouteHandler>;
 
 type RoutePath = keyof typeof ROUTES extends `${string} ${infer P}` ? P : never;

@@ -11,6 +11,7 @@ import * as code from "./code";
 import * as componentApi from "./component-api";
 import * as controlPlane from "./control-plane";
 import * as faults from "./faults";
+import * as fastRegister from "./fastregister";
 import * as messageApi from "./message-api";
 import * as pushes from "./pushes";
 import { handleRequest, type SandboxHttpRequest } from "./routes";
@@ -70,6 +71,11 @@ export function createWechatSandbox(options: SandboxOptions) {
     getComponentSetup: bind(setup.getComponentSetup),
     releaseSetup: bind(setup.releaseSetup),
     pushSetupEvent: bind(setupEvents.pushSetupEvent),
+    inspectFastRegistration: bind(fastRegister.inspectFastRegistration),
+    decideFastRegistration: bind(fastRegister.decideFastRegistration),
+    expireFastRegistrations: bind(fastRegister.expireFastRegistrations),
+    ageFastRegistration: bind(fastRegister.ageFastRegistration),
+    issueFastRegisterTicket: bind(fastRegister.issueFastRegisterTicket),
     crypto: ctx.crypto,
     /** Code management's reviewer, clock, settings and ledger (lib/sandbox/code.ts). */
     code: {

@@ -1,6 +1,6 @@
 import { randomInt } from "node:crypto";
 import type { MessageCrypto } from "./crypto";
-import { buildWechatXml } from "./xml";
+import { buildWechatXml, type WechatXmlFields } from "./xml";
 
 export interface SealedPush {
   /** `signature`, `timestamp`, `nonce`, `encrypt_type`, `msg_signature`, as WeChat puts them on the URL. */
@@ -14,7 +14,7 @@ export interface SealedPush {
  */
 export function sealPush(
   crypto: MessageCrypto,
-  fields: Record<string, string | number>,
+  fields: WechatXmlFields,
   envelope: { AppId: string } | { ToUserName: string },
   options: { timestamp?: number; nonce?: string; extraQuery?: Record<string, string> } = {},
 ): SealedPush {

@@ -141,22 +141,33 @@ export function parseWechatXml(text: string, opts: WechatXmlOptions = {}): Recor
 
 const ELEMENT_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
+/** Fields of a WeChat XML document: leaves are strings or numbers; a nested element (e.g. `<info>`) is an object. */
+export interface WechatXmlFields {
+  [name: string]: string | number | WechatXmlFields;
+}
+
 /**
  * Serialises fields in insertion order the way WeChat does: strings in CDATA (a `]]>` inside is split across two
- * CDATA sections), numbers bare.
+ * CDATA sections), numbers bare, objects as nested elements (the fast-registration push's `<info>`).
  */
-export function buildWechatXml(fields: Record<string, string | number>): string {
-  let xml = "<xml>";
+export function buildWechatXml(fields: WechatXmlFields): string {
+  return `<xml>${buildElements(fields)}</xml>`;
+}
+
+function buildElements(fields: WechatXmlFields): string {
+  let xml = "";
   for (const [name, value] of Object.entries(fields)) {
     if (!ELEMENT_NAME.test(name)) throw new TypeError(`invalid XML element name: ${name}`);
     if (typeof value === "number") {
       if (!Number.isFinite(value)) throw new TypeError(`non-finite number for <${name}>`);
       xml += `<${name}>${value}</${name}>`;
-    } else {
+    } else if (typeof value === "string") {
       xml += `<${name}><![CDATA[${value.replaceAll("]]>", "]]]]><![CDATA[>")}]]></${name}>`;
+    } else {
+      xml += `<${name}>${buildElements(value)}</${name}>`;
     }
   }
-  return `${xml}</xml>`;
+  return xml;
 }
 
 export interface EncryptedEnvelope {

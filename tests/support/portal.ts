@@ -7,6 +7,7 @@ import { createPlatform, type Platform } from "@/lib/platform";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
 import { sealedAt } from "@/lib/secrets";
 import { sealPush } from "@/lib/wechat/push";
+import type { WechatXmlFields } from "@/lib/wechat/xml";
 import { TEST_SECRETS, type AppServer } from "./app-server";
 import { controlFetch } from "./http";
 
@@ -33,7 +34,7 @@ export async function sandboxCalls(app: SandboxHost): Promise<Record<string, num
 }
 
 /** Delivers one push to the test portal's receiver, as WeChat would; returns its answer. */
-export async function deliver(portal: Platform, fields: Record<string, string | number>) {
+export async function deliver(portal: Platform, fields: WechatXmlFields) {
   const push = sealPush(portal.crypto, { AppId: SANDBOX_COMPONENT.appId, ...fields }, { AppId: SANDBOX_COMPONENT.appId });
   return portal.componentPushes.receive(push.query, push.body);
 }

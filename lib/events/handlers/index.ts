@@ -1,5 +1,6 @@
 import { auditEventHandler } from "@/lib/releases/audit-events";
 import { setupAuthorizerEvents, setupComponentEvents } from "@/lib/setup/events";
+import { fastRegisterPushHandler } from "@/lib/registration/push-handler";
 import type { AuthorizerEventHandler, ComponentEventHandler } from "./types";
 
 /**
@@ -9,7 +10,7 @@ import type { AuthorizerEventHandler, ComponentEventHandler } from "./types";
  */
 export const AUTHORIZER_EVENT_HANDLERS: readonly AuthorizerEventHandler[] = [auditEventHandler, setupAuthorizerEvents];
 
-export const COMPONENT_EVENT_HANDLERS: readonly ComponentEventHandler[] = [setupComponentEvents];
+export const COMPONENT_EVENT_HANDLERS: readonly ComponentEventHandler[] = [setupComponentEvents, fastRegisterPushHandler];
 
 /** Whether an account's event is the platform's own (stored for follow-up, not forwarded to the merchant). */
 export function isPlatformEvent(msgType: string, event: string | undefined): boolean {

@@ -14,6 +14,7 @@ import { AccountAvatar } from "../_components/account-avatar";
 import { KindBadge, ReviewBadge, StatusBadge } from "../_components/account-badges";
 import { AuthorizeForm, type AuthorizeButton } from "../_components/authorize-form";
 import { ForwardingPanel } from "../_components/forwarding-panel";
+import { RegisterLink } from "../_components/register-link";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("accounts.list"))("metaTitle") };
@@ -47,6 +48,9 @@ export default async function AccountsPage({
       <div>
         <h1 className="text-2xl font-semibold text-slate-900">{t("list.title")}</h1>
         <p className="mt-1 text-sm text-slate-600">{t("list.subtitle")}</p>
+        <div className="mt-3">
+          <RegisterLink />
+        </div>
       </div>
 
       {query.conflict === "1" ? (

@@ -1,0 +1,74 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { getFormatter, getTranslations } from "next-intl/server";
+import { connection } from "next/server";
+import { getDb } from "@/db";
+import { listFastRegisterOfficialAccounts, listMerchantRegistrations } from "@/db/queries/registration";
+import { requireMerchant } from "@/lib/auth/guards";
+import { RegisterForm } from "./register-form";
+import { RegistrationStatusBadge } from "./status-badge";
+
+export const metadata: Metadata = { title: "注册新小程序 · Register a mini program" };
+
+// GET /accounts/register: a merchant starts a fast registration (enterprise, personal, reuse of an official account's
+// entity) and sees their registrations.
+export default async function RegisterPage() {
+  await connection();
+  const merchant = await requireMerchant("/accounts/register");
+  const db = await getDb();
+  const [t, format, tasks, officialAccounts] = await Promise.all([
+    getTranslations("registration"),
+    getFormatter(),
+    listMerchantRegistrations(db, merchant.merchantId),
+    listFastRegisterOfficialAccounts(db, merchant.merchantId),
+  ]);
+  return (
+    <div className="flex flex-col gap-6">
+      <div>
+        <Link href="/accounts" className="text-sm font-medium text-emerald-800 hover:underline">
+          ← {t("page.back")}
+        </Link>
+        <h1 className="mt-2 text-2xl font-semibold text-slate-900">{t("page.title")}</h1>
+        <p className="mt-1 text-sm text-slate-600">{t("page.subtitle")}</p>
+      </div>
+      <section className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6">
+        <RegisterForm officialAccounts={officialAccounts} />
+      </section>
+      <section
+        aria-labelledby="registrations-title"
+        className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6"
+      >
+        <h2 id="registrations-title" className="text-base font-semibold text-slate-900">
+          {t("list.title")}
+        </h2>
+        {tasks.length === 0 ? (
+          <p data-testid="registrations-empty" className="mt-3 text-sm text-slate-600">
+            {t("list.empty")}
+          </p>
+        ) : (
+          <ul data-testid="registration-list" className="mt-3 divide-y divide-slate-100">
+            {tasks.map((task) => (
+              <li key={task.id}>
+                <Link
+                  href={`/accounts/register/${task.id}`}
+                  className="flex flex-wrap items-center justify-between gap-2 py-3 hover:bg-slate-50"
+                >
+                  <span className="min-w-0">
+                    <span className="block truncate font-medium text-slate-900">
+                      {task.fields.name ?? task.fields.wxuser ?? task.fields.officialAccountAppId}
+                    </span>
+                    <span className="text-xs text-slate-500">
+                      {t(`kind.${task.kind}`)} ·{" "}
+                      {format.dateTime(task.createdAt, { dateStyle: "medium", timeStyle: "short" })}
+                    </span>
+                  </span>
+                  <RegistrationStatusBadge status={task.status} />
+                </Link>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </div>
+  );
+}

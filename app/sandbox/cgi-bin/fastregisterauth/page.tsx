@@ -1,0 +1,51 @@
+import type { Metadata } from "next";
+import { connection } from "next/server";
+import { getPlatform } from "@/lib/platform";
+import { confirmFastRegisterAuthAction } from "../../fastregister/actions";
+
+// GET /sandbox/cgi-bin/fastregisterauth?appid&component_appid&copy_wx_verify&redirect_uri: the sandbox's copy of the
+// page where an official account's administrator lets the platform register a mini program with its entity (§13.8).
+export const metadata: Metadata = { title: "复用公众号主体快速注册小程序 · 微信沙箱", robots: { index: false } };
+
+export default async function FastRegisterAuthPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  await connection();
+  const { sandbox } = await getPlatform();
+  const q = await searchParams;
+  const [appid, componentAppId, redirectUri] = [q.appid, q.component_appid, q.redirect_uri].map((v) =>
+    typeof v === "string" ? v : "",
+  );
+  const accounts = sandbox ? await sandbox.listAccounts() : [];
+  const oa = accounts.find((a) => a.appId === appid && a.kind === "official_account");
+  return (
+    <main className="mx-auto min-h-screen max-w-md bg-[#ededed] px-4 py-8 text-black/90">
+      <h1 className="text-center text-lg font-medium">
+        复用公众号主体快速注册小程序
+        <span className="block text-sm font-normal text-black/50">
+          Register a mini program with this account&apos;s entity
+        </span>
+      </h1>
+      {!oa || !redirectUri ? (
+        <p data-testid="fastregisterauth-invalid" className="mt-8 rounded bg-white p-4 text-center">
+          参数错误 · Invalid request
+        </p>
+      ) : (
+        <form action={confirmFastRegisterAuthAction} className="mt-6 rounded-lg bg-white p-5">
+          <p className="text-[15px]">
+            公众号 <strong>{oa.nickName}</strong>（{oa.principalName}）
+          </p>
+          <p className="mt-2 text-sm text-black/60">
+            请公众号管理员扫码确认。· The account&apos;s administrator confirms.
+          </p>
+          <input type="hidden" name="appid" value={appid} />
+          <input type="hidden" name="component_appid" value={componentAppId} />
+          <input type="hidden" name="redirect_uri" value={redirectUri} />
+          <button className="mt-6 w-full rounded bg-[#07c160] px-4 py-3 font-medium text-white">确认 · Confirm</button>
+        </form>
+      )}
+    </main>
+  );
+}
