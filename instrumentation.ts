@@ -6,6 +6,8 @@ export async function register() {
   // First, and on its own: a bad or missing setting ends the process with one message per variable.
   const { getEnvOrExit } = await import("./lib/startup");
   const env = getEnvOrExit();
+  // Traces only when an OTLP endpoint is configured (lib/tracing/register.ts says why @vercel/otel).
+  if (env.otlpEndpoint) (await import("./lib/tracing/register")).registerTracing();
   const { getPlatform } = await import("./lib/platform");
   const { startBackgroundJobs } = await import("./lib/background");
   const { log } = await import("./lib/log");

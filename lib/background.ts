@@ -1,6 +1,7 @@
 import { processPendingComponentEvents } from "@/lib/authorization/events";
 import { describeError, log } from "@/lib/log";
 import { pruneOldRecords } from "@/lib/maintenance/retention";
+import { flushChartBuckets, pruneChartBuckets } from "@/lib/metrics/chart-buckets";
 import { processPendingAuthorizerMessages } from "@/lib/messages/release-test-reply";
 import type { Platform } from "@/lib/platform";
 import { createRegistrationPoller } from "@/lib/registration/tasks";
@@ -9,6 +10,7 @@ import { reconcileAuthorizers } from "@/lib/tokens/reconcile";
 const TOKEN_CHECK_INTERVAL_MS = 60_000;
 const EVENT_POLL_INTERVAL_MS = 5_000;
 const RETENTION_INTERVAL_MS = 3600_000;
+const CHART_FLUSH_INTERVAL_MS = 15_000;
 
 export interface BackgroundJobs {
   /** Stops scheduling; resolves when the refresh pass in progress has finished. */
@@ -61,11 +63,15 @@ export function startBackgroundJobs(platform: Platform): BackgroundJobs {
   every(EVENT_POLL_INTERVAL_MS, () => processPendingComponentEvents(platform), 2_000);
   every(EVENT_POLL_INTERVAL_MS, () => processPendingAuthorizerMessages(platform), 2_500);
 
+  // The staff console's chart counts (WeChat errors, refreshes, webhook attempts) gathered in memory.
+  every(CHART_FLUSH_INTERVAL_MS, () => flushChartBuckets(platform.database.db), CHART_FLUSH_INTERVAL_MS);
+
   // Delivered messages and routine activity past their retention (instances running it at once share the rows).
   every(
     RETENTION_INTERVAL_MS,
     async () => {
       const pruned = await pruneOldRecords(platform.database.db, platform.env.retention);
+      await pruneChartBuckets(platform.database.db);
       if (Object.values(pruned).some((n) => n > 0)) log.info("old records pruned", { ...pruned });
     },
     300_000 + Math.random() * 300_000,

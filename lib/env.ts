@@ -13,6 +13,8 @@ import { APP_ID_PATTERN } from "./wechat/app-id";
 const DEV_SECRETS_FILE = "dev-secrets.json";
 /** Service keys are bearer credentials compared as given: long enough that guessing one is hopeless. */
 export const MIN_INTERNAL_API_KEY_LENGTH = 32;
+/** The Prometheus scrape token is a bearer credential too (production and development alike). */
+export const MIN_METRICS_TOKEN_LENGTH = 24;
 
 const flag = z
   .enum(["0", "1", "true", "false", "yes", "no", "on", "off"], {
@@ -173,6 +175,15 @@ const rawSchema = z.object({
     .max(10)
     .default(1),
   BACKGROUND_JOBS: optionalString.pipe(flag.optional()),
+  METRICS_TOKEN: optionalString.pipe(
+    z
+      .string()
+      .min(MIN_METRICS_TOKEN_LENGTH, {
+        error: `must be at least ${MIN_METRICS_TOKEN_LENGTH} characters (e.g. \`openssl rand -hex 32\`); unset it to turn /api/metrics off`,
+      })
+      .optional(),
+  ),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(httpUrl.optional()),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
@@ -228,6 +239,10 @@ export type Env = {
   /** Proxies in front of the portal that add the address they saw to X-Forwarded-For (the client's is that far from the end). */
   trustedProxyHops: number;
   backgroundJobs: boolean;
+  /** Bearer token for `GET /api/metrics`; unset: the route answers 404 and nothing is recorded. */
+  metricsToken: string | undefined;
+  /** OTLP endpoint for traces (instrumentation.ts); unset: no tracing. */
+  otlpEndpoint: string | undefined;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
 };
 
@@ -361,6 +376,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     retention: { messageDays: raw.MESSAGE_RETENTION_DAYS, activityDays: raw.ACTIVITY_RETENTION_DAYS },
     trustedProxyHops: raw.TRUSTED_PROXY_HOPS,
     backgroundJobs: raw.BACKGROUND_JOBS ?? true,
+    metricsToken: raw.METRICS_TOKEN,
+    otlpEndpoint: raw.OTEL_EXPORTER_OTLP_ENDPOINT,
     logLevel: raw.LOG_LEVEL,
   };
 }

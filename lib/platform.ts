@@ -5,6 +5,8 @@ import { createComponentPushReceiver } from "@/lib/events/receive-component-push
 import { createBatchEngine, type BatchEngine } from "@/lib/jobs/batches";
 import { BATCH_KINDS } from "@/lib/jobs/kinds";
 import { setLogLevel } from "@/lib/log";
+import { observeWechatCall } from "@/lib/metrics/observe";
+import { setMetricsEnabled } from "@/lib/metrics/registry";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
 import { createWechatSandbox, type WechatSandbox } from "@/lib/sandbox/wechat-sandbox";
 import { createSecretBox, type SecretBox } from "@/lib/secrets";
@@ -62,6 +64,7 @@ async function buildPlatform(): Promise<Platform> {
 /** Wires the services for one environment and database (the app's, or a test's). */
 export function createPlatform(env: Env, database: Database): Platform {
   if (env.sandbox) assertSandboxCredentials(env.component);
+  setMetricsEnabled(env.metricsToken !== undefined);
   const secretBox = createSecretBox([env.secretsKey, ...env.previousSecretsKeys]);
   const crypto = createMessageCrypto({
     token: env.component.token,
@@ -75,6 +78,7 @@ export function createPlatform(env: Env, database: Database): Platform {
     componentAppId: env.component.appId,
     componentAppSecret: env.component.appSecret,
     timeoutMs: env.wechatApiTimeoutMs,
+    observe: observeWechatCall,
     // Called only after start-up: componentToken is assigned just below.
     getComponentToken: (opts) => componentToken.getToken(opts),
   });

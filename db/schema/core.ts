@@ -58,6 +58,8 @@ export const wechatEvents = pgTable(
     // An account's lifecycle (staff timeline, last event): authorization pushes only, not its users' messages.
     index("wechat_events_authorizer_idx").on(t.authorizerAppId, t.receivedAt).where(sql`${t.source} = 'component'`),
     index("wechat_events_unprocessed_idx").on(t.receivedAt).where(sql`${t.processedAt} is null`),
+    // The staff console's push chart: component pushes (tickets, authorization events) of the last 24 hours.
+    index("wechat_events_component_received_idx").on(t.receivedAt).where(sql`${t.source} = 'component'`),
     // Retention: account messages by age (lib/maintenance/retention.ts).
     index("wechat_events_message_age_idx").on(t.receivedAt).where(sql`${t.source} = 'authorizer'`),
     // The current ticket: the newest component_verify_ticket event.
@@ -100,6 +102,8 @@ export const webhookDeliveries = pgTable(
   (t) => [
     uniqueIndex("webhook_deliveries_event_merchant_idx").on(t.eventId, t.merchantId),
     index("webhook_deliveries_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    // The metrics gauge of deliveries given up (few rows; counted on every scrape).
+    index("webhook_deliveries_failed_idx").on(t.id).where(sql`${t.status} = 'failed'`),
     index("webhook_deliveries_merchant_idx").on(t.merchantId, t.id),
     index("webhook_deliveries_app_idx").on(t.appId, t.id),
   ],

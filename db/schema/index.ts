@@ -4,3 +4,4 @@ export * from "./jobs";
 export * from "./releases";
 export * from "./setup";
 export * from "./registration";
+export * from "./observability";

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { authorizationSessions } from "@/db/schema";
 import type { Platform } from "@/lib/platform";
 import { AUTHORIZATION_START_LIMIT, RateLimitedError, takeRateLimit } from "@/lib/rate-limit";
+import { withSpan } from "@/lib/tracing/spans";
 
 /** How long a merchant may stay on WeChat's page before the callback is refused. */
 const SESSION_TTL_SECONDS = 30 * 60;
@@ -25,6 +26,11 @@ export interface StartAuthorizationInput {
  * Throws RateLimitedError past AUTHORIZATION_START_LIMIT for the merchant, before asking WeChat for anything.
  */
 export async function startAuthorization(platform: Platform, input: StartAuthorizationInput): Promise<string> {
+  // The merchant's "authorize" server action: one span (tracing on), its WeChat call nested inside.
+  return withSpan("action start_authorization", { "authorization.auth_type": input.authType }, () => start(platform, input));
+}
+
+async function start(platform: Platform, input: StartAuthorizationInput): Promise<string> {
   // Security: each start spends a pre_auth_code from the platform's daily quota with WeChat; counted first.
   const allowed = await takeRateLimit(platform.database.db, AUTHORIZATION_START_LIMIT, input.merchantId);
   if (!allowed.ok) throw new RateLimitedError(allowed.retryAfterSeconds);

@@ -59,16 +59,23 @@ export function openPush(options: OpenPushOptions, query: URLSearchParams, body:
   return { envelope, plaintext: message, fields, keyIndex, nonce };
 }
 
-/** A rejected push's answer: a 4xx with a short reason (never the input, which may hold secrets). */
-export function classifyPushError(error: unknown): { status: number; reason: string } {
-  if (error instanceof AppError) return { status: error.status, reason: error.message };
+/**
+ * A rejected push's answer: a 4xx with a short reason (never the input, which may hold secrets), and `code`, a
+ * short fixed slug of the same (a metric label).
+ */
+export function classifyPushError(error: unknown): { status: number; reason: string; code: string } {
+  if (error instanceof AppError) return { status: error.status, reason: error.message, code: error.code };
   if (error instanceof WechatXmlError) {
-    return { status: error.code === "too_large" ? 413 : 400, reason: `bad body: ${error.code}` };
+    return { status: error.code === "too_large" ? 413 : 400, reason: `bad body: ${error.code}`, code: "bad_body" };
   }
   if (error instanceof WechatCryptoError) {
-    return { status: error.code === "wrong_appid" ? 403 : 400, reason: `bad ciphertext: ${error.code}` };
+    return {
+      status: error.code === "wrong_appid" ? 403 : 400,
+      reason: `bad ciphertext: ${error.code}`,
+      code: error.code === "wrong_appid" ? "wrong_appid" : "bad_ciphertext",
+    };
   }
-  if (error instanceof WechatEventError) return { status: 400, reason: "bad event" };
+  if (error instanceof WechatEventError) return { status: 400, reason: "bad event", code: "bad_event" };
   log.error("push failed unexpectedly", { error: describeError(error) });
-  return { status: 400, reason: "bad request" };
+  return { status: 400, reason: "bad request", code: "bad_request" };
 }

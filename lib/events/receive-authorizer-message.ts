@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "@/db";
 import { AppError } from "@/lib/errors";
 import { describeError, log } from "@/lib/log";
+import { recordPush } from "@/lib/metrics/record";
 import { APP_ID_PATTERN } from "@/lib/wechat/app-id";
 import type { MessageCrypto } from "@/lib/wechat/crypto";
 import { parseAuthorizerMessage, type AuthorizerMessage } from "@/lib/wechat/events";
@@ -53,8 +54,9 @@ export function createAuthorizerMessageReceiver(options: AuthorizerMessageReceiv
         throw new AppError("bad_request", "envelope and message disagree on ToUserName");
       }
     } catch (error) {
-      const { status, reason } = classifyPushError(error);
+      const { status, reason, code } = classifyPushError(error);
       log.warn("account message rejected", { appId: APP_ID_PATTERN.test(appId) ? appId : "(malformed)", status, reason });
+      recordPush("authorizer", undefined, "rejected", code);
       return { status, body: reason, contentType: "text/plain" };
     }
 
@@ -66,14 +68,17 @@ export function createAuthorizerMessageReceiver(options: AuthorizerMessageReceiv
     } catch (error) {
       // Not `success`: WeChat retries (3 times in all), and the retry is stored once.
       log.error("account message not stored", { appId, error: describeError(error) });
+      recordPush("authorizer", pushType(message), "error", "storage");
       return { status: 503, body: "storage unavailable, retry later", contentType: "text/plain" };
     }
     if (stored.mismatch) {
       log.warn("account message rejected", { appId, status: 403, reason: "addressed to another account" });
+      recordPush("authorizer", pushType(message), "rejected", "wrong_account");
       return { status: 403, body: "message is for another account", contentType: "text/plain" };
     }
 
     const isNew = stored.eventId !== null;
+    recordPush("authorizer", pushType(message), isNew ? "stored" : "duplicate");
     switch (testCase?.kind) {
       case "text":
       case "event":
@@ -162,4 +167,9 @@ export function messageDedupeKey(appId: string, message: AuthorizerMessage, plai
   if (message.MsgId) return `msg:${appId}:${message.MsgId}`;
   if (message.MsgType === "event") return `event:${appId}:${message.FromUserName}:${message.CreateTime}:${message.Event ?? ""}`;
   return `msg:${appId}:${createHash("sha256").update(plaintext).digest("hex")}`;
+}
+
+/** The metric label of a message: its MsgType, or `event:<Event>` for events (both come from WeChat, bounded there). */
+function pushType(message: AuthorizerMessage): string {
+  return message.MsgType === "event" && message.Event ? `event:${message.Event}` : message.MsgType;
 }

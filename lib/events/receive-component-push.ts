@@ -3,6 +3,8 @@ import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "@/db";
 import { AppError } from "@/lib/errors";
 import { describeError, log } from "@/lib/log";
+import { recordPush } from "@/lib/metrics/record";
+import { withSpan } from "@/lib/tracing/spans";
 import type { MessageCrypto } from "@/lib/wechat/crypto";
 import { componentEventDedupeKey, parseComponentEvent, type ComponentEvent } from "@/lib/wechat/events";
 import { classifyPushError, openPush } from "./open-push";
@@ -43,10 +45,12 @@ export function createComponentPushReceiver(options: ComponentPushReceiverOption
 
     try {
       const stored = await store(event, plaintext);
+      recordPush("component", eventInfoType(event), stored ? "stored" : "duplicate");
       return { status: 200, body: "success", stored, followUp: stored && !isProcessedOnArrival(event) };
     } catch (error) {
       // WeChat will deliver again; answering anything but `success` is what makes it retry.
       log.error("component push not stored", { infoType: event.kind, error: describeError(error) });
+      recordPush("component", eventInfoType(event), "error", "storage");
       return { status: 503, body: "storage unavailable, retry later" };
     }
   }
@@ -59,8 +63,9 @@ export function createComponentPushReceiver(options: ComponentPushReceiverOption
   }
 
   function reject(error: unknown): PushResult {
-    const { status, reason } = classifyPushError(error);
+    const { status, reason, code } = classifyPushError(error);
     log.warn("component push rejected", { status, reason });
+    recordPush("component", undefined, "rejected", code);
     return { status, body: reason };
   }
 
@@ -100,14 +105,16 @@ export function createComponentPushReceiver(options: ComponentPushReceiverOption
     const batch = queue.splice(0, MAX_BATCH_ROWS);
     if (queue.length > 0) setImmediate(flush);
     try {
-      const result = await options.db.execute(sql`
+      const result = await withSpan("db insert wechat_events", { "db.rows": batch.length }, () =>
+        options.db.execute(sql`
         insert into wechat_events (source, info_type, authorizer_app_id, dedupe_key, create_time, payload, processed_at)
         select 'component', t.info_type, t.authorizer_app_id, t.dedupe_key, t.create_time, t.payload,
                case when t.processed then now() end
         from jsonb_to_recordset(${JSON.stringify(batch.map((b) => b.row))}::jsonb)
           as t(info_type text, authorizer_app_id text, dedupe_key text, create_time bigint, payload jsonb, processed boolean)
         on conflict (dedupe_key) do nothing
-        returning dedupe_key`);
+        returning dedupe_key`),
+      );
       const inserted = new Set(rowsOf<{ dedupe_key: string }>(result).map((r) => r.dedupe_key));
       for (const { row, resolve } of batch) resolve(inserted.delete(row.dedupe_key)); // a key twice in one batch: the first is new
     } catch (error) {

@@ -1,6 +1,7 @@
 import enAccounts from "@/messages/en/accounts.json";
 import enAuth from "@/messages/en/auth.json";
 import enAuthorize from "@/messages/en/authorize.json";
+import enCharts from "@/messages/en/charts.json";
 import enCommon from "@/messages/en/common.json";
 import enErrors from "@/messages/en/errors.json";
 import enForwarding from "@/messages/en/forwarding.json";
@@ -21,6 +22,7 @@ import enStaffUsers from "@/messages/en/staffUsers.json";
 import enReleases from "@/messages/en/releases.json";
 import enSetup from "@/messages/en/setup.json";
 import enRegistration from "@/messages/en/registration.json";
+import zhCharts from "@/messages/zh-CN/charts.json";
 import zhCommon from "@/messages/zh-CN/common.json";
 import zhErrors from "@/messages/zh-CN/errors.json";
 import zhForwarding from "@/messages/zh-CN/forwarding.json";
@@ -51,6 +53,7 @@ export const CATALOGS = {
     accounts: zhAccounts,
     auth: zhAuth,
     authorize: zhAuthorize,
+    charts: zhCharts,
     common: zhCommon,
     errors: zhErrors,
     forwarding: zhForwarding,
@@ -73,6 +76,7 @@ export const CATALOGS = {
     accounts: enAccounts,
     auth: enAuth,
     authorize: enAuthorize,
+    charts: enCharts,
     common: enCommon,
     errors: enErrors,
     forwarding: enForwarding,

@@ -6,6 +6,7 @@ import { revokedColumns } from "@/lib/authorization/grants";
 import { AppError } from "@/lib/errors";
 import { wechatErrorText } from "@/lib/i18n/wechat-errors";
 import { describeError, log } from "@/lib/log";
+import { recordTokenRefresh } from "@/lib/metrics/record";
 import { sealedAt, type SecretBox } from "@/lib/secrets";
 import { refreshDueInSeconds } from "@/lib/tokens/refresh-schedule";
 import type { ComponentClient } from "@/lib/wechat/client";
@@ -324,11 +325,13 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
       // The grant changed while we were refreshing (re-authorized, revoked), or another worker took over the lease we
       // outlived: that state wins, ours is dropped.
       log.info("authorizer token refresh superseded", { appId: claim.appId });
+      recordTokenRefresh("authorizer", "superseded");
       const error = new AppError("conflict", `Account ${claim.appId} changed while its token was being renewed; try again.`);
       supersededErrors.add(error);
       throw error;
     }
     if (refreshTokenChanged) log.info("authorizer refresh token replaced by WeChat", { appId: claim.appId });
+    recordTokenRefresh("authorizer", "ok");
     return { appId: claim.appId, accessToken: issued.accessToken, expiresAt: stored };
   }
 
@@ -350,6 +353,7 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
 
     if (verdict || errcode === REFRESH_TOKEN_INVALID || errcode === NOT_AUTHORIZED) {
       const status = verdict ?? (errcode === NOT_AUTHORIZED ? "unauthorized" : "needs_reauthorization");
+      recordTokenRefresh("authorizer", status);
       const flagged = await db
         .update(authorizers)
         .set({
@@ -391,6 +395,7 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
         where app_id = ${claim.appId} and refresh_lease_owner = ${claim.owner}
         returning refresh_attempts`),
     );
+    recordTokenRefresh("authorizer", "failed");
     await recordActivity(claim.appId, "token_refresh_failed", { trigger, errcode, error: description.slice(0, 200) });
     log.warn("authorizer token refresh failed", { appId: claim.appId, attempts: rows[0]?.refresh_attempts, error: description });
     return new AppError(

@@ -5,6 +5,7 @@ import { wechatComponent } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { wechatErrorText } from "@/lib/i18n/wechat-errors";
 import { describeError, log } from "@/lib/log";
+import { recordTokenRefresh } from "@/lib/metrics/record";
 import { sealedAt, type SecretBox } from "@/lib/secrets";
 import { WechatApiError } from "@/lib/wechat/errors";
 
@@ -127,6 +128,7 @@ export function createComponentTokenService(options: ComponentTokenServiceOption
         .values({ appId: options.componentAppId, ...values })
         .onConflictDoUpdate({ target: wechatComponent.appId, set: values });
       log.info("component_access_token refreshed", { expiresIn: issued.expiresIn });
+      recordTokenRefresh("component", "ok");
       return next;
     });
   }
@@ -135,6 +137,7 @@ export function createComponentTokenService(options: ComponentTokenServiceOption
     const description =
       error instanceof WechatApiError ? `${error.errcode} ${wechatErrorText(error.errcode, "en")}` : describeError(error);
     log.error("component_access_token refresh failed", { error: description });
+    recordTokenRefresh("component", "failed");
     const values = { lastRefreshError: description.slice(0, 500), updatedAt: new Date(now()) };
     await db
       .insert(wechatComponent)

@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "@/db";
 import type { WebhookAttempt } from "@/db/schema";
 import { describeError, log } from "@/lib/log";
+import { recordWebhookAttempt } from "@/lib/metrics/record";
 import { sealedAt, SecretBoxError, type SecretBox } from "@/lib/secrets";
 import { createWebhookSender, WebhookSendError, type SendFailure } from "./send";
 import { webhookHeaders } from "./signature";
@@ -220,6 +221,7 @@ export function createWebhookDeliverer(options: WebhookDelivererOptions) {
         attempt_log = (case when jsonb_array_length(attempt_log) >= ${ATTEMPT_LOG_LENGTH} then attempt_log - 0 else attempt_log end)
                       || jsonb_build_array(${JSON.stringify(attempt)}::jsonb)
       where id = ${row.id} and attempts = ${row.attempts}`);
+    recordWebhookAttempt(status === "delivered" ? "delivered" : status === "failed" ? "given_up" : "retry");
     if (status === "failed") log.warn("webhook delivery given up", { deliveryId: row.id, attempts: row.attempts, error: attempt.error });
   }
 

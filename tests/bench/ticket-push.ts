@@ -40,6 +40,11 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 const PUSH_PATH = "/api/wechat/component/events";
 const AIM_FLOOR_RATIO = 0.8;
 const AIM_P99_MS = 50;
+/** Metrics on may cost at most 5 % of the push rate; a scrape at 100k authorizations answers within 100 ms. */
+const AIM_METRICS_RATIO = 0.95;
+const AIM_SCRAPE_MS = 100;
+const SCRAPE_AUTHORIZERS = 100_000;
+const BENCH_METRICS_TOKEN = "bench-metrics-token-0123456789abcdef";
 /** Enough for ~20,000 req/s over 10 s; a few hundred bytes each. */
 const MAX_POOL = 400_000;
 const MIN_POOL = 20_000;
@@ -58,7 +63,12 @@ function sealTicketPush(): Push {
   const ticket = `ticket@@@bench-${++sequence}`;
   const { query, body } = sealPush(
     crypto,
-    { AppId: SANDBOX_COMPONENT.appId, CreateTime: Math.floor(Date.now() / 1000), InfoType: "component_verify_ticket", ComponentVerifyTicket: ticket },
+    {
+      AppId: SANDBOX_COMPONENT.appId,
+      CreateTime: Math.floor(Date.now() / 1000),
+      InfoType: "component_verify_ticket",
+      ComponentVerifyTicket: ticket,
+    },
     { AppId: SANDBOX_COMPONENT.appId },
   );
   return { ticket, query: query.toString(), body };
@@ -215,11 +225,15 @@ interface BareServer {
 
 /** The bare node:http baseline, in its own process so it does not share an event loop with the load generator. */
 async function startBareServer(databaseUrl: string): Promise<BareServer> {
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "tests/bench/bare-push-server.ts")], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: "production", BENCH_DATABASE_URL: databaseUrl },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(ROOT, "tests/bench/bare-push-server.ts")],
+    {
+      cwd: ROOT,
+      env: { ...process.env, NODE_ENV: "production", BENCH_DATABASE_URL: databaseUrl },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
@@ -247,12 +261,13 @@ export async function benchTicketPushes(opts: TicketPushBenchOptions = {}): Prom
 
   let floor: AppServer | undefined;
   let app: AppServer | undefined;
+  let metricsApp: AppServer | undefined;
   let bare: BareServer | undefined;
   let bareDatabase: TestDatabaseConfig | undefined;
   const cleanUp = async () => {
     await bare?.stop().catch(() => {});
     await bareDatabase?.drop().catch(() => {});
-    for (const server of [floor, app]) {
+    for (const server of [floor, app, metricsApp]) {
       if (!server) continue;
       await server.stop().catch(() => {});
       await server.database.drop().catch(() => {});
@@ -275,22 +290,64 @@ export async function benchTicketPushes(opts: TicketPushBenchOptions = {}): Prom
     // --- next start of the app: the ticket push route ------------------------------------------------------
     app = await startAppServer({ env: { BACKGROUND_JOBS: "0" } });
     console.log(`next start: pid ${app.pid}, ${app.url}`);
-    const push = await measure("ticket push (next start)", app.url, PUSH_PATH, app.pid, app.database.databaseUrl!, options);
+    const push = await measure(
+      "ticket push (next start)",
+      app.url,
+      PUSH_PATH,
+      app.pid,
+      app.database.databaseUrl!,
+      options,
+    );
     const nextMemory = processTreeMemory(app.pid);
     const pushStorage = await checkStored(app.database.databaseUrl!, push.acknowledged);
     await app.stop();
+
+    // --- metrics on: the same route with METRICS_TOKEN set (recording on) and Prometheus-like scrapes every second,
+    // then scrapes at 100,000 authorizations (each one reading the database: the gauge cache is 5 s) -------------
+    metricsApp = await startAppServer({ env: { BACKGROUND_JOBS: "0", METRICS_TOKEN: BENCH_METRICS_TOKEN } });
+    await seedAuthorizers(metricsApp.database.databaseUrl!, SCRAPE_AUTHORIZERS);
+    const scraper = startScraper(metricsApp.url, 1000);
+    const pushOn = await measure(
+      "ticket push, metrics on (next start)",
+      metricsApp.url,
+      PUSH_PATH,
+      metricsApp.pid,
+      metricsApp.database.databaseUrl!,
+      options,
+    );
+    const scrapesDuringLoad = await scraper.stop();
+    const pushOnStorage = await checkStored(metricsApp.database.databaseUrl!, pushOn.acknowledged);
+    const scrapeTimes = await timeScrapes(metricsApp.url, 5);
+    await metricsApp.stop();
 
     // --- bare node:http: the same receiver, no framework ------------------------------------------------
     bareDatabase = await createTestDatabaseConfig();
     bare = await startBareServer(bareDatabase.databaseUrl!);
     console.log(`bare node:http: pid ${bare.pid}, ${bare.url}`);
-    const ceiling = await measure("ticket push (bare node:http)", bare.url, "/", bare.pid, bareDatabase.databaseUrl!, options);
+    const ceiling = await measure(
+      "ticket push (bare node:http)",
+      bare.url,
+      "/",
+      bare.pid,
+      bareDatabase.databaseUrl!,
+      options,
+    );
     const bareMemory = processTreeMemory(bare.pid);
     const bareStorage = await checkStored(bareDatabase.databaseUrl!, ceiling.acknowledged);
 
     // --- report -------------------------------------------------------------------------------------------
-    const scenarios = [empty, push, ceiling];
-    const header = ["scenario", "req/s", "p50 ms", "p99 ms", "max ms", "2xx", "non-2xx", "errors", "CPU client/server/pg/other"];
+    const scenarios = [empty, push, pushOn, ceiling];
+    const header = [
+      "scenario",
+      "req/s",
+      "p50 ms",
+      "p99 ms",
+      "max ms",
+      "2xx",
+      "non-2xx",
+      "errors",
+      "CPU client/server/pg/other",
+    ];
     const rows = scenarios.map((s) => [
       s.name,
       s.result.requests.average.toFixed(0),
@@ -303,7 +360,8 @@ export async function benchTicketPushes(opts: TicketPushBenchOptions = {}): Prom
       `${pct(s.cpu.client)} / ${pct(s.cpu.server)} / ${pct(s.cpu.postgres)} / ${pct(s.cpu.other)}`,
     ]);
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+    const line = (cells: string[]) =>
+      cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
     console.log("");
     console.log(line(header));
     console.log(widths.map((w) => "-".repeat(w)).join("  "));
@@ -319,8 +377,21 @@ export async function benchTicketPushes(opts: TicketPushBenchOptions = {}): Prom
       list.map((p) => `${p.command}[${p.pid}] ${mb(p.peakRss)}`).join(", ");
 
     console.log("");
-    console.log(`push / empty route (floor):   ${floorRatio.toFixed(2)}x   aim >= ${AIM_FLOOR_RATIO}x   ${verdict(floorRatio >= AIM_FLOOR_RATIO)}`);
+    console.log(
+      `push / empty route (floor):   ${floorRatio.toFixed(2)}x   aim >= ${AIM_FLOOR_RATIO}x   ${verdict(floorRatio >= AIM_FLOOR_RATIO)}`,
+    );
     console.log(`push / bare node:http:        ${ceilingRatio.toFixed(2)}x`);
+    const onRatio = pushOn.result.requests.average / push.result.requests.average;
+    console.log(
+      `push metrics on / off:        ${onRatio.toFixed(3)}x   aim >= ${AIM_METRICS_RATIO}x   ${verdict(onRatio >= AIM_METRICS_RATIO)}`,
+    );
+    console.log(
+      `scrapes during the metrics-on run: ${scrapesDuringLoad.ok} answered 200 of ${scrapesDuringLoad.sent}, median ${median(scrapesDuringLoad.ms).toFixed(0)} ms`,
+    );
+    console.log(
+      `scrape at ${SCRAPE_AUTHORIZERS.toLocaleString("en")} authorizations (database read each): ${scrapeTimes.map((ms) => ms.toFixed(0)).join(", ")} ms; ` +
+        `median ${median(scrapeTimes).toFixed(0)} ms   aim <= ${AIM_SCRAPE_MS} ms   ${verdict(median(scrapeTimes) <= AIM_SCRAPE_MS)}`,
+    );
     console.log(`push p99 (next start):        ${p99} ms   aim <= ${AIM_P99_MS} ms   ${verdict(p99 <= AIM_P99_MS)}`);
     console.log(
       `peak RSS, next start:         ${mb(max(nextMemory))} max, ${mb(sum(nextMemory))} sum of ${nextMemory.length} process(es): ${describeTree(nextMemory)}`,
@@ -329,6 +400,7 @@ export async function benchTicketPushes(opts: TicketPushBenchOptions = {}): Prom
     console.log("");
     for (const [s, storage] of [
       [push, pushStorage],
+      [pushOn, pushOnStorage],
       [ceiling, bareStorage],
     ] as const) {
       const ok = storage.missing === 0 && s.totals.non2xx === 0 && s.totals.errors === 0;
@@ -355,5 +427,71 @@ export async function benchTicketPushes(opts: TicketPushBenchOptions = {}): Prom
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     await cleanUp();
+  }
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? NaN : sorted[Math.floor(sorted.length / 2)]!;
+};
+
+async function scrape(url: string): Promise<{ status: number; ms: number }> {
+  const started = performance.now();
+  const response = await fetch(`${url}/api/metrics`, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } });
+  await response.text();
+  return { status: response.status, ms: performance.now() - started };
+}
+
+/** Scrapes every `intervalMs` until stopped, like a Prometheus with a 1 s interval. */
+function startScraper(url: string, intervalMs: number) {
+  const result = { sent: 0, ok: 0, ms: [] as number[] };
+  let running = true;
+  const done = (async () => {
+    while (running) {
+      result.sent++;
+      const { status, ms } = await scrape(url).catch(() => ({ status: 0, ms: NaN }));
+      if (status === 200) {
+        result.ok++;
+        result.ms.push(ms);
+      }
+      await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await done;
+      return result;
+    },
+  };
+}
+
+/** `count` scrapes, each after the gauge cache has expired, so each one reads the database. */
+async function timeScrapes(url: string, count: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    await new Promise((r) => setTimeout(r, 5_200));
+    const { status, ms } = await scrape(url);
+    if (status !== 200) throw new Error(`/api/metrics answered ${status}`);
+    times.push(ms);
+  }
+  return times;
+}
+
+/** 100k accounts in the mix a large platform has: mostly authorized (refresh due later), some needing attention. */
+async function seedAuthorizers(databaseUrl: string, count: number): Promise<void> {
+  const sqlClient = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    await sqlClient`
+      insert into authorizers (app_id, kind, status, refresh_token_sealed, refresh_due_at, refresh_failed_at)
+      select 'wxb' || lpad(i::text, 15, '0'), 'official_account',
+             case when i % 20 = 0 then 'needs_reauthorization' when i % 20 = 1 then 'unauthorized' else 'authorized' end,
+             case when i % 20 > 1 then 'sealed' end,
+             case when i % 20 > 1 then now() + make_interval(secs => 600 + i % 6000) end,
+             case when i % 100 = 2 then now() end
+      from generate_series(1, ${count}) as i`;
+    await sqlClient`analyze authorizers`;
+  } finally {
+    await sqlClient.end();
   }
 }

@@ -103,6 +103,17 @@ describe("parseEnv", () => {
     expect(problems).toEqual([expect.stringMatching(/^INTERNAL_API_KEYS: each key must be at least 32 characters .*entry 2 of 2 is shorter$/)]);
     expect(problems[0]).not.toContain(short);
   });
+
+  it("reads METRICS_TOKEN (unset: metrics off) and refuses a short one without echoing it", () => {
+    expect(parseEnv({ ...secrets }).metricsToken).toBeUndefined();
+    expect(parseEnv({ ...secrets, METRICS_TOKEN: "m".repeat(24) }).metricsToken).toBe("m".repeat(24));
+    const problems = problemsOf({ ...secrets, METRICS_TOKEN: "short-token" });
+    expect(problems).toEqual([expect.stringMatching(/^METRICS_TOKEN: must be at least 24 characters/)]);
+    expect(problems[0]).not.toContain("short-token");
+    expect(problemsOf({ ...secrets, OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318" })).toEqual([
+      expect.stringMatching(/^OTEL_EXPORTER_OTLP_ENDPOINT: /),
+    ]);
+  });
 });
 
 const production = { NODE_ENV: "production" } as const;

@@ -1,6 +1,7 @@
 import { getTranslations } from "next-intl/server";
 import { Suspense } from "react";
 import { requireStaff } from "@/lib/auth/guards";
+import { StaffCharts } from "./_components/charts/staff-charts";
 import { staffMetadata } from "./_components/metadata";
 import { PlatformStatus, PlatformStatusSkeleton } from "./_components/platform-status";
 
@@ -19,6 +20,7 @@ export default async function StaffHome() {
       <Suspense fallback={<PlatformStatusSkeleton label={t("loading")} />}>
         <PlatformStatus />
       </Suspense>
+      <StaffCharts />
     </div>
   );
 }

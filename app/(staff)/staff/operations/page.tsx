@@ -10,6 +10,7 @@ import { AccountOperations } from "../_components/account-operations";
 import { staffMetadata } from "../_components/metadata";
 import { AutoRefresh } from "./auto-refresh";
 import { StartReconcileForm } from "./start-reconcile-form";
+import { StaffCharts } from "../_components/charts/staff-charts";
 
 export const generateMetadata = () => staffMetadata("operations");
 
@@ -188,6 +189,7 @@ export default async function OperationsPage({
         <h1 className="text-2xl font-semibold text-slate-900">{t("title")}</h1>
         <p className="mt-1 text-sm text-slate-600">{t("subtitle")}</p>
       </div>
+      <StaffCharts />
 
       <Panel titleId="reconcile-title" title={t("reconcileTitle")}>
         <p className="mt-1 mb-4 max-w-3xl text-sm leading-relaxed text-slate-600">{t("reconcileBody")}</p>
