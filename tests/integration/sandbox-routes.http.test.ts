@@ -46,7 +46,8 @@ describe("sandbox routes over HTTP", () => {
   it.each([
     ["POST", "/cgi-bin/component/api_nope", "api_nope"],
     ["GET", "/cgi-bin/component/api_component_token", "api_component_token"],
-    ["GET", "/wxa/get_qrcode", "wxa/get_qrcode"],
+    ["GET", "/wxa/no_such_api", "wxa/no_such_api"],
+    ["POST", "/wxa/get_qrcode", "wxa/get_qrcode"],
     ["POST", "/cgi-bin/message/custom/send/more", "message/custom/send/more"],
     ["GET", "/no-such-thing", "no-such-thing"],
   ])("answers %s %s with 404 JSON", async (method, path, name) => {

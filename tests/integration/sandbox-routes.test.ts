@@ -70,6 +70,7 @@ describe("sandbox route table (in process, real database)", () => {
       "get_domain_confirmfile",
       "getprivacysetting",
       "setprivacysetting",
+      "fastregisterweapp",
     ]);
     expect(FAULTABLE_ENDPOINTS.slice(0, 8)).toEqual([...SANDBOX_ENDPOINTS.slice(0, 7), CUSTOM_SEND]);
     expect(FAULTABLE_ENDPOINTS).toEqual(expect.arrayContaining(["wxa/modify_domain_directly", "account/getaccountbasicinfo"]));

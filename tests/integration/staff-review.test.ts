@@ -71,7 +71,7 @@ describe("staff review", () => {
       const error = await refused(decideReview(database.db, staff, { appId: APP, decision: "approve", note, expectedStatus: "pending" }));
       expect(error.code).toBe("bad_request");
     }
-    expect((await refused(decideReview(database.db, staff, { appId: APP, decision: "approve", expectedStatus: "pending" }))).message).toContain("审核备注");
+    expect((await refused(decideReview(database.db, staff, { appId: APP, decision: "approve", expectedStatus: "pending" }))).message).toBe("staffDetail.errors.noteRequired");
     expect(await account()).toMatchObject({ reviewStatus: "pending", reviewNote: null, reviewedAt: null });
     expect(await audits()).toHaveLength(0);
     // 1000 characters is fine.
@@ -83,7 +83,7 @@ describe("staff review", () => {
     await decideReview(database.db, other, { appId: APP, decision: "reject", note: "first", expectedStatus: "pending", expectedReviewedAt: "" });
     const stale = await refused(decideReview(database.db, staff, { appId: APP, decision: "approve", note: "second", expectedStatus: "pending", expectedReviewedAt: "" }));
     expect(stale.code).toBe("conflict");
-    expect(stale.message).toMatch(/reload/);
+    expect(stale.message).toBe("staffDetail.errors.stale");
     const decided = await account();
     expect(decided).toMatchObject({ reviewStatus: "rejected", reviewNote: "first", reviewedByUserId: other.userId });
 

@@ -24,6 +24,9 @@ describe("staff Server Functions", () => {
     expect(modules.map((m) => path.relative(ROOT, m)).sort()).toEqual([
       "staff/authorizations/[appid]/actions.ts",
       "staff/operations/actions.ts",
+      "staff/registrations/actions.ts",
+      "staff/releases/actions.ts",
+      "staff/setup/actions.ts",
       "staff/users/actions.ts",
     ]);
   });
