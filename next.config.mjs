@@ -5,9 +5,9 @@ const withNextIntl = createNextIntlPlugin("./lib/i18n/request.ts");
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
-  // PGlite ships wasm + data files that must be loaded from node_modules, not bundled (TOOLCHAIN G11).
+  // PGlite ships wasm + data files that must be loaded from node_modules, not bundled (docs/toolchain.md G11).
   serverExternalPackages: ["@electric-sql/pglite"],
-  // Keep `next dev` from writing an AGENTS.md into the repo (TOOLCHAIN G16).
+  // Keep `next dev` from writing an AGENTS.md into the repo (docs/toolchain.md G16).
   agentRules: false,
   poweredByHeader: false,
   // The dev request log prints query strings: the sandbox API calls carry tokens and the callback an auth_code.
@@ -20,7 +20,7 @@ const nextConfig = {
       {
         source: "/:path*",
         headers: [
-          // WeChat's authorization page checks the Referer: the origin must be sent (protocol 4.5).
+          // WeChat's authorization page checks the Referer: the origin must be sent (docs/wechat-protocol.md §4.5).
           { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
           { key: "X-Content-Type-Options", value: "nosniff" },
           // For browsers without CSP frame-ancestors; API responses get it too.

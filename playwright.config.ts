@@ -1,6 +1,6 @@
 import { defineConfig, devices } from "@playwright/test";
 
-// Debian's Chromium, never a browser download (TOOLCHAIN G13). The app is started by tests/e2e/global-setup.ts
+// Debian's Chromium, never a browser download (docs/toolchain.md G13). The app is started by tests/e2e/global-setup.ts
 // on a free port with a fresh database, and E2E_BASE_URL points the workers at it.
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 

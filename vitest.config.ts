@@ -5,7 +5,7 @@ export default defineConfig({
   resolve: {
     alias: {
       "@": fileURLToPath(new URL("./", import.meta.url)),
-      // `server-only` throws outside Next's bundler; tests load the same modules directly (TOOLCHAIN G17).
+      // `server-only` throws outside Next's bundler; tests load the same modules directly (docs/toolchain.md G17).
       "server-only": fileURLToPath(new URL("./tests/support/empty.ts", import.meta.url)),
     },
   },

@@ -12,7 +12,7 @@ import postgres from "postgres";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
-/** The drizzle instance, whichever driver is behind it. Inside `db.transaction` always use `tx` (TOOLCHAIN G8). */
+/** The drizzle instance, whichever driver is behind it. Inside `db.transaction` always use `tx` (docs/toolchain.md G8). */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 
 export interface Database {
@@ -120,7 +120,7 @@ async function openPglite(dir: string): Promise<OpenedDatabase> {
 
 /**
  * PGlite has no cross-process locking: a second process opening the same directory silently loses writes
- * (TOOLCHAIN G7). Refuse instead, naming the process that holds it.
+ * (docs/toolchain.md G7). Refuse instead, naming the process that holds it.
  */
 function lockPgliteDir(dir: string): () => void {
   const lockFile = path.join(dir, "..", `${path.basename(dir)}.lock`);
@@ -177,7 +177,7 @@ export function advisoryKeyFor(namespace: string, value: string): bigint {
   return digest.readBigInt64BE(0);
 }
 
-/** `db.execute()` returns an array on postgres.js and `{ rows }` on PGlite (TOOLCHAIN G17). */
+/** `db.execute()` returns an array on postgres.js and `{ rows }` on PGlite (docs/toolchain.md G17). */
 export function rowsOf<T>(result: unknown): T[] {
   if (Array.isArray(result)) return result as T[];
   return ((result as { rows?: T[] }).rows ?? []) as T[];

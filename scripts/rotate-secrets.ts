@@ -1,5 +1,5 @@
 // npm run secrets:rotate: re-seal the tokens at rest under the current SECRETS_KEY, each bound to its table, column
-// and row: after the old key moved to SECRETS_KEY_PREVIOUS and every instance restarted (README: Rotating
+// and row: after the old key moved to SECRETS_KEY_PREVIOUS and every instance restarted (docs/operations.md: Rotating
 // SECRETS_KEY), and once after upgrading from unbound (v1) values, with the same key. Prints counts, never a value;
 // exits 1 when a value could not be opened where it is (the old key is still needed, or it was moved there).
 import { openDatabase } from "@/db";

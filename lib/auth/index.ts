@@ -35,7 +35,7 @@ const credentialsSchema = z.object({ email: z.email().max(200), password: z.stri
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   // Read lazily: `next build` must not need runtime secrets.
   secret: getEnv().authSecret,
-  // The portal is reached through its own APP_URL or a proxy in front of it (TOOLCHAIN G12).
+  // The portal is reached through its own APP_URL or a proxy in front of it (docs/toolchain.md G12).
   trustHost: true,
   // Security: an https APP_URL always gets `__Secure-` cookies marked Secure, even if the proxy in front forgets
   // X-Forwarded-Proto (next-auth would otherwise judge by the request's protocol and send them without Secure).

@@ -2,7 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom
 
 /**
  * The process's Prometheus registry (prom-client), kept on globalThis so `next dev` reloads and the several bundles
- * of one server (route handlers, instrumentation) share one set of metrics (TOOLCHAIN A7, A14).
+ * of one server (route handlers, instrumentation) share one set of metrics (docs/toolchain.md A7, A14).
  *
  * Cardinality: no label names an account, a user, a merchant or a URL. Labels whose values come from outside
  * (an InfoType, a MsgType, an errcode) go through `bounded()`, which keeps at most a few dozen distinct values per
@@ -28,7 +28,7 @@ export interface PortalMetrics {
   dbGaugesError: Gauge;
 }
 
-/** prom-client's default gauges that `promtool check metrics` rejects (a `_total` suffix on a gauge, TOOLCHAIN A8). */
+/** prom-client's default gauges that `promtool check metrics` rejects (a `_total` suffix on a gauge, docs/toolchain.md A8). */
 const PROMTOOL_REJECTED = [
   "nodejs_active_handles_total",
   "nodejs_active_requests_total",

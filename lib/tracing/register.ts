@@ -12,7 +12,7 @@ import { StripQueryProcessor } from "./strip-query";
 export function registerTracing(): void {
   registerOTel({
     serviceName: "wechat-component-portal",
-    // Order matters: the query strings are cut before "auto" exports the span (TOOLCHAIN A10).
+    // Order matters: the query strings are cut before "auto" exports the span (docs/toolchain.md A10).
     spanProcessors: [new StripQueryProcessor(), "auto"],
   });
 }

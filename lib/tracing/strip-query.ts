@@ -5,7 +5,7 @@ import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace
  * Security: WeChat takes `access_token` / `component_access_token` in the query string, the authorization callback
  * brings an `auth_code`, and the sandbox serves those URLs here too. Fetch spans name the URL, and both the fetch
  * spans (`http.url`, old semantic conventions in @vercel/otel 2.1.3) and Next's root span (`http.target`) record
- * it whole (TOOLCHAIN A10). This processor runs before the exporting one ("auto") and cuts every `?…` from the span
+ * it whole (docs/toolchain.md A10). This processor runs before the exporting one ("auto") and cuts every `?…` from the span
  * name and from every string attribute, so no query string (and no credential in one) leaves the process.
  */
 export class StripQueryProcessor implements SpanProcessor {

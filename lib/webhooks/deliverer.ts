@@ -25,7 +25,7 @@ export interface WebhookDelivererOptions {
   lookup?: typeof dnsLookup;
 }
 
-/** What the merchant's endpoint receives (JSON body; the README documents it). */
+/** What the merchant's endpoint receives (JSON body; docs/webhooks.md documents it). */
 export interface WebhookPayload {
   /** Same as the `webhook-id` header: one per message, identical on every retry. */
   id: string;

@@ -37,7 +37,7 @@ export function webhookHeaders(secret: string, id: string, timestamp: number, bo
 }
 
 /**
- * What a merchant's endpoint does (the README shows it): recompute, compare in constant time, and refuse old
+ * What a merchant's endpoint does (docs/webhooks.md shows it): recompute, compare in constant time, and refuse old
  * timestamps so a captured request cannot be replayed later. The header may list several `v1,` signatures.
  */
 export function verifyWebhook(
