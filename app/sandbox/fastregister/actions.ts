@@ -3,6 +3,7 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getPlatform } from "@/lib/platform";
+import { log } from "@/lib/log";
 import { DECISIONS } from "@/lib/sandbox/fastregister";
 
 // The sandbox's fast-registration pages (what the confirming person sees in WeChat). The sandbox is a test double
@@ -16,8 +17,11 @@ export async function decideFastRegistrationAction(formData: FormData): Promise<
     createToken: formData.get("create_token"),
     decision: formData.get("decision"),
   });
-  await sandbox.decideFastRegistration({ createToken: input.createToken, decision: input.decision });
-  redirect(`/sandbox/fastregister/authorize?action=show&create_token=${encodeURIComponent(input.createToken)}`);
+  const outcome = await sandbox.decideFastRegistration({ createToken: input.createToken, decision: input.decision });
+  if (!outcome.ok) log.warn("sandbox fast registration: decision not applied", { reason: outcome.reason });
+  // A URL of its own: the page was opened with WeChat's `#wechat_redirect` fragment, and a redirect to the same
+  // path and query would be taken as a hash change and not render the answer.
+  redirect(`/sandbox/fastregister/authorize?action=show&answered=1&create_token=${encodeURIComponent(input.createToken)}`);
 }
 
 /** The official account's administrator confirms on the fastregisterauth page: back to redirect_uri with a ticket. */
