@@ -118,3 +118,15 @@ describe("AppError", () => {
     expect(CATALOGS.en.errors.conflict.length).toBeGreaterThan(10);
   });
 });
+
+describe("appIdSchema", () => {
+  it("words its issue as a catalog key, translated in both languages", async () => {
+    const { appIdSchema } = await import("@/lib/wechat/app-id");
+    expect(appIdSchema.safeParse("wx0123456789abcdef").success).toBe(true);
+    const refused = appIdSchema.safeParse("not-an-appid");
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues[0]?.message).toBe("errors.invalidAppId");
+    expect(CATALOGS["zh-CN"].errors.invalidAppId).toMatch(/AppID/);
+    expect(CATALOGS.en.errors.invalidAppId).toMatch(/AppID/);
+  });
+});
