@@ -53,9 +53,7 @@ const REQUEST_PARAMS = [
 const text = (value: FormDataEntryValue | null): string | undefined => (typeof value === "string" ? value : undefined);
 
 /** The authorization page's own query, echoed back in hidden fields, checked again as WeChat would. */
-async function revalidateRequest(
-  formData: FormData,
-): Promise<
+async function revalidateRequest(formData: FormData): Promise<
   | {
       ok: true;
       request: AuthorizationRequest;
