@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { connection } from "next/server";
-import { getLocale, getTranslations } from "next-intl/server";
+import { getTranslations } from "next-intl/server";
 import { SignOutButton } from "@/app/_components/sign-out-button";
 import { SiteHeader } from "@/app/_components/site-header";
 import { currentUser } from "@/lib/auth/guards";
@@ -11,8 +11,12 @@ import { currentUser } from "@/lib/auth/guards";
  */
 export default async function StaffLayout({ children }: Readonly<{ children: React.ReactNode }>) {
   await connection();
-  const [locale, t, user, tr, tSetup] = await Promise.all([getLocale(), getTranslations("staff"), currentUser(), getTranslations("releases"), getTranslations("setup.ui")]);
-  const lang = locale === "en" ? "en" : "zh";
+  const [t, user, tr, tSetup] = await Promise.all([
+    getTranslations("staff"),
+    currentUser(),
+    getTranslations("releases"),
+    getTranslations("setup.ui"),
+  ]);
   const staff = user && (user.role === "staff" || user.role === "admin") ? user : null;
   const links = [
     { href: "/staff", label: t("nav.overview") },
@@ -24,11 +28,10 @@ export default async function StaffLayout({ children }: Readonly<{ children: Rea
     ...(staff?.role === "admin" ? [{ href: "/staff/users", label: t("nav.users") }] : []),
   ];
   return (
-    <div lang={lang === "en" ? "en" : undefined} className="flex min-h-screen flex-col">
+    // The page's language is on <html> (app/layout.tsx).
+    <div className="flex min-h-screen flex-col">
       <SiteHeader
-        lang={lang}
-        productName={t("shellTitle", { product: t("productName"), console: t("consoleName") })}
-        languageLabel={t("languageSwitch")}
+        subtitle={t("consoleName")}
         homeHref="/staff"
         wide
         meta={

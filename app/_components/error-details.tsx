@@ -46,37 +46,23 @@ export function ErrorDetails({
 
 /**
  * A section-level error boundary's panel: what could not be loaded (`title`), then ErrorDetails. Each `error.tsx`
- * under a page only names what failed. Transition: `zh`/`en` instead of `title` still work for the staff boundaries
- * not yet converted (the English half is shown below the Chinese, as before).
+ * under a page only names what failed.
  */
 export function LoadErrorPanel({
   testId,
   title,
-  zh,
-  en,
   error,
   retry,
 }: {
   testId: string;
-  title?: Message;
-  zh?: string;
-  en?: string;
+  title: Message;
   error: unknown;
   retry: () => void;
 }) {
   return (
     <section data-testid={testId} className="rounded-2xl border border-red-200 bg-white p-6 shadow-sm sm:p-8">
       <h1 className="text-lg font-semibold text-slate-900">
-        {title ? (
-          <Translated message={title} />
-        ) : (
-          <>
-            {zh}
-            <span lang="en" className="mt-0.5 block text-sm font-normal text-slate-500">
-              {en}
-            </span>
-          </>
-        )}
+        <Translated message={title} />
       </h1>
       <ErrorDetails error={error} retry={retry} />
     </section>

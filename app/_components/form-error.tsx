@@ -1,18 +1,11 @@
 import type { Message } from "@/lib/i18n/message";
-import { MessageText } from "./message-text";
+import { Translated } from "./translated";
 
 /**
- * The form-level error of an action's state, in the reader's language; `detail` follows it (e.g. what a WeChat
- * errcode means). `lang` is ignored (transition: staff forms still pass it).
+ * The form-level error of an action's state (a Message), in the reader's language; `detail` follows it (e.g. what a
+ * WeChat errcode means).
  */
-export function FormError({
-  message,
-  detail,
-}: {
-  message: Message | string | undefined;
-  detail?: Message;
-  lang?: "zh" | "en";
-}) {
+export function FormError({ message, detail }: { message: Message | undefined; detail?: Message }) {
   if (!message) return null;
   return (
     <p
@@ -20,8 +13,8 @@ export function FormError({
       data-testid="form-error"
       className="rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm leading-relaxed text-red-800"
     >
-      <MessageText message={message} />
-      {detail ? <MessageText message={detail} /> : null}
+      <Translated message={message} />
+      {detail ? <Translated message={detail} /> : null}
     </p>
   );
 }

@@ -8,9 +8,9 @@ const OPTIONS: ReadonlyArray<{ lang: "zh" | "en"; label: string; htmlLang: strin
 
 /**
  * 中文 | English, each name in its own language (on purpose). Plain forms, so it works before (and without)
- * JavaScript. Props are ignored (transition: older callers still pass them); it reads the request's language.
+ * JavaScript. It reads the request's language.
  */
-export async function LanguageSwitch(_props: { lang?: "zh" | "en"; label?: string }) {
+export async function LanguageSwitch() {
   const [locale, t] = await Promise.all([getLocale(), getTranslations("site")]);
   return (
     <div

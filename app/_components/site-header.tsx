@@ -3,11 +3,9 @@ import { getTranslations } from "next-intl/server";
 import { LanguageSwitch } from "./language-switch";
 
 export interface SiteHeaderProps {
-  /** Ignored (transition: the staff layout still passes them); the header reads the request's language. */
-  lang?: "zh" | "en";
-  productName?: string;
-  languageLabel?: string;
   homeHref: string;
+  /** Which part of the portal this is, beside the product name (the staff console's "员工控制台 / Staff console"). */
+  subtitle?: string;
   /** Who is signed in (the merchant's business name), under the product name on a phone. */
   meta?: React.ReactNode;
   actions?: React.ReactNode;
@@ -15,8 +13,8 @@ export interface SiteHeaderProps {
   wide?: boolean;
 }
 
-/** The bar at the top of every page: product, who is signed in, language, sign-in/out. */
-export async function SiteHeader({ homeHref, meta, actions, wide }: SiteHeaderProps) {
+/** The bar at the top of every page: product (and which part of it), who is signed in, language, sign-in/out. */
+export async function SiteHeader({ homeHref, subtitle, meta, actions, wide }: SiteHeaderProps) {
   const t = await getTranslations("site");
   return (
     <header className="border-b border-slate-200 bg-white">
@@ -35,7 +33,19 @@ export async function SiteHeader({ homeHref, meta, actions, wide }: SiteHeaderPr
                 opacity=".85"
               />
             </svg>
-            <span className="line-clamp-2 text-sm leading-tight sm:line-clamp-1 sm:text-base">{t("productName")}</span>
+            <span className="flex min-w-0 flex-col sm:flex-row sm:items-baseline sm:gap-2">
+              <span className="line-clamp-2 text-sm leading-tight sm:line-clamp-1 sm:text-base">
+                {t("productName")}
+              </span>
+              {subtitle ? (
+                <span
+                  data-testid="site-subtitle"
+                  className="text-xs font-medium whitespace-nowrap text-emerald-700 sm:text-sm"
+                >
+                  {subtitle}
+                </span>
+              ) : null}
+            </span>
           </Link>
           {meta ? (
             <span className="min-w-0 truncate pl-9 text-xs text-slate-500 sm:max-w-xs sm:border-l sm:border-slate-200 sm:pl-3 sm:text-sm">

@@ -1,18 +1,16 @@
 import type { Message } from "@/lib/i18n/message";
-import { MessageText } from "./message-text";
+import { Translated } from "./translated";
 
 export interface TextFieldProps extends Omit<React.InputHTMLAttributes<HTMLInputElement>, "id" | "name"> {
   name: string;
   label: string;
   hint?: string;
-  /** A field error from the action's state (a plain string only during the transition to Message). */
-  error?: Message | string;
-  /** Ignored (transition: staff forms still pass it). */
-  lang?: "zh" | "en";
+  /** A field error from the action's state, translated here. */
+  error?: Message;
 }
 
 /** A labelled input with its hint and error below it, wired with aria-describedby. */
-export function TextField({ name, label, hint, error, lang: _lang, className, ...input }: TextFieldProps) {
+export function TextField({ name, label, hint, error, className, ...input }: TextFieldProps) {
   const id = `field-${name}`;
   // The error replaces the hint: it says the same thing, more urgently.
   const hintId = hint && !error ? `${id}-hint` : undefined;
@@ -37,7 +35,7 @@ export function TextField({ name, label, hint, error, lang: _lang, className, ..
       />
       {error ? (
         <p id={errorId} data-testid={`${name}-error`} className="text-sm text-red-700">
-          <MessageText message={error} />
+          <Translated message={error} />
         </p>
       ) : null}
       {hintId ? (

@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { message, type Message } from "@/lib/i18n/message";
 import { getPlatform } from "@/lib/platform";
 import {
   ACCOUNT_KINDS,
@@ -32,21 +33,34 @@ export interface SandboxAuthorizationState {
   redirectTo?: string;
 }
 
+/** What a console button did, as a catalog key (messages/<locale>/sandbox.json → results) the form translates. */
 export interface SandboxConsoleResult {
   ok: boolean;
-  zh: string;
-  en: string;
+  message: Message;
 }
 
 const SANDBOX_OFF = { code: "sandbox_off", zh: "微信沙箱未开启", en: "The WeChat sandbox is off" };
-const REQUEST_PARAMS = ["component_appid", "pre_auth_code", "redirect_uri", "auth_type", "biz_appid", "category_id_list", "action"];
+const REQUEST_PARAMS = [
+  "component_appid",
+  "pre_auth_code",
+  "redirect_uri",
+  "auth_type",
+  "biz_appid",
+  "category_id_list",
+  "action",
+];
 
 const text = (value: FormDataEntryValue | null): string | undefined => (typeof value === "string" ? value : undefined);
 
 /** The authorization page's own query, echoed back in hidden fields, checked again as WeChat would. */
-async function revalidateRequest(
-  formData: FormData,
-): Promise<{ ok: true; request: AuthorizationRequest; sandbox: NonNullable<Awaited<ReturnType<typeof getPlatform>>["sandbox"]> } | { ok: false; state: SandboxAuthorizationState }> {
+async function revalidateRequest(formData: FormData): Promise<
+  | {
+      ok: true;
+      request: AuthorizationRequest;
+      sandbox: NonNullable<Awaited<ReturnType<typeof getPlatform>>["sandbox"]>;
+    }
+  | { ok: false; state: SandboxAuthorizationState }
+> {
   const { env, sandbox } = await getPlatform();
   if (!sandbox) return { ok: false, state: { error: SANDBOX_OFF } };
   const searchParams = Object.fromEntries(REQUEST_PARAMS.map((name) => [name, text(formData.get(name))]));
@@ -74,7 +88,10 @@ export async function confirmSandboxAuthorizationAction(formData: FormData): Pro
   const choice = resolveAccountChoice(request, await sandbox.listAccounts(), {
     account: text(formData.get("account")),
     funcIds: Object.fromEntries(
-      ACCOUNT_KINDS.map((kind) => [kind, formData.getAll(`funcIds.${kind}`).filter((v): v is string => typeof v === "string")]),
+      ACCOUNT_KINDS.map((kind) => [
+        kind,
+        formData.getAll(`funcIds.${kind}`).filter((v): v is string => typeof v === "string"),
+      ]),
     ),
     nickName: text(formData.get("nickName")),
   });
@@ -83,7 +100,15 @@ export async function confirmSandboxAuthorizationAction(formData: FormData): Pro
   // Single use: of two confirmations racing on one code, exactly one gets past this line.
   if (!(await sandbox.consumePreAuthCode(request.preAuthCode))) {
     const again = await revalidateRequest(formData);
-    return again.ok ? { error: { code: "used_pre_auth_code", zh: "该授权链接已被使用，请重新发起授权", en: "This authorization link has already been used" } } : again.state;
+    return again.ok
+      ? {
+          error: {
+            code: "used_pre_auth_code",
+            zh: "该授权链接已被使用，请重新发起授权",
+            en: "This authorization link has already been used",
+          },
+        }
+      : again.state;
   }
 
   const granted = await sandbox.authorize({
@@ -114,24 +139,24 @@ async function consoleSandbox() {
   return sandbox;
 }
 
-const off: SandboxConsoleResult = { ok: false, zh: SANDBOX_OFF.zh, en: SANDBOX_OFF.en };
+const result = (ok: boolean, key: string, values?: Message["values"]): SandboxConsoleResult => ({
+  ok,
+  message: message(`sandbox.results.${key}`, values),
+});
+const off = result(false, "sandboxOff");
 
-function delivery(delivered: boolean) {
-  return delivered
-    ? { zh: "门户已确认（success）", en: "the portal answered success" }
-    : { zh: "门户未确认，请查看门户日志", en: "the portal did not answer success; check its log" };
-}
+/** Whether the portal answered the push with `success` (the messages' `delivered` select). */
+const delivery = (delivered: boolean) => (delivered ? "yes" : "no");
 
 /** 取消授权: what the account's admin does in WeChat; pushes `unauthorized`. */
 export async function revokeSandboxAccountAction(formData: FormData): Promise<SandboxConsoleResult> {
   const sandbox = await consoleSandbox();
   if (!sandbox) return off;
   const appId = text(formData.get("appId")) ?? "";
-  const result = await sandbox.revoke(appId);
+  const revoked = await sandbox.revoke(appId);
   revalidatePath("/sandbox");
-  if (!result.revoked) return { ok: false, zh: "该账号未处于授权状态", en: "This account is not authorized" };
-  const d = delivery(result.delivered);
-  return { ok: true, zh: `已取消授权并推送 unauthorized，${d.zh}`, en: `Revoked; unauthorized pushed, ${d.en}` };
+  if (!revoked.revoked) return result(false, "notAuthorized");
+  return result(true, "revoked", { delivered: delivery(revoked.delivered) });
 }
 
 /**
@@ -142,14 +167,10 @@ export async function breakSandboxRefreshTokenAction(formData: FormData): Promis
   const sandbox = await consoleSandbox();
   if (!sandbox) return off;
   const appId = text(formData.get("appId")) ?? "";
-  const result = await sandbox.rotateRefreshToken(appId, { hideFromList: true });
+  const rotated = await sandbox.rotateRefreshToken(appId, { hideFromList: true });
   revalidatePath("/sandbox");
-  if (!result.rotated) return { ok: false, zh: "该账号未处于授权状态", en: "This account is not authorized" };
-  return {
-    ok: true,
-    zh: "刷新令牌已失效；平台下次刷新时会收到 61023",
-    en: "Refresh token invalidated; the platform's next refresh gets 61023",
-  };
+  if (!rotated.rotated) return result(false, "notAuthorized");
+  return result(true, "tokenBroken");
 }
 
 /** 修改授权 / 重新授权: the admin changes the grant in WeChat; pushes `updateauthorized` (or `authorized`). */
@@ -158,14 +179,13 @@ export async function updateSandboxGrantAction(formData: FormData): Promise<Sand
   if (!sandbox) return off;
   const appId = text(formData.get("appId")) ?? "";
   const account = (await sandbox.listAccounts()).find((a) => a.appId === appId);
-  if (!account) return { ok: false, zh: "找不到该沙箱账号", en: "No such sandbox account" };
+  if (!account) return result(false, "accountNotFound");
   const valid = new Set(permissionSetsFor(account.kind).map((s) => s.id));
   const funcIds = [...new Set(formData.getAll("funcIds").map(Number))].filter((id) => valid.has(id));
-  if (funcIds.length === 0) return { ok: false, zh: "请至少选择一项权限", en: "Choose at least one permission set" };
-  const result = await sandbox.authorize({ appId, kind: account.kind, funcIds });
+  if (funcIds.length === 0) return result(false, "chooseSet");
+  const granted = await sandbox.authorize({ appId, kind: account.kind, funcIds });
   revalidatePath("/sandbox");
-  const d = delivery(result.delivered);
-  return { ok: true, zh: `已推送 ${result.infoType}，${d.zh}`, en: `${result.infoType} pushed, ${d.en}` };
+  return result(true, "grantPushed", { infoType: granted.infoType, delivered: delivery(granted.delivered) });
 }
 
 const faultFormSchema = z.object({
@@ -191,13 +211,13 @@ export async function setSandboxFaultAction(formData: FormData): Promise<Sandbox
   });
   if (!parsed.success) {
     const fields = [...new Set(parsed.error.issues.map((i) => i.path.join(".")))].join(", ");
-    return { ok: false, zh: `请检查：${fields}`, en: `Check: ${fields}` };
+    return result(false, "checkFields", { fields });
   }
   const f = parsed.data;
-  if (f.latencyMs === 0 && f.errcode === null) return { ok: false, zh: "请填写延迟或错误码", en: "Give a latency or an errcode" };
+  if (f.latencyMs === 0 && f.errcode === null) return result(false, "latencyOrErrcode");
   await sandbox.setFault(f);
   revalidatePath("/sandbox");
-  return { ok: true, zh: `已为 ${f.endpoint} 注入故障`, en: `Fault set on ${f.endpoint}` };
+  return result(true, "faultSet", { endpoint: f.endpoint });
 }
 
 export async function clearSandboxFaultsAction(): Promise<SandboxConsoleResult> {
@@ -205,7 +225,7 @@ export async function clearSandboxFaultsAction(): Promise<SandboxConsoleResult> 
   if (!sandbox) return off;
   await sandbox.clearFaults();
   revalidatePath("/sandbox");
-  return { ok: true, zh: "已清除全部故障", en: "All faults cleared" };
+  return result(true, "faultsCleared");
 }
 
 export async function resetSandboxCallsAction(): Promise<SandboxConsoleResult> {
@@ -213,24 +233,30 @@ export async function resetSandboxCallsAction(): Promise<SandboxConsoleResult> {
   if (!sandbox) return off;
   await sandbox.resetCalls();
   revalidatePath("/sandbox");
-  return { ok: true, zh: "调用计数已清零", en: "Call counts reset" };
+  return result(true, "callsReset");
 }
 
 /** 推送票据: a component_verify_ticket now, instead of waiting for the 10-minute cycle. */
 export async function pushSandboxTicketAction(): Promise<SandboxConsoleResult> {
   const sandbox = await consoleSandbox();
   if (!sandbox) return off;
-  const result = await sandbox.pushTicket();
+  const pushed = await sandbox.pushTicket();
   revalidatePath("/sandbox");
-  const d = delivery(result.delivered);
-  return { ok: result.delivered, zh: `已推送 component_verify_ticket，${d.zh}`, en: `Ticket pushed, ${d.en}` };
+  return result(pushed.delivered, "ticketPushed", { delivered: delivery(pushed.delivered) });
 }
 
 /** 全网发布 release test: runs every case against this portal, then shows its report. */
 export async function runReleaseTestAction(formData: FormData): Promise<void> {
   const { sandbox, database } = await getPlatform();
   if (!sandbox) return;
-  const group = z.coerce.number().int().min(1).max(5).optional().catch(undefined).parse(formData.get("group") || undefined);
+  const group = z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(5)
+    .optional()
+    .catch(undefined)
+    .parse(formData.get("group") || undefined);
   const report = await runReleaseTest({ db: database.db, sandbox }, { group });
   revalidatePath("/sandbox/release-test");
   redirect(`/sandbox/release-test?run=${report.id}`);

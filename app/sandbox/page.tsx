@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
+import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { getPlatform } from "@/lib/platform";
 import { DEFAULT_FUNC_IDS, permissionSetsFor } from "@/lib/sandbox/authorization-request";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
@@ -17,10 +18,13 @@ import {
 } from "./actions";
 import { ConsoleForm, SubmitButton } from "./_components/console-form";
 import { ConsoleHeader } from "./_components/console-header";
-import { AVATAR_COLOR, formatTime, KIND_LABEL } from "./_components/labels";
+import { AVATAR_COLOR, pick } from "./_components/labels";
 
 // GET /sandbox: the WeChat sandbox console (accounts, grants, faults, call counts, ticket pushes)
-export const metadata: Metadata = { title: "微信沙箱控制台 · WeChat sandbox console", robots: { index: false } };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("sandbox.titles");
+  return { title: t("console"), robots: { index: false } };
+}
 
 const COMMON_ERRCODES = [
   { code: -1, text: "system error" },
@@ -38,36 +42,43 @@ export default async function SandboxConsolePage() {
   await connection();
   const { env, sandbox } = await getPlatform();
   if (!sandbox) notFound();
-  const [accounts, state] = await Promise.all([sandbox.listAccounts(), sandbox.getState()]);
+  const [accounts, state, t, title, format] = await Promise.all([
+    sandbox.listAccounts(),
+    sandbox.getState(),
+    getTranslations("sandbox.console"),
+    getTranslations("sandbox.titles"),
+    getFormatter(),
+  ]);
 
-  const input = "rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm focus:border-[#07c160] focus:outline-none";
+  const input =
+    "rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm focus:border-[#07c160] focus:outline-none";
   const card = "rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5";
 
   return (
     <main className="mx-auto flex max-w-4xl flex-col gap-5 px-4 py-6 sm:py-10">
       <ConsoleHeader
-        zh="微信沙箱控制台"
-        en="WeChat sandbox console"
+        title={title("console")}
         links={[
-          { href: "/sandbox/release-test", label: "全网发布检测 · Release test", testId: "console-release-test-link" },
-          { href: "/", label: "返回门户 · Portal" },
+          { href: "/sandbox/release-test", label: t("releaseTestLink"), testId: "console-release-test-link" },
+          { href: "/", label: t("portalLink") },
         ]}
       >
-        第三方平台 · Platform: <span data-testid="console-platform-name">{SANDBOX_COMPONENT.name}</span>{" "}
+        {t("platform")}
+        <span data-testid="console-platform-name">{SANDBOX_COMPONENT.name}</span>{" "}
         <span className="font-mono text-xs">({env.component.appId})</span>
       </ConsoleHeader>
 
       <section aria-labelledby="accounts-heading" className={card}>
         <h2 id="accounts-heading" className="text-base font-semibold">
-          沙箱账号 <span className="font-normal text-slate-500">· Sandbox accounts ({accounts.length})</span>
+          {t("accountsTitle", { count: accounts.length })}
         </h2>
-        <p className="mt-1 text-xs text-slate-500">
-          账号在授权页上新建。取消授权推送 unauthorized，修改授权推送 updateauthorized。
-          <span className="block">Accounts are created on the authorization page. Revoking pushes unauthorized; changing a grant pushes updateauthorized.</span>
-        </p>
+        <p className="mt-1 text-xs text-slate-500">{t("accountsHint")}</p>
         {accounts.length === 0 ? (
-          <p data-testid="no-accounts" className="mt-4 rounded-md bg-slate-50 px-3 py-4 text-center text-sm text-slate-500">
-            暂无沙箱账号 · No sandbox accounts yet
+          <p
+            data-testid="no-accounts"
+            className="mt-4 rounded-md bg-slate-50 px-3 py-4 text-center text-sm text-slate-500"
+          >
+            {t("noAccounts")}
           </p>
         ) : (
           <ul className="mt-4 flex flex-col gap-3">
@@ -80,15 +91,16 @@ export default async function SandboxConsolePage() {
 
       <section aria-labelledby="faults-heading" className={card}>
         <h2 id="faults-heading" className="text-base font-semibold">
-          故障注入 <span className="font-normal text-slate-500">· Fault injection</span>
+          {t("faultsTitle")}
         </h2>
-        <p className="mt-1 text-xs text-slate-500">
-          延迟作用于该接口的每次调用；错误码作用于接下来的若干次调用（HTTP 200 + errcode，与微信一致）。
-          <span className="block">Latency applies to every call of the endpoint; the errcode to its next N calls (HTTP 200 + errcode, like WeChat).</span>
-        </p>
-        <ConsoleForm action={setSandboxFaultAction} testId="fault-form" className="mt-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
+        <p className="mt-1 text-xs text-slate-500">{t("faultsHint")}</p>
+        <ConsoleForm
+          action={setSandboxFaultAction}
+          testId="fault-form"
+          className="mt-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-4"
+        >
           <label className="flex flex-col gap-1 text-sm text-slate-600">
-            接口 · Endpoint
+            {t("endpoint")}
             <select name="endpoint" className={input} defaultValue="api_component_token">
               {SANDBOX_ENDPOINTS.map((endpoint) => (
                 <option key={endpoint} value={endpoint}>
@@ -98,12 +110,28 @@ export default async function SandboxConsolePage() {
             </select>
           </label>
           <label className="flex flex-col gap-1 text-sm text-slate-600">
-            延迟（毫秒）· Latency (ms)
-            <input name="latencyMs" type="number" min={0} max={60000} step={1} defaultValue={0} inputMode="numeric" className={input} />
+            {t("latency")}
+            <input
+              name="latencyMs"
+              type="number"
+              min={0}
+              max={60000}
+              step={1}
+              defaultValue={0}
+              inputMode="numeric"
+              className={input}
+            />
           </label>
           <label className="flex flex-col gap-1 text-sm text-slate-600">
-            错误码 · errcode
-            <input name="errcode" type="text" inputMode="numeric" list="sandbox-errcodes" placeholder="如 40001 · e.g. 40001" className={input} />
+            {t("errcode")}
+            <input
+              name="errcode"
+              type="text"
+              inputMode="numeric"
+              list="sandbox-errcodes"
+              placeholder={t("errcodePlaceholder")}
+              className={input}
+            />
             <datalist id="sandbox-errcodes">
               {COMMON_ERRCODES.map((e) => (
                 <option key={e.code} value={e.code}>
@@ -113,21 +141,28 @@ export default async function SandboxConsolePage() {
             </datalist>
           </label>
           <label className="flex flex-col gap-1 text-sm text-slate-600">
-            次数 · Times
-            <input name="times" type="number" min={1} max={100000} step={1} defaultValue={1} inputMode="numeric" className={input} />
+            {t("times")}
+            <input
+              name="times"
+              type="number"
+              min={1}
+              max={100000}
+              step={1}
+              defaultValue={1}
+              inputMode="numeric"
+              className={input}
+            />
           </label>
           <div className="flex flex-wrap items-center gap-2 sm:col-span-2 lg:col-span-4">
-            <SubmitButton>注入故障 · Inject fault</SubmitButton>
+            <SubmitButton>{t("inject")}</SubmitButton>
           </div>
         </ConsoleForm>
 
         <div className="mt-4 border-t border-slate-100 pt-4">
-          <h3 className="text-sm font-medium text-slate-700">
-            当前故障 <span className="font-normal text-slate-500">· Active faults</span>
-          </h3>
+          <h3 className="text-sm font-medium text-slate-700">{t("activeFaults")}</h3>
           {state.faults.length === 0 ? (
             <p data-testid="no-faults" className="mt-2 text-sm text-slate-500">
-              无 · None
+              {t("noFaults")}
             </p>
           ) : (
             <ul className="mt-2 flex flex-col gap-1 text-sm" data-testid="faults">
@@ -140,15 +175,21 @@ export default async function SandboxConsolePage() {
                   <span className="font-semibold">{fault.endpoint}</span>
                   {fault.appId ? <span>{fault.appId}</span> : null}
                   <span>latency {fault.latencyMs} ms</span>
-                  <span>{fault.errcode === null ? "no errcode" : `errcode ${fault.errcode} × ${fault.remaining} left`}</span>
+                  <span>
+                    {fault.errcode === null ? "no errcode" : `errcode ${fault.errcode} × ${fault.remaining} left`}
+                  </span>
                   {fault.hangMs > 0 ? <span>{`answer held ${fault.hangMs} ms × ${fault.remaining} left`}</span> : null}
                   {fault.rotateRefreshToken ? <span>{`new refresh token × ${fault.remaining} left`}</span> : null}
                 </li>
               ))}
             </ul>
           )}
-          <ConsoleForm action={clearSandboxFaultsAction} testId="clear-faults-form" className="mt-3 flex flex-wrap items-center gap-2">
-            <SubmitButton variant="secondary">清除全部故障 · Clear faults</SubmitButton>
+          <ConsoleForm
+            action={clearSandboxFaultsAction}
+            testId="clear-faults-form"
+            className="mt-3 flex flex-wrap items-center gap-2"
+          >
+            <SubmitButton variant="secondary">{t("clearFaults")}</SubmitButton>
           </ConsoleForm>
         </div>
       </section>
@@ -156,7 +197,7 @@ export default async function SandboxConsolePage() {
       <div className="grid gap-5 md:grid-cols-2">
         <section aria-labelledby="calls-heading" className={card}>
           <h2 id="calls-heading" className="text-base font-semibold">
-            调用次数 <span className="font-normal text-slate-500">· API calls</span>
+            {t("callsTitle")}
           </h2>
           <table className="mt-3 w-full text-sm">
             <tbody className="divide-y divide-slate-100">
@@ -172,27 +213,36 @@ export default async function SandboxConsolePage() {
               ))}
             </tbody>
           </table>
-          <ConsoleForm action={resetSandboxCallsAction} testId="reset-calls-form" className="mt-3 flex flex-wrap items-center gap-2">
-            <SubmitButton variant="secondary">清零 · Reset counts</SubmitButton>
+          <ConsoleForm
+            action={resetSandboxCallsAction}
+            testId="reset-calls-form"
+            className="mt-3 flex flex-wrap items-center gap-2"
+          >
+            <SubmitButton variant="secondary">{t("resetCalls")}</SubmitButton>
           </ConsoleForm>
         </section>
 
         <section aria-labelledby="ticket-heading" className={card}>
           <h2 id="ticket-heading" className="text-base font-semibold">
-            验证票据 <span className="font-normal text-slate-500">· component_verify_ticket</span>
+            {t("ticketTitle")}
           </h2>
           <p className="mt-2 text-sm text-slate-600">
-            最近一次签发 · Last issued:{" "}
+            {t("lastIssued")}
             <span data-testid="latest-ticket" className="tabular-nums">
-              {formatTime(state.latestTicketIssuedAt)}
+              {state.latestTicketIssuedAt
+                ? format.dateTime(new Date(state.latestTicketIssuedAt), "dateTimeSeconds")
+                : "—"}
             </span>
           </p>
           <p className="mt-1 text-xs text-slate-500">
-            沙箱每 {env.sandboxTicketIntervalSeconds} 秒推送一次；可立即推送。
-            <span className="block">Pushed every {env.sandboxTicketIntervalSeconds} s; push one now if needed.</span>
+            {t("ticketHint", { seconds: env.sandboxTicketIntervalSeconds })}
           </p>
-          <ConsoleForm action={pushSandboxTicketAction} testId="push-ticket-form" className="mt-3 flex flex-wrap items-center gap-2">
-            <SubmitButton>推送票据 · Push ticket</SubmitButton>
+          <ConsoleForm
+            action={pushSandboxTicketAction}
+            testId="push-ticket-form"
+            className="mt-3 flex flex-wrap items-center gap-2"
+          >
+            <SubmitButton>{t("pushTicket")}</SubmitButton>
           </ConsoleForm>
         </section>
       </div>
@@ -200,16 +250,32 @@ export default async function SandboxConsolePage() {
   );
 }
 
-function AccountRow({ account }: { account: SandboxAccount }) {
+async function AccountRow({ account }: { account: SandboxAccount }) {
+  const [t, kindLabel, locale, format] = await Promise.all([
+    getTranslations("sandbox.console"),
+    getTranslations("sandbox.kind"),
+    getLocale(),
+    getFormatter(),
+  ]);
   const granted = new Set(account.funcIds);
   const sets = permissionSetsFor(account.kind);
   const shown = sets.filter((s) => granted.has(s.id) || DEFAULT_FUNC_IDS[account.kind].includes(s.id));
   const more = sets.filter((s) => !shown.includes(s));
   const name = account.nickName;
   const checkbox = (set: (typeof sets)[number]) => (
-    <label key={set.id} className="inline-flex items-center gap-1.5 rounded-md border border-slate-200 px-2 py-1 text-xs has-[:checked]:border-[#07c160] has-[:checked]:bg-[#07c160]/5">
-      <input type="checkbox" name="funcIds" value={set.id} defaultChecked={granted.has(set.id)} aria-label={set.zh} className="accent-[#07c160]" />
-      <span>{set.zh}</span>
+    <label
+      key={set.id}
+      className="inline-flex items-center gap-1.5 rounded-md border border-slate-200 px-2 py-1 text-xs has-[:checked]:border-[#07c160] has-[:checked]:bg-[#07c160]/5"
+    >
+      <input
+        type="checkbox"
+        name="funcIds"
+        value={set.id}
+        defaultChecked={granted.has(set.id)}
+        aria-label={pick(set, locale)}
+        className="accent-[#07c160]"
+      />
+      <span>{pick(set, locale)}</span>
       <span className="text-slate-400">#{set.id}</span>
     </label>
   );
@@ -226,23 +292,25 @@ function AccountRow({ account }: { account: SandboxAccount }) {
         <div className="min-w-0 flex-1">
           <p className="flex flex-wrap items-center gap-2">
             <span className="font-medium">{name}</span>
-            <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">
-              {KIND_LABEL[account.kind].zh} · {KIND_LABEL[account.kind].en}
-            </span>
+            <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">{kindLabel(account.kind)}</span>
             <span
               data-testid="account-status"
               className={`rounded px-1.5 py-0.5 text-xs ${account.authorized ? "bg-[#07c160]/10 text-[#06ad56]" : "bg-slate-100 text-slate-500"}`}
             >
-              {account.authorized ? "已授权 · Authorized" : "未授权 · Not authorized"}
+              {account.authorized ? t("authorized") : t("notAuthorized")}
             </span>
           </p>
           <p className="font-mono text-xs break-all text-slate-500">{account.appId}</p>
           {account.principalName && <p className="text-xs text-slate-500">{account.principalName}</p>}
         </div>
-        <ConsoleForm action={revokeSandboxAccountAction} testId={`revoke-${account.appId}`} className="flex max-w-full flex-col items-end gap-1 text-right sm:max-w-[18rem]">
+        <ConsoleForm
+          action={revokeSandboxAccountAction}
+          testId={`revoke-${account.appId}`}
+          className="flex max-w-full flex-col items-end gap-1 text-right sm:max-w-[18rem]"
+        >
           <input type="hidden" name="appId" value={account.appId} />
-          <SubmitButton variant="danger" label={`取消授权 ${name}`} disabled={!account.authorized}>
-            取消授权
+          <SubmitButton variant="danger" label={t("revokeLabel", { name })} disabled={!account.authorized}>
+            {t("revoke")}
           </SubmitButton>
         </ConsoleForm>
       </div>
@@ -253,40 +321,44 @@ function AccountRow({ account }: { account: SandboxAccount }) {
         className="mt-2 flex flex-wrap items-center gap-2 text-xs text-slate-500"
       >
         <input type="hidden" name="appId" value={account.appId} />
-        <SubmitButton variant="secondary" label={`使刷新令牌失效 ${name}`} disabled={!account.authorized}>
-          使刷新令牌失效 · Invalidate refresh token
+        <SubmitButton variant="secondary" label={t("breakTokenLabel", { name })} disabled={!account.authorized}>
+          {t("breakToken")}
         </SubmitButton>
-        <span>模拟丢失的授权变更事件：平台下次刷新得到 61023 · A lost event: the next refresh gets 61023</span>
+        <span>{t("breakTokenHint")}</span>
       </ConsoleForm>
 
       <p className="mt-3 text-xs text-slate-500">
-        已授权的权限集 · Granted sets:{" "}
+        {t("grantedSets")}
         <span data-testid="granted-sets" className="text-slate-700">
           {account.authorized && account.funcIds.length > 0
-            ? account.funcIds.map((id) => `${describePermission(id).zh} (#${id})`).join("、")
+            ? format.list(account.funcIds.map((id) => `${pick(describePermission(id), locale)} (#${id})`))
             : "—"}
         </span>
       </p>
 
-      <ConsoleForm action={updateSandboxGrantAction} testId={`grant-${account.appId}`} className="mt-3 flex flex-col gap-2 border-t border-slate-100 pt-3">
+      <ConsoleForm
+        action={updateSandboxGrantAction}
+        testId={`grant-${account.appId}`}
+        className="mt-3 flex flex-col gap-2 border-t border-slate-100 pt-3"
+      >
         <input type="hidden" name="appId" value={account.appId} />
         <fieldset className="flex min-w-0 flex-wrap gap-1.5">
           <legend className="mb-1.5 text-xs text-slate-500">
-            {account.authorized ? "修改授权 · Change the grant" : "重新授权 · Authorize again"}
+            {account.authorized ? t("changeGrantLegend") : t("authorizeAgainLegend")}
           </legend>
           {shown.map(checkbox)}
         </fieldset>
         {more.length > 0 && (
           <details className="text-xs">
-            <summary className="cursor-pointer text-slate-500">更多权限集 · More sets ({more.length})</summary>
+            <summary className="cursor-pointer text-slate-500">{t("moreSets", { count: more.length })}</summary>
             <div className="mt-2 flex max-h-48 flex-wrap gap-1.5 overflow-y-auto">{more.map(checkbox)}</div>
           </details>
         )}
         <div>
           {account.authorized ? (
-            <SubmitButton label={`修改授权 ${name}`}>修改授权</SubmitButton>
+            <SubmitButton label={t("changeGrantLabel", { name })}>{t("changeGrant")}</SubmitButton>
           ) : (
-            <SubmitButton label={`重新授权 ${name}`}>重新授权</SubmitButton>
+            <SubmitButton label={t("authorizeAgainLabel", { name })}>{t("authorizeAgain")}</SubmitButton>
           )}
         </div>
       </ConsoleForm>

@@ -22,6 +22,7 @@ import enStaffUsers from "@/messages/en/staffUsers.json";
 import enReleases from "@/messages/en/releases.json";
 import enSetup from "@/messages/en/setup.json";
 import enRegistration from "@/messages/en/registration.json";
+import enSandbox from "@/messages/en/sandbox.json";
 import zhCharts from "@/messages/zh-CN/charts.json";
 import zhCommon from "@/messages/zh-CN/common.json";
 import zhErrors from "@/messages/zh-CN/errors.json";
@@ -40,6 +41,7 @@ import zhStaffUsers from "@/messages/zh-CN/staffUsers.json";
 import zhReleases from "@/messages/zh-CN/releases.json";
 import zhSetup from "@/messages/zh-CN/setup.json";
 import zhRegistration from "@/messages/zh-CN/registration.json";
+import zhSandbox from "@/messages/zh-CN/sandbox.json";
 import type { Locale } from "./config";
 
 /**
@@ -71,6 +73,7 @@ export const CATALOGS = {
     releases: zhReleases,
     setup: zhSetup,
     registration: zhRegistration,
+    sandbox: zhSandbox,
   },
   en: {
     accounts: enAccounts,
@@ -94,6 +97,7 @@ export const CATALOGS = {
     releases: enReleases,
     setup: enSetup,
     registration: enRegistration,
+    sandbox: enSandbox,
   },
 } satisfies Record<Locale, Record<string, unknown>>;
 

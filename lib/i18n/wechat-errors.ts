@@ -21,13 +21,3 @@ export function wechatErrorText(errcode: number, locale: Locale): string {
   const codes: Record<string, string> = area.codes;
   return known(errcode) ? (codes[String(errcode)] ?? "") : area.unknown.replace("{errcode}", String(errcode));
 }
-
-export interface WechatErrorMeaning {
-  zh: string;
-  en: string;
-}
-
-/** Transition only: both languages at once, for the staff operations until they carry `wechatErrorMessage`. */
-export function describeWechatError(errcode: number): WechatErrorMeaning {
-  return { zh: wechatErrorText(errcode, "zh-CN"), en: wechatErrorText(errcode, "en") };
-}

@@ -8,7 +8,8 @@ import { describeError, log } from "@/lib/log";
 import type { Platform } from "@/lib/platform";
 import { recordAudit, type AuditActor } from "@/lib/staff/audit";
 import { reconcileAuthorizers, type ReconcileDeps } from "@/lib/tokens/reconcile";
-import { describeWechatError, type WechatErrorMeaning } from "@/lib/i18n/wechat-errors";
+import type { Message } from "@/lib/i18n/message";
+import { wechatErrorMessage } from "@/lib/i18n/wechat-errors";
 import { WechatApiError } from "@/lib/wechat/errors";
 
 /**
@@ -21,13 +22,12 @@ export type OperationFailure =
   | { code: "unauthorized" }
   | { code: "needs_reauthorization"; errcode?: number }
   | { code: "busy" }
-  | { code: "wechat"; errcode: number; meaning: WechatErrorMeaning }
+  | { code: "wechat"; errcode: number; meaning: Message }
   | { code: "unavailable"; detail: string };
 
 export type RefreshTokenResult = { ok: true; expiresAt: Date } | { ok: false; error: OperationFailure };
 export type RefreshProfileResult =
-  | { ok: true; nickName: string | null; profileUpdatedAt: Date }
-  | { ok: false; error: OperationFailure };
+  { ok: true; nickName: string | null; profileUpdatedAt: Date } | { ok: false; error: OperationFailure };
 
 const NOT_AUTHORIZED_ERRCODE = 61003;
 
@@ -57,7 +57,7 @@ function wechatCause(error: unknown): WechatApiError | undefined {
 function wechatFailure(wechat: WechatApiError): OperationFailure {
   return wechat.errcode === NOT_AUTHORIZED_ERRCODE
     ? { code: "unauthorized" }
-    : { code: "wechat", errcode: wechat.errcode, meaning: describeWechatError(wechat.errcode) };
+    : { code: "wechat", errcode: wechat.errcode, meaning: wechatErrorMessage(wechat.errcode) };
 }
 
 /** Turns a failed refresh into what staff can act on; the account's status after the failure decides the case. */
@@ -66,19 +66,27 @@ async function classifyFailure(db: Db, appId: string, error: unknown): Promise<O
   const status = (await findAccountForOperations(db, appId))?.status;
   if (status === undefined) return { code: "not_found" };
   if (status === "unauthorized") return { code: "unauthorized" };
-  if (status === "needs_reauthorization") return { code: "needs_reauthorization", ...(wechat ? { errcode: wechat.errcode } : {}) };
+  if (status === "needs_reauthorization")
+    return { code: "needs_reauthorization", ...(wechat ? { errcode: wechat.errcode } : {}) };
   if (wechat) return wechatFailure(wechat);
   // A lease held by the refresher, or the grant changed while we refreshed: nothing is wrong, try again.
   if (error instanceof AppError && error.code === "conflict") return { code: "busy" };
   if (error instanceof AppError && error.code === "not_found") return { code: "not_found" };
   log.warn("staff operation failed", { appId, error: describeError(error) });
   // Safe to show: AppError messages never carry a token; anything else is summarised.
-  return { code: "unavailable", detail: error instanceof AppError ? error.message.slice(0, 200) : describeError(error).slice(0, 200) };
+  return {
+    code: "unavailable",
+    detail: error instanceof AppError ? error.message.slice(0, 200) : describeError(error).slice(0, 200),
+  };
 }
 
 /** What the audit log keeps of a failure: the case and WeChat's code, never a message that could carry more. */
 function auditedFailure(failure: OperationFailure): Record<string, unknown> {
-  return { ok: false, error: failure.code, ...("errcode" in failure && failure.errcode !== undefined ? { errcode: failure.errcode } : {}) };
+  return {
+    ok: false,
+    error: failure.code,
+    ...("errcode" in failure && failure.errcode !== undefined ? { errcode: failure.errcode } : {}),
+  };
 }
 
 /**
@@ -149,7 +157,10 @@ export async function refreshProfileNow(
       .from(authorizers)
       .where(eq(authorizers.appId, input.appId));
     const after = { nickName: row?.nickName ?? null, profileUpdatedAt: row?.profileUpdatedAt ?? new Date() };
-    await recordAudit(tx, audit({ ok: true, nickName: after.nickName, profileUpdatedAt: after.profileUpdatedAt.toISOString() }));
+    await recordAudit(
+      tx,
+      audit({ ok: true, nickName: after.nickName, profileUpdatedAt: after.profileUpdatedAt.toISOString() }),
+    );
     return after;
   });
   if (!stored) return { ok: false, error: { code: "not_found" } };

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { auditLog, authorizers, reconcileRuns, users } from "@/db/schema";
 import type { Platform } from "@/lib/platform";
+import { wechatErrorText } from "@/lib/i18n/wechat-errors";
 import { sealedAt } from "@/lib/secrets";
 import { findRunningReconcile, refreshProfileNow, refreshTokenNow, startReconcile } from "@/lib/staff/operations";
 import type { StaffActor } from "@/lib/staff/users";
@@ -79,11 +80,17 @@ describe("refresh token now", () => {
     await sandboxControl(app, "rotate-refresh-token", { appId, hideFromList: true });
     const result = await refreshTokenNow(portal, staff, { appId });
     expect(result).toEqual({ ok: false, error: { code: "needs_reauthorization", errcode: 61023 } });
-    const [row] = await database.db.select({ status: authorizers.status }).from(authorizers).where(eq(authorizers.appId, appId));
+    const [row] = await database.db
+      .select({ status: authorizers.status })
+      .from(authorizers)
+      .where(eq(authorizers.appId, appId));
     expect(row?.status).toBe("needs_reauthorization");
 
     // Asked again: refused before calling WeChat.
-    expect(await refreshTokenNow(portal, staff, { appId })).toEqual({ ok: false, error: { code: "needs_reauthorization" } });
+    expect(await refreshTokenNow(portal, staff, { appId })).toEqual({
+      ok: false,
+      error: { code: "needs_reauthorization" },
+    });
     const records = await audits("authorizer.refresh_token", appId);
     expect(records.map((r) => r.after)).toEqual([
       { ok: false, error: "needs_reauthorization", errcode: 61023 },
@@ -95,12 +102,21 @@ describe("refresh token now", () => {
     const [appId] = (await seedAuthorizedAccounts(app, portal, 1, { expiresInSeconds: 3600 })) as [string];
     await sandboxControl(app, "fault", { endpoint: "api_authorizer_token", errcode: 45009, times: 1 });
     const result = await refreshTokenNow(portal, staff, { appId });
-    expect(result).toMatchObject({ ok: false, error: { code: "wechat", errcode: 45009, meaning: { zh: expect.stringContaining("上限") } } });
-    expect((await audits("authorizer.refresh_token", appId)).map((r) => r.after)).toEqual([{ ok: false, error: "wechat", errcode: 45009 }]);
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: "wechat", errcode: 45009, meaning: { key: "wechatErrors.codes.45009" } },
+    });
+    expect(wechatErrorText(45009, "zh-CN")).toContain("上限");
+    expect((await audits("authorizer.refresh_token", appId)).map((r) => r.after)).toEqual([
+      { ok: false, error: "wechat", errcode: 45009 },
+    ]);
   });
 
   it("an unknown account changes nothing and is not audited", async () => {
-    expect(await refreshTokenNow(portal, staff, { appId: "wx0000000000000000" })).toEqual({ ok: false, error: { code: "not_found" } });
+    expect(await refreshTokenNow(portal, staff, { appId: "wx0000000000000000" })).toEqual({
+      ok: false,
+      error: { code: "not_found" },
+    });
     expect(await audits("authorizer.refresh_token")).toHaveLength(0);
   });
 });
@@ -115,11 +131,19 @@ describe("refresh profile now", () => {
     expect(row?.profileUpdatedAt).not.toBeNull();
     const records = await audits("authorizer.refresh_profile", appId);
     expect(records).toHaveLength(1);
-    expect(records[0]).toMatchObject({ before: { nickName: null, profileUpdatedAt: null }, after: { ok: true, nickName: row!.nickName } });
+    expect(records[0]).toMatchObject({
+      before: { nickName: null, profileUpdatedAt: null },
+      after: { ok: true, nickName: row!.nickName },
+    });
 
     await sandboxControl(app, "revoke", { appId: revoked });
-    expect(await refreshProfileNow(portal, staff, { appId: revoked })).toEqual({ ok: false, error: { code: "unauthorized" } });
-    expect((await audits("authorizer.refresh_profile", revoked)).map((r) => r.after)).toEqual([{ ok: false, error: "unauthorized" }]);
+    expect(await refreshProfileNow(portal, staff, { appId: revoked })).toEqual({
+      ok: false,
+      error: { code: "unauthorized" },
+    });
+    expect((await audits("authorizer.refresh_profile", revoked)).map((r) => r.after)).toEqual([
+      { ok: false, error: "unauthorized" },
+    ]);
   });
 });
 
@@ -148,11 +172,18 @@ describe("reconcile now", () => {
     const first = await startReconcile(deps, staff, { onFinished: finished });
     expect(first).toEqual({ started: true, runId: expect.any(Number) });
     if (!first.started) return;
-    expect(await findRunningReconcile(database.db)).toMatchObject({ id: first.runId, status: "running", trigger: "staff:ops@example.com" });
+    expect(await findRunningReconcile(database.db)).toMatchObject({
+      id: first.runId,
+      status: "running",
+      trigger: "staff:ops@example.com",
+    });
 
     // Another staff member (or another instance) at the same time: told which run is going.
     expect(await startReconcile(deps, staff)).toEqual({ started: false, runningRunId: first.runId });
-    expect(await startReconcile(portal, { userId: null, email: "cli" })).toEqual({ started: false, runningRunId: first.runId });
+    expect(await startReconcile(portal, { userId: null, email: "cli" })).toEqual({
+      started: false,
+      runningRunId: first.runId,
+    });
 
     release();
     expect(await done).toEqual({ ok: true });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeWechatError } from "@/lib/i18n/wechat-errors";
+import { wechatErrorMessage, wechatErrorText } from "@/lib/i18n/wechat-errors";
 import { createComponentClient, type ComponentClientOptions } from "@/lib/wechat/client";
 import { WechatApiError, WechatTransportError } from "@/lib/wechat/errors";
 
@@ -331,7 +331,11 @@ describe("component client: getAuthorizerInfo", () => {
     const info = await client.getAuthorizerInfo("wxlegacy");
 
     expect(info.basicConfig).toEqual({ isPhoneConfigured: false, isEmailConfigured: true });
-    expect(info.authorization).toEqual({ authorizerAppId: "wxlegacy", refreshToken: undefined, funcInfo: [{ id: 19 }] });
+    expect(info.authorization).toEqual({
+      authorizerAppId: "wxlegacy",
+      refreshToken: undefined,
+      funcInfo: [{ id: 19 }],
+    });
   });
 
   it("rejects authorization_info without any appid as unexpected_shape", async () => {
@@ -412,8 +416,9 @@ describe("component client: WeChat errors", () => {
     expect(err.errcode).toBe(61005);
     expect(err.errmsg).toBe(errmsg);
     expect(err.endpoint).toBe("api_component_token");
-    expect(describeWechatError(err.errcode).zh).toContain("ticket");
-    expect(describeWechatError(err.errcode).en).toContain("ticket");
+    expect(wechatErrorMessage(err.errcode)).toEqual({ key: "wechatErrors.codes.61005" });
+    expect(wechatErrorText(err.errcode, "zh-CN")).toContain("ticket");
+    expect(wechatErrorText(err.errcode, "en")).toContain("ticket");
     expect(err.message).toBe("WeChat api_component_token failed: 61005 (component ticket is expired)");
     expect(err.message).not.toContain(APP_SECRET);
     expect(err.message).not.toContain("ticket@@@T1");
@@ -428,7 +433,9 @@ describe("component client: WeChat errors", () => {
     const first = await rejection(client.refreshAuthorizerToken("wxa", "refreshtoken@@@old"));
     expect(first).toBeInstanceOf(WechatApiError);
     expect((first as WechatApiError).errcode).toBe(61023);
-    expect(describeWechatError((first as WechatApiError).errcode).zh).toBe("授权方刷新令牌无效，需要重新授权或从授权列表恢复");
+    expect(wechatErrorText((first as WechatApiError).errcode, "zh-CN")).toBe(
+      "授权方刷新令牌无效，需要重新授权或从授权列表恢复",
+    );
 
     const second = await rejection(client.refreshAuthorizerToken("wxa", "refreshtoken@@@old"));
     expect((second as WechatApiError).errcode).toBe(61003);

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { CATALOGS } from "@/lib/i18n/catalogs";
-import { describeWechatError, wechatErrorMessage, wechatErrorText } from "@/lib/i18n/wechat-errors";
+import { wechatErrorMessage, wechatErrorText } from "@/lib/i18n/wechat-errors";
 import { WechatApiError, WechatTransportError, isRetryableSystemError, isTokenInvalidError } from "@/lib/wechat/errors";
 
 // docs/wechat-protocol.md §6, plus the per-API lists of §3.
 const PROTOCOL_CODES = [
-  -1, 0, 40001, 40013, 40014, 40029, 40125, 40164, 40170, 41001, 41002, 41004, 42001, 42002, 42007, 45009, 45011,
-  47001, 48001, 48006, 50001, 50002, 61003, 61004, 61005, 61006, 61007, 61009, 61010, 61011, 61012, 61013, 61014,
-  61015, 61016, 61017, 61023, 61024, 61025, 61026, 61027, 61028, 61051, 76003, 76022,
+  -1, 0, 40001, 40013, 40014, 40029, 40125, 40164, 40170, 41001, 41002, 41004, 42001, 42002, 42007, 45009, 45011, 47001,
+  48001, 48006, 50001, 50002, 61003, 61004, 61005, 61006, 61007, 61009, 61010, 61011, 61012, 61013, 61014, 61015, 61016,
+  61017, 61023, 61024, 61025, 61026, 61027, 61028, 61051, 76003, 76022,
 ];
 
 describe("WeChat error explanations (catalog area wechatErrors)", () => {
@@ -20,24 +20,27 @@ describe("WeChat error explanations (catalog area wechatErrors)", () => {
   });
 
   it("explains 61023 with its recovery path", () => {
-    expect(describeWechatError(61023)).toEqual({
-      zh: "授权方刷新令牌无效，需要重新授权或从授权列表恢复",
-      en: "The authorizer refresh token is invalid; recover it from the authorizer list or ask the merchant to re-authorize",
-    });
+    expect(wechatErrorMessage(61023)).toEqual({ key: "wechatErrors.codes.61023" });
+    expect(wechatErrorText(61023, "zh-CN")).toBe("授权方刷新令牌无效，需要重新授权或从授权列表恢复");
+    expect(wechatErrorText(61023, "en")).toBe(
+      "The authorizer refresh token is invalid; recover it from the authorizer list or ask the merchant to re-authorize",
+    );
   });
 
   it("falls back for unknown codes", () => {
     expect(wechatErrorMessage(99999)).toEqual({ key: "wechatErrors.unknown", values: { errcode: 99999 } });
-    expect(describeWechatError(99999)).toEqual({
-      zh: "未知的微信错误码 99999",
-      en: "Unknown WeChat error code 99999",
-    });
+    expect(wechatErrorText(99999, "zh-CN")).toBe("未知的微信错误码 99999");
+    expect(wechatErrorText(99999, "en")).toBe("Unknown WeChat error code 99999");
   });
 });
 
 describe("WechatApiError", () => {
   it("names the endpoint and code, keeps the raw errmsg and strips the rid from the message", () => {
-    const e = new WechatApiError("api_component_token", 61005, "component ticket is expired rid: 6142cae2-160a288b-589e1ad2");
+    const e = new WechatApiError(
+      "api_component_token",
+      61005,
+      "component ticket is expired rid: 6142cae2-160a288b-589e1ad2",
+    );
     expect(e).toBeInstanceOf(Error);
     expect(e.name).toBe("WechatApiError");
     expect(e.message).toBe("WeChat api_component_token failed: 61005 (component ticket is expired)");
@@ -113,5 +116,17 @@ describe("AppError", () => {
     expect(general.userMessage).toEqual({ key: "errors.conflict" });
     expect(CATALOGS["zh-CN"].errors.conflict).toMatch(/[\u4e00-\u9fff]/);
     expect(CATALOGS.en.errors.conflict.length).toBeGreaterThan(10);
+  });
+});
+
+describe("appIdSchema", () => {
+  it("words its issue as a catalog key, translated in both languages", async () => {
+    const { appIdSchema } = await import("@/lib/wechat/app-id");
+    expect(appIdSchema.safeParse("wx0123456789abcdef").success).toBe(true);
+    const refused = appIdSchema.safeParse("not-an-appid");
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues[0]?.message).toBe("errors.invalidAppId");
+    expect(CATALOGS["zh-CN"].errors.invalidAppId).toMatch(/AppID/);
+    expect(CATALOGS.en.errors.invalidAppId).toMatch(/AppID/);
   });
 });

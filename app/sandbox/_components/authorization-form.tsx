@@ -1,9 +1,14 @@
 "use client";
 
+import { useLocale, useTranslations } from "next-intl";
 import { useActionState, useEffect, useState, type FormEvent } from "react";
 import type { AccountKind } from "@/lib/wechat/permissions";
-import { cancelSandboxAuthorizationAction, confirmSandboxAuthorizationAction, type SandboxAuthorizationState } from "../actions";
-import { AVATAR_COLOR, KIND_LABEL } from "./labels";
+import {
+  cancelSandboxAuthorizationAction,
+  confirmSandboxAuthorizationAction,
+  type SandboxAuthorizationState,
+} from "../actions";
+import { AVATAR_COLOR, pick } from "./labels";
 import { WechatError } from "./wechat-error";
 
 export interface FormAccount {
@@ -46,13 +51,20 @@ const KIND_MARKER: Record<AccountKind, string> = {
   mini_program: "data-mini-program",
 };
 
+type LocalError = "chooseAccountError" | "chooseSetError";
+
 export function AuthorizationForm(props: AuthorizationFormProps) {
+  const t = useTranslations("sandbox.authorize");
+  const kindLabel = useTranslations("sandbox.kind");
+  const locale = useLocale();
   const [state, formAction, pending] = useActionState(
     async (_previous: SandboxAuthorizationState | null, formData: FormData) =>
-      formData.get("intent") === "cancel" ? cancelSandboxAuthorizationAction(formData) : confirmSandboxAuthorizationAction(formData),
+      formData.get("intent") === "cancel"
+        ? cancelSandboxAuthorizationAction(formData)
+        : confirmSandboxAuthorizationAction(formData),
     null,
   );
-  const [localError, setLocalError] = useState<{ zh: string; en: string } | null>(null);
+  const [localError, setLocalError] = useState<LocalError | null>(null);
   useEffect(() => {
     if (state?.redirectTo) window.location.assign(state.redirectTo);
   }, [state?.redirectTo]);
@@ -61,7 +73,7 @@ export function AuthorizationForm(props: AuthorizationFormProps) {
   if (state?.redirectTo) {
     return (
       <p data-testid="redirecting" className="px-4 py-10 text-center text-[15px] text-black/60">
-        正在返回第三方平台… · Returning to the platform…
+        {t("redirecting")}
       </p>
     );
   }
@@ -69,7 +81,7 @@ export function AuthorizationForm(props: AuthorizationFormProps) {
   const firstChoice = props.accounts[0]?.appId ?? (props.creatableKinds[0] ? `new:${props.creatableKinds[0]}` : "");
   const kinds = [...new Set<AccountKind>([...props.accounts.map((a) => a.kind), ...props.creatableKinds])];
   const card = props.mobile ? "bg-white" : "rounded-lg border border-black/5 bg-white";
-  const formError = localError ?? state?.formError;
+  const formError = localError ? t(localError) : state?.formError ? pick(state.formError, locale) : null;
 
   // Saves a round trip (and React's form reset) when nothing is ticked; the action checks again anyway.
   function checkBeforeSubmit(event: FormEvent<HTMLFormElement>) {
@@ -80,10 +92,10 @@ export function AuthorizationForm(props: AuthorizationFormProps) {
     const ticked = kind ? event.currentTarget.querySelectorAll(`input[name="funcIds.${kind}"]:checked`).length : 0;
     if (!chosen) {
       event.preventDefault();
-      setLocalError({ zh: "请选择要授权的账号", en: "Choose the account to authorize" });
+      setLocalError("chooseAccountError");
     } else if (ticked === 0) {
       event.preventDefault();
-      setLocalError({ zh: "请至少选择一项权限", en: "Choose at least one permission set" });
+      setLocalError("chooseSetError");
     } else {
       setLocalError(null);
     }
@@ -94,16 +106,18 @@ export function AuthorizationForm(props: AuthorizationFormProps) {
       action={formAction}
       onSubmit={checkBeforeSubmit}
       onChange={() => localError && setLocalError(null)}
-      className="group flex flex-col gap-3" data-testid="authorization-form">
+      className="group flex flex-col gap-3"
+      data-testid="authorization-form"
+    >
       {Object.entries(props.hidden).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
       <input type="hidden" name="page" value={props.mobile ? "mobile" : "pc"} />
 
       <fieldset className={`min-w-0 ${card}`}>
-        <legend className="sr-only">选择授权账号 · Choose the account</legend>
+        <legend className="sr-only">{t("chooseAccount")}</legend>
         <p aria-hidden="true" className="px-4 pt-4 pb-2 text-sm text-black/50">
-          选择授权账号 <span className="text-black/35">· Choose the account</span>
+          {t("chooseAccount")}
         </p>
         <ul className="divide-y divide-black/5">
           {props.accounts.map((account) => (
@@ -122,11 +136,13 @@ export function AuthorizationForm(props: AuthorizationFormProps) {
                   <span className="flex items-center gap-2">
                     <span className="truncate text-[16px] text-black/90">{account.nickName}</span>
                     {account.authorized && (
-                      <span className="shrink-0 rounded bg-[#07c160]/10 px-1.5 py-0.5 text-[11px] text-[#06ad56]">已授权</span>
+                      <span className="shrink-0 rounded bg-[#07c160]/10 px-1.5 py-0.5 text-[11px] text-[#06ad56]">
+                        {t("authorized")}
+                      </span>
                     )}
                   </span>
                   <span className="block truncate text-xs text-black/45">
-                    {KIND_LABEL[account.kind].zh} · {KIND_LABEL[account.kind].en}
+                    {kindLabel(account.kind)}
                     {account.principalName && ` · ${account.principalName}`}
                   </span>
                   <span className="block font-mono text-[11px] text-black/35">{account.appId}</span>
@@ -146,7 +162,7 @@ export function AuthorizationForm(props: AuthorizationFormProps) {
           ))}
           {props.creatableKinds.map((kind) => {
             const value = `new:${kind}`;
-            const label = `新建${KIND_LABEL[kind].zh}`;
+            const label = t("newAccount", { kind: kindLabel(kind) });
             return (
               <li key={value}>
                 <label
@@ -162,7 +178,9 @@ export function AuthorizationForm(props: AuthorizationFormProps) {
                   <span className="min-w-0 flex-1">
                     <span className="block text-[16px] text-black/90">{label}</span>
                     <span className="block text-xs text-black/45">
-                      {props.bizAppId ? `AppID ${props.bizAppId} · ` : ""}Create a sandbox {KIND_LABEL[kind].en} with a realistic profile
+                      {props.bizAppId
+                        ? t("newAccountHintWithAppId", { appId: props.bizAppId, kind: kindLabel(kind) })
+                        : t("newAccountHint", { kind: kindLabel(kind) })}
                     </span>
                   </span>
                   <input
@@ -184,21 +202,19 @@ export function AuthorizationForm(props: AuthorizationFormProps) {
         {props.creatableKinds.length > 0 && (
           <div className="hidden border-t border-black/5 px-4 py-3 group-has-[input[data-new]:checked]:block">
             <label className="flex flex-col gap-1 text-sm text-black/60">
-              <span>
-                账号名称（可选）<span className="text-black/35"> · Name (optional)</span>
-              </span>
+              <span>{t("nameLabel")}</span>
               <input
                 name="nickName"
                 maxLength={30}
-                placeholder="留空则自动生成 · generated if empty"
+                placeholder={t("namePlaceholder")}
                 data-testid="new-account-name"
-                aria-label="新账号名称"
+                aria-label={t("nameAria")}
                 className="rounded-md border border-black/10 px-3 py-2 text-[15px] text-black/90 outline-none focus:border-[#07c160]"
               />
             </label>
           </div>
         )}
-        {kinds.length === 0 && <p className="px-4 pb-4 text-sm text-black/50">没有可授权的账号 · No account can be authorized</p>}
+        {kinds.length === 0 && <p className="px-4 pb-4 text-sm text-black/50">{t("noAccounts")}</p>}
       </fieldset>
 
       {kinds.map((kind) => {
@@ -207,27 +223,38 @@ export function AuthorizationForm(props: AuthorizationFormProps) {
         const primary = sets.filter((s) => ticked.has(s.id));
         const others = sets.filter((s) => !ticked.has(s.id));
         return (
-          <fieldset key={kind} className={`min-w-0 ${card} ${SHOW_FOR_KIND[kind]}`} data-testid={`permission-sets-${kind}`}>
+          <fieldset
+            key={kind}
+            className={`min-w-0 ${card} ${SHOW_FOR_KIND[kind]}`}
+            data-testid={`permission-sets-${kind}`}
+          >
             <legend className="sr-only">
-              授权后，{props.platformName}将获得以下权限（{KIND_LABEL[kind].zh}）
+              {t("permissionsLegend", { platform: props.platformName, kind: kindLabel(kind) })}
             </legend>
             <p aria-hidden="true" className="px-4 pt-4 pb-1 text-sm text-black/50">
-              授权后，<span className="text-black/80">{props.platformName}</span> 将获得以下权限
-              <span className="block text-xs text-black/35">After authorization the platform gets these permissions</span>
+              {t.rich("permissionsIntro", {
+                platform: props.platformName,
+                strong: (chunks) => <span className="text-black/80">{chunks}</span>,
+              })}
             </p>
             <ul>
               {primary.map((set) => (
-                <PermissionRow key={set.id} kind={kind} set={set} checked />
+                <PermissionRow key={set.id} kind={kind} set={set} checked locale={locale} exclusive={t("exclusive")} />
               ))}
             </ul>
             {others.length > 0 && (
               <div className="border-t border-black/5">
-                <p className="px-4 pt-3 text-xs text-black/40">
-                  其他权限集 · Other permission sets ({others.length})
-                </p>
+                <p className="px-4 pt-3 text-xs text-black/40">{t("otherSets", { count: others.length })}</p>
                 <ul className="max-h-56 overflow-y-auto">
                   {others.map((set) => (
-                    <PermissionRow key={set.id} kind={kind} set={set} checked={false} />
+                    <PermissionRow
+                      key={set.id}
+                      kind={kind}
+                      set={set}
+                      checked={false}
+                      locale={locale}
+                      exclusive={t("exclusive")}
+                    />
                   ))}
                 </ul>
               </div>
@@ -238,7 +265,7 @@ export function AuthorizationForm(props: AuthorizationFormProps) {
 
       {formError && (
         <p data-testid="form-error" className="px-4 text-sm text-[#fa5151]">
-          {formError.zh} <span className="text-[#fa5151]/70">· {formError.en}</span>
+          {formError}
         </p>
       )}
 
@@ -253,7 +280,7 @@ export function AuthorizationForm(props: AuthorizationFormProps) {
           data-testid="confirm-authorization"
           className={`rounded-lg bg-[#07c160] px-6 py-3 text-[17px] font-medium text-white hover:bg-[#06ad56] disabled:opacity-50 ${props.mobile ? "flex-[2]" : "sm:min-w-[160px]"}`}
         >
-          {pending ? "授权中…" : "确认授权"}
+          {pending ? t("confirming") : t("confirm")}
         </button>
         <button
           type="submit"
@@ -263,14 +290,26 @@ export function AuthorizationForm(props: AuthorizationFormProps) {
           data-testid="cancel-authorization"
           className={`rounded-lg px-6 py-3 text-[17px] font-medium text-[#06ad56] disabled:opacity-50 ${props.mobile ? "flex-1 bg-white" : "bg-black/5 hover:bg-black/10 sm:min-w-[120px]"}`}
         >
-          取消
+          {t("cancel")}
         </button>
       </div>
     </form>
   );
 }
 
-function PermissionRow({ kind, set, checked }: { kind: AccountKind; set: FormPermissionSet; checked: boolean }) {
+function PermissionRow({
+  kind,
+  set,
+  checked,
+  locale,
+  exclusive,
+}: {
+  kind: AccountKind;
+  set: FormPermissionSet;
+  checked: boolean;
+  locale: string;
+  exclusive: string;
+}) {
   return (
     <li>
       <label data-testid={`permission-${set.id}`} className="flex cursor-pointer items-start gap-3 px-4 py-2.5">
@@ -279,17 +318,15 @@ function PermissionRow({ kind, set, checked }: { kind: AccountKind; set: FormPer
           name={`funcIds.${kind}`}
           value={set.id}
           defaultChecked={checked}
-          aria-label={set.zh}
+          aria-label={pick(set, locale)}
           className="mt-0.5 h-[18px] w-[18px] shrink-0 accent-[#07c160]"
         />
         <span className="min-w-0 flex-1">
           <span className="block text-[15px] text-black/90">
-            {set.zh}
-            {set.mutex && <span className="ml-1.5 align-middle text-[11px] text-[#fa9d3b]">互斥 · exclusive</span>}
+            {pick(set, locale)}
+            {set.mutex && <span className="ml-1.5 align-middle text-[11px] text-[#fa9d3b]">{exclusive}</span>}
           </span>
-          <span className="block text-xs text-black/40">
-            {set.en} · #{set.id}
-          </span>
+          <span className="block text-xs text-black/40">#{set.id}</span>
         </span>
       </label>
     </li>

@@ -1,9 +1,11 @@
+import { getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 
 export const WECHAT_GREEN = "#07c160";
 
 /** WeChat's chrome around the authorization page: the in-app navigation bar (H5) or the mp.weixin.qq.com header (PC). */
-export function AuthorizationFrame({ mobile, children }: { mobile: boolean; children: ReactNode }) {
+export async function AuthorizationFrame({ mobile, children }: { mobile: boolean; children: ReactNode }) {
+  const t = await getTranslations("sandbox.authorize");
   if (mobile) {
     return (
       <div className="min-h-screen bg-[#ededed] text-black/90">
@@ -11,7 +13,7 @@ export function AuthorizationFrame({ mobile, children }: { mobile: boolean; chil
           <span aria-hidden="true" className="text-center text-xl leading-none text-black/80">
             ×
           </span>
-          <p className="truncate text-center text-[17px] font-medium">授权 · Authorize</p>
+          <p className="truncate text-center text-[17px] font-medium">{t("frameTitle")}</p>
           <span aria-hidden="true" className="text-center text-xl leading-none tracking-widest text-black/80">
             ···
           </span>
@@ -26,11 +28,11 @@ export function AuthorizationFrame({ mobile, children }: { mobile: boolean; chil
         <div className="mx-auto flex h-16 max-w-5xl items-center gap-3 px-4 sm:px-6">
           <WechatLogo />
           <p className="text-lg font-medium">
-            微信公众平台
+            {t("mpHeader")}
             <span className="ml-2 text-sm font-normal text-black/45">mp.weixin.qq.com</span>
           </p>
           <span className="ml-auto rounded-full border border-dashed border-[#07c160] px-2.5 py-0.5 text-xs text-[#06ad56]">
-            沙箱 · Sandbox
+            {t("sandboxBadge")}
           </span>
         </div>
       </header>
@@ -67,7 +69,8 @@ export function FakeQrCode({ seed, className = "h-44 w-44" }: { seed: string; cl
   const cells: ReactNode[] = [];
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
-      if (!inFinder(x, y) && bits[y * size + x]) cells.push(<rect key={`${x}-${y}`} x={x} y={y} width="1" height="1" />);
+      if (!inFinder(x, y) && bits[y * size + x])
+        cells.push(<rect key={`${x}-${y}`} x={x} y={y} width="1" height="1" />);
     }
   }
   const finder = (x: number, y: number) => (

@@ -1,3 +1,4 @@
+import { getTranslations } from "next-intl/server";
 import {
   permissionSetsFor,
   preselectedFuncIds,
@@ -9,10 +10,17 @@ import type { SandboxAccount } from "@/lib/sandbox/wechat-sandbox";
 import type { AccountKind } from "@/lib/wechat/permissions";
 import { AuthorizationFrame, FakeQrCode } from "./authorization-frame";
 import { AuthorizationForm, type FormPermissionSet } from "./authorization-form";
-import { KIND_LABEL } from "./labels";
 import { WechatError } from "./wechat-error";
 
-const ECHOED_PARAMS = ["component_appid", "pre_auth_code", "redirect_uri", "auth_type", "biz_appid", "category_id_list", "action"];
+const ECHOED_PARAMS = [
+  "component_appid",
+  "pre_auth_code",
+  "redirect_uri",
+  "auth_type",
+  "biz_appid",
+  "category_id_list",
+  "action",
+];
 
 export interface AuthorizationScreenProps {
   mobile: boolean;
@@ -22,7 +30,7 @@ export interface AuthorizationScreenProps {
 }
 
 /** The sandbox's WeChat authorization page (PC `componentloginpage`, H5 `bindcomponent`), or its error page. */
-export function AuthorizationScreen({ mobile, result, searchParams, accounts }: AuthorizationScreenProps) {
+export async function AuthorizationScreen({ mobile, result, searchParams, accounts }: AuthorizationScreenProps) {
   if (!result.ok) {
     return (
       <AuthorizationFrame mobile={mobile}>
@@ -33,6 +41,7 @@ export function AuthorizationScreen({ mobile, result, searchParams, accounts }: 
     );
   }
 
+  const t = await getTranslations("sandbox.authorize");
   const { request } = result;
   const platformName = SANDBOX_COMPONENT.name;
   const selectable = selectableAccounts(request, accounts);
@@ -46,8 +55,8 @@ export function AuthorizationScreen({ mobile, result, searchParams, accounts }: 
   const hidden = Object.fromEntries(
     ECHOED_PARAMS.flatMap((name) => (searchParams[name] === undefined ? [] : [[name, searchParams[name] as string]])),
   );
-  const kindZh = request.bizAppId ? "账号" : request.kinds.map((k) => KIND_LABEL[k].zh).join("或");
-  const kindEn = request.bizAppId ? "account" : request.kinds.map((k) => KIND_LABEL[k].en).join(" or ");
+  // The account kinds the request allows, for "申请获得你的…授权" (the message's `kind` select).
+  const kind = request.bizAppId ? "account" : request.kinds.length > 1 ? "both" : (request.kinds[0] ?? "account");
 
   const platform = (
     <div className={`flex items-center gap-3 ${mobile ? "bg-white px-4 py-5" : "pb-5"}`}>
@@ -61,10 +70,7 @@ export function AuthorizationScreen({ mobile, result, searchParams, accounts }: 
         <h1 data-testid="platform-name" className="text-[17px] font-medium break-words text-black/90">
           {platformName}
         </h1>
-        <p className="text-[13px] text-black/50">
-          申请获得你的{kindZh}授权
-          <span className="block text-xs text-black/35">requests authorization of your {kindEn}</span>
-        </p>
+        <p className="text-[13px] text-black/50">{t("requests", { kind })}</p>
       </div>
     </div>
   );
@@ -94,32 +100,30 @@ export function AuthorizationScreen({ mobile, result, searchParams, accounts }: 
         {platform}
         <div className="h-2" />
         {form}
-        <p className="mt-8 px-6 text-center text-xs text-black/35">
-          沙箱环境：不连接真实微信
-          <span className="block">Sandbox: no real WeChat account is involved</span>
-        </p>
+        <p className="mt-8 px-6 text-center text-xs text-black/35">{t("sandboxNote")}</p>
       </AuthorizationFrame>
     );
   }
 
   return (
     <AuthorizationFrame mobile={false}>
-      <h2 className="mb-5 text-xl font-medium text-black/90">
-        公众平台账号授权 <span className="text-base font-normal text-black/40">· Account authorization</span>
-      </h2>
+      <h2 className="mb-5 text-xl font-medium text-black/90">{t("pcTitle")}</h2>
       <div className="grid gap-5 md:grid-cols-[280px_1fr]">
-        <aside className="flex flex-col items-center self-start rounded-lg border border-black/5 bg-white p-6 text-center" data-testid="qr-area">
+        <aside
+          className="flex flex-col items-center self-start rounded-lg border border-black/5 bg-white p-6 text-center"
+          data-testid="qr-area"
+        >
           <div className="relative">
             <FakeQrCode seed={request.preAuthCode} className="h-44 w-44 opacity-30" />
             <span className="absolute inset-0 flex items-center justify-center">
-              <span className="rounded-md bg-white/95 px-3 py-1.5 text-sm font-medium text-black/70 shadow-sm">沙箱无需扫码</span>
+              <span className="rounded-md bg-white/95 px-3 py-1.5 text-sm font-medium text-black/70 shadow-sm">
+                {t("noScanBadge")}
+              </span>
             </span>
           </div>
-          <p className="mt-4 text-sm text-black/70">使用公众平台绑定的管理员个人微信号扫描</p>
-          <p className="mt-1 text-xs text-black/40">Scan with the administrator&apos;s WeChat</p>
+          <p className="mt-4 text-sm text-black/70">{t("scanHint")}</p>
           <p className="mt-4 rounded-md border border-dashed border-[#07c160]/50 bg-[#07c160]/5 px-3 py-2 text-xs leading-relaxed text-[#06ad56]">
-            沙箱中无需扫码：直接在右侧选择账号和权限并确认授权。
-            <span className="block text-[#06ad56]/80">In the sandbox there is nothing to scan: choose and confirm on the right.</span>
+            {t("noScanHint")}
           </p>
         </aside>
         <div>

@@ -1,7 +1,9 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useActionState, type ReactNode } from "react";
 import { useFormStatus } from "react-dom";
+import { Translated } from "@/app/_components/translated";
 import type { SandboxConsoleResult } from "../actions";
 
 /** A console form that shows what its action did (push delivered or not) next to its button. */
@@ -29,7 +31,7 @@ export function ConsoleForm({
           data-testid={`${testId}-result`}
           className={`w-full text-xs ${result.ok ? "text-emerald-700" : "text-amber-700"}`}
         >
-          {result.zh} <span className="opacity-70">· {result.en}</span>
+          <Translated message={result.message} />
         </p>
       )}
     </form>
@@ -49,6 +51,7 @@ export function SubmitButton({
   disabled?: boolean;
 }) {
   const { pending } = useFormStatus();
+  const t = useTranslations("sandbox");
   const style = {
     primary: "bg-[#07c160] text-white hover:bg-[#06ad56]",
     secondary: "border border-slate-300 bg-white text-slate-700 hover:bg-slate-50",
@@ -61,7 +64,7 @@ export function SubmitButton({
       disabled={pending || disabled}
       className={`rounded-md px-3 py-1.5 text-sm font-medium whitespace-nowrap disabled:cursor-not-allowed disabled:opacity-50 ${style}`}
     >
-      {pending ? "处理中…" : children}
+      {pending ? t("pending") : children}
     </button>
   );
 }

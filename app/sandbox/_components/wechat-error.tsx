@@ -1,9 +1,16 @@
+"use client";
+
+import { useLocale, useTranslations } from "next-intl";
+import { pick } from "./labels";
+
 export interface WechatErrorProps {
   error: { code: string; zh: string; en: string };
 }
 
-/** WeChat's error page (weui "msg" page): a large warning icon, a title, the message in Chinese then English. */
+/** WeChat's error page (weui "msg" page): a large warning icon, a title, the message in the reader's language. */
 export function WechatError({ error }: WechatErrorProps) {
+  const t = useTranslations("sandbox.wechatError");
+  const locale = useLocale();
   return (
     <section
       data-testid="wechat-error"
@@ -17,17 +24,17 @@ export function WechatError({ error }: WechatErrorProps) {
         <circle cx="32" cy="47" r="3.5" fill="#fff" />
       </svg>
       <h1 id="wechat-error-title" className="mt-6 text-[22px] font-medium text-black/90">
-        授权失败
-        <span className="mt-1 block text-sm font-normal text-black/50">Authorization failed</span>
+        {t("title")}
       </h1>
-      <p data-testid="wechat-error-message" className="mt-4 max-w-md text-[15px] leading-relaxed break-words text-black/70">
-        {error.zh}
-      </p>
-      <p lang="en" className="mt-2 max-w-md text-[13px] leading-relaxed break-words text-black/45">
-        {error.en}
+      <p
+        data-testid="wechat-error-message"
+        className="mt-4 max-w-md text-[15px] leading-relaxed break-words text-black/70"
+      >
+        {pick(error, locale)}
       </p>
       <p className="mt-8 font-mono text-xs text-black/30">
-        错误码 · code: <span data-testid="wechat-error-code">{error.code}</span>
+        {t("code")}
+        <span data-testid="wechat-error-code">{error.code}</span>
       </p>
     </section>
   );

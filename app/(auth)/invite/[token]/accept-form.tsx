@@ -1,17 +1,16 @@
 "use client";
 
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useActionState, useEffect, useState } from "react";
 import { FormError } from "@/app/_components/form-error";
 import { SubmitButton } from "@/app/_components/submit-button";
 import { TextField } from "@/app/_components/text-field";
-import type { Language } from "@/lib/i18n";
-import { getStaffOpsDictionary } from "@/lib/i18n-staff-ops";
 import { acceptInvitationAction } from "./actions";
 
 /** Set a password for an invited staff account (twice); on success the new account is signed in. */
-export function AcceptInvitationForm({ token, email, lang }: { token: string; email: string; lang: Language }) {
-  const t = getStaffOpsDictionary(lang).invite;
+export function AcceptInvitationForm({ token, email }: { token: string; email: string }) {
+  const t = useTranslations("invite");
   const router = useRouter();
   const [state, formAction, pending] = useActionState(acceptInvitationAction, undefined);
   const [values, setValues] = useState({ password: "", confirm: "" });
@@ -27,13 +26,34 @@ export function AcceptInvitationForm({ token, email, lang }: { token: string; em
   }, [state, router]);
   return (
     <form action={formAction} noValidate className="flex flex-col gap-4">
-      <FormError message={state?.message} lang={lang} />
+      <FormError message={state?.message} />
       <input type="hidden" name="token" value={token} />
       {/* For password managers: the account these credentials belong to. */}
       <input type="email" name="username" value={email} autoComplete="username" readOnly hidden />
-      <TextField lang={lang} label={t.password} hint={t.passwordHint} type="password" autoComplete="new-password" required minLength={10} {...bind("password")} />
-      <TextField lang={lang} label={t.confirm} type="password" autoComplete="new-password" required minLength={10} {...bind("confirm")} />
-      <SubmitButton pending={pending} label={t.submit} pendingLabel={t.pending} data-testid="invite-accept-submit" className="mt-2 w-full" />
+      <TextField
+        label={t("password")}
+        hint={t("passwordHint")}
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={10}
+        {...bind("password")}
+      />
+      <TextField
+        label={t("confirm")}
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={10}
+        {...bind("confirm")}
+      />
+      <SubmitButton
+        pending={pending}
+        label={t("submit")}
+        pendingLabel={t("pending")}
+        data-testid="invite-accept-submit"
+        className="mt-2 w-full"
+      />
     </form>
   );
 }

@@ -5,20 +5,25 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { signIn } from "@/lib/auth";
-import { bilingual } from "@/lib/i18n-staff-ops";
+import { message, type Message } from "@/lib/i18n/message";
 import { acceptInvitation, MIN_PASSWORD_LENGTH } from "@/lib/staff/users";
 
 export type AcceptState =
-  | { ok: false; message: string; gone?: boolean; fieldErrors?: Partial<Record<"password" | "confirm", string>> }
+  | { ok: false; message: Message; gone?: boolean; fieldErrors?: Partial<Record<"password" | "confirm", Message>> }
   | undefined;
 
+// Each issue's text is a catalog key (messages/<locale>/invite.json → errors).
 const acceptSchema = z
   .object({
     token: z.string().min(1).max(100),
-    password: z.string().min(MIN_PASSWORD_LENGTH, { error: bilingual((d) => d.invite.errors.passwordShort) }).max(200),
+    password: z.string().min(MIN_PASSWORD_LENGTH, { error: "invite.errors.passwordShort" }).max(200),
     confirm: z.string(),
   })
-  .refine((v) => v.password === v.confirm, { path: ["confirm"], error: bilingual((d) => d.invite.errors.mismatch) });
+  .refine((v) => v.password === v.confirm, { path: ["confirm"], error: "invite.errors.mismatch" });
+
+function issue(issues: string[] | undefined): Message | undefined {
+  return issues?.[0] ? message(issues[0]) : undefined;
+}
 
 export async function acceptInvitationAction(_prev: AcceptState, formData: FormData): Promise<AcceptState> {
   const input = acceptSchema.safeParse({
@@ -30,18 +35,18 @@ export async function acceptInvitationAction(_prev: AcceptState, formData: FormD
     const flat = z.flattenError(input.error).fieldErrors;
     return {
       ok: false,
-      message: bilingual((d) => d.invite.errors.check),
-      fieldErrors: { password: flat.password?.[0], confirm: flat.confirm?.[0] },
+      message: message("invite.errors.check"),
+      fieldErrors: { password: issue(flat.password), confirm: issue(flat.confirm) },
     };
   }
   const result = await acceptInvitation(await getDb(), { token: input.data.token, password: input.data.password });
   if (!result.ok) {
     const reason = result.error;
     if (reason === "email_is_merchant" || reason === "email_taken") {
-      return { ok: false, message: bilingual((d) => d.invite.errors[reason]) };
+      return { ok: false, message: message(`invite.errors.${reason}`) };
     }
     // Used (another tab), expired or unknown meanwhile: the page shows which.
-    return { ok: false, gone: true, message: bilingual((d) => d.invite[`${reason}Title`]) };
+    return { ok: false, gone: true, message: message(`invite.${reason}Title`) };
   }
   try {
     await signIn("credentials", { email: result.email, password: input.data.password, redirectTo: "/staff" });

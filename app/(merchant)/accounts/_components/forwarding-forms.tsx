@@ -3,7 +3,7 @@
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
 import { SubmitButton } from "@/app/_components/submit-button";
-import { MessageText } from "@/app/_components/message-text";
+import { Translated } from "@/app/_components/translated";
 import type { Message } from "@/lib/i18n/message";
 import { rotateWebhookSecretAction, saveWebhookAction } from "../forwarding-actions";
 
@@ -15,7 +15,7 @@ function Status({ state, testId }: { state: { ok: boolean; message: Message } | 
       data-testid={testId}
       className={`text-sm ${state.ok ? "text-emerald-700" : "text-red-700"}`}
     >
-      <MessageText message={state.message} />
+      <Translated message={state.message} />
     </p>
   );
 }

@@ -8,7 +8,9 @@ import { requireMerchant } from "@/lib/auth/guards";
 import { RegisterForm } from "./register-form";
 import { RegistrationStatusBadge } from "./status-badge";
 
-export const metadata: Metadata = { title: "注册新小程序 · Register a mini program" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("registration.page"))("metaTitle") };
+}
 
 // GET /accounts/register: a merchant starts a fast registration (enterprise, personal, reuse of an official account's
 // entity) and sees their registrations.

@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { connection } from "next/server";
 import { getDb } from "@/db";
@@ -9,8 +8,9 @@ import type { Message } from "@/lib/i18n/message";
 import { pushStatusMessage, taskDetailMessage } from "@/lib/registration/messages";
 import { RegistrationStatusBadge } from "../../../(merchant)/accounts/register/status-badge";
 import { CancelRegistrationButton } from "./cancel-button";
+import { staffMetadata } from "../_components/metadata";
 
-export const metadata: Metadata = { title: "快速注册 · Fast registrations" };
+export const generateMetadata = () => staffMetadata("registrations");
 
 // GET /staff/registrations: every merchant's fast registration tasks (status, merchant, age; cancel) and the
 // registration notices that matched no task (never attached to anyone).

@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
 import { getFormatter, getTranslations } from "next-intl/server";
@@ -10,8 +9,9 @@ import { requireStaff } from "@/lib/auth/guards";
 import { RELEASE_KIND, releaseParamsSchema } from "@/lib/releases/release-kind";
 import { AutoRefresh } from "./_components/auto-refresh";
 import { BatchProgress } from "./_components/progress-bar";
+import { staffMetadata } from "../_components/metadata";
 
-export const metadata: Metadata = { title: "发布中心 · Releases" };
+export const generateMetadata = () => staffMetadata("releases");
 
 // GET /staff/releases: release batches with their progress, refreshed while any of them runs.
 export default async function ReleasesPage() {
@@ -66,7 +66,9 @@ export default async function ReleasesPage() {
                     </Link>
                     <span className="text-xs text-slate-500">
                       {tj(`batchStatus.${b.status}`)} · {t("list.targets", { count: total })} ·{" "}
-                      {t("list.created", { time: format.dateTime(b.createdAt, { dateStyle: "medium", timeStyle: "short" }) })}
+                      {t("list.created", {
+                        time: format.dateTime(b.createdAt, { dateStyle: "medium", timeStyle: "short" }),
+                      })}
                     </span>
                   </div>
                   {params.success ? (

@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { connection } from "next/server";
 import { Panel } from "@/app/_components/panel";
@@ -14,9 +13,10 @@ import { coveredBy, hostOf } from "@/lib/setup/profile";
 import { explainSetupError } from "@/lib/setup/service";
 import { getConfirmFile, getPlatformDomains } from "@/lib/setup/staff";
 import { BatchApplyForm, PlatformDomainsForm, ProfileForm } from "./forms";
+import { staffMetadata } from "../_components/metadata";
 
 // GET /staff/setup: platform domains beside WeChat's values, the setup profile, and applying it in batch.
-export const metadata: Metadata = { title: "小程序设置 · Mini program setup" };
+export const generateMetadata = () => staffMetadata("setup");
 
 export default async function StaffSetupPage() {
   await connection();

@@ -1,18 +1,16 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { startTransition, useActionState, useState } from "react";
 import { FormError } from "@/app/_components/form-error";
-import { localizeMessage } from "@/app/_components/localize";
 import { SubmitButton } from "@/app/_components/submit-button";
 import { TextField } from "@/app/_components/text-field";
-import type { Language } from "@/lib/i18n";
-import { getStaffOpsDictionary } from "@/lib/i18n-staff-ops";
+import { StaffMessage } from "../_components/staff-message";
 import { createInvitationAction } from "./actions";
 
 /** Invite staff: email and role → a single-use link, shown here once, to copy. */
-export function InviteForm({ lang }: { lang: Language }) {
-  const t = getStaffOpsDictionary(lang).users;
-  const roles = getStaffOpsDictionary(lang).roles;
+export function InviteForm() {
+  const t = useTranslations("staffUsers");
   const [state, formAction, pending] = useActionState(createInvitationAction, undefined);
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<"staff" | "admin">("staff");
@@ -48,12 +46,11 @@ export function InviteForm({ lang }: { lang: Language }) {
         noValidate
         className="flex flex-col gap-4"
       >
-        {state && !state.ok && !state.fieldErrors?.email ? <FormError message={state.message} lang={lang} /> : null}
+        {state && !state.ok && !state.fieldErrors?.email ? <FormError message={state.message} /> : null}
         <div className="flex flex-col gap-4 sm:flex-row sm:items-start">
           <TextField
-            lang={lang}
             name="email"
-            label={t.inviteEmail}
+            label={t("inviteEmail")}
             type="email"
             autoComplete="off"
             inputMode="email"
@@ -64,7 +61,7 @@ export function InviteForm({ lang }: { lang: Language }) {
             className="sm:flex-1"
           />
           <fieldset className="flex flex-col gap-1.5">
-            <legend className="mb-1.5 text-sm font-medium text-slate-800">{t.inviteRole}</legend>
+            <legend className="mb-1.5 text-sm font-medium text-slate-800">{t("inviteRole")}</legend>
             <div className="flex gap-2">
               {(["staff", "admin"] as const).map((value) => (
                 <label
@@ -84,7 +81,7 @@ export function InviteForm({ lang }: { lang: Language }) {
                     data-testid={`invite-role-${value}`}
                     className="accent-emerald-600"
                   />
-                  {roles[value]}
+                  {t(`roles.${value}`)}
                 </label>
               ))}
             </div>
@@ -92,8 +89,8 @@ export function InviteForm({ lang }: { lang: Language }) {
         </div>
         <SubmitButton
           pending={pending}
-          label={t.inviteSubmit}
-          pendingLabel={t.invitePending}
+          label={t("inviteSubmit")}
+          pendingLabel={t("invitePending")}
           data-testid="invite-submit"
           className="w-full sm:w-auto sm:self-start"
         />
@@ -105,15 +102,17 @@ export function InviteForm({ lang }: { lang: Language }) {
           role="status"
           className="rounded-xl border border-emerald-200 bg-emerald-50 p-4 text-emerald-950"
         >
-          <p className="font-semibold">{t.inviteCreatedTitle}</p>
-          <p className="mt-0.5 text-sm leading-relaxed">{localizeMessage(state.message, lang)}</p>
+          <p className="font-semibold">{t("inviteCreatedTitle")}</p>
+          <p className="mt-0.5 text-sm leading-relaxed">
+            <StaffMessage message={state.message} />
+          </p>
           <div className="mt-3 flex flex-col gap-2 sm:flex-row">
             <input
               id="invite-link"
               data-testid="invite-link"
               readOnly
               value={state.link}
-              aria-label={t.inviteCreatedTitle}
+              aria-label={t("inviteCreatedTitle")}
               onFocus={(e) => e.currentTarget.select()}
               className="min-w-0 flex-1 rounded-lg border border-emerald-300 bg-white px-3 py-2.5 font-mono text-xs text-slate-900 sm:text-sm"
             />
@@ -123,7 +122,7 @@ export function InviteForm({ lang }: { lang: Language }) {
               onClick={() => void copy(state.link)}
               className="inline-flex min-h-11 items-center justify-center rounded-lg bg-emerald-600 px-4 text-sm font-semibold text-white shadow-sm hover:bg-emerald-700"
             >
-              {copied === state.link ? t.copied : t.copy}
+              {copied === state.link ? t("copied") : t("copy")}
             </button>
           </div>
         </div>

@@ -1,14 +1,13 @@
-import type { Metadata } from "next";
+import { getFormatter, getTranslations } from "next-intl/server";
 import { Panel } from "@/app/_components/panel";
 import { getDb } from "@/db";
 import { requireAdmin } from "@/lib/auth/guards";
-import { getLanguage } from "@/lib/i18n";
-import { formatTimestamp, getStaffOpsDictionary } from "@/lib/i18n-staff-ops";
 import { listPendingInvitations, listStaff } from "@/lib/staff/users";
+import { staffMetadata } from "../_components/metadata";
 import { InviteForm } from "./invite-form";
 import { DisableForm, RevokeInvitationForm, RoleForm } from "./user-forms";
 
-export const metadata: Metadata = { title: "员工管理 · Staff" };
+export const generateMetadata = () => staffMetadata("users");
 
 const ROLE_TONES = {
   admin: "bg-violet-50 text-violet-800 ring-violet-200",
@@ -30,9 +29,7 @@ function RoleBadge({ role, label }: { role: "staff" | "admin"; label: string }) 
 // GET /staff/users: staff and admins, role changes, disabling, invitations. Admins only (staff get 403).
 export default async function UsersPage() {
   const admin = await requireAdmin("/staff/users");
-  const [lang, db] = await Promise.all([getLanguage(), getDb()]);
-  const d = getStaffOpsDictionary(lang);
-  const t = d.users;
+  const [t, format, db] = await Promise.all([getTranslations("staffUsers"), getFormatter(), getDb()]);
   const [staff, invitations] = await Promise.all([listStaff(db), listPendingInvitations(db)]);
   // Active admins: a disabled admin administers nothing, so cannot stand in for the last one.
   const activeAdminCount = staff.filter((u) => u.role === "admin" && !u.disabledAt).length;
@@ -40,13 +37,13 @@ export default async function UsersPage() {
   return (
     <div className="flex flex-col gap-6">
       <div>
-        <h1 className="text-2xl font-semibold text-slate-900">{t.title}</h1>
-        <p className="mt-1 text-sm text-slate-600">{t.subtitle}</p>
+        <h1 className="text-2xl font-semibold text-slate-900">{t("title")}</h1>
+        <p className="mt-1 text-sm text-slate-600">{t("subtitle")}</p>
       </div>
 
-      <Panel titleId="staff-list-title" title={t.listTitle}>
+      <Panel titleId="staff-list-title" title={t("listTitle")}>
         {staff.length === 0 ? (
-          <p className="mt-3 text-sm text-slate-500">{t.empty}</p>
+          <p className="mt-3 text-sm text-slate-500">{t("empty")}</p>
         ) : (
           <ul data-testid="staff-list" className="mt-3 flex flex-col divide-y divide-slate-100">
             {staff.map((user) => {
@@ -64,29 +61,28 @@ export default async function UsersPage() {
                   <div className="min-w-0">
                     <p className="flex flex-wrap items-center gap-2">
                       <span className="min-w-0 font-medium break-all text-slate-900">{user.email}</span>
-                      <RoleBadge role={role} label={d.roles[role]} />
+                      <RoleBadge role={role} label={t(`roles.${role}`)} />
                       {disabled ? (
                         <span
                           data-testid="disabled-badge"
                           className="inline-flex items-center rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium whitespace-nowrap text-red-800 ring-1 ring-red-200 ring-inset"
                         >
-                          {t.disabled}
+                          {t("disabled")}
                         </span>
                       ) : null}
-                      {user.id === admin.userId ? <span className="text-xs text-slate-500">（{t.you}）</span> : null}
+                      {user.id === admin.userId ? <span className="text-xs text-slate-500">{t("you")}</span> : null}
                     </p>
                     <p className="mt-0.5 text-xs text-slate-500">
-                      {t.createdAt} {formatTimestamp(user.createdAt, lang)}
+                      {t("createdAt")} {format.dateTime(user.createdAt, "dateTimeSeconds")}
                     </p>
                   </div>
                   <div className="flex flex-wrap items-start gap-2">
-                    <RoleForm userId={user.id} role={role} lastAdmin={lastAdmin} lang={lang} />
+                    <RoleForm userId={user.id} role={role} lastAdmin={lastAdmin} />
                     <DisableForm
                       userId={user.id}
                       disabled={disabled}
                       self={user.id === admin.userId}
                       lastAdmin={lastAdmin}
-                      lang={lang}
                     />
                   </div>
                 </li>
@@ -96,15 +92,15 @@ export default async function UsersPage() {
         )}
       </Panel>
 
-      <Panel titleId="invite-title" title={t.inviteTitle}>
-        <p className="mt-1 mb-4 text-sm text-slate-600">{t.inviteBody}</p>
-        <InviteForm lang={lang} />
+      <Panel titleId="invite-title" title={t("inviteTitle")}>
+        <p className="mt-1 mb-4 text-sm text-slate-600">{t("inviteBody")}</p>
+        <InviteForm />
       </Panel>
 
-      <Panel titleId="invitations-title" title={t.invitationsTitle}>
+      <Panel titleId="invitations-title" title={t("invitationsTitle")}>
         {invitations.length === 0 ? (
           <p data-testid="invitations-empty" className="mt-3 text-sm text-slate-500">
-            {t.noInvitations}
+            {t("noInvitations")}
           </p>
         ) : (
           <ul data-testid="invitation-list" className="mt-3 flex flex-col divide-y divide-slate-100">
@@ -117,14 +113,14 @@ export default async function UsersPage() {
                 <div className="min-w-0">
                   <p className="flex flex-wrap items-center gap-2">
                     <span className="font-medium break-all text-slate-900">{invitation.email}</span>
-                    <RoleBadge role={invitation.role} label={d.roles[invitation.role]} />
+                    <RoleBadge role={invitation.role} label={t(`roles.${invitation.role}`)} />
                   </p>
                   <p className="mt-0.5 text-xs text-slate-500">
-                    {t.expiresAt} {formatTimestamp(invitation.expiresAt, lang)}
-                    {invitation.invitedBy ? ` · ${t.invitedBy} ${invitation.invitedBy}` : ""}
+                    {t("expiresAt")} {format.dateTime(invitation.expiresAt, "dateTimeSeconds")}
+                    {invitation.invitedBy ? ` · ${t("invitedBy")} ${invitation.invitedBy}` : ""}
                   </p>
                 </div>
-                <RevokeInvitationForm email={invitation.email} lang={lang} />
+                <RevokeInvitationForm email={invitation.email} />
               </li>
             ))}
           </ul>

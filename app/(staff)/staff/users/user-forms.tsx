@@ -1,15 +1,14 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useActionState } from "react";
-import { localizeMessage } from "@/app/_components/localize";
-import type { Language } from "@/lib/i18n";
-import { getStaffOpsDictionary } from "@/lib/i18n-staff-ops";
+import { StaffMessage } from "../_components/staff-message";
 import { changeRoleAction, revokeInvitationsAction, setStaffDisabledAction, type UserActionState } from "./actions";
 
 const SECONDARY =
   "inline-flex min-h-9 items-center justify-center rounded-lg border border-slate-300 bg-white px-3 text-sm font-medium text-slate-800 shadow-xs transition-colors hover:bg-slate-50 disabled:cursor-not-allowed disabled:opacity-60";
 
-function Answer({ state, lang, testId }: { state: UserActionState; lang: Language; testId: string }) {
+function Answer({ state, testId }: { state: UserActionState; testId: string }) {
   if (!state) return null;
   return (
     <p
@@ -17,24 +16,14 @@ function Answer({ state, lang, testId }: { state: UserActionState; lang: Languag
       data-ok={state.ok ? "true" : "false"}
       className={`text-xs ${state.ok ? "text-emerald-800" : "text-red-700"}`}
     >
-      {localizeMessage(state.message, lang)}
+      <StaffMessage message={state.message} />
     </p>
   );
 }
 
 /** 设为管理员 / 设为员工 for one staff user. Disabled (with the reason) for the only admin. */
-export function RoleForm({
-  userId,
-  role,
-  lastAdmin,
-  lang,
-}: {
-  userId: string;
-  role: "staff" | "admin";
-  lastAdmin: boolean;
-  lang: Language;
-}) {
-  const t = getStaffOpsDictionary(lang).users;
+export function RoleForm({ userId, role, lastAdmin }: { userId: string; role: "staff" | "admin"; lastAdmin: boolean }) {
+  const t = useTranslations("staffUsers");
   const [state, action, pending] = useActionState(changeRoleAction, undefined);
   const target = role === "admin" ? "staff" : "admin";
   return (
@@ -45,13 +34,13 @@ export function RoleForm({
         type="submit"
         data-testid={`role-change-${userId}`}
         disabled={pending || lastAdmin}
-        title={lastAdmin ? t.lastAdminHint : undefined}
+        title={lastAdmin ? t("lastAdminHint") : undefined}
         className={SECONDARY}
       >
-        {pending ? t.changingRole : target === "admin" ? t.makeAdmin : t.makeStaff}
+        {pending ? t("changingRole") : target === "admin" ? t("makeAdmin") : t("makeStaff")}
       </button>
-      {lastAdmin ? <p className="text-xs text-slate-500">{t.lastAdminHint}</p> : null}
-      <Answer state={state} lang={lang} testId="role-change-result" />
+      {lastAdmin ? <p className="text-xs text-slate-500">{t("lastAdminHint")}</p> : null}
+      <Answer state={state} testId="role-change-result" />
     </form>
   );
 }
@@ -65,15 +54,13 @@ export function DisableForm({
   disabled,
   self,
   lastAdmin,
-  lang,
 }: {
   userId: string;
   disabled: boolean;
   self: boolean;
   lastAdmin: boolean;
-  lang: Language;
 }) {
-  const t = getStaffOpsDictionary(lang).users;
+  const t = useTranslations("staffUsers");
   const [state, action, pending] = useActionState(setStaffDisabledAction, undefined);
   const blocked = !disabled && (self || lastAdmin);
   return (
@@ -84,31 +71,31 @@ export function DisableForm({
         type="submit"
         data-testid={`${disabled ? "enable" : "disable"}-${userId}`}
         disabled={pending || blocked}
-        title={blocked ? (self ? t.selfHint : t.lastAdminHint) : undefined}
+        title={blocked ? (self ? t("selfHint") : t("lastAdminHint")) : undefined}
         className={disabled ? SECONDARY : `${SECONDARY} text-red-700 hover:bg-red-50`}
       >
-        {disabled ? (pending ? t.enabling : t.enable) : pending ? t.disabling : t.disable}
+        {disabled ? (pending ? t("enabling") : t("enable")) : pending ? t("disabling") : t("disable")}
       </button>
       {/* The only admin's row already says why (beside the role button); otherwise say it here (no hover on phones). */}
-      {blocked && self && !lastAdmin ? <p className="text-xs text-slate-500">{t.selfHint}</p> : null}
-      <Answer state={state} lang={lang} testId="disable-result" />
+      {blocked && self && !lastAdmin ? <p className="text-xs text-slate-500">{t("selfHint")}</p> : null}
+      <Answer state={state} testId="disable-result" />
     </form>
   );
 }
 
 /** 撤销 a pending invitation (every pending one for that email). */
-export function RevokeInvitationForm({ email, lang }: { email: string; lang: Language }) {
-  const t = getStaffOpsDictionary(lang).users;
+export function RevokeInvitationForm({ email }: { email: string }) {
+  const t = useTranslations("staffUsers");
   const [state, action, pending] = useActionState(revokeInvitationsAction, undefined);
   return (
     <form action={action} className="flex flex-col items-start gap-1 sm:items-end">
       <input type="hidden" name="email" value={email} />
       {state?.ok ? null : (
         <button type="submit" data-testid="invitation-revoke" disabled={pending} className={SECONDARY}>
-          {pending ? t.revoking : t.revoke}
+          {pending ? t("revoking") : t("revoke")}
         </button>
       )}
-      <Answer state={state} lang={lang} testId="invitation-revoke-result" />
+      <Answer state={state} testId="invitation-revoke-result" />
     </form>
   );
 }

@@ -1,11 +1,15 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
+import { getTranslations } from "next-intl/server";
 import { getPlatform } from "@/lib/platform";
 import { confirmFastRegisterAuthAction } from "../../fastregister/actions";
 
 // GET /sandbox/cgi-bin/fastregisterauth?appid&component_appid&copy_wx_verify&redirect_uri: the sandbox's copy of the
 // page where an official account's administrator lets the platform register a mini program with its entity (§13.8).
-export const metadata: Metadata = { title: "复用公众号主体快速注册小程序 · 微信沙箱", robots: { index: false } };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("sandbox.titles");
+  return { title: t("fastRegisterAuth"), robots: { index: false } };
+}
 
 export default async function FastRegisterAuthPage({
   searchParams,
@@ -13,7 +17,7 @@ export default async function FastRegisterAuthPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   await connection();
-  const { sandbox } = await getPlatform();
+  const [{ sandbox }, t] = await Promise.all([getPlatform(), getTranslations("sandbox.fastRegisterAuth")]);
   const q = await searchParams;
   const [appid, componentAppId, redirectUri] = [q.appid, q.component_appid, q.redirect_uri].map((v) =>
     typeof v === "string" ? v : "",
@@ -22,28 +26,25 @@ export default async function FastRegisterAuthPage({
   const oa = accounts.find((a) => a.appId === appid && a.kind === "official_account");
   return (
     <main className="mx-auto min-h-screen max-w-md bg-[#ededed] px-4 py-8 text-black/90">
-      <h1 className="text-center text-lg font-medium">
-        复用公众号主体快速注册小程序
-        <span className="block text-sm font-normal text-black/50">
-          Register a mini program with this account&apos;s entity
-        </span>
-      </h1>
+      <h1 className="text-center text-lg font-medium">{t("title")}</h1>
       {!oa || !redirectUri ? (
         <p data-testid="fastregisterauth-invalid" className="mt-8 rounded bg-white p-4 text-center">
-          参数错误 · Invalid request
+          {t("invalid")}
         </p>
       ) : (
         <form action={confirmFastRegisterAuthAction} className="mt-6 rounded-lg bg-white p-5">
           <p className="text-[15px]">
-            公众号 <strong>{oa.nickName}</strong>（{oa.principalName}）
+            {t.rich("account", {
+              name: oa.nickName,
+              principal: oa.principalName,
+              strong: (chunks) => <strong>{chunks}</strong>,
+            })}
           </p>
-          <p className="mt-2 text-sm text-black/60">
-            请公众号管理员扫码确认。· The account&apos;s administrator confirms.
-          </p>
+          <p className="mt-2 text-sm text-black/60">{t("hint")}</p>
           <input type="hidden" name="appid" value={appid} />
           <input type="hidden" name="component_appid" value={componentAppId} />
           <input type="hidden" name="redirect_uri" value={redirectUri} />
-          <button className="mt-6 w-full rounded bg-[#07c160] px-4 py-3 font-medium text-white">确认 · Confirm</button>
+          <button className="mt-6 w-full rounded bg-[#07c160] px-4 py-3 font-medium text-white">{t("confirm")}</button>
         </form>
       )}
     </main>

@@ -14,7 +14,9 @@ import { checkRegistrationNow } from "@/lib/registration/tasks";
 import { AutoRefresh } from "../auto-refresh";
 import { RegistrationStatusBadge } from "../status-badge";
 
-export const metadata: Metadata = { title: "注册进度 · Registration progress" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("registration.page"))("progressMetaTitle") };
+}
 
 // GET /accounts/register/[id]: one registration: the authorize_url as a QR code, who must scan it, the time left and
 // the live status (WeChat is asked on each visit, at most every few seconds per task, through the poller's lease).

@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import { connection } from "next/server";
 import { getTranslations } from "next-intl/server";
 import { BackLink } from "@/app/_components/back-link";
@@ -6,15 +5,20 @@ import { getDb } from "@/db";
 import { listTemplates, unsafeListMiniPrograms } from "@/db/queries/releases";
 import { requireStaff } from "@/lib/auth/guards";
 import { NewBatchForm } from "./new-batch-form";
+import { staffMetadata } from "../../_components/metadata";
 
-export const metadata: Metadata = { title: "新建发布 · New release" };
+export const generateMetadata = () => staffMetadata("newRelease");
 
 // GET /staff/releases/new: template, targets (every eligible mini program or a selection), ext_json, version, on approval.
 export default async function NewReleasePage() {
   await connection();
   await requireStaff("/staff/releases/new");
   const db = await getDb();
-  const [t, templates, programs] = await Promise.all([getTranslations("releases"), listTemplates(db), unsafeListMiniPrograms(db)]);
+  const [t, templates, programs] = await Promise.all([
+    getTranslations("releases"),
+    listTemplates(db),
+    unsafeListMiniPrograms(db),
+  ]);
   return (
     <main className="mx-auto w-full max-w-3xl space-y-6 px-4 py-6 sm:py-8">
       <BackLink href="/staff/releases">{t("list.title")}</BackLink>

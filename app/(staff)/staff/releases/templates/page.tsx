@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import { connection } from "next/server";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { BackLink } from "@/app/_components/back-link";
@@ -14,22 +13,31 @@ import type { Draft } from "@/lib/wechat/code";
 import { WechatApiError } from "@/lib/wechat/errors";
 import { changeTemplatesAction, syncTemplatesAction } from "../actions";
 import { ActionForm } from "../_components/action-form";
+import { staffMetadata } from "../../_components/metadata";
 
-export const metadata: Metadata = { title: "模板库 · Templates" };
+export const generateMetadata = () => staffMetadata("templates");
 
 // GET /staff/releases/templates: WeChat's template library (cached, synced on demand) and the draft box; admins change it.
 export default async function TemplatesPage() {
   await connection();
   const staff = await requireStaff("/staff/releases/templates");
   const isAdmin = staff.role === "admin";
-  const [t, format, templates] = await Promise.all([getTranslations("releases"), getFormatter(), listTemplates(await getDb())]);
+  const [t, format, templates] = await Promise.all([
+    getTranslations("releases"),
+    getFormatter(),
+    listTemplates(await getDb()),
+  ]);
   let drafts: Draft[] = [];
   let draftsError: React.ReactNode = null;
   try {
     drafts = await codeClientOf(await getPlatform()).getTemplateDraftList();
   } catch (error) {
     draftsError =
-      error instanceof WechatApiError ? <Translated message={explainErrcode(error.errcode)} /> : t("templates.draftsError", { detail: String(error) });
+      error instanceof WechatApiError ? (
+        <Translated message={explainErrcode(error.errcode)} />
+      ) : (
+        t("templates.draftsError", { detail: String(error) })
+      );
   }
   const time = (s: number) => format.dateTime(new Date(s * 1000), { dateStyle: "medium", timeStyle: "short" });
   return (
@@ -37,7 +45,13 @@ export default async function TemplatesPage() {
       <BackLink href="/staff/releases">{t("list.title")}</BackLink>
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-xl font-semibold text-slate-900">{t("templates.title")}</h1>
-        <ActionForm action={syncTemplatesAction} fields={{}} label={t("templates.sync")} tone="primary" testId="sync-templates" />
+        <ActionForm
+          action={syncTemplatesAction}
+          fields={{}}
+          label={t("templates.sync")}
+          tone="primary"
+          testId="sync-templates"
+        />
       </div>
       {!isAdmin ? <p className="text-sm text-slate-600">{t("templates.adminOnly")}</p> : null}
       <Panel titleId="templates-title" title={t("templates.templates")}>
@@ -46,13 +60,24 @@ export default async function TemplatesPage() {
         ) : (
           <ul className="divide-y divide-slate-100">
             {templates.map((x) => (
-              <li key={x.templateId} data-testid="template" className="flex flex-wrap items-center justify-between gap-2 py-3">
+              <li
+                key={x.templateId}
+                data-testid="template"
+                className="flex flex-wrap items-center justify-between gap-2 py-3"
+              >
                 <div className="min-w-0">
                   <p className="font-medium text-slate-900">{x.userDesc || x.userVersion}</p>
-                  <p className="text-xs text-slate-500">{t("templates.meta", { id: x.templateId, version: x.userVersion, time: time(x.createTime) })}</p>
+                  <p className="text-xs text-slate-500">
+                    {t("templates.meta", { id: x.templateId, version: x.userVersion, time: time(x.createTime) })}
+                  </p>
                 </div>
                 {isAdmin ? (
-                  <ActionForm action={changeTemplatesAction} fields={{ action: "delete", templateId: x.templateId }} label={t("templates.delete")} tone="danger" />
+                  <ActionForm
+                    action={changeTemplatesAction}
+                    fields={{ action: "delete", templateId: x.templateId }}
+                    label={t("templates.delete")}
+                    tone="danger"
+                  />
                 ) : null}
               </li>
             ))}
@@ -61,17 +86,26 @@ export default async function TemplatesPage() {
       </Panel>
       <Panel titleId="drafts-title" title={t("templates.drafts")}>
         {draftsError ? <p className="text-sm text-red-700">{draftsError}</p> : null}
-        {!draftsError && drafts.length === 0 ? <p className="text-sm text-slate-600">{t("templates.noDrafts")}</p> : null}
+        {!draftsError && drafts.length === 0 ? (
+          <p className="text-sm text-slate-600">{t("templates.noDrafts")}</p>
+        ) : null}
         <ul className="divide-y divide-slate-100">
           {drafts.map((d) => (
             <li key={d.draftId} data-testid="draft" className="flex flex-wrap items-center justify-between gap-2 py-3">
               <div className="min-w-0">
                 <p className="font-medium text-slate-900">{d.userDesc || d.userVersion}</p>
                 <p className="text-xs text-slate-500">
-                  {t("templates.meta", { id: d.draftId, version: d.userVersion, time: time(d.createTime) })} · {d.developer}
+                  {t("templates.meta", { id: d.draftId, version: d.userVersion, time: time(d.createTime) })} ·{" "}
+                  {d.developer}
                 </p>
               </div>
-              {isAdmin ? <ActionForm action={changeTemplatesAction} fields={{ action: "add", draftId: d.draftId }} label={t("templates.add")} /> : null}
+              {isAdmin ? (
+                <ActionForm
+                  action={changeTemplatesAction}
+                  fields={{ action: "add", draftId: d.draftId }}
+                  label={t("templates.add")}
+                />
+              ) : null}
             </li>
           ))}
         </ul>

@@ -1,7 +1,6 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useLocale } from "next-intl";
 import { useActionState, useState } from "react";
 import { FormError } from "@/app/_components/form-error";
 import { Spinner } from "@/app/_components/submit-button";
@@ -67,7 +66,6 @@ export function ReviewForm({
 }) {
   const router = useRouter();
   const translate = useStaffMessage();
-  const lang = useLocale() === "en" ? "en" : "zh";
   const [note, setNote] = useState("");
   const [clicked, setClicked] = useState<string | null>(null);
   const [state, formAction, pending] = useActionState(async (prev: ReviewFormState, formData: FormData) => {
@@ -111,7 +109,7 @@ export function ReviewForm({
       ) : null}
       {!pending && state && !state.ok ? (
         <div className="flex flex-col gap-2">
-          <FormError message={translate(state.message)} lang={lang} />
+          <FormError message={state.message} />
           {state.stale ? (
             <button
               type="button"
