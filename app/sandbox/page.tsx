@@ -40,7 +40,8 @@ export default async function SandboxConsolePage() {
   if (!sandbox) notFound();
   const [accounts, state] = await Promise.all([sandbox.listAccounts(), sandbox.getState()]);
 
-  const input = "rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm focus:border-[#07c160] focus:outline-none";
+  const input =
+    "rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm focus:border-[#07c160] focus:outline-none";
   const card = "rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5";
 
   return (
@@ -63,10 +64,16 @@ export default async function SandboxConsolePage() {
         </h2>
         <p className="mt-1 text-xs text-slate-500">
           账号在授权页上新建。取消授权推送 unauthorized，修改授权推送 updateauthorized。
-          <span className="block">Accounts are created on the authorization page. Revoking pushes unauthorized; changing a grant pushes updateauthorized.</span>
+          <span className="block">
+            Accounts are created on the authorization page. Revoking pushes unauthorized; changing a grant pushes
+            updateauthorized.
+          </span>
         </p>
         {accounts.length === 0 ? (
-          <p data-testid="no-accounts" className="mt-4 rounded-md bg-slate-50 px-3 py-4 text-center text-sm text-slate-500">
+          <p
+            data-testid="no-accounts"
+            className="mt-4 rounded-md bg-slate-50 px-3 py-4 text-center text-sm text-slate-500"
+          >
             暂无沙箱账号 · No sandbox accounts yet
           </p>
         ) : (
@@ -84,9 +91,16 @@ export default async function SandboxConsolePage() {
         </h2>
         <p className="mt-1 text-xs text-slate-500">
           延迟作用于该接口的每次调用；错误码作用于接下来的若干次调用（HTTP 200 + errcode，与微信一致）。
-          <span className="block">Latency applies to every call of the endpoint; the errcode to its next N calls (HTTP 200 + errcode, like WeChat).</span>
+          <span className="block">
+            Latency applies to every call of the endpoint; the errcode to its next N calls (HTTP 200 + errcode, like
+            WeChat).
+          </span>
         </p>
-        <ConsoleForm action={setSandboxFaultAction} testId="fault-form" className="mt-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
+        <ConsoleForm
+          action={setSandboxFaultAction}
+          testId="fault-form"
+          className="mt-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-4"
+        >
           <label className="flex flex-col gap-1 text-sm text-slate-600">
             接口 · Endpoint
             <select name="endpoint" className={input} defaultValue="api_component_token">
@@ -99,11 +113,27 @@ export default async function SandboxConsolePage() {
           </label>
           <label className="flex flex-col gap-1 text-sm text-slate-600">
             延迟（毫秒）· Latency (ms)
-            <input name="latencyMs" type="number" min={0} max={60000} step={1} defaultValue={0} inputMode="numeric" className={input} />
+            <input
+              name="latencyMs"
+              type="number"
+              min={0}
+              max={60000}
+              step={1}
+              defaultValue={0}
+              inputMode="numeric"
+              className={input}
+            />
           </label>
           <label className="flex flex-col gap-1 text-sm text-slate-600">
             错误码 · errcode
-            <input name="errcode" type="text" inputMode="numeric" list="sandbox-errcodes" placeholder="如 40001 · e.g. 40001" className={input} />
+            <input
+              name="errcode"
+              type="text"
+              inputMode="numeric"
+              list="sandbox-errcodes"
+              placeholder="如 40001 · e.g. 40001"
+              className={input}
+            />
             <datalist id="sandbox-errcodes">
               {COMMON_ERRCODES.map((e) => (
                 <option key={e.code} value={e.code}>
@@ -114,7 +144,16 @@ export default async function SandboxConsolePage() {
           </label>
           <label className="flex flex-col gap-1 text-sm text-slate-600">
             次数 · Times
-            <input name="times" type="number" min={1} max={100000} step={1} defaultValue={1} inputMode="numeric" className={input} />
+            <input
+              name="times"
+              type="number"
+              min={1}
+              max={100000}
+              step={1}
+              defaultValue={1}
+              inputMode="numeric"
+              className={input}
+            />
           </label>
           <div className="flex flex-wrap items-center gap-2 sm:col-span-2 lg:col-span-4">
             <SubmitButton>注入故障 · Inject fault</SubmitButton>
@@ -140,14 +179,20 @@ export default async function SandboxConsolePage() {
                   <span className="font-semibold">{fault.endpoint}</span>
                   {fault.appId ? <span>{fault.appId}</span> : null}
                   <span>latency {fault.latencyMs} ms</span>
-                  <span>{fault.errcode === null ? "no errcode" : `errcode ${fault.errcode} × ${fault.remaining} left`}</span>
+                  <span>
+                    {fault.errcode === null ? "no errcode" : `errcode ${fault.errcode} × ${fault.remaining} left`}
+                  </span>
                   {fault.hangMs > 0 ? <span>{`answer held ${fault.hangMs} ms × ${fault.remaining} left`}</span> : null}
                   {fault.rotateRefreshToken ? <span>{`new refresh token × ${fault.remaining} left`}</span> : null}
                 </li>
               ))}
             </ul>
           )}
-          <ConsoleForm action={clearSandboxFaultsAction} testId="clear-faults-form" className="mt-3 flex flex-wrap items-center gap-2">
+          <ConsoleForm
+            action={clearSandboxFaultsAction}
+            testId="clear-faults-form"
+            className="mt-3 flex flex-wrap items-center gap-2"
+          >
             <SubmitButton variant="secondary">清除全部故障 · Clear faults</SubmitButton>
           </ConsoleForm>
         </div>
@@ -172,7 +217,11 @@ export default async function SandboxConsolePage() {
               ))}
             </tbody>
           </table>
-          <ConsoleForm action={resetSandboxCallsAction} testId="reset-calls-form" className="mt-3 flex flex-wrap items-center gap-2">
+          <ConsoleForm
+            action={resetSandboxCallsAction}
+            testId="reset-calls-form"
+            className="mt-3 flex flex-wrap items-center gap-2"
+          >
             <SubmitButton variant="secondary">清零 · Reset counts</SubmitButton>
           </ConsoleForm>
         </section>
@@ -191,7 +240,11 @@ export default async function SandboxConsolePage() {
             沙箱每 {env.sandboxTicketIntervalSeconds} 秒推送一次；可立即推送。
             <span className="block">Pushed every {env.sandboxTicketIntervalSeconds} s; push one now if needed.</span>
           </p>
-          <ConsoleForm action={pushSandboxTicketAction} testId="push-ticket-form" className="mt-3 flex flex-wrap items-center gap-2">
+          <ConsoleForm
+            action={pushSandboxTicketAction}
+            testId="push-ticket-form"
+            className="mt-3 flex flex-wrap items-center gap-2"
+          >
             <SubmitButton>推送票据 · Push ticket</SubmitButton>
           </ConsoleForm>
         </section>
@@ -207,10 +260,20 @@ function AccountRow({ account }: { account: SandboxAccount }) {
   const more = sets.filter((s) => !shown.includes(s));
   const name = account.nickName;
   const checkbox = (set: (typeof sets)[number]) => (
-    <label key={set.id} className="inline-flex items-center gap-1.5 rounded-md border border-slate-200 px-2 py-1 text-xs has-[:checked]:border-[#07c160] has-[:checked]:bg-[#07c160]/5">
-      <input type="checkbox" name="funcIds" value={set.id} defaultChecked={granted.has(set.id)} aria-label={set.zh} className="accent-[#07c160]" />
+    <label
+      key={set.id}
+      className="inline-flex items-center gap-1.5 rounded-md border border-slate-200 px-2 py-1 text-xs has-[:checked]:border-[#07c160] has-[:checked]:bg-[#07c160]/5"
+    >
+      <input
+        type="checkbox"
+        name="funcIds"
+        value={set.id}
+        defaultChecked={granted.has(set.id)}
+        aria-label={set.zh}
+        className="accent-[#07c160]"
+      />
       <span>{set.zh}</span>
-      <span className="text-slate-400">#{set.id}</span>
+      <span className="text-slate-500">#{set.id}</span>
     </label>
   );
 
@@ -231,7 +294,7 @@ function AccountRow({ account }: { account: SandboxAccount }) {
             </span>
             <span
               data-testid="account-status"
-              className={`rounded px-1.5 py-0.5 text-xs ${account.authorized ? "bg-[#07c160]/10 text-[#06ad56]" : "bg-slate-100 text-slate-500"}`}
+              className={`rounded px-1.5 py-0.5 text-xs ${account.authorized ? "bg-[#07c160]/10 text-wechat-dark" : "bg-slate-100 text-slate-600"}`}
             >
               {account.authorized ? "已授权 · Authorized" : "未授权 · Not authorized"}
             </span>
@@ -239,7 +302,11 @@ function AccountRow({ account }: { account: SandboxAccount }) {
           <p className="font-mono text-xs break-all text-slate-500">{account.appId}</p>
           {account.principalName && <p className="text-xs text-slate-500">{account.principalName}</p>}
         </div>
-        <ConsoleForm action={revokeSandboxAccountAction} testId={`revoke-${account.appId}`} className="flex max-w-full flex-col items-end gap-1 text-right sm:max-w-[18rem]">
+        <ConsoleForm
+          action={revokeSandboxAccountAction}
+          testId={`revoke-${account.appId}`}
+          className="flex max-w-full flex-col items-end gap-1 text-right sm:max-w-[18rem]"
+        >
           <input type="hidden" name="appId" value={account.appId} />
           <SubmitButton variant="danger" label={`取消授权 ${name}`} disabled={!account.authorized}>
             取消授权
@@ -268,7 +335,11 @@ function AccountRow({ account }: { account: SandboxAccount }) {
         </span>
       </p>
 
-      <ConsoleForm action={updateSandboxGrantAction} testId={`grant-${account.appId}`} className="mt-3 flex flex-col gap-2 border-t border-slate-100 pt-3">
+      <ConsoleForm
+        action={updateSandboxGrantAction}
+        testId={`grant-${account.appId}`}
+        className="mt-3 flex flex-col gap-2 border-t border-slate-100 pt-3"
+      >
         <input type="hidden" name="appId" value={account.appId} />
         <fieldset className="flex min-w-0 flex-wrap gap-1.5">
           <legend className="mb-1.5 text-xs text-slate-500">

@@ -2,7 +2,11 @@
 
 import { useActionState, useEffect, useState, type FormEvent } from "react";
 import type { AccountKind } from "@/lib/wechat/permissions";
-import { cancelSandboxAuthorizationAction, confirmSandboxAuthorizationAction, type SandboxAuthorizationState } from "../actions";
+import {
+  cancelSandboxAuthorizationAction,
+  confirmSandboxAuthorizationAction,
+  type SandboxAuthorizationState,
+} from "../actions";
 import { AVATAR_COLOR, KIND_LABEL } from "./labels";
 import { WechatError } from "./wechat-error";
 
@@ -49,7 +53,9 @@ const KIND_MARKER: Record<AccountKind, string> = {
 export function AuthorizationForm(props: AuthorizationFormProps) {
   const [state, formAction, pending] = useActionState(
     async (_previous: SandboxAuthorizationState | null, formData: FormData) =>
-      formData.get("intent") === "cancel" ? cancelSandboxAuthorizationAction(formData) : confirmSandboxAuthorizationAction(formData),
+      formData.get("intent") === "cancel"
+        ? cancelSandboxAuthorizationAction(formData)
+        : confirmSandboxAuthorizationAction(formData),
     null,
   );
   const [localError, setLocalError] = useState<{ zh: string; en: string } | null>(null);
@@ -94,7 +100,9 @@ export function AuthorizationForm(props: AuthorizationFormProps) {
       action={formAction}
       onSubmit={checkBeforeSubmit}
       onChange={() => localError && setLocalError(null)}
-      className="group flex flex-col gap-3" data-testid="authorization-form">
+      className="group flex flex-col gap-3"
+      data-testid="authorization-form"
+    >
       {Object.entries(props.hidden).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
@@ -102,8 +110,8 @@ export function AuthorizationForm(props: AuthorizationFormProps) {
 
       <fieldset className={`min-w-0 ${card}`}>
         <legend className="sr-only">选择授权账号 · Choose the account</legend>
-        <p aria-hidden="true" className="px-4 pt-4 pb-2 text-sm text-black/50">
-          选择授权账号 <span className="text-black/35">· Choose the account</span>
+        <p aria-hidden="true" className="px-4 pt-4 pb-2 text-sm text-black/60">
+          选择授权账号 <span className="text-black/60">· Choose the account</span>
         </p>
         <ul className="divide-y divide-black/5">
           {props.accounts.map((account) => (
@@ -122,14 +130,16 @@ export function AuthorizationForm(props: AuthorizationFormProps) {
                   <span className="flex items-center gap-2">
                     <span className="truncate text-[16px] text-black/90">{account.nickName}</span>
                     {account.authorized && (
-                      <span className="shrink-0 rounded bg-[#07c160]/10 px-1.5 py-0.5 text-[11px] text-[#06ad56]">已授权</span>
+                      <span className="shrink-0 rounded bg-[#07c160]/10 px-1.5 py-0.5 text-[11px] text-wechat-dark">
+                        已授权
+                      </span>
                     )}
                   </span>
-                  <span className="block truncate text-xs text-black/45">
+                  <span className="block truncate text-xs text-black/60">
                     {KIND_LABEL[account.kind].zh} · {KIND_LABEL[account.kind].en}
                     {account.principalName && ` · ${account.principalName}`}
                   </span>
-                  <span className="block font-mono text-[11px] text-black/35">{account.appId}</span>
+                  <span className="block font-mono text-[11px] text-black/60">{account.appId}</span>
                 </span>
                 <input
                   type="radio"
@@ -155,14 +165,15 @@ export function AuthorizationForm(props: AuthorizationFormProps) {
                 >
                   <span
                     aria-hidden="true"
-                    className="flex h-10 w-10 shrink-0 items-center justify-center rounded-full border border-dashed border-black/25 text-xl text-black/40"
+                    className="flex h-10 w-10 shrink-0 items-center justify-center rounded-full border border-dashed border-black/25 text-xl text-black/60"
                   >
                     +
                   </span>
                   <span className="min-w-0 flex-1">
                     <span className="block text-[16px] text-black/90">{label}</span>
-                    <span className="block text-xs text-black/45">
-                      {props.bizAppId ? `AppID ${props.bizAppId} · ` : ""}Create a sandbox {KIND_LABEL[kind].en} with a realistic profile
+                    <span className="block text-xs text-black/60">
+                      {props.bizAppId ? `AppID ${props.bizAppId} · ` : ""}Create a sandbox {KIND_LABEL[kind].en} with a
+                      realistic profile
                     </span>
                   </span>
                   <input
@@ -185,7 +196,7 @@ export function AuthorizationForm(props: AuthorizationFormProps) {
           <div className="hidden border-t border-black/5 px-4 py-3 group-has-[input[data-new]:checked]:block">
             <label className="flex flex-col gap-1 text-sm text-black/60">
               <span>
-                账号名称（可选）<span className="text-black/35"> · Name (optional)</span>
+                账号名称（可选）<span className="text-black/60"> · Name (optional)</span>
               </span>
               <input
                 name="nickName"
@@ -198,7 +209,9 @@ export function AuthorizationForm(props: AuthorizationFormProps) {
             </label>
           </div>
         )}
-        {kinds.length === 0 && <p className="px-4 pb-4 text-sm text-black/50">没有可授权的账号 · No account can be authorized</p>}
+        {kinds.length === 0 && (
+          <p className="px-4 pb-4 text-sm text-black/60">没有可授权的账号 · No account can be authorized</p>
+        )}
       </fieldset>
 
       {kinds.map((kind) => {
@@ -207,13 +220,19 @@ export function AuthorizationForm(props: AuthorizationFormProps) {
         const primary = sets.filter((s) => ticked.has(s.id));
         const others = sets.filter((s) => !ticked.has(s.id));
         return (
-          <fieldset key={kind} className={`min-w-0 ${card} ${SHOW_FOR_KIND[kind]}`} data-testid={`permission-sets-${kind}`}>
+          <fieldset
+            key={kind}
+            className={`min-w-0 ${card} ${SHOW_FOR_KIND[kind]}`}
+            data-testid={`permission-sets-${kind}`}
+          >
             <legend className="sr-only">
               授权后，{props.platformName}将获得以下权限（{KIND_LABEL[kind].zh}）
             </legend>
-            <p aria-hidden="true" className="px-4 pt-4 pb-1 text-sm text-black/50">
+            <p aria-hidden="true" className="px-4 pt-4 pb-1 text-sm text-black/60">
               授权后，<span className="text-black/80">{props.platformName}</span> 将获得以下权限
-              <span className="block text-xs text-black/35">After authorization the platform gets these permissions</span>
+              <span className="block text-xs text-black/60">
+                After authorization the platform gets these permissions
+              </span>
             </p>
             <ul>
               {primary.map((set) => (
@@ -222,9 +241,7 @@ export function AuthorizationForm(props: AuthorizationFormProps) {
             </ul>
             {others.length > 0 && (
               <div className="border-t border-black/5">
-                <p className="px-4 pt-3 text-xs text-black/40">
-                  其他权限集 · Other permission sets ({others.length})
-                </p>
+                <p className="px-4 pt-3 text-xs text-black/60">其他权限集 · Other permission sets ({others.length})</p>
                 <ul className="max-h-56 overflow-y-auto">
                   {others.map((set) => (
                     <PermissionRow key={set.id} kind={kind} set={set} checked={false} />
@@ -237,8 +254,8 @@ export function AuthorizationForm(props: AuthorizationFormProps) {
       })}
 
       {formError && (
-        <p data-testid="form-error" className="px-4 text-sm text-[#fa5151]">
-          {formError.zh} <span className="text-[#fa5151]/70">· {formError.en}</span>
+        <p data-testid="form-error" className="px-4 text-sm text-wechat-red">
+          {formError.zh} <span className="text-wechat-red">· {formError.en}</span>
         </p>
       )}
 
@@ -251,7 +268,7 @@ export function AuthorizationForm(props: AuthorizationFormProps) {
           value="confirm"
           disabled={pending || kinds.length === 0}
           data-testid="confirm-authorization"
-          className={`rounded-lg bg-[#07c160] px-6 py-3 text-[17px] font-medium text-white hover:bg-[#06ad56] disabled:opacity-50 ${props.mobile ? "flex-[2]" : "sm:min-w-[160px]"}`}
+          className={`rounded-lg bg-wechat px-6 py-3 text-[17px] font-medium text-white hover:bg-wechat-dark disabled:opacity-50 ${props.mobile ? "flex-[2]" : "sm:min-w-[160px]"}`}
         >
           {pending ? "授权中…" : "确认授权"}
         </button>
@@ -261,7 +278,7 @@ export function AuthorizationForm(props: AuthorizationFormProps) {
           value="cancel"
           disabled={pending}
           data-testid="cancel-authorization"
-          className={`rounded-lg px-6 py-3 text-[17px] font-medium text-[#06ad56] disabled:opacity-50 ${props.mobile ? "flex-1 bg-white" : "bg-black/5 hover:bg-black/10 sm:min-w-[120px]"}`}
+          className={`rounded-lg px-6 py-3 text-[17px] font-medium text-wechat-dark disabled:opacity-50 ${props.mobile ? "flex-1 bg-white" : "bg-black/5 hover:bg-black/10 sm:min-w-[120px]"}`}
         >
           取消
         </button>
@@ -285,9 +302,9 @@ function PermissionRow({ kind, set, checked }: { kind: AccountKind; set: FormPer
         <span className="min-w-0 flex-1">
           <span className="block text-[15px] text-black/90">
             {set.zh}
-            {set.mutex && <span className="ml-1.5 align-middle text-[11px] text-[#fa9d3b]">互斥 · exclusive</span>}
+            {set.mutex && <span className="ml-1.5 align-middle text-[11px] text-amber-700">互斥 · exclusive</span>}
           </span>
-          <span className="block text-xs text-black/40">
+          <span className="block text-xs text-black/60">
             {set.en} · #{set.id}
           </span>
         </span>

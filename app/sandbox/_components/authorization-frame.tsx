@@ -27,9 +27,9 @@ export function AuthorizationFrame({ mobile, children }: { mobile: boolean; chil
           <WechatLogo />
           <p className="text-lg font-medium">
             微信公众平台
-            <span className="ml-2 text-sm font-normal text-black/45">mp.weixin.qq.com</span>
+            <span className="ml-2 text-sm font-normal text-black/60">mp.weixin.qq.com</span>
           </p>
-          <span className="ml-auto rounded-full border border-dashed border-[#07c160] px-2.5 py-0.5 text-xs text-[#06ad56]">
+          <span className="ml-auto rounded-full border border-dashed border-[#07c160] px-2.5 py-0.5 text-xs text-wechat-dark">
             沙箱 · Sandbox
           </span>
         </div>
@@ -67,7 +67,8 @@ export function FakeQrCode({ seed, className = "h-44 w-44" }: { seed: string; cl
   const cells: ReactNode[] = [];
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
-      if (!inFinder(x, y) && bits[y * size + x]) cells.push(<rect key={`${x}-${y}`} x={x} y={y} width="1" height="1" />);
+      if (!inFinder(x, y) && bits[y * size + x])
+        cells.push(<rect key={`${x}-${y}`} x={x} y={y} width="1" height="1" />);
     }
   }
   const finder = (x: number, y: number) => (

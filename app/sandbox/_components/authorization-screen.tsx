@@ -12,7 +12,15 @@ import { AuthorizationForm, type FormPermissionSet } from "./authorization-form"
 import { KIND_LABEL } from "./labels";
 import { WechatError } from "./wechat-error";
 
-const ECHOED_PARAMS = ["component_appid", "pre_auth_code", "redirect_uri", "auth_type", "biz_appid", "category_id_list", "action"];
+const ECHOED_PARAMS = [
+  "component_appid",
+  "pre_auth_code",
+  "redirect_uri",
+  "auth_type",
+  "biz_appid",
+  "category_id_list",
+  "action",
+];
 
 export interface AuthorizationScreenProps {
   mobile: boolean;
@@ -53,7 +61,7 @@ export function AuthorizationScreen({ mobile, result, searchParams, accounts }: 
     <div className={`flex items-center gap-3 ${mobile ? "bg-white px-4 py-5" : "pb-5"}`}>
       <span
         aria-hidden="true"
-        className="flex h-12 w-12 shrink-0 items-center justify-center rounded-xl bg-gradient-to-br from-[#07c160] to-[#059a4c] text-xl font-semibold text-white"
+        className="flex h-12 w-12 shrink-0 items-center justify-center rounded-xl bg-gradient-to-br from-wechat to-wechat-dark text-xl font-semibold text-white"
       >
         {Array.from(platformName)[0]}
       </span>
@@ -61,9 +69,9 @@ export function AuthorizationScreen({ mobile, result, searchParams, accounts }: 
         <h1 data-testid="platform-name" className="text-[17px] font-medium break-words text-black/90">
           {platformName}
         </h1>
-        <p className="text-[13px] text-black/50">
+        <p className="text-[13px] text-black/60">
           申请获得你的{kindZh}授权
-          <span className="block text-xs text-black/35">requests authorization of your {kindEn}</span>
+          <span className="block text-xs text-black/60">requests authorization of your {kindEn}</span>
         </p>
       </div>
     </div>
@@ -94,7 +102,7 @@ export function AuthorizationScreen({ mobile, result, searchParams, accounts }: 
         {platform}
         <div className="h-2" />
         {form}
-        <p className="mt-8 px-6 text-center text-xs text-black/35">
+        <p className="mt-8 px-6 text-center text-xs text-black/60">
           沙箱环境：不连接真实微信
           <span className="block">Sandbox: no real WeChat account is involved</span>
         </p>
@@ -105,21 +113,28 @@ export function AuthorizationScreen({ mobile, result, searchParams, accounts }: 
   return (
     <AuthorizationFrame mobile={false}>
       <h2 className="mb-5 text-xl font-medium text-black/90">
-        公众平台账号授权 <span className="text-base font-normal text-black/40">· Account authorization</span>
+        公众平台账号授权 <span className="text-base font-normal text-black/60">· Account authorization</span>
       </h2>
       <div className="grid gap-5 md:grid-cols-[280px_1fr]">
-        <aside className="flex flex-col items-center self-start rounded-lg border border-black/5 bg-white p-6 text-center" data-testid="qr-area">
+        <aside
+          className="flex flex-col items-center self-start rounded-lg border border-black/5 bg-white p-6 text-center"
+          data-testid="qr-area"
+        >
           <div className="relative">
             <FakeQrCode seed={request.preAuthCode} className="h-44 w-44 opacity-30" />
             <span className="absolute inset-0 flex items-center justify-center">
-              <span className="rounded-md bg-white/95 px-3 py-1.5 text-sm font-medium text-black/70 shadow-sm">沙箱无需扫码</span>
+              <span className="rounded-md bg-white/95 px-3 py-1.5 text-sm font-medium text-black/70 shadow-sm">
+                沙箱无需扫码
+              </span>
             </span>
           </div>
           <p className="mt-4 text-sm text-black/70">使用公众平台绑定的管理员个人微信号扫描</p>
-          <p className="mt-1 text-xs text-black/40">Scan with the administrator&apos;s WeChat</p>
-          <p className="mt-4 rounded-md border border-dashed border-[#07c160]/50 bg-[#07c160]/5 px-3 py-2 text-xs leading-relaxed text-[#06ad56]">
+          <p className="mt-1 text-xs text-black/60">Scan with the administrator&apos;s WeChat</p>
+          <p className="mt-4 rounded-md border border-dashed border-[#07c160]/50 bg-[#07c160]/5 px-3 py-2 text-xs leading-relaxed text-wechat-dark">
             沙箱中无需扫码：直接在右侧选择账号和权限并确认授权。
-            <span className="block text-[#06ad56]/80">In the sandbox there is nothing to scan: choose and confirm on the right.</span>
+            <span className="block text-wechat-dark">
+              In the sandbox there is nothing to scan: choose and confirm on the right.
+            </span>
           </p>
         </aside>
         <div>

@@ -29,7 +29,7 @@ export function ConsoleForm({
           data-testid={`${testId}-result`}
           className={`w-full text-xs ${result.ok ? "text-emerald-700" : "text-amber-700"}`}
         >
-          {result.zh} <span className="opacity-70">· {result.en}</span>
+          {result.zh} <span>· {result.en}</span>
         </p>
       )}
     </form>
@@ -50,7 +50,7 @@ export function SubmitButton({
 }) {
   const { pending } = useFormStatus();
   const style = {
-    primary: "bg-[#07c160] text-white hover:bg-[#06ad56]",
+    primary: "bg-wechat text-white hover:bg-wechat-dark",
     secondary: "border border-slate-300 bg-white text-slate-700 hover:bg-slate-50",
     danger: "border border-red-200 bg-white text-red-600 hover:bg-red-50",
   }[variant];

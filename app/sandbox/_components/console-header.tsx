@@ -29,7 +29,12 @@ export function ConsoleHeader({
         <div className="text-sm text-slate-500">{children}</div>
       </div>
       {links.map((link) => (
-        <Link key={link.href} href={link.href} className="text-sm text-[#06ad56] hover:underline" data-testid={link.testId}>
+        <Link
+          key={link.href}
+          href={link.href}
+          className="text-sm text-wechat-dark hover:underline"
+          data-testid={link.testId}
+        >
           {link.label}
         </Link>
       ))}

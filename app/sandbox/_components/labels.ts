@@ -6,7 +6,7 @@ export const KIND_LABEL: Record<AccountKind, { zh: string; en: string }> = {
 };
 
 export const AVATAR_COLOR: Record<AccountKind, string> = {
-  official_account: "bg-[#07c160]",
+  official_account: "bg-wechat",
   mini_program: "bg-[#6467f0]",
 };
 

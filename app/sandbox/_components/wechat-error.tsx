@@ -18,15 +18,18 @@ export function WechatError({ error }: WechatErrorProps) {
       </svg>
       <h1 id="wechat-error-title" className="mt-6 text-[22px] font-medium text-black/90">
         授权失败
-        <span className="mt-1 block text-sm font-normal text-black/50">Authorization failed</span>
+        <span className="mt-1 block text-sm font-normal text-black/60">Authorization failed</span>
       </h1>
-      <p data-testid="wechat-error-message" className="mt-4 max-w-md text-[15px] leading-relaxed break-words text-black/70">
+      <p
+        data-testid="wechat-error-message"
+        className="mt-4 max-w-md text-[15px] leading-relaxed break-words text-black/70"
+      >
         {error.zh}
       </p>
-      <p lang="en" className="mt-2 max-w-md text-[13px] leading-relaxed break-words text-black/45">
+      <p lang="en" className="mt-2 max-w-md text-[13px] leading-relaxed break-words text-black/60">
         {error.en}
       </p>
-      <p className="mt-8 font-mono text-xs text-black/30">
+      <p className="mt-8 font-mono text-xs text-black/60">
         错误码 · code: <span data-testid="wechat-error-code">{error.code}</span>
       </p>
     </section>

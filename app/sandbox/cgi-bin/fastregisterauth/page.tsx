@@ -24,7 +24,7 @@ export default async function FastRegisterAuthPage({
     <main className="mx-auto min-h-screen max-w-md bg-[#ededed] px-4 py-8 text-black/90">
       <h1 className="text-center text-lg font-medium">
         复用公众号主体快速注册小程序
-        <span className="block text-sm font-normal text-black/50">
+        <span className="block text-sm font-normal text-black/60">
           Register a mini program with this account&apos;s entity
         </span>
       </h1>
@@ -43,7 +43,7 @@ export default async function FastRegisterAuthPage({
           <input type="hidden" name="appid" value={appid} />
           <input type="hidden" name="component_appid" value={componentAppId} />
           <input type="hidden" name="redirect_uri" value={redirectUri} />
-          <button className="mt-6 w-full rounded bg-[#07c160] px-4 py-3 font-medium text-white">确认 · Confirm</button>
+          <button className="mt-6 w-full rounded bg-wechat px-4 py-3 font-medium text-white">确认 · Confirm</button>
         </form>
       )}
     </main>

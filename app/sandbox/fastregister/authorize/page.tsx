@@ -33,7 +33,7 @@ export default async function FastRegisterAuthorizePage({
     <main className="mx-auto min-h-screen max-w-md bg-[#ededed] px-4 py-8 text-black/90">
       <h1 className="text-center text-lg font-medium">
         创建小程序申请
-        <span className="block text-sm font-normal text-black/50">Mini program registration</span>
+        <span className="block text-sm font-normal text-black/60">Mini program registration</span>
       </h1>
       {!task ? (
         <p data-testid="fastregister-invalid" className="mt-8 rounded bg-white p-4 text-center">
@@ -45,29 +45,29 @@ export default async function FastRegisterAuthorizePage({
             {task.kind === "enterprise" ? (
               <>
                 <div>
-                  <dt className="text-black/50">企业名称 · Enterprise</dt>
+                  <dt className="text-black/60">企业名称 · Enterprise</dt>
                   <dd data-testid="fastregister-name">{task.name}</dd>
                 </div>
                 <div>
-                  <dt className="text-black/50">统一社会信用代码 · Credit code</dt>
+                  <dt className="text-black/60">统一社会信用代码 · Credit code</dt>
                   <dd className="font-mono">{task.code}</dd>
                 </div>
-                <p className="text-sm text-black/60">
-                  请法定代表人本人确认并完成人脸核验。· The legal representative confirms with a face check.
-                </p>
               </>
             ) : (
               <>
                 <div>
-                  <dt className="text-black/50">微信号 · WeChat ID</dt>
+                  <dt className="text-black/60">微信号 · WeChat ID</dt>
                   <dd data-testid="fastregister-wxuser">{task.wxuser}</dd>
                 </div>
-                <p className="text-sm text-black/60">
-                  请该微信号本人确认并完成人脸核验。· The WeChat user confirms with a face check.
-                </p>
               </>
             )}
           </dl>
+          {/* After the list: a <dl> holds only its name-value groups. */}
+          <p className="mt-2 text-sm text-black/60">
+            {task.kind === "enterprise"
+              ? "请法定代表人本人确认并完成人脸核验。· The legal representative confirms with a face check."
+              : "请该微信号本人确认并完成人脸核验。· The WeChat user confirms with a face check."}
+          </p>
           {result ? (
             <p
               data-testid="fastregister-result"
@@ -75,25 +75,25 @@ export default async function FastRegisterAuthorizePage({
               className="mt-6 rounded bg-[#f7f7f7] p-3 text-center"
             >
               {result.zh}
-              <span lang="en" className="block text-sm text-black/50">
+              <span lang="en" className="block text-sm text-black/60">
                 {result.en}
               </span>
-              {task.appId ? <span className="mt-1 block font-mono text-xs text-black/40">{task.appId}</span> : null}
+              {task.appId ? <span className="mt-1 block font-mono text-xs text-black/60">{task.appId}</span> : null}
             </p>
           ) : (
             <form action={decideFastRegistrationAction} className="mt-6 flex flex-col gap-3">
               <input type="hidden" name="create_token" value={token as string} />
-              <button name="decision" value="confirm" className="rounded bg-[#07c160] px-4 py-3 font-medium text-white">
+              <button name="decision" value="confirm" className="rounded bg-wechat px-4 py-3 font-medium text-white">
                 确认并完成人脸核验 · Confirm
               </button>
               <button name="decision" value="refuse" className="rounded bg-[#f2f2f2] px-4 py-3 text-black/90">
                 拒绝 · Refuse
               </button>
-              <button name="decision" value="face_fail" className="rounded bg-[#f2f2f2] px-4 py-3 text-[#fa5151]">
+              <button name="decision" value="face_fail" className="rounded bg-[#f2f2f2] px-4 py-3 text-wechat-red">
                 模拟人脸核验失败 · Fail the face check
               </button>
               {task.kind === "enterprise" ? (
-                <button name="decision" value="entity_fail" className="rounded bg-[#f2f2f2] px-4 py-3 text-[#fa5151]">
+                <button name="decision" value="entity_fail" className="rounded bg-[#f2f2f2] px-4 py-3 text-wechat-red">
                   模拟企业信息校验失败 · Fail the enterprise check
                 </button>
               ) : null}
