@@ -24,7 +24,7 @@ export function ErrorDetails({
   return (
     <>
       <p className="mt-3 text-sm leading-relaxed text-slate-600">{t("body")}</p>
-      {digest ? <p className="mt-3 font-mono text-xs text-slate-400">ref: {digest}</p> : null}
+      {digest ? <p className="mt-3 font-mono text-xs text-slate-500">ref: {digest}</p> : null}
       <div className={`flex flex-wrap gap-3 ${centered ? "mt-8 justify-center" : "mt-5"}`}>
         <button
           type="button"

@@ -6,6 +6,16 @@ import { expect, type Page, type TestInfo } from "@playwright/test";
  */
 export const PASSWORD_STEP_TIMEOUT = 30_000;
 
+const CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+const CREDIT_CODE_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+/** A valid unified social credit code (GB 32100 check character), different each run. */
+export function creditCode(): string {
+  const body = `91310000MA${Array.from({ length: 7 }, () => CREDIT_CODE_ALPHABET[Math.floor(Math.random() * 10)]).join("")}`;
+  const sum = [...body].reduce((s, c, i) => s + CREDIT_CODE_ALPHABET.indexOf(c) * CREDIT_CODE_WEIGHTS[i]!, 0);
+  return body + CREDIT_CODE_ALPHABET[(31 - (sum % 31)) % 31];
+}
+
 export function uniqueEmail(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}@example.com`;
 }

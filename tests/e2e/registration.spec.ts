@@ -1,21 +1,12 @@
 import { expect, test, type Page } from "@playwright/test";
 import jsQR from "jsqr";
 import { PNG } from "pngjs";
-import { signUp, snap } from "./helpers";
+import { creditCode, signUp, snap } from "./helpers";
 
 // Fast registration (docs/registration.md) in Chromium: a merchant registers an enterprise mini program, the QR code
 // on the task page is decoded and opened as the legal representative would (the sandbox's confirmation page), and the
 // new mini program appears on /accounts, authorized, with its permission sets. Then a refusal: a clear status and
 // a way to start again.
-
-const ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-const WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-/** A valid unified social credit code (GB 32100 check character), different each run. */
-function creditCode(): string {
-  const body = `91310000MA${Array.from({ length: 7 }, () => ALPHABET[Math.floor(Math.random() * 10)]).join("")}`;
-  const sum = [...body].reduce((s, c, i) => s + ALPHABET.indexOf(c) * WEIGHTS[i]!, 0);
-  return body + ALPHABET[(31 - (sum % 31)) % 31];
-}
 
 /** The URL in the task page's QR code, read from a screenshot of it (what a phone camera would see). */
 async function scanQr(page: Page): Promise<string> {

@@ -116,7 +116,7 @@ export function AuthorizationForm(props: AuthorizationFormProps) {
 
       <fieldset className={`min-w-0 ${card}`}>
         <legend className="sr-only">{t("chooseAccount")}</legend>
-        <p aria-hidden="true" className="px-4 pt-4 pb-2 text-sm text-black/50">
+        <p aria-hidden="true" className="px-4 pt-4 pb-2 text-sm text-black/60">
           {t("chooseAccount")}
         </p>
         <ul className="divide-y divide-black/5">
@@ -136,16 +136,16 @@ export function AuthorizationForm(props: AuthorizationFormProps) {
                   <span className="flex items-center gap-2">
                     <span className="truncate text-[16px] text-black/90">{account.nickName}</span>
                     {account.authorized && (
-                      <span className="shrink-0 rounded bg-[#07c160]/10 px-1.5 py-0.5 text-[11px] text-[#06ad56]">
+                      <span className="shrink-0 rounded bg-[#07c160]/10 px-1.5 py-0.5 text-[11px] text-wechat-dark">
                         {t("authorized")}
                       </span>
                     )}
                   </span>
-                  <span className="block truncate text-xs text-black/45">
+                  <span className="block truncate text-xs text-black/60">
                     {kindLabel(account.kind)}
                     {account.principalName && ` · ${account.principalName}`}
                   </span>
-                  <span className="block font-mono text-[11px] text-black/35">{account.appId}</span>
+                  <span className="block font-mono text-[11px] text-black/60">{account.appId}</span>
                 </span>
                 <input
                   type="radio"
@@ -171,13 +171,13 @@ export function AuthorizationForm(props: AuthorizationFormProps) {
                 >
                   <span
                     aria-hidden="true"
-                    className="flex h-10 w-10 shrink-0 items-center justify-center rounded-full border border-dashed border-black/25 text-xl text-black/40"
+                    className="flex h-10 w-10 shrink-0 items-center justify-center rounded-full border border-dashed border-black/25 text-xl text-black/60"
                   >
                     +
                   </span>
                   <span className="min-w-0 flex-1">
                     <span className="block text-[16px] text-black/90">{label}</span>
-                    <span className="block text-xs text-black/45">
+                    <span className="block text-xs text-black/60">
                       {props.bizAppId
                         ? t("newAccountHintWithAppId", { appId: props.bizAppId, kind: kindLabel(kind) })
                         : t("newAccountHint", { kind: kindLabel(kind) })}
@@ -214,7 +214,7 @@ export function AuthorizationForm(props: AuthorizationFormProps) {
             </label>
           </div>
         )}
-        {kinds.length === 0 && <p className="px-4 pb-4 text-sm text-black/50">{t("noAccounts")}</p>}
+        {kinds.length === 0 && <p className="px-4 pb-4 text-sm text-black/60">{t("noAccounts")}</p>}
       </fieldset>
 
       {kinds.map((kind) => {
@@ -231,7 +231,7 @@ export function AuthorizationForm(props: AuthorizationFormProps) {
             <legend className="sr-only">
               {t("permissionsLegend", { platform: props.platformName, kind: kindLabel(kind) })}
             </legend>
-            <p aria-hidden="true" className="px-4 pt-4 pb-1 text-sm text-black/50">
+            <p aria-hidden="true" className="px-4 pt-4 pb-1 text-sm text-black/60">
               {t.rich("permissionsIntro", {
                 platform: props.platformName,
                 strong: (chunks) => <span className="text-black/80">{chunks}</span>,
@@ -244,7 +244,7 @@ export function AuthorizationForm(props: AuthorizationFormProps) {
             </ul>
             {others.length > 0 && (
               <div className="border-t border-black/5">
-                <p className="px-4 pt-3 text-xs text-black/40">{t("otherSets", { count: others.length })}</p>
+                <p className="px-4 pt-3 text-xs text-black/60">{t("otherSets", { count: others.length })}</p>
                 <ul className="max-h-56 overflow-y-auto">
                   {others.map((set) => (
                     <PermissionRow
@@ -264,7 +264,7 @@ export function AuthorizationForm(props: AuthorizationFormProps) {
       })}
 
       {formError && (
-        <p data-testid="form-error" className="px-4 text-sm text-[#fa5151]">
+        <p data-testid="form-error" className="px-4 text-sm text-wechat-red">
           {formError}
         </p>
       )}
@@ -278,7 +278,7 @@ export function AuthorizationForm(props: AuthorizationFormProps) {
           value="confirm"
           disabled={pending || kinds.length === 0}
           data-testid="confirm-authorization"
-          className={`rounded-lg bg-[#07c160] px-6 py-3 text-[17px] font-medium text-white hover:bg-[#06ad56] disabled:opacity-50 ${props.mobile ? "flex-[2]" : "sm:min-w-[160px]"}`}
+          className={`rounded-lg bg-wechat px-6 py-3 text-[17px] font-medium text-white hover:bg-wechat-dark disabled:opacity-50 ${props.mobile ? "flex-[2]" : "sm:min-w-[160px]"}`}
         >
           {pending ? t("confirming") : t("confirm")}
         </button>
@@ -288,7 +288,7 @@ export function AuthorizationForm(props: AuthorizationFormProps) {
           value="cancel"
           disabled={pending}
           data-testid="cancel-authorization"
-          className={`rounded-lg px-6 py-3 text-[17px] font-medium text-[#06ad56] disabled:opacity-50 ${props.mobile ? "flex-1 bg-white" : "bg-black/5 hover:bg-black/10 sm:min-w-[120px]"}`}
+          className={`rounded-lg px-6 py-3 text-[17px] font-medium text-wechat-dark disabled:opacity-50 ${props.mobile ? "flex-1 bg-white" : "bg-black/5 hover:bg-black/10 sm:min-w-[120px]"}`}
         >
           {t("cancel")}
         </button>
@@ -324,9 +324,9 @@ function PermissionRow({
         <span className="min-w-0 flex-1">
           <span className="block text-[15px] text-black/90">
             {pick(set, locale)}
-            {set.mutex && <span className="ml-1.5 align-middle text-[11px] text-[#fa9d3b]">{exclusive}</span>}
+            {set.mutex && <span className="ml-1.5 align-middle text-[11px] text-amber-700">{exclusive}</span>}
           </span>
-          <span className="block text-xs text-black/40">#{set.id}</span>
+          <span className="block text-xs text-black/60">#{set.id}</span>
         </span>
       </label>
     </li>

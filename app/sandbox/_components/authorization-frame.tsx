@@ -29,9 +29,9 @@ export async function AuthorizationFrame({ mobile, children }: { mobile: boolean
           <WechatLogo />
           <p className="text-lg font-medium">
             {t("mpHeader")}
-            <span className="ml-2 text-sm font-normal text-black/45">mp.weixin.qq.com</span>
+            <span className="ml-2 text-sm font-normal text-black/60">mp.weixin.qq.com</span>
           </p>
-          <span className="ml-auto rounded-full border border-dashed border-[#07c160] px-2.5 py-0.5 text-xs text-[#06ad56]">
+          <span className="ml-auto rounded-full border border-dashed border-[#07c160] px-2.5 py-0.5 text-xs text-wechat-dark">
             {t("sandboxBadge")}
           </span>
         </div>

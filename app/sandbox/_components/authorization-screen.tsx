@@ -62,7 +62,7 @@ export async function AuthorizationScreen({ mobile, result, searchParams, accoun
     <div className={`flex items-center gap-3 ${mobile ? "bg-white px-4 py-5" : "pb-5"}`}>
       <span
         aria-hidden="true"
-        className="flex h-12 w-12 shrink-0 items-center justify-center rounded-xl bg-gradient-to-br from-[#07c160] to-[#059a4c] text-xl font-semibold text-white"
+        className="flex h-12 w-12 shrink-0 items-center justify-center rounded-xl bg-gradient-to-br from-wechat to-wechat-dark text-xl font-semibold text-white"
       >
         {Array.from(platformName)[0]}
       </span>
@@ -70,7 +70,7 @@ export async function AuthorizationScreen({ mobile, result, searchParams, accoun
         <h1 data-testid="platform-name" className="text-[17px] font-medium break-words text-black/90">
           {platformName}
         </h1>
-        <p className="text-[13px] text-black/50">{t("requests", { kind })}</p>
+        <p className="text-[13px] text-black/60">{t("requests", { kind })}</p>
       </div>
     </div>
   );
@@ -100,7 +100,7 @@ export async function AuthorizationScreen({ mobile, result, searchParams, accoun
         {platform}
         <div className="h-2" />
         {form}
-        <p className="mt-8 px-6 text-center text-xs text-black/35">{t("sandboxNote")}</p>
+        <p className="mt-8 px-6 text-center text-xs text-black/60">{t("sandboxNote")}</p>
       </AuthorizationFrame>
     );
   }
@@ -122,7 +122,7 @@ export async function AuthorizationScreen({ mobile, result, searchParams, accoun
             </span>
           </div>
           <p className="mt-4 text-sm text-black/70">{t("scanHint")}</p>
-          <p className="mt-4 rounded-md border border-dashed border-[#07c160]/50 bg-[#07c160]/5 px-3 py-2 text-xs leading-relaxed text-[#06ad56]">
+          <p className="mt-4 rounded-md border border-dashed border-[#07c160]/50 bg-[#07c160]/5 px-3 py-2 text-xs leading-relaxed text-wechat-dark">
             {t("noScanHint")}
           </p>
         </aside>

@@ -53,7 +53,7 @@ export function SubmitButton({
   const { pending } = useFormStatus();
   const t = useTranslations("sandbox");
   const style = {
-    primary: "bg-[#07c160] text-white hover:bg-[#06ad56]",
+    primary: "bg-wechat text-white hover:bg-wechat-dark",
     secondary: "border border-slate-300 bg-white text-slate-700 hover:bg-slate-50",
     danger: "border border-red-200 bg-white text-red-600 hover:bg-red-50",
   }[variant];

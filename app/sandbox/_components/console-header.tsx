@@ -24,7 +24,7 @@ export function ConsoleHeader({
         <Link
           key={link.href}
           href={link.href}
-          className="text-sm text-[#06ad56] hover:underline"
+          className="text-sm text-wechat-dark hover:underline"
           data-testid={link.testId}
         >
           {link.label}

@@ -1,7 +1,7 @@
 import type { AccountKind } from "@/lib/wechat/permissions";
 
 export const AVATAR_COLOR: Record<AccountKind, string> = {
-  official_account: "bg-[#07c160]",
+  official_account: "bg-wechat",
   mini_program: "bg-[#6467f0]",
 };
 

@@ -32,7 +32,7 @@ export function WechatError({ error }: WechatErrorProps) {
       >
         {pick(error, locale)}
       </p>
-      <p className="mt-8 font-mono text-xs text-black/30">
+      <p className="mt-8 font-mono text-xs text-black/60">
         {t("code")}
         <span data-testid="wechat-error-code">{error.code}</span>
       </p>

@@ -75,7 +75,7 @@ export default async function AccountPage({
       />
     ) : null;
 
-  const none = <span className="text-slate-400">{t("account.notProvided")}</span>;
+  const none = <span className="text-slate-500">{t("account.notProvided")}</span>;
   const described = (d: { zh: string; en: string; known: boolean }) => (
     <span className={d.known ? undefined : "text-amber-800"}>{lang === "en" ? d.en : d.zh}</span>
   );
@@ -192,7 +192,9 @@ export default async function AccountPage({
             merchantId={merchant.merchantId}
             appId={account.appId}
             funcIds={funcIds}
-            reauthorize={<AuthorizeForm bizAppId={account.appId} buttons={[{ authType: 2, label: tAuthorize("reauthorize") }]} />}
+            reauthorize={
+              <AuthorizeForm bizAppId={account.appId} buttons={[{ authType: 2, label: tAuthorize("reauthorize") }]} />
+            }
           />
         </>
       ) : null}

@@ -54,7 +54,7 @@ export function DeliveryLog({
                 {accountNames ? (
                   <span className="truncate text-xs text-slate-500">{accountNames.get(d.appId) ?? d.appId}</span>
                 ) : null}
-                <span className="text-xs text-slate-400">{format.dateTime(d.createdAt, "dateTime")}</span>
+                <span className="text-xs text-slate-500">{format.dateTime(d.createdAt, "dateTime")}</span>
               </div>
               <div className="flex flex-wrap items-center gap-x-2 text-xs text-slate-500">
                 {d.attempts > 0 ? <span>{t("attempts", { n: d.attempts })}</span> : null}

@@ -36,7 +36,7 @@ export function ChangeList({
             >
               {show(change.before)}
             </span>
-            <span className="text-slate-400">→</span>
+            <span className="text-slate-500">→</span>
             <span
               data-testid="change-after"
               className="rounded bg-emerald-50 px-1 break-all whitespace-pre-line text-emerald-900"

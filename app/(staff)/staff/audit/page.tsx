@@ -5,7 +5,13 @@ import { getFormatter, getTranslations } from "next-intl/server";
 import { getDb } from "@/db";
 import { listAuditActions } from "@/db/queries/audit";
 import { requireStaff } from "@/lib/auth/guards";
-import { AUDIT_PAGE_SIZE, auditFiltersSchema, listAuditEntries, type AuditEntryView, type AuditFilters } from "@/lib/staff/audit-log";
+import {
+  AUDIT_PAGE_SIZE,
+  auditFiltersSchema,
+  listAuditEntries,
+  type AuditEntryView,
+  type AuditFilters,
+} from "@/lib/staff/audit-log";
 import { auditActionLabel, type CatalogTranslator } from "@/lib/staff/timeline-labels";
 import { appIdSchema } from "@/lib/wechat/app-id";
 import { ChangeList } from "../_components/change-list";
@@ -158,14 +164,14 @@ function Row({ entry, words }: { entry: AuditEntryView; words: Words }) {
         <time dateTime={entry.createdAt.toISOString()} className="tabular-nums">
           {format.dateTime(entry.createdAt, "dateTimeSeconds")}
         </time>
-        <span className="font-mono text-[11px] text-slate-400">#{entry.id}</span>
+        <span className="font-mono text-[11px] text-slate-500">#{entry.id}</span>
       </div>
       <div className="min-w-0 text-sm break-all text-slate-800" data-testid="audit-actor">
         {entry.actorEmail}
       </div>
       <div className="flex min-w-0 flex-col gap-1">
         <span className="text-sm font-medium text-slate-900">{auditActionLabel(t, entry.action)}</span>
-        <code className="text-[11px] text-slate-400">{entry.action}</code>
+        <code className="text-[11px] text-slate-500">{entry.action}</code>
         <Target entry={entry} a={a} />
       </div>
       <div className="flex min-w-0 flex-col gap-1.5">
@@ -177,7 +183,7 @@ function Row({ entry, words }: { entry: AuditEntryView; words: Words }) {
         <ChangeList
           changes={entry.changes}
           note={entry.note}
-          empty={entry.note ? null : <span className="text-sm text-slate-400">{a("noChanges")}</span>}
+          empty={entry.note ? null : <span className="text-sm text-slate-500">{a("noChanges")}</span>}
         />
       </div>
     </li>

@@ -69,7 +69,8 @@ export default async function StaffSetupPage() {
             <Translated message={wechat.message} />
           </p>
         ) : (
-          <div className="mt-3 overflow-x-auto">
+          // Scrolls sideways on a phone: focusable, so that a keyboard can scroll it too.
+          <div className="mt-3 overflow-x-auto" role="region" aria-labelledby="platform-domains-title" tabIndex={0}>
             <table className="w-full min-w-[36rem] border-collapse text-sm">
               <thead>
                 <tr className="border-b border-slate-200">

@@ -44,7 +44,7 @@ export default async function FastRegisterAuthPage({
           <input type="hidden" name="appid" value={appid} />
           <input type="hidden" name="component_appid" value={componentAppId} />
           <input type="hidden" name="redirect_uri" value={redirectUri} />
-          <button className="mt-6 w-full rounded bg-[#07c160] px-4 py-3 font-medium text-white">{t("confirm")}</button>
+          <button className="mt-6 w-full rounded bg-wechat px-4 py-3 font-medium text-white">{t("confirm")}</button>
         </form>
       )}
     </main>

@@ -35,25 +35,26 @@ export default async function FastRegisterAuthorizePage({
             {task.kind === "enterprise" ? (
               <>
                 <div>
-                  <dt className="text-black/50">{t("enterprise")}</dt>
+                  <dt className="text-black/60">{t("enterprise")}</dt>
                   <dd data-testid="fastregister-name">{task.name}</dd>
                 </div>
                 <div>
-                  <dt className="text-black/50">{t("creditCode")}</dt>
+                  <dt className="text-black/60">{t("creditCode")}</dt>
                   <dd className="font-mono">{task.code}</dd>
                 </div>
-                <p className="text-sm text-black/60">{t("enterpriseHint")}</p>
               </>
             ) : (
               <>
                 <div>
-                  <dt className="text-black/50">{t("wechatId")}</dt>
+                  <dt className="text-black/60">{t("wechatId")}</dt>
                   <dd data-testid="fastregister-wxuser">{task.wxuser}</dd>
                 </div>
-                <p className="text-sm text-black/60">{t("personalHint")}</p>
               </>
             )}
           </dl>
+          <p className="mt-2 text-sm text-black/60">
+            {t(task.kind === "enterprise" ? "enterpriseHint" : "personalHint")}
+          </p>
           {result ? (
             <p
               data-testid="fastregister-result"
@@ -61,22 +62,22 @@ export default async function FastRegisterAuthorizePage({
               className="mt-6 rounded bg-[#f7f7f7] p-3 text-center"
             >
               {t(`results.${result}`)}
-              {task.appId ? <span className="mt-1 block font-mono text-xs text-black/40">{task.appId}</span> : null}
+              {task.appId ? <span className="mt-1 block font-mono text-xs text-black/60">{task.appId}</span> : null}
             </p>
           ) : (
             <form action={decideFastRegistrationAction} className="mt-6 flex flex-col gap-3">
               <input type="hidden" name="create_token" value={token as string} />
-              <button name="decision" value="confirm" className="rounded bg-[#07c160] px-4 py-3 font-medium text-white">
+              <button name="decision" value="confirm" className="rounded bg-wechat px-4 py-3 font-medium text-white">
                 {t("confirm")}
               </button>
               <button name="decision" value="refuse" className="rounded bg-[#f2f2f2] px-4 py-3 text-black/90">
                 {t("refuse")}
               </button>
-              <button name="decision" value="face_fail" className="rounded bg-[#f2f2f2] px-4 py-3 text-[#fa5151]">
+              <button name="decision" value="face_fail" className="rounded bg-[#f2f2f2] px-4 py-3 text-wechat-red">
                 {t("failFace")}
               </button>
               {task.kind === "enterprise" ? (
-                <button name="decision" value="entity_fail" className="rounded bg-[#f2f2f2] px-4 py-3 text-[#fa5151]">
+                <button name="decision" value="entity_fail" className="rounded bg-[#f2f2f2] px-4 py-3 text-wechat-red">
                   {t("failEntity")}
                 </button>
               ) : null}

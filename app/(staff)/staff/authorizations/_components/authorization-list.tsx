@@ -102,7 +102,7 @@ function Row({ row, t }: { row: AuthorizationRowView; t: ListLabels }) {
       </td>
       <td className={CELL}>
         {row.permissions.length === 0 ? (
-          <span className="text-xs text-slate-400">{t.noPermissions}</span>
+          <span className="text-xs text-slate-500">{t.noPermissions}</span>
         ) : (
           <ul title={row.allPermissions ?? undefined} className="flex flex-wrap gap-1">
             {row.permissions.map((name, i) => (
@@ -129,7 +129,7 @@ function Row({ row, t }: { row: AuthorizationRowView; t: ListLabels }) {
         </p>
         <p>
           <span className="text-slate-500">{t.lastEvent} </span>
-          {row.lastEvent ?? <span className="text-slate-400">{t.noEvent}</span>}
+          {row.lastEvent ?? <span className="text-slate-500">{t.noEvent}</span>}
         </p>
       </td>
     </tr>

@@ -12,13 +12,14 @@ const SEGMENTS: { status: BatchTargetStatus; className: string }[] = [
 
 /** Counts per state as one stacked bar, with the numbers beneath it. */
 export async function BatchProgress({ counts }: { counts: Partial<Record<BatchTargetStatus, number>> }) {
-  const t = await getTranslations("jobs");
+  const [t, tReleases] = await Promise.all([getTranslations("jobs"), getTranslations("releases")]);
   const total = Object.values(counts).reduce((a, b) => a + (b ?? 0), 0);
   const done = (counts.succeeded ?? 0) + (counts.failed ?? 0) + (counts.skipped ?? 0) + (counts.cancelled ?? 0);
   return (
     <div>
       <div
         role="progressbar"
+        aria-label={tReleases("list.progress")}
         aria-valuemin={0}
         aria-valuemax={total}
         aria-valuenow={done}
@@ -26,7 +27,11 @@ export async function BatchProgress({ counts }: { counts: Partial<Record<BatchTa
       >
         {SEGMENTS.map(({ status, className }) =>
           counts[status] ? (
-            <span key={status} className={className} style={{ width: `${((counts[status] ?? 0) / Math.max(total, 1)) * 100}%` }} />
+            <span
+              key={status}
+              className={className}
+              style={{ width: `${((counts[status] ?? 0) / Math.max(total, 1)) * 100}%` }}
+            />
           ) : null,
         )}
       </div>

@@ -27,7 +27,7 @@ export function PermissionChip({
       title={text.secondary}
       className={`inline-flex max-w-full items-baseline gap-1 rounded-md border px-1.5 py-0.5 text-xs ${tones[tone]}`}
     >
-      <span className="font-mono text-[11px] opacity-70">#{id}</span>
+      <span className="font-mono text-[11px]">#{id}</span>
       <span className="break-words">{text.primary}</span>
     </span>
   );

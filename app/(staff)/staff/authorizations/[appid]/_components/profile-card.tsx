@@ -12,7 +12,7 @@ export async function ProfileCard({ account }: { account: StaffAuthorizerDetail 
     getFormatter(),
     getPairLanguage(),
   ]);
-  const none = <span className="text-slate-400">{t("none")}</span>;
+  const none = <span className="text-slate-500">{t("none")}</span>;
   const time = (value: Date | null) => (value ? format.dateTime(value, "dateTime") : none);
   const described = (x: { zh: string; en: string; known: boolean }) => (
     <span className={x.known ? undefined : "text-amber-800"} title={lang === "en" ? x.zh : x.en}>

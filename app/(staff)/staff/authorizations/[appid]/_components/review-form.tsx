@@ -156,7 +156,7 @@ export function ReviewForm({
           )}
           <span
             aria-hidden="true"
-            className={`shrink-0 tabular-nums ${note.length > maxLength ? "text-red-700" : "text-slate-400"}`}
+            className={`shrink-0 tabular-nums ${note.length > maxLength ? "text-red-700" : "text-slate-500"}`}
           >
             {note.length}/{maxLength}
           </span>
