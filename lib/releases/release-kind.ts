@@ -12,6 +12,7 @@ import type { AuditStatus } from "@/db/schema";
 import { okAnswer, answerOf, type BatchKind, type StepContext, type StepOutcome } from "@/lib/jobs/batches";
 import { message } from "@/lib/i18n/message";
 import type { Platform } from "@/lib/platform";
+import { tryRefreshSetupState } from "@/lib/setup/service";
 import { createCodeClient, type CodeClient } from "@/lib/wechat/code";
 import { WechatApiError } from "@/lib/wechat/errors";
 import { findSubmitBlocker } from "./submit-gates";
@@ -338,6 +339,8 @@ async function releaseStep(ctx: Ctx): Promise<StepOutcome> {
     version: ctx.batch.params.version,
     desc: ctx.batch.params.description,
   });
+  // WeChat made the setup domains and privacy guideline effective: the checklist and staff page read them again.
+  await tryRefreshSetupState(ctx.deps, ctx.target.appId);
   return {
     type: "done",
     status: "succeeded",
@@ -359,7 +362,10 @@ async function grayStep(ctx: Ctx): Promise<StepOutcome> {
     throw error;
   }
   await recordGray(ctx.deps.database.db, ctx.target.appId, pct);
-  if (pct === 100) await recordRelease(ctx.deps.database.db, ctx.target.appId, { version: ctx.batch.params.version });
+  if (pct === 100) {
+    await recordRelease(ctx.deps.database.db, ctx.target.appId, { version: ctx.batch.params.version });
+    await tryRefreshSetupState(ctx.deps, ctx.target.appId);
+  }
   return {
     type: "done",
     status: "succeeded",

@@ -25,6 +25,7 @@ import {
   type SandboxRequest,
 } from "./context";
 import { pushMessage } from "./pushes";
+import { releaseSetup } from "./setup";
 
 /**
  * Code management (docs/wechat-protocol.md §11): the template library (component token), commit / 体验版, the
@@ -598,6 +599,8 @@ export const release: RouteHandler = async (ctx, req) => {
       })
       .where(eq(sandboxCodeAccounts.appId, appId));
   });
+  // The release makes the domains set by 方式二 effective and the dev privacy guideline live (setup.ts).
+  await releaseSetup(ctx, appId);
   return ok();
 };
 
@@ -646,7 +649,7 @@ export const grayRelease: RouteHandler = async (ctx, req) => {
   const pct = body.gray_percentage;
   if (!Number.isInteger(pct) || pct < 0 || pct > 100) throw new CodeError(85081);
   if (pct === 0 && !body.support_debuger_first && !body.support_experiencer_first) throw new CodeError(85081);
-  await ctx.db.transaction(async (tx) => {
+  const releasedInFull = await ctx.db.transaction(async (tx) => {
     const db = tx as unknown as Db;
     const account = await accountState(db, appId);
     if (!account.online) throw new CodeError(85079);
@@ -676,7 +679,10 @@ export const grayRelease: RouteHandler = async (ctx, req) => {
       await tx.update(sandboxCodeAudits).set({ released: true }).where(eq(sandboxCodeAudits.auditId, latest.auditId));
     }
     await tx.update(sandboxCodeAccounts).set(set).where(eq(sandboxCodeAccounts.appId, appId));
+    return full && !latest.released;
   });
+  // At 100 % the approved version is the online one: its setup takes effect as at release.
+  if (releasedInFull) await releaseSetup(ctx, appId);
   return ok();
 };
 

@@ -2,6 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { countTargetsByStatus, findBatch, listBatchTargets } from "@/db/queries/batches";
 import { findReleaseAccount, unsafeListMiniPrograms } from "@/db/queries/releases";
+import { findSetupAccount } from "@/db/queries/setup";
 import { authorizers, batchTargets } from "@/db/schema";
 import type { Platform } from "@/lib/platform";
 import { processPendingAuthorizerMessages } from "@/lib/messages/release-test-reply";
@@ -9,6 +10,7 @@ import { createReleaseBatch } from "@/lib/releases/release-batches";
 import { reconcileAudit } from "@/lib/releases/release-kind";
 import { sealedAt } from "@/lib/secrets";
 import { sealPush } from "@/lib/wechat/push";
+import { createSetupApi, emptyDomains } from "@/lib/wechat/setup";
 import { startAppServer, type AppServer } from "../support/app-server";
 import { describeWithBuild } from "../support/build";
 import { openTestDatabase, type TestDatabase } from "../support/database";
@@ -146,11 +148,23 @@ describeWithBuild("release center over HTTP", () => {
     const auditOf = async (appId: string) => (await ledger(appId))[0]!.auditId;
 
     // a: event before poll → approved → released.
+    // A server domain set by 方式二 waits for the release (docs/setup.md).
+    const domain = "https://api.release-setup.example.com";
+    const { accessToken } = await portal.authorizerTokens.getToken(a!);
+    await createSetupApi(portal.client.core).setServerDomainsDirectly(accessToken, {
+      ...emptyDomains(),
+      requestdomain: [domain],
+    });
     await deliver(await resolve(await auditOf(a!), "approve"));
     await drain();
     expect(await targetOf(batchId, a!)).toMatchObject({ step: "release", status: "succeeded" });
     expect(await findReleaseAccount(database.db, a!)).toMatchObject({ auditStatus: 0, onlineVersion: "2.0.0" });
     expect(await sandboxControl(app, "code-account", { appId: a })).toMatchObject({ online: { version: "2.0.0" } });
+    // The release made it effective at WeChat, and the portal read the account's setup again.
+    expect(await sandboxControl(app, "setup-read", { appId: a })).toMatchObject({
+      effective: { requestdomain: [domain] },
+    });
+    expect((await findSetupAccount(database.db, a!))?.snapshot.domains?.effective.requestdomain).toEqual([domain]);
 
     // b: poll before event (the event is lost, then arrives late and twice) → rejected with WeChat's reason.
     const rejected = await resolve(await auditOf(b!), "reject", "1:页面存在未完成的功能<br>");

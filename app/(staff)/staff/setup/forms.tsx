@@ -68,7 +68,15 @@ export function PlatformDomainsForm() {
       </div>
       <label className="flex flex-col gap-1.5 text-sm font-medium text-slate-800">
         {t("hosts")}
-        <textarea name="hosts" rows={3} required className={INPUT} placeholder="api.example.com" />
+        <textarea
+          name="hosts"
+          rows={3}
+          required
+          wrap="off"
+          spellCheck={false}
+          className={INPUT}
+          placeholder="api.example.com"
+        />
       </label>
       <p className="text-xs text-slate-500">{t("hostsHint")}</p>
       <div className="flex flex-wrap items-center gap-3">
@@ -105,6 +113,7 @@ export function ProfileForm({ defaults }: { defaults: ProfileDefaults }) {
               name={type}
               rows={2}
               defaultValue={defaults.domains[type] ?? ""}
+              wrap="off"
               className={INPUT}
               spellCheck={false}
             />
@@ -117,6 +126,7 @@ export function ProfileForm({ defaults }: { defaults: ProfileDefaults }) {
           name="webviewdomain"
           rows={2}
           defaultValue={defaults.webviewdomain}
+          wrap="off"
           className={INPUT}
           spellCheck={false}
         />

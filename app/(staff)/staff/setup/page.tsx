@@ -1,5 +1,6 @@
 import { getFormatter, getTranslations } from "next-intl/server";
 import { connection } from "next/server";
+import type { ReactNode } from "react";
 import { Panel } from "@/app/_components/panel";
 import { Translated } from "@/app/_components/translated";
 import { getDb } from "@/db";
@@ -54,7 +55,9 @@ export default async function StaffSetupPage() {
     : { server: [], jump: [] };
 
   const th = "px-3 py-2 text-left text-xs font-medium uppercase tracking-wide text-slate-500";
-  const td = "px-3 py-2 align-top font-mono text-xs break-all text-slate-800";
+  const td =
+    "block px-3 py-1.5 align-top font-mono text-xs [overflow-wrap:anywhere] text-slate-800 sm:table-cell sm:py-2";
+  const cellLabel = "mb-0.5 block font-sans text-xs font-medium text-slate-500 sm:hidden";
 
   return (
     <div className="flex flex-col gap-5">
@@ -69,10 +72,10 @@ export default async function StaffSetupPage() {
             <Translated message={wechat.message} />
           </p>
         ) : (
-          // Scrolls sideways on a phone: focusable, so that a keyboard can scroll it too.
-          <div className="mt-3 overflow-x-auto" role="region" aria-labelledby="platform-domains-title" tabIndex={0}>
-            <table className="w-full min-w-[36rem] border-collapse text-sm">
-              <thead>
+          <div className="mt-3">
+            {/* A table from sm up; on a phone each registry is a card, each cell labelled (no sideways scrolling). */}
+            <table className="block w-full border-collapse text-sm sm:table">
+              <thead className="hidden sm:table-header-group">
                 <tr className="border-b border-slate-200">
                   <th className={th}>{t("platform.registry")}</th>
                   <th className={th}>{t("platform.testing")}</th>
@@ -80,18 +83,29 @@ export default async function StaffSetupPage() {
                   <th className={th}>{t("platform.profileUses")}</th>
                 </tr>
               </thead>
-              <tbody>
+              <tbody className="flex flex-col gap-3 sm:table-row-group">
                 {(["server", "jump"] as const).map((registry) => {
                   const current = wechat[registry];
+                  const cell = (label: string, hosts: ReactNode) => (
+                    <td className={td}>
+                      <span className={cellLabel}>{label}</span>
+                      {hosts}
+                    </td>
+                  );
                   return (
-                    <tr key={registry} className="border-b border-slate-100" data-testid={`platform-${registry}`}>
-                      <td className="px-3 py-2 align-top text-sm font-medium text-slate-900">
+                    <tr
+                      key={registry}
+                      className="block rounded-xl border border-slate-200 py-1 sm:table-row sm:rounded-none sm:border-0 sm:border-b sm:border-slate-100 sm:py-0"
+                      data-testid={`platform-${registry}`}
+                    >
+                      <td className="block px-3 py-2 align-top text-sm font-medium whitespace-nowrap text-slate-900 sm:table-cell">
                         {t(`platform.${registry}`)}
                       </td>
-                      <td className={td}>{current.testing.join("\n") || "—"}</td>
-                      <td className={td}>{current.published.join("\n") || "—"}</td>
-                      <td className={td}>
-                        {profileHosts[registry].length === 0
+                      {cell(t("platform.testing"), <HostList hosts={current.testing} />)}
+                      {cell(t("platform.published"), <HostList hosts={current.published} />)}
+                      {cell(
+                        t("platform.profileUses"),
+                        profileHosts[registry].length === 0
                           ? "—"
                           : profileHosts[registry].map((h) => {
                               const ok =
@@ -102,8 +116,8 @@ export default async function StaffSetupPage() {
                                   {ok ? "" : ` (${t("platform.notRegistered")})`}
                                 </span>
                               );
-                            })}
-                      </td>
+                            }),
+                      )}
                     </tr>
                   );
                 })}
@@ -194,4 +208,14 @@ export default async function StaffSetupPage() {
       </Panel>
     </div>
   );
+}
+
+/** Hosts one to a line (WeChat's lists can be long: each host wraps only where it must). */
+function HostList({ hosts }: { hosts: string[] }) {
+  if (hosts.length === 0) return "—";
+  return hosts.map((h) => (
+    <span key={h} className="block">
+      {h}
+    </span>
+  ));
 }
