@@ -324,4 +324,52 @@ describeWithBuild("release batches: crashes and WeChat busy", () => {
       await database.drop();
     }
   }, 120_000);
+  it("a -1 on the submission after a rejection: the rejected audit is not taken for the new one", async () => {
+    const database: TestDatabase = await openTestDatabase();
+    try {
+      const portal = createTestPortal(app, database, ENV);
+      await giveTicket(app, portal);
+      const { merchantId } = await createMerchant(database, "Again");
+      const [appId] = await miniPrograms(database, portal, merchantId, 1);
+      await sandboxControl(app, "code-settings", {
+        appRules: { [appId!]: { rule: "reject", reason: "1:首页打不开" } },
+      });
+      const first = await createReleaseBatch(portal, { params: PARAMS, appIds: [appId!], createdByUserId: null });
+      await runUntilFinished(portal, first.batchId!);
+      expect((await targetsOf(database, first.batchId!)).get(appId!)).toMatchObject({
+        status: "failed",
+        outcome: { key: "releases.outcome.rejected", values: { reason: "1:首页打不开" } },
+      });
+
+      // Fixed; resubmitted a moment later, and WeChat is busy: the first submit_audit answers -1 (nothing created).
+      await sandboxControl(app, "code-settings", { appRules: {} });
+      await sandboxControl(app, "fault", { endpoint: "wxa/submit_audit", appId, errcode: -1, times: 1 });
+      const second = await createReleaseBatch(portal, {
+        params: { ...PARAMS, version: "3.0.1" },
+        appIds: [appId!],
+        createdByUserId: null,
+      });
+      const deadline = Date.now() + 30_000;
+      while ((await findBatch(database.db, second.batchId!))?.status !== "finished") {
+        if (Date.now() > deadline) throw new Error("batch not finished");
+        await portal.batches.worker.runPass();
+        // The backoff has passed.
+        await database.db
+          .update(batchTargets)
+          .set({ nextRunAt: sql`now()` })
+          .where(and(eq(batchTargets.batchId, second.batchId!), eq(batchTargets.status, "pending")));
+      }
+      const target = (await targetsOf(database, second.batchId!)).get(appId!)!;
+      const audits = await ledger(appId!);
+      expect(audits).toHaveLength(2);
+      expect(target).toMatchObject({ status: "succeeded", step: "release", data: { auditId: audits[0]!.auditId } });
+      expect(await findReleaseAccount(database.db, appId!)).toMatchObject({
+        onlineVersion: "3.0.1",
+        auditId: audits[0]!.auditId,
+        auditStatus: 0,
+      });
+    } finally {
+      await database.drop();
+    }
+  }, 60_000);
 });
