@@ -53,7 +53,8 @@ export default async function ReleaseBatchPage({ params }: { params: Promise<{ i
         ).map((r) => [r.appId, r.nickName]),
   );
   const params0 = releaseParamsSchema.safeParse(batch.params);
-  const stepLabel = (step: string) => (t.has(`step.${step}` as "step.commit") ? t(`step.${step}` as "step.commit") : step);
+  const stepLabel = (step: string) =>
+    t.has(`step.${step}` as "step.commit") ? t(`step.${step}` as "step.commit") : step;
   return (
     <main className="mx-auto w-full max-w-6xl space-y-6 px-4 py-6 sm:py-8">
       <AutoRefresh active={batch.status === "running"} intervalMs={2000} />
@@ -63,7 +64,9 @@ export default async function ReleaseBatchPage({ params }: { params: Promise<{ i
           <h1 className="text-xl font-semibold text-slate-900">{t("detail.title", { id: batchId })}</h1>
           <p className="mt-1 text-sm text-slate-600">
             {tj(`batchStatus.${batch.status}`)}
-            {params0.success ? ` · ${t("detail.params", { templateId: params0.data.templateId, version: params0.data.version })}` : ""}
+            {params0.success
+              ? ` · ${t("detail.params", { templateId: params0.data.templateId, version: params0.data.version })}`
+              : ""}
           </p>
           {batch.pauseReason ? (
             <p data-testid="pause-reason" className="mt-1 text-sm text-amber-800">
@@ -77,10 +80,20 @@ export default async function ReleaseBatchPage({ params }: { params: Promise<{ i
             <ActionForm action={controlBatchAction} fields={{ batchId, action: "pause" }} label={t("detail.pause")} />
           ) : null}
           {batch.status === "paused" ? (
-            <ActionForm action={controlBatchAction} fields={{ batchId, action: "resume" }} label={t("detail.resume")} tone="primary" />
+            <ActionForm
+              action={controlBatchAction}
+              fields={{ batchId, action: "resume" }}
+              label={t("detail.resume")}
+              tone="primary"
+            />
           ) : null}
           {batch.status === "running" || batch.status === "paused" ? (
-            <ActionForm action={controlBatchAction} fields={{ batchId, action: "cancel" }} label={t("detail.cancel")} tone="danger" />
+            <ActionForm
+              action={controlBatchAction}
+              fields={{ batchId, action: "cancel" }}
+              label={t("detail.cancel")}
+              tone="danger"
+            />
           ) : null}
         </div>
       </div>
@@ -92,10 +105,17 @@ export default async function ReleaseBatchPage({ params }: { params: Promise<{ i
           {targets.map((target) => {
             const explained = target.lastAnswer ? explainAnswer(target.lastAnswer) : null;
             return (
-              <li key={target.id} data-testid="release-target" data-app-id={target.appId} data-status={target.status} className="grid gap-2 py-3 sm:grid-cols-[1fr_auto]">
+              <li
+                key={target.id}
+                data-testid="release-target"
+                data-app-id={target.appId}
+                data-status={target.status}
+                className="grid gap-2 py-3 sm:grid-cols-[1fr_auto]"
+              >
                 <div className="min-w-0">
                   <p className="font-medium text-slate-900">
-                    {names.get(target.appId) ?? target.appId} <span className="font-mono text-xs text-slate-500">{target.appId}</span>
+                    {names.get(target.appId) ?? target.appId}{" "}
+                    <span className="font-mono text-xs text-slate-500">{target.appId}</span>
                   </p>
                   <p className="text-sm text-slate-700">
                     {t("detail.step")}: {stepLabel(target.step)} · {t("detail.state")}:{" "}
@@ -122,10 +142,19 @@ export default async function ReleaseBatchPage({ params }: { params: Promise<{ i
                 </div>
                 <div className="flex items-start gap-2">
                   {target.status === "failed" ? (
-                    <ActionForm action={targetAction} fields={{ targetId: target.id, action: "retry" }} label={t("detail.retry")} testId="retry-target" />
+                    <ActionForm
+                      action={targetAction}
+                      fields={{ targetId: target.id, action: "retry" }}
+                      label={t("detail.retry")}
+                      testId="retry-target"
+                    />
                   ) : null}
                   {target.status === "waiting" && target.step === "merchant" ? (
-                    <ActionForm action={targetAction} fields={{ targetId: target.id, action: "publish" }} label={t("detail.publish")} />
+                    <ActionForm
+                      action={targetAction}
+                      fields={{ targetId: target.id, action: "publish" }}
+                      label={t("detail.publish")}
+                    />
                   ) : null}
                 </div>
               </li>
