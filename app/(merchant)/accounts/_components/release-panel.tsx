@@ -6,6 +6,7 @@ import { getDb } from "@/db";
 import { listMerchantTargets } from "@/db/queries/batches";
 import { findReleaseAccount } from "@/db/queries/releases";
 import { RELEASE_KIND } from "@/lib/releases/release-kind";
+import { readableAuditReason } from "@/lib/releases/wechat-answers";
 import { publishReleaseAction } from "../release-actions";
 
 const STATUS_TONES: Record<number, string> = {
@@ -87,7 +88,7 @@ export async function ReleasePanel({
           </dd>
           {account.auditReason && (status === 1 || status === 4) ? (
             <dd data-testid="audit-reason" className="mt-1 text-sm break-words text-slate-700">
-              {t("panel.reason", { reason: account.auditReason.replace(/<br\s*\/?>/gi, " ") })}
+              {t("panel.reason", { reason: readableAuditReason(account.auditReason) })}
             </dd>
           ) : null}
         </div>
