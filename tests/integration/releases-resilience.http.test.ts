@@ -101,7 +101,7 @@ describeWithBuild("release batches: crashes and WeChat busy", () => {
   }
 
   it("a worker killed mid-batch: its leases expire, another worker finishes; nothing committed or submitted twice", async () => {
-    const LEASE_MS = 6000;
+    const LEASE_MS = 8000;
     const config: TestDatabaseConfig = await createTestDatabaseConfig();
     let child: ChildProcess | undefined;
     let database: Database | undefined;
