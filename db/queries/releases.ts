@@ -58,10 +58,13 @@ export async function recordSubmittedAudit(
   const status = input.status ?? 2;
   const at = input.submittedAt.toISOString();
   // News that came in after the intent was marked (updated_at moved past it) and is not older than the submission.
+  // Compared with the stored intent (same clock and precision as updated_at), not `submittedAt`: that came back to
+  // JavaScript in milliseconds, and the database's microseconds past it would make the previous audit's result,
+  // arrived in the same second, count as this audit's.
   const early =
     input.status !== undefined
       ? sql`false`
-      : sql`(${releaseAccounts.auditStatus} <> 2 and ${releaseAccounts.updatedAt} > ${at}::timestamptz and ${releaseAccounts.auditUpdatedAt} >= date_trunc('second', ${at}::timestamptz))`;
+      : sql`(${releaseAccounts.auditStatus} <> 2 and ${releaseAccounts.updatedAt} > coalesce(${releaseAccounts.submitIntentAt}, ${at}::timestamptz) and ${releaseAccounts.auditUpdatedAt} >= date_trunc('second', ${at}::timestamptz))`;
   const [row] = await db
     .update(releaseAccounts)
     .set({

@@ -55,6 +55,8 @@ export function createLeasedWorker<C>(options: LeasedWorkerOptions<C>): LeasedWo
   let stopped = true;
   /** Set by stop(): the pass in progress claims nothing more and finishes what it holds. */
   let stopping = false;
+  /** Passes in progress, told by kick() that new work was queued (they claim again instead of only finishing). */
+  const passesToWake = new Set<() => void>();
 
   /**
    * Claims run ahead of the work (a local queue of up to 2 × concurrency leased items), so a slot that frees up
@@ -66,6 +68,10 @@ export function createLeasedWorker<C>(options: LeasedWorkerOptions<C>): LeasedWo
     const inflight = new Set<Promise<void>>();
     let refill: Promise<void> | undefined;
     let drained = false;
+    // Work queued while this pass still runs (an item moved on to its next step) is claimed in this pass: a slow
+    // item in flight (a WeChat call held for its whole timeout) must not hold back everything due behind it.
+    const wake = () => (drained = false);
+    passesToWake.add(wake);
 
     const start = (item: C) => {
       const task: Promise<void> = options
@@ -98,6 +104,7 @@ export function createLeasedWorker<C>(options: LeasedWorkerOptions<C>): LeasedWo
         await Promise.race(refill ? [...inflight, refill] : [...inflight]);
       }
     } finally {
+      passesToWake.delete(wake);
       // Stopped (or a claim failed) with leased items not started: hand them back now, not when the lease ends.
       if (queue.length > 0) await options.release?.(queue.splice(0)).catch(() => {});
     }
@@ -139,6 +146,7 @@ export function createLeasedWorker<C>(options: LeasedWorkerOptions<C>): LeasedWo
       if (stopped) return;
       if (running) {
         kicked = true;
+        for (const wake of passesToWake) wake();
         return;
       }
       if (timer) clearTimeout(timer);

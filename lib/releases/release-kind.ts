@@ -168,7 +168,12 @@ function afterAudit(
   return { type: "next", step: "audit", data: { auditId }, answer };
 }
 
-async function adoptLatest(ctx: Ctx, since: Date | null): Promise<StepOutcome | null> {
+/**
+ * Adopts WeChat's latest audit as this target's submission when it is open, or (with `since`) created around or after
+ * the submit intent. `known`: the audit the portal already had before this submission; a finished one is an earlier
+ * submission (rejected or released), never the answer of the one that was lost.
+ */
+async function adoptLatest(ctx: Ctx, since: Date | null, known: number | null = null): Promise<StepOutcome | null> {
   const db = ctx.deps.database.db;
   let latest;
   try {
@@ -180,7 +185,7 @@ async function adoptLatest(ctx: Ctx, since: Date | null): Promise<StepOutcome | 
   // Slack for the clocks of WeChat and this instance.
   const fresh = since === null || (latest.submitTime ?? 0) * 1000 >= since.getTime() - 120_000;
   const open = latest.status === 2 || latest.status === 4;
-  if (!open && !fresh) return null;
+  if (!open && (!fresh || latest.auditId === known)) return null;
   const account = await recordSubmittedAudit(db, ctx.target.appId, {
     auditId: latest.auditId,
     version: latest.userVersion ?? ctx.batch.params.version,
@@ -214,7 +219,7 @@ async function submitStep(ctx: Ctx): Promise<StepOutcome> {
   const account = await findReleaseAccount(db, appId);
   const intent = account?.submitIntentAt ?? null;
   if (intent && (!account?.auditSubmittedAt || account.auditSubmittedAt < intent)) {
-    const adopted = await adoptLatest(ctx, intent);
+    const adopted = await adoptLatest(ctx, intent, account?.auditId ?? null);
     if (adopted) return adopted;
   }
 

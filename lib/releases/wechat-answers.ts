@@ -21,3 +21,20 @@ export function explainAnswer(answer: StoredWechatAnswer): Message | null {
   if (answer.errcode === null) return message("releases.wechat.noAnswer", { reason: answer.errmsg });
   return explainErrcode(answer.errcode);
 }
+
+/** WeChat's audit reason as text for people: it separates its points with `<br>` (docs/wechat-protocol.md §11.6). */
+export function readableAuditReason(reason: string): string {
+  return reason
+    .replace(/<br\s*\/?>/gi, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+const OUTCOMES_WITH_AUDIT_REASON = new Set(["releases.outcome.rejected", "releases.outcome.delayed"]);
+
+/** A release target's outcome as shown: the audit reason in it made readable (stored as WeChat sent it). */
+export function readableOutcome(outcome: Message): Message {
+  const reason = outcome.values?.reason;
+  if (!OUTCOMES_WITH_AUDIT_REASON.has(outcome.key) || typeof reason !== "string") return outcome;
+  return { ...outcome, values: { ...outcome.values, reason: readableAuditReason(reason) } };
+}

@@ -891,6 +891,17 @@ const stateChangeSchema = z.object({
     .optional(),
   privacyList: z.array(z.string()).optional(),
   personal: z.boolean().optional(),
+  /** Replaces the account's categories (3: approved, 1: under review, 2: rejected), e.g. one approved to be ready. */
+  categories: z
+    .array(
+      z.object({
+        first: z.number().int(),
+        second: z.number().int(),
+        auditStatus: z.union([z.literal(1), z.literal(2), z.literal(3)]).default(3),
+        reason: z.string().default(""),
+      }),
+    )
+    .optional(),
 });
 
 /** The console and tests change what WeChat knows about an account (no push: see the events below). */
@@ -914,6 +925,13 @@ export async function setSetupState(ctx: SandboxContext, input: z.input<typeof s
       s.basic = { ...s.basic, ...Object.fromEntries(Object.entries(change.basic).filter(([, v]) => v !== undefined)) };
     if (change.privacyList) s.privacyList = change.privacyList;
     if (change.personal !== undefined) s.personal = change.personal;
+    if (change.categories)
+      s.categories = change.categories.map((c) => ({
+        first: c.first,
+        second: c.second,
+        audit_status: c.auditStatus,
+        audit_reason: c.reason,
+      }));
     return { ok: true };
   });
 }

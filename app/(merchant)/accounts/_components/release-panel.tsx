@@ -6,6 +6,7 @@ import { getDb } from "@/db";
 import { listMerchantTargets } from "@/db/queries/batches";
 import { findReleaseAccount } from "@/db/queries/releases";
 import { RELEASE_KIND } from "@/lib/releases/release-kind";
+import { readableAuditReason } from "@/lib/releases/wechat-answers";
 import { publishReleaseAction } from "../release-actions";
 
 const STATUS_TONES: Record<number, string> = {
@@ -65,7 +66,9 @@ export async function ReleasePanel({
               ? t("panel.onlineValue", { version: account.onlineVersion, time: time(account.onlineAt) })
               : t("panel.none")}
           </dd>
-          {account.grayPercentage ? <dd className="text-xs text-slate-600">{t("panel.gray", { percentage: account.grayPercentage })}</dd> : null}
+          {account.grayPercentage ? (
+            <dd className="text-xs text-slate-600">{t("panel.gray", { percentage: account.grayPercentage })}</dd>
+          ) : null}
         </div>
         <div>
           <dt className="text-sm text-slate-500">{t("panel.audit")}</dt>
@@ -85,7 +88,7 @@ export async function ReleasePanel({
           </dd>
           {account.auditReason && (status === 1 || status === 4) ? (
             <dd data-testid="audit-reason" className="mt-1 text-sm break-words text-slate-700">
-              {t("panel.reason", { reason: account.auditReason.replace(/<br\s*\/?>/gi, " ") })}
+              {t("panel.reason", { reason: readableAuditReason(account.auditReason) })}
             </dd>
           ) : null}
         </div>
@@ -94,7 +97,13 @@ export async function ReleasePanel({
         <div className="mt-4 rounded-lg border border-emerald-200 bg-emerald-50 p-3">
           <p className="text-sm text-emerald-900">{t("panel.publishHelp")}</p>
           <div className="mt-2">
-            <ActionForm action={publishReleaseAction} fields={{ targetId: waiting.id }} label={t("panel.publish")} tone="primary" testId="publish-release" />
+            <ActionForm
+              action={publishReleaseAction}
+              fields={{ targetId: waiting.id }}
+              label={t("panel.publish")}
+              tone="primary"
+              testId="publish-release"
+            />
           </div>
         </div>
       ) : null}
@@ -102,7 +111,13 @@ export async function ReleasePanel({
         <div className="mt-4 flex items-center gap-4 border-t border-slate-100 pt-4">
           {/* Served by the portal (experience-qr route): the token stays on the server. */}
           {/* eslint-disable-next-line @next/next/no-img-element */}
-          <img src={`/accounts/${appId}/experience-qr`} alt={t("panel.qr")} width={120} height={120} className="rounded-lg border border-slate-200" />
+          <img
+            src={`/accounts/${appId}/experience-qr`}
+            alt={t("panel.qr")}
+            width={120}
+            height={120}
+            className="rounded-lg border border-slate-200"
+          />
           <div>
             <p className="text-sm text-slate-500">{t("panel.exp")}</p>
             <p className="text-sm font-medium text-slate-900">{account.expVersion}</p>

@@ -10,7 +10,7 @@ import { countTargetsByStatus, findBatch, listBatchTargets } from "@/db/queries/
 import { authorizers } from "@/db/schema";
 import { requireStaff } from "@/lib/auth/guards";
 import { RELEASE_KIND, releaseParamsSchema } from "@/lib/releases/release-kind";
-import { explainAnswer } from "@/lib/releases/wechat-answers";
+import { explainAnswer, readableOutcome } from "@/lib/releases/wechat-answers";
 import { controlBatchAction, targetAction } from "../actions";
 import { ActionForm } from "../_components/action-form";
 import { AutoRefresh } from "../_components/auto-refresh";
@@ -124,7 +124,7 @@ export default async function ReleaseBatchPage({ params }: { params: Promise<{ i
                   </p>
                   {target.outcome ? (
                     <p data-testid="target-outcome" className="text-sm break-words text-slate-700">
-                      <Translated message={target.outcome} />
+                      <Translated message={readableOutcome(target.outcome)} />
                     </p>
                   ) : null}
                   {target.lastAnswer && target.lastAnswer.errcode !== 0 ? (
