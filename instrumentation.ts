@@ -21,7 +21,9 @@ export async function register() {
     await ensureStaffAccount(platform.database.db, env.staff);
     if (env.staff.demo) {
       // Sandbox only: a printed demo login, so the staff console can be tried at once.
-      console.log(`\n  Demo staff login: ${env.staff.email} / ${env.staff.password}  (set STAFF_EMAIL/STAFF_PASSWORD to replace)\n`);
+      console.log(
+        `\n  Demo staff login: ${env.staff.email} / ${env.staff.password}  (set STAFF_EMAIL/STAFF_PASSWORD to replace)\n`,
+      );
     }
   }
   if (env.backgroundJobs) startBackgroundJobs(platform);

@@ -11,7 +11,9 @@ const nextConfig = {
   agentRules: false,
   poweredByHeader: false,
   // The dev request log prints query strings: the sandbox API calls carry tokens and the callback an auth_code.
-  logging: { incomingRequests: { ignore: [/^\/sandbox\/cgi-bin\//, /^\/sandbox\/wxa\//, /^\/api\/wechat\/authorize\/callback/] } },
+  logging: {
+    incomingRequests: { ignore: [/^\/sandbox\/cgi-bin\//, /^\/sandbox\/wxa\//, /^\/api\/wechat\/authorize\/callback/] },
+  },
   // forbidden() for signed-in users without the right role (403 page in app/forbidden.tsx).
   experimental: { authInterrupts: true },
   // The Content-Security-Policy is per request (a nonce), so proxy.ts sets it; these are the same everywhere.

@@ -41,7 +41,9 @@ const MIGRATIONS_FOLDER = path.resolve(process.cwd(), "db/migrations");
 
 /** Opens a database and applies pending migrations. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  const database = options.databaseUrl ? openPostgres(options.databaseUrl, options.maxConnections) : await openPglite(options.pgliteDir);
+  const database = options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.maxConnections)
+    : await openPglite(options.pgliteDir);
   try {
     await database.migrate();
   } catch (error) {
@@ -83,7 +85,10 @@ function openPostgres(url: string, maxConnections = 10): OpenedDatabase {
     kind: "postgres",
     withAdvisoryLock,
     // Several instances may start together: one migrates, the others wait and then find nothing to do.
-    migrate: () => withAdvisoryLock(MIGRATION_LOCK_KEY, () => migratePostgres(drizzlePostgres({ client }), { migrationsFolder: MIGRATIONS_FOLDER })),
+    migrate: () =>
+      withAdvisoryLock(MIGRATION_LOCK_KEY, () =>
+        migratePostgres(drizzlePostgres({ client }), { migrationsFolder: MIGRATIONS_FOLDER }),
+      ),
     close: () => client.end({ timeout: 5 }),
   };
 }

@@ -25,7 +25,10 @@ export async function readBodyLimited(request: Request, maxBytes: number): Promi
  * The body of a push from WeChat, or the 4xx answer to give instead (413 past `maxBytes`, 400 when unreadable).
  * Both push routes start with it.
  */
-export async function readPushBody(request: Request, maxBytes: number): Promise<{ body: string } | { response: Response }> {
+export async function readPushBody(
+  request: Request,
+  maxBytes: number,
+): Promise<{ body: string } | { response: Response }> {
   try {
     return { body: await readBodyLimited(request, maxBytes) };
   } catch (error) {
@@ -34,8 +37,15 @@ export async function readPushBody(request: Request, maxBytes: number): Promise<
   }
 }
 
-export function textResponse(status: number, body: string, contentType: "text/plain" | "application/xml" = "text/plain"): Response {
-  return new Response(body, { status, headers: { "content-type": `${contentType}; charset=utf-8`, "cache-control": "no-store" } });
+export function textResponse(
+  status: number,
+  body: string,
+  contentType: "text/plain" | "application/xml" = "text/plain",
+): Response {
+  return new Response(body, {
+    status,
+    headers: { "content-type": `${contentType}; charset=utf-8`, "cache-control": "no-store" },
+  });
 }
 
 /**

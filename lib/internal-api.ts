@@ -8,7 +8,10 @@ const digest = (value: string) => createHash("sha256").update(value, "utf8").dig
  * much of one matched. Returns a short, stable label for the matching key (for logs), or null.
  */
 export function createServiceKeyVerifier(keys: readonly string[]) {
-  const configured = keys.map((key) => ({ digest: digest(key), label: `key:${digest(key).toString("hex").slice(0, 8)}` }));
+  const configured = keys.map((key) => ({
+    digest: digest(key),
+    label: `key:${digest(key).toString("hex").slice(0, 8)}`,
+  }));
   return function verify(authorization: string | null): string | null {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
     const presented = digest(match?.[1] ?? "");

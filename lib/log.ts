@@ -22,7 +22,10 @@ export function redact(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = SENSITIVE.test(k) && v !== null && v !== undefined && typeof v !== "boolean" && typeof v !== "number" ? "[redacted]" : redact(v, depth + 1);
+    out[k] =
+      SENSITIVE.test(k) && v !== null && v !== undefined && typeof v !== "boolean" && typeof v !== "number"
+        ? "[redacted]"
+        : redact(v, depth + 1);
   }
   return out;
 }
@@ -60,7 +63,13 @@ export function requestContext(): { requestId?: string; traceId?: string } {
 
 function write(level: Level, msg: string, fields?: Record<string, unknown>): void {
   if (ORDER[level] < threshold) return;
-  const line = JSON.stringify({ t: new Date().toISOString(), level, msg, ...requestContext(), ...(redact(fields ?? {}) as object) });
+  const line = JSON.stringify({
+    t: new Date().toISOString(),
+    level,
+    msg,
+    ...requestContext(),
+    ...(redact(fields ?? {}) as object),
+  });
   if (level === "error" || level === "warn") process.stderr.write(`${line}\n`);
   else process.stdout.write(`${line}\n`);
 }

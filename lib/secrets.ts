@@ -30,14 +30,32 @@ interface SealedColumns {
 }
 
 /** Where a sealed value lives: its table, its column and the key of its row (primary key, as text). */
-export type SealContext = { [T in keyof SealedColumns]: { table: T; column: SealedColumns[T]; row: string } }[keyof SealedColumns];
+export type SealContext = {
+  [T in keyof SealedColumns]: { table: T; column: SealedColumns[T]; row: string };
+}[keyof SealedColumns];
 
 /** The place of each sealed value the app stores. */
 export const sealedAt = {
-  componentAccessToken: (componentAppId: string): SealContext => ({ table: "wechat_component", column: "access_token_sealed", row: componentAppId }),
-  authorizerRefreshToken: (appId: string): SealContext => ({ table: "authorizers", column: "refresh_token_sealed", row: appId }),
-  authorizerAccessToken: (appId: string): SealContext => ({ table: "authorizers", column: "access_token_sealed", row: appId }),
-  merchantWebhookSecret: (merchantId: string): SealContext => ({ table: "merchants", column: "webhook_secret_sealed", row: merchantId }),
+  componentAccessToken: (componentAppId: string): SealContext => ({
+    table: "wechat_component",
+    column: "access_token_sealed",
+    row: componentAppId,
+  }),
+  authorizerRefreshToken: (appId: string): SealContext => ({
+    table: "authorizers",
+    column: "refresh_token_sealed",
+    row: appId,
+  }),
+  authorizerAccessToken: (appId: string): SealContext => ({
+    table: "authorizers",
+    column: "access_token_sealed",
+    row: appId,
+  }),
+  merchantWebhookSecret: (merchantId: string): SealContext => ({
+    table: "merchants",
+    column: "webhook_secret_sealed",
+    row: merchantId,
+  }),
 };
 
 export type SecretBoxFailure = "malformed" | "unknown_key" | "mismatch";
@@ -85,12 +103,25 @@ export function createSecretBox(keys: Buffer[]): SecretBox {
       const cipher = createCipheriv("aes-256-gcm", current, iv, { authTagLength: TAG_BYTES });
       cipher.setAAD(additionalData(VERSION, currentKeyId, at));
       const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-      return [VERSION, currentKeyId, iv.toString("base64url"), ciphertext.toString("base64url"), cipher.getAuthTag().toString("base64url")].join(".");
+      return [
+        VERSION,
+        currentKeyId,
+        iv.toString("base64url"),
+        ciphertext.toString("base64url"),
+        cipher.getAuthTag().toString("base64url"),
+      ].join(".");
     },
     open(sealed, at) {
       const parts = sealed.split(".");
       const [version, keyId, iv, ciphertext, tag] = parts;
-      if (parts.length !== 5 || (version !== VERSION && version !== LEGACY_VERSION) || !keyId || iv === undefined || ciphertext === undefined || tag === undefined) {
+      if (
+        parts.length !== 5 ||
+        (version !== VERSION && version !== LEGACY_VERSION) ||
+        !keyId ||
+        iv === undefined ||
+        ciphertext === undefined ||
+        tag === undefined
+      ) {
         throw new SecretBoxError("not a sealed secret");
       }
       const key = byId.get(keyId);
@@ -103,7 +134,9 @@ export function createSecretBox(keys: Buffer[]): SecretBox {
         const decipher = createDecipheriv("aes-256-gcm", key, ivBytes, { authTagLength: TAG_BYTES });
         decipher.setAAD(additionalData(version, keyId, at));
         decipher.setAuthTag(tagBytes);
-        return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]).toString("utf8");
+        return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]).toString(
+          "utf8",
+        );
       } catch {
         // Under a key we hold, so either altered or sealed for another place (copied from another row or column).
         // Where it was read is logged, never the value.
@@ -113,7 +146,10 @@ export function createSecretBox(keys: Buffer[]): SecretBox {
           row: at.row,
           format: version,
         });
-        throw new SecretBoxError(`sealed value in ${at.table}.${at.column} does not belong to row ${at.row} or was altered`, "mismatch");
+        throw new SecretBoxError(
+          `sealed value in ${at.table}.${at.column} does not belong to row ${at.row} or was altered`,
+          "mismatch",
+        );
       }
     },
     needsResealing(sealed) {

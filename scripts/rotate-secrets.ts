@@ -23,15 +23,20 @@ const results = await rotateSealedSecrets({ db: database.db, secretBox })
 const header = ["column", "scanned", "resealed", "failed"];
 const lines = results.map((r) => [`${r.table}.${r.column}`, String(r.scanned), String(r.resealed), String(r.failed)]);
 const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-const format = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+const format = (cells: string[]) =>
+  cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
 console.log(`current key ${secretBox.currentKeyId} (${database.kind})`);
 console.log(format(header));
 for (const line of lines) console.log(format(line));
 
 const failed = results.reduce((sum, r) => sum + r.failed, 0);
 if (failed > 0) {
-  console.error(`${failed} value(s) could not be opened where they are and were left as they are (the log says where, and why:`);
-  console.error("no configured key opens it — keep SECRETS_KEY_PREVIOUS until this reports 0 failed — or it was sealed for another");
+  console.error(
+    `${failed} value(s) could not be opened where they are and were left as they are (the log says where, and why:`,
+  );
+  console.error(
+    "no configured key opens it — keep SECRETS_KEY_PREVIOUS until this reports 0 failed — or it was sealed for another",
+  );
   console.error("row or column and copied there, which the app refuses to use; clear or replace such a value).");
   process.exit(1);
 }

@@ -15,17 +15,25 @@ const { values } = parseArgs({
 });
 const count = z.coerce.number().int().min(0).max(10_000_000);
 const args = z
-  .object({ authorizations: count, merchants: count.min(1).optional(), events: z.coerce.number().min(0).max(1).optional() })
+  .object({
+    authorizations: count,
+    merchants: count.min(1).optional(),
+    events: z.coerce.number().min(0).max(1).optional(),
+  })
   .safeParse(values);
 if (!args.success) {
-  console.error(`usage: npm run db:seed -- --authorizations N [--merchants M] [--events SHARE]\n${z.prettifyError(args.error)}`);
+  console.error(
+    `usage: npm run db:seed -- --authorizations N [--merchants M] [--events SHARE]\n${z.prettifyError(args.error)}`,
+  );
   process.exit(2);
 }
 
 const env = getEnv();
 const database = await openDatabase({ databaseUrl: env.databaseUrl, pgliteDir: env.pgliteDir, maxConnections: 5 });
 try {
-  console.log(`seeding ${database.kind}: ${args.data.authorizations} authorizations over ${args.data.merchants ?? "one merchant per 20"} merchants…`);
+  console.log(
+    `seeding ${database.kind}: ${args.data.authorizations} authorizations over ${args.data.merchants ?? "one merchant per 20"} merchants…`,
+  );
   const result = await seedStaffDemoData(database.db, {
     authorizations: args.data.authorizations,
     merchants: args.data.merchants,

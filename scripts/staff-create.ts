@@ -79,13 +79,16 @@ if (password === undefined) {
   if (!process.stdin.isTTY) fail("Set STAFF_PASSWORD, or run this on a terminal to be asked for the password.");
   try {
     password = await promptHidden(`Password for ${email.data} (at least ${MIN_PASSWORD_LENGTH} characters): `);
-    if (password.length < MIN_PASSWORD_LENGTH) fail(`The password must be at least ${MIN_PASSWORD_LENGTH} characters; nothing changed.`);
-    if ((await promptHidden("Repeat the password: ")) !== password) fail("The passwords do not match; nothing changed.");
+    if (password.length < MIN_PASSWORD_LENGTH)
+      fail(`The password must be at least ${MIN_PASSWORD_LENGTH} characters; nothing changed.`);
+    if ((await promptHidden("Repeat the password: ")) !== password)
+      fail("The passwords do not match; nothing changed.");
   } catch {
     fail("Cancelled; nothing changed.");
   }
 }
-if (password.length < MIN_PASSWORD_LENGTH) fail(`The password must be at least ${MIN_PASSWORD_LENGTH} characters; nothing changed.`);
+if (password.length < MIN_PASSWORD_LENGTH)
+  fail(`The password must be at least ${MIN_PASSWORD_LENGTH} characters; nothing changed.`);
 
 let database;
 try {
@@ -94,10 +97,17 @@ try {
   fail(`Could not open the database: ${(error as Error).message}`);
 }
 try {
-  const result = await createStaffAccount(database.db, { email: email.data, role: role.data, password, force: args.force });
+  const result = await createStaffAccount(database.db, {
+    email: email.data,
+    role: role.data,
+    password,
+    force: args.force,
+  });
   switch (result.outcome) {
     case "created":
-      console.log(`Created ${role.data} ${email.data.toLowerCase()} (user ${result.userId}); recorded in the audit log as cli.`);
+      console.log(
+        `Created ${role.data} ${email.data.toLowerCase()} (user ${result.userId}); recorded in the audit log as cli.`,
+      );
       break;
     case "updated":
       console.log(

@@ -11,7 +11,9 @@ try {
   if (result.skipped) {
     console.log("another reconcile is running; nothing done");
   } else {
-    console.log(`run ${result.runId}: WeChat lists ${result.listed}, checked ${result.checked}, repairs ${result.repairs.length}`);
+    console.log(
+      `run ${result.runId}: WeChat lists ${result.listed}, checked ${result.checked}, repairs ${result.repairs.length}`,
+    );
     for (const repair of result.repairs) console.log(`  ${repair.appId}  ${repair.action}`);
   }
 } catch (error) {

@@ -19,11 +19,15 @@ try {
   const result = await platform.refresher.runPass();
   const seconds = (Date.now() - started) / 1000;
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
-  console.log(`refreshed ${result.refreshed}, failed ${result.failed} in ${seconds.toFixed(1)} s (peak RSS ${peakRssMb.toFixed(0)} MB)`);
+  console.log(
+    `refreshed ${result.refreshed}, failed ${result.failed} in ${seconds.toFixed(1)} s (peak RSS ${peakRssMb.toFixed(0)} MB)`,
+  );
   if (process.argv.includes("--json")) {
     const cpu = process.cpuUsage();
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-    console.log(`RESULT ${JSON.stringify({ ...result, seconds, peakRssMb, cpuSeconds, concurrency: env.authorizerRefreshConcurrency })}`);
+    console.log(
+      `RESULT ${JSON.stringify({ ...result, seconds, peakRssMb, cpuSeconds, concurrency: env.authorizerRefreshConcurrency })}`,
+    );
   }
   process.exitCode = result.failed > 0 ? 1 : 0;
 } finally {

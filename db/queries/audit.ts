@@ -33,7 +33,11 @@ export async function listAuditLogRows(db: Db, filters: AuditFilters, page: { be
   const limit = Math.min(Math.max(page.limit ?? DEFAULT_LIMIT, 1), MAX_LIMIT);
   const where: SQL[] = [];
   if (filters.actor) {
-    where.push(UUID.test(filters.actor) ? eq(auditLog.actorUserId, filters.actor.toLowerCase()) : ilike(auditLog.actorEmail, `%${escapeLikePattern(filters.actor)}%`));
+    where.push(
+      UUID.test(filters.actor)
+        ? eq(auditLog.actorUserId, filters.actor.toLowerCase())
+        : ilike(auditLog.actorEmail, `%${escapeLikePattern(filters.actor)}%`),
+    );
   }
   if (filters.action) where.push(eq(auditLog.action, filters.action));
   // Every target type listed, so audit_log_target_idx (target_type, target_id, id) serves an exact target.

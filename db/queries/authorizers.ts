@@ -32,7 +32,11 @@ export const merchantView = {
 export type MerchantAuthorizer = Awaited<ReturnType<typeof listMerchantAuthorizers>>[number];
 
 export async function listMerchantAuthorizers(db: Db, merchantId: string) {
-  return db.select(merchantView).from(authorizers).where(eq(authorizers.merchantId, merchantId)).orderBy(desc(authorizers.createdAt));
+  return db
+    .select(merchantView)
+    .from(authorizers)
+    .where(eq(authorizers.merchantId, merchantId))
+    .orderBy(desc(authorizers.createdAt));
 }
 
 /** One account, only if this merchant holds it. */
@@ -50,7 +54,11 @@ export async function findMerchantAuthorizer(db: Db, merchantId: string, appId: 
  */
 export async function listMerchantAuthorizerGrants(db: Db, merchantId: string, appId: string, limit: number) {
   return db
-    .select({ source: authorizerGrants.source, funcIds: authorizerGrants.funcIds, createdAt: authorizerGrants.createdAt })
+    .select({
+      source: authorizerGrants.source,
+      funcIds: authorizerGrants.funcIds,
+      createdAt: authorizerGrants.createdAt,
+    })
     .from(authorizerGrants)
     .innerJoin(authorizers, eq(authorizers.appId, authorizerGrants.appId))
     .where(and(eq(authorizerGrants.appId, appId), eq(authorizers.merchantId, merchantId)))

@@ -9,7 +9,10 @@ import { rateLimits } from "@/db/schema";
  * `windowSeconds`. The count stops growing at `cap` (anything past the limit is refused alike). Returns the count,
  * this hit included, and when the window ends.
  */
-export async function countRateLimitHit(db: Db, input: { key: string; windowSeconds: number; cap: number }): Promise<{ hits: number; windowEndsAt: Date }> {
+export async function countRateLimitHit(
+  db: Db,
+  input: { key: string; windowSeconds: number; cap: number },
+): Promise<{ hits: number; windowEndsAt: Date }> {
   const current = sql`${rateLimits.windowStartedAt} > now() - make_interval(secs => ${input.windowSeconds})`;
   const [row] = await db
     .insert(rateLimits)

@@ -105,7 +105,8 @@ function filterConditions(filters: StaffListFilters): SQL[] {
   if (filters.review) conditions.push(sql`a.review_status = ${filters.review}`);
   if (filters.kind) conditions.push(sql`a.kind = ${filters.kind}`);
   // jsonb_path_ops GIN index (authorizers_func_ids_idx).
-  if (filters.permission !== undefined) conditions.push(sql`a.func_ids @> ${JSON.stringify([filters.permission])}::jsonb`);
+  if (filters.permission !== undefined)
+    conditions.push(sql`a.func_ids @> ${JSON.stringify([filters.permission])}::jsonb`);
   if (filters.merchant === UNASSIGNED_MERCHANT) conditions.push(sql`a.merchant_id is null`);
   else if (filters.merchant) conditions.push(sql`a.merchant_id = ${filters.merchant}::uuid`);
   if (filters.from) conditions.push(sql`a.authorized_at >= ${chinaMidnight(filters.from)}::timestamptz`);
@@ -113,7 +114,9 @@ function filterConditions(filters: StaffListFilters): SQL[] {
   // Trigram GIN index on the generated, lower-cased search_text (authorizers_search_idx).
   if (filters.q) conditions.push(sql`a.search_text like '%' || lower(${escapeLikePattern(filters.q)}) || '%'`);
   if (filters.notReady) {
-    conditions.push(sql`exists (select 1 from setup_accounts s where s.app_id = a.app_id and s.blocking_item is not null)`);
+    conditions.push(
+      sql`exists (select 1 from setup_accounts s where s.app_id = a.app_id and s.blocking_item is not null)`,
+    );
   }
   return conditions;
 }
@@ -145,7 +148,9 @@ function pageSubquery(params: StaffListParams, limit: number): SQL {
   // PostgreSQL only reads an index in order when the null placement matches too (`desc` alone means nulls first),
   // even on NOT NULL columns. Without it each page is a full scan and a sort.
   if (params.sort === "updated") {
-    const keyset = cursor?.key ? [sql`(a.updated_at, a.app_id) < (${microsToIso(cursor.key)}::timestamptz, ${cursor.appId})`] : [];
+    const keyset = cursor?.key
+      ? [sql`(a.updated_at, a.app_id) < (${microsToIso(cursor.key)}::timestamptz, ${cursor.appId})`]
+      : [];
     return sql`select ${pageColumns(sql`a.updated_at`)} from authorizers a ${where([...conditions, ...keyset])}
       order by a.updated_at desc nulls last, a.app_id desc nulls last limit ${limit}`;
   }
@@ -154,7 +159,9 @@ function pageSubquery(params: StaffListParams, limit: number): SQL {
   const dated = sql`(select ${pageColumns(sql`a.authorized_at`)} from authorizers a ${where([
     ...conditions,
     sql`a.authorized_at is not null`,
-    ...(cursor?.key ? [sql`(a.authorized_at, a.app_id) < (${microsToIso(cursor.key)}::timestamptz, ${cursor.appId})`] : []),
+    ...(cursor?.key
+      ? [sql`(a.authorized_at, a.app_id) < (${microsToIso(cursor.key)}::timestamptz, ${cursor.appId})`]
+      : []),
   ])} order by a.authorized_at desc nulls last, a.app_id desc nulls last limit ${limit})`;
   const undated = sql`(select ${pageColumns(sql`a.authorized_at`)} from authorizers a ${where([
     ...conditions,
@@ -177,11 +184,16 @@ function orderBy(sort: StaffListSort, alias: string): SQL {
  * The list's SQL (exported so the benchmark can EXPLAIN exactly what the page runs). The newest event of each
  * account is looked up for the page's rows only (a LATERAL index probe per row), as is the merchant's name.
  */
-export function buildStaffListQuery(params: StaffListParams, options: { limit?: number; withLastEvent?: boolean } = {}): SQL {
+export function buildStaffListQuery(
+  params: StaffListParams,
+  options: { limit?: number; withLastEvent?: boolean } = {},
+): SQL {
   const limit = Math.min(options.limit ?? STAFF_LIST_PAGE_SIZE + 1, MAX_PAGE_SIZE + 1);
   const withLastEvent = options.withLastEvent ?? true;
   return sql`select p.*, (select m.name from merchants m where m.id = p.merchant_id) as merchant_name, ${
-    withLastEvent ? sql`e.info_type as last_event_type, (extract(epoch from e.received_at) * 1000)::float8 as last_event_ms` : sql`null as last_event_type, null as last_event_ms`
+    withLastEvent
+      ? sql`e.info_type as last_event_type, (extract(epoch from e.received_at) * 1000)::float8 as last_event_ms`
+      : sql`null as last_event_type, null as last_event_ms`
   }
     from (${pageSubquery(params, limit)}) p
     ${
@@ -197,7 +209,9 @@ export function buildStaffListQuery(params: StaffListParams, options: { limit?: 
 
 /** How far a page view counts for these filters. */
 export function staffListCountCap(filters: StaffListFilters): number {
-  const filtered = Object.entries(filters).some(([key, value]) => key !== "sort" && key !== "cursor" && value !== undefined);
+  const filtered = Object.entries(filters).some(
+    ([key, value]) => key !== "sort" && key !== "cursor" && value !== undefined,
+  );
   return filtered ? STAFF_LIST_FILTERED_COUNT_CAP : STAFF_LIST_COUNT_CAP;
 }
 
@@ -260,7 +274,10 @@ function toRow(raw: RawRow): StaffAuthorizationRow {
     funcIds: toFuncIds(raw.func_ids),
     authorizedAt: toDate(raw.authorized_ms),
     updatedAt: toDate(raw.updated_ms) ?? new Date(0),
-    lastEvent: raw.last_event_type && raw.last_event_ms !== null ? { infoType: raw.last_event_type, receivedAt: new Date(Number(raw.last_event_ms)) } : null,
+    lastEvent:
+      raw.last_event_type && raw.last_event_ms !== null
+        ? { infoType: raw.last_event_type, receivedAt: new Date(Number(raw.last_event_ms)) }
+        : null,
     tokenHealth: raw.token_health,
   };
 }
@@ -275,19 +292,28 @@ export async function listStaffAuthorizations(
   options: { pageSize?: number; withLastEvent?: boolean } = {},
 ): Promise<StaffListPage> {
   const pageSize = Math.max(1, Math.min(options.pageSize ?? STAFF_LIST_PAGE_SIZE, MAX_PAGE_SIZE));
-  const raws = await executePlanned<RawRow>(db, buildStaffListQuery(params, { limit: pageSize + 1, withLastEvent: options.withLastEvent }));
+  const raws = await executePlanned<RawRow>(
+    db,
+    buildStaffListQuery(params, { limit: pageSize + 1, withLastEvent: options.withLastEvent }),
+  );
   const pageRaws = raws.slice(0, pageSize);
   const last = pageRaws.at(-1);
   const page = params.cursor?.page ?? 1;
   return {
     rows: pageRaws.map(toRow),
-    next: raws.length > pageSize && last ? { sort: params.sort, key: last.sort_key, appId: last.app_id, page: page + 1 } : null,
+    next:
+      raws.length > pageSize && last
+        ? { sort: params.sort, key: last.sort_key, appId: last.app_id, page: page + 1 }
+        : null,
     page,
   };
 }
 
 /** How many rows match, exactly up to the cap (staffListCountCap); `capped` when there are more. */
-export async function countStaffAuthorizations(db: Db, filters: StaffListFilters): Promise<{ count: number; capped: boolean }> {
+export async function countStaffAuthorizations(
+  db: Db,
+  filters: StaffListFilters,
+): Promise<{ count: number; capped: boolean }> {
   const cap = staffListCountCap(filters);
   const [row] = await executePlanned<{ n: number | string }>(db, buildStaffCountQuery(filters));
   const n = Number(row?.n ?? 0);
@@ -296,13 +322,17 @@ export async function countStaffAuthorizations(db: Db, filters: StaffListFilters
 
 /** The exact number of matching rows (the CSV export's audit record; one full pass, not for page views). */
 export async function countAllStaffAuthorizations(db: Db, filters: StaffListFilters): Promise<number> {
-  const [row] = rowsOf<{ n: number | string }>(await db.execute(sql`select count(*)::int as n from authorizers a ${where(filterConditions(filters))}`));
+  const [row] = rowsOf<{ n: number | string }>(
+    await db.execute(sql`select count(*)::int as n from authorizers a ${where(filterConditions(filters))}`),
+  );
   return Number(row?.n ?? 0);
 }
 
 /** EXPLAIN (ANALYZE, BUFFERS) of the list and count queries a page view runs, as plan lines (benchmark, diagnosis). */
 export async function explainStaffList(db: Db, params: StaffListParams): Promise<{ list: string[]; count: string[] }> {
   const explain = async (query: SQL) =>
-    rowsOf<Record<string, string>>(await db.execute(sql`explain (analyze, buffers) ${query}`)).map((row) => Object.values(row)[0] ?? "");
+    rowsOf<Record<string, string>>(await db.execute(sql`explain (analyze, buffers) ${query}`)).map(
+      (row) => Object.values(row)[0] ?? "",
+    );
   return { list: await explain(buildStaffListQuery(params)), count: await explain(buildStaffCountQuery(params)) };
 }

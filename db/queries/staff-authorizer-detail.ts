@@ -45,7 +45,9 @@ export async function findStaffAuthorizerDetail(db: Db, appId: string) {
   return {
     ...rest,
     merchant: merchantId ? { id: merchantId, name: merchantName ?? "" } : null,
-    contestingMerchant: contestedByMerchantId ? { id: contestedByMerchantId, name: contestedByMerchantName ?? "" } : null,
+    contestingMerchant: contestedByMerchantId
+      ? { id: contestedByMerchantId, name: contestedByMerchantName ?? "" }
+      : null,
   };
 }
 
@@ -105,10 +107,16 @@ export interface TimelineRow {
  * `before`, no OFFSET: each source contributes at most `take` rows from the account's own rows (per-account
  * indexes), merged and cut to `take`.
  */
-export async function listStaffTimelineRows(db: Db, appId: string, options: { before?: TimelinePosition | null; take: number }) {
+export async function listStaffTimelineRows(
+  db: Db,
+  appId: string,
+  options: { before?: TimelinePosition | null; take: number },
+) {
   const { before: cursor, take } = options;
   const after = (at: string, rank: number) =>
-    cursor ? sql`and (${sql.raw(at)}, ${rank}::int, id) < (${cursor.at}::timestamptz, ${cursor.rank}::int, ${cursor.id}::bigint)` : sql``;
+    cursor
+      ? sql`and (${sql.raw(at)}, ${rank}::int, id) < (${cursor.at}::timestamptz, ${cursor.rank}::int, ${cursor.id}::bigint)`
+      : sql``;
   const result = await db.execute(sql`
     select source, rank, id, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at_text, kind, data, actor_email, note
     from (

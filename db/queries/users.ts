@@ -32,14 +32,25 @@ export async function findUserById(db: Db, id: string) {
 }
 
 /** Creates a merchant and its first user in one transaction. Returns null when the email is taken. */
-export async function createMerchantWithUser(db: Db, input: { businessName: string; email: string; passwordHash: string }) {
+export async function createMerchantWithUser(
+  db: Db,
+  input: { businessName: string; email: string; passwordHash: string },
+) {
   if (await findUserByEmail(db, input.email)) return null;
   try {
     return await db.transaction(async (tx) => {
-      const [merchant] = await tx.insert(merchants).values({ name: input.businessName }).returning({ id: merchants.id });
+      const [merchant] = await tx
+        .insert(merchants)
+        .values({ name: input.businessName })
+        .returning({ id: merchants.id });
       const [user] = await tx
         .insert(users)
-        .values({ email: input.email.toLowerCase(), passwordHash: input.passwordHash, role: "merchant", merchantId: merchant!.id })
+        .values({
+          email: input.email.toLowerCase(),
+          passwordHash: input.passwordHash,
+          role: "merchant",
+          merchantId: merchant!.id,
+        })
         .returning({ id: users.id });
       return { userId: user!.id, merchantId: merchant!.id };
     });
@@ -70,7 +81,10 @@ export async function getMerchantName(db: Db, merchantId: string) {
 }
 
 /** Replaces a user's password hash, unless it changed meanwhile (a reset or another upgrade wins). */
-export async function updatePasswordHash(db: Db, input: { userId: string; from: string; to: string }): Promise<boolean> {
+export async function updatePasswordHash(
+  db: Db,
+  input: { userId: string; from: string; to: string },
+): Promise<boolean> {
   const updated = await db
     .update(users)
     .set({ passwordHash: input.to })

@@ -20,7 +20,12 @@ export async function findMerchantWebhook(db: Db, merchantId: string): Promise<M
  * (`secretSealed` is used only when the merchant has none) and kept when the URL changes, so the merchant's
  * verifier keeps working.
  */
-export async function saveMerchantWebhook(db: Db, merchantId: string, url: string | null, secretSealed: string): Promise<void> {
+export async function saveMerchantWebhook(
+  db: Db,
+  merchantId: string,
+  url: string | null,
+  secretSealed: string,
+): Promise<void> {
   await db
     .update(merchants)
     .set({
@@ -87,7 +92,13 @@ export async function redeliver(db: Db, merchantId: string, deliveryId: number):
   const updated = await db
     .update(webhookDeliveries)
     .set({ status: "pending", attempts: 0, nextAttemptAt: sql`now()`, leaseUntil: null })
-    .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.merchantId, merchantId), eq(webhookDeliveries.status, "failed")))
+    .where(
+      and(
+        eq(webhookDeliveries.id, deliveryId),
+        eq(webhookDeliveries.merchantId, merchantId),
+        eq(webhookDeliveries.status, "failed"),
+      ),
+    )
     .returning({ id: webhookDeliveries.id });
   return updated.length > 0;
 }

@@ -56,12 +56,20 @@ export const wechatEvents = pgTable(
   },
   (t) => [
     // An account's lifecycle (staff timeline, last event): authorization pushes only, not its users' messages.
-    index("wechat_events_authorizer_idx").on(t.authorizerAppId, t.receivedAt).where(sql`${t.source} = 'component'`),
-    index("wechat_events_unprocessed_idx").on(t.receivedAt).where(sql`${t.processedAt} is null`),
+    index("wechat_events_authorizer_idx")
+      .on(t.authorizerAppId, t.receivedAt)
+      .where(sql`${t.source} = 'component'`),
+    index("wechat_events_unprocessed_idx")
+      .on(t.receivedAt)
+      .where(sql`${t.processedAt} is null`),
     // The staff console's push chart: component pushes (tickets, authorization events) of the last 24 hours.
-    index("wechat_events_component_received_idx").on(t.receivedAt).where(sql`${t.source} = 'component'`),
+    index("wechat_events_component_received_idx")
+      .on(t.receivedAt)
+      .where(sql`${t.source} = 'component'`),
     // Retention: account messages by age (lib/maintenance/retention.ts).
-    index("wechat_events_message_age_idx").on(t.receivedAt).where(sql`${t.source} = 'authorizer'`),
+    index("wechat_events_message_age_idx")
+      .on(t.receivedAt)
+      .where(sql`${t.source} = 'authorizer'`),
     // The current ticket: the newest component_verify_ticket event.
     index("wechat_events_ticket_idx")
       .on(t.createTime.desc(), t.id.desc())
@@ -88,7 +96,9 @@ export const webhookDeliveries = pgTable(
     appId: text("app_id").notNull(),
     /** What the message was (`text`, `event:subscribe`, …), for the log without opening the payload. */
     summary: text("summary").notNull(),
-    status: text("status", { enum: ["pending", "delivered", "failed"] }).notNull().default("pending"),
+    status: text("status", { enum: ["pending", "delivered", "failed"] })
+      .notNull()
+      .default("pending"),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
     leaseUntil: timestamp("lease_until", { withTimezone: true }),
@@ -101,9 +111,13 @@ export const webhookDeliveries = pgTable(
   },
   (t) => [
     uniqueIndex("webhook_deliveries_event_merchant_idx").on(t.eventId, t.merchantId),
-    index("webhook_deliveries_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index("webhook_deliveries_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending'`),
     // The metrics gauge of deliveries given up (few rows; counted on every scrape).
-    index("webhook_deliveries_failed_idx").on(t.id).where(sql`${t.status} = 'failed'`),
+    index("webhook_deliveries_failed_idx")
+      .on(t.id)
+      .where(sql`${t.status} = 'failed'`),
     index("webhook_deliveries_merchant_idx").on(t.merchantId, t.id),
     index("webhook_deliveries_app_idx").on(t.appId, t.id),
   ],
@@ -137,7 +151,9 @@ export const users = pgTable(
     /** Stored lower-cased; unique. */
     email: text("email").notNull(),
     passwordHash: text("password_hash").notNull(),
-    role: text("role", { enum: ["merchant", "staff", "admin"] }).notNull().default("merchant"),
+    role: text("role", { enum: ["merchant", "staff", "admin"] })
+      .notNull()
+      .default("merchant"),
     merchantId: uuid("merchant_id").references(() => merchants.id),
     /**
      * Carried in the session (JWT) and compared on every request: bumped when the user is disabled, their role
@@ -293,7 +309,9 @@ export const authorizers = pgTable(
   },
   (t) => [
     index("authorizers_merchant_idx").on(t.merchantId, t.createdAt),
-    index("authorizers_refresh_failed_idx").on(t.refreshFailedAt).where(sql`${t.refreshFailedAt} is not null`),
+    index("authorizers_refresh_failed_idx")
+      .on(t.refreshFailedAt)
+      .where(sql`${t.refreshFailedAt} is not null`),
     // Staff console (see migration 0004 for why each exists): keyset pagination per sort, filters, search.
     index("authorizers_updated_keyset_idx").on(t.updatedAt.desc(), t.appId.desc()),
     index("authorizers_authorized_keyset_idx").on(t.authorizedAt.desc().nullsLast(), t.appId.desc()),
@@ -341,7 +359,9 @@ export const reconcileRuns = pgTable(
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
     trigger: text("trigger").notNull(),
-    status: text("status", { enum: ["running", "done", "failed", "abandoned"] }).notNull().default("running"),
+    status: text("status", { enum: ["running", "done", "failed", "abandoned"] })
+      .notNull()
+      .default("running"),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
     heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
@@ -352,7 +372,9 @@ export const reconcileRuns = pgTable(
     error: text("error"),
   },
   (t) => [
-    uniqueIndex("reconcile_runs_one_running_idx").on(t.status).where(sql`${t.status} = 'running'`),
+    uniqueIndex("reconcile_runs_one_running_idx")
+      .on(t.status)
+      .where(sql`${t.status} = 'running'`),
     index("reconcile_runs_started_idx").on(t.startedAt),
   ],
 );
@@ -363,7 +385,9 @@ export const authorizerGrants = pgTable(
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
     appId: text("app_id").notNull(),
-    source: text("source", { enum: ["callback", "authorized", "updateauthorized", "unauthorized", "reconcile"] }).notNull(),
+    source: text("source", {
+      enum: ["callback", "authorized", "updateauthorized", "unauthorized", "reconcile"],
+    }).notNull(),
     funcIds: jsonb("func_ids").$type<number[]>().notNull(),
     stateVersion: bigint("state_version", { mode: "number" }).notNull(),
     createdAt: createdAt(),
@@ -510,7 +534,9 @@ export const sandboxCustomMessages = pgTable("sandbox_custom_messages", {
 export const sandboxReleaseTests = pgTable("sandbox_release_tests", {
   id: bigserial("id", { mode: "number" }).primaryKey(),
   testGroup: integer("test_group").notNull(),
-  status: text("status", { enum: ["running", "passed", "failed"] }).notNull().default("running"),
+  status: text("status", { enum: ["running", "passed", "failed"] })
+    .notNull()
+    .default("running"),
   checks: jsonb("checks").$type<Record<string, unknown>[]>().notNull().default([]),
   startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
   finishedAt: timestamp("finished_at", { withTimezone: true }),

@@ -1,6 +1,19 @@
 import type { Db } from "@/db";
-import { clearLoginFailures, countLoginAttempt, findUserByEmail, uncountLoginAttempt, updatePasswordHash } from "@/db/queries/users";
-import { burnPasswordCheck, hashPassword, needsRehash, PASSWORD_COST, verifyPassword, type ScryptCost } from "@/lib/auth/password";
+import {
+  clearLoginFailures,
+  countLoginAttempt,
+  findUserByEmail,
+  uncountLoginAttempt,
+  updatePasswordHash,
+} from "@/db/queries/users";
+import {
+  burnPasswordCheck,
+  hashPassword,
+  needsRehash,
+  PASSWORD_COST,
+  verifyPassword,
+  type ScryptCost,
+} from "@/lib/auth/password";
 import { describeError, log } from "@/lib/log";
 
 /**
@@ -39,7 +52,9 @@ export async function checkCredentials(
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const cost = deps.cost ?? PASSWORD_COST;
   const checkPassword =
-    deps.checkPassword ?? ((password: string, stored: string | null) => (stored ? verifyPassword(password, stored) : burnPasswordCheck(password, cost).then(() => false)));
+    deps.checkPassword ??
+    ((password: string, stored: string | null) =>
+      stored ? verifyPassword(password, stored) : burnPasswordCheck(password, cost).then(() => false));
   const email = input.email.toLowerCase();
   const emailKey = `email:${email}`;
   const addressKey = `ip:${input.address}`;
@@ -66,7 +81,12 @@ export async function checkCredentials(
 }
 
 /** A hash made with weaker parameters is replaced now, while the password is at hand. A failure only waits for next time. */
-async function upgradeHash(db: Db, user: { id: string; passwordHash: string }, password: string, cost: ScryptCost): Promise<void> {
+async function upgradeHash(
+  db: Db,
+  user: { id: string; passwordHash: string },
+  password: string,
+  cost: ScryptCost,
+): Promise<void> {
   try {
     await updatePasswordHash(db, { userId: user.id, from: user.passwordHash, to: await hashPassword(password, cost) });
   } catch (error) {

@@ -55,7 +55,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       async authorize(raw, request) {
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) throw new InvalidCredentials();
-        const result = await checkCredentials(await getDb(), { ...parsed.data, address: clientAddress(request.headers, getEnv().trustedProxyHops) });
+        const result = await checkCredentials(await getDb(), {
+          ...parsed.data,
+          address: clientAddress(request.headers, getEnv().trustedProxyHops),
+        });
         if (!result.ok) throw result.reason === "too_many_attempts" ? new TooManyAttempts() : new InvalidCredentials();
         // Security: a disabled account cannot sign in. Checked here, after the password (so only its owner learns
         // that it is disabled), in the same read as the session version the new session carries.

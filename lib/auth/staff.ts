@@ -6,7 +6,10 @@ import { DEMO_STAFF } from "@/lib/sandbox/credentials";
 import { recordAudit } from "@/lib/staff/audit";
 
 /** The first staff account (STAFF_EMAIL/STAFF_PASSWORD, or the sandbox's demo), created if missing. Never overwritten. */
-export async function ensureStaffAccount(db: Db, staff: { email: string; password: string }): Promise<"created" | "exists"> {
+export async function ensureStaffAccount(
+  db: Db,
+  staff: { email: string; password: string },
+): Promise<"created" | "exists"> {
   const email = staff.email.toLowerCase();
   const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, email));
   if (existing) return "exists";
@@ -34,7 +37,13 @@ export async function disableLeftoverDemoAccount(db: Db): Promise<boolean> {
     const cancelled = await tx
       .update(staffInvitations)
       .set({ expiresAt: sql`now()` })
-      .where(and(eq(staffInvitations.invitedByUserId, demo.id), isNull(staffInvitations.acceptedAt), gt(staffInvitations.expiresAt, sql`now()`)))
+      .where(
+        and(
+          eq(staffInvitations.invitedByUserId, demo.id),
+          isNull(staffInvitations.acceptedAt),
+          gt(staffInvitations.expiresAt, sql`now()`),
+        ),
+      )
       .returning({ email: staffInvitations.email });
     await recordAudit(tx, {
       actor: { userId: null, email: "system" },
@@ -43,7 +52,12 @@ export async function disableLeftoverDemoAccount(db: Db): Promise<boolean> {
       targetId: demo.id,
       note: "the sandbox's demo account, started outside the sandbox",
       before: { email: DEMO_STAFF.email, role: demo.role, disabled: false },
-      after: { email: DEMO_STAFF.email, role: demo.role, disabled: true, ...(cancelled.length > 0 ? { invitationsCancelled: cancelled.length } : {}) },
+      after: {
+        email: DEMO_STAFF.email,
+        role: demo.role,
+        disabled: true,
+        ...(cancelled.length > 0 ? { invitationsCancelled: cancelled.length } : {}),
+      },
     });
     return true;
   });

@@ -54,7 +54,11 @@ export async function completeAuthorizationCallback(
 
   if (!session) {
     const [existing] = await db
-      .select({ merchantId: authorizationSessions.merchantId, usedAt: authorizationSessions.usedAt, expiresAt: authorizationSessions.expiresAt })
+      .select({
+        merchantId: authorizationSessions.merchantId,
+        usedAt: authorizationSessions.usedAt,
+        expiresAt: authorizationSessions.expiresAt,
+      })
       .from(authorizationSessions)
       .where(eq(authorizationSessions.state, input.state));
     if (!existing || existing.merchantId !== input.merchantId) return { ok: false, reason: "invalid_state" };
@@ -74,11 +78,19 @@ export async function completeAuthorizationCallback(
     });
     if (grant.exchanged) await runGrantHooks(platform, grant.appId);
     const appId = grant.appId;
-    const refusal = grant.sessionState !== session.state ? "code_mismatch" : session.bizAppId && session.bizAppId !== appId ? "wrong_account" : undefined;
+    const refusal =
+      grant.sessionState !== session.state
+        ? "code_mismatch"
+        : session.bizAppId && session.bizAppId !== appId
+          ? "wrong_account"
+          : undefined;
     if (refusal) {
       // Security: not this attempt's code, or not the account it asked for: nothing is attached or flagged.
       log.warn("authorization callback refused", { reason: refusal, appId, merchantId: input.merchantId });
-      await db.update(authorizationSessions).set({ outcome: refusal, authorizerAppId: appId }).where(eq(authorizationSessions.state, input.state));
+      await db
+        .update(authorizationSessions)
+        .set({ outcome: refusal, authorizerAppId: appId })
+        .where(eq(authorizationSessions.state, input.state));
       return { ok: false, reason: refusal };
     }
     const binding = await bindMerchant(db, appId, input.merchantId);
@@ -89,8 +101,15 @@ export async function completeAuthorizationCallback(
     return { ok: true, appId, conflict: binding === "conflict" };
   } catch (error) {
     const outcome = classifyFailure(error);
-    log.warn("authorization callback failed", { reason: outcome.reason, errcode: outcome.errcode, error: describeError(error) });
-    await db.update(authorizationSessions).set({ outcome: outcome.reason }).where(eq(authorizationSessions.state, input.state));
+    log.warn("authorization callback failed", {
+      reason: outcome.reason,
+      errcode: outcome.errcode,
+      error: describeError(error),
+    });
+    await db
+      .update(authorizationSessions)
+      .set({ outcome: outcome.reason })
+      .where(eq(authorizationSessions.state, input.state));
     return outcome;
   }
 }

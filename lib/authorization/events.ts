@@ -13,7 +13,12 @@ import type { ComponentEvent } from "@/lib/wechat/events";
  * instance's background loop (see processPendingEvents).
  */
 export function processPendingComponentEvents(platform: Platform, limit = 20): Promise<number> {
-  return processPendingEvents<ComponentEvent>(platform.database.db, "component", (event) => applyComponentEvent(platform, event.payload), limit);
+  return processPendingEvents<ComponentEvent>(
+    platform.database.db,
+    "component",
+    (event) => applyComponentEvent(platform, event.payload),
+    limit,
+  );
 }
 
 async function applyComponentEvent(platform: Platform, event: ComponentEvent): Promise<void> {
@@ -28,7 +33,11 @@ async function applyComponentEvent(platform: Platform, event: ComponentEvent): P
       // the push, so this pairing of code and attempt is the authoritative one).
       const [session] = event.preAuthCode
         ? await platform.database.db
-            .select({ state: authorizationSessions.state, merchantId: authorizationSessions.merchantId, bizAppId: authorizationSessions.bizAppId })
+            .select({
+              state: authorizationSessions.state,
+              merchantId: authorizationSessions.merchantId,
+              bizAppId: authorizationSessions.bizAppId,
+            })
             .from(authorizationSessions)
             .where(eq(authorizationSessions.preAuthCode, event.preAuthCode))
         : [];
@@ -44,14 +53,20 @@ async function applyComponentEvent(platform: Platform, event: ComponentEvent): P
       if (grant.exchanged) await runGrantHooks(platform, grant.appId);
       if (!session) return;
       if (session.bizAppId && session.bizAppId !== grant.appId) {
-        log.warn("authorized account is not the one the attempt asked for: not attached", { appId: grant.appId, merchantId: session.merchantId });
+        log.warn("authorized account is not the one the attempt asked for: not attached", {
+          appId: grant.appId,
+          merchantId: session.merchantId,
+        });
         return;
       }
       if (grant.sessionState !== session.state) {
         // Another attempt's callback brought this code before WeChat's push said whose it is (a leaked code raced
         // the owner). The code is now recorded as this attempt's; the push's merchant claims the account, and if the
         // other one holds it now, staff review the conflict.
-        log.warn("authorization code was first brought by another attempt", { appId: grant.appId, merchantId: session.merchantId });
+        log.warn("authorization code was first brought by another attempt", {
+          appId: grant.appId,
+          merchantId: session.merchantId,
+        });
       }
       await bindMerchant(platform.database.db, grant.appId, session.merchantId);
       return;
@@ -61,7 +76,11 @@ async function applyComponentEvent(platform: Platform, event: ComponentEvent): P
       return;
     case "unknown":
       // Fast registration results, verification and filing notices…: each area's handler (lib/events/handlers).
-      await componentEventHandlerFor(event.infoType)?.apply(platform, { infoType: event.infoType, createTime: event.createTime, fields: event.fields });
+      await componentEventHandlerFor(event.infoType)?.apply(platform, {
+        infoType: event.infoType,
+        createTime: event.createTime,
+        fields: event.fields,
+      });
       return;
     default:
       return;

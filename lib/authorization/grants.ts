@@ -73,8 +73,12 @@ export async function applyAuthorizationCode(
     const now = deps.now?.() ?? Date.now();
     const funcIds = grantedFuncIds(info.funcInfo);
     await db.transaction(async (tx) => {
-      const sealedRefresh = info.refreshToken ? deps.secretBox.seal(info.refreshToken, sealedAt.authorizerRefreshToken(info.authorizerAppId)) : null;
-      const sealedAccess = info.accessToken ? deps.secretBox.seal(info.accessToken, sealedAt.authorizerAccessToken(info.authorizerAppId)) : null;
+      const sealedRefresh = info.refreshToken
+        ? deps.secretBox.seal(info.refreshToken, sealedAt.authorizerRefreshToken(info.authorizerAppId))
+        : null;
+      const sealedAccess = info.accessToken
+        ? deps.secretBox.seal(info.accessToken, sealedAt.authorizerAccessToken(info.authorizerAppId))
+        : null;
       const accessExpiresAt = info.accessToken && info.expiresIn ? new Date(now + info.expiresIn * 1000) : null;
       // The background refresher takes over from here (10–30 minutes before expiry; now without a token).
       const refreshDueAt = new Date(now + refreshDueInSeconds(info.accessToken ? info.expiresIn : 0) * 1000);
@@ -117,9 +121,13 @@ export async function applyAuthorizationCode(
         })
         .returning({ appId: authorizers.appId });
       if (applied.length > 0) {
-        await tx.insert(authorizerGrants).values({ appId: info.authorizerAppId, source: input.source, funcIds, stateVersion: input.version });
+        await tx
+          .insert(authorizerGrants)
+          .values({ appId: info.authorizerAppId, source: input.source, funcIds, stateVersion: input.version });
       }
-      await tx.insert(authorizationCodes).values({ codeHash: hash, authorizerAppId: info.authorizerAppId, sessionState });
+      await tx
+        .insert(authorizationCodes)
+        .values({ codeHash: hash, authorizerAppId: info.authorizerAppId, sessionState });
     });
     return { appId: info.authorizerAppId, exchanged: true, sessionState };
   });
@@ -137,7 +145,11 @@ export function grantedFuncIds(funcInfo: readonly FuncInfo[]): number[] {
  * Attaches an account to the merchant who authorized it. An account another merchant already holds is not
  * moved: it is flagged for staff review instead. Returns how it went.
  */
-export async function bindMerchant(db: Database["db"], appId: string, merchantId: string): Promise<"bound" | "already" | "conflict"> {
+export async function bindMerchant(
+  db: Database["db"],
+  appId: string,
+  merchantId: string,
+): Promise<"bound" | "already" | "conflict"> {
   const claimed = await db
     .update(authorizers)
     .set({ merchantId, updatedAt: sql`now()` })
@@ -181,7 +193,9 @@ export async function applyRevocation(db: Database["db"], input: { appId: string
       })
       .returning({ appId: authorizers.appId });
     if (applied.length > 0) {
-      await tx.insert(authorizerGrants).values({ appId: input.appId, source: "unauthorized", funcIds: [], stateVersion: input.version });
+      await tx
+        .insert(authorizerGrants)
+        .values({ appId: input.appId, source: "unauthorized", funcIds: [], stateVersion: input.version });
     }
     return applied.length > 0;
   });

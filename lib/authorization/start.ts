@@ -27,7 +27,9 @@ export interface StartAuthorizationInput {
  */
 export async function startAuthorization(platform: Platform, input: StartAuthorizationInput): Promise<string> {
   // The merchant's "authorize" server action: one span (tracing on), its WeChat call nested inside.
-  return withSpan("action start_authorization", { "authorization.auth_type": input.authType }, () => start(platform, input));
+  return withSpan("action start_authorization", { "authorization.auth_type": input.authType }, () =>
+    start(platform, input),
+  );
 }
 
 async function start(platform: Platform, input: StartAuthorizationInput): Promise<string> {
@@ -51,7 +53,14 @@ async function start(platform: Platform, input: StartAuthorizationInput): Promis
 
 export function buildAuthorizationPageUrl(
   env: Pick<Platform["env"], "appUrl" | "mpBase" | "openBase" | "component">,
-  input: { preAuthCode: string; state: string; authType: AuthType; bizAppId?: string; categoryIds?: number[]; mobile: boolean },
+  input: {
+    preAuthCode: string;
+    state: string;
+    authType: AuthType;
+    bizAppId?: string;
+    categoryIds?: number[];
+    mobile: boolean;
+  },
 ): string {
   const redirectUri = `${env.appUrl}/api/wechat/authorize/callback?state=${encodeURIComponent(input.state)}`;
   const params = new URLSearchParams();

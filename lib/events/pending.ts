@@ -38,12 +38,20 @@ export async function processPendingEvents<P>(
         for update skip locked
       )
       returning id, authorizer_app_id, payload, attempts`),
-  ).map((r): PendingEvent<P> => ({ id: Number(r.id), authorizerAppId: r.authorizer_app_id, payload: r.payload, attempts: r.attempts }));
+  ).map((r): PendingEvent<P> => ({
+    id: Number(r.id),
+    authorizerAppId: r.authorizer_app_id,
+    payload: r.payload,
+    attempts: r.attempts,
+  }));
 
   for (const event of claimed.sort((a, b) => a.id - b.id)) {
     try {
       await apply(event);
-      await db.update(wechatEvents).set({ processedAt: sql`now()`, processError: null }).where(eq(wechatEvents.id, event.id));
+      await db
+        .update(wechatEvents)
+        .set({ processedAt: sql`now()`, processError: null })
+        .where(eq(wechatEvents.id, event.id));
     } catch (error) {
       const message = describeError(error).slice(0, 500);
       log.warn("event follow-up not done yet", { source, eventId: event.id, attempts: event.attempts, error: message });

@@ -31,7 +31,6 @@ export interface MessageResult {
   deliveries?: number;
 }
 
-
 /**
  * The message-and-event URL of every authorized account (消息与事件接收URL, `/authorizers/$APPID$/events`):
  * verify → decrypt → parse → store (and queue its forwarding in the same statement) → answer within WeChat's
@@ -47,7 +46,11 @@ export function createAuthorizerMessageReceiver(options: AuthorizerMessageReceiv
     let opened: ReturnType<typeof openPush>;
     try {
       if (!APP_ID_PATTERN.test(appId)) throw new AppError("not_found", "unknown account");
-      opened = openPush({ crypto: options.crypto, timestampToleranceSeconds: options.timestampToleranceSeconds, now }, query, body);
+      opened = openPush(
+        { crypto: options.crypto, timestampToleranceSeconds: options.timestampToleranceSeconds, now },
+        query,
+        body,
+      );
       message = parseAuthorizerMessage(opened.fields);
       // The envelope names the account in clear; the ciphertext must say the same.
       if (opened.envelope.toUserName !== undefined && opened.envelope.toUserName !== message.ToUserName) {
@@ -55,7 +58,11 @@ export function createAuthorizerMessageReceiver(options: AuthorizerMessageReceiv
       }
     } catch (error) {
       const { status, reason, code } = classifyPushError(error);
-      log.warn("account message rejected", { appId: APP_ID_PATTERN.test(appId) ? appId : "(malformed)", status, reason });
+      log.warn("account message rejected", {
+        appId: APP_ID_PATTERN.test(appId) ? appId : "(malformed)",
+        status,
+        reason,
+      });
       recordPush("authorizer", undefined, "rejected", code);
       return { status, body: reason, contentType: "text/plain" };
     }
@@ -82,16 +89,31 @@ export function createAuthorizerMessageReceiver(options: AuthorizerMessageReceiv
     switch (testCase?.kind) {
       case "text":
       case "event":
-        return { status: 200, body: passiveTextReply(message, testCase.reply, opened), contentType: "application/xml", deliveries: 0 };
+        return {
+          status: 200,
+          body: passiveTextReply(message, testCase.reply, opened),
+          contentType: "application/xml",
+          deliveries: 0,
+        };
       case "api_text":
         // An empty body, unencrypted (docs/wechat-protocol.md §7.2); the customer-service message follows once this is answered.
         return { status: 200, body: "", contentType: "text/plain", followUp: isNew, deliveries: 0 };
       default:
-        return { status: 200, body: "success", contentType: "text/plain", followUp: ownEvent && isNew, deliveries: stored.deliveries };
+        return {
+          status: 200,
+          body: "success",
+          contentType: "text/plain",
+          followUp: ownEvent && isNew,
+          deliveries: stored.deliveries,
+        };
     }
   }
 
-  function passiveTextReply(message: AuthorizerMessage, content: string, opened: { keyIndex: number; nonce: string }): string {
+  function passiveTextReply(
+    message: AuthorizerMessage,
+    content: string,
+    opened: { keyIndex: number; nonce: string },
+  ): string {
     const timestamp = String(Math.floor(now() / 1000));
     const reply = buildWechatXml({
       ToUserName: message.FromUserName,
@@ -147,7 +169,11 @@ export function createAuthorizerMessageReceiver(options: AuthorizerMessageReceiv
         )
         select exists (select 1 from mismatch) as mismatch, (select id from ev) as event_id, (select count(*) from dl)::int as deliveries`),
     );
-    return { mismatch: row!.mismatch, eventId: row!.event_id === null ? null : Number(row!.event_id), deliveries: row!.deliveries };
+    return {
+      mismatch: row!.mismatch,
+      eventId: row!.event_id === null ? null : Number(row!.event_id),
+      deliveries: row!.deliveries,
+    };
   }
 
   return { receive };
@@ -165,7 +191,8 @@ export function messageSummary(message: Pick<AuthorizerMessage, "MsgType" | "Eve
  */
 export function messageDedupeKey(appId: string, message: AuthorizerMessage, plaintext: string): string {
   if (message.MsgId) return `msg:${appId}:${message.MsgId}`;
-  if (message.MsgType === "event") return `event:${appId}:${message.FromUserName}:${message.CreateTime}:${message.Event ?? ""}`;
+  if (message.MsgType === "event")
+    return `event:${appId}:${message.FromUserName}:${message.CreateTime}:${message.Event ?? ""}`;
   return `msg:${appId}:${createHash("sha256").update(plaintext).digest("hex")}`;
 }
 

@@ -42,9 +42,20 @@ const DEFAULT_BATCH = 2000;
  * Sign-in counters and rate-limit windows go a day after their last use, authorization attempts a month after
  * they expired.
  */
-export async function pruneOldRecords(db: Db, policy: RetentionPolicy, options: { batchSize?: number } = {}): Promise<PruneResult> {
+export async function pruneOldRecords(
+  db: Db,
+  policy: RetentionPolicy,
+  options: { batchSize?: number } = {},
+): Promise<PruneResult> {
   const batch = options.batchSize ?? DEFAULT_BATCH;
-  const result: PruneResult = { messages: 0, deliveries: 0, tickets: 0, activity: 0, counters: 0, authorizationSessions: 0 };
+  const result: PruneResult = {
+    messages: 0,
+    deliveries: 0,
+    tickets: 0,
+    activity: 0,
+    counters: 0,
+    authorizationSessions: 0,
+  };
 
   if (policy.messageDays > 0) {
     for (;;) {
@@ -83,8 +94,20 @@ export async function pruneOldRecords(db: Db, policy: RetentionPolicy, options: 
   );
 
   result.counters =
-    (await deleteInBatches(db, "login_throttle", sql`last_failure_at < now() - make_interval(days => ${COUNTER_DAYS})`, sql`last_failure_at`, batch)) +
-    (await deleteInBatches(db, "rate_limits", sql`window_started_at < now() - make_interval(days => ${COUNTER_DAYS})`, sql`window_started_at`, batch));
+    (await deleteInBatches(
+      db,
+      "login_throttle",
+      sql`last_failure_at < now() - make_interval(days => ${COUNTER_DAYS})`,
+      sql`last_failure_at`,
+      batch,
+    )) +
+    (await deleteInBatches(
+      db,
+      "rate_limits",
+      sql`window_started_at < now() - make_interval(days => ${COUNTER_DAYS})`,
+      sql`window_started_at`,
+      batch,
+    ));
   result.authorizationSessions = await deleteInBatches(
     db,
     "authorization_sessions",
@@ -117,7 +140,13 @@ const KEYS = {
 } as const;
 
 /** Deletes the rows of `table` matching `where`, oldest (`order`) first, `batch` at a time; returns how many. */
-async function deleteInBatches(db: Db, table: keyof typeof KEYS, where: SQL, order: SQL, batch: number): Promise<number> {
+async function deleteInBatches(
+  db: Db,
+  table: keyof typeof KEYS,
+  where: SQL,
+  order: SQL,
+  batch: number,
+): Promise<number> {
   const name = sql.identifier(table);
   const key = sql.identifier(KEYS[table]);
   let total = 0;

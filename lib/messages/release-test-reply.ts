@@ -12,7 +12,12 @@ import { isReleaseTestAccount, releaseTestCase } from "@/lib/wechat/release-test
  * own events (audit results and the like), each applied by its area's handler (lib/events/handlers).
  */
 export function processPendingAuthorizerMessages(platform: Platform, limit = 20): Promise<number> {
-  return processPendingEvents<Record<string, unknown>>(platform.database.db, "authorizer", (event) => followUp(platform, event), limit);
+  return processPendingEvents<Record<string, unknown>>(
+    platform.database.db,
+    "authorizer",
+    (event) => followUp(platform, event),
+    limit,
+  );
 }
 
 async function followUp(platform: Platform, event: PendingEvent<Record<string, unknown>>): Promise<void> {

@@ -24,7 +24,11 @@ export async function startReleaseBatch(
       action: "release.batch_create",
       targetType: "platform",
       targetId: `batch:${result.batchId}`,
-      after: { targets: result.targeted.length, ineligible: result.ineligible.length, params: input.params as Record<string, unknown> },
+      after: {
+        targets: result.targeted.length,
+        ineligible: result.ineligible.length,
+        params: input.params as Record<string, unknown>,
+      },
     });
   }
   return result;
@@ -32,7 +36,12 @@ export async function startReleaseBatch(
 
 export type BatchControl = "pause" | "resume" | "cancel";
 
-export async function controlReleaseBatch(platform: Platform, actor: AuditActor, batchId: number, action: BatchControl) {
+export async function controlReleaseBatch(
+  platform: Platform,
+  actor: AuditActor,
+  batchId: number,
+  action: BatchControl,
+) {
   const batch = await findBatch(platform.database.db, batchId);
   if (!batch || batch.kind !== RELEASE_KIND) return false;
   const done =
@@ -117,7 +126,13 @@ export async function accountCodeAction(
     else if (action === "revert") await code.revertCodeRelease(token);
     else await code.revertGrayRelease(token);
   });
-  await recordAudit(platform.database.db, { actor, action: `release.${action}`, targetType: "authorizer", targetId: appId, after: auditId ? { auditId } : null });
+  await recordAudit(platform.database.db, {
+    actor,
+    action: `release.${action}`,
+    targetType: "authorizer",
+    targetId: appId,
+    after: auditId ? { auditId } : null,
+  });
   if (action === "undo") await reconcileAudit(platform, appId);
 }
 

@@ -10,12 +10,18 @@ import { push } from "./pushes";
 const AUTH_CODE_TTL_SECONDS = 600;
 
 const authorizeSchema = z.object({
-  appId: z.string().regex(/^wx[0-9a-f]{16}$/).optional(),
+  appId: z
+    .string()
+    .regex(/^wx[0-9a-f]{16}$/)
+    .optional(),
   kind: z.enum(["official_account", "mini_program"]).default("official_account"),
   funcIds: z.array(z.number().int().positive()).min(1),
   nickName: z.string().min(1).max(30).optional(),
   /** The account's original id (`gh_…`); derived from the appid unless given (the release test's accounts). */
-  userName: z.string().regex(/^gh_[0-9a-z]{12}$/).optional(),
+  userName: z
+    .string()
+    .regex(/^gh_[0-9a-z]{12}$/)
+    .optional(),
   preAuthCode: z.string().optional(),
 });
 
@@ -40,7 +46,9 @@ export async function authorize(ctx: SandboxContext, input: z.input<typeof autho
       set: { funcIds: a.funcIds, authorized: true, refreshToken, authTime, listHidesRefreshToken: false },
     });
   const authCode = `queryauthcode@@@${urlSafe(64)}`;
-  await db.insert(sandboxAuthCodes).values({ code: authCode, authorizerAppId: appId, expiresAt: at(AUTH_CODE_TTL_SECONDS) });
+  await db
+    .insert(sandboxAuthCodes)
+    .values({ code: authCode, authorizerAppId: appId, expiresAt: at(AUTH_CODE_TTL_SECONDS) });
   const pushed = await push(ctx, {
     AppId: component.appId,
     CreateTime: authTime,
@@ -94,7 +102,11 @@ export async function seedAccounts(
   ctx: SandboxContext,
   input: { count: number; kind?: "official_account" | "mini_program"; funcIds?: number[] },
 ) {
-  const { count: n, kind, funcIds } = z
+  const {
+    count: n,
+    kind,
+    funcIds,
+  } = z
     .object({
       count: z.number().int().min(1).max(100_000),
       kind: z.enum(["official_account", "mini_program"]).default("official_account"),
@@ -104,7 +116,15 @@ export async function seedAccounts(
   const authTime = Math.floor(ctx.now() / 1000);
   const rows = Array.from({ length: n }, () => {
     const appId = `wx${randomBytes(8).toString("hex")}`;
-    return { appId, kind, profile: sandboxProfile(appId, kind), funcIds, authorized: true, refreshToken: newRefreshToken(), authTime };
+    return {
+      appId,
+      kind,
+      profile: sandboxProfile(appId, kind),
+      funcIds,
+      authorized: true,
+      refreshToken: newRefreshToken(),
+      authTime,
+    };
   });
   for (let i = 0; i < rows.length; i += 1000) await ctx.db.insert(sandboxAuthorizers).values(rows.slice(i, i + 1000));
   return rows.map((r) => ({ appId: r.appId, refreshToken: r.refreshToken }));
@@ -125,7 +145,10 @@ export async function accountLedger(ctx: SandboxContext) {
 
 /** Every sandbox account, authorized or not, oldest first (the authorization page and the console). */
 export async function listAccounts(ctx: SandboxContext) {
-  const rows = await ctx.db.select().from(sandboxAuthorizers).orderBy(asc(sandboxAuthorizers.createdAt), asc(sandboxAuthorizers.appId));
+  const rows = await ctx.db
+    .select()
+    .from(sandboxAuthorizers)
+    .orderBy(asc(sandboxAuthorizers.createdAt), asc(sandboxAuthorizers.appId));
   return rows.map((r) => ({
     appId: r.appId,
     kind: r.kind,
@@ -142,7 +165,14 @@ export type SandboxAccount = Awaited<ReturnType<typeof listAccounts>>[number];
 
 const OA_NAMES = ["晨光咖啡馆", "青禾书店", "云杉健身", "小满花艺", "知行教育", "海盐烘焙"];
 const MP_NAMES = ["晨光点单", "青禾借阅", "云杉约课", "小满订花", "知行题库", "海盐商城"];
-const PRINCIPALS = ["上海晨光餐饮管理有限公司", "杭州青禾文化传播有限公司", "深圳云杉体育科技有限公司", "成都小满花艺工作室", "北京知行教育科技有限公司", "广州海盐食品有限公司"];
+const PRINCIPALS = [
+  "上海晨光餐饮管理有限公司",
+  "杭州青禾文化传播有限公司",
+  "深圳云杉体育科技有限公司",
+  "成都小满花艺工作室",
+  "北京知行教育科技有限公司",
+  "广州海盐食品有限公司",
+];
 
 /** Realistic `authorizer_info` for a sandbox account (docs/wechat-protocol.md §3.6). */
 function sandboxProfile(
@@ -171,7 +201,14 @@ function sandboxProfile(
     alias: "",
     signature: "沙箱小程序，用于联调授权流程",
     MiniProgramInfo: {
-      network: { RequestDomain: [], WsRequestDomain: [], UploadDomain: [], DownloadDomain: [], BizDomain: [], UDPDomain: [] },
+      network: {
+        RequestDomain: [],
+        WsRequestDomain: [],
+        UploadDomain: [],
+        DownloadDomain: [],
+        BizDomain: [],
+        UDPDomain: [],
+      },
       categories: [{ first: "工具", second: "效率" }],
       visit_status: 0,
     },

@@ -5,7 +5,10 @@ import type { SandboxContext } from "./context";
 /** The authorization page's view of `pre_auth_code`s (docs/wechat-protocol.md §4); the page's other checks: authorization-request.ts. */
 
 /** What the authorization page sees for a `pre_auth_code`: WeChat shows a different error for each case. */
-export async function inspectPreAuthCode(ctx: SandboxContext, code: string): Promise<"ok" | "unknown" | "used" | "expired"> {
+export async function inspectPreAuthCode(
+  ctx: SandboxContext,
+  code: string,
+): Promise<"ok" | "unknown" | "used" | "expired"> {
   if (!code) return "unknown";
   const [row] = await ctx.db
     .select({ expiresAt: sandboxPreAuthCodes.expiresAt, usedAt: sandboxPreAuthCodes.usedAt })

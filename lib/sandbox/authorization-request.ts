@@ -39,7 +39,8 @@ export interface AuthorizationRequest {
   categoryIds?: number[];
 }
 
-export type AuthorizationRequestResult = { ok: true; request: AuthorizationRequest } | { ok: false; error: AuthorizationError };
+export type AuthorizationRequestResult =
+  { ok: true; request: AuthorizationRequest } | { ok: false; error: AuthorizationError };
 
 export interface AuthorizationRequestInput {
   searchParams: Record<string, string | undefined>;
@@ -82,7 +83,9 @@ function hostOf(url: string): string | undefined {
 
 /** `Record<string, string | string[] | undefined>` (Next's searchParams) → first value of each key. */
 export function firstValues(params: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(params).map(([key, value]) => [key, Array.isArray(value) ? value[0] : value]));
+  return Object.fromEntries(
+    Object.entries(params).map(([key, value]) => [key, Array.isArray(value) ? value[0] : value]),
+  );
 }
 
 /**
@@ -90,7 +93,10 @@ export function firstValues(params: Record<string, string | string[] | undefined
  * Security: `redirect_uri` and the Referer must both be on the platform's 授权发起页域名, so a stolen
  * `pre_auth_code` cannot send the merchant's `auth_code` elsewhere, and the entry must be a link on that domain.
  */
-export function validateAuthorizationRequest(input: AuthorizationRequestInput, preAuthCodeState: PreAuthCodeState): AuthorizationRequestResult {
+export function validateAuthorizationRequest(
+  input: AuthorizationRequestInput,
+  preAuthCodeState: PreAuthCodeState,
+): AuthorizationRequestResult {
   const param = (name: string) => {
     const value = input.searchParams[name]?.trim();
     return value === undefined || value === "" ? undefined : value;
@@ -109,7 +115,11 @@ export function validateAuthorizationRequest(input: AuthorizationRequestInput, p
     return fail("missing_pre_auth_code", "缺少 pre_auth_code 参数", "The pre_auth_code parameter is missing");
   }
   if (preAuthCodeState === "unknown") {
-    return fail("invalid_pre_auth_code", "pre_auth_code 无效，请重新发起授权", "Invalid pre_auth_code: start the authorization again");
+    return fail(
+      "invalid_pre_auth_code",
+      "pre_auth_code 无效，请重新发起授权",
+      "Invalid pre_auth_code: start the authorization again",
+    );
   }
   if (preAuthCodeState === "used") {
     return fail(
@@ -156,7 +166,9 @@ export function validateAuthorizationRequest(input: AuthorizationRequestInput, p
   }
 
   const rawAuthType = param("auth_type");
-  const authType = (rawAuthType === undefined ? 3 : /^[0-9]+$/.test(rawAuthType) ? Number(rawAuthType) : NaN) as AuthType;
+  const authType = (
+    rawAuthType === undefined ? 3 : /^[0-9]+$/.test(rawAuthType) ? Number(rawAuthType) : NaN
+  ) as AuthType;
   if (!AUTH_TYPES.includes(authType)) {
     return fail(
       "invalid_auth_type",
@@ -193,7 +205,11 @@ export function validateAuthorizationRequest(input: AuthorizationRequestInput, p
   // The H5 link carries action=bindcomponent (docs/wechat-protocol.md §4.2); a different action is another page of WeChat's.
   const action = param("action");
   if (input.mobile && action !== undefined && action !== "bindcomponent") {
-    return fail("invalid_action", `action 参数错误：${action}，应为 bindcomponent`, `Invalid action "${action}": expected bindcomponent`);
+    return fail(
+      "invalid_action",
+      `action 参数错误：${action}，应为 bindcomponent`,
+      `Invalid action "${action}": expected bindcomponent`,
+    );
   }
 
   return {
@@ -253,7 +269,11 @@ export function resolveAccountChoice(
   request: Pick<AuthorizationRequest, "kinds" | "bizAppId">,
   accounts: readonly AccountOption[],
   /** `funcIds` per kind: the page has one list per account kind and only the chosen kind's list counts. */
-  form: { account: string | undefined; funcIds: Partial<Record<AccountKind, readonly string[]>>; nickName: string | undefined },
+  form: {
+    account: string | undefined;
+    funcIds: Partial<Record<AccountKind, readonly string[]>>;
+    nickName: string | undefined;
+  },
 ): AccountChoice {
   const { accounts: allowed, creatableKinds } = selectableAccounts(request, accounts);
   let target: { appId?: string; kind: AccountKind } | undefined;
@@ -273,7 +293,10 @@ export function resolveAccountChoice(
     return {
       ok: false,
       zh: funcIds.length === 0 ? "请至少选择一项权限" : "所选权限不适用于该账号类型",
-      en: funcIds.length === 0 ? "Choose at least one permission set" : "A chosen permission set does not apply to this account type",
+      en:
+        funcIds.length === 0
+          ? "Choose at least one permission set"
+          : "A chosen permission set does not apply to this account type",
     };
   }
   const nickName = form.nickName?.trim();

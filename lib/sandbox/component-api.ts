@@ -29,13 +29,19 @@ const PRE_AUTH_CODE_TTL_SECONDS = 1800;
  * body's `authorizer_appid` (endpoint-wide when it names none).
  */
 function componentEndpoint(
-  run: (ctx: SandboxContext, body: unknown, query: URLSearchParams, fault: AppliedFault) => Promise<Record<string, unknown>>,
+  run: (
+    ctx: SandboxContext,
+    body: unknown,
+    query: URLSearchParams,
+    fault: AppliedFault,
+  ) => Promise<Record<string, unknown>>,
 ): RouteHandler {
   return async (ctx, req) => {
     const body = jsonBody(req);
-    const appId = typeof (body as { authorizer_appid?: unknown })?.authorizer_appid === "string"
-      ? (body as { authorizer_appid: string }).authorizer_appid
-      : "";
+    const appId =
+      typeof (body as { authorizer_appid?: unknown })?.authorizer_appid === "string"
+        ? (body as { authorizer_appid: string }).authorizer_appid
+        : "";
     const fault = await req.faults(appId);
     return { json: await run(ctx, body, req.query, fault) };
   };
@@ -58,14 +64,20 @@ export const apiComponentToken = componentEndpoint(async (ctx, raw) => {
   requireComponent(ctx, body);
   if (!body.component_appsecret) throw new SandboxApiError(41004);
   if (body.component_appsecret !== component.appSecret) throw new SandboxApiError(40125);
-  const [ticket] = await db.select().from(sandboxTickets).where(eq(sandboxTickets.ticket, body.component_verify_ticket ?? ""));
+  const [ticket] = await db
+    .select()
+    .from(sandboxTickets)
+    .where(eq(sandboxTickets.ticket, body.component_verify_ticket ?? ""));
   if (!ticket || ticket.componentAppId !== component.appId) throw new SandboxApiError(61006);
   if (ctx.now() - ticket.issuedAt.getTime() > TICKET_TTL_SECONDS * 1000) throw new SandboxApiError(61005);
   return { component_access_token: await issueToken(ctx, "component", component.appId), expires_in: TOKEN_TTL_SECONDS };
 });
 
 export const apiStartPushTicket = componentEndpoint(async (ctx, raw) => {
-  const body = parseBody(z.object({ component_appid: z.string().optional(), component_secret: z.string().optional() }), raw);
+  const body = parseBody(
+    z.object({ component_appid: z.string().optional(), component_secret: z.string().optional() }),
+    raw,
+  );
   requireComponent(ctx, body);
   if (body.component_secret !== ctx.component.appSecret) throw new SandboxApiError(40125);
   // WeChat answers first and pushes shortly after.
@@ -88,13 +100,22 @@ export const apiCreatePreauthcode = componentEndpoint(async (ctx, raw, query) =>
 
 export const apiQueryAuth = componentEndpoint(async (ctx, raw, query) => {
   const { db } = ctx;
-  const body = parseBody(z.object({ component_appid: z.string().optional(), authorization_code: z.string().optional() }), raw);
+  const body = parseBody(
+    z.object({ component_appid: z.string().optional(), authorization_code: z.string().optional() }),
+    raw,
+  );
   requireComponent(ctx, body);
   await requireComponentToken(ctx, query);
-  const [code] = await db.select().from(sandboxAuthCodes).where(eq(sandboxAuthCodes.code, body.authorization_code ?? ""));
+  const [code] = await db
+    .select()
+    .from(sandboxAuthCodes)
+    .where(eq(sandboxAuthCodes.code, body.authorization_code ?? ""));
   if (!code) throw new SandboxApiError(61009);
   if (ctx.now() >= code.expiresAt.getTime()) throw new SandboxApiError(61010);
-  const [account] = await db.select().from(sandboxAuthorizers).where(eq(sandboxAuthorizers.appId, code.authorizerAppId));
+  const [account] = await db
+    .select()
+    .from(sandboxAuthorizers)
+    .where(eq(sandboxAuthorizers.appId, code.authorizerAppId));
   if (!account?.authorized || !account.refreshToken) throw new SandboxApiError(61009);
   await db
     .update(sandboxAuthCodes)
@@ -123,7 +144,8 @@ export const apiAuthorizerToken = componentEndpoint(async (ctx, raw, query, faul
   requireComponent(ctx, body);
   await requireComponentToken(ctx, query);
   const account = await authorizedAccount(ctx, body.authorizer_appid);
-  if (!body.authorizer_refresh_token || body.authorizer_refresh_token !== account.refreshToken) throw new SandboxApiError(61023);
+  if (!body.authorizer_refresh_token || body.authorizer_refresh_token !== account.refreshToken)
+    throw new SandboxApiError(61023);
   // WeChat normally answers with the same refresh token (docs/wechat-protocol.md §3.5); a fault can make it issue a new one.
   const refreshToken = fault.rotateRefreshToken ? newRefreshToken() : account.refreshToken;
   await ctx.db
@@ -138,7 +160,10 @@ export const apiAuthorizerToken = componentEndpoint(async (ctx, raw, query, faul
 });
 
 export const apiGetAuthorizerInfo = componentEndpoint(async (ctx, raw, query) => {
-  const body = parseBody(z.object({ component_appid: z.string().optional(), authorizer_appid: z.string().optional() }), raw);
+  const body = parseBody(
+    z.object({ component_appid: z.string().optional(), authorizer_appid: z.string().optional() }),
+    raw,
+  );
   requireComponent(ctx, body);
   await requireComponentToken(ctx, query);
   const account = await authorizedAccount(ctx, body.authorizer_appid);
@@ -155,7 +180,11 @@ export const apiGetAuthorizerInfo = componentEndpoint(async (ctx, raw, query) =>
 export const apiGetAuthorizerList = componentEndpoint(async (ctx, raw, query) => {
   const { db } = ctx;
   const body = parseBody(
-    z.object({ component_appid: z.string().optional(), offset: z.number().int().min(0), count: z.number().int().min(1) }),
+    z.object({
+      component_appid: z.string().optional(),
+      offset: z.number().int().min(0),
+      count: z.number().int().min(1),
+    }),
     raw,
   );
   requireComponent(ctx, body);
@@ -181,7 +210,10 @@ export const apiGetAuthorizerList = componentEndpoint(async (ctx, raw, query) =>
 });
 
 async function authorizedAccount(ctx: SandboxContext, appId: string | undefined) {
-  const [account] = await ctx.db.select().from(sandboxAuthorizers).where(eq(sandboxAuthorizers.appId, appId ?? ""));
+  const [account] = await ctx.db
+    .select()
+    .from(sandboxAuthorizers)
+    .where(eq(sandboxAuthorizers.appId, appId ?? ""));
   if (!account?.authorized) throw new SandboxApiError(61003);
   return account;
 }
@@ -192,6 +224,9 @@ function funcInfo(ids: number[]) {
 
 /** How often api_query_auth exchanged a code (the release test checks its code was used). */
 export async function authCodeExchanges(ctx: SandboxContext, code: string): Promise<number> {
-  const [row] = await ctx.db.select({ n: sandboxAuthCodes.exchangeCount }).from(sandboxAuthCodes).where(eq(sandboxAuthCodes.code, code));
+  const [row] = await ctx.db
+    .select({ n: sandboxAuthCodes.exchangeCount })
+    .from(sandboxAuthCodes)
+    .where(eq(sandboxAuthCodes.code, code));
   return row?.n ?? 0;
 }

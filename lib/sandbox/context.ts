@@ -49,7 +49,11 @@ export function createSandboxContext(options: SandboxOptions): SandboxContext {
     fetch: options.fetch ?? fetch,
     now,
     at: (offsetSeconds = 0) => new Date(now() + offsetSeconds * 1000),
-    crypto: createMessageCrypto({ token: component.token, encodingAesKey: component.encodingAesKey, appId: component.appId }),
+    crypto: createMessageCrypto({
+      token: component.token,
+      encodingAesKey: component.encodingAesKey,
+      appId: component.appId,
+    }),
   };
 }
 
@@ -124,7 +128,8 @@ export class SandboxApiError extends Error {
   }
 }
 
-const rid = () => `${randomBytes(4).toString("hex")}-${randomBytes(4).toString("hex")}-${randomBytes(4).toString("hex")}`;
+const rid = () =>
+  `${randomBytes(4).toString("hex")}-${randomBytes(4).toString("hex")}-${randomBytes(4).toString("hex")}`;
 export const urlSafe = (n: number) => randomBytes(n).toString("base64url").slice(0, n);
 export const newAccessToken = () => `${randomInt(70, 99)}_${urlSafe(120)}`;
 export const newRefreshToken = () => `refreshtoken@@@${urlSafe(43)}`;
@@ -161,7 +166,11 @@ export async function serve<R extends HandlerResult>(
   // arrived, whatever the sandbox's own work took meanwhile.
   const answer = async <T>(response: T) => {
     // A loop: a timer may fire a fraction of a millisecond early.
-    for (let wait = receivedAt + latencyMs - performance.now(); wait > 0; wait = receivedAt + latencyMs - performance.now()) {
+    for (
+      let wait = receivedAt + latencyMs - performance.now();
+      wait > 0;
+      wait = receivedAt + latencyMs - performance.now()
+    ) {
       await new Promise((r) => setTimeout(r, Math.ceil(wait)));
     }
     return response;
@@ -239,7 +248,11 @@ export async function requireComponentToken(ctx: SandboxContext, query: URLSearc
  * An authorizer API's `access_token=` (WeChat's authorizer APIs take no other name): live, and the given
  * account's when `appId` is passed. Returns the account the token belongs to.
  */
-export async function requireAuthorizerToken(ctx: SandboxContext, query: URLSearchParams, appId?: string): Promise<string> {
+export async function requireAuthorizerToken(
+  ctx: SandboxContext,
+  query: URLSearchParams,
+  appId?: string,
+): Promise<string> {
   const token = query.get("access_token");
   if (!token) throw new SandboxApiError(41001);
   return (await checkToken(ctx, token, "authorizer", appId)).ownerAppId;
@@ -248,23 +261,33 @@ export async function requireAuthorizerToken(ctx: SandboxContext, query: URLSear
 /** A live token of this kind (and owner, when given); returns it. */
 async function checkToken(ctx: SandboxContext, token: string, kind: "component" | "authorizer", ownerAppId?: string) {
   const [row] = await ctx.db.select().from(sandboxTokens).where(eq(sandboxTokens.token, token));
-  if (!row || row.kind !== kind || (ownerAppId !== undefined && row.ownerAppId !== ownerAppId)) throw new SandboxApiError(40001);
+  if (!row || row.kind !== kind || (ownerAppId !== undefined && row.ownerAppId !== ownerAppId))
+    throw new SandboxApiError(40001);
   const nowMs = ctx.now();
-  if (row.supersededAt && nowMs > row.supersededAt.getTime() + TOKEN_OVERLAP_SECONDS * 1000) throw new SandboxApiError(40001);
+  if (row.supersededAt && nowMs > row.supersededAt.getTime() + TOKEN_OVERLAP_SECONDS * 1000)
+    throw new SandboxApiError(40001);
   if (nowMs >= row.expiresAt.getTime()) throw new SandboxApiError(42001);
   return row;
 }
 
 /** Issues a new token; the previous ones of the same owner stay valid for 5 more minutes. */
-export async function issueToken(ctx: SandboxContext, kind: "component" | "authorizer", ownerAppId: string): Promise<string> {
+export async function issueToken(
+  ctx: SandboxContext,
+  kind: "component" | "authorizer",
+  ownerAppId: string,
+): Promise<string> {
   const { at } = ctx;
   const token = newAccessToken();
   await ctx.db.transaction(async (tx) => {
     await tx
       .update(sandboxTokens)
       .set({ supersededAt: at() })
-      .where(and(eq(sandboxTokens.kind, kind), eq(sandboxTokens.ownerAppId, ownerAppId), isNull(sandboxTokens.supersededAt)));
-    await tx.insert(sandboxTokens).values({ token, kind, ownerAppId, issuedAt: at(), expiresAt: at(TOKEN_TTL_SECONDS) });
+      .where(
+        and(eq(sandboxTokens.kind, kind), eq(sandboxTokens.ownerAppId, ownerAppId), isNull(sandboxTokens.supersededAt)),
+      );
+    await tx
+      .insert(sandboxTokens)
+      .values({ token, kind, ownerAppId, issuedAt: at(), expiresAt: at(TOKEN_TTL_SECONDS) });
   });
   return token;
 }

@@ -1,5 +1,12 @@
 import { eq, sql } from "drizzle-orm";
-import { sandboxAuthCodes, sandboxAuthorizers, sandboxCalls, sandboxFaults, sandboxTickets, sandboxTokens } from "@/db/schema";
+import {
+  sandboxAuthCodes,
+  sandboxAuthorizers,
+  sandboxCalls,
+  sandboxFaults,
+  sandboxTickets,
+  sandboxTokens,
+} from "@/db/schema";
 import type { SandboxContext } from "./context";
 import { FAULTABLE_ENDPOINTS } from "./routes";
 
@@ -9,7 +16,11 @@ import { FAULTABLE_ENDPOINTS } from "./routes";
 export async function getState({ db }: SandboxContext) {
   const calls = await db.select().from(sandboxCalls);
   const faults = await db.select().from(sandboxFaults);
-  const [latestTicket] = await db.select().from(sandboxTickets).orderBy(sql`${sandboxTickets.issuedAt} desc`).limit(1);
+  const [latestTicket] = await db
+    .select()
+    .from(sandboxTickets)
+    .orderBy(sql`${sandboxTickets.issuedAt} desc`)
+    .limit(1);
   return {
     calls: Object.fromEntries(FAULTABLE_ENDPOINTS.map((e) => [e, calls.find((c) => c.endpoint === e)?.count ?? 0])),
     faults,

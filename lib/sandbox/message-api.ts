@@ -1,7 +1,14 @@
 import { and, asc, eq, gt } from "drizzle-orm";
 import { z } from "zod";
 import { sandboxCustomMessages } from "@/db/schema";
-import { jsonBody, parseBody, requireAuthorizerToken, SandboxApiError, type RouteHandler, type SandboxContext } from "./context";
+import {
+  jsonBody,
+  parseBody,
+  requireAuthorizerToken,
+  SandboxApiError,
+  type RouteHandler,
+  type SandboxContext,
+} from "./context";
 
 /**
  * POST /cgi-bin/message/custom/send?access_token=AUTHORIZER_ACCESS_TOKEN (docs/wechat-protocol.md §3.11): the account sends a
@@ -33,6 +40,12 @@ export async function customMessagesTo(ctx: SandboxContext, appId: string, toUse
   return ctx.db
     .select()
     .from(sandboxCustomMessages)
-    .where(and(eq(sandboxCustomMessages.authorizerAppId, appId), eq(sandboxCustomMessages.toUser, toUser), gt(sandboxCustomMessages.createdAt, since)))
+    .where(
+      and(
+        eq(sandboxCustomMessages.authorizerAppId, appId),
+        eq(sandboxCustomMessages.toUser, toUser),
+        gt(sandboxCustomMessages.createdAt, since),
+      ),
+    )
     .orderBy(asc(sandboxCustomMessages.id));
 }

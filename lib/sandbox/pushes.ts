@@ -12,7 +12,11 @@ export async function push(
   fields: WechatXmlFields,
 ): Promise<{ delivered: boolean; status: number; body: string }> {
   const result = await pushTo(ctx, "/api/wechat/component/events", fields, { AppId: ctx.component.appId });
-  return { delivered: result.status === 200 && result.body === "success", status: result.status, body: result.body.slice(0, 200) };
+  return {
+    delivered: result.status === 200 && result.body === "success",
+    status: result.status,
+    body: result.body.slice(0, 200),
+  };
 }
 
 /**
@@ -24,7 +28,13 @@ export async function pushMessage(
   appId: string,
   fields: Record<string, string | number> & { ToUserName: string; FromUserName: string },
 ) {
-  return pushTo(ctx, `/api/wechat/authorizers/${appId}/events`, fields, { ToUserName: fields.ToUserName }, { openid: fields.FromUserName });
+  return pushTo(
+    ctx,
+    `/api/wechat/authorizers/${appId}/events`,
+    fields,
+    { ToUserName: fields.ToUserName },
+    { openid: fields.FromUserName },
+  );
 }
 
 /** WeChat waits 5 seconds for an answer (docs/wechat-protocol.md §1.2). `status` 0: no answer (`body` says why). */
@@ -35,7 +45,10 @@ async function pushTo(
   envelope: { AppId: string } | { ToUserName: string },
   extraQuery?: Record<string, string>,
 ): Promise<{ status: number; body: string; ms: number }> {
-  const { query, body } = sealPush(ctx.crypto, fields, envelope, { timestamp: Math.floor(ctx.now() / 1000), extraQuery });
+  const { query, body } = sealPush(ctx.crypto, fields, envelope, {
+    timestamp: Math.floor(ctx.now() / 1000),
+    extraQuery,
+  });
   const started = performance.now();
   try {
     const response = await ctx.fetch(`${ctx.portalUrl}${path}?${query}`, {

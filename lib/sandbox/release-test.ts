@@ -3,11 +3,7 @@ import { desc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { sandboxReleaseTests } from "@/db/schema";
 import { parseWechatXml } from "@/lib/wechat/xml";
-import {
-  RELEASE_TEST_GROUPS,
-  RELEASE_TEST_QUERY_AUTH_CODE_PREFIX,
-  RELEASE_TEST_TEXT,
-} from "@/lib/wechat/release-test";
+import { RELEASE_TEST_GROUPS, RELEASE_TEST_QUERY_AUTH_CODE_PREFIX, RELEASE_TEST_TEXT } from "@/lib/wechat/release-test";
 import type { WechatSandbox } from "./wechat-sandbox";
 
 /**
@@ -53,9 +49,14 @@ export async function runReleaseTest(
   opts: { group?: number; customMessageDeadlineMs?: number } = {},
 ): Promise<ReleaseTestReport> {
   const { db, sandbox } = deps;
-  const group = RELEASE_TEST_GROUPS.find((g) => g.group === opts.group) ?? RELEASE_TEST_GROUPS[randomInt(RELEASE_TEST_GROUPS.length)]!;
+  const group =
+    RELEASE_TEST_GROUPS.find((g) => g.group === opts.group) ??
+    RELEASE_TEST_GROUPS[randomInt(RELEASE_TEST_GROUPS.length)]!;
   const deadlineMs = opts.customMessageDeadlineMs ?? DEFAULT_CUSTOM_MESSAGE_DEADLINE_MS;
-  const [run] = await db.insert(sandboxReleaseTests).values({ testGroup: group.group }).returning({ id: sandboxReleaseTests.id });
+  const [run] = await db
+    .insert(sandboxReleaseTests)
+    .values({ testGroup: group.group })
+    .returning({ id: sandboxReleaseTests.id });
   const runId = run!.id;
   const checks: ReleaseCheck[] = [];
 
@@ -68,37 +69,85 @@ export async function runReleaseTest(
       outcome = { passed: false, detail: `checker error: ${(error as Error).message}` };
     }
     checks.push({ id, ...outcome, ms: Math.round(performance.now() - started) });
-    await db.update(sandboxReleaseTests).set({ checks: checks as unknown as Record<string, unknown>[] }).where(eq(sandboxReleaseTests.id, runId));
+    await db
+      .update(sandboxReleaseTests)
+      .set({ checks: checks as unknown as Record<string, unknown>[] })
+      .where(eq(sandboxReleaseTests.id, runId));
     return outcome.passed;
   };
 
   await check("ticket", async () => {
     const { delivered } = await sandbox.pushTicket();
-    return { passed: delivered, detail: delivered ? "ticket answered `success`" : "ticket push not answered `success`" };
+    return {
+      passed: delivered,
+      detail: delivered ? "ticket answered `success`" : "ticket push not answered `success`",
+    };
   });
 
   const oa = group.officialAccount;
   let oaCode = "";
   const oaAuthorized = await check("authorized_oa", async () => {
-    const result = await sandbox.authorize({ appId: oa.appId, kind: "official_account", funcIds: OA_FUNC_IDS, userName: oa.userName, nickName: `全网发布测试号${group.group}` });
+    const result = await sandbox.authorize({
+      appId: oa.appId,
+      kind: "official_account",
+      funcIds: OA_FUNC_IDS,
+      userName: oa.userName,
+      nickName: `全网发布测试号${group.group}`,
+    });
     oaCode = result.authCode;
-    return { passed: result.delivered, detail: result.delivered ? `${oa.appId} authorized, push answered \`success\`` : "authorized push not answered `success`" };
+    return {
+      passed: result.delivered,
+      detail: result.delivered
+        ? `${oa.appId} authorized, push answered \`success\``
+        : "authorized push not answered `success`",
+    };
   });
   if (oaAuthorized) {
     const user = openId();
-    await check("text", () => expectPassiveReply(sandbox, oa, user, { MsgType: "text", Content: RELEASE_TEST_TEXT, MsgId: msgId() }, `${RELEASE_TEST_TEXT}_callback`));
+    await check("text", () =>
+      expectPassiveReply(
+        sandbox,
+        oa,
+        user,
+        { MsgType: "text", Content: RELEASE_TEST_TEXT, MsgId: msgId() },
+        `${RELEASE_TEST_TEXT}_callback`,
+      ),
+    );
     await check("api_text", () => expectApiReply(sandbox, oa, user, oaCode, deadlineMs));
     await check("event", () =>
-      expectPassiveReply(sandbox, oa, user, { MsgType: "event", Event: "LOCATION", Latitude: "23.137466", Longitude: "113.352425", Precision: "119.385040" }, "LOCATIONfrom_callback"),
+      expectPassiveReply(
+        sandbox,
+        oa,
+        user,
+        {
+          MsgType: "event",
+          Event: "LOCATION",
+          Latitude: "23.137466",
+          Longitude: "113.352425",
+          Precision: "119.385040",
+        },
+        "LOCATIONfrom_callback",
+      ),
     );
   }
 
   const mp = group.miniProgram;
   let mpCode = "";
   const mpAuthorized = await check("authorized_mp", async () => {
-    const result = await sandbox.authorize({ appId: mp.appId, kind: "mini_program", funcIds: MP_FUNC_IDS, userName: mp.userName, nickName: `全网发布测试小程序${group.group}` });
+    const result = await sandbox.authorize({
+      appId: mp.appId,
+      kind: "mini_program",
+      funcIds: MP_FUNC_IDS,
+      userName: mp.userName,
+      nickName: `全网发布测试小程序${group.group}`,
+    });
     mpCode = result.authCode;
-    return { passed: result.delivered, detail: result.delivered ? `${mp.appId} authorized, push answered \`success\`` : "authorized push not answered `success`" };
+    return {
+      passed: result.delivered,
+      detail: result.delivered
+        ? `${mp.appId} authorized, push answered \`success\``
+        : "authorized push not answered `success`",
+    };
   });
   if (mpAuthorized) await check("mp_api_text", () => expectApiReply(sandbox, mp, openId(), mpCode, deadlineMs));
 
@@ -120,8 +169,14 @@ async function expectPassiveReply(
   expected: string,
 ): Promise<{ passed: boolean; detail: string }> {
   const sentAt = Math.floor(Date.now() / 1000);
-  const answer = await sandbox.pushMessage(oa.appId, { ToUserName: oa.userName, FromUserName: user, CreateTime: sentAt, ...message });
-  if (answer.status !== 200) return { passed: false, detail: `answered HTTP ${answer.status || "nothing"} (${answer.body.slice(0, 80)})` };
+  const answer = await sandbox.pushMessage(oa.appId, {
+    ToUserName: oa.userName,
+    FromUserName: user,
+    CreateTime: sentAt,
+    ...message,
+  });
+  if (answer.status !== 200)
+    return { passed: false, detail: `answered HTTP ${answer.status || "nothing"} (${answer.body.slice(0, 80)})` };
   if (answer.ms > ANSWER_DEADLINE_MS) return { passed: false, detail: `answered after ${answer.ms} ms (limit 5 s)` };
   let outer: Record<string, unknown>;
   try {
@@ -142,9 +197,15 @@ async function expectPassiveReply(
   } catch (error) {
     return { passed: false, detail: `reply does not decrypt: ${(error as Error).message}` };
   }
-  if (inner.ToUserName !== user || inner.FromUserName !== oa.userName) return { passed: false, detail: "reply ToUserName/FromUserName not swapped" };
-  if (inner.MsgType !== "text") return { passed: false, detail: `reply MsgType is ${String(inner.MsgType)}, expected text` };
-  if (inner.Content !== expected) return { passed: false, detail: `reply Content ${JSON.stringify(inner.Content)}, expected ${JSON.stringify(expected)}` };
+  if (inner.ToUserName !== user || inner.FromUserName !== oa.userName)
+    return { passed: false, detail: "reply ToUserName/FromUserName not swapped" };
+  if (inner.MsgType !== "text")
+    return { passed: false, detail: `reply MsgType is ${String(inner.MsgType)}, expected text` };
+  if (inner.Content !== expected)
+    return {
+      passed: false,
+      detail: `reply Content ${JSON.stringify(inner.Content)}, expected ${JSON.stringify(expected)}`,
+    };
   return { passed: true, detail: `replied "${expected}" in ${answer.ms} ms` };
 }
 
@@ -169,20 +230,33 @@ async function expectApiReply(
     Content: `${RELEASE_TEST_QUERY_AUTH_CODE_PREFIX}${code}`,
     MsgId: msgId(),
   });
-  if (answer.status !== 200) return { passed: false, detail: `answered HTTP ${answer.status || "nothing"} (${answer.body.slice(0, 80)})` };
-  if (answer.body !== "") return { passed: false, detail: `answer must be empty, was ${JSON.stringify(answer.body.slice(0, 40))}` };
+  if (answer.status !== 200)
+    return { passed: false, detail: `answered HTTP ${answer.status || "nothing"} (${answer.body.slice(0, 80)})` };
+  if (answer.body !== "")
+    return { passed: false, detail: `answer must be empty, was ${JSON.stringify(answer.body.slice(0, 40))}` };
   const expected = `${code}_from_api`;
   while (performance.now() - started < deadlineMs) {
     const sent = await sandbox.customMessagesTo(account.appId, user, since);
     const match = sent.find((m) => m.msgType === "text" && m.content === expected);
     if (match) {
-      if ((await sandbox.authCodeExchanges(code)) === 0) return { passed: false, detail: "message arrived, but api_query_auth was never called with the code" };
-      return { passed: true, detail: `empty answer in ${answer.ms} ms; customer-service message after ${Math.round(performance.now() - started)} ms` };
+      if ((await sandbox.authCodeExchanges(code)) === 0)
+        return { passed: false, detail: "message arrived, but api_query_auth was never called with the code" };
+      return {
+        passed: true,
+        detail: `empty answer in ${answer.ms} ms; customer-service message after ${Math.round(performance.now() - started)} ms`,
+      };
     }
-    if (sent.length > 0) return { passed: false, detail: `customer-service message had the wrong content: ${JSON.stringify(sent[0]!.content)}` };
+    if (sent.length > 0)
+      return {
+        passed: false,
+        detail: `customer-service message had the wrong content: ${JSON.stringify(sent[0]!.content)}`,
+      };
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { passed: false, detail: `no customer-service message "${expected.slice(0, 24)}…_from_api" within ${deadlineMs / 1000} s` };
+  return {
+    passed: false,
+    detail: `no customer-service message "${expected.slice(0, 24)}…_from_api" within ${deadlineMs / 1000} s`,
+  };
 }
 
 export async function listReleaseTests(db: Db, limit = 10): Promise<ReleaseTestReport[]> {

@@ -40,10 +40,16 @@ export const auditFiltersSchema = z.object({
  * page). Each entry carries only the keys its before/after changed, secrets masked.
  */
 export async function listAuditEntries(db: Db, filters: AuditFilters, page: { before?: number; limit?: number } = {}) {
-  const { rows, nextBefore } = await listAuditLogRows(db, filters, { before: page.before, limit: page.limit ?? AUDIT_PAGE_SIZE });
+  const { rows, nextBefore } = await listAuditLogRows(db, filters, {
+    before: page.before,
+    limit: page.limit ?? AUDIT_PAGE_SIZE,
+  });
   const entries = rows.map(({ before, after, ...entry }) => ({
     ...entry,
-    changes: diffChanges(maskSecrets(before) as Record<string, unknown> | null, maskSecrets(after) as Record<string, unknown> | null),
+    changes: diffChanges(
+      maskSecrets(before) as Record<string, unknown> | null,
+      maskSecrets(after) as Record<string, unknown> | null,
+    ),
   }));
   return { entries, nextBefore };
 }

@@ -20,7 +20,10 @@ const staffListSearchSchema = z.object({
   review: z.enum(REVIEW_STATUSES).optional().catch(undefined),
   kind: z.enum(ACCOUNT_KINDS).optional().catch(undefined),
   perm: z.coerce.number().int().positive().max(1_000_000).optional().catch(undefined),
-  merchant: z.union([z.uuid(), z.literal(UNASSIGNED_MERCHANT)]).optional().catch(undefined),
+  merchant: z
+    .union([z.uuid(), z.literal(UNASSIGNED_MERCHANT)])
+    .optional()
+    .catch(undefined),
   from: isoDaySchema.optional().catch(undefined),
   to: isoDaySchema.optional().catch(undefined),
   q: z
@@ -61,7 +64,10 @@ export function parseStaffListParams(input: SearchParamsInput): StaffListParams 
 }
 
 /** The URL search params that reproduce `params` (filters and sort; the cursor only when asked for). */
-export function toStaffListSearchParams(params: StaffListFilters & { sort?: StaffListSort }, cursor?: StaffListCursor | null): URLSearchParams {
+export function toStaffListSearchParams(
+  params: StaffListFilters & { sort?: StaffListSort },
+  cursor?: StaffListCursor | null,
+): URLSearchParams {
   const out = new URLSearchParams();
   if (params.q) out.set("q", params.q);
   if (params.status) out.set("status", params.status);
@@ -85,22 +91,28 @@ export function staffListFilters(params: StaffListParams): StaffListFilters {
 
 const cursorSchema = z.object({
   s: z.enum(STAFF_LIST_SORTS),
-  k: z.string().regex(/^-?\d{1,17}$/).nullable(),
+  k: z
+    .string()
+    .regex(/^-?\d{1,17}$/)
+    .nullable(),
   id: z.string().min(1).max(64),
   p: z.number().int().positive().max(10_000_000),
 });
 
 /** Opaque to the browser: base64url JSON. Tampering only moves the page start, it reads nothing else. */
 export function encodeStaffListCursor(cursor: StaffListCursor): string {
-  return Buffer.from(JSON.stringify({ s: cursor.sort, k: cursor.key, id: cursor.appId, p: cursor.page })).toString("base64url");
+  return Buffer.from(JSON.stringify({ s: cursor.sort, k: cursor.key, id: cursor.appId, p: cursor.page })).toString(
+    "base64url",
+  );
 }
 
 export function decodeStaffListCursor(value: string): StaffListCursor | undefined {
   try {
     const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(value, "base64url").toString("utf8")));
-    return parsed.success ? { sort: parsed.data.s, key: parsed.data.k, appId: parsed.data.id, page: parsed.data.p } : undefined;
+    return parsed.success
+      ? { sort: parsed.data.s, key: parsed.data.k, appId: parsed.data.id, page: parsed.data.p }
+      : undefined;
   } catch {
     return undefined;
   }
 }
-

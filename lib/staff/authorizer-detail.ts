@@ -1,6 +1,11 @@
 import "server-only";
 import type { Db } from "@/db";
-import { listStaffGrants, listStaffTimelineRows, type TimelinePosition, type TimelineRow } from "@/db/queries/staff-authorizer-detail";
+import {
+  listStaffGrants,
+  listStaffTimelineRows,
+  type TimelinePosition,
+  type TimelineRow,
+} from "@/db/queries/staff-authorizer-detail";
 import { diffChanges, diffFuncIds, type ChangedKey } from "@/lib/staff/diff";
 import { maskSecrets } from "@/lib/staff/mask";
 
@@ -24,7 +29,13 @@ interface TimelineBase {
 }
 
 export type TimelineEntry =
-  | (TimelineBase & { source: "wechat_event"; kind: string; createTime: number | null; processError: string | null; payload: unknown })
+  | (TimelineBase & {
+      source: "wechat_event";
+      kind: string;
+      createTime: number | null;
+      processError: string | null;
+      payload: unknown;
+    })
   | (TimelineBase & { source: "grant"; kind: string; funcIds: number[]; added: number[]; removed: number[] })
   | (TimelineBase & { source: "activity"; kind: string; detail: Record<string, unknown> })
   | (TimelineBase & { source: "audit"; kind: string; actorEmail: string; note: string | null; changes: ChangedKey[] });
@@ -39,7 +50,9 @@ export function parseTimelineCursor(value: unknown): TimelinePosition | null {
 }
 
 function asRecord(value: unknown): Record<string, unknown> | null {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null;
 }
 function asIds(value: unknown): number[] {
   return Array.isArray(value) ? value.filter((v): v is number => typeof v === "number") : [];
@@ -61,7 +74,13 @@ function toEntry(row: TimelineRow): TimelineEntry {
       };
     case "grant": {
       const funcIds = asIds(data.funcIds);
-      return { ...base, source: "grant", kind: row.kind, funcIds, ...diffFuncIds(data.previous === null ? null : asIds(data.previous), funcIds) };
+      return {
+        ...base,
+        source: "grant",
+        kind: row.kind,
+        funcIds,
+        ...diffFuncIds(data.previous === null ? null : asIds(data.previous), funcIds),
+      };
     }
     case "activity":
       return { ...base, source: "activity", kind: row.kind, detail: asRecord(maskSecrets(data)) ?? {} };
@@ -82,7 +101,11 @@ function toEntry(row: TimelineRow): TimelineEntry {
  * removed), token activity (refreshes, failures, recoveries, reconcile repairs) and staff actions from the audit
  * log. Keyset-paginated (`before` = an entry's cursor; a malformed one starts from the top). Secrets are masked.
  */
-export async function listStaffTimeline(db: Db, appId: string, options: { before?: string | null; limit?: number } = {}) {
+export async function listStaffTimeline(
+  db: Db,
+  appId: string,
+  options: { before?: string | null; limit?: number } = {},
+) {
   const limit = Math.min(Math.max(options.limit ?? TIMELINE_PAGE_SIZE, 1), 500);
   const rows = await listStaffTimelineRows(db, appId, { before: parseTimelineCursor(options.before), take: limit + 1 });
   const entries = rows.slice(0, limit).map(toEntry);

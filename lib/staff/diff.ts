@@ -23,7 +23,10 @@ const rank = (key: string) => {
 };
 
 /** The keys of an audit entry's before/after whose values differ (a missing key counts as null), in a stable order. */
-export function diffChanges(before: Record<string, unknown> | null | undefined, after: Record<string, unknown> | null | undefined): ChangedKey[] {
+export function diffChanges(
+  before: Record<string, unknown> | null | undefined,
+  after: Record<string, unknown> | null | undefined,
+): ChangedKey[] {
   const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])].sort(
     (a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0),
   );
@@ -33,7 +36,10 @@ export function diffChanges(before: Record<string, unknown> | null | undefined, 
 }
 
 /** What a grant added and removed compared with the one before it (the first grant adds everything). */
-export function diffFuncIds(previous: readonly number[] | null | undefined, current: readonly number[]): { added: number[]; removed: number[] } {
+export function diffFuncIds(
+  previous: readonly number[] | null | undefined,
+  current: readonly number[],
+): { added: number[]; removed: number[] } {
   const before = new Set(previous ?? []);
   const now = new Set(current);
   return {

@@ -4,11 +4,34 @@
  */
 
 /** Words that make a key a credential: its value is never shown. */
-const SECRET_WORDS = new Set(["token", "ticket", "code", "secret", "password", "passwd", "key", "signature", "sig", "credential", "credentials"]);
+const SECRET_WORDS = new Set([
+  "token",
+  "ticket",
+  "code",
+  "secret",
+  "password",
+  "passwd",
+  "key",
+  "signature",
+  "sig",
+  "credential",
+  "credentials",
+]);
 /** Fragments that make a key a credential even when run together (`accesstoken`, `encodingaeskey`). */
 const SECRET_FRAGMENTS = ["token", "ticket", "secret", "password", "aeskey", "apikey", "privatekey"];
 /** A key ending in one of these is about a credential (its expiry, its age), not the credential itself. */
-const METADATA_WORDS = new Set(["time", "at", "in", "expires", "expiry", "expired", "count", "changed", "recovered", "source"]);
+const METADATA_WORDS = new Set([
+  "time",
+  "at",
+  "in",
+  "expires",
+  "expiry",
+  "expired",
+  "count",
+  "changed",
+  "recovered",
+  "source",
+]);
 /** Not credentials although their words match (WeChat's error code field). */
 const PUBLIC_KEYS = new Set(["errcode", "err_code"]);
 

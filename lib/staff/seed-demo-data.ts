@@ -34,18 +34,96 @@ export interface SeedResult {
   seconds: number;
 }
 
-const CITIES = ["上海", "北京", "广州", "深圳", "杭州", "成都", "南京", "武汉", "西安", "苏州", "重庆", "长沙", "厦门", "青岛", "天津", "宁波"];
-const CORES = [
-  "星辰", "云杉", "青禾", "明远", "嘉禾", "悦来", "同心", "百川", "锦程", "知行", "鼎新", "华彩", "朗月", "清泉", "瑞丰", "博雅",
-  "启航", "恒信", "安澜", "春晓", "一品", "木子", "山海", "拾光", "暖阳", "禾丰", "汇通", "金桥", "长青", "新禾", "若水", "澄明",
+const CITIES = [
+  "上海",
+  "北京",
+  "广州",
+  "深圳",
+  "杭州",
+  "成都",
+  "南京",
+  "武汉",
+  "西安",
+  "苏州",
+  "重庆",
+  "长沙",
+  "厦门",
+  "青岛",
+  "天津",
+  "宁波",
 ];
-const INDUSTRIES = ["餐饮管理", "信息科技", "文化传媒", "商贸", "教育咨询", "健康管理", "电子商务", "网络科技", "物业服务", "旅游发展"];
-const BUSINESSES = ["咖啡", "书店", "烘焙", "花艺", "茶饮", "健身", "宠物", "美妆", "家居", "生鲜", "书院", "影院", "民宿", "眼镜", "琴行"];
+const CORES = [
+  "星辰",
+  "云杉",
+  "青禾",
+  "明远",
+  "嘉禾",
+  "悦来",
+  "同心",
+  "百川",
+  "锦程",
+  "知行",
+  "鼎新",
+  "华彩",
+  "朗月",
+  "清泉",
+  "瑞丰",
+  "博雅",
+  "启航",
+  "恒信",
+  "安澜",
+  "春晓",
+  "一品",
+  "木子",
+  "山海",
+  "拾光",
+  "暖阳",
+  "禾丰",
+  "汇通",
+  "金桥",
+  "长青",
+  "新禾",
+  "若水",
+  "澄明",
+];
+const INDUSTRIES = [
+  "餐饮管理",
+  "信息科技",
+  "文化传媒",
+  "商贸",
+  "教育咨询",
+  "健康管理",
+  "电子商务",
+  "网络科技",
+  "物业服务",
+  "旅游发展",
+];
+const BUSINESSES = [
+  "咖啡",
+  "书店",
+  "烘焙",
+  "花艺",
+  "茶饮",
+  "健身",
+  "宠物",
+  "美妆",
+  "家居",
+  "生鲜",
+  "书院",
+  "影院",
+  "民宿",
+  "眼镜",
+  "琴行",
+];
 const OA_SUFFIXES = ["", "", "服务号", "官方", "生活馆", "会员中心"];
 const MP_SUFFIXES = ["小程序", "商城", "点单", "预约", "会员", "优选"];
 
-const OA_SETS = PERMISSION_SETS.filter((s) => s.accountKinds.includes("official_account") && !s.legacy && !s.unnamed).map((s) => s.id);
-const MP_SETS = PERMISSION_SETS.filter((s) => s.accountKinds.includes("mini_program") && !s.legacy && !s.unnamed).map((s) => s.id);
+const OA_SETS = PERMISSION_SETS.filter(
+  (s) => s.accountKinds.includes("official_account") && !s.legacy && !s.unnamed,
+).map((s) => s.id);
+const MP_SETS = PERMISSION_SETS.filter((s) => s.accountKinds.includes("mini_program") && !s.legacy && !s.unnamed).map(
+  (s) => s.id,
+);
 // Most platforms ask for the everyday sets; the rest are picked now and then.
 const OA_COMMON = [1, 2, 3, 7, 11, 15];
 const MP_COMMON = [17, 18, 19, 30, 31];
@@ -73,7 +151,11 @@ const hex = (bytes: number) => randomBytes(bytes).toString("hex");
  * One INSERT per batch with the rows as a single JSON parameter: much cheaper to build and send than thousands
  * of bind parameters. Only the keys of the first row are written (every row of a batch has the same keys).
  */
-async function insertJson(db: Db, table: "authorizers" | "wechat_events", rows: Record<string, unknown>[]): Promise<void> {
+async function insertJson(
+  db: Db,
+  table: "authorizers" | "wechat_events",
+  rows: Record<string, unknown>[],
+): Promise<void> {
   if (rows.length === 0) return;
   const columns = sql.raw(Object.keys(rows[0]!).join(", "));
   await db.execute(
@@ -81,7 +163,12 @@ async function insertJson(db: Db, table: "authorizers" | "wechat_events", rows: 
   );
 }
 
-async function inBatches<T>(items: T[], size: number, concurrency: number, insert: (batch: T[]) => Promise<void>): Promise<void> {
+async function inBatches<T>(
+  items: T[],
+  size: number,
+  concurrency: number,
+  insert: (batch: T[]) => Promise<void>,
+): Promise<void> {
   const batches: T[][] = [];
   for (let i = 0; i < items.length; i += size) batches.push(items.slice(i, i + size));
   let next = 0;
@@ -107,7 +194,10 @@ export async function seedStaffDemoData(db: Db, options: SeedOptions): Promise<S
   // Merchants: a company name each (ids come back for spreading the accounts over them).
   const merchantRows = Array.from({ length: merchantCount }, () => {
     const core = pick(CORES, random);
-    return { name: `${pick(CITIES, random)}${core}${pick(INDUSTRIES, random)}有限公司`, createdAt: new Date(now - (370 + random() * 400) * DAY_MS) };
+    return {
+      name: `${pick(CITIES, random)}${core}${pick(INDUSTRIES, random)}有限公司`,
+      createdAt: new Date(now - (370 + random() * 400) * DAY_MS),
+    };
   });
   const merchantIds: { id: string; name: string; core: string }[] = [];
   await inBatches(merchantRows, 5_000, concurrency, async (batch) => {
@@ -124,7 +214,8 @@ export async function seedStaffDemoData(db: Db, options: SeedOptions): Promise<S
     const core = merchant && random() < 0.7 ? merchant.core : pick(CORES, random);
     const business = pick(BUSINESSES, random);
     const nickName = `${core}${business}${pick(kind === "official_account" ? OA_SUFFIXES : MP_SUFFIXES, random)}`;
-    const principalName = merchant && random() < 0.8 ? merchant.name : `${pick(CITIES, random)}${core}${pick(INDUSTRIES, random)}有限公司`;
+    const principalName =
+      merchant && random() < 0.8 ? merchant.name : `${pick(CITIES, random)}${core}${pick(INDUSTRIES, random)}有限公司`;
     const status = weighted(
       [
         ["authorized", 80],
@@ -145,7 +236,9 @@ export async function seedStaffDemoData(db: Db, options: SeedOptions): Promise<S
     );
     const common = kind === "official_account" ? OA_COMMON : MP_COMMON;
     const all = kind === "official_account" ? OA_SETS : MP_SETS;
-    const funcIds = [...new Set([...common.filter(() => random() < 0.75), ...all.filter(() => random() < 0.08)])].sort((a, b) => a - b);
+    const funcIds = [...new Set([...common.filter(() => random() < 0.75), ...all.filter(() => random() < 0.08)])].sort(
+      (a, b) => a - b,
+    );
     // Skewed towards recent months, as a growing platform's would be.
     const authorizedAt = new Date(now - Math.pow(random(), 1.5) * 365 * DAY_MS);
     const updatedAt = new Date(authorizedAt.getTime() + random() * (now - authorizedAt.getTime()));
@@ -161,13 +254,30 @@ export async function seedStaffDemoData(db: Db, options: SeedOptions): Promise<S
       head_img: null,
       user_name: `gh_${hex(6)}`,
       principal_name: principalName,
-      alias: kind === "official_account" && random() < 0.5 ? `${business === "咖啡" ? "coffee" : "shop"}${hex(3)}` : null,
-      service_type_id: kind === "official_account" ? weighted([[2, 70], [0, 30]] as const, random) : 0,
-      verify_type_id: weighted([[0, 80], [-1, 20]] as const, random),
+      alias:
+        kind === "official_account" && random() < 0.5 ? `${business === "咖啡" ? "coffee" : "shop"}${hex(3)}` : null,
+      service_type_id:
+        kind === "official_account"
+          ? weighted(
+              [
+                [2, 70],
+                [0, 30],
+              ] as const,
+              random,
+            )
+          : 0,
+      verify_type_id: weighted(
+        [
+          [0, 80],
+          [-1, 20],
+        ] as const,
+        random,
+      ),
       func_ids: funcIds,
       status,
       review_status: reviewStatus,
-      review_note: reviewStatus === "needs_info" ? "请补充营业执照照片" : reviewStatus === "rejected" ? "主体与商户不一致" : null,
+      review_note:
+        reviewStatus === "needs_info" ? "请补充营业执照照片" : reviewStatus === "rejected" ? "主体与商户不一致" : null,
       reviewed_at: reviewStatus === "pending" ? null : updatedAt,
       state_version: Math.floor(authorizedAt.getTime() / 1000),
       authorized_at: authorizedAt,
@@ -177,9 +287,16 @@ export async function seedStaffDemoData(db: Db, options: SeedOptions): Promise<S
       updated_at: updatedAt,
     });
     if (random() < eventShare) {
-      const types = ["authorized", ...(random() < 0.3 ? ["updateauthorized"] : []), ...(status === "unauthorized" ? ["unauthorized"] : [])];
+      const types = [
+        "authorized",
+        ...(random() < 0.3 ? ["updateauthorized"] : []),
+        ...(status === "unauthorized" ? ["unauthorized"] : []),
+      ];
       types.forEach((infoType, n) => {
-        const at = n === 0 ? authorizedAt : new Date(authorizedAt.getTime() + ((updatedAt.getTime() - authorizedAt.getTime()) * n) / types.length);
+        const at =
+          n === 0
+            ? authorizedAt
+            : new Date(authorizedAt.getTime() + ((updatedAt.getTime() - authorizedAt.getTime()) * n) / types.length);
         events.push({
           source: "component",
           info_type: infoType,

@@ -25,7 +25,13 @@ const hashToken = (token: string) => createHash("sha256").update(token).digest("
 
 export async function listStaff(db: Db) {
   return db
-    .select({ id: users.id, email: users.email, role: users.role, createdAt: users.createdAt, disabledAt: users.disabledAt })
+    .select({
+      id: users.id,
+      email: users.email,
+      role: users.role,
+      createdAt: users.createdAt,
+      disabledAt: users.disabledAt,
+    })
     .from(users)
     .where(inArray(users.role, ["staff", "admin"]))
     .orderBy(asc(users.createdAt), asc(users.email));
@@ -86,13 +92,22 @@ async function cancelInvitationsBy(tx: Tx, userId: string): Promise<number> {
   const cancelled = await tx
     .update(staffInvitations)
     .set({ expiresAt: sql`now()` })
-    .where(and(eq(staffInvitations.invitedByUserId, userId), isNull(staffInvitations.acceptedAt), gt(staffInvitations.expiresAt, sql`now()`)))
+    .where(
+      and(
+        eq(staffInvitations.invitedByUserId, userId),
+        isNull(staffInvitations.acceptedAt),
+        gt(staffInvitations.expiresAt, sql`now()`),
+      ),
+    )
     .returning({ email: staffInvitations.email });
   return cancelled.length;
 }
 
 async function existingAccount(tx: Reader, email: string) {
-  const [row] = await tx.select({ id: users.id, role: users.role }).from(users).where(eq(users.email, email.toLowerCase()));
+  const [row] = await tx
+    .select({ id: users.id, role: users.role })
+    .from(users)
+    .where(eq(users.email, email.toLowerCase()));
   return row;
 }
 
@@ -114,7 +129,8 @@ export async function createInvitation(
   return db.transaction(async (tx) => {
     if (!(await isAdmin(tx, actor))) return { ok: false, error: "forbidden" } as const;
     const existing = await existingAccount(tx, email);
-    if (existing) return { ok: false, error: existing.role === "merchant" ? "email_is_merchant" : "email_taken" } as const;
+    if (existing)
+      return { ok: false, error: existing.role === "merchant" ? "email_is_merchant" : "email_taken" } as const;
     const [row] = await tx
       .insert(staffInvitations)
       .values({
@@ -148,7 +164,13 @@ export async function revokeInvitations(
     const revoked = await tx
       .update(staffInvitations)
       .set({ expiresAt: sql`now()` })
-      .where(and(eq(staffInvitations.email, email), isNull(staffInvitations.acceptedAt), gt(staffInvitations.expiresAt, sql`now()`)))
+      .where(
+        and(
+          eq(staffInvitations.email, email),
+          isNull(staffInvitations.acceptedAt),
+          gt(staffInvitations.expiresAt, sql`now()`),
+        ),
+      )
       .returning({ email: staffInvitations.email });
     if (revoked.length === 0) return { ok: false, error: "invitation_not_found" } as const;
     await recordAudit(tx, {
@@ -164,8 +186,7 @@ export async function revokeInvitations(
 }
 
 export type InvitationLookup =
-  | { state: "valid"; email: string; role: StaffRole; expiresAt: Date }
-  | { state: "invalid" | "expired" | "used" };
+  { state: "valid"; email: string; role: StaffRole; expiresAt: Date } | { state: "invalid" | "expired" | "used" };
 
 /** What an invitation link stands for (the invitation page). */
 export async function findInvitation(db: Reader, token: string): Promise<InvitationLookup> {
@@ -202,7 +223,10 @@ class Refused extends Error {
  * UPDATE, so two tabs submitting at once cannot both succeed. An email that already has an account (a
  * merchant's, say) is refused and the invitation stays unused.
  */
-export async function acceptInvitation(db: Db, input: { token: string; password: string }): Promise<AcceptInvitationResult> {
+export async function acceptInvitation(
+  db: Db,
+  input: { token: string; password: string },
+): Promise<AcceptInvitationResult> {
   const found = await findInvitation(db, input.token);
   if (found.state !== "valid") return { ok: false, error: found.state };
   if (input.password.length < MIN_PASSWORD_LENGTH) throw new Error("password too short");
@@ -259,7 +283,11 @@ export type ChangeRoleResult =
  * Security: the user's sessions end (session version bumped), and a demoted admin's pending invitations are
  * cancelled: what they invited was on an admin's authority they no longer have.
  */
-export async function changeRole(db: Db, actor: StaffActor, input: { userId: string; role: StaffRole }): Promise<ChangeRoleResult> {
+export async function changeRole(
+  db: Db,
+  actor: StaffActor,
+  input: { userId: string; role: StaffRole },
+): Promise<ChangeRoleResult> {
   return db.transaction(async (tx) => {
     const activeAdmins = await lockAdmins(tx);
     if (!activeAdmins.includes(actor.userId)) return { ok: false, error: "forbidden" } as const;
@@ -271,7 +299,8 @@ export async function changeRole(db: Db, actor: StaffActor, input: { userId: str
     if (!target) return { ok: false, error: "user_not_found" } as const;
     if (target.role === "merchant") return { ok: false, error: "not_staff" } as const;
     if (target.role === input.role) return { ok: true, changed: false, email: target.email, role: input.role } as const;
-    if (target.role === "admin" && activeAdmins.includes(target.id) && activeAdmins.length <= 1) return { ok: false, error: "last_admin" } as const;
+    if (target.role === "admin" && activeAdmins.includes(target.id) && activeAdmins.length <= 1)
+      return { ok: false, error: "last_admin" } as const;
     await tx
       .update(users)
       .set({ role: input.role, sessionVersion: sql`${users.sessionVersion} + 1` })
@@ -315,9 +344,11 @@ export async function setStaffDisabled(
     if (!target) return { ok: false, error: "user_not_found" } as const;
     if (target.role === "merchant") return { ok: false, error: "not_staff" } as const;
     const wasDisabled = target.disabledAt !== null;
-    if (wasDisabled === input.disabled) return { ok: true, changed: false, email: target.email, disabled: input.disabled } as const;
+    if (wasDisabled === input.disabled)
+      return { ok: true, changed: false, email: target.email, disabled: input.disabled } as const;
     if (input.disabled) {
-      if (activeAdmins.includes(target.id) && activeAdmins.length <= 1) return { ok: false, error: "last_admin" } as const;
+      if (activeAdmins.includes(target.id) && activeAdmins.length <= 1)
+        return { ok: false, error: "last_admin" } as const;
       if (target.id === actor.userId) return { ok: false, error: "self" } as const;
       await tx
         .update(users)
@@ -333,7 +364,12 @@ export async function setStaffDisabled(
       targetType: "user",
       targetId: target.id,
       before: { email: target.email, role: target.role, disabled: wasDisabled },
-      after: { email: target.email, role: target.role, disabled: input.disabled, ...(cancelled > 0 ? { invitationsCancelled: cancelled } : {}) },
+      after: {
+        email: target.email,
+        role: target.role,
+        disabled: input.disabled,
+        ...(cancelled > 0 ? { invitationsCancelled: cancelled } : {}),
+      },
     });
     return { ok: true, changed: true, email: target.email, disabled: input.disabled } as const;
   });
@@ -353,7 +389,8 @@ export async function createStaffAccount(
   db: Db,
   input: { email: string; role: StaffRole; password: string; force?: boolean },
 ): Promise<CreateStaffAccountResult> {
-  if (input.password.length < MIN_PASSWORD_LENGTH) throw new Error(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+  if (input.password.length < MIN_PASSWORD_LENGTH)
+    throw new Error(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
   const email = input.email.trim().toLowerCase();
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {

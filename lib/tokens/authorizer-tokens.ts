@@ -123,10 +123,14 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
     return row;
   }
 
-  function assertUsable(appId: string, row: Awaited<ReturnType<typeof readRow>>): asserts row is NonNullable<typeof row> {
+  function assertUsable(
+    appId: string,
+    row: Awaited<ReturnType<typeof readRow>>,
+  ): asserts row is NonNullable<typeof row> {
     if (!row) throw new AppError("not_found", `No authorized account ${appId} is known to the platform.`);
     if (row.status === "unauthorized") throw notAuthorizedError(appId, "unauthorized");
-    if (row.status === "needs_reauthorization" || !row.refreshTokenSealed) throw notAuthorizedError(appId, "needs_reauthorization");
+    if (row.status === "needs_reauthorization" || !row.refreshTokenSealed)
+      throw notAuthorizedError(appId, "needs_reauthorization");
   }
 
   async function loadOrRefresh(appId: string, staleToken: string | undefined): Promise<AuthorizerToken> {
@@ -134,9 +138,13 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
     for (;;) {
       const row = await readRow(appId);
       assertUsable(appId, row);
-      const stored = row.accessTokenSealed && row.accessTokenExpiresAt
-        ? { token: options.secretBox.open(row.accessTokenSealed, sealedAt.authorizerAccessToken(appId)), expiresAt: row.accessTokenExpiresAt }
-        : undefined;
+      const stored =
+        row.accessTokenSealed && row.accessTokenExpiresAt
+          ? {
+              token: options.secretBox.open(row.accessTokenSealed, sealedAt.authorizerAccessToken(appId)),
+              expiresAt: row.accessTokenExpiresAt,
+            }
+          : undefined;
       const usable = stored && stored.token !== staleToken;
       if (usable && stored.expiresAt.getTime() - Date.now() > ON_DEMAND_MARGIN_SECONDS * 1000) {
         return { appId, accessToken: stored.token, expiresAt: stored.expiresAt };
@@ -160,7 +168,10 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
         return { appId, accessToken: stored.token, expiresAt: stored.expiresAt };
       }
       if (Date.now() > deadline) {
-        throw new AppError("unavailable", `The token of ${appId} is being renewed by another instance; try again shortly.`);
+        throw new AppError(
+          "unavailable",
+          `The token of ${appId} is being renewed by another instance; try again shortly.`,
+        );
       }
       await new Promise((r) => setTimeout(r, WAIT_POLL_MS));
     }
@@ -190,9 +201,17 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
         returning refresh_token_sealed, state_version, access_token_sealed, access_token_expires_at`),
     );
     if (!row) return undefined;
-    const claim = { appId, owner, stateVersion: Number(row.state_version), refreshTokenSealed: row.refresh_token_sealed };
+    const claim = {
+      appId,
+      owner,
+      stateVersion: Number(row.state_version),
+      refreshTokenSealed: row.refresh_token_sealed,
+    };
     return row.access_token_sealed && row.access_token_expires_at
-      ? { ...claim, current: { accessTokenSealed: row.access_token_sealed, expiresAt: new Date(row.access_token_expires_at) } }
+      ? {
+          ...claim,
+          current: { accessTokenSealed: row.access_token_sealed, expiresAt: new Date(row.access_token_expires_at) },
+        }
       : claim;
   }
 
@@ -227,7 +246,10 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
   /** Hands back leases not used (a stopping refresher's queue): one statement, however many. */
   async function releaseClaims(claims: Claim[]): Promise<void> {
     if (claims.length === 0) return;
-    const held = sql.join(claims.map((c) => sql`(${c.appId}, ${c.owner})`), sql`, `);
+    const held = sql.join(
+      claims.map((c) => sql`(${c.appId}, ${c.owner})`),
+      sql`, `,
+    );
     await db.execute(sql`
       update authorizers set refresh_lease_owner = null, refresh_lease_until = null
       where (app_id, refresh_lease_owner) in (${held})`);
@@ -256,7 +278,10 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
           try {
             listed = await findListedRefreshToken(claim.appId);
           } catch (listError) {
-            log.warn("api_get_authorizer_list failed during 61023 recovery", { appId: claim.appId, error: describeError(listError) });
+            log.warn("api_get_authorizer_list failed during 61023 recovery", {
+              appId: claim.appId,
+              error: describeError(listError),
+            });
           }
           if (listed) {
             if (listed !== refreshToken) {
@@ -264,7 +289,10 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
               recovered = true;
               // Keep it at once: even if the retry fails for another reason, this is the token WeChat holds.
               await persistRefreshToken(claim, listed);
-              await recordActivity(claim.appId, "refresh_token_recovered", { trigger, source: "api_get_authorizer_list" });
+              await recordActivity(claim.appId, "refresh_token_recovered", {
+                trigger,
+                source: "api_get_authorizer_list",
+              });
               continue;
             }
           } else if (listed === undefined) {
@@ -326,7 +354,10 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
       // outlived: that state wins, ours is dropped.
       log.info("authorizer token refresh superseded", { appId: claim.appId });
       recordTokenRefresh("authorizer", "superseded");
-      const error = new AppError("conflict", `Account ${claim.appId} changed while its token was being renewed; try again.`);
+      const error = new AppError(
+        "conflict",
+        `Account ${claim.appId} changed while its token was being renewed; try again.`,
+      );
       supersededErrors.add(error);
       throw error;
     }
@@ -348,7 +379,10 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
     trigger: RefreshTrigger,
     verdict?: "unauthorized",
   ): Promise<AppError> {
-    const description = error instanceof WechatApiError ? `${error.errcode} ${wechatErrorText(error.errcode, "en")}` : describeError(error);
+    const description =
+      error instanceof WechatApiError
+        ? `${error.errcode} ${wechatErrorText(error.errcode, "en")}`
+        : describeError(error);
     const errcode = error instanceof WechatApiError ? error.errcode : undefined;
 
     if (verdict || errcode === REFRESH_TOKEN_INVALID || errcode === NOT_AUTHORIZED) {
@@ -376,10 +410,15 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
           trigger,
           errcode,
         });
-        log.warn(status === "unauthorized" ? "authorizer no longer authorizes the platform" : "authorizer needs re-authorization", {
-          appId: claim.appId,
-          errcode,
-        });
+        log.warn(
+          status === "unauthorized"
+            ? "authorizer no longer authorizes the platform"
+            : "authorizer needs re-authorization",
+          {
+            appId: claim.appId,
+            errcode,
+          },
+        );
       }
       return notAuthorizedError(claim.appId, status, error);
     }
@@ -397,7 +436,11 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
     );
     recordTokenRefresh("authorizer", "failed");
     await recordActivity(claim.appId, "token_refresh_failed", { trigger, errcode, error: description.slice(0, 200) });
-    log.warn("authorizer token refresh failed", { appId: claim.appId, attempts: rows[0]?.refresh_attempts, error: description });
+    log.warn("authorizer token refresh failed", {
+      appId: claim.appId,
+      attempts: rows[0]?.refresh_attempts,
+      error: description,
+    });
     return new AppError(
       error instanceof AppError ? error.code : "upstream",
       error instanceof AppError ? error.message : `WeChat did not renew the token of ${claim.appId}: ${description}`,
@@ -424,7 +467,11 @@ export function createAuthorizerTokenService(options: AuthorizerTokenServiceOpti
 export type AuthorizerTokenService = ReturnType<typeof createAuthorizerTokenService>;
 
 /** The 409 for an account whose tokens can no longer be had: revoked, or its refresh token refused. */
-function notAuthorizedError(appId: string, status: "unauthorized" | "needs_reauthorization", cause?: unknown): AppError {
+function notAuthorizedError(
+  appId: string,
+  status: "unauthorized" | "needs_reauthorization",
+  cause?: unknown,
+): AppError {
   return new AppError(
     "conflict",
     status === "unauthorized"

@@ -86,7 +86,10 @@ export function createComponentTokenService(options: ComponentTokenServiceOption
 
   function storedToken(row: Awaited<ReturnType<typeof readStored>>): Cached | undefined {
     if (!row?.accessTokenSealed || !row.accessTokenExpiresAt) return undefined;
-    return { token: options.secretBox.open(row.accessTokenSealed, sealedAt.componentAccessToken(options.componentAppId)), expiresAtMs: row.accessTokenExpiresAt.getTime() };
+    return {
+      token: options.secretBox.open(row.accessTokenSealed, sealedAt.componentAccessToken(options.componentAppId)),
+      expiresAtMs: row.accessTokenExpiresAt.getTime(),
+    };
   }
 
   async function refresh(staleToken?: string): Promise<Cached> {
@@ -135,7 +138,9 @@ export function createComponentTokenService(options: ComponentTokenServiceOption
 
   async function recordRefreshError(error: unknown): Promise<void> {
     const description =
-      error instanceof WechatApiError ? `${error.errcode} ${wechatErrorText(error.errcode, "en")}` : describeError(error);
+      error instanceof WechatApiError
+        ? `${error.errcode} ${wechatErrorText(error.errcode, "en")}`
+        : describeError(error);
     log.error("component_access_token refresh failed", { error: description });
     recordTokenRefresh("component", "failed");
     const values = { lastRefreshError: description.slice(0, 500), updatedAt: new Date(now()) };
@@ -196,7 +201,9 @@ export function createComponentTokenService(options: ComponentTokenServiceOption
       ticketAgeSeconds,
       ticketStale: ticketAgeSeconds === null || ticketAgeSeconds > TICKET_STALE_SECONDS,
       tokenExpiresAt: row?.accessTokenExpiresAt ?? null,
-      tokenExpiresInSeconds: row?.accessTokenExpiresAt ? Math.round((row.accessTokenExpiresAt.getTime() - nowMs) / 1000) : null,
+      tokenExpiresInSeconds: row?.accessTokenExpiresAt
+        ? Math.round((row.accessTokenExpiresAt.getTime() - nowMs) / 1000)
+        : null,
       lastRefreshError: row?.lastRefreshError ?? null,
     };
   }

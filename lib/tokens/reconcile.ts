@@ -10,12 +10,7 @@ import { MAX_AUTHORIZER_LIST_COUNT } from "@/lib/wechat/client";
 /** A run that has not reported progress for this long crashed; the next run may start. */
 const HEARTBEAT_TIMEOUT_SECONDS = 120;
 
-export type RepairAction =
-  | "imported"
-  | "restored"
-  | "refresh_token_updated"
-  | "refresh_token_recovered"
-  | "revoked";
+export type RepairAction = "imported" | "restored" | "refresh_token_updated" | "refresh_token_recovered" | "revoked";
 
 export interface ReconcileResult {
   runId: number | null;
@@ -87,13 +82,21 @@ export async function reconcileAuthorizers(
       after = batch[batch.length - 1]!.appId;
       for (const row of batch) {
         if (listedIds.has(row.appId) || row.stateVersion >= runStartedAt) continue;
-        if (await markRevoked(db, row.appId, row.stateVersion, runId)) repairs.push({ appId: row.appId, action: "revoked" });
+        if (await markRevoked(db, row.appId, row.stateVersion, runId))
+          repairs.push({ appId: row.appId, action: "revoked" });
       }
     }
 
     await db
       .update(reconcileRuns)
-      .set({ status: "done", finishedAt: sql`now()`, listed, checked, repairs: repairs.length, heartbeatAt: sql`now()` })
+      .set({
+        status: "done",
+        finishedAt: sql`now()`,
+        listed,
+        checked,
+        repairs: repairs.length,
+        heartbeatAt: sql`now()`,
+      })
       .where(eq(reconcileRuns.id, runId));
     log.info("reconcile finished", { runId, listed, checked, repairs: repairs.length });
     return { runId, skipped: false, listed, checked, repairs };
@@ -153,7 +156,12 @@ async function reconcilePage(deps: ReconcileDeps, items: AuthorizerListItem[], r
           refreshTokenSealed: authorizers.refreshTokenSealed,
         })
         .from(authorizers)
-        .where(inArray(authorizers.appId, items.map((i) => i.authorizerAppId)))
+        .where(
+          inArray(
+            authorizers.appId,
+            items.map((i) => i.authorizerAppId),
+          ),
+        )
     ).map((r) => [r.appId, r] as const),
   );
 
@@ -165,7 +173,9 @@ async function reconcilePage(deps: ReconcileDeps, items: AuthorizerListItem[], r
         if (await importAccount(deps, item, runId)) repairs.push({ appId: item.authorizerAppId, action: "imported" });
         continue;
       }
-      const ourToken = row.refreshTokenSealed ? openQuietly(deps.secretBox, row.refreshTokenSealed, item.authorizerAppId) : undefined;
+      const ourToken = row.refreshTokenSealed
+        ? openQuietly(deps.secretBox, row.refreshTokenSealed, item.authorizerAppId)
+        : undefined;
       if (row.status === "unauthorized") {
         // Authorized again after the revocation we hold (or we missed the grant): WeChat lists it now.
         if (listedToken && item.authTime > row.stateVersion) {
@@ -175,7 +185,8 @@ async function reconcilePage(deps: ReconcileDeps, items: AuthorizerListItem[], r
         continue;
       }
       if (!listedToken || listedToken === ourToken) continue;
-      const action: RepairAction = row.status === "needs_reauthorization" ? "refresh_token_recovered" : "refresh_token_updated";
+      const action: RepairAction =
+        row.status === "needs_reauthorization" ? "refresh_token_recovered" : "refresh_token_updated";
       if (await restore(deps, item, row.stateVersion, row.stateVersion, runId, action)) {
         repairs.push({ appId: item.authorizerAppId, action });
       }
@@ -208,7 +219,9 @@ async function importAccount(deps: ReconcileDeps, item: AuthorizerListItem, runI
         funcIds: funcIds ?? [],
         status: item.refreshToken ? "authorized" : "needs_reauthorization",
         stateVersion: item.authTime,
-        refreshTokenSealed: item.refreshToken ? deps.secretBox.seal(item.refreshToken, sealedAt.authorizerRefreshToken(item.authorizerAppId)) : null,
+        refreshTokenSealed: item.refreshToken
+          ? deps.secretBox.seal(item.refreshToken, sealedAt.authorizerRefreshToken(item.authorizerAppId))
+          : null,
         refreshDueAt: item.refreshToken ? sql`now()` : null,
         authorizedAt: new Date(item.authTime * 1000),
       })
@@ -225,7 +238,12 @@ async function importAccount(deps: ReconcileDeps, item: AuthorizerListItem, runI
     await tx.insert(authorizerActivity).values({
       appId: item.authorizerAppId,
       kind: "reconcile_repair",
-      detail: { runId, action: "imported", before: null, after: { status: item.refreshToken ? "authorized" : "needs_reauthorization" } },
+      detail: {
+        runId,
+        action: "imported",
+        before: null,
+        after: { status: item.refreshToken ? "authorized" : "needs_reauthorization" },
+      },
     });
     return true;
   });
@@ -253,7 +271,10 @@ async function restore(
       .set({
         status: "authorized",
         stateVersion: newVersion,
-        refreshTokenSealed: deps.secretBox.seal(item.refreshToken, sealedAt.authorizerRefreshToken(item.authorizerAppId)),
+        refreshTokenSealed: deps.secretBox.seal(
+          item.refreshToken,
+          sealedAt.authorizerRefreshToken(item.authorizerAppId),
+        ),
         refreshDueAt: sql`now()`,
         refreshAttempts: 0,
         refreshFailedAt: null,
@@ -266,7 +287,9 @@ async function restore(
       .returning({ appId: authorizers.appId });
     if (updated.length === 0) return false;
     if (funcIds) {
-      await tx.insert(authorizerGrants).values({ appId: item.authorizerAppId, source: "reconcile", funcIds, stateVersion: newVersion });
+      await tx
+        .insert(authorizerGrants)
+        .values({ appId: item.authorizerAppId, source: "reconcile", funcIds, stateVersion: newVersion });
     }
     await tx.insert(authorizerActivity).values({
       appId: item.authorizerAppId,
@@ -279,7 +302,10 @@ async function restore(
 
 async function markRevoked(db: Database["db"], appId: string, seenVersion: number, runId: number): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const before = await tx.select({ status: authorizers.status }).from(authorizers).where(eq(authorizers.appId, appId));
+    const before = await tx
+      .select({ status: authorizers.status })
+      .from(authorizers)
+      .where(eq(authorizers.appId, appId));
     const updated = await tx
       .update(authorizers)
       .set(revokedColumns)
@@ -296,7 +322,12 @@ async function markRevoked(db: Database["db"], appId: string, seenVersion: numbe
     await tx.insert(authorizerActivity).values({
       appId,
       kind: "reconcile_repair",
-      detail: { runId, action: "revoked", before: { status: before[0]?.status ?? null }, after: { status: "unauthorized" } },
+      detail: {
+        runId,
+        action: "revoked",
+        before: { status: before[0]?.status ?? null },
+        after: { status: "unauthorized" },
+      },
     });
     return true;
   });

@@ -16,10 +16,30 @@ interface SealedColumn {
 
 /** Every column holding a value sealed by the SecretBox. A new sealed column is one line here. */
 export const SEALED_COLUMNS: SealedColumn[] = [
-  { table: wechatComponent, primaryKey: wechatComponent.appId, column: wechatComponent.accessTokenSealed, at: sealedAt.componentAccessToken },
-  { table: authorizers, primaryKey: authorizers.appId, column: authorizers.refreshTokenSealed, at: sealedAt.authorizerRefreshToken },
-  { table: authorizers, primaryKey: authorizers.appId, column: authorizers.accessTokenSealed, at: sealedAt.authorizerAccessToken },
-  { table: merchants, primaryKey: merchants.id, column: merchants.webhookSecretSealed, at: sealedAt.merchantWebhookSecret },
+  {
+    table: wechatComponent,
+    primaryKey: wechatComponent.appId,
+    column: wechatComponent.accessTokenSealed,
+    at: sealedAt.componentAccessToken,
+  },
+  {
+    table: authorizers,
+    primaryKey: authorizers.appId,
+    column: authorizers.refreshTokenSealed,
+    at: sealedAt.authorizerRefreshToken,
+  },
+  {
+    table: authorizers,
+    primaryKey: authorizers.appId,
+    column: authorizers.accessTokenSealed,
+    at: sealedAt.authorizerAccessToken,
+  },
+  {
+    table: merchants,
+    primaryKey: merchants.id,
+    column: merchants.webhookSecretSealed,
+    at: sealedAt.merchantWebhookSecret,
+  },
 ];
 
 const DEFAULT_BATCH_SIZE = 500;
@@ -61,7 +81,13 @@ async function rotateColumn(
   { table, primaryKey, column, at }: SealedColumn,
   batchSize: number,
 ): Promise<RotationResult> {
-  const result: RotationResult = { table: getTableName(table), column: column.name, scanned: 0, resealed: 0, failed: 0 };
+  const result: RotationResult = {
+    table: getTableName(table),
+    column: column.name,
+    scanned: 0,
+    resealed: 0,
+    failed: 0,
+  };
   let after: string | undefined;
 
   for (;;) {
@@ -82,12 +108,15 @@ async function rotateColumn(
         plaintext = secretBox.open(sealed, at(pk));
       } catch (error) {
         // The value itself never reaches the log: only where it is.
-        log.error("sealed secret does not open here (no configured key opens it, or it was sealed for another place); left as is", {
-          table: result.table,
-          column: result.column,
-          pk,
-          error: describeError(error),
-        });
+        log.error(
+          "sealed secret does not open here (no configured key opens it, or it was sealed for another place); left as is",
+          {
+            table: result.table,
+            column: result.column,
+            pk,
+            error: describeError(error),
+          },
+        );
         result.failed++;
         continue;
       }

@@ -65,7 +65,11 @@ const FAILURE_TEXT: Record<SendFailure, (timeoutMs: number) => string> = {
  * Nothing here runs on WeChat's clock: the message was answered before its delivery was first tried.
  */
 export function createWebhookDeliverer(options: WebhookDelivererOptions) {
-  const sender = createWebhookSender({ allowPrivateNetworks: options.allowPrivateNetworks, timeoutMs: options.timeoutMs, lookup: options.lookup });
+  const sender = createWebhookSender({
+    allowPrivateNetworks: options.allowPrivateNetworks,
+    timeoutMs: options.timeoutMs,
+    lookup: options.lookup,
+  });
   const perMerchant = options.perMerchant ?? 4;
   const leaseSeconds = Math.ceil(options.timeoutMs / 1000) + 30;
   let inFlight = 0;
@@ -102,7 +106,9 @@ export function createWebhookDeliverer(options: WebhookDelivererOptions) {
   function start(row: Claimed): void {
     inFlight++;
     const run = deliver(row)
-      .catch((error: unknown) => log.warn("webhook delivery not recorded", { deliveryId: row.id, error: describeError(error) }))
+      .catch((error: unknown) =>
+        log.warn("webhook delivery not recorded", { deliveryId: row.id, error: describeError(error) }),
+      )
       .finally(() => {
         inFlight--;
         settled.delete(run);
@@ -157,7 +163,11 @@ export function createWebhookDeliverer(options: WebhookDelivererOptions) {
 
   async function deliver(row: Claimed): Promise<void> {
     if (!row.webhookUrl || !row.secretSealed) {
-      await record(row, { at: new Date().toISOString(), status: null, ms: 0, error: "forwarding turned off" }, "failed");
+      await record(
+        row,
+        { at: new Date().toISOString(), status: null, ms: 0, error: "forwarding turned off" },
+        "failed",
+      );
       return;
     }
     const started = performance.now();
@@ -209,7 +219,8 @@ export function createWebhookDeliverer(options: WebhookDelivererOptions) {
   async function record(row: Claimed, attempt: WebhookAttempt, outcome?: "delivered" | "failed"): Promise<void> {
     const giveUp = outcome === "failed" || (outcome === undefined && row.attempts >= options.maxAttempts);
     const status = outcome === "delivered" ? "delivered" : giveUp ? "failed" : "pending";
-    const backoffMs = Math.min(options.retryBaseMs * 2 ** (row.attempts - 1), MAX_BACKOFF_MS) * (0.8 + Math.random() * 0.4);
+    const backoffMs =
+      Math.min(options.retryBaseMs * 2 ** (row.attempts - 1), MAX_BACKOFF_MS) * (0.8 + Math.random() * 0.4);
     await options.db.execute(sql`
       update webhook_deliveries set
         status = ${status},
@@ -222,7 +233,8 @@ export function createWebhookDeliverer(options: WebhookDelivererOptions) {
                       || jsonb_build_array(${JSON.stringify(attempt)}::jsonb)
       where id = ${row.id} and attempts = ${row.attempts}`);
     recordWebhookAttempt(status === "delivered" ? "delivered" : status === "failed" ? "given_up" : "retry");
-    if (status === "failed") log.warn("webhook delivery given up", { deliveryId: row.id, attempts: row.attempts, error: attempt.error });
+    if (status === "failed")
+      log.warn("webhook delivery given up", { deliveryId: row.id, attempts: row.attempts, error: attempt.error });
   }
 
   return {

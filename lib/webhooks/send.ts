@@ -43,9 +43,14 @@ export function createWebhookSender(options: WebhookSenderOptions) {
     resolve(hostname, { ...lookupOptions }, (error, address, family) => {
       if (error) return callback(error, address, family);
       const addresses = Array.isArray(address) ? address.map((a) => a.address) : [address];
-      if (addresses.length === 0) return callback(Object.assign(new Error(`${hostname} has no address`), { code: "ENOTFOUND" }), address, family);
+      if (addresses.length === 0)
+        return callback(Object.assign(new Error(`${hostname} has no address`), { code: "ENOTFOUND" }), address, family);
       if (!options.allowPrivateNetworks && addresses.some(isPrivateAddress)) {
-        return callback(Object.assign(new Error(`${hostname} resolves to a private address`), { code: BLOCKED }), address, family);
+        return callback(
+          Object.assign(new Error(`${hostname} resolves to a private address`), { code: BLOCKED }),
+          address,
+          family,
+        );
       }
       callback(null, address, family);
     });
@@ -78,9 +83,11 @@ export function createWebhookSender(options: WebhookSenderOptions) {
       request.on("error", (error: NodeJS.ErrnoException) => {
         if (signal.aborted) return reject(new WebhookSendError("timeout"));
         // A kept-alive connection the endpoint closed meanwhile: once more on a new one (node's documented remedy).
-        if (mayRetry && request.reusedSocket && error.code === "ECONNRESET") return resolvePromise(attempt(target, headers, body, false));
+        if (mayRetry && request.reusedSocket && error.code === "ECONNRESET")
+          return resolvePromise(attempt(target, headers, body, false));
         if (error.code === BLOCKED) return reject(new WebhookSendError("private_address"));
-        if (error.code === "ENOTFOUND" || error.code === "EAI_AGAIN" || error.code === "ENODATA") return reject(new WebhookSendError("unresolvable"));
+        if (error.code === "ENOTFOUND" || error.code === "EAI_AGAIN" || error.code === "ENODATA")
+          return reject(new WebhookSendError("unresolvable"));
         reject(new WebhookSendError("connection_failed"));
       });
       request.on("response", (response: IncomingMessage) => {

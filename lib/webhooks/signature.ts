@@ -33,7 +33,11 @@ export interface WebhookHeaders {
 }
 
 export function webhookHeaders(secret: string, id: string, timestamp: number, body: string): WebhookHeaders {
-  return { "webhook-id": id, "webhook-timestamp": String(timestamp), "webhook-signature": signWebhook(secret, id, timestamp, body) };
+  return {
+    "webhook-id": id,
+    "webhook-timestamp": String(timestamp),
+    "webhook-signature": signWebhook(secret, id, timestamp, body),
+  };
 }
 
 /**

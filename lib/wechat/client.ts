@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { createApiCore, wechatErrorEnvelopeSchema, type ApiCore, type ApiCoreOptions, type Credential, type Endpoint } from "./api-core";
+import {
+  createApiCore,
+  wechatErrorEnvelopeSchema,
+  type ApiCore,
+  type ApiCoreOptions,
+  type Credential,
+  type Endpoint,
+} from "./api-core";
 import type { AccountKind } from "./permissions";
 
 export { wechatErrorEnvelopeSchema, type WechatErrorEnvelope } from "./api-core";
@@ -93,7 +100,11 @@ export const authorizerInfoResponseSchema = z.looseObject({
       // Very old docs named the field `appid`.
       const authorizerAppId = authorizer_appid ?? appid;
       if (authorizerAppId === undefined) {
-        ctx.addIssue({ code: "custom", path: ["authorizer_appid"], message: "authorizer_appid (or appid) is required" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["authorizer_appid"],
+          message: "authorizer_appid (or appid) is required",
+        });
         return z.NEVER;
       }
       return { ...rest, authorizer_appid: authorizerAppId };
@@ -214,7 +225,10 @@ function mapFuncInfo(wire: FuncInfoWire[]): FuncInfo[] {
   );
 }
 
-function mapAuthorizerInfo({ authorizer_info: info, authorization_info: auth }: AuthorizerInfoResponse): AuthorizerInfo {
+function mapAuthorizerInfo({
+  authorizer_info: info,
+  authorization_info: auth,
+}: AuthorizerInfoResponse): AuthorizerInfo {
   const business = info.business_info;
   const basic = info.basic_config;
   return {
@@ -275,7 +289,11 @@ export const MAX_AUTHORIZER_LIST_COUNT = 500;
 
 const ENDPOINTS = {
   componentToken: { name: "api_component_token", path: "/cgi-bin/component/api_component_token", repeatable: true },
-  startPushTicket: { name: "api_start_push_ticket", path: "/cgi-bin/component/api_start_push_ticket", repeatable: true },
+  startPushTicket: {
+    name: "api_start_push_ticket",
+    path: "/cgi-bin/component/api_start_push_ticket",
+    repeatable: true,
+  },
   preAuthCode: { name: "api_create_preauthcode", path: "/cgi-bin/component/api_create_preauthcode", repeatable: true },
   queryAuth: { name: "api_query_auth", path: "/cgi-bin/component/api_query_auth", repeatable: false },
   authorizerToken: { name: "api_authorizer_token", path: "/cgi-bin/component/api_authorizer_token", repeatable: true },
@@ -305,7 +323,9 @@ export function createComponentClient(options: ComponentClientOptions): Componen
       throw new RangeError(`getAuthorizerList: offset must be a non-negative integer, got ${offset}`);
     }
     if (!Number.isInteger(count) || count < 1 || count > MAX_AUTHORIZER_LIST_COUNT) {
-      throw new RangeError(`getAuthorizerList: count must be an integer from 1 to ${MAX_AUTHORIZER_LIST_COUNT}, got ${count}`);
+      throw new RangeError(
+        `getAuthorizerList: count must be an integer from 1 to ${MAX_AUTHORIZER_LIST_COUNT}, got ${count}`,
+      );
     }
     const data = await callWithComponentToken(
       ENDPOINTS.authorizerList,

@@ -67,7 +67,9 @@ export function decodeEncodingAesKey(key: string): Buffer {
 
 /** Hex SHA-1 of the parts sorted ascending and concatenated (docs/wechat-protocol.md §2.5); inputs are ASCII, so default sort is byte order. */
 export function computeSignature(parts: string[]): string {
-  return createHash("sha1").update([...parts].sort().join("")).digest("hex");
+  return createHash("sha1")
+    .update([...parts].sort().join(""))
+    .digest("hex");
 }
 
 /** Constant-time comparison of two hex signatures; anything that is not equal-length hex is simply unequal. */
@@ -206,13 +208,7 @@ export function createMessageCrypto(opts: MessageCryptoOptions): MessageCrypto {
     throw firstError;
   }
 
-  function encryptReply(
-    replyXml: string,
-    timestamp: string,
-    nonce: string,
-    random16?: Buffer,
-    keyIndex = 0,
-  ): string {
+  function encryptReply(replyXml: string, timestamp: string, nonce: string, random16?: Buffer, keyIndex = 0): string {
     if (!DIGITS.test(timestamp)) throw new RangeError("timestamp must be decimal digits");
     const encrypted = encrypt(replyXml, random16, keyIndex);
     const signature = sign(timestamp, nonce, encrypted);

@@ -86,7 +86,11 @@ export function authorizationCodeExpiresAt(createTime: number, expiredTime: numb
   return expiredTime > 1_000_000_000 ? expiredTime : createTime + expiredTime;
 }
 
-function parseWith<T extends z.ZodType>(schema: T, fields: Record<string, unknown>, what = "component event"): z.output<T> {
+function parseWith<T extends z.ZodType>(
+  schema: T,
+  fields: Record<string, unknown>,
+  what = "component event",
+): z.output<T> {
   const result = schema.safeParse(fields);
   if (result.success) return result.data;
   // Paths only: the values are credentials (tickets, authorization codes) or users' words, and stay out of logs.

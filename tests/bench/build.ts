@@ -24,7 +24,9 @@ export async function ensureBuild(): Promise<void> {
     // Another build may be running (Next refuses a second one): wait for it rather than fail.
     if (result.status !== 0) await new Promise((r) => setTimeout(r, 20_000));
   }
-  console.log(`Build: .next from ${statSync(path.join(ROOT, ".next/BUILD_ID")).mtime.toISOString()} (delete .next/BUILD_ID to rebuild)`);
+  console.log(
+    `Build: .next from ${statSync(path.join(ROOT, ".next/BUILD_ID")).mtime.toISOString()} (delete .next/BUILD_ID to rebuild)`,
+  );
 }
 
 export function redactUrl(url: string): string {

@@ -20,7 +20,11 @@ export interface Cluster {
   stop(): Promise<number[]>;
 }
 
-export async function startCluster(options: { postgres: PostgresServer; instances: number; env?: Record<string, string> }): Promise<Cluster> {
+export async function startCluster(options: {
+  postgres: PostgresServer;
+  instances: number;
+  env?: Record<string, string>;
+}): Promise<Cluster> {
   // tests/support/database.ts creates the throwaway database on the server DATABASE_URL names.
   process.env.DATABASE_URL = options.postgres.adminUrl;
   const database = await createTestDatabaseConfig();

@@ -55,13 +55,17 @@ const DUPLICATE_SHARE = Number(args["duplicate-share"]);
 
 async function componentTokenCalls(database: Database): Promise<number> {
   const [row] = rowsOf<{ n: string | number }>(
-    await database.db.execute(sql`select coalesce(sum(count), 0) as n from sandbox_calls where endpoint = 'api_component_token'`),
+    await database.db.execute(
+      sql`select coalesce(sum(count), 0) as n from sandbox_calls where endpoint = 'api_component_token'`,
+    ),
   );
   return Number(row?.n ?? 0);
 }
 
 async function componentTokensIssued(database: Database): Promise<number> {
-  const [row] = rowsOf<{ n: number }>(await database.db.execute(sql`select count(*)::int as n from sandbox_tokens where kind = 'component'`));
+  const [row] = rowsOf<{ n: number }>(
+    await database.db.execute(sql`select count(*)::int as n from sandbox_tokens where kind = 'component'`),
+  );
   return row?.n ?? 0;
 }
 
@@ -72,7 +76,9 @@ async function componentTokensIssued(database: Database): Promise<number> {
 async function forceComponentTokenRefresh(database: Database): Promise<boolean> {
   const before = await componentTokensIssued(database);
   await database.db.transaction(async (tx) => {
-    await tx.execute(sql`update sandbox_tokens set expires_at = now() where kind = 'component' and superseded_at is null and expires_at > now()`);
+    await tx.execute(
+      sql`update sandbox_tokens set expires_at = now() where kind = 'component' and superseded_at is null and expires_at > now()`,
+    );
     await tx.execute(sql`update wechat_component set access_token_expires_at = now()`);
   });
   const deadline = Date.now() + 30_000;
@@ -204,14 +210,22 @@ async function run(cluster: Cluster): Promise<boolean> {
   const stored = await storedPushKeys(db);
   const lostTickets = [...acknowledged].filter((t) => !stored.has(t));
   const ledger = await sandboxLedger(cluster);
-  const tokens = await checkRefreshTokens(db, ledger, completed.map((c) => c.appId));
+  const tokens = await checkRefreshTokens(
+    db,
+    ledger,
+    completed.map((c) => c.appId),
+  );
   const owners = rowsOf<{ app_id: string; merchant_id: string | null; status: string }>(
     await db.db.execute(sql`select app_id, merchant_id, status from authorizers`),
   );
   const ownerOf = new Map(owners.map((o) => [o.app_id, o]));
-  const wrongOwner = completed.filter((c) => ownerOf.get(c.appId)?.merchant_id !== c.merchantId || ownerOf.get(c.appId)?.status !== "authorized");
+  const wrongOwner = completed.filter(
+    (c) => ownerOf.get(c.appId)?.merchant_id !== c.merchantId || ownerOf.get(c.appId)?.status !== "authorized",
+  );
   const [authorizedEvents] = rowsOf<{ n: number }>(
-    await db.db.execute(sql`select count(*)::int as n from wechat_events where source = 'component' and info_type = 'authorized'`),
+    await db.db.execute(
+      sql`select count(*)::int as n from wechat_events where source = 'component' and info_type = 'authorized'`,
+    ),
   );
 
   // --- report -------------------------------------------------------------------------------------------
@@ -227,9 +241,14 @@ async function run(cluster: Cluster): Promise<boolean> {
     "auth: confirm action",
     "auth: callback",
   ];
-  const kinds = [...order.filter((k) => recorder.kinds().includes(k)), ...recorder.kinds().filter((k) => !order.includes(k))];
+  const kinds = [
+    ...order.filter((k) => recorder.kinds().includes(k)),
+    ...recorder.kinds().filter((k) => !order.includes(k)),
+  ];
   printLatencyTable(recorder, seconds, kinds);
-  const failures = kinds.flatMap((k) => Object.entries(recorder.summary(k, seconds).failures).map(([reason, n]) => `${k}: ${reason} ×${n}`));
+  const failures = kinds.flatMap((k) =>
+    Object.entries(recorder.summary(k, seconds).failures).map(([reason, n]) => `${k}: ${reason} ×${n}`),
+  );
   if (failures.length) console.log(`\nFailures: ${failures.join("; ")}`);
 
   const checks: Check[] = [
@@ -243,7 +262,11 @@ async function run(cluster: Cluster): Promise<boolean> {
       duplicates.duplicated === 0,
       `${duplicates.events} component events stored, ${duplicates.duplicated} payloads stored twice (${duplicatesSent} pushes delivered twice)`,
     ],
-    ["no lost ticket push", lostTickets.length === 0, `${acknowledged.size} acknowledged, ${lostTickets.length} of them not stored`],
+    [
+      "no lost ticket push",
+      lostTickets.length === 0,
+      `${acknowledged.size} acknowledged, ${lostTickets.length} of them not stored`,
+    ],
     [
       "no lost authorization",
       tokens.missing.length + tokens.mismatched.length + tokens.notAuthorizedAtWechat.length + wrongOwner.length === 0,
@@ -251,11 +274,17 @@ async function run(cluster: Cluster): Promise<boolean> {
         `not authorized at WeChat ${tokens.notAuthorizedAtWechat.length}, wrong merchant/status ${wrongOwner.length}; ` +
         `${authorizedEvents?.n ?? 0} 'authorized' pushes stored, ${pendingEvents} events unapplied after 30 s`,
     ],
-    ["authorization events applied", pendingEvents === 0, `${pendingEvents} stored events still unapplied 30 s after the load`],
+    [
+      "authorization events applied",
+      pendingEvents === 0,
+      `${pendingEvents} stored events still unapplied 30 s after the load`,
+    ],
     [
       "no errors",
       failures.length === 0,
-      failures.length ? `${kinds.reduce((n, k) => n + recorder.summary(k, seconds).failed, 0)} failed requests or flows` : "none",
+      failures.length
+        ? `${kinds.reduce((n, k) => n + recorder.summary(k, seconds).failed, 0)} failed requests or flows`
+        : "none",
     ],
   ];
   console.log("");
@@ -269,7 +298,9 @@ async function main(): Promise<number> {
   console.log(`Machine: ${describeMachine()}`);
   await ensureBuild();
   const postgres = await resolvePostgres();
-  console.log(`PostgreSQL ${postgres.version}: ${postgres.origin}, ${redactUrl(postgres.adminUrl)} (a throwaway database, dropped afterwards)`);
+  console.log(
+    `PostgreSQL ${postgres.version}: ${postgres.origin}, ${redactUrl(postgres.adminUrl)} (a throwaway database, dropped afterwards)`,
+  );
   let cluster: Cluster | undefined;
   const cleanUp = async () => {
     const counts = await cluster?.stop();
@@ -285,7 +316,8 @@ async function main(): Promise<number> {
     const ok = await run(cluster);
     const counts = await cleanUp();
     cluster = undefined;
-    if (counts?.length) console.log(`Requests per instance (through the proxy, sandbox calls included): ${counts.join(" / ")}`);
+    if (counts?.length)
+      console.log(`Requests per instance (through the proxy, sandbox calls included): ${counts.join(" / ")}`);
     console.log(ok ? "\nAll checks passed." : "\nSOME CHECKS FAILED.");
     return ok ? 0 : 1;
   } finally {

@@ -93,8 +93,13 @@ async function phaseDatabaseRestart(cluster: Cluster, postgres: PostgresServer):
 
   const tickets = await issueTickets(db, LOAD_S * 400);
   // Accounts for authorization-change pushes: authorized in the sandbox, each with a fresh authorization code.
-  const seeded = await sandboxControl<{ appId: string }[]>(cluster, "seed-accounts", { count: Math.max(200, LOAD_S * 20) });
-  const codes = seeded.map((s) => ({ appId: s.appId, code: `queryauthcode@@@bench-${randomBytes(16).toString("hex")}` }));
+  const seeded = await sandboxControl<{ appId: string }[]>(cluster, "seed-accounts", {
+    count: Math.max(200, LOAD_S * 20),
+  });
+  const codes = seeded.map((s) => ({
+    appId: s.appId,
+    code: `queryauthcode@@@bench-${randomBytes(16).toString("hex")}`,
+  }));
   await db.db.execute(sql`
     insert into sandbox_auth_codes (code, authorizer_app_id, expires_at)
     select c->>'code', c->>'appId', now() + interval '30 minutes' from jsonb_array_elements(${JSON.stringify(codes)}::jsonb) c`);
@@ -113,9 +118,15 @@ async function phaseDatabaseRestart(cluster: Cluster, postgres: PostgresServer):
       const index = nextAccount++;
       const account = codes[index]!;
       const createTime = Math.floor(Date.now() / 1000);
-      const push = index % 2 === 1
-        ? authorizationPush({ infoType: "unauthorized", appId: account.appId, createTime })
-        : authorizationPush({ infoType: "updateauthorized", appId: account.appId, createTime, authCode: account.code });
+      const push =
+        index % 2 === 1
+          ? authorizationPush({ infoType: "unauthorized", appId: account.appId, createTime })
+          : authorizationPush({
+              infoType: "updateauthorized",
+              appId: account.appId,
+              createTime,
+              authCode: account.code,
+            });
       return { push, kind: "authorization change", attempts: 0, answers: [], dueAt: 0 };
     }
     if (nextTicket >= tickets.length) return undefined;
@@ -199,7 +210,11 @@ async function phaseDatabaseRestart(cluster: Cluster, postgres: PostgresServer):
   const unapplied = await waitForEventsApplied(db, 60_000);
   // Accounts the load never got to were never authorized as far as WeChat is concerned: otherwise the
   // instances' reconciliation would import them all during phase 2 and blur its numbers.
-  await setAuthorizedAtWechat(db, codes.slice(nextAccount).map((c) => c.appId), false);
+  await setAuthorizedAtWechat(
+    db,
+    codes.slice(nextAccount).map((c) => c.appId),
+    false,
+  );
   watching = false;
   await watching$;
 
@@ -214,39 +229,65 @@ async function phaseDatabaseRestart(cluster: Cluster, postgres: PostgresServer):
   const answers = new Map<string, number>();
   for (const p of all) for (const a of p.answers) answers.set(a, (answers.get(a) ?? 0) + 1);
   const unexpected = [...answers].filter(([a]) => a !== "success" && a !== "503" && a !== "timeout");
-  const finalHealth = await Promise.all(cluster.instances.map((i) => fetch(`${i.url}/api/health`).then((r) => r.status, () => 0)));
+  const finalHealth = await Promise.all(
+    cluster.instances.map((i) =>
+      fetch(`${i.url}/api/health`).then(
+        (r) => r.status,
+        () => 0,
+      ),
+    ),
+  );
   const sameProcesses = cluster.instances.every((i) => i.alive());
   const firstUnhealthy = health.find((h) => h.statuses.some((s) => s !== 200));
   const lastUnhealthy = [...health].reverse().find((h) => h.statuses.some((s) => s !== 200));
-  const recoveredAfter = lastUnhealthy && outage ? Math.max(0, (lastUnhealthy.at - started) / 1000 - outage.to / 1000 + 1) : 0;
+  const recoveredAfter =
+    lastUnhealthy && outage ? Math.max(0, (lastUnhealthy.at - started) / 1000 - outage.to / 1000 + 1) : 0;
 
   printLatencyTable(recorder, LOAD_S);
   console.log(`\nAnswers over all attempts: ${[...answers].map(([a, n]) => `${a} ×${n}`).join(", ")}`);
   const timeline = health
     .filter((h) => h.statuses.some((st) => st !== 200))
     .map((h) => `${((h.at - started) / 1000).toFixed(1)} s ${h.statuses.join("/")}`);
-  console.log(`Health of each instance when not all 200 (0 = no answer in 3 s): ${timeline.join(", ") || "always 200"}`);
+  console.log(
+    `Health of each instance when not all 200 (0 = no answer in 3 s): ${timeline.join(", ") || "always 200"}`,
+  );
   console.log(
     `Outage: PostgreSQL stopped at ${((outage?.from ?? 0) / 1000).toFixed(1)} s, accepting connections again at ${((outage?.to ?? 0) / 1000).toFixed(1)} s; ` +
       `health non-200 first seen at ${firstUnhealthy ? ((firstUnhealthy.at - started) / 1000).toFixed(1) : "-"} s, last at ` +
       `${lastUnhealthy ? ((lastUnhealthy.at - started) / 1000).toFixed(1) : "-"} s (≈${recoveredAfter.toFixed(0)} s after restart)`,
   );
   return [
-    ["every acknowledged push is stored", lost.length === 0, `${acknowledged.length} acknowledged (${acknowledgedFirstTime.length} on the first attempt), ${lost.length} not stored`],
+    [
+      "every acknowledged push is stored",
+      lost.length === 0,
+      `${acknowledged.length} acknowledged (${acknowledgedFirstTime.length} on the first attempt), ${lost.length} not stored`,
+    ],
     [
       "every push got through on a retry",
       neverAcknowledged.length === 0,
       `${all.length} distinct pushes (${all.filter((p) => p.kind === "ticket").length} tickets, ${all.filter((p) => p.kind !== "ticket").length} authorization changes), ` +
         `${retried.length} needed retries (max ${Math.max(0, ...all.map((p) => p.attempts))} attempts), ${neverAcknowledged.length} never acknowledged`,
     ],
-    ["each push stored once", duplicates.duplicated === 0 && duplicates.events >= acknowledged.length, `${duplicates.events} events stored, ${duplicates.duplicated} payloads twice`],
-    ["outage answered 503, never 500", unexpected.length === 0, unexpected.length ? unexpected.map(([a, n]) => `${a} ×${n}`).join(", ") : "only success / 503 / timeout"],
+    [
+      "each push stored once",
+      duplicates.duplicated === 0 && duplicates.events >= acknowledged.length,
+      `${duplicates.events} events stored, ${duplicates.duplicated} payloads twice`,
+    ],
+    [
+      "outage answered 503, never 500",
+      unexpected.length === 0,
+      unexpected.length ? unexpected.map(([a, n]) => `${a} ×${n}`).join(", ") : "only success / 503 / timeout",
+    ],
     [
       "recovered without restart",
       finalHealth.every((s) => s === 200) && sameProcesses,
       `health ${finalHealth.join("/")} on the ${cluster.instances.length} instances, same processes ${sameProcesses ? "yes" : "NO"}`,
     ],
-    ["stored authorization changes applied", unapplied === 0, unapplied === 0 ? "all applied" : `${unapplied} events still unapplied 60 s after the load`],
+    [
+      "stored authorization changes applied",
+      unapplied === 0,
+      unapplied === 0 ? "all applied" : `${unapplied} events still unapplied 60 s after the load`,
+    ],
   ];
 }
 
@@ -328,7 +369,8 @@ async function phaseSandboxFaults(cluster: Cluster): Promise<Check[]> {
   const faults = async () => {
     const step = (AUTHORIZE_S * 1000) / 4;
     const slow = { latencyMs: 400 };
-    const set = (endpoint: string, fault: Record<string, unknown>) => sandboxControl(cluster, "fault", { endpoint, ...slow, ...fault });
+    const set = (endpoint: string, fault: Record<string, unknown>) =>
+      sandboxControl(cluster, "fault", { endpoint, ...slow, ...fault });
     // 0: WeChat is slow.
     await set("api_query_auth", {});
     await set("api_authorizer_token", {});
@@ -357,14 +399,18 @@ async function phaseSandboxFaults(cluster: Cluster): Promise<Check[]> {
       from authorization_sessions`),
   );
   const sessionOutcomes = rowsOf<{ outcome: string | null; n: number }>(
-    await db.db.execute(sql`select outcome, count(*)::int as n from authorization_sessions group by outcome order by n desc`),
+    await db.db.execute(
+      sql`select outcome, count(*)::int as n from authorization_sessions group by outcome order by n desc`,
+    ),
   );
 
   // Every account granted at WeChat during this phase, and every one the portal holds as authorized.
   const ledger = await sandboxLedger(cluster);
   const grantedNow = [...ledger.values()].filter((e) => !before.has(e.appId) && e.authorized).map((e) => e.appId);
   const portalAuthorized = rowsOf<{ app_id: string }>(
-    await db.db.execute(sql`select app_id from authorizers where status = 'authorized' and refresh_token_sealed is not null`),
+    await db.db.execute(
+      sql`select app_id from authorizers where status = 'authorized' and refresh_token_sealed is not null`,
+    ),
   ).map((r) => r.app_id);
   const tokens = await checkRefreshTokens(db, ledger, [...grantedNow, ...completed.map((c) => c.appId)]);
   const allPortal = await checkRefreshTokens(db, ledger, portalAuthorized);
@@ -377,14 +423,23 @@ async function phaseSandboxFaults(cluster: Cluster): Promise<Check[]> {
   const retriedOk = completed.filter((c) => c.attempts > 1);
   for (const appId of [...tokens.mismatched, ...allPortal.mismatched]) {
     const [row] = rowsOf<Record<string, unknown>>(
-      await db.db.execute(sql`select status, refresh_attempts, last_refresh_error, refresh_failed_at, refresh_due_at, refresh_lease_until,
+      await db.db
+        .execute(sql`select status, refresh_attempts, last_refresh_error, refresh_failed_at, refresh_due_at, refresh_lease_until,
         state_version, merchant_id from authorizers where app_id = ${appId}`),
     );
-    console.log(`Refresh token ≠ WeChat's: ${appId}, WeChat: ${JSON.stringify({ authorized: ledger.get(appId)?.authorized })}, portal: ${JSON.stringify(row)}`);
+    console.log(
+      `Refresh token ≠ WeChat's: ${appId}, WeChat: ${JSON.stringify({ authorized: ledger.get(appId)?.authorized })}, portal: ${JSON.stringify(row)}`,
+    );
   }
   console.log(`\nFailed attempts by reason: ${[...failureReasons].map(([r, n]) => `${r} ×${n}`).join("; ") || "none"}`);
-  console.log(`Authorization sessions by outcome: ${sessionOutcomes.map((o) => `${o.outcome ?? "(not back yet)"} ×${o.n}`).join(", ")}`);
-  console.log(`Sandbox calls in total: ${Object.entries(calls).map(([e, n]) => `${e} ${n}`).join(", ")}`);
+  console.log(
+    `Authorization sessions by outcome: ${sessionOutcomes.map((o) => `${o.outcome ?? "(not back yet)"} ×${o.n}`).join(", ")}`,
+  );
+  console.log(
+    `Sandbox calls in total: ${Object.entries(calls)
+      .map(([e, n]) => `${e} ${n}`)
+      .join(", ")}`,
+  );
   return [
     [
       "no authorizer lost its refresh token",
@@ -399,8 +454,16 @@ async function phaseSandboxFaults(cluster: Cluster): Promise<Check[]> {
         `${unclean.length} unclean failures${unclean.length ? ` (${[...new Set(unclean)].join("; ")})` : ""}, ` +
         `${wechatSide.length} on WeChat's page${wechatSide.length ? ` (${[...new Set(wechatSide)].join("; ")})` : ""}`,
     ],
-    ["no authorization left half-done", returned === 0 && limbo === 0, `${returned} sessions stuck after the code came back, ${limbo} used without outcome`],
-    ["stored authorization events applied", unapplied === 0, unapplied === 0 ? "all applied" : `${unapplied} still unapplied after 60 s`],
+    [
+      "no authorization left half-done",
+      returned === 0 && limbo === 0,
+      `${returned} sessions stuck after the code came back, ${limbo} used without outcome`,
+    ],
+    [
+      "stored authorization events applied",
+      unapplied === 0,
+      unapplied === 0 ? "all applied" : `${unapplied} still unapplied after 60 s`,
+    ],
   ];
 }
 
@@ -420,7 +483,11 @@ async function main(): Promise<number> {
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   try {
-    cluster = await startCluster({ postgres, instances: INSTANCES, env: { WECHAT_API_TIMEOUT_MS: String(API_TIMEOUT_MS) } });
+    cluster = await startCluster({
+      postgres,
+      instances: INSTANCES,
+      env: { WECHAT_API_TIMEOUT_MS: String(API_TIMEOUT_MS) },
+    });
     console.log(`${INSTANCES} instances behind ${cluster.url}`);
     await waitForComponentToken(cluster);
     const checks = [...(await phaseDatabaseRestart(cluster, postgres))];

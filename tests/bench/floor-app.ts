@@ -47,7 +47,11 @@ function listFiles(entry: string): string[] {
 /** A digest of the copied sources and the floor route: the build is reused while it matches. */
 function sourceDigest(): string {
   const hash = createHash("sha256").update(FLOOR_ROUTE);
-  for (const file of COPIED.flatMap(listFiles)) hash.update(file).update("\0").update(readFileSync(path.join(ROOT, file)));
+  for (const file of COPIED.flatMap(listFiles))
+    hash
+      .update(file)
+      .update("\0")
+      .update(readFileSync(path.join(ROOT, file)));
   return hash.digest("hex");
 }
 
@@ -55,14 +59,18 @@ function sourceDigest(): string {
 export async function ensureFloorBuild(): Promise<string> {
   const digest = sourceDigest();
   const stamp = path.join(FLOOR_APP_DIR, ".source-digest");
-  const current = existsSync(path.join(FLOOR_APP_DIR, ".next/BUILD_ID")) && existsSync(stamp) && readFileSync(stamp, "utf8") === digest;
+  const current =
+    existsSync(path.join(FLOOR_APP_DIR, ".next/BUILD_ID")) &&
+    existsSync(stamp) &&
+    readFileSync(stamp, "utf8") === digest;
   if (current) return FLOOR_APP_DIR;
 
   console.log(`Floor app: building the empty route into a copy of the app (${path.relative(ROOT, FLOOR_APP_DIR)})...`);
   rmSync(FLOOR_APP_DIR, { recursive: true, force: true });
   mkdirSync(FLOOR_APP_DIR, { recursive: true });
   for (const entry of COPIED) {
-    if (existsSync(path.join(ROOT, entry))) cpSync(path.join(ROOT, entry), path.join(FLOOR_APP_DIR, entry), { recursive: true });
+    if (existsSync(path.join(ROOT, entry)))
+      cpSync(path.join(ROOT, entry), path.join(FLOOR_APP_DIR, entry), { recursive: true });
   }
   const routeDir = path.join(FLOOR_APP_DIR, "app", ...FLOOR_PATH.split("/").filter(Boolean));
   mkdirSync(routeDir, { recursive: true });

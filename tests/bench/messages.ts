@@ -43,7 +43,12 @@ function sealed(kind: Kind): { key: string; path: string; body: string } {
     Content: `bench ${n}`,
     MsgId: msgId,
   };
-  const push = sealPush(crypto, fields, { ToUserName: account.userName }, { extraQuery: { openid: fields.FromUserName } });
+  const push = sealPush(
+    crypto,
+    fields,
+    { ToUserName: account.userName },
+    { extraQuery: { openid: fields.FromUserName } },
+  );
   return { key: msgId, path: `/api/wechat/authorizers/${account.appId}/events?${push.query}`, body: push.body };
 }
 
@@ -94,13 +99,23 @@ export async function benchMessages(opts: { seconds?: number; connections?: numb
 
   const config: TestDatabaseConfig = await createTestDatabaseConfig();
   const seed = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir, maxConnections: 2 });
-  for (const [account, path] of [[FAST, "/fast"], [HANGING, "/hang"]] as const) {
+  for (const [account, path] of [
+    [FAST, "/fast"],
+    [HANGING, "/hang"],
+  ] as const) {
     const id = randomUUID();
     const [m] = await seed.db
       .insert(merchants)
-      .values({ id, name: `bench ${path}`, webhookUrl: `http://127.0.0.1:${webhookPort}${path}`, webhookSecretSealed: secretBox.seal(generateWebhookSecret(), sealedAt.merchantWebhookSecret(id)) })
+      .values({
+        id,
+        name: `bench ${path}`,
+        webhookUrl: `http://127.0.0.1:${webhookPort}${path}`,
+        webhookSecretSealed: secretBox.seal(generateWebhookSecret(), sealedAt.merchantWebhookSecret(id)),
+      })
       .returning({ id: merchants.id });
-    await seed.db.insert(authorizers).values({ appId: account.appId, merchantId: m!.id, kind: "official_account", userName: account.userName });
+    await seed.db
+      .insert(authorizers)
+      .values({ appId: account.appId, merchantId: m!.id, kind: "official_account", userName: account.userName });
   }
   await seed.close();
 
@@ -110,7 +125,11 @@ export async function benchMessages(opts: { seconds?: number; connections?: numb
   try {
     await run(app, "ticket", 2, connections); // warm-up: JIT, connection pool
     const rows: { name: string; kind: Kind; r: Awaited<ReturnType<typeof run>> }[] = [];
-    for (const [name, kind] of [["ticket push (baseline)", "ticket"], ["message → fast webhook", "fast"], ["message → webhook never answering", "hanging"]] as const) {
+    for (const [name, kind] of [
+      ["ticket push (baseline)", "ticket"],
+      ["message → fast webhook", "fast"],
+      ["message → webhook never answering", "hanging"],
+    ] as const) {
       process.stdout.write(`  ${name}…\n`);
       const r = await run(app, kind, seconds, connections);
       if (kind !== "ticket") for (const msgId of r.acknowledged) acknowledged.add(msgId);
@@ -130,9 +149,12 @@ export async function benchMessages(opts: { seconds?: number; connections?: numb
     // Drain: how long until every message to the fast endpoint was delivered.
     const fastAcked = rows[1]!.r.acknowledged.size;
     const drainStart = performance.now();
-    while (fastDeliveries < fastAcked && performance.now() - drainStart < 120_000) await new Promise((r) => setTimeout(r, 200));
+    while (fastDeliveries < fastAcked && performance.now() - drainStart < 120_000)
+      await new Promise((r) => setTimeout(r, 200));
     const drainSeconds = (performance.now() - drainStart) / 1000;
-    console.log(`\nDeliveries to the fast webhook: ${fastDeliveries} of ${fastAcked} acknowledged messages, the last ${drainSeconds.toFixed(1)} s after the load stopped`);
+    console.log(
+      `\nDeliveries to the fast webhook: ${fastDeliveries} of ${fastAcked} acknowledged messages, the last ${drainSeconds.toFixed(1)} s after the load stopped`,
+    );
   } finally {
     for (const res of held) res.destroy();
     await app.stop();
@@ -149,7 +171,9 @@ export async function benchMessages(opts: { seconds?: number; connections?: numb
                (select count(*)::int from webhook_deliveries where status = 'delivered') as delivered,
                (select count(*)::int from (select payload->>'MsgId' from wechat_events where source = 'authorizer' group by 1 having count(*) > 1) d) as duplicates`),
     );
-    console.log(`Stored messages: ${counts!.messages}, delivery rows: ${counts!.deliveries} (delivered ${counts!.delivered}), duplicated MsgIds: ${counts!.duplicates}`);
+    console.log(
+      `Stored messages: ${counts!.messages}, delivery rows: ${counts!.deliveries} (delivered ${counts!.delivered}), duplicated MsgIds: ${counts!.duplicates}`,
+    );
     const stored = rowsOf<{ msg_id: string; deliveries: number }>(
       await check.db.execute(sql`
         select e.payload->>'MsgId' as msg_id, count(d.id)::int as deliveries
@@ -158,7 +182,9 @@ export async function benchMessages(opts: { seconds?: number; connections?: numb
     );
     const deliveriesOf = new Map(stored.map((row) => [row.msg_id, row.deliveries]));
     const missing = [...acknowledged].filter((msgId) => !deliveriesOf.has(msgId)).length;
-    const notOneDelivery = [...acknowledged].filter((msgId) => deliveriesOf.has(msgId) && deliveriesOf.get(msgId) !== 1).length;
+    const notOneDelivery = [...acknowledged].filter(
+      (msgId) => deliveriesOf.has(msgId) && deliveriesOf.get(msgId) !== 1,
+    ).length;
     console.log(
       `Acknowledged messages: ${acknowledged.size}; not stored ${missing}, stored without exactly one delivery row ${notOneDelivery}   ` +
         (missing + notOneDelivery + counts!.duplicates === 0 ? "PASS" : "FAIL"),

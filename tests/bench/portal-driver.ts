@@ -92,7 +92,11 @@ export function reasonOf(error: unknown): string {
 function printTable(header: string[], rows: string[][]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const left = (i: number) => i === 0 || header[i] === "details";
-  const line = (cells: string[]) => cells.map((c, i) => (left(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (left(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   console.log(line(header));
   console.log(widths.map((w) => "-".repeat(w)).join("  "));
   for (const row of rows) console.log(line(row));
@@ -104,7 +108,16 @@ export function printLatencyTable(recorder: Recorder, seconds: number, kinds = r
     ["kind", "ok", "failed", "per s", "p50", "p95", "p99", "max"],
     kinds.map((k) => {
       const s = recorder.summary(k, seconds);
-      return [k, String(s.ok), String(s.failed), s.perSecond.toFixed(1), s.p50.toFixed(0), s.p95.toFixed(0), s.p99.toFixed(0), s.max.toFixed(0)];
+      return [
+        k,
+        String(s.ok),
+        String(s.failed),
+        s.perSecond.toFixed(1),
+        s.p50.toFixed(0),
+        s.p95.toFixed(0),
+        s.p99.toFixed(0),
+        s.max.toFixed(0),
+      ];
     }),
   );
 }
@@ -132,16 +145,24 @@ export interface Push {
 export function ticketPush(ticket: string): Push {
   const { query, body } = sealPush(
     crypto,
-    { AppId: SANDBOX_COMPONENT.appId, CreateTime: Math.floor(Date.now() / 1000), InfoType: "component_verify_ticket", ComponentVerifyTicket: ticket },
+    {
+      AppId: SANDBOX_COMPONENT.appId,
+      CreateTime: Math.floor(Date.now() / 1000),
+      InfoType: "component_verify_ticket",
+      ComponentVerifyTicket: ticket,
+    },
     { AppId: SANDBOX_COMPONENT.appId },
   );
   return { key: ticket, query: query.toString(), body };
 }
 
 /** An authorization-change push (`updateauthorized` with its code, or `unauthorized`). */
-export function authorizationPush(
-  fields: { infoType: "updateauthorized" | "unauthorized"; appId: string; createTime: number; authCode?: string },
-): Push {
+export function authorizationPush(fields: {
+  infoType: "updateauthorized" | "unauthorized";
+  appId: string;
+  createTime: number;
+  authCode?: string;
+}): Push {
   const { query, body } = sealPush(
     crypto,
     {
@@ -159,7 +180,11 @@ export function authorizationPush(
 }
 
 /** Delivers one push; true when the answer was exactly 200 `success` (anything else WeChat retries). */
-export async function deliverPush(baseUrl: string, push: Push, timeoutMs = 5000): Promise<{ ok: boolean; status: string }> {
+export async function deliverPush(
+  baseUrl: string,
+  push: Push,
+  timeoutMs = 5000,
+): Promise<{ ok: boolean; status: string }> {
   const response = await fetch(`${baseUrl}/api/wechat/component/events?${push.query}`, {
     method: "POST",
     headers: { "content-type": "text/xml" },
@@ -271,62 +296,105 @@ export type AuthorizationOutcome = { ok: true; appId: string } | { ok: false; st
  * (its server action spends the pre_auth_code, grants, pushes `authorized` and hands back the redirect), and
  * the callback, which exchanges the code and redirects to the account. Each step is timed in `recorder`.
  */
-export async function authorizeOnce(baseUrl: string, cookie: string, ids: ActionIds, recorder: Recorder): Promise<AuthorizationOutcome> {
+export async function authorizeOnce(
+  baseUrl: string,
+  cookie: string,
+  ids: ActionIds,
+  recorder: Recorder,
+): Promise<AuthorizationOutcome> {
   // 1. Start: pre_auth_code, state, redirect to WeChat's PC page.
-  const started = await recorder.time("auth: start action", async () => {
-    const response = await callAction(`${baseUrl}/accounts`, ids.startAuthorization, [["authType", "1"], ["device", "pc"], ["bizAppId", ""]], {
-      cookie,
-      withPrevState: true,
-    });
-    const text = await response.text();
-    const location = response.headers.get("x-action-redirect");
-    if (!location) throw new Error(`no redirect (${response.status}): ${/"message":"([^"]*)"/.exec(text)?.[1] ?? text.slice(0, 80)}`);
-    return location.split(";")[0]!;
-  }).catch((error: unknown) => ({ failed: reasonOf(error) }));
+  const started = await recorder
+    .time("auth: start action", async () => {
+      const response = await callAction(
+        `${baseUrl}/accounts`,
+        ids.startAuthorization,
+        [
+          ["authType", "1"],
+          ["device", "pc"],
+          ["bizAppId", ""],
+        ],
+        {
+          cookie,
+          withPrevState: true,
+        },
+      );
+      const text = await response.text();
+      const location = response.headers.get("x-action-redirect");
+      if (!location)
+        throw new Error(
+          `no redirect (${response.status}): ${/"message":"([^"]*)"/.exec(text)?.[1] ?? text.slice(0, 80)}`,
+        );
+      return location.split(";")[0]!;
+    })
+    .catch((error: unknown) => ({ failed: reasonOf(error) }));
   if (typeof started !== "string") return { ok: false, step: "start", reason: started.failed };
   const pageUrl = new URL(started, baseUrl);
 
   // 2. WeChat's page, as the merchant's browser loads it.
-  const page = await recorder.time("auth: WeChat page", async () => {
-    const response = await fetch(pageUrl, { headers: { referer: `${baseUrl}/accounts` }, signal: AbortSignal.timeout(30_000) });
-    await response.text();
-    if (response.status !== 200) throw new Error(`status ${response.status}`);
-  }).catch((error: unknown) => ({ failed: reasonOf(error) }));
+  const page = await recorder
+    .time("auth: WeChat page", async () => {
+      const response = await fetch(pageUrl, {
+        headers: { referer: `${baseUrl}/accounts` },
+        signal: AbortSignal.timeout(30_000),
+      });
+      await response.text();
+      if (response.status !== 200) throw new Error(`status ${response.status}`);
+    })
+    .catch((error: unknown) => ({ failed: reasonOf(error) }));
   if (page) return { ok: false, step: "page", reason: page.failed };
 
   // 3. 确认授权 on a new account with the preselected permission sets.
   const query = pageUrl.searchParams;
-  const fields: [string, string][] = ["component_appid", "pre_auth_code", "redirect_uri", "auth_type"].map((n) => [n, query.get(n) ?? ""]);
+  const fields: [string, string][] = ["component_appid", "pre_auth_code", "redirect_uri", "auth_type"].map((n) => [
+    n,
+    query.get(n) ?? "",
+  ]);
   fields.push(["page", "pc"], ["account", "new:official_account"], ["intent", "confirm"]);
-  for (const id of preselectedFuncIds("official_account", undefined)) fields.push(["funcIds.official_account", String(id)]);
-  const confirmed = await recorder.time("auth: confirm action", async () => {
-    const response = await callAction(pageUrl.toString(), ids.confirmSandboxAuthorization, fields, {
-      referer: pageUrl.toString(),
-      withPrevState: false,
-    });
-    const text = await response.text();
-    const redirectTo = /"redirectTo":"([^"]+)"/.exec(text)?.[1];
-    if (!redirectTo) throw new Error(`no redirectTo (${response.status}): ${/"code":"([^"]*)"/.exec(text)?.[1] ?? text.slice(0, 80)}`);
-    return redirectTo;
-  }).catch((error: unknown) => ({ failed: reasonOf(error) }));
+  for (const id of preselectedFuncIds("official_account", undefined))
+    fields.push(["funcIds.official_account", String(id)]);
+  const confirmed = await recorder
+    .time("auth: confirm action", async () => {
+      const response = await callAction(pageUrl.toString(), ids.confirmSandboxAuthorization, fields, {
+        referer: pageUrl.toString(),
+        withPrevState: false,
+      });
+      const text = await response.text();
+      const redirectTo = /"redirectTo":"([^"]+)"/.exec(text)?.[1];
+      if (!redirectTo)
+        throw new Error(
+          `no redirectTo (${response.status}): ${/"code":"([^"]*)"/.exec(text)?.[1] ?? text.slice(0, 80)}`,
+        );
+      return redirectTo;
+    })
+    .catch((error: unknown) => ({ failed: reasonOf(error) }));
   if (typeof confirmed !== "string") return { ok: false, step: "confirm", reason: confirmed.failed };
 
   // 4. Back at the portal with auth_code: exchanged, stored, redirected to the account (or to the result page).
-  const landed = await recorder.time("auth: callback", async () => {
-    const response = await fetch(confirmed, { redirect: "manual", headers: { cookie }, signal: AbortSignal.timeout(30_000) });
-    await response.text();
-    const location = response.headers.get("location") ?? "";
-    const appId = /\/accounts\/(wx[0-9a-f]{16})\?authorized=1/.exec(location)?.[1];
-    if (appId) return { appId };
-    return { reason: /reason=([a-z_]+)/.exec(location)?.[1] ?? `status ${response.status}` };
-  }).catch((error: unknown) => ({ reason: reasonOf(error) }));
+  const landed = await recorder
+    .time("auth: callback", async () => {
+      const response = await fetch(confirmed, {
+        redirect: "manual",
+        headers: { cookie },
+        signal: AbortSignal.timeout(30_000),
+      });
+      await response.text();
+      const location = response.headers.get("location") ?? "";
+      const appId = /\/accounts\/(wx[0-9a-f]{16})\?authorized=1/.exec(location)?.[1];
+      if (appId) return { appId };
+      return { reason: /reason=([a-z_]+)/.exec(location)?.[1] ?? `status ${response.status}` };
+    })
+    .catch((error: unknown) => ({ reason: reasonOf(error) }));
   if ("appId" in landed && landed.appId) return { ok: true, appId: landed.appId };
   return { ok: false, step: "callback", reason: (landed as { reason: string }).reason };
 }
 
 // --- backend services reading tokens ----------------------------------------------------------------------
 
-export async function readToken(baseUrl: string, appId: string, staleToken?: string): Promise<{ status: number; token?: string }> {
+export async function readToken(
+  baseUrl: string,
+  appId: string,
+  staleToken?: string,
+): Promise<{ status: number; token?: string }> {
   const response = await fetch(`${baseUrl}/api/internal/authorizers/${appId}/token`, {
     headers: { authorization: `Bearer ${SERVICE_KEY}`, ...(staleToken ? { "x-stale-token": staleToken } : {}) },
     signal: AbortSignal.timeout(30_000),
@@ -407,7 +475,9 @@ export async function storedPushKeys(database: Database): Promise<Set<string>> {
 /** Stored component events not applied yet. */
 export async function pendingEvents(database: Database): Promise<number> {
   const [row] = rowsOf<{ n: number }>(
-    await database.db.execute(sql`select count(*)::int as n from wechat_events where source = 'component' and processed_at is null`),
+    await database.db.execute(
+      sql`select count(*)::int as n from wechat_events where source = 'component' and processed_at is null`,
+    ),
   );
   return row?.n ?? 0;
 }

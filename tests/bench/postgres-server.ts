@@ -51,7 +51,9 @@ export async function resolvePostgres(): Promise<PostgresServer> {
 
 function postgresBin(): string {
   const root = "/usr/lib/postgresql";
-  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(path.join(root, v, "bin/pg_ctl"))) : [];
+  const versions = existsSync(root)
+    ? readdirSync(root).filter((v) => existsSync(path.join(root, v, "bin/pg_ctl")))
+    : [];
   const newest = versions.sort((a, b) => Number(a) - Number(b)).at(-1);
   if (!newest) throw new Error("no PostgreSQL binaries under /usr/lib/postgresql (apt-get install -y postgresql)");
   return path.join(root, newest, "bin");
@@ -78,7 +80,9 @@ export async function startThrowawayPostgres(): Promise<PostgresServer> {
       const child = spawn(...command(tool, args), { stdio: ["ignore", "ignore", "pipe"] });
       let stderr = "";
       child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-      child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${tool} ${args.join(" ")} failed: ${stderr}`))));
+      child.on("exit", (code) =>
+        code === 0 ? resolve() : reject(new Error(`${tool} ${args.join(" ")} failed: ${stderr}`)),
+      );
     });
   const port = await freePort();
   const data = path.join(dir, "data");

@@ -55,7 +55,10 @@ function serve(port: number, upstreams: URL[]): http.Server {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
   const [port, ...upstreams] = process.argv.slice(2);
-  serve(Number(port), upstreams.map((u) => new URL(u)));
+  serve(
+    Number(port),
+    upstreams.map((u) => new URL(u)),
+  );
 }
 
 export interface RoundRobinProxy {

@@ -10,7 +10,9 @@ const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 
 async function main(): Promise<void> {
   process.env.DATABASE_URL ||= DEFAULT_DATABASE_URL;
-  console.log(`PostgreSQL: ${redactUrl(process.env.DATABASE_URL)} (a throwaway database per server, dropped afterwards)`);
+  console.log(
+    `PostgreSQL: ${redactUrl(process.env.DATABASE_URL)} (a throwaway database per server, dropped afterwards)`,
+  );
   console.log(`Machine: ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? "?"}), Node ${process.version}`);
   await ensureBuild();
 

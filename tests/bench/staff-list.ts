@@ -46,7 +46,12 @@ function percentile(sorted: number[], p: number): number {
 
 function summary(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) ?? Number.NaN };
+  return {
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? Number.NaN,
+  };
 }
 
 const ms = (n: number) => `${n.toFixed(1)} ms`;
@@ -58,8 +63,16 @@ async function timed(fn: () => Promise<void>): Promise<number> {
 }
 
 export async function benchStaffList(opts: StaffListBenchOptions = {}): Promise<void> {
-  const { authorizations, merchants, requests, deepPage } = { authorizations: 100_000, merchants: 5_000, requests: 200, deepPage: 500, ...opts };
-  console.log(`\n## Staff authorization list: ${authorizations} authorizations over ${merchants} merchants, ${requests} sequential requests per scenario`);
+  const { authorizations, merchants, requests, deepPage } = {
+    authorizations: 100_000,
+    merchants: 5_000,
+    requests: 200,
+    deepPage: 500,
+    ...opts,
+  };
+  console.log(
+    `\n## Staff authorization list: ${authorizations} authorizations over ${merchants} merchants, ${requests} sequential requests per scenario`,
+  );
 
   let app: AppServer | undefined;
   let database: Database | undefined;
@@ -75,10 +88,13 @@ export async function benchStaffList(opts: StaffListBenchOptions = {}): Promise<
     );
     // What autovacuum would have done by the time anyone looks: statistics for the planner, the visibility map for
     // index-only counts.
-    for (const table of ["authorizers", "merchants", "wechat_events"]) await db.execute(sql.raw(`vacuum analyze ${table}`));
+    for (const table of ["authorizers", "merchants", "wechat_events"])
+      await db.execute(sql.raw(`vacuum analyze ${table}`));
 
     const cookie = await signInOverHttp(app.url, "staff@demo.local", "demo-staff-password");
-    console.log("Signed in as staff@demo.local through POST /api/auth/callback/credentials (next-auth session cookie).");
+    console.log(
+      "Signed in as staff@demo.local through POST /api/auth/callback/credentials (next-auth session cookie).",
+    );
 
     // Page `deepPage` by keyset: walk the cursors the page would hand out, up to the one that opens it.
     let deep = parseStaffListParams({});
@@ -87,15 +103,29 @@ export async function benchStaffList(opts: StaffListBenchOptions = {}): Promise<
       if (!next) throw new Error(`only ${page} pages`);
       deep = { ...deep, cursor: next };
     }
-    const sample = rowsOf<{ app_id: string }>(await db.execute(sql`select app_id from authorizers order by random() limit 1`))[0]!.app_id;
+    const sample = rowsOf<{ app_id: string }>(
+      await db.execute(sql`select app_id from authorizers order by random() limit 1`),
+    )[0]!.app_id;
     const appIdFragment = sample.slice(5, 12);
 
     const scenarios: Scenario[] = [
       { name: "first page", params: parseStaffListParams({}), expectRows: (n) => n === 50 },
       { name: `page ${deepPage} (keyset cursor)`, params: deep, expectRows: (n) => n === 50 },
-      { name: "filter: review=pending & kind=mini_program", params: parseStaffListParams({ review: "pending", kind: "mini_program" }), expectRows: (n) => n === 50 },
-      { name: "search: 咖啡 (name fragment)", params: parseStaffListParams({ q: "咖啡" }), expectRows: (n) => n === 50 },
-      { name: `search: ${appIdFragment} (appid fragment)`, params: parseStaffListParams({ q: appIdFragment }), expectRows: (n) => n >= 1 },
+      {
+        name: "filter: review=pending & kind=mini_program",
+        params: parseStaffListParams({ review: "pending", kind: "mini_program" }),
+        expectRows: (n) => n === 50,
+      },
+      {
+        name: "search: 咖啡 (name fragment)",
+        params: parseStaffListParams({ q: "咖啡" }),
+        expectRows: (n) => n === 50,
+      },
+      {
+        name: `search: ${appIdFragment} (appid fragment)`,
+        params: parseStaffListParams({ q: appIdFragment }),
+        expectRows: (n) => n >= 1,
+      },
     ];
 
     const results: string[] = [];
@@ -117,7 +147,15 @@ export async function benchStaffList(opts: StaffListBenchOptions = {}): Promise<
       // The same page's two queries in this process (list and count, in parallel as the page runs them).
       const queries: number[] = [];
       for (let i = 0; i < Math.min(requests, 100); i++) {
-        queries.push(await timed(async () => void (await Promise.all([listStaffAuthorizations(db, scenario.params), countStaffAuthorizations(db, scenario.params)]))));
+        queries.push(
+          await timed(
+            async () =>
+              void (await Promise.all([
+                listStaffAuthorizations(db, scenario.params),
+                countStaffAuthorizations(db, scenario.params),
+              ])),
+          ),
+        );
       }
       const h = summary(http);
       const q = summary(queries);
@@ -125,8 +163,13 @@ export async function benchStaffList(opts: StaffListBenchOptions = {}): Promise<
         `| ${scenario.name} | ${rows} | ${ms(h.p50)} | ${ms(h.p95)} | ${ms(h.p99)} | ${ms(h.max)} | ${h.p95 <= AIM_P95_MS ? "met" : "missed"} | ${ms(q.p50)} / ${ms(q.p95)} |`,
       );
     }
-    const load = os.loadavg().map((n) => n.toFixed(1)).join(" / ");
-    console.log(`\nMachine load average (1 / 5 / 15 min) after the timed requests: ${load} on ${os.cpus().length} cores (other work competes for them).`);
+    const load = os
+      .loadavg()
+      .map((n) => n.toFixed(1))
+      .join(" / ");
+    console.log(
+      `\nMachine load average (1 / 5 / 15 min) after the timed requests: ${load} on ${os.cpus().length} cores (other work competes for them).`,
+    );
     console.log("\n| scenario | rows | p50 | p95 | p99 | max | aim p95 ≤ 100 ms | queries alone p50 / p95 |");
     console.log("|---|---|---|---|---|---|---|---|");
     for (const line of results) console.log(line);
@@ -144,7 +187,9 @@ export async function benchStaffList(opts: StaffListBenchOptions = {}): Promise<
     console.log("\n### Plans (EXPLAIN (ANALYZE, BUFFERS) of the SQL each page runs: list, then count)");
     for (const scenario of scenarios) {
       const plan = await explainStaffList(db, scenario.params);
-      console.log(`\n#### ${scenario.name}\n\n\`\`\`\n${plan.list.join("\n")}\n---- count ----\n${plan.count.join("\n")}\n\`\`\``);
+      console.log(
+        `\n#### ${scenario.name}\n\n\`\`\`\n${plan.list.join("\n")}\n---- count ----\n${plan.count.join("\n")}\n\`\`\``,
+      );
     }
   } finally {
     await database?.close().catch(() => {});

@@ -284,7 +284,14 @@ export async function benchTicketPushes(opts: TicketPushBenchOptions = {}): Prom
     const probe = await fetch(`${floor.url}${FLOOR_PATH}`, { method: "POST", body: "" });
     if (probe.status !== 200) throw new Error(`${FLOOR_PATH} answered ${probe.status} in the floor app (${floorDir})`);
     console.log(`next start (floor app): pid ${floor.pid}, ${floor.url}`);
-    const empty = await measure("empty route (next start)", floor.url, FLOOR_PATH, floor.pid, floor.database.databaseUrl!, options);
+    const empty = await measure(
+      "empty route (next start)",
+      floor.url,
+      FLOOR_PATH,
+      floor.pid,
+      floor.database.databaseUrl!,
+      options,
+    );
     await floor.stop();
 
     // --- next start of the app: the ticket push route ------------------------------------------------------

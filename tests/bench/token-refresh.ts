@@ -35,13 +35,18 @@ export async function benchTokenRefresh(opts: TokenRefreshBenchOptions = {}): Pr
     // the real CLI in its own process.
     app = await startAppServer({ env: { RECONCILE_INTERVAL_MINUTES: "0", LOG_LEVEL: "error" } });
     portalDatabase = await createTestDatabaseConfig();
-    const database = await openDatabase({ databaseUrl: portalDatabase.databaseUrl, pgliteDir: portalDatabase.pgliteDir });
+    const database = await openDatabase({
+      databaseUrl: portalDatabase.databaseUrl,
+      pgliteDir: portalDatabase.pgliteDir,
+    });
     const portal = createTestPortal(app, database);
     await giveTicket(app, portal);
     await portal.componentToken.getToken();
 
     const cpuLines: string[] = [];
-    console.log("| concurrency | refreshed | failed | time | latency-bound limit | ratio | aim ≤ 1.25× | peak RSS (refresher) | lost refresh tokens | refreshed ≠ once |");
+    console.log(
+      "| concurrency | refreshed | failed | time | latency-bound limit | ratio | aim ≤ 1.25× | peak RSS (refresher) | lost refresh tokens | refreshed ≠ once |",
+    );
     console.log("|---|---|---|---|---|---|---|---|---|---|");
     for (const concurrency of concurrencies) {
       await sandboxControl(app, "clear-accounts");
@@ -51,7 +56,13 @@ export async function benchTokenRefresh(opts: TokenRefreshBenchOptions = {}): Pr
 
       const appCpuBefore = cpuSeconds(treePids(app.pid));
       const machineBefore = machineBusySeconds();
-      const run = await runWorker<{ refreshed: number; failed: number; seconds: number; peakRssMb: number; cpuSeconds: number }>(
+      const run = await runWorker<{
+        refreshed: number;
+        failed: number;
+        seconds: number;
+        peakRssMb: number;
+        cpuSeconds: number;
+      }>(
         "scripts/tokens-refresh.ts",
         {
           ...TEST_SECRETS,
@@ -84,7 +95,11 @@ export async function benchTokenRefresh(opts: TokenRefreshBenchOptions = {}): Pr
       let expired = 0;
       for (const row of stored) {
         const wechat = ledger.get(row.app_id)?.refreshToken;
-        if (!row.refresh_token_sealed || portal.secretBox.open(row.refresh_token_sealed, sealedAt.authorizerRefreshToken(row.app_id)) !== wechat) lost++;
+        if (
+          !row.refresh_token_sealed ||
+          portal.secretBox.open(row.refresh_token_sealed, sealedAt.authorizerRefreshToken(row.app_id)) !== wechat
+        )
+          lost++;
         if (row.expired) expired++;
       }
       lost += appIds.length - stored.length;

@@ -1,8 +1,17 @@
 import { expect, test } from "@playwright/test";
-import { confirmNewAccount, expectAfterReload, expectAuthorizedAccount, PASSWORD_STEP_TIMEOUT, signUp, snap } from "./helpers";
+import {
+  confirmNewAccount,
+  expectAfterReload,
+  expectAuthorizedAccount,
+  PASSWORD_STEP_TIMEOUT,
+  signUp,
+  snap,
+} from "./helpers";
 
 // A merchant's whole onboarding through the real UI, WeChat played by the sandbox (desktop: the PC page).
-test("sign up → authorize a 公众号 on the PC page → see it; revoke and change the grant in WeChat", async ({ page }, testInfo) => {
+test("sign up → authorize a 公众号 on the PC page → see it; revoke and change the grant in WeChat", async ({
+  page,
+}, testInfo) => {
   await signUp(page, "晨光咖啡");
   // The shell names the merchant (read with the signed-in user).
   await expect(page.getByTestId("merchant-name")).toHaveText("晨光咖啡");
@@ -69,7 +78,10 @@ test("cancelling on WeChat's page says so clearly and offers to try again", asyn
   await expect(page).toHaveURL(/\/authorize\/result\?reason=cancelled/);
   await expect(page.getByTestId("result-title")).toContainText("取消");
   await snap(page, testInfo, "authorization-cancelled");
-  await page.getByRole("link", { name: /重新授权|返回/ }).first().click();
+  await page
+    .getByRole("link", { name: /重新授权|返回/ })
+    .first()
+    .click();
   await expect(page).toHaveURL(/\/accounts/);
 });
 
@@ -88,13 +100,16 @@ test("a merchant cannot see or act on another merchant's account", async ({ page
   await expect(other.getByText("青禾书店公众号")).toHaveCount(0);
 
   // Re-authorizing someone else's account through the action (a crafted form field) is refused.
-  await other.locator("form").filter({ has: other.getByRole("button", { name: "授权公众号" }) }).evaluate((form, id) => {
-    const input = document.createElement("input");
-    input.type = "hidden";
-    input.name = "bizAppId";
-    input.value = id;
-    form.appendChild(input);
-  }, appId);
+  await other
+    .locator("form")
+    .filter({ has: other.getByRole("button", { name: "授权公众号" }) })
+    .evaluate((form, id) => {
+      const input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "bizAppId";
+      input.value = id;
+      form.appendChild(input);
+    }, appId);
   await other.getByRole("button", { name: "授权公众号" }).click();
   await expect(other.getByText("找不到该账号")).toBeVisible();
   await expect(other).toHaveURL(/\/accounts$/);

@@ -4,7 +4,10 @@ import { confirmNewAccount, expectAfterReload, expectAuthorizedAccount, signUp, 
 
 // An account whose refresh token WeChat no longer accepts (61023, nothing to recover) is flagged, the merchant
 // sees 需要重新授权 and authorizes it again from its page; the platform's backend gets tokens again.
-test("refresh token lost at WeChat → 需要重新授权 → the merchant re-authorizes → tokens again", async ({ page, request }, testInfo) => {
+test("refresh token lost at WeChat → 需要重新授权 → the merchant re-authorizes → tokens again", async ({
+  page,
+  request,
+}, testInfo) => {
   await signUp(page, "云杉健身");
   await page.getByRole("button", { name: "授权公众号" }).click();
   await confirmNewAccount(page, "公众号", "云杉健身房");

@@ -27,7 +27,10 @@ async function signIn(page: Page, email: string, password: string, callbackUrl =
   await page.getByRole("button", { name: "登录" }).click();
 }
 
-test("staff find an account, approve it with a note, and the merchant sees the decision", async ({ page, browser }, testInfo) => {
+test("staff find an account, approve it with a note, and the merchant sees the decision", async ({
+  page,
+  browser,
+}, testInfo) => {
   // A merchant authorizes a 公众号.
   await signUp(page, "海盐烘焙");
   await page.getByRole("button", { name: "授权公众号" }).click();
@@ -55,7 +58,10 @@ test("staff find an account, approve it with a note, and the merchant sees the d
   await snap(staff, testInfo, "staff-list-search");
 
   // Open the detail page and approve with a note; capture the action request to replay it as a merchant.
-  await staff.getByRole("link", { name: /海盐烘焙坊/ }).first().click();
+  await staff
+    .getByRole("link", { name: /海盐烘焙坊/ })
+    .first()
+    .click();
   await expect(staff).toHaveURL(new RegExp(`/staff/authorizations/${appId}$`));
   await snap(staff, testInfo, "staff-detail");
   // The staff member's first click is intercepted (not delivered): the captured request, a decision that would
@@ -75,7 +81,9 @@ test("staff find an account, approve it with a note, and the merchant sees the d
   await staff.unroute(`**/staff/authorizations/${appId}`);
 
   const replay = await merchantPage.request.post(actionRequest!.url(), {
-    headers: Object.fromEntries(Object.entries(actionRequest!.headers()).filter(([k]) => !["cookie", "content-length"].includes(k))),
+    headers: Object.fromEntries(
+      Object.entries(actionRequest!.headers()).filter(([k]) => !["cookie", "content-length"].includes(k)),
+    ),
     data: actionRequest!.postDataBuffer() ?? undefined,
     maxRedirects: 0,
   });
@@ -122,11 +130,15 @@ test("staff find an account, approve it with a note, and the merchant sees the d
 test("anonymous visitors are sent to sign in from every staff page", async ({ page }) => {
   for (const path of STAFF_PAGES) {
     await page.goto(path);
-    await expect(page, path).toHaveURL(new RegExp(`/login\\?callbackUrl=${encodeURIComponent(path).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
+    await expect(page, path).toHaveURL(
+      new RegExp(`/login\\?callbackUrl=${encodeURIComponent(path).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`),
+    );
   }
 });
 
-test("a plain staff member is refused on every admin page and action; an admin disables them and enables them again", async ({ browser }, testInfo) => {
+test("a plain staff member is refused on every admin page and action; an admin disables them and enables them again", async ({
+  browser,
+}, testInfo) => {
   // Two browsers, four sign-ins and an invitation: more than the default minute on a loaded machine.
   test.setTimeout(180_000);
   const password = "a staff password";
@@ -178,7 +190,10 @@ test("a plain staff member is refused on every admin page and action; an admin d
   const clicks: Array<[string, () => Promise<void>]> = [
     ["make admin", () => admin.getByTestId(`role-change-${userId}`).click()],
     ["disable", () => admin.getByTestId(`disable-${userId}`).click()],
-    ["revoke an invitation", () => admin.getByTestId(`invitation-row-${pending}`).getByTestId("invitation-revoke").click()],
+    [
+      "revoke an invitation",
+      () => admin.getByTestId(`invitation-row-${pending}`).getByTestId("invitation-revoke").click(),
+    ],
     [
       "invite",
       async () => {
@@ -198,7 +213,9 @@ test("a plain staff member is refused on every admin page and action; an admin d
   expect(new Set(captured.map((r) => r.headers()["next-action"])).size).toBe(4);
   for (const [index, request] of captured.entries()) {
     const replay = await staff.request.post(request.url(), {
-      headers: Object.fromEntries(Object.entries(request.headers()).filter(([k]) => !["cookie", "content-length"].includes(k))),
+      headers: Object.fromEntries(
+        Object.entries(request.headers()).filter(([k]) => !["cookie", "content-length"].includes(k)),
+      ),
       data: request.postDataBuffer() ?? undefined,
       maxRedirects: 0,
     });

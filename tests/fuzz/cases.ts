@@ -35,7 +35,12 @@ const contentTypeArb = fc.constantFrom(
   null,
 );
 
-function family(target: Target, name: string, variants: readonly [string, ...string[]], overrides: Partial<Record<"a" | "b" | "text" | "bytes", fc.Arbitrary<unknown>>> = {}) {
+function family(
+  target: Target,
+  name: string,
+  variants: readonly [string, ...string[]],
+  overrides: Partial<Record<"a" | "b" | "text" | "bytes", fc.Arbitrary<unknown>>> = {},
+) {
   return fc.record({
     target: fc.constant(target),
     family: fc.constant(name),
@@ -49,18 +54,47 @@ function family(target: Target, name: string, variants: readonly [string, ...str
   }) as fc.Arbitrary<CaseSpec>;
 }
 
-const anyText = fc.oneof(fc.string({ unit: "binary", maxLength: 512 }), fc.string({ unit: "grapheme", maxLength: 256 }), fc.string({ maxLength: 256 }));
+const anyText = fc.oneof(
+  fc.string({ unit: "binary", maxLength: 512 }),
+  fc.string({ unit: "grapheme", maxLength: 256 }),
+  fc.string({ maxLength: 256 }),
+);
 
 /** Families shared by both push routes (component events, authorizer messages). */
 function pushCases(target: "component" | "authorizer"): fc.Arbitrary<CaseSpec> {
-  const f = (name: string, variants: readonly [string, ...string[]], overrides = {}) => family(target, name, variants, overrides);
+  const f = (name: string, variants: readonly [string, ...string[]], overrides = {}) =>
+    family(target, name, variants, overrides);
   const entries: { weight: number; arbitrary: fc.Arbitrary<CaseSpec> }[] = [
-    { weight: 14, arbitrary: f("valid", ["plain", "whitespace", "to_limit", "skewed", "unicode_nonce", "long_query", "extra_fields"]) },
+    {
+      weight: 14,
+      arbitrary: f("valid", [
+        "plain",
+        "whitespace",
+        "to_limit",
+        "skewed",
+        "unicode_nonce",
+        "long_query",
+        "extra_fields",
+      ]),
+    },
     { weight: 4, arbitrary: f("replay", ["sequential", "concurrent"], { a: fc.integer({ min: 2, max: 4 }) }) },
-    { weight: 5, arbitrary: f("timestamp", ["past", "future", "malformed"], { a: fc.integer({ min: 700, max: 2_000_000_000 }) }) },
+    {
+      weight: 5,
+      arbitrary: f("timestamp", ["past", "future", "malformed"], { a: fc.integer({ min: 700, max: 2_000_000_000 }) }),
+    },
     {
       weight: 7,
-      arbitrary: f("signature", ["random_hex", "other_encrypt", "missing", "short", "non_hex", "wrong_token", "url_signature_only", "empty", "flipped_bit"]),
+      arbitrary: f("signature", [
+        "random_hex",
+        "other_encrypt",
+        "missing",
+        "short",
+        "non_hex",
+        "wrong_token",
+        "url_signature_only",
+        "empty",
+        "flipped_bit",
+      ]),
     },
     {
       weight: 14,
@@ -132,27 +166,67 @@ function pushCases(target: "component" | "authorizer"): fc.Arbitrary<CaseSpec> {
     },
     {
       weight: 5,
-      arbitrary: f("query", ["over_header_limit", "invalid_utf8_raw", "invalid_percent", "duplicate_params", "long_nonce", "no_query", "junk_values"], {
-        a: fc.integer({ min: 17 * 1024, max: 2 * 1024 * 1024 }),
-        text: anyText,
-      }),
+      arbitrary: f(
+        "query",
+        [
+          "over_header_limit",
+          "invalid_utf8_raw",
+          "invalid_percent",
+          "duplicate_params",
+          "long_nonce",
+          "no_query",
+          "junk_values",
+        ],
+        {
+          a: fc.integer({ min: 17 * 1024, max: 2 * 1024 * 1024 }),
+          text: anyText,
+        },
+      ),
     },
     { weight: 3, arbitrary: f("method", ["GET", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]) },
-    { weight: 2, arbitrary: f("raw", ["bad_request_line", "space_in_path", "control_chars", "bad_header", "lf_only", "huge_header"]) },
+    {
+      weight: 2,
+      arbitrary: f("raw", [
+        "bad_request_line",
+        "space_in_path",
+        "control_chars",
+        "bad_header",
+        "lf_only",
+        "huge_header",
+      ]),
+    },
   ];
   if (target === "authorizer") {
     // The account in the path: an appid we never heard of, or one that is not an appid at all.
-    entries.push({ weight: 3, arbitrary: f("path", ["unknown_appid", "junk_appid", "long_appid", "dot_segments", "encoded_slash", "unicode"], { text: anyText }) });
+    entries.push({
+      weight: 3,
+      arbitrary: f("path", ["unknown_appid", "junk_appid", "long_appid", "dot_segments", "encoded_slash", "unicode"], {
+        text: anyText,
+      }),
+    });
   }
   return fc.oneof(...entries);
 }
 
 /** The browser's way back from WeChat's authorization page, anonymous and signed in. */
 function callbackCases(): fc.Arbitrary<CaseSpec> {
-  const f = (name: string, variants: readonly [string, ...string[]], overrides = {}) => family("callback", name, variants, overrides);
+  const f = (name: string, variants: readonly [string, ...string[]], overrides = {}) =>
+    family("callback", name, variants, overrides);
   return fc.oneof(
-    { weight: 8, arbitrary: f("anonymous", ["random_query", "shaped", "no_state", "short_state", "long_state", "huge_auth_code"], { text: anyText }) },
-    { weight: 10, arbitrary: f("signed_in", ["random_state", "shaped", "no_state", "short_state", "long_state", "huge_auth_code", "no_auth_code"], { text: anyText }) },
+    {
+      weight: 8,
+      arbitrary: f("anonymous", ["random_query", "shaped", "no_state", "short_state", "long_state", "huge_auth_code"], {
+        text: anyText,
+      }),
+    },
+    {
+      weight: 10,
+      arbitrary: f(
+        "signed_in",
+        ["random_state", "shaped", "no_state", "short_state", "long_state", "huge_auth_code", "no_auth_code"],
+        { text: anyText },
+      ),
+    },
     { weight: 6, arbitrary: f("seeded_state", ["expired", "used", "foreign"]) },
     {
       weight: 3,
@@ -162,7 +236,17 @@ function callbackCases(): fc.Arbitrary<CaseSpec> {
       }),
     },
     { weight: 2, arbitrary: f("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"]) },
-    { weight: 1, arbitrary: f("raw", ["bad_request_line", "space_in_path", "control_chars", "bad_header", "lf_only", "huge_header"]) },
+    {
+      weight: 1,
+      arbitrary: f("raw", [
+        "bad_request_line",
+        "space_in_path",
+        "control_chars",
+        "bad_header",
+        "lf_only",
+        "huge_header",
+      ]),
+    },
   );
 }
 

@@ -53,7 +53,14 @@ export interface FuzzReport {
   warmupCases: number;
   durationMs: number;
   targets: Record<Target, TargetStats>;
-  rows: { componentEvents: number; authorizerEvents: number; webhookDeliveries: number; expectedComponent: number; expectedAuthorizer: number; badMarkers: number };
+  rows: {
+    componentEvents: number;
+    authorizerEvents: number;
+    webhookDeliveries: number;
+    expectedComponent: number;
+    expectedAuthorizer: number;
+    badMarkers: number;
+  };
   rss: { baselineMb: number; endMb: number; peakMb: number };
   violations: Violation[];
 }
@@ -87,10 +94,15 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const seeded = await seedDatabase(config, runId);
   // A capped heap: uncapped, V8 lets garbage pile up (+150 MB over 10,000 cases, gone under the cap), which hides
   // a leak as well as it fakes one. Under the cap a leak ends in a crash or a rising RSS, and both fail the run.
-  const env: Record<string, string> = { BACKGROUND_JOBS: "0", NODE_OPTIONS: options.serverNodeOptions ?? DEFAULT_SERVER_NODE_OPTIONS };
+  const env: Record<string, string> = {
+    BACKGROUND_JOBS: "0",
+    NODE_OPTIONS: options.serverNodeOptions ?? DEFAULT_SERVER_NODE_OPTIONS,
+  };
   const app = await startAppServer({ database: config, env });
   const client = createWireClient({ port: app.port, timeoutMs: 30_000 });
-  const targets = Object.fromEntries(TARGETS.map((t) => [t, { cases: 0, requests: 0, statuses: {}, families: {}, validCases: 0, validStatuses: {} }])) as Record<Target, TargetStats>;
+  const targets = Object.fromEntries(
+    TARGETS.map((t) => [t, { cases: 0, requests: 0, statuses: {}, families: {}, validCases: 0, validStatuses: {} }]),
+  ) as Record<Target, TargetStats>;
   const expectedRows: Record<"component" | "authorizer", number> = { component: 0, authorizer: 0 };
   const rss = { baselineMb: 0, endMb: 0, peakMb: 0 };
   const started = performance.now();
@@ -106,7 +118,9 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
 
     async function runCase(spec: CaseSpec, index: number, counted: boolean): Promise<void> {
       const built = materialize(spec, index);
-      const outcomes = built.concurrent ? await Promise.all(built.requests.map((r) => client.send(r))) : await sequential(built);
+      const outcomes = built.concurrent
+        ? await Promise.all(built.requests.map((r) => client.send(r)))
+        : await sequential(built);
       if (built.rows > 0 && spec.target !== "callback") expectedRows[spec.target] += built.rows;
       if (!counted) return;
       const stats = targets[spec.target];
@@ -154,7 +168,11 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
 
     const all = generateCases(options.seed, options.only !== undefined ? options.only + 1 : options.cases);
     if (options.only !== undefined) await runAll(numbered(all).slice(options.only), true);
-    else await runAll(numbered(all).filter(({ spec }) => !options.targets || options.targets.includes(spec.target)), true);
+    else
+      await runAll(
+        numbered(all).filter(({ spec }) => !options.targets || options.targets.includes(spec.target)),
+        true,
+      );
 
     rss.endMb = await rssFloorMb(app.pid, 5);
     rss.peakMb = Math.max(rss.peakMb, rss.endMb);
@@ -166,14 +184,21 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     const growth = rss.endMb - rss.baselineMb;
     const limit = options.maxRssGrowthMb ?? 64;
     if (options.only === undefined && growth > limit) {
-      violate("server", `RSS grew ${growth.toFixed(1)} MB (${rss.baselineMb.toFixed(0)} → ${rss.endMb.toFixed(0)} MB), limit ${limit} MB`);
+      violate(
+        "server",
+        `RSS grew ${growth.toFixed(1)} MB (${rss.baselineMb.toFixed(0)} → ${rss.endMb.toFixed(0)} MB), limit ${limit} MB`,
+      );
     }
   } finally {
     const output = app.output();
     await app.stop();
     // Next logs an error that escaped a handler with ⨯ (and answers 500): none may, whatever the status said.
     const escaped = output.split("\n").filter((line) => line.includes("⨯") || /uncaught|unhandled/i.test(line));
-    if (escaped.length > 0) violate("server", `the server logged ${escaped.length} escaped errors, first: ${escaped.slice(0, 3).join(" | ")}`);
+    if (escaped.length > 0)
+      violate(
+        "server",
+        `the server logged ${escaped.length} escaped errors, first: ${escaped.slice(0, 3).join(" | ")}`,
+      );
   }
   const durationMs = performance.now() - started;
 
@@ -192,21 +217,38 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     });
   }
   for (const [scope, n] of counts) {
-    if (n > MAX_VIOLATIONS_PER_SCOPE) violations.push({ scope: scope as Violation["scope"], message: `… and ${n - MAX_VIOLATIONS_PER_SCOPE} more` });
+    if (n > MAX_VIOLATIONS_PER_SCOPE)
+      violations.push({ scope: scope as Violation["scope"], message: `… and ${n - MAX_VIOLATIONS_PER_SCOPE} more` });
   }
-  return { seed: options.seed, cases: options.only !== undefined ? 1 : options.cases, warmupCases: warmupCount, durationMs, targets, rows, rss, violations };
+  return {
+    seed: options.seed,
+    cases: options.only !== undefined ? 1 : options.cases,
+    warmupCases: warmupCount,
+    durationMs,
+    targets,
+    rows,
+    rss,
+    violations,
+  };
 }
 
 /** What is wrong with one answer, or null. */
 function check(outcome: WireOutcome, expect: Expectation, baseUrl: string): string | null {
   if (outcome.kind === "timeout") return `no answer within ${Math.round(outcome.ms)} ms (hang)`;
-  if (outcome.kind === "closed") return expect.mayClose ? null : `connection closed without an answer after ${Math.round(outcome.ms)} ms (${outcome.error})`;
+  if (outcome.kind === "closed")
+    return expect.mayClose
+      ? null
+      : `connection closed without an answer after ${Math.round(outcome.ms)} ms (${outcome.error})`;
   const { status, body, headers } = outcome;
   const shown = JSON.stringify(body.slice(0, 120));
   if (status >= 500) return `${status} ${shown}`;
   const allowed = expect.statuses === "4xx" ? status >= 400 && status < 500 : expect.statuses.includes(status);
-  if (!allowed) return `status ${status}, expected ${expect.statuses === "4xx" ? "a 4xx" : expect.statuses.join("/")}; body ${shown}`;
-  if (expect.bodies) return expect.bodies.includes(body) ? null : `body ${shown}, expected ${expect.bodies.map((b) => JSON.stringify(b)).join(" or ")}`;
+  if (!allowed)
+    return `status ${status}, expected ${expect.statuses === "4xx" ? "a 4xx" : expect.statuses.join("/")}; body ${shown}`;
+  if (expect.bodies)
+    return expect.bodies.includes(body)
+      ? null
+      : `body ${shown}, expected ${expect.bodies.map((b) => JSON.stringify(b)).join(" or ")}`;
   if (expect.location && status >= 300 && status < 400) {
     const location = headers.location;
     if (!location) return `redirect without a Location`;
@@ -217,7 +259,8 @@ function check(outcome: WireOutcome, expect: Expectation, baseUrl: string): stri
   }
   if (status >= 400) {
     if (body === "success") return `answered \`success\` with ${status}`;
-    if (!(expect.frameworkBody && status === 404) && body.length > MAX_REASON_LENGTH) return `reason is ${body.length} characters: ${shown}`;
+    if (!(expect.frameworkBody && status === 404) && body.length > MAX_REASON_LENGTH)
+      return `reason is ${body.length} characters: ${shown}`;
     if (/\bat .+\.(js|ts):\d+/.test(body)) return `stack trace in the answer: ${shown}`;
   }
   return null;
@@ -231,13 +274,20 @@ interface Seeded {
 }
 
 /** Before the server opens the database (PGlite allows one process per directory): the accounts the cases need. */
-async function seedDatabase(config: Awaited<ReturnType<typeof createTestDatabaseConfig>>, runId: string): Promise<Seeded> {
+async function seedDatabase(
+  config: Awaited<ReturnType<typeof createTestDatabaseConfig>>,
+  runId: string,
+): Promise<Seeded> {
   const database = await openConfiguredDatabase(config);
   try {
     const email = `fuzz-${runId}@example.com`;
     const passwordHash = await hashPassword(MERCHANT_PASSWORD);
     const merchant = await createMerchantWithUser(database.db, { businessName: "Fuzz merchant", email, passwordHash });
-    const other = await createMerchantWithUser(database.db, { businessName: "Other merchant", email: `other-${email}`, passwordHash });
+    const other = await createMerchantWithUser(database.db, {
+      businessName: "Other merchant",
+      email: `other-${email}`,
+      passwordHash,
+    });
     if (!merchant || !other) throw new Error("fuzz merchants not created");
     await database.db.insert(authorizers).values({
       appId: AUTHORIZER.appId,
@@ -247,7 +297,11 @@ async function seedDatabase(config: Awaited<ReturnType<typeof createTestDatabase
       status: "authorized",
       funcIds: [1],
     });
-    const states = { expired: `expired-${runId}-state-0001`, used: `used-${runId}-state-00001`, foreign: `foreign-${runId}-state-0001` };
+    const states = {
+      expired: `expired-${runId}-state-0001`,
+      used: `used-${runId}-state-00001`,
+      foreign: `foreign-${runId}-state-0001`,
+    };
     const hour = 3600_000;
     const session = (state: string, owner: typeof merchant, expiresAt: Date, usedAt: Date | null) => ({
       state,
@@ -259,12 +313,19 @@ async function seedDatabase(config: Awaited<ReturnType<typeof createTestDatabase
       usedAt,
       outcome: usedAt ? "authorized" : null,
     });
-    await database.db.insert(authorizationSessions).values([
-      session(states.expired, merchant, new Date(Date.now() - hour), null),
-      session(states.used, merchant, new Date(Date.now() + hour), new Date()),
-      session(states.foreign, other, new Date(Date.now() + hour), null),
-    ]);
-    return { email, states, authorizerRows: await countRows(database, "authorizers"), sessions: await sessionsSnapshot(database) };
+    await database.db
+      .insert(authorizationSessions)
+      .values([
+        session(states.expired, merchant, new Date(Date.now() - hour), null),
+        session(states.used, merchant, new Date(Date.now() + hour), new Date()),
+        session(states.foreign, other, new Date(Date.now() + hour), null),
+      ]);
+    return {
+      email,
+      states,
+      authorizerRows: await countRows(database, "authorizers"),
+      sessions: await sessionsSnapshot(database),
+    };
   } finally {
     await database.close();
   }
@@ -276,7 +337,9 @@ async function countRows(database: Database, table: string, where = "true"): Pro
 }
 
 async function sessionsSnapshot(database: Database): Promise<string> {
-  const result = await database.db.execute(sql`select state, used_at, outcome, authorizer_app_id from authorization_sessions order by state`);
+  const result = await database.db.execute(
+    sql`select state, used_at, outcome, authorizer_app_id from authorization_sessions order by state`,
+  );
   return JSON.stringify(rowsOf(result));
 }
 
@@ -297,19 +360,37 @@ async function countAndCheckRows(
     const componentEvents = await countRows(database, "wechat_events", "source = 'component'");
     const authorizerEvents = await countRows(database, "wechat_events", "source = 'authorizer'");
     const badMarkers = await countRows(database, "wechat_events", `payload::text like '%FUZZ-BAD-${runId}%'`);
-    const validComponent = await countRows(database, "wechat_events", `source = 'component' and payload::text like '%FUZZ-VALID-${runId}%'`);
+    const validComponent = await countRows(
+      database,
+      "wechat_events",
+      `source = 'component' and payload::text like '%FUZZ-VALID-${runId}%'`,
+    );
     const webhookDeliveries = await countRows(database, "webhook_deliveries");
 
     if (badMarkers > 0) violate("rows", `${badMarkers} wechat_events rows come from pushes that had to be refused`);
     if (componentEvents !== expected.component || validComponent !== expected.component) {
-      violate("rows", `component events: ${componentEvents} rows (${validComponent} of this run's valid pushes), expected ${expected.component}`);
+      violate(
+        "rows",
+        `component events: ${componentEvents} rows (${validComponent} of this run's valid pushes), expected ${expected.component}`,
+      );
     }
-    if (authorizerEvents !== expected.authorizer) violate("rows", `authorizer events: ${authorizerEvents} rows, expected ${expected.authorizer}`);
-    if (webhookDeliveries !== 0) violate("rows", `webhook_deliveries: ${webhookDeliveries} rows queued for merchants without a webhook`);
+    if (authorizerEvents !== expected.authorizer)
+      violate("rows", `authorizer events: ${authorizerEvents} rows, expected ${expected.authorizer}`);
+    if (webhookDeliveries !== 0)
+      violate("rows", `webhook_deliveries: ${webhookDeliveries} rows queued for merchants without a webhook`);
     const authorizerRows = await countRows(database, "authorizers");
-    if (authorizerRows !== seeded.authorizerRows) violate("rows", `authorizers: ${authorizerRows} rows, seeded ${seeded.authorizerRows}`);
-    if ((await sessionsSnapshot(database)) !== seeded.sessions) violate("rows", "authorization_sessions changed: a refused callback consumed or rewrote a state");
-    return { componentEvents, authorizerEvents, webhookDeliveries, expectedComponent: expected.component, expectedAuthorizer: expected.authorizer, badMarkers };
+    if (authorizerRows !== seeded.authorizerRows)
+      violate("rows", `authorizers: ${authorizerRows} rows, seeded ${seeded.authorizerRows}`);
+    if ((await sessionsSnapshot(database)) !== seeded.sessions)
+      violate("rows", "authorization_sessions changed: a refused callback consumed or rewrote a state");
+    return {
+      componentEvents,
+      authorizerEvents,
+      webhookDeliveries,
+      expectedComponent: expected.component,
+      expectedAuthorizer: expected.authorizer,
+      badMarkers,
+    };
   } finally {
     await database.close();
   }
@@ -321,7 +402,8 @@ function rssMb(pid: number): number {
   const visit = (p: number) => {
     try {
       kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, "utf8"))?.[1] ?? 0);
-      for (const child of readFileSync(`/proc/${p}/task/${p}/children`, "utf8").split(" ").filter(Boolean)) visit(Number(child));
+      for (const child of readFileSync(`/proc/${p}/task/${p}/children`, "utf8").split(" ").filter(Boolean))
+        visit(Number(child));
     } catch {
       // gone between listing and reading
     }
@@ -352,8 +434,13 @@ export function formatReport(report: FuzzReport): string {
   ];
   for (const target of TARGETS) {
     const t = report.targets[target];
-    const statuses = Object.entries(t.statuses).sort(([a], [b]) => a.localeCompare(b)).map(([s, n]) => `${s}×${n}`).join(" ");
-    const families = Object.entries(t.families).map(([f, n]) => `${f} ${n}`).join(", ");
+    const statuses = Object.entries(t.statuses)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([s, n]) => `${s}×${n}`)
+      .join(" ");
+    const families = Object.entries(t.families)
+      .map(([f, n]) => `${f} ${n}`)
+      .join(", ");
     lines.push(`  ${target}: ${t.cases} cases (${t.validCases} valid), ${t.requests} requests; statuses ${statuses}`);
     lines.push(`    families: ${families}`);
   }
@@ -362,7 +449,13 @@ export function formatReport(report: FuzzReport): string {
     `  rows: wechat_events component ${r.componentEvents} (expected ${r.expectedComponent}), authorizer ${r.authorizerEvents} (expected ${r.expectedAuthorizer}), ` +
       `webhook_deliveries ${r.webhookDeliveries}, from refused input ${r.badMarkers}`,
   );
-  lines.push(`  server RSS: ${report.rss.baselineMb.toFixed(0)} MB after warm-up → ${report.rss.endMb.toFixed(0)} MB at the end (peak ${report.rss.peakMb.toFixed(0)} MB)`);
-  lines.push(report.violations.length === 0 ? "  violations: none" : `  violations:\n${report.violations.map((v) => `    [${v.scope}] ${v.message}`).join("\n")}`);
+  lines.push(
+    `  server RSS: ${report.rss.baselineMb.toFixed(0)} MB after warm-up → ${report.rss.endMb.toFixed(0)} MB at the end (peak ${report.rss.peakMb.toFixed(0)} MB)`,
+  );
+  lines.push(
+    report.violations.length === 0
+      ? "  violations: none"
+      : `  violations:\n${report.violations.map((v) => `    [${v.scope}] ${v.message}`).join("\n")}`,
+  );
   return lines.join("\n");
 }

@@ -71,11 +71,22 @@ export function createMaterializer(ctx: FuzzContext) {
   }
 
   /** Plaintext fields of a push: valid ones carry FUZZ-VALID, the ones that must be refused FUZZ-BAD. */
-  function fields(target: "component" | "authorizer", index: number, valid: boolean, spec?: CaseSpec): Record<string, string | number> {
+  function fields(
+    target: "component" | "authorizer",
+    index: number,
+    valid: boolean,
+    spec?: CaseSpec,
+  ): Record<string, string | number> {
     const marker = `FUZZ-${valid ? "VALID" : "BAD"}-${ctx.runId}-${index}`;
     if (target === "component") {
-      if (spec?.flag) return { AppId: ctx.component.appId, CreateTime: now(), InfoType: "fuzz_unknown_info", Marker: marker };
-      return { AppId: ctx.component.appId, CreateTime: now(), InfoType: "component_verify_ticket", ComponentVerifyTicket: `ticket@@@${marker}` };
+      if (spec?.flag)
+        return { AppId: ctx.component.appId, CreateTime: now(), InfoType: "fuzz_unknown_info", Marker: marker };
+      return {
+        AppId: ctx.component.appId,
+        CreateTime: now(),
+        InfoType: "component_verify_ticket",
+        ComponentVerifyTicket: `ticket@@@${marker}`,
+      };
     }
     return {
       ToUserName: ctx.authorizer.userName,
@@ -93,10 +104,22 @@ export function createMaterializer(ctx: FuzzContext) {
     return (base * 1_000_000n + BigInt(index)).toString();
   }
 
-  function post(path: string, query: URLSearchParams | string, body: Buffer | string, spec: CaseSpec, extra: Partial<WireRequest> = {}): WireRequest {
+  function post(
+    path: string,
+    query: URLSearchParams | string,
+    body: Buffer | string,
+    spec: CaseSpec,
+    extra: Partial<WireRequest> = {},
+  ): WireRequest {
     const headers: Record<string, string> = {};
     if (spec.contentType !== null) headers["content-type"] = spec.contentType;
-    return { method: "POST", path: `${path}?${query}`, headers, body: Buffer.isBuffer(body) ? body : Buffer.from(body, "utf8"), ...extra };
+    return {
+      method: "POST",
+      path: `${path}?${query}`,
+      headers,
+      body: Buffer.isBuffer(body) ? body : Buffer.from(body, "utf8"),
+      ...extra,
+    };
   }
 
   /**
@@ -105,7 +128,11 @@ export function createMaterializer(ctx: FuzzContext) {
    * over with its line ends normalised (XML 1.0 §2.11: CR LF and a lone CR become LF); the body keeps the raw bytes.
    * Signing the raw text made the portal's correct answer to a raw CR in the value a 401, not the expected 400.
    */
-  function signedOver(target: "component" | "authorizer", encrypt: string, timestamp = now()): { query: URLSearchParams; body: string } {
+  function signedOver(
+    target: "component" | "authorizer",
+    encrypt: string,
+    timestamp = now(),
+  ): { query: URLSearchParams; body: string } {
     const nonce = String(timestamp % 1_000_000_007);
     const query = new URLSearchParams({
       signature: crypto.sign(String(timestamp), nonce, ""),
@@ -137,20 +164,44 @@ export function createMaterializer(ctx: FuzzContext) {
     return Buffer.concat([content, Buffer.alloc(n, n)]);
   }
 
-  function sealed(target: "component" | "authorizer", index: number, spec: CaseSpec, options: { timestamp?: number; nonce?: string; crypto?: MessageCrypto; valid?: boolean; fields?: Record<string, string | number> } = {}) {
-    return sealPush(options.crypto ?? crypto, options.fields ?? fields(target, index, options.valid ?? false, spec), envelope(target), {
-      timestamp: options.timestamp,
-      nonce: options.nonce,
-      extraQuery: extraQuery(target),
-    });
+  function sealed(
+    target: "component" | "authorizer",
+    index: number,
+    spec: CaseSpec,
+    options: {
+      timestamp?: number;
+      nonce?: string;
+      crypto?: MessageCrypto;
+      valid?: boolean;
+      fields?: Record<string, string | number>;
+    } = {},
+  ) {
+    return sealPush(
+      options.crypto ?? crypto,
+      options.fields ?? fields(target, index, options.valid ?? false, spec),
+      envelope(target),
+      {
+        timestamp: options.timestamp,
+        nonce: options.nonce,
+        extraQuery: extraQuery(target),
+      },
+    );
   }
 
   /** The status the component route gives (its handler is known); the authorizer route only owes a 4xx. */
-  function rejected(target: "component" | "authorizer", componentStatuses: number[], extra: Partial<Expectation> = {}): Expectation {
+  function rejected(
+    target: "component" | "authorizer",
+    componentStatuses: number[],
+    extra: Partial<Expectation> = {},
+  ): Expectation {
     return { statuses: target === "component" ? componentStatuses : "4xx", ...extra };
   }
 
-  function validCase(target: "component" | "authorizer", requests: WireRequest[], concurrent = false): MaterializedCase {
+  function validCase(
+    target: "component" | "authorizer",
+    requests: WireRequest[],
+    concurrent = false,
+  ): MaterializedCase {
     return { requests, concurrent, expect: { statuses: [200], bodies: PUSH_OK[target] }, rows: 1 };
   }
 
@@ -170,12 +221,18 @@ export function createMaterializer(ctx: FuzzContext) {
       case "replay": {
         const p = sealed(target, index, spec, { valid: true });
         const request = post(path, p.query, p.body, spec);
-        return validCase(target, Array.from({ length: spec.a }, () => request), spec.variant === "concurrent");
+        return validCase(
+          target,
+          Array.from({ length: spec.a }, () => request),
+          spec.variant === "concurrent",
+        );
       }
       case "timestamp": {
         if (spec.variant === "malformed") {
           const p = sealed(target, index, spec);
-          const junk = ["", "-1", "1e9", "abc", "9".repeat(13), ` ${now()}`, "0x10", String(now()) + ".5", "１２３"][spec.b % 9]!;
+          const junk = ["", "-1", "1e9", "abc", "9".repeat(13), ` ${now()}`, "0x10", String(now()) + ".5", "１２３"][
+            spec.b % 9
+          ]!;
           p.query.set("timestamp", junk);
           return badCase([post(path, p.query, p.body, spec)], rejected(target, [400]));
         }
@@ -198,7 +255,12 @@ export function createMaterializer(ctx: FuzzContext) {
             : spec.variant === "text"
               ? Buffer.from(spec.text, "utf8")
               : spec.variant === "invalid_utf8"
-                ? Buffer.concat([Buffer.from(p.body.slice(0, p.body.length / 2)), Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0xe2, 0x82]), Buffer.from(spec.bytes), Buffer.from(p.body.slice(p.body.length / 2))])
+                ? Buffer.concat([
+                    Buffer.from(p.body.slice(0, p.body.length / 2)),
+                    Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0xe2, 0x82]),
+                    Buffer.from(spec.bytes),
+                    Buffer.from(p.body.slice(p.body.length / 2)),
+                  ])
                 : spec.variant === "nul"
                   ? Buffer.from(p.body.replace("<Encrypt>", "<Encrypt>\u0000"), "utf8")
                   : Buffer.alloc(0);
@@ -208,9 +270,13 @@ export function createMaterializer(ctx: FuzzContext) {
         const p = sealed(target, index, spec);
         const bytes = Buffer.from(p.body, "utf8");
         const cut = spec.a % bytes.length;
-        if (spec.variant === "cut") return badCase([post(path, p.query, bytes.subarray(0, cut), spec)], rejected(target, [400]));
+        if (spec.variant === "cut")
+          return badCase([post(path, p.query, bytes.subarray(0, cut), spec)], rejected(target, [400]));
         const head = `POST ${path}?${p.query} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\nContent-Length: ${bytes.length}\r\n\r\n`;
-        return badCase([{ method: "POST", path, headers: {}, raw: Buffer.concat([Buffer.from(head), bytes.subarray(0, cut)]) }], rejected(target, [400], { mayClose: true }));
+        return badCase(
+          [{ method: "POST", path, headers: {}, raw: Buffer.concat([Buffer.from(head), bytes.subarray(0, cut)]) }],
+          rejected(target, [400], { mayClose: true }),
+        );
       }
       case "oversized":
         return oversized(target, spec, index, path);
@@ -219,10 +285,23 @@ export function createMaterializer(ctx: FuzzContext) {
       case "method": {
         const p = sealed(target, index, spec);
         const withBody = !["GET", "HEAD", "OPTIONS"].includes(spec.variant);
-        const request: WireRequest = { method: spec.variant, path: `${path}?${p.query}`, headers: {}, body: withBody ? Buffer.from(p.body) : undefined };
+        const request: WireRequest = {
+          method: spec.variant,
+          path: `${path}?${p.query}`,
+          headers: {},
+          body: withBody ? Buffer.from(p.body) : undefined,
+        };
         // The component route's GET is WeChat's URL check (no echostr here: 400); OPTIONS is Next's automatic answer.
-        const statuses = spec.variant === "OPTIONS" ? [204, 405] : target === "component" && ["GET", "HEAD"].includes(spec.variant) ? [400] : [405];
-        return badCase([request], target === "component" ? { statuses } : { statuses: spec.variant === "OPTIONS" ? [204, 405] : "4xx" });
+        const statuses =
+          spec.variant === "OPTIONS"
+            ? [204, 405]
+            : target === "component" && ["GET", "HEAD"].includes(spec.variant)
+              ? [400]
+              : [405];
+        return badCase(
+          [request],
+          target === "component" ? { statuses } : { statuses: spec.variant === "OPTIONS" ? [204, 405] : "4xx" },
+        );
       }
       case "raw":
         return badCase([rawRequest(spec, path)], { statuses: "4xx", mayClose: true });
@@ -242,14 +321,22 @@ export function createMaterializer(ctx: FuzzContext) {
                   : spec.variant === "encoded_slash"
                     ? `${ctx.authorizer.appId}%2Fevents`
                     : encodeURIComponent(`微信${spec.text}`);
-        return badCase([post(pushPath(target, appId), p.query, p.body, spec)], { statuses: "4xx", frameworkBody: true });
+        return badCase([post(pushPath(target, appId), p.query, p.body, spec)], {
+          statuses: "4xx",
+          frameworkBody: true,
+        });
       }
       default:
         throw new Error(`unknown push family ${spec.family}`);
     }
   }
 
-  function validPush(target: "component" | "authorizer", spec: CaseSpec, index: number, path: string): MaterializedCase {
+  function validPush(
+    target: "component" | "authorizer",
+    spec: CaseSpec,
+    index: number,
+    path: string,
+  ): MaterializedCase {
     switch (spec.variant) {
       case "whitespace": {
         // Real pushes put newlines between elements (docs/wechat-protocol.md §1.3).
@@ -290,7 +377,12 @@ export function createMaterializer(ctx: FuzzContext) {
     }
   }
 
-  function badSignature(target: "component" | "authorizer", spec: CaseSpec, index: number, path: string): MaterializedCase {
+  function badSignature(
+    target: "component" | "authorizer",
+    spec: CaseSpec,
+    index: number,
+    path: string,
+  ): MaterializedCase {
     const p = sealed(target, index, spec);
     const q = p.query;
     let statuses = [401];
@@ -329,14 +421,19 @@ export function createMaterializer(ctx: FuzzContext) {
       default: {
         const sig = q.get("msg_signature")!;
         const at = spec.a % 40;
-        const flipped = (parseInt(sig[at]!, 16) ^ (1 << spec.b % 4)).toString(16);
+        const flipped = (parseInt(sig[at]!, 16) ^ (1 << (spec.b % 4))).toString(16);
         q.set("msg_signature", sig.slice(0, at) + flipped + sig.slice(at + 1));
       }
     }
     return badCase([post(path, q, p.body, spec)], rejected(target, statuses));
   }
 
-  function badEncrypt(target: "component" | "authorizer", spec: CaseSpec, index: number, path: string): MaterializedCase {
+  function badEncrypt(
+    target: "component" | "authorizer",
+    spec: CaseSpec,
+    index: number,
+    path: string,
+  ): MaterializedCase {
     const inner = buildWechatXml(fields(target, index, false, spec));
     let encrypt: string;
     let statuses = [400];
@@ -377,7 +474,9 @@ export function createMaterializer(ctx: FuzzContext) {
         break;
       }
       case "length_past_end":
-        encrypt = aesRaw(pkcs7(fullStr(inner, Buffer.byteLength(inner) + ctx.component.appId.length + 1 + (spec.a % 1_000_000_000))));
+        encrypt = aesRaw(
+          pkcs7(fullStr(inner, Buffer.byteLength(inner) + ctx.component.appId.length + 1 + (spec.a % 1_000_000_000))),
+        );
         break;
       case "length_short":
         // The appid tail then starts inside the message: not our appid.
@@ -400,14 +499,22 @@ export function createMaterializer(ctx: FuzzContext) {
         encrypt = crypto.encrypt(`not xml ${Buffer.from(spec.bytes).toString("hex")} FUZZ-BAD`);
         break;
       case "doctype_inner":
-        encrypt = crypto.encrypt(`<!DOCTYPE xml [<!ENTITY a "FUZZ-BAD">]>${inner.replace("</xml>", "<X>&a;</X></xml>")}`);
+        encrypt = crypto.encrypt(
+          `<!DOCTYPE xml [<!ENTITY a "FUZZ-BAD">]>${inner.replace("</xml>", "<X>&a;</X></xml>")}`,
+        );
         break;
       case "deep_inner":
-        encrypt = crypto.encrypt(inner.replace("</xml>", `${"<d>".repeat(9 + (spec.a % 200))}${"</d>".repeat(9 + (spec.a % 200))}</xml>`));
+        encrypt = crypto.encrypt(
+          inner.replace("</xml>", `${"<d>".repeat(9 + (spec.a % 200))}${"</d>".repeat(9 + (spec.a % 200))}</xml>`),
+        );
         statuses = [413];
         break;
       case "invalid_utf8_inner": {
-        const msg = Buffer.concat([Buffer.from(inner.slice(0, 20)), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(inner.slice(20))]);
+        const msg = Buffer.concat([
+          Buffer.from(inner.slice(0, 20)),
+          Buffer.from([0xc3, 0x28, 0xff]),
+          Buffer.from(inner.slice(20)),
+        ]);
         encrypt = aesRaw(pkcs7(fullStr(msg)));
         break;
       }
@@ -439,12 +546,20 @@ export function createMaterializer(ctx: FuzzContext) {
     return badCase([post(path, p.query, p.body, spec)], rejected(target, statuses));
   }
 
-  function hostileXml(target: "component" | "authorizer", spec: CaseSpec, index: number, path: string): MaterializedCase {
+  function hostileXml(
+    target: "component" | "authorizer",
+    spec: CaseSpec,
+    index: number,
+    path: string,
+  ): MaterializedCase {
     // Comments and attributes are legal XML: a correctly signed push inside them is still a valid push.
     const legal = spec.variant === "attributes" || spec.variant === "comment_flood";
     const good = sealed(target, index, spec, { valid: legal });
     const encrypt = good.body.match(/<Encrypt><!\[CDATA\[([^\]]*)\]\]><\/Encrypt>/)![1]!;
-    const head = target === "component" ? `<AppId>${ctx.component.appId}</AppId>` : `<ToUserName>${ctx.authorizer.userName}</ToUserName>`;
+    const head =
+      target === "component"
+        ? `<AppId>${ctx.component.appId}</AppId>`
+        : `<ToUserName>${ctx.authorizer.userName}</ToUserName>`;
     const n = spec.a;
     let body: string;
     let statuses = [400];
@@ -515,39 +630,70 @@ export function createMaterializer(ctx: FuzzContext) {
       default:
         body = `<xml>${"<!-- c -->".repeat(1 + (n % 3000))}${head}<Encrypt>${encrypt}</Encrypt></xml>`;
     }
-    if (legal && Buffer.byteLength(body) <= MAX_PUSH_BYTES) return validCase(target, [post(path, good.query, body, spec)]);
+    if (legal && Buffer.byteLength(body) <= MAX_PUSH_BYTES)
+      return validCase(target, [post(path, good.query, body, spec)]);
     return badCase([post(path, good.query, body, spec)], rejected(target, statuses));
   }
 
-  function oversized(target: "component" | "authorizer", spec: CaseSpec, index: number, path: string): MaterializedCase {
+  function oversized(
+    target: "component" | "authorizer",
+    spec: CaseSpec,
+    index: number,
+    path: string,
+  ): MaterializedCase {
     const p = sealed(target, index, spec);
     if (spec.variant === "just_over") {
       // One byte over the limit, otherwise a push that would be stored: refused, and not stored.
       const pad = MAX_PUSH_BYTES + 1 - Buffer.byteLength(p.body);
-      return badCase([post(path, p.query, p.body.replace("<xml>", `<xml>${" ".repeat(pad)}`), spec)], rejected(target, [413]));
+      return badCase(
+        [post(path, p.query, p.body.replace("<xml>", `<xml>${" ".repeat(pad)}`), spec)],
+        rejected(target, [413]),
+      );
     }
     const size =
-      spec.variant === "over_limit" ? MAX_PUSH_BYTES + 1 + (spec.a % (200 * 1024)) : 1024 * 1024 + (spec.a % (7 * 1024 * 1024));
+      spec.variant === "over_limit"
+        ? MAX_PUSH_BYTES + 1 + (spec.a % (200 * 1024))
+        : 1024 * 1024 + (spec.a % (7 * 1024 * 1024));
     const filler = Buffer.alloc(size, 0x41);
     Buffer.from(p.body.slice(0, 30)).copy(filler);
-    return badCase([post(path, p.query, filler, spec, { chunked: spec.variant === "chunked_multi_mb" })], rejected(target, [413], { mayClose: true }));
+    return badCase(
+      [post(path, p.query, filler, spec, { chunked: spec.variant === "chunked_multi_mb" })],
+      rejected(target, [413], { mayClose: true }),
+    );
   }
 
-  function hostileQuery(target: "component" | "authorizer", spec: CaseSpec, index: number, path: string): MaterializedCase {
+  function hostileQuery(
+    target: "component" | "authorizer",
+    spec: CaseSpec,
+    index: number,
+    path: string,
+  ): MaterializedCase {
     const p = sealed(target, index, spec);
     const q = p.query.toString();
     switch (spec.variant) {
       case "over_header_limit":
         // Past Node's 16 KB header limit: refused by the HTTP server (431), the handler never runs.
-        return badCase([post(path, `${q}&pad=${"z".repeat(spec.a)}`, p.body, spec)], { statuses: [414, 431], mayClose: true });
+        return badCase([post(path, `${q}&pad=${"z".repeat(spec.a)}`, p.body, spec)], {
+          statuses: [414, 431],
+          mayClose: true,
+        });
       case "invalid_utf8_raw":
         // Raw 0xFF/0xFE bytes in the request line (invalid UTF-8), where the nonce is.
-        return badCase([post(path, q.replace(/nonce=[^&]*/, "nonce=\u00ff\u00fe\u00c3"), p.body, spec)], rejected(target, [400, 401]));
+        return badCase(
+          [post(path, q.replace(/nonce=[^&]*/, "nonce=\u00ff\u00fe\u00c3"), p.body, spec)],
+          rejected(target, [400, 401]),
+        );
       case "invalid_percent":
-        return badCase([post(path, q.replace(/msg_signature=[^&]*/, "msg_signature=%FF%FE%C3%28%E2%82"), p.body, spec)], rejected(target, [400]));
+        return badCase(
+          [post(path, q.replace(/msg_signature=[^&]*/, "msg_signature=%FF%FE%C3%28%E2%82"), p.body, spec)],
+          rejected(target, [400]),
+        );
       case "duplicate_params":
         // The first value is the one read; a junk first value must not be rescued by a valid second one.
-        return badCase([post(path, `msg_signature=${"0".repeat(40)}&timestamp=1&${q}`, p.body, spec)], rejected(target, [401, 403]));
+        return badCase(
+          [post(path, `msg_signature=${"0".repeat(40)}&timestamp=1&${q}`, p.body, spec)],
+          rejected(target, [401, 403]),
+        );
       case "long_nonce": {
         const nonce = "n".repeat(65 + (spec.a % 4000));
         const s = sealed(target, index, spec, { nonce });
@@ -557,7 +703,8 @@ export function createMaterializer(ctx: FuzzContext) {
         return badCase([{ ...post(path, "", p.body, spec), path }], rejected(target, [400]));
       default: {
         const junk = new URLSearchParams();
-        for (const key of ["signature", "timestamp", "nonce", "encrypt_type", "msg_signature", "openid"]) junk.set(key, spec.text);
+        for (const key of ["signature", "timestamp", "nonce", "encrypt_type", "msg_signature", "openid"])
+          junk.set(key, spec.text);
         return badCase([post(path, junk, p.body, spec)], rejected(target, [400, 401, 403]));
       }
     }
@@ -572,7 +719,12 @@ export function createMaterializer(ctx: FuzzContext) {
       lf_only: `POST ${path} HTTP/1.1\nHost: x\nContent-Length: 0\n\n`,
       huge_header: `POST ${path} HTTP/1.1\r\nHost: x\r\nX-Big: ${"h".repeat(20_000 + (spec.a % 100_000))}\r\n\r\n`,
     };
-    return { method: "RAW", path, headers: {}, raw: Buffer.from(lines[spec.variant] ?? lines.bad_request_line!, "latin1") };
+    return {
+      method: "RAW",
+      path,
+      headers: {},
+      raw: Buffer.from(lines[spec.variant] ?? lines.bad_request_line!, "latin1"),
+    };
   }
 
   function callback(spec: CaseSpec): MaterializedCase {
@@ -581,7 +733,8 @@ export function createMaterializer(ctx: FuzzContext) {
     const toLogin = /^\/login\?callbackUrl=/;
     const invalid = reason("invalid_state");
     const anyOutcome = new RegExp(`^(/authorize/result\\?reason=invalid_state|/login\\?callbackUrl=)`);
-    const state = (len: number) => createHash("sha512").update(`${spec.a}:${spec.b}`).digest("base64url").repeat(4).slice(0, len);
+    const state = (len: number) =>
+      createHash("sha512").update(`${spec.a}:${spec.b}`).digest("base64url").repeat(4).slice(0, len);
     const get = (query: string, signedIn: boolean, location: RegExp): MaterializedCase => ({
       requests: [{ method: "GET", path: `${CALLBACK_PATH}?${query}`, headers: signedIn ? cookie : {} }],
       concurrent: false,
@@ -615,8 +768,17 @@ export function createMaterializer(ctx: FuzzContext) {
         return get(shapedQuery(spec.variant === "random_state" ? "shaped" : spec.variant), true, invalid);
       case "seeded_state": {
         const s = ctx.states[spec.variant as keyof FuzzContext["states"]];
-        const expected = spec.variant === "expired" ? reason("expired_state") : spec.variant === "used" ? reason("used_state") : invalid;
-        return get(new URLSearchParams({ state: s, auth_code: `queryauthcode@@@${spec.text}` }).toString(), true, expected);
+        const expected =
+          spec.variant === "expired"
+            ? reason("expired_state")
+            : spec.variant === "used"
+              ? reason("used_state")
+              : invalid;
+        return get(
+          new URLSearchParams({ state: s, auth_code: `queryauthcode@@@${spec.text}` }).toString(),
+          true,
+          expected,
+        );
       }
       case "query": {
         const base = shapedQuery("shaped");
@@ -625,7 +787,10 @@ export function createMaterializer(ctx: FuzzContext) {
           case "long":
             return get(`${base}&pad=${"p".repeat(4000 + (spec.a % 8000))}`, spec.flag, location);
           case "over_header_limit":
-            return { ...get(`${base}&pad=${"p".repeat(spec.a)}`, spec.flag, location), expect: { statuses: [414, 431], mayClose: true } };
+            return {
+              ...get(`${base}&pad=${"p".repeat(spec.a)}`, spec.flag, location),
+              expect: { statuses: [414, 431], mayClose: true },
+            };
           case "invalid_utf8_raw": {
             // Raw non-UTF-8 bytes in the request line: Next refuses the URL itself (400) or the handler redirects.
             const c = get(`state=${state(20)}\u00ff\u00fe&auth_code=\u00c3\u0028`, spec.flag, location);
@@ -639,13 +804,25 @@ export function createMaterializer(ctx: FuzzContext) {
       }
       case "method":
         return {
-          requests: [{ method: spec.variant, path: `${CALLBACK_PATH}?${shapedQuery("shaped")}`, headers: cookie, body: spec.variant === "OPTIONS" ? undefined : Buffer.from(spec.text) }],
+          requests: [
+            {
+              method: spec.variant,
+              path: `${CALLBACK_PATH}?${shapedQuery("shaped")}`,
+              headers: cookie,
+              body: spec.variant === "OPTIONS" ? undefined : Buffer.from(spec.text),
+            },
+          ],
           concurrent: false,
           expect: { statuses: spec.variant === "OPTIONS" ? [204, 405] : [405] },
           rows: 0,
         };
       default:
-        return { requests: [rawRequest(spec, CALLBACK_PATH)], concurrent: false, expect: { statuses: "4xx", mayClose: true }, rows: 0 };
+        return {
+          requests: [rawRequest(spec, CALLBACK_PATH)],
+          concurrent: false,
+          expect: { statuses: "4xx", mayClose: true },
+          rows: 0,
+        };
     }
   }
 

@@ -10,7 +10,9 @@ async function main(): Promise<void> {
   const seed = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
   const cases = Number(process.env.FUZZ_CASES ?? 10_000);
   const only = process.env.FUZZ_ONLY === undefined ? undefined : Number(process.env.FUZZ_ONLY);
-  console.log(`fuzz: seed ${seed}, ${only === undefined ? `${cases} cases` : `case ${only} only`}, ${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}`);
+  console.log(
+    `fuzz: seed ${seed}, ${only === undefined ? `${cases} cases` : `case ${only} only`}, ${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}`,
+  );
   const report = await runFuzz({
     seed,
     cases,

@@ -69,7 +69,9 @@ export function createWireClient(options: { port: number; timeoutMs: number }) {
             finish({
               kind: "response",
               status: res.statusCode ?? 0,
-              headers: Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")])),
+              headers: Object.fromEntries(
+                Object.entries(res.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")]),
+              ),
               body: Buffer.concat(chunks).toString("utf8"),
               ms: performance.now() - started,
             }),
@@ -118,7 +120,8 @@ export function createWireClient(options: { port: number; timeoutMs: number }) {
       });
       socket.on("data", (chunk: Buffer) => chunks.push(chunk));
       socket.on("error", (error: NodeJS.ErrnoException) => {
-        if (chunks.length === 0) finish({ kind: "closed", error: error.code ?? error.message, ms: performance.now() - started });
+        if (chunks.length === 0)
+          finish({ kind: "closed", error: error.code ?? error.message, ms: performance.now() - started });
       });
       socket.on("close", () => {
         const text = Buffer.concat(chunks).toString("latin1");

@@ -28,7 +28,8 @@ describe("passwords", () => {
   it("refuses stored parameters that are not ours instead of running them", async () => {
     const good = await hashPassword("pw", { N: 2 ** 10, r: 8, p: 1 });
     const [, , r, p, salt, hash] = good.split("$");
-    for (const n of ["3", "0", String(2 ** 24), "1e3", ""]) expect(await verifyPassword("pw", ["scrypt", n, r, p, salt, hash].join("$"))).toBe(false);
+    for (const n of ["3", "0", String(2 ** 24), "1e3", ""])
+      expect(await verifyPassword("pw", ["scrypt", n, r, p, salt, hash].join("$"))).toBe(false);
     expect(await verifyPassword("pw", `${good}$extra`)).toBe(false);
     expect(await verifyPassword("pw", good)).toBe(true);
   });
@@ -47,16 +48,26 @@ describe("sign-in checks and sign-up (real database)", () => {
   // Small scrypt parameters where the cost is not what is tested (a full-cost hash takes about a second here).
   const FAST: ScryptCost = { N: 2 ** 10, r: 8, p: 1 };
   async function merchant(email = "owner@example.com", passwordHash?: string) {
-    return createMerchantWithUser(database.db, { businessName: "示例商家", email, passwordHash: passwordHash ?? (await hashPassword("correct horse battery", FAST)) });
+    return createMerchantWithUser(database.db, {
+      businessName: "示例商家",
+      email,
+      passwordHash: passwordHash ?? (await hashPassword("correct horse battery", FAST)),
+    });
   }
   const attempt = (password: string, email = "owner@example.com", address = "203.0.113.7") =>
     checkCredentials(database.db, { email, password, address }, { sleep, cost: FAST });
 
   it("signs in with the right password (email case-insensitive) and refuses a wrong one or an unknown email alike", async () => {
     const created = await merchant();
-    expect(await attempt("correct horse battery", "OWNER@example.com")).toMatchObject({ ok: true, user: { role: "merchant", merchantId: created!.merchantId } });
+    expect(await attempt("correct horse battery", "OWNER@example.com")).toMatchObject({
+      ok: true,
+      user: { role: "merchant", merchantId: created!.merchantId },
+    });
     expect(await attempt("wrong")).toEqual({ ok: false, reason: "invalid_credentials" });
-    expect(await attempt("correct horse battery", "nobody@example.com")).toEqual({ ok: false, reason: "invalid_credentials" });
+    expect(await attempt("correct horse battery", "nobody@example.com")).toEqual({
+      ok: false,
+      reason: "invalid_credentials",
+    });
   });
 
   it("slows down repeated failures, then stops checking even the right password", async () => {
@@ -88,7 +99,11 @@ describe("sign-in checks and sign-up (real database)", () => {
     };
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        checkCredentials(database.db, { email: "owner@example.com", password: `guess-${i}`, address: `198.51.100.${i}` }, { sleep, checkPassword, cost: FAST }),
+        checkCredentials(
+          database.db,
+          { email: "owner@example.com", password: `guess-${i}`, address: `198.51.100.${i}` },
+          { sleep, checkPassword, cost: FAST },
+        ),
       ),
     );
     expect(checks).toBe(BLOCK_AFTER_FAILURES);
@@ -103,7 +118,13 @@ describe("sign-in checks and sign-up (real database)", () => {
     let checks = 0;
     const checkPassword = async () => (checks++, false);
     const results = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => checkCredentials(database.db, { email: "nobody@example.com", password: `guess-${i}`, address: "203.0.113.9" }, { sleep, checkPassword })),
+      Array.from({ length: 30 }, (_, i) =>
+        checkCredentials(
+          database.db,
+          { email: "nobody@example.com", password: `guess-${i}`, address: "203.0.113.9" },
+          { sleep, checkPassword },
+        ),
+      ),
     );
     expect(checks).toBe(BLOCK_AFTER_FAILURES);
     expect(results.filter((r) => !r.ok && r.reason === "too_many_attempts")).toHaveLength(30 - BLOCK_AFTER_FAILURES);
@@ -112,14 +133,30 @@ describe("sign-in checks and sign-up (real database)", () => {
   it("upgrades a hash made with the earlier parameters at the next successful sign-in", async () => {
     const old = await hashPassword("correct horse battery", { N: 2 ** 15, r: 8, p: 1 });
     await merchant("legacy@example.com", old);
-    expect(await checkCredentials(database.db, { email: "legacy@example.com", password: "correct horse battery", address: "203.0.113.7" }, { sleep })).toMatchObject({ ok: true });
+    expect(
+      await checkCredentials(
+        database.db,
+        { email: "legacy@example.com", password: "correct horse battery", address: "203.0.113.7" },
+        { sleep },
+      ),
+    ).toMatchObject({ ok: true });
     const upgraded = (await findUserByEmail(database.db, "legacy@example.com"))!.passwordHash;
     expect(upgraded).not.toBe(old);
     expect(upgraded).toMatch(/^scrypt\$131072\$8\$1\$/);
     expect(await verifyPassword("correct horse battery", upgraded)).toBe(true);
     // A wrong password changes nothing, and an up-to-date hash is left as it is.
-    await checkCredentials(database.db, { email: "legacy@example.com", password: "wrong", address: "203.0.113.7" }, { sleep });
-    expect(await checkCredentials(database.db, { email: "legacy@example.com", password: "correct horse battery", address: "203.0.113.7" }, { sleep })).toMatchObject({ ok: true });
+    await checkCredentials(
+      database.db,
+      { email: "legacy@example.com", password: "wrong", address: "203.0.113.7" },
+      { sleep },
+    );
+    expect(
+      await checkCredentials(
+        database.db,
+        { email: "legacy@example.com", password: "correct horse battery", address: "203.0.113.7" },
+        { sleep },
+      ),
+    ).toMatchObject({ ok: true });
     expect((await findUserByEmail(database.db, "legacy@example.com"))!.passwordHash).toBe(upgraded);
   });
 
@@ -129,8 +166,12 @@ describe("sign-in checks and sign-up (real database)", () => {
   });
 
   it("creates the first staff account once and never overwrites it", async () => {
-    expect(await ensureStaffAccount(database.db, { email: "Staff@Example.com", password: "first-password" })).toBe("created");
-    expect(await ensureStaffAccount(database.db, { email: "staff@example.com", password: "other-password" })).toBe("exists");
+    expect(await ensureStaffAccount(database.db, { email: "Staff@Example.com", password: "first-password" })).toBe(
+      "created",
+    );
+    expect(await ensureStaffAccount(database.db, { email: "staff@example.com", password: "other-password" })).toBe(
+      "exists",
+    );
     const staff = await findUserByEmail(database.db, "staff@example.com");
     expect(staff?.role).toBe("admin");
     expect(await verifyPassword("first-password", staff!.passwordHash)).toBe(true);

@@ -11,7 +11,15 @@ import { AUTHORIZATION_START_LIMIT, RateLimitedError } from "@/lib/rate-limit";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
 import { startAppServer, type AppServer } from "../support/app-server";
 import { openTestDatabase, truncateAll } from "../support/database";
-import { accountSnapshot, createMerchant, createTestPortal, deliver, giveTicket, sandboxCalls, sandboxControl } from "../support/portal";
+import {
+  accountSnapshot,
+  createMerchant,
+  createTestPortal,
+  deliver,
+  giveTicket,
+  sandboxCalls,
+  sandboxControl,
+} from "../support/portal";
 
 // The authorization flow in the portal, against the sandbox over HTTP: start → WeChat page (the sandbox's
 // authorize, as the page's confirm does) → event and callback in every order.
@@ -68,7 +76,12 @@ describe("authorization flow", () => {
   }
 
   const outcomeOf = async (state: string) =>
-    (await database.db.select({ outcome: authorizationSessions.outcome }).from(authorizationSessions).where(eq(authorizationSessions.state, state)))[0]?.outcome;
+    (
+      await database.db
+        .select({ outcome: authorizationSessions.outcome })
+        .from(authorizationSessions)
+        .where(eq(authorizationSessions.state, state))
+    )[0]?.outcome;
 
   const callback = (state: string, authCode: string | null, merchantId: string) =>
     completeAuthorizationCallback(portal, { state, authCode, merchantId });
@@ -79,9 +92,18 @@ describe("authorization flow", () => {
     expect(pc.origin + pc.pathname).toBe(`${app.url}/sandbox/cgi-bin/componentloginpage`);
     expect(pc.searchParams.get("component_appid")).toBe(SANDBOX_COMPONENT.appId);
     expect(pc.searchParams.get("auth_type")).toBe("3");
-    expect(pc.search).toContain(`redirect_uri=${encodeURIComponent(`${app.url}/api/wechat/authorize/callback?state=`)}`);
-    const mobile = await startAuthorization(portal, { ...m, authType: 2, mobile: true, bizAppId: "wx0123456789abcdef" });
-    expect(mobile).toMatch(new RegExp(`^${app.url}/sandbox/wxaopen/safe/bindcomponent\\?action=bindcomponent&no_scan=1&`));
+    expect(pc.search).toContain(
+      `redirect_uri=${encodeURIComponent(`${app.url}/api/wechat/authorize/callback?state=`)}`,
+    );
+    const mobile = await startAuthorization(portal, {
+      ...m,
+      authType: 2,
+      mobile: true,
+      bizAppId: "wx0123456789abcdef",
+    });
+    expect(mobile).toMatch(
+      new RegExp(`^${app.url}/sandbox/wxaopen/safe/bindcomponent\\?action=bindcomponent&no_scan=1&`),
+    );
     expect(mobile).toContain("biz_appid=wx0123456789abcdef");
     expect(mobile.endsWith("#wechat_redirect")).toBe(true);
     const codes = await database.db.select({ code: authorizationSessions.preAuthCode }).from(authorizationSessions);
@@ -94,7 +116,14 @@ describe("authorization flow", () => {
     const outcome = await callback(a.state, a.authCode, m.merchantId);
     expect(outcome).toEqual({ ok: true, appId: a.appId, conflict: false });
     const snapshot = await accountSnapshot(database, a.appId);
-    expect(snapshot).toMatchObject({ merchantId: m.merchantId, status: "authorized", funcIds: [1, 2, 7, 15], kind: "official_account", hasRefreshToken: true, grants: 1 });
+    expect(snapshot).toMatchObject({
+      merchantId: m.merchantId,
+      status: "authorized",
+      funcIds: [1, 2, 7, 15],
+      kind: "official_account",
+      hasRefreshToken: true,
+      grants: 1,
+    });
     expect(snapshot?.nickName).toBeTruthy();
     const [row] = await database.db.select().from(authorizers).where(eq(authorizers.appId, a.appId));
     expect(row?.refreshTokenSealed).not.toContain("refreshtoken@@@");
@@ -114,7 +143,12 @@ describe("authorization flow", () => {
     expect((await deliver(portal, a.event)).body).toBe("success");
     await processPendingComponentEvents(portal);
     const afterEvent = await accountSnapshot(database, a.appId);
-    expect(afterEvent).toMatchObject({ merchantId: m.merchantId, status: "authorized", funcIds: [1, 2, 7, 15], grants: 1 });
+    expect(afterEvent).toMatchObject({
+      merchantId: m.merchantId,
+      status: "authorized",
+      funcIds: [1, 2, 7, 15],
+      grants: 1,
+    });
     expect(await callback(a.state, a.authCode, m.merchantId)).toEqual({ ok: true, appId: a.appId, conflict: false });
     expect(await accountSnapshot(database, a.appId)).toEqual(afterEvent);
   });
@@ -134,7 +168,11 @@ describe("authorization flow", () => {
     await deliver(portal, staleRevocation);
     await deliver(portal, first.event); // its code was superseded by the re-authorization
     await processPendingComponentEvents(portal);
-    expect(await accountSnapshot(database, first.appId)).toMatchObject({ status: "authorized", funcIds: [1, 2, 11, 15], hasRefreshToken: true });
+    expect(await accountSnapshot(database, first.appId)).toMatchObject({
+      status: "authorized",
+      funcIds: [1, 2, 11, 15],
+      hasRefreshToken: true,
+    });
 
     // A newer revocation does apply: status revoked, tokens dropped, history kept.
     await deliver(portal, { CreateTime: t + 2, InfoType: "unauthorized", AuthorizerAppid: first.appId });
@@ -162,7 +200,11 @@ describe("authorization flow", () => {
       AuthorizationCodeExpiredTime: a.event.CreateTime + 660,
     });
     await processPendingComponentEvents(portal);
-    expect(await accountSnapshot(database, a.appId)).toMatchObject({ funcIds: [1, 2, 3, 4], merchantId: m.merchantId, grants: 2 });
+    expect(await accountSnapshot(database, a.appId)).toMatchObject({
+      funcIds: [1, 2, 3, 4],
+      merchantId: m.merchantId,
+      grants: 2,
+    });
   });
 
   describe("the callback attaches nothing when", () => {
@@ -170,7 +212,10 @@ describe("authorization flow", () => {
       const a = await createMerchant(database, "Owner");
       const b = await createMerchant(database, "Intruder");
       const attempt = await authorizeOnWechat(a);
-      expect(await callback(attempt.state, attempt.authCode, b.merchantId)).toEqual({ ok: false, reason: "invalid_state" });
+      expect(await callback(attempt.state, attempt.authCode, b.merchantId)).toEqual({
+        ok: false,
+        reason: "invalid_state",
+      });
       expect(await accountSnapshot(database, attempt.appId)).toBeUndefined();
       expect(await listMerchantAuthorizers(database.db, b.merchantId)).toEqual([]);
       // The owner's own callback still works afterwards: the intruder did not consume it.
@@ -187,20 +232,30 @@ describe("authorization flow", () => {
     it("the state expired", async () => {
       const m = await createMerchant(database, "Expired");
       const a = await authorizeOnWechat(m);
-      await database.db.update(authorizationSessions).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(authorizationSessions.state, a.state));
+      await database.db
+        .update(authorizationSessions)
+        .set({ expiresAt: sql`now() - interval '1 second'` })
+        .where(eq(authorizationSessions.state, a.state));
       expect(await callback(a.state, a.authCode, m.merchantId)).toEqual({ ok: false, reason: "expired_state" });
       expect(await accountSnapshot(database, a.appId)).toBeUndefined();
     });
 
     it("the state is unknown", async () => {
       const m = await createMerchant(database, "Unknown");
-      expect(await callback("x".repeat(43), "queryauthcode@@@whatever", m.merchantId)).toEqual({ ok: false, reason: "invalid_state" });
+      expect(await callback("x".repeat(43), "queryauthcode@@@whatever", m.merchantId)).toEqual({
+        ok: false,
+        reason: "invalid_state",
+      });
     });
 
     it("the auth_code is forged", async () => {
       const m = await createMerchant(database, "Forged");
       const a = await authorizeOnWechat(m);
-      expect(await callback(a.state, "queryauthcode@@@forged", m.merchantId)).toEqual({ ok: false, reason: "code_invalid", errcode: 61009 });
+      expect(await callback(a.state, "queryauthcode@@@forged", m.merchantId)).toEqual({
+        ok: false,
+        reason: "code_invalid",
+        errcode: 61009,
+      });
       expect(await accountSnapshot(database, a.appId)).toBeUndefined();
     });
 
@@ -218,7 +273,11 @@ describe("authorization flow", () => {
     const first = await authorizeOnWechat(a);
     await callback(first.state, first.authCode, a.merchantId);
     const second = await authorizeOnWechat(b, { appId: first.appId, funcIds: [1] });
-    expect(await callback(second.state, second.authCode, b.merchantId)).toEqual({ ok: true, appId: first.appId, conflict: true });
+    expect(await callback(second.state, second.authCode, b.merchantId)).toEqual({
+      ok: true,
+      appId: first.appId,
+      conflict: true,
+    });
     expect(await accountSnapshot(database, first.appId)).toMatchObject({
       merchantId: a.merchantId,
       contestedByMerchantId: b.merchantId,
@@ -231,11 +290,18 @@ describe("authorization flow", () => {
       const a = await createMerchant(database, "Code Owner");
       const b = await createMerchant(database, "Code Replayer");
       const owner = await authorizeOnWechat(a);
-      expect(await callback(owner.state, owner.authCode, a.merchantId)).toEqual({ ok: true, appId: owner.appId, conflict: false });
+      expect(await callback(owner.state, owner.authCode, a.merchantId)).toEqual({
+        ok: true,
+        appId: owner.appId,
+        conflict: false,
+      });
       const before = await accountSnapshot(database, owner.appId);
 
       const replay = await start(b);
-      expect(await callback(replay.state, owner.authCode, b.merchantId)).toEqual({ ok: false, reason: "code_mismatch" });
+      expect(await callback(replay.state, owner.authCode, b.merchantId)).toEqual({
+        ok: false,
+        reason: "code_mismatch",
+      });
       expect(await accountSnapshot(database, owner.appId)).toEqual(before);
       expect(before).toMatchObject({ merchantId: a.merchantId, contestedByMerchantId: null, reviewStatus: "pending" });
       expect(await listMerchantAuthorizers(database.db, b.merchantId)).toEqual([]);
@@ -249,28 +315,55 @@ describe("authorization flow", () => {
       await deliver(portal, owner.event);
       await processPendingComponentEvents(portal);
       const afterPush = await accountSnapshot(database, owner.appId);
-      expect(afterPush).toMatchObject({ merchantId: a.merchantId, reviewStatus: "pending", contestedByMerchantId: null });
+      expect(afterPush).toMatchObject({
+        merchantId: a.merchantId,
+        reviewStatus: "pending",
+        contestedByMerchantId: null,
+      });
 
       const replay = await start(b);
-      expect(await callback(replay.state, owner.authCode, b.merchantId)).toEqual({ ok: false, reason: "code_mismatch" });
+      expect(await callback(replay.state, owner.authCode, b.merchantId)).toEqual({
+        ok: false,
+        reason: "code_mismatch",
+      });
       expect(await accountSnapshot(database, owner.appId)).toEqual(afterPush);
       expect(await listMerchantAuthorizers(database.db, b.merchantId)).toEqual([]);
 
-      expect(await callback(owner.state, owner.authCode, a.merchantId)).toEqual({ ok: true, appId: owner.appId, conflict: false });
+      expect(await callback(owner.state, owner.authCode, a.merchantId)).toEqual({
+        ok: true,
+        appId: owner.appId,
+        conflict: false,
+      });
       expect(await accountSnapshot(database, owner.appId)).toEqual(afterPush);
     });
 
     it("a code exchanged for no attempt of ours (an account nobody here started) cannot be claimed with a valid state", async () => {
       const b = await createMerchant(database, "Unowned Claimant");
-      const granted = await sandboxControl<{ appId: string; authCode: string; infoType: string }>(app, "authorize", { kind: "official_account", funcIds: [1, 2] });
+      const granted = await sandboxControl<{ appId: string; authCode: string; infoType: string }>(app, "authorize", {
+        kind: "official_account",
+        funcIds: [1, 2],
+      });
       const t = Math.floor(Date.now() / 1000);
-      await deliver(portal, { CreateTime: t, InfoType: "authorized", AuthorizerAppid: granted.appId, AuthorizationCode: granted.authCode, AuthorizationCodeExpiredTime: t + 600 });
+      await deliver(portal, {
+        CreateTime: t,
+        InfoType: "authorized",
+        AuthorizerAppid: granted.appId,
+        AuthorizationCode: granted.authCode,
+        AuthorizationCodeExpiredTime: t + 600,
+      });
       await processPendingComponentEvents(portal);
       expect(await accountSnapshot(database, granted.appId)).toMatchObject({ merchantId: null, status: "authorized" });
 
       const claim = await start(b);
-      expect(await callback(claim.state, granted.authCode, b.merchantId)).toEqual({ ok: false, reason: "code_mismatch" });
-      expect(await accountSnapshot(database, granted.appId)).toMatchObject({ merchantId: null, contestedByMerchantId: null, reviewStatus: "pending" });
+      expect(await callback(claim.state, granted.authCode, b.merchantId)).toEqual({
+        ok: false,
+        reason: "code_mismatch",
+      });
+      expect(await accountSnapshot(database, granted.appId)).toMatchObject({
+        merchantId: null,
+        contestedByMerchantId: null,
+        reviewStatus: "pending",
+      });
       expect(await listMerchantAuthorizers(database.db, b.merchantId)).toEqual([]);
     });
 
@@ -280,12 +373,24 @@ describe("authorization flow", () => {
       const owner = await authorizeOnWechat(a);
       const replay = await start(b);
       // Nothing can tell the code is not B's yet (api_query_auth does not say which pre_auth_code it came from).
-      expect(await callback(replay.state, owner.authCode, b.merchantId)).toEqual({ ok: true, appId: owner.appId, conflict: false });
+      expect(await callback(replay.state, owner.authCode, b.merchantId)).toEqual({
+        ok: true,
+        appId: owner.appId,
+        conflict: false,
+      });
       await deliver(portal, owner.event);
       await processPendingComponentEvents(portal);
-      expect(await accountSnapshot(database, owner.appId)).toMatchObject({ merchantId: b.merchantId, contestedByMerchantId: a.merchantId, reviewStatus: "conflict" });
+      expect(await accountSnapshot(database, owner.appId)).toMatchObject({
+        merchantId: b.merchantId,
+        contestedByMerchantId: a.merchantId,
+        reviewStatus: "conflict",
+      });
       // The owner's own callback is theirs (the push said so) and tells them the account is under review.
-      expect(await callback(owner.state, owner.authCode, a.merchantId)).toEqual({ ok: true, appId: owner.appId, conflict: true });
+      expect(await callback(owner.state, owner.authCode, a.merchantId)).toEqual({
+        ok: true,
+        appId: owner.appId,
+        conflict: true,
+      });
     });
 
     it("a re-authorization of one account that comes back with another account attaches nothing, callback or push first", async () => {
@@ -297,11 +402,17 @@ describe("authorization flow", () => {
       const other = await authorizeOnWechat(m, { bizAppId: held.appId });
       expect(other.appId).not.toBe(held.appId);
       expect(await callback(other.state, other.authCode, m.merchantId)).toEqual({ ok: false, reason: "wrong_account" });
-      expect(await accountSnapshot(database, other.appId)).toMatchObject({ merchantId: null, contestedByMerchantId: null });
+      expect(await accountSnapshot(database, other.appId)).toMatchObject({
+        merchantId: null,
+        contestedByMerchantId: null,
+      });
       expect(await outcomeOf(other.state)).toBe("wrong_account");
       await deliver(portal, other.event);
       await processPendingComponentEvents(portal);
-      expect(await accountSnapshot(database, other.appId)).toMatchObject({ merchantId: null, contestedByMerchantId: null });
+      expect(await accountSnapshot(database, other.appId)).toMatchObject({
+        merchantId: null,
+        contestedByMerchantId: null,
+      });
 
       // Push first, onto an account another merchant holds: not attached, not put in conflict.
       const c = await createMerchant(database, "Third Holder");
@@ -311,12 +422,20 @@ describe("authorization flow", () => {
       await deliver(portal, wrong.event);
       await processPendingComponentEvents(portal);
       expect(await callback(wrong.state, wrong.authCode, m.merchantId)).toEqual({ ok: false, reason: "wrong_account" });
-      expect(await accountSnapshot(database, third.appId)).toMatchObject({ merchantId: c.merchantId, contestedByMerchantId: null, reviewStatus: "pending" });
+      expect(await accountSnapshot(database, third.appId)).toMatchObject({
+        merchantId: c.merchantId,
+        contestedByMerchantId: null,
+        reviewStatus: "pending",
+      });
       expect((await listMerchantAuthorizers(database.db, m.merchantId)).map((r) => r.appId)).toEqual([held.appId]);
 
       // The account asked for still re-authorizes.
       const same = await authorizeOnWechat(m, { bizAppId: held.appId, appId: held.appId, funcIds: [1, 2, 3] });
-      expect(await callback(same.state, same.authCode, m.merchantId)).toEqual({ ok: true, appId: held.appId, conflict: false });
+      expect(await callback(same.state, same.authCode, m.merchantId)).toEqual({
+        ok: true,
+        appId: held.appId,
+        conflict: false,
+      });
     });
   });
 
@@ -324,7 +443,9 @@ describe("authorization flow", () => {
     expect(AUTHORIZATION_START_LIMIT).toMatchObject({ limit: 10, windowSeconds: 600 });
     const m = await createMerchant(database, "Eager Clicker");
     const before = (await sandboxCalls(app)).api_create_preauthcode ?? 0;
-    const results = await Promise.allSettled(Array.from({ length: 15 }, () => startAuthorization(portal, { ...m, authType: 1, mobile: false })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 15 }, () => startAuthorization(portal, { ...m, authType: 1, mobile: false })),
+    );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(10);
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     expect(refused).toHaveLength(5);
@@ -333,9 +454,13 @@ describe("authorization flow", () => {
       expect((r.reason as RateLimitedError).retryAfterSeconds).toBeGreaterThan(500);
     }
     expect((await sandboxCalls(app)).api_create_preauthcode).toBe(before + 10);
-    expect(await database.db.$count(authorizationSessions, eq(authorizationSessions.merchantId, m.merchantId))).toBe(10);
+    expect(await database.db.$count(authorizationSessions, eq(authorizationSessions.merchantId, m.merchantId))).toBe(
+      10,
+    );
     // Another merchant is not held back.
     const other = await createMerchant(database, "Patient Merchant");
-    await expect(startAuthorization(portal, { ...other, authType: 1, mobile: false })).resolves.toMatch(/componentloginpage/);
+    await expect(startAuthorization(portal, { ...other, authType: 1, mobile: false })).resolves.toMatch(
+      /componentloginpage/,
+    );
   });
 });

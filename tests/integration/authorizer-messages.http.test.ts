@@ -39,7 +39,14 @@ const now = () => Math.floor(Date.now() / 1000);
 let msgIds = 1_000_000;
 
 function textMessage(account: { userName: string }, content: string, msgId = String(msgIds++)) {
-  return { ToUserName: account.userName, FromUserName: "oUser000000000000000000000001", CreateTime: now(), MsgType: "text", Content: content, MsgId: msgId };
+  return {
+    ToUserName: account.userName,
+    FromUserName: "oUser000000000000000000000001",
+    CreateTime: now(),
+    MsgType: "text",
+    Content: content,
+    MsgId: msgId,
+  };
 }
 
 describe("POST /api/wechat/authorizers/[appid]/events and forwarding", () => {
@@ -57,9 +64,18 @@ describe("POST /api/wechat/authorizers/[appid]/events and forwarding", () => {
   };
 
   const post = (appId: string, query: URLSearchParams | string, body: string) =>
-    fetch(`${app.url}/api/wechat/authorizers/${appId}/events?${query}`, { method: "POST", body, headers: { "content-type": "text/xml" } });
+    fetch(`${app.url}/api/wechat/authorizers/${appId}/events?${query}`, {
+      method: "POST",
+      body,
+      headers: { "content-type": "text/xml" },
+    });
   const push = (appId: string, fields: Record<string, string | number>, envelopeTo = String(fields.ToUserName)) => {
-    const sealed = sealPush(crypto, fields, { ToUserName: envelopeTo }, { extraQuery: { openid: String(fields.FromUserName ?? "") } });
+    const sealed = sealPush(
+      crypto,
+      fields,
+      { ToUserName: envelopeTo },
+      { extraQuery: { openid: String(fields.FromUserName ?? "") } },
+    );
     return post(appId, sealed.query, sealed.body);
   };
 
@@ -101,16 +117,33 @@ describe("POST /api/wechat/authorizers/[appid]/events and forwarding", () => {
         const id = randomUUID();
         const [merchant] = await database.db
           .insert(merchants)
-          .values({ id, name: `Merchant ${account.path}`, webhookUrl: `http://127.0.0.1:${port}${account.path}`, webhookSecretSealed: secretBox.seal(account.secret, sealedAt.merchantWebhookSecret(id)) })
+          .values({
+            id,
+            name: `Merchant ${account.path}`,
+            webhookUrl: `http://127.0.0.1:${port}${account.path}`,
+            webhookSecretSealed: secretBox.seal(account.secret, sealedAt.merchantWebhookSecret(id)),
+          })
           .returning({ id: merchants.id });
-        await database.db.insert(authorizers).values({ appId: account.appId, merchantId: merchant!.id, kind: "official_account", userName: account.userName, status: "authorized" });
+        await database.db
+          .insert(authorizers)
+          .values({
+            appId: account.appId,
+            merchantId: merchant!.id,
+            kind: "official_account",
+            userName: account.userName,
+            status: "authorized",
+          });
       }
     } finally {
       await database.close();
     }
     app = await startAppServer({
       database: config,
-      env: { WEBHOOK_RETRY_BASE_MS: "200", WEBHOOK_TIMEOUT_MS: String(WEBHOOK_TIMEOUT_MS), RECONCILE_INTERVAL_MINUTES: "0" },
+      env: {
+        WEBHOOK_RETRY_BASE_MS: "200",
+        WEBHOOK_TIMEOUT_MS: String(WEBHOOK_TIMEOUT_MS),
+        RECONCILE_INTERVAL_MINUTES: "0",
+      },
     });
   });
   afterAll(async () => {
@@ -133,36 +166,86 @@ describe("POST /api/wechat/authorizers/[appid]/events and forwarding", () => {
   describe("bad input, as on the component route: 4xx, short reason, nothing stored", () => {
     const good = () => textMessage(accounts.healthy, "hello");
     const cases: Array<[string, () => Promise<Response>, number]> = [
-      ["tampered msg_signature", async () => {
-        const p = sealPush(crypto, { ...good(), Content: "BAD-sig" }, { ToUserName: accounts.healthy.userName });
-        p.query.set("msg_signature", "0".repeat(40));
-        return post(accounts.healthy.appId, p.query, p.body);
-      }, 401],
-      ["malformed XML body", async () => {
-        const p = sealPush(crypto, { ...good(), Content: "BAD-xml" }, { ToUserName: accounts.healthy.userName });
-        return post(accounts.healthy.appId, p.query, "<xml><ToUserName>gh_");
-      }, 400],
-      ["DOCTYPE with an entity", async () => {
-        const p = sealPush(crypto, { ...good(), Content: "BAD-doctype" }, { ToUserName: accounts.healthy.userName });
-        return post(accounts.healthy.appId, p.query, `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><xml><Encrypt>&a;</Encrypt></xml>`);
-      }, 400],
-      ["stale timestamp (replay)", async () => {
-        const p = sealPush(crypto, { ...good(), Content: "BAD-stale" }, { ToUserName: accounts.healthy.userName }, { timestamp: now() - 3600 });
-        return post(accounts.healthy.appId, p.query, p.body);
-      }, 403],
-      ["encrypted for another platform", async () => {
-        const other = createMessageCrypto({ ...SANDBOX_COMPONENT, appId: "wx0000000000000000" });
-        const p = sealPush(other, { ...good(), Content: "BAD-appid" }, { ToUserName: accounts.healthy.userName });
-        return post(accounts.healthy.appId, p.query, p.body);
-      }, 403],
-      ["a message missing its fields", async () => {
-        const p = sealPush(crypto, { ToUserName: accounts.healthy.userName, Content: "BAD-fields" }, { ToUserName: accounts.healthy.userName });
-        return post(accounts.healthy.appId, p.query, p.body);
-      }, 400],
-      ["envelope and ciphertext name different accounts", async () => push(accounts.healthy.appId, { ...good(), Content: "BAD-envelope" }, "gh_999999999999"), 400],
-      ["a genuine push replayed onto another account's URL", async () => push(accounts.flaky.appId, { ...good(), Content: "BAD-replayed" }), 403],
+      [
+        "tampered msg_signature",
+        async () => {
+          const p = sealPush(crypto, { ...good(), Content: "BAD-sig" }, { ToUserName: accounts.healthy.userName });
+          p.query.set("msg_signature", "0".repeat(40));
+          return post(accounts.healthy.appId, p.query, p.body);
+        },
+        401,
+      ],
+      [
+        "malformed XML body",
+        async () => {
+          const p = sealPush(crypto, { ...good(), Content: "BAD-xml" }, { ToUserName: accounts.healthy.userName });
+          return post(accounts.healthy.appId, p.query, "<xml><ToUserName>gh_");
+        },
+        400,
+      ],
+      [
+        "DOCTYPE with an entity",
+        async () => {
+          const p = sealPush(crypto, { ...good(), Content: "BAD-doctype" }, { ToUserName: accounts.healthy.userName });
+          return post(
+            accounts.healthy.appId,
+            p.query,
+            `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><xml><Encrypt>&a;</Encrypt></xml>`,
+          );
+        },
+        400,
+      ],
+      [
+        "stale timestamp (replay)",
+        async () => {
+          const p = sealPush(
+            crypto,
+            { ...good(), Content: "BAD-stale" },
+            { ToUserName: accounts.healthy.userName },
+            { timestamp: now() - 3600 },
+          );
+          return post(accounts.healthy.appId, p.query, p.body);
+        },
+        403,
+      ],
+      [
+        "encrypted for another platform",
+        async () => {
+          const other = createMessageCrypto({ ...SANDBOX_COMPONENT, appId: "wx0000000000000000" });
+          const p = sealPush(other, { ...good(), Content: "BAD-appid" }, { ToUserName: accounts.healthy.userName });
+          return post(accounts.healthy.appId, p.query, p.body);
+        },
+        403,
+      ],
+      [
+        "a message missing its fields",
+        async () => {
+          const p = sealPush(
+            crypto,
+            { ToUserName: accounts.healthy.userName, Content: "BAD-fields" },
+            { ToUserName: accounts.healthy.userName },
+          );
+          return post(accounts.healthy.appId, p.query, p.body);
+        },
+        400,
+      ],
+      [
+        "envelope and ciphertext name different accounts",
+        async () => push(accounts.healthy.appId, { ...good(), Content: "BAD-envelope" }, "gh_999999999999"),
+        400,
+      ],
+      [
+        "a genuine push replayed onto another account's URL",
+        async () => push(accounts.flaky.appId, { ...good(), Content: "BAD-replayed" }),
+        403,
+      ],
       ["a malformed appid in the path", async () => push("not-an-appid", { ...good(), Content: "BAD-path" }), 404],
-      ["oversized body", async () => post(accounts.healthy.appId, "msg_signature=x", `<xml><Encrypt>${"A".repeat(200_000)}</Encrypt></xml>`), 413],
+      [
+        "oversized body",
+        async () =>
+          post(accounts.healthy.appId, "msg_signature=x", `<xml><Encrypt>${"A".repeat(200_000)}</Encrypt></xml>`),
+        413,
+      ],
     ];
     it.each(cases)("rejects %s", async (_name, send, status) => {
       const response = await send();
@@ -192,9 +275,19 @@ describe("POST /api/wechat/authorizers/[appid]/events and forwarding", () => {
       expect(verifyWebhook(accounts.healthy.secret, attempt.headers, attempt.body)).toBe(false);
       expect(verifyWebhook(accounts.flaky.secret, attempt.headers, attempt.body.replace("周六", "周日"))).toBe(false);
     }
-    const payload = JSON.parse(attempts[0]!.body) as { id: string; type: string; appId: string; message: Record<string, string> };
+    const payload = JSON.parse(attempts[0]!.body) as {
+      id: string;
+      type: string;
+      appId: string;
+      message: Record<string, string>;
+    };
     expect(payload).toMatchObject({ id: [...ids][0], type: "message", appId: accounts.flaky.appId });
-    expect(payload.message).toMatchObject({ MsgType: "text", Content: "你好，想预约周六的课", MsgId: message.MsgId, FromUserName: message.FromUserName });
+    expect(payload.message).toMatchObject({
+      MsgType: "text",
+      Content: "你好，想预约周六的课",
+      MsgId: message.MsgId,
+      FromUserName: message.FromUserName,
+    });
 
     // WeChat retries the same message (same MsgId): answered `success`, not forwarded again. Drained by a next message
     // to the same endpoint: a forwarded retry would be queued before it (and due no later), so once the next one is
@@ -208,7 +301,9 @@ describe("POST /api/wechat/authorizers/[appid]/events and forwarding", () => {
       return got.length >= 4 && got.at(-1)!.answered ? got : undefined;
     });
     expect(new Set(next.map((r) => r.headers.get("webhook-id"))).size).toBe(1);
-    expect(next.map((r) => (JSON.parse(r.body) as { message: { Content: string } }).message.Content)).toEqual(Array(4).fill("下一条消息"));
+    expect(next.map((r) => (JSON.parse(r.body) as { message: { Content: string } }).message.Content)).toEqual(
+      Array(4).fill("下一条消息"),
+    );
     expect(received.filter((r) => r.path === "/flaky")).toHaveLength(8);
   }, 40_000);
 
@@ -224,7 +319,9 @@ describe("POST /api/wechat/authorizers/[appid]/events and forwarding", () => {
     expect(Math.max(...latencies)).toBeLessThan(WEBHOOK_TIMEOUT_MS);
     // With a request to the endpoint provably open (it is never answered), one more message is still answered at
     // once: a route that waited for its delivery would take the whole webhook timeout.
-    await waitFor("the hanging endpoint to be called", () => (received.some((r) => r.path === "/hang") ? true : undefined));
+    await waitFor("the hanging endpoint to be called", () =>
+      received.some((r) => r.path === "/hang") ? true : undefined,
+    );
     const started = performance.now();
     const more = await push(accounts.hanging.appId, textMessage(accounts.hanging, "one more"));
     expect(await more.text()).toBe("success");
@@ -243,12 +340,22 @@ describe("POST /api/wechat/authorizers/[appid]/events and forwarding", () => {
     const testAccount = { appId: "wx570bc396a51b8ff8", userName: "gh_3c884a361561" };
     const response = await push(testAccount.appId, textMessage(testAccount, "TESTCOMPONENT_MSG_TYPE_TEXT"));
     const reply = parseWechatXml(await response.text());
-    expect(crypto.verify(String(reply.MsgSignature), String(reply.TimeStamp), String(reply.Nonce), String(reply.Encrypt))).toBe(true);
-    expect(parseWechatXml(crypto.decrypt(String(reply.Encrypt)).message)).toMatchObject({ Content: "TESTCOMPONENT_MSG_TYPE_TEXT_callback", FromUserName: testAccount.userName });
+    expect(
+      crypto.verify(String(reply.MsgSignature), String(reply.TimeStamp), String(reply.Nonce), String(reply.Encrypt)),
+    ).toBe(true);
+    expect(parseWechatXml(crypto.decrypt(String(reply.Encrypt)).message)).toMatchObject({
+      Content: "TESTCOMPONENT_MSG_TYPE_TEXT_callback",
+      FromUserName: testAccount.userName,
+    });
     // The same words to a merchant's account are the merchant's traffic: `success`, then forwarded.
-    const merchantText = await push(accounts.healthy.appId, textMessage(accounts.healthy, "TESTCOMPONENT_MSG_TYPE_TEXT"));
+    const merchantText = await push(
+      accounts.healthy.appId,
+      textMessage(accounts.healthy, "TESTCOMPONENT_MSG_TYPE_TEXT"),
+    );
     expect(await merchantText.text()).toBe("success");
-    await waitFor("the forwarded text", () => received.find((r) => r.path === "/ok" && r.body.includes("TESTCOMPONENT_MSG_TYPE_TEXT")));
+    await waitFor("the forwarded text", () =>
+      received.find((r) => r.path === "/ok" && r.body.includes("TESTCOMPONENT_MSG_TYPE_TEXT")),
+    );
   });
 
   it("stored every good message once and nothing from bad input; the log shows the attempts", async () => {
@@ -256,7 +363,10 @@ describe("POST /api/wechat/authorizers/[appid]/events and forwarding", () => {
     await app.stop();
     const database = await openConfiguredDatabase(config);
     try {
-      const stored = await database.db.select({ payload: wechatEvents.payload, appId: wechatEvents.authorizerAppId }).from(wechatEvents).where(eq(wechatEvents.source, "authorizer"));
+      const stored = await database.db
+        .select({ payload: wechatEvents.payload, appId: wechatEvents.authorizerAppId })
+        .from(wechatEvents)
+        .where(eq(wechatEvents.source, "authorizer"));
       const contents = stored.map((e) => String(e.payload.Content));
       expect(contents.filter((c) => c.startsWith("BAD-"))).toEqual([]);
       expect(contents.filter((c) => c.startsWith("你好"))).toHaveLength(1);
@@ -275,7 +385,9 @@ describe("POST /api/wechat/authorizers/[appid]/events and forwarding", () => {
       }
 
       const byStatus = rowsOf<{ app_id: string; status: string; n: number }>(
-        await database.db.execute(sql`select app_id, status, count(*)::int as n from webhook_deliveries group by 1, 2 order by 1, 2`),
+        await database.db.execute(
+          sql`select app_id, status, count(*)::int as n from webhook_deliveries group by 1, 2 order by 1, 2`,
+        ),
       );
       // The release test account's message was answered, not forwarded; each of the hanging merchant's eleven was queued once.
       expect(byStatus.find((r) => r.app_id === accounts.healthy.appId && r.status === "delivered")?.n).toBe(2);

@@ -12,13 +12,7 @@ import { reconcileAuthorizers } from "@/lib/tokens/reconcile";
 import { WechatApiError } from "@/lib/wechat/errors";
 import { startAppServer, TEST_SECRETS, type AppServer } from "../support/app-server";
 import { openTestDatabase, truncateAll, usingPostgres } from "../support/database";
-import {
-  createTestPortal,
-  giveTicket,
-  sandboxControl,
-  sandboxLedger,
-  seedAuthorizedAccounts,
-} from "../support/portal";
+import { createTestPortal, giveTicket, sandboxControl, sandboxLedger, seedAuthorizedAccounts } from "../support/portal";
 import { runWorker } from "../support/workers";
 
 // The portal under test runs in this process on its own database; WeChat is the sandbox of a running app
@@ -52,12 +46,18 @@ const row = async (appId: string) => {
 };
 const refreshTokenOf = async (appId: string) => {
   const r = await row(appId);
-  return r.refreshTokenSealed ? portal.secretBox.open(r.refreshTokenSealed, sealedAt.authorizerRefreshToken(appId)) : null;
+  return r.refreshTokenSealed
+    ? portal.secretBox.open(r.refreshTokenSealed, sealedAt.authorizerRefreshToken(appId))
+    : null;
 };
 const activity = async (appId: string) =>
-  (await database.db.select().from(authorizerActivity).where(eq(authorizerActivity.appId, appId)).orderBy(authorizerActivity.id)).map(
-    (a) => a.kind,
-  );
+  (
+    await database.db
+      .select()
+      .from(authorizerActivity)
+      .where(eq(authorizerActivity.appId, appId))
+      .orderBy(authorizerActivity.id)
+  ).map((a) => a.kind);
 
 describe("on-demand tokens", () => {
   it("refreshes in place near expiry, once for 50 concurrent callers, then serves the stored token", async () => {
@@ -76,7 +76,9 @@ describe("on-demand tokens", () => {
     expect((await sandboxLedger(app)).get(appId)!.tokenRefreshes).toBe(before + 1);
 
     const stored = await row(appId);
-    expect(portal.secretBox.open(stored.accessTokenSealed!, sealedAt.authorizerAccessToken(appId))).toBe(tokens[0]!.accessToken);
+    expect(portal.secretBox.open(stored.accessTokenSealed!, sealedAt.authorizerAccessToken(appId))).toBe(
+      tokens[0]!.accessToken,
+    );
     // Next scheduled refresh 10–30 minutes before expiry.
     const lead = stored.accessTokenExpiresAt!.getTime() - stored.refreshDueAt!.getTime();
     expect(lead).toBeGreaterThanOrEqual(600_000 - 2000);
@@ -118,7 +120,11 @@ describe("on-demand tokens", () => {
       renewedMeanwhile ??= (await other.authorizerTokens.refreshNow(appId)).accessToken;
       return database.db.execute(query);
     }) as typeof db.execute;
-    const tokens = createAuthorizerTokenService({ database: { db }, client: portal.client, secretBox: portal.secretBox });
+    const tokens = createAuthorizerTokenService({
+      database: { db },
+      client: portal.client,
+      secretBox: portal.secretBox,
+    });
 
     const served = await tokens.getToken(appId);
     expect(renewedMeanwhile).toBeDefined();
@@ -136,7 +142,10 @@ describe("on-demand tokens", () => {
     expect(r).toBeInstanceOf(AppError);
     expect(r).toMatchObject({ code: "conflict", status: 409 });
     expect(String((r as Error).message)).toContain("已取消授权");
-    await expect(portal.authorizerTokens.getToken(broken)).rejects.toMatchObject({ code: "conflict", message: expect.stringContaining("需要重新授权") });
+    await expect(portal.authorizerTokens.getToken(broken)).rejects.toMatchObject({
+      code: "conflict",
+      message: expect.stringContaining("需要重新授权"),
+    });
   });
 });
 
@@ -146,9 +155,9 @@ describe("background refresher", () => {
     // Due since a minute ago: the health check reports the refresher as that far behind.
     await database.db.execute(sql`update authorizers set refresh_due_at = now() - interval '60 seconds'`);
     expect((await getHealth(portal)).authorizers.refresherLagSeconds).toBeGreaterThanOrEqual(59);
-    const refreshers = [0, 1, 2].map(() => createTestPortal(app, database)).map((p) =>
-      createAuthorizerRefresher({ tokens: p.authorizerTokens, concurrency: 8 }),
-    );
+    const refreshers = [0, 1, 2]
+      .map(() => createTestPortal(app, database))
+      .map((p) => createAuthorizerRefresher({ tokens: p.authorizerTokens, concurrency: 8 }));
     const results = await Promise.all(refreshers.map((r) => r.runPass()));
     expect(results.reduce((n, r) => n + r.refreshed, 0)).toBe(500);
     expect(results.reduce((n, r) => n + r.failed, 0)).toBe(0);
@@ -190,7 +199,11 @@ describe("background refresher", () => {
     const pass = refresher.runPass();
     while (started < 2) await new Promise((r) => setTimeout(r, 20));
     const leased = async () =>
-      rowsOf<{ n: number }>(await database.db.execute(sql`select count(*)::int as n from authorizers where refresh_lease_owner is not null`))[0]!.n;
+      rowsOf<{ n: number }>(
+        await database.db.execute(
+          sql`select count(*)::int as n from authorizers where refresh_lease_owner is not null`,
+        ),
+      )[0]!.n;
     // 2 refreshing, 2 more claimed ahead of them.
     expect(await leased()).toBe(4);
     await refresher.stop();
@@ -199,38 +212,46 @@ describe("background refresher", () => {
     expect(started).toBe(2);
     // Nothing left leased: the other instances can take the 8 not refreshed right away, not in 2 minutes.
     expect(await leased()).toBe(0);
-    const [due] = rowsOf<{ n: number }>(await database.db.execute(sql`select count(*)::int as n from authorizers where refresh_due_at <= now()`));
+    const [due] = rowsOf<{ n: number }>(
+      await database.db.execute(sql`select count(*)::int as n from authorizers where refresh_due_at <= now()`),
+    );
     expect(due!.n).toBe(8);
   });
 
-  it.runIf(usingPostgres)("3 processes sharing PostgreSQL, 500 accounts expiring together: each refreshed exactly once", async () => {
-    const appIds = await seedAuthorizedAccounts(app, portal, 500, { expiresInSeconds: 120 });
-    const { databaseUrl } = database as unknown as { databaseUrl?: string };
-    const url = databaseUrl ?? (await currentDatabaseUrl());
-    const startAt = Date.now() + 3000;
-    const runs = await Promise.all(
-      [0, 1, 2].map(() =>
-        runWorker<{ refreshed: number; failed: number }>("tests/support/refresh-worker.ts", {
-          ...TEST_SECRETS,
-          NODE_ENV: "test",
-          APP_URL: app.url,
-          WECHAT_SANDBOX: "1",
-          DATABASE_URL: url,
-          AUTHORIZER_REFRESH_CONCURRENCY: "8",
-          START_AT: String(startAt),
-        }),
-      ),
-    );
-    expect(runs.reduce((n, r) => n + r.refreshed, 0)).toBe(500);
-    expect(runs.reduce((n, r) => n + r.failed, 0)).toBe(0);
-    expect(runs.filter((r) => r.refreshed > 0).length).toBeGreaterThan(1);
-    const ledger = await sandboxLedger(app);
-    expect(appIds.filter((id) => ledger.get(id)!.tokenRefreshes !== 1)).toEqual([]);
-    const [stale] = rowsOf<{ n: number }>(
-      await database.db.execute(sql`select count(*)::int as n from authorizers where access_token_expires_at < now() + interval '1 hour'`),
-    );
-    expect(stale?.n).toBe(0);
-  }, 120_000);
+  it.runIf(usingPostgres)(
+    "3 processes sharing PostgreSQL, 500 accounts expiring together: each refreshed exactly once",
+    async () => {
+      const appIds = await seedAuthorizedAccounts(app, portal, 500, { expiresInSeconds: 120 });
+      const { databaseUrl } = database as unknown as { databaseUrl?: string };
+      const url = databaseUrl ?? (await currentDatabaseUrl());
+      const startAt = Date.now() + 3000;
+      const runs = await Promise.all(
+        [0, 1, 2].map(() =>
+          runWorker<{ refreshed: number; failed: number }>("tests/support/refresh-worker.ts", {
+            ...TEST_SECRETS,
+            NODE_ENV: "test",
+            APP_URL: app.url,
+            WECHAT_SANDBOX: "1",
+            DATABASE_URL: url,
+            AUTHORIZER_REFRESH_CONCURRENCY: "8",
+            START_AT: String(startAt),
+          }),
+        ),
+      );
+      expect(runs.reduce((n, r) => n + r.refreshed, 0)).toBe(500);
+      expect(runs.reduce((n, r) => n + r.failed, 0)).toBe(0);
+      expect(runs.filter((r) => r.refreshed > 0).length).toBeGreaterThan(1);
+      const ledger = await sandboxLedger(app);
+      expect(appIds.filter((id) => ledger.get(id)!.tokenRefreshes !== 1)).toEqual([]);
+      const [stale] = rowsOf<{ n: number }>(
+        await database.db.execute(
+          sql`select count(*)::int as n from authorizers where access_token_expires_at < now() + interval '1 hour'`,
+        ),
+      );
+      expect(stale?.n).toBe(0);
+    },
+    120_000,
+  );
 });
 
 describe("faults", () => {
@@ -238,7 +259,13 @@ describe("faults", () => {
     const [appId, other] = (await seedAuthorizedAccounts(app, portal, 2)) as [string, string];
     // The next call for this account is applied (WeChat issues a new refresh token) but its answer is held back
     // past our timeout. Our retry then sends the old refresh token: 61023.
-    await sandboxControl(app, "fault", { endpoint: "api_authorizer_token", appId, hangMs: 4000, rotateRefreshToken: true, times: 1 });
+    await sandboxControl(app, "fault", {
+      endpoint: "api_authorizer_token",
+      appId,
+      hangMs: 4000,
+      rotateRefreshToken: true,
+      times: 1,
+    });
     // Short attempts, so the lost answer costs seconds, not ten.
     const impatient = createTestPortal(app, database, { WECHAT_API_TIMEOUT_MS: "1500" });
     const refresher = createAuthorizerRefresher({ tokens: impatient.authorizerTokens, concurrency: 4 });
@@ -271,7 +298,11 @@ describe("faults", () => {
     expect(backoff).toBeGreaterThanOrEqual(24_000 - 1);
     expect(backoff).toBeLessThanOrEqual(36_000 + 1);
     expect(await refreshTokenOf(first)).toBe((await sandboxLedger(app)).get(first)!.refreshToken);
-    expect((await getHealth(portal)).authorizers).toMatchObject({ refreshFailed: 1, needsReauthorization: 0, refresherLagSeconds: 0 });
+    expect((await getHealth(portal)).authorizers).toMatchObject({
+      refreshFailed: 1,
+      needsReauthorization: 0,
+      refresherLagSeconds: 0,
+    });
 
     // The backoff ends: the next pass renews it and clears the failure.
     await database.db.update(authorizers).set({ refreshDueAt: new Date() }).where(eq(authorizers.appId, first));
@@ -282,7 +313,11 @@ describe("faults", () => {
   }, 60_000);
 
   it("61023 for one account: recovered from the authorizer list when WeChat lists a new token, flagged when it lists none", async () => {
-    const [recoverable, broken, ...others] = (await seedAuthorizedAccounts(app, portal, 6)) as [string, string, ...string[]];
+    const [recoverable, broken, ...others] = (await seedAuthorizedAccounts(app, portal, 6)) as [
+      string,
+      string,
+      ...string[],
+    ];
     await sandboxControl(app, "rotate-refresh-token", { appId: recoverable });
     await sandboxControl(app, "rotate-refresh-token", { appId: broken, hideFromList: true });
     const brokenTokenBefore = await refreshTokenOf(broken);
@@ -333,7 +368,9 @@ describe("faults", () => {
       .update(authorizers)
       .set({ refreshTokenSealed: newer, stateVersion: sql`${authorizers.stateVersion} + 10` })
       .where(eq(authorizers.appId, appId));
-    await expect(portal.authorizerTokens.refreshClaimed(claim!, "scheduled")).rejects.toMatchObject({ code: "conflict" });
+    await expect(portal.authorizerTokens.refreshClaimed(claim!, "scheduled")).rejects.toMatchObject({
+      code: "conflict",
+    });
     expect(await refreshTokenOf(appId)).toBe("refreshtoken@@@from-the-new-grant");
   });
 });
@@ -357,11 +394,19 @@ describe("a refresh that outlives its lease", () => {
         return answer;
       },
     };
-    return { service: createAuthorizerTokenService({ database, client, secretBox: portal.secretBox }), applied, release };
+    return {
+      service: createAuthorizerTokenService({ database, client, secretBox: portal.secretBox }),
+      applied,
+      release,
+    };
   }
   const leaseRunsOut = (appId: string) =>
-    database.db.update(authorizers).set({ refreshLeaseUntil: sql`now() - interval '1 second'` }).where(eq(authorizers.appId, appId));
-  const storedAccessToken = async (appId: string) => portal.secretBox.open((await row(appId)).accessTokenSealed!, sealedAt.authorizerAccessToken(appId));
+    database.db
+      .update(authorizers)
+      .set({ refreshLeaseUntil: sql`now() - interval '1 second'` })
+      .where(eq(authorizers.appId, appId));
+  const storedAccessToken = async (appId: string) =>
+    portal.secretBox.open((await row(appId)).accessTokenSealed!, sealedAt.authorizerAccessToken(appId));
 
   it("taken over and stored by another worker meanwhile: its late answer is dropped, the newer token stays", async () => {
     const [appId] = (await seedAuthorizedAccounts(app, portal, 1)) as [string];
@@ -528,7 +573,9 @@ describe("secrets at rest", () => {
     ).map((t) => t.tablename);
     let dump = "";
     for (const table of tables) {
-      const rows = rowsOf<{ r: unknown }>(await database.db.execute(sql.raw(`select row_to_json(t) as r from "${table}" t`)));
+      const rows = rowsOf<{ r: unknown }>(
+        await database.db.execute(sql.raw(`select row_to_json(t) as r from "${table}" t`)),
+      );
       dump += rows.map((r) => JSON.stringify(r.r)).join("\n");
     }
     expect(dump).toContain(appIds[0]); // the dump did read the accounts

@@ -42,7 +42,9 @@ function publicBuildFiles(): string[] {
     ...filesUnder(path.join(NEXT_DIR, "static")),
     // Prerendered output is served as is (HTML, RSC payloads, route bodies and their headers).
     ...filesUnder(path.join(NEXT_DIR, "server/app")).filter((f) => /\.(html|rsc|body|meta)$/.test(f)),
-    ...readdirSync(NEXT_DIR).filter((f) => f.endsWith(".json")).map((f) => path.join(NEXT_DIR, f)),
+    ...readdirSync(NEXT_DIR)
+      .filter((f) => f.endsWith(".json"))
+      .map((f) => path.join(NEXT_DIR, f)),
   ];
 }
 
@@ -62,7 +64,9 @@ function knownSecrets(): Map<string, string> {
   for (const name of SECRET_VARIABLES) {
     const values = (combinedEnv[name] ?? "").split(",").map((v) => v.trim());
     // Short values would match by chance (the token may be 3 characters); real secrets are longer.
-    values.filter((v) => v.length >= 8).forEach((v, i) => secrets.set(`env ${name}${values.length > 1 ? ` #${i + 1}` : ""}`, v));
+    values
+      .filter((v) => v.length >= 8)
+      .forEach((v, i) => secrets.set(`env ${name}${values.length > 1 ? ` #${i + 1}` : ""}`, v));
   }
   return secrets;
 }
@@ -70,7 +74,9 @@ function knownSecrets(): Map<string, string> {
 describeWithBuild("client bundles", () => {
   it("contain no secret value", () => {
     const files = publicBuildFiles();
-    expect(files.filter((f) => f.includes(`${path.sep}static${path.sep}chunks${path.sep}`) && f.endsWith(".js")).length).toBeGreaterThan(5);
+    expect(
+      files.filter((f) => f.includes(`${path.sep}static${path.sep}chunks${path.sep}`) && f.endsWith(".js")).length,
+    ).toBeGreaterThan(5);
     const secrets = knownSecrets();
     const found: string[] = [];
     for (const file of files) {

@@ -15,13 +15,22 @@ const otherCrypto = createMessageCrypto({ ...SANDBOX_COMPONENT, appId: "wx000000
 const wrongKeyCrypto = createMessageCrypto({ ...SANDBOX_COMPONENT, encodingAesKey: "B".repeat(43) });
 
 function ticketFields(ticket: string, appId: string = SANDBOX_COMPONENT.appId) {
-  return { AppId: appId, CreateTime: Math.floor(Date.now() / 1000), InfoType: "component_verify_ticket", ComponentVerifyTicket: ticket };
+  return {
+    AppId: appId,
+    CreateTime: Math.floor(Date.now() / 1000),
+    InfoType: "component_verify_ticket",
+    ComponentVerifyTicket: ticket,
+  };
 }
 
 describe("POST /api/wechat/component/events over HTTP", () => {
   let app: AppServer;
   const post = (query: URLSearchParams | string, body: string, headers: Record<string, string> = {}) =>
-    fetch(`${app.url}/api/wechat/component/events?${query}`, { method: "POST", body, headers: { "content-type": "text/xml", ...headers } });
+    fetch(`${app.url}/api/wechat/component/events?${query}`, {
+      method: "POST",
+      body,
+      headers: { "content-type": "text/xml", ...headers },
+    });
 
   beforeAll(async () => {
     // No background jobs: the sandbox's own ticket pushes would blur the counts below.
@@ -49,50 +58,102 @@ describe("POST /api/wechat/component/events over HTTP", () => {
   });
 
   const bad: Array<[string, () => Promise<Response>, number]> = [
-    ["tampered msg_signature", async () => {
-      const p = sealPush(crypto, ticketFields("ticket@@@BAD-sig"), { AppId: SANDBOX_COMPONENT.appId });
-      p.query.set("msg_signature", "0".repeat(40));
-      return post(p.query, p.body);
-    }, 401],
-    ["ciphertext swapped after signing", async () => {
-      const p = sealPush(crypto, ticketFields("ticket@@@BAD-swap"), { AppId: SANDBOX_COMPONENT.appId });
-      const other = sealPush(crypto, ticketFields("ticket@@@BAD-swap-2"), { AppId: SANDBOX_COMPONENT.appId });
-      return post(p.query, other.body);
-    }, 401],
-    ["missing msg_signature", async () => {
-      const p = sealPush(crypto, ticketFields("ticket@@@BAD-missing"), { AppId: SANDBOX_COMPONENT.appId });
-      p.query.delete("msg_signature");
-      return post(p.query, p.body);
-    }, 400],
-    ["stale timestamp (replay)", async () => {
-      const p = sealPush(crypto, ticketFields("ticket@@@BAD-stale"), { AppId: SANDBOX_COMPONENT.appId }, { timestamp: Math.floor(Date.now() / 1000) - 3600 });
-      return post(p.query, p.body);
-    }, 403],
+    [
+      "tampered msg_signature",
+      async () => {
+        const p = sealPush(crypto, ticketFields("ticket@@@BAD-sig"), { AppId: SANDBOX_COMPONENT.appId });
+        p.query.set("msg_signature", "0".repeat(40));
+        return post(p.query, p.body);
+      },
+      401,
+    ],
+    [
+      "ciphertext swapped after signing",
+      async () => {
+        const p = sealPush(crypto, ticketFields("ticket@@@BAD-swap"), { AppId: SANDBOX_COMPONENT.appId });
+        const other = sealPush(crypto, ticketFields("ticket@@@BAD-swap-2"), { AppId: SANDBOX_COMPONENT.appId });
+        return post(p.query, other.body);
+      },
+      401,
+    ],
+    [
+      "missing msg_signature",
+      async () => {
+        const p = sealPush(crypto, ticketFields("ticket@@@BAD-missing"), { AppId: SANDBOX_COMPONENT.appId });
+        p.query.delete("msg_signature");
+        return post(p.query, p.body);
+      },
+      400,
+    ],
+    [
+      "stale timestamp (replay)",
+      async () => {
+        const p = sealPush(
+          crypto,
+          ticketFields("ticket@@@BAD-stale"),
+          { AppId: SANDBOX_COMPONENT.appId },
+          { timestamp: Math.floor(Date.now() / 1000) - 3600 },
+        );
+        return post(p.query, p.body);
+      },
+      403,
+    ],
     ["malformed XML", async () => post(good.query, "<xml><Encrypt><![CDATA[abc]]></Encrypt>"), 400],
     ["empty body", async () => post(good.query, ""), 400],
-    ["DOCTYPE with an entity", async () => post(good.query, `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><xml><Encrypt>&a;</Encrypt></xml>`), 400],
-    ["not base64, correctly signed", async () => {
-      const { query } = sealPush(crypto, ticketFields("ticket@@@BAD-b64"), { AppId: SANDBOX_COMPONENT.appId });
-      const encrypt = "!!!not-base64!!!";
-      query.set("msg_signature", crypto.sign(query.get("timestamp")!, query.get("nonce")!, encrypt));
-      return post(query, buildWechatXml({ AppId: SANDBOX_COMPONENT.appId, Encrypt: encrypt }));
-    }, 400],
-    ["encrypted for another platform (wrong appid tail)", async () => {
-      const p = sealPush(otherCrypto, ticketFields("ticket@@@BAD-appid"), { AppId: SANDBOX_COMPONENT.appId });
-      return post(p.query, p.body);
-    }, 403],
-    ["encrypted with the wrong key", async () => {
-      const p = sealPush(wrongKeyCrypto, ticketFields("ticket@@@BAD-key"), { AppId: SANDBOX_COMPONENT.appId });
-      return post(p.query, p.body);
-    }, 400],
-    ["inner AppId of another platform", async () => {
-      const p = sealPush(crypto, ticketFields("ticket@@@BAD-inner", "wx0000000000000000"), { AppId: SANDBOX_COMPONENT.appId });
-      return post(p.query, p.body);
-    }, 403],
-    ["known InfoType missing its fields", async () => {
-      const p = sealPush(crypto, { AppId: SANDBOX_COMPONENT.appId, CreateTime: 1, InfoType: "component_verify_ticket" }, { AppId: SANDBOX_COMPONENT.appId });
-      return post(p.query, p.body);
-    }, 400],
+    [
+      "DOCTYPE with an entity",
+      async () =>
+        post(good.query, `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><xml><Encrypt>&a;</Encrypt></xml>`),
+      400,
+    ],
+    [
+      "not base64, correctly signed",
+      async () => {
+        const { query } = sealPush(crypto, ticketFields("ticket@@@BAD-b64"), { AppId: SANDBOX_COMPONENT.appId });
+        const encrypt = "!!!not-base64!!!";
+        query.set("msg_signature", crypto.sign(query.get("timestamp")!, query.get("nonce")!, encrypt));
+        return post(query, buildWechatXml({ AppId: SANDBOX_COMPONENT.appId, Encrypt: encrypt }));
+      },
+      400,
+    ],
+    [
+      "encrypted for another platform (wrong appid tail)",
+      async () => {
+        const p = sealPush(otherCrypto, ticketFields("ticket@@@BAD-appid"), { AppId: SANDBOX_COMPONENT.appId });
+        return post(p.query, p.body);
+      },
+      403,
+    ],
+    [
+      "encrypted with the wrong key",
+      async () => {
+        const p = sealPush(wrongKeyCrypto, ticketFields("ticket@@@BAD-key"), { AppId: SANDBOX_COMPONENT.appId });
+        return post(p.query, p.body);
+      },
+      400,
+    ],
+    [
+      "inner AppId of another platform",
+      async () => {
+        const p = sealPush(crypto, ticketFields("ticket@@@BAD-inner", "wx0000000000000000"), {
+          AppId: SANDBOX_COMPONENT.appId,
+        });
+        return post(p.query, p.body);
+      },
+      403,
+    ],
+    [
+      "known InfoType missing its fields",
+      async () => {
+        const p = sealPush(
+          crypto,
+          { AppId: SANDBOX_COMPONENT.appId, CreateTime: 1, InfoType: "component_verify_ticket" },
+          { AppId: SANDBOX_COMPONENT.appId },
+        );
+        return post(p.query, p.body);
+      },
+      400,
+    ],
     ["oversized body", async () => post(good.query, `<xml><Encrypt>${"A".repeat(200_000)}</Encrypt></xml>`), 413],
   ];
 
@@ -108,9 +169,13 @@ describe("POST /api/wechat/component/events over HTTP", () => {
   it("answers WeChat's GET URL check only with a valid signature", async () => {
     const timestamp = String(Math.floor(Date.now() / 1000));
     const signature = crypto.sign(timestamp, "42", "");
-    const ok = await fetch(`${app.url}/api/wechat/component/events?signature=${signature}&timestamp=${timestamp}&nonce=42&echostr=hello`);
+    const ok = await fetch(
+      `${app.url}/api/wechat/component/events?signature=${signature}&timestamp=${timestamp}&nonce=42&echostr=hello`,
+    );
     expect(await ok.text()).toBe("hello");
-    const bad = await fetch(`${app.url}/api/wechat/component/events?signature=${"0".repeat(40)}&timestamp=${timestamp}&nonce=42&echostr=hello`);
+    const bad = await fetch(
+      `${app.url}/api/wechat/component/events?signature=${"0".repeat(40)}&timestamp=${timestamp}&nonce=42&echostr=hello`,
+    );
     expect(bad.status).toBe(401);
   });
 

@@ -15,11 +15,15 @@ const component = {
 const crypto = createMessageCrypto({ ...component });
 const NOW = 1_800_000_000_000;
 
-
 function ticketPush(ticket: string, createTime: number) {
   return sealPush(
     crypto,
-    { AppId: component.appId, CreateTime: createTime, InfoType: "component_verify_ticket", ComponentVerifyTicket: ticket },
+    {
+      AppId: component.appId,
+      CreateTime: createTime,
+      InfoType: "component_verify_ticket",
+      ComponentVerifyTicket: ticket,
+    },
     { AppId: component.appId },
     { timestamp: NOW / 1000 },
   );
@@ -87,11 +91,19 @@ describe("component push receiver (in process, real database)", () => {
       // WeChat's retries re-encrypt with fresh randomness: only the content is the same.
       const push = sealPush(crypto, fields, { AppId: component.appId }, { timestamp: NOW / 1000 });
       // Only the first needs the follow-up (api_query_auth after the answer).
-      expect(await receiver.receive(push.query, push.body)).toMatchObject({ status: 200, body: "success", followUp: i === 0 });
+      expect(await receiver.receive(push.query, push.body)).toMatchObject({
+        status: 200,
+        body: "success",
+        followUp: i === 0,
+      });
     }
     const rows = await database.db.select().from(wechatEvents);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ infoType: "authorized", authorizerAppId: "wxaaaabbbbccccdddd", createTime: 1_799_999_999 });
+    expect(rows[0]).toMatchObject({
+      infoType: "authorized",
+      authorizerAppId: "wxaaaabbbbccccdddd",
+      createTime: 1_799_999_999,
+    });
   });
 
   it("answers unknown InfoTypes with success and keeps them", async () => {
@@ -104,8 +116,17 @@ describe("component push receiver (in process, real database)", () => {
     expect(await receiver.receive(push.query, push.body)).toMatchObject({ status: 200, body: "success" });
     expect((await database.db.select().from(wechatEvents))[0]?.infoType).toBe("notify_third_fasteregister");
 
-    const withoutTime = sealPush(crypto, { AppId: component.appId, InfoType: "notify_new_kind" }, { AppId: component.appId }, { timestamp: NOW / 1000 });
-    expect(await receiver.receive(withoutTime.query, withoutTime.body)).toMatchObject({ status: 200, body: "success", stored: true });
+    const withoutTime = sealPush(
+      crypto,
+      { AppId: component.appId, InfoType: "notify_new_kind" },
+      { AppId: component.appId },
+      { timestamp: NOW / 1000 },
+    );
+    expect(await receiver.receive(withoutTime.query, withoutTime.body)).toMatchObject({
+      status: 200,
+      body: "success",
+      stored: true,
+    });
   });
 
   it("rejects a push for another platform even when it is correctly signed", async () => {
@@ -123,7 +144,12 @@ describe("component push receiver (in process, real database)", () => {
     for (const offset of [-601, 601]) {
       const push = sealPush(
         crypto,
-        { AppId: component.appId, CreateTime: 1, InfoType: "component_verify_ticket", ComponentVerifyTicket: `t${offset}` },
+        {
+          AppId: component.appId,
+          CreateTime: 1,
+          InfoType: "component_verify_ticket",
+          ComponentVerifyTicket: `t${offset}`,
+        },
         { AppId: component.appId },
         { timestamp: NOW / 1000 + offset },
       );

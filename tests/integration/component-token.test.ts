@@ -6,7 +6,13 @@ import { isAppError } from "@/lib/errors";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
 import { WechatApiError } from "@/lib/wechat/errors";
 import { startAppServer, TEST_SECRETS, type AppServer } from "../support/app-server";
-import { openConfiguredDatabase, openTestDatabase, truncateAll, usingPostgres, type TestDatabase } from "../support/database";
+import {
+  openConfiguredDatabase,
+  openTestDatabase,
+  truncateAll,
+  usingPostgres,
+  type TestDatabase,
+} from "../support/database";
 import { createTestPortal, giveTicket, sandboxCalls, sandboxControl } from "../support/portal";
 import { runWorker } from "../support/workers";
 
@@ -129,7 +135,9 @@ describe("component_access_token", () => {
     await expireStoredToken();
     await sandboxCall("reset-calls");
     // A second instance as another process has it: its own pool and lock session on PostgreSQL (PGlite has one owner).
-    const second = database.databaseUrl ? await openDatabase({ databaseUrl: database.databaseUrl, pgliteDir: "memory://", maxConnections: 4 }) : database;
+    const second = database.databaseUrl
+      ? await openDatabase({ databaseUrl: database.databaseUrl, pgliteDir: "memory://", maxConnections: 4 })
+      : database;
     try {
       // Both read the expired token before either takes the lock: each waits at the lock until both arrived.
       let arrived = 0;
@@ -208,37 +216,40 @@ describe("component_access_token", () => {
     expect((await a.getStatus()).ticketStale).toBe(true);
   });
 
-  it.runIf(usingPostgres)("3 processes × 200 callers sharing PostgreSQL right after expiry → exactly one call", async () => {
-    // The app server's own portal receives the sandbox's ticket into the shared database.
-    const shared = await openConfiguredDatabase(app.database);
-    try {
-      expect((await sandboxCall("push-ticket")).delivered).toBe(true);
-      const first = await makeService(shared).service.getToken();
-      await expireStoredToken(shared);
-      await sandboxCall("reset-calls");
+  it.runIf(usingPostgres)(
+    "3 processes × 200 callers sharing PostgreSQL right after expiry → exactly one call",
+    async () => {
+      // The app server's own portal receives the sandbox's ticket into the shared database.
+      const shared = await openConfiguredDatabase(app.database);
+      try {
+        expect((await sandboxCall("push-ticket")).delivered).toBe(true);
+        const first = await makeService(shared).service.getToken();
+        await expireStoredToken(shared);
+        await sandboxCall("reset-calls");
 
-      const startAt = Date.now() + 3000;
-      const runs = await Promise.all(
-        [0, 1, 2].map(() =>
-          runWorker<{ tokens: string[]; fulfilled: number; errors: string[] }>("tests/support/token-worker.ts", {
-            ...TEST_SECRETS,
-            NODE_ENV: "test",
-            APP_URL: app.url,
-            WECHAT_SANDBOX: "1",
-            DATABASE_URL: app.database.databaseUrl,
-            CALLERS: "200",
-            START_AT: String(startAt),
-          }),
-        ),
-      );
-      expect(runs.map((r) => r.errors)).toEqual([[], [], []]);
-      expect(runs.map((r) => r.fulfilled)).toEqual([200, 200, 200]);
-      const distinct = new Set(runs.flatMap((r) => r.tokens));
-      expect(distinct.size).toBe(1);
-      expect([...distinct][0]).not.toBe(first);
-      expect((await calls()).api_component_token).toBe(1);
-    } finally {
-      await shared.close();
-    }
-  });
+        const startAt = Date.now() + 3000;
+        const runs = await Promise.all(
+          [0, 1, 2].map(() =>
+            runWorker<{ tokens: string[]; fulfilled: number; errors: string[] }>("tests/support/token-worker.ts", {
+              ...TEST_SECRETS,
+              NODE_ENV: "test",
+              APP_URL: app.url,
+              WECHAT_SANDBOX: "1",
+              DATABASE_URL: app.database.databaseUrl,
+              CALLERS: "200",
+              START_AT: String(startAt),
+            }),
+          ),
+        );
+        expect(runs.map((r) => r.errors)).toEqual([[], [], []]);
+        expect(runs.map((r) => r.fulfilled)).toEqual([200, 200, 200]);
+        const distinct = new Set(runs.flatMap((r) => r.tokens));
+        expect(distinct.size).toBe(1);
+        expect([...distinct][0]).not.toBe(first);
+        expect((await calls()).api_component_token).toBe(1);
+      } finally {
+        await shared.close();
+      }
+    },
+  );
 });

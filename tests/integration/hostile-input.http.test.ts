@@ -16,7 +16,8 @@ describe("hostile input to the push routes and the authorization callback (quick
     if (report) console.log(formatReport(report));
   });
 
-  const failures = (scope: Violation["scope"]) => report.violations.filter((v) => v.scope === scope).map((v) => v.message);
+  const failures = (scope: Violation["scope"]) =>
+    report.violations.filter((v) => v.scope === scope).map((v) => v.message);
 
   it("component event route: valid pushes succeed, everything else gets its 4xx", () => {
     expect(report.targets.component.cases).toBeGreaterThan(0);

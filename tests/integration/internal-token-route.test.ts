@@ -12,7 +12,9 @@ let app: AppServer;
 let appId: string;
 
 beforeAll(async () => {
-  app = await startAppServer({ env: { INTERNAL_API_KEYS: `${KEY}, ${OTHER_KEY}`, LOG_LEVEL: "info", RECONCILE_INTERVAL_MINUTES: "0" } });
+  app = await startAppServer({
+    env: { INTERNAL_API_KEYS: `${KEY}, ${OTHER_KEY}`, LOG_LEVEL: "info", RECONCILE_INTERVAL_MINUTES: "0" },
+  });
   // An account authorized through the sandbox; its `authorized` push reaches the app, which stores the grant.
   ({ appId } = await sandboxControl<{ appId: string }>(app, "authorize", { funcIds: [1, 15] }));
   const deadline = Date.now() + 30_000;
@@ -48,7 +50,7 @@ describe("internal token route", () => {
       expect(response.headers.get("www-authenticate")).toContain("Bearer");
       const body = (await response.json()) as Record<string, unknown>;
       expect(body.error).toBe("unauthorized");
-      expect(JSON.stringify(body)).not.toContain("access_token\":");
+      expect(JSON.stringify(body)).not.toContain('access_token":');
     }
   });
 
@@ -102,7 +104,10 @@ describe("internal token route", () => {
     expect(body.error).toBe("not_authorized");
     expect(body.message).toContain("已取消授权");
 
-    const lines = app.output().split("\n").filter((l) => l.includes("internal token request"));
+    const lines = app
+      .output()
+      .split("\n")
+      .filter((l) => l.includes("internal token request"));
     expect(lines.length).toBeGreaterThanOrEqual(10);
     expect(lines.some((l) => l.includes('"status":401') && l.includes('"caller":"none"'))).toBe(true);
     expect(lines.some((l) => l.includes('"status":409'))).toBe(true);

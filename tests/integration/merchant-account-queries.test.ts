@@ -16,14 +16,31 @@ describe("merchant account queries", () => {
   beforeAll(async () => {
     database = await openTestDatabase();
     const db = database.db;
-    owner = (await createMerchantWithUser(db, { businessName: "Owner Co", email: "owner@example.com", passwordHash: "x" }))!.merchantId;
-    other = (await createMerchantWithUser(db, { businessName: "Other Co", email: "other@example.com", passwordHash: "x" }))!.merchantId;
+    owner = (await createMerchantWithUser(db, {
+      businessName: "Owner Co",
+      email: "owner@example.com",
+      passwordHash: "x",
+    }))!.merchantId;
+    other = (await createMerchantWithUser(db, {
+      businessName: "Other Co",
+      email: "other@example.com",
+      passwordHash: "x",
+    }))!.merchantId;
     await db.insert(authorizers).values({ appId: APP, merchantId: owner, kind: "official_account", funcIds: [1] });
     // Twelve grants, the n-th granting n permission sets; plus another account's grant that must never show.
     for (let n = 1; n <= 12; n++) {
-      await db.insert(authorizerGrants).values({ appId: APP, source: n === 1 ? "callback" : "updateauthorized", funcIds: Array.from({ length: n }, (_, i) => i + 1), stateVersion: n });
+      await db
+        .insert(authorizerGrants)
+        .values({
+          appId: APP,
+          source: n === 1 ? "callback" : "updateauthorized",
+          funcIds: Array.from({ length: n }, (_, i) => i + 1),
+          stateVersion: n,
+        });
     }
-    await db.insert(authorizerGrants).values({ appId: "wx00000000000000c2", source: "callback", funcIds: [99], stateVersion: 1 });
+    await db
+      .insert(authorizerGrants)
+      .values({ appId: "wx00000000000000c2", source: "callback", funcIds: [99], stateVersion: 1 });
   });
   afterAll(async () => {
     await database?.drop();

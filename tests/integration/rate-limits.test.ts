@@ -12,7 +12,11 @@ describe("rate limits", () => {
   const database = withTestDatabase();
   const FAST: ScryptCost = { N: 2 ** 10, r: 8, p: 1 };
   const signUp = (i: number, address = "203.0.113.20") =>
-    signUpMerchant(database.db, { businessName: `商家 ${i}`, email: `m${i}@example.com`, password: "correct horse battery", address }, { cost: FAST });
+    signUpMerchant(
+      database.db,
+      { businessName: `商家 ${i}`, email: `m${i}@example.com`, password: "correct horse battery", address },
+      { cost: FAST },
+    );
 
   it("sign-up: 20 parallel requests from one address create 5 merchants; the rest are refused with the wait", async () => {
     expect(SIGN_UP_LIMIT).toMatchObject({ limit: 5, windowSeconds: 3600 });
@@ -50,7 +54,10 @@ describe("rate limits", () => {
     const [after] = await database.db.select().from(rateLimits).where(eq(rateLimits.key, "test:x"));
     expect(after).toEqual({ ...before, hits: 3 });
 
-    await database.db.update(rateLimits).set({ windowStartedAt: sql`now() - interval '601 seconds'` }).where(eq(rateLimits.key, "test:x"));
+    await database.db
+      .update(rateLimits)
+      .set({ windowStartedAt: sql`now() - interval '601 seconds'` })
+      .where(eq(rateLimits.key, "test:x"));
     expect(await takeRateLimit(database.db, limit, "x")).toEqual({ ok: true });
     const [fresh] = await database.db.select().from(rateLimits).where(eq(rateLimits.key, "test:x"));
     expect(fresh!.hits).toBe(1);

@@ -28,7 +28,15 @@ describe("release test (全网发布) over HTTP", () => {
       const report = await sandboxControl<ReleaseTestReport>(app, "release-test", { group });
       const failed = report.checks.filter((c) => !c.passed).map((c) => `${c.id}: ${c.detail}`);
       expect(failed, `group ${group}`).toEqual([]);
-      expect(report.checks.map((c) => c.id)).toEqual(["ticket", "authorized_oa", "text", "api_text", "event", "authorized_mp", "mp_api_text"]);
+      expect(report.checks.map((c) => c.id)).toEqual([
+        "ticket",
+        "authorized_oa",
+        "text",
+        "api_text",
+        "event",
+        "authorized_mp",
+        "mp_api_text",
+      ]);
       expect(report.status).toBe("passed");
     }
     // One customer-service message per API case (OA and MP, five groups): none lost, none sent twice.
@@ -38,13 +46,18 @@ describe("release test (全网发布) over HTTP", () => {
   it("reports a failure when the customer-service message does not arrive in time", async () => {
     await sandboxControl(app, "fault", { endpoint: "message/custom/send", errcode: 45047, times: 2 });
     const before = (await sandboxCalls(app))["message/custom/send"]!;
-    const report = await sandboxControl<ReleaseTestReport>(app, "release-test", { group: 1, customMessageDeadlineMs: 1500 });
+    const report = await sandboxControl<ReleaseTestReport>(app, "release-test", {
+      group: 1,
+      customMessageDeadlineMs: 1500,
+    });
     expect(report.status).toBe("failed");
     const apiCheck = report.checks.find((c) => c.id === "api_text")!;
     expect(apiCheck.passed).toBe(false);
     expect(apiCheck.detail).toMatch(/no customer-service message/);
     // The other cases are unaffected.
-    expect(report.checks.filter((c) => c.id !== "api_text" && c.id !== "mp_api_text").every((c) => c.passed)).toBe(true);
+    expect(report.checks.filter((c) => c.id !== "api_text" && c.id !== "mp_api_text").every((c) => c.passed)).toBe(
+      true,
+    );
     // The failed sends were real calls (the checker saw the portal try).
     expect((await sandboxCalls(app))["message/custom/send"]!).toBeGreaterThan(before);
     await sandboxControl(app, "clear-faults");
@@ -71,7 +84,9 @@ describe("release test (全网发布) over HTTP", () => {
       const testAccounts = await database.db.select().from(authorizers);
       expect(testAccounts).toHaveLength(10);
       expect(testAccounts.every((a) => a.refreshTokenSealed !== null && a.status === "authorized")).toBe(true);
-      const [{ n }] = rowsOf<{ n: number }>(await database.db.execute(sql`select count(*)::int as n from webhook_deliveries`)) as [{ n: number }];
+      const [{ n }] = rowsOf<{ n: number }>(
+        await database.db.execute(sql`select count(*)::int as n from webhook_deliveries`),
+      ) as [{ n: number }];
       expect(n).toBe(0);
     } finally {
       await database.close();

@@ -1,7 +1,16 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { rowsOf } from "@/db";
-import { authorizationSessions, authorizerActivity, loginThrottle, merchants, rateLimits, users, webhookDeliveries, wechatEvents } from "@/db/schema";
+import {
+  authorizationSessions,
+  authorizerActivity,
+  loginThrottle,
+  merchants,
+  rateLimits,
+  users,
+  webhookDeliveries,
+  wechatEvents,
+} from "@/db/schema";
 import { pruneOldRecords } from "@/lib/maintenance/retention";
 import { withTestDatabase } from "../support/with-test-database";
 
@@ -12,7 +21,11 @@ describe("pruneOldRecords", () => {
   const daysAgo = (days: number) => new Date(Date.now() - days * DAY);
   const epochDaysAgo = (days: number) => Math.floor(daysAgo(days).getTime() / 1000);
 
-  async function message(key: string, ageDays: number, opts: { processed?: boolean; delivery?: "pending" | "delivered" | "failed"; merchantId?: string } = {}) {
+  async function message(
+    key: string,
+    ageDays: number,
+    opts: { processed?: boolean; delivery?: "pending" | "delivered" | "failed"; merchantId?: string } = {},
+  ) {
     const [event] = await database.db
       .insert(wechatEvents)
       .values({
@@ -41,9 +54,13 @@ describe("pruneOldRecords", () => {
   async function remaining() {
     const events = await database.db.select({ key: wechatEvents.dedupeKey }).from(wechatEvents);
     const deliveries = rowsOf<{ key: string; status: string }>(
-      await database.db.execute(sql`select e.dedupe_key as key, d.status from webhook_deliveries d join wechat_events e on e.id = d.event_id`),
+      await database.db.execute(
+        sql`select e.dedupe_key as key, d.status from webhook_deliveries d join wechat_events e on e.id = d.event_id`,
+      ),
     );
-    const activity = await database.db.select({ kind: authorizerActivity.kind, detail: authorizerActivity.detail }).from(authorizerActivity);
+    const activity = await database.db
+      .select({ kind: authorizerActivity.kind, detail: authorizerActivity.detail })
+      .from(authorizerActivity);
     return {
       events: events.map((e) => e.key).sort(),
       deliveries: deliveries.map((d) => `${d.key}:${d.status}`).sort(),
@@ -61,10 +78,35 @@ describe("pruneOldRecords", () => {
     await message("msg:old-unprocessed", 50, { processed: false });
     await message("msg:young", 29, { delivery: "delivered", merchantId });
     // Tickets: two past the week, one inside it; an authorization event of any age stays.
-    for (const [key, age] of [["ticket:a", 20], ["ticket:b", 8], ["ticket:c", 1]] as const) {
-      await database.db.insert(wechatEvents).values({ source: "component", infoType: "component_verify_ticket", dedupeKey: key, createTime: epochDaysAgo(age), payload: {}, processedAt: daysAgo(age), receivedAt: daysAgo(age) });
+    for (const [key, age] of [
+      ["ticket:a", 20],
+      ["ticket:b", 8],
+      ["ticket:c", 1],
+    ] as const) {
+      await database.db
+        .insert(wechatEvents)
+        .values({
+          source: "component",
+          infoType: "component_verify_ticket",
+          dedupeKey: key,
+          createTime: epochDaysAgo(age),
+          payload: {},
+          processedAt: daysAgo(age),
+          receivedAt: daysAgo(age),
+        });
     }
-    await database.db.insert(wechatEvents).values({ source: "component", infoType: "authorized", authorizerAppId: "wxaccount000000001", dedupeKey: "authorized:1", createTime: epochDaysAgo(400), payload: {}, processedAt: daysAgo(400), receivedAt: daysAgo(400) });
+    await database.db
+      .insert(wechatEvents)
+      .values({
+        source: "component",
+        infoType: "authorized",
+        authorizerAppId: "wxaccount000000001",
+        dedupeKey: "authorized:1",
+        createTime: epochDaysAgo(400),
+        payload: {},
+        processedAt: daysAgo(400),
+        receivedAt: daysAgo(400),
+      });
     await database.db.insert(authorizerActivity).values(
       [
         ["token_refreshed", 200],
@@ -74,26 +116,57 @@ describe("pruneOldRecords", () => {
         ["authorized", 400],
         ["revoked_by_wechat", 300],
         ["refresh_token_recovered", 250],
-      ].map(([kind, age]) => ({ appId: "wxaccount000000001", kind: kind as string, detail: { age }, createdAt: daysAgo(age as number) })),
+      ].map(([kind, age]) => ({
+        appId: "wxaccount000000001",
+        kind: kind as string,
+        detail: { age },
+        createdAt: daysAgo(age as number),
+      })),
     );
   }
 
   it("deletes delivered, given-up and unforwarded messages past retention, old tickets and routine activity; keeps the rest", async () => {
     await seed();
     const result = await pruneOldRecords(database.db, { messageDays: 30, activityDays: 180 }, { batchSize: 2 });
-    expect(result).toEqual({ messages: 3, deliveries: 2, tickets: 2, activity: 3, counters: 0, authorizationSessions: 0 });
+    expect(result).toEqual({
+      messages: 3,
+      deliveries: 2,
+      tickets: 2,
+      activity: 3,
+      counters: 0,
+      authorizationSessions: 0,
+    });
     expect(await remaining()).toEqual({
       events: ["authorized:1", "msg:old-pending", "msg:old-unprocessed", "msg:young", "ticket:c"].sort(),
       deliveries: ["msg:old-pending:pending", "msg:young:delivered"],
       activity: ["authorized:400", "refresh_token_recovered:250", "revoked_by_wechat:300", "token_refreshed:170"],
     });
     // A second run finds nothing more.
-    expect(await pruneOldRecords(database.db, { messageDays: 30, activityDays: 180 })).toEqual({ messages: 0, deliveries: 0, tickets: 0, activity: 0, counters: 0, authorizationSessions: 0 });
+    expect(await pruneOldRecords(database.db, { messageDays: 30, activityDays: 180 })).toEqual({
+      messages: 0,
+      deliveries: 0,
+      tickets: 0,
+      activity: 0,
+      counters: 0,
+      authorizationSessions: 0,
+    });
   });
 
   it("always keeps the newest ticket, however old", async () => {
-    for (const [key, age] of [["ticket:a", 30], ["ticket:b", 20]] as const) {
-      await database.db.insert(wechatEvents).values({ source: "component", infoType: "component_verify_ticket", dedupeKey: key, createTime: epochDaysAgo(age), payload: {}, receivedAt: daysAgo(age) });
+    for (const [key, age] of [
+      ["ticket:a", 30],
+      ["ticket:b", 20],
+    ] as const) {
+      await database.db
+        .insert(wechatEvents)
+        .values({
+          source: "component",
+          infoType: "component_verify_ticket",
+          dedupeKey: key,
+          createTime: epochDaysAgo(age),
+          payload: {},
+          receivedAt: daysAgo(age),
+        });
     }
     expect((await pruneOldRecords(database.db, { messageDays: 30, activityDays: 180 })).tickets).toBe(1);
     expect((await remaining()).events).toEqual(["ticket:b"]);
@@ -102,7 +175,14 @@ describe("pruneOldRecords", () => {
   it("keeps messages and activity forever when their retention is 0", async () => {
     await seed();
     const result = await pruneOldRecords(database.db, { messageDays: 0, activityDays: 0 });
-    expect(result).toEqual({ messages: 0, deliveries: 0, tickets: 2, activity: 0, counters: 0, authorizationSessions: 0 });
+    expect(result).toEqual({
+      messages: 0,
+      deliveries: 0,
+      tickets: 2,
+      activity: 0,
+      counters: 0,
+      authorizationSessions: 0,
+    });
     const left = await remaining();
     expect(left.events).toHaveLength(8);
     expect(left.deliveries).toHaveLength(4);
@@ -111,7 +191,10 @@ describe("pruneOldRecords", () => {
 
   it("deletes sign-in counters and rate-limit windows a day after their last use, and authorization attempts a month after they expired", async () => {
     const [merchant] = await database.db.insert(merchants).values({ name: "m" }).returning({ id: merchants.id });
-    const [user] = await database.db.insert(users).values({ email: "m@example.com", passwordHash: "x", merchantId: merchant!.id }).returning({ id: users.id });
+    const [user] = await database.db
+      .insert(users)
+      .values({ email: "m@example.com", passwordHash: "x", merchantId: merchant!.id })
+      .returning({ id: users.id });
     const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
     await database.db.insert(loginThrottle).values([
       { key: "email:old@example.com", failures: 10, lastFailureAt: hoursAgo(25) },
@@ -133,21 +216,41 @@ describe("pruneOldRecords", () => {
       expiresAt: daysAgo(expiredDaysAgo),
       usedAt: used ? daysAgo(expiredDaysAgo) : null,
     });
-    await database.db.insert(authorizationSessions).values([session("used-long-ago", 45, true), session("unused-long-ago", 31, false), session("last-week", 7, true), session("open", -0.01, false)]);
+    await database.db
+      .insert(authorizationSessions)
+      .values([
+        session("used-long-ago", 45, true),
+        session("unused-long-ago", 31, false),
+        session("last-week", 7, true),
+        session("open", -0.01, false),
+      ]);
 
     // Whatever the message and activity retention (0 keeps those forever): counters and attempts are nobody's history.
     const result = await pruneOldRecords(database.db, { messageDays: 0, activityDays: 0 }, { batchSize: 1 });
     expect(result).toMatchObject({ counters: 3, authorizationSessions: 2 });
-    expect((await database.db.select({ key: loginThrottle.key }).from(loginThrottle)).map((r) => r.key).sort()).toEqual(["email:now@example.com", "ip:198.51.100.2"]);
-    expect((await database.db.select({ key: rateLimits.key }).from(rateLimits)).map((r) => r.key).sort()).toEqual([`authorize:${merchant!.id}`, "signup:198.51.100.2"].sort());
-    expect((await database.db.select({ state: authorizationSessions.state }).from(authorizationSessions)).map((r) => r.state).sort()).toEqual(["last-week", "open"]);
-    expect(await pruneOldRecords(database.db, { messageDays: 30, activityDays: 180 })).toMatchObject({ counters: 0, authorizationSessions: 0 });
+    expect((await database.db.select({ key: loginThrottle.key }).from(loginThrottle)).map((r) => r.key).sort()).toEqual(
+      ["email:now@example.com", "ip:198.51.100.2"],
+    );
+    expect((await database.db.select({ key: rateLimits.key }).from(rateLimits)).map((r) => r.key).sort()).toEqual(
+      [`authorize:${merchant!.id}`, "signup:198.51.100.2"].sort(),
+    );
+    expect(
+      (await database.db.select({ state: authorizationSessions.state }).from(authorizationSessions))
+        .map((r) => r.state)
+        .sort(),
+    ).toEqual(["last-week", "open"]);
+    expect(await pruneOldRecords(database.db, { messageDays: 30, activityDays: 180 })).toMatchObject({
+      counters: 0,
+      authorizationSessions: 0,
+    });
   });
 
   it("two instances pruning at once delete each row once", async () => {
     const [merchant] = await database.db.insert(merchants).values({ name: "m" }).returning({ id: merchants.id });
     for (let i = 0; i < 30; i++) await message(`msg:${i}`, 40 + i, { delivery: "delivered", merchantId: merchant!.id });
-    const runs = await Promise.all([1, 2].map(() => pruneOldRecords(database.db, { messageDays: 30, activityDays: 180 }, { batchSize: 4 })));
+    const runs = await Promise.all(
+      [1, 2].map(() => pruneOldRecords(database.db, { messageDays: 30, activityDays: 180 }, { batchSize: 4 })),
+    );
     expect(runs.reduce((n, r) => n + r.messages, 0)).toBe(30);
     expect(runs.reduce((n, r) => n + r.deliveries, 0)).toBe(30);
     expect((await remaining()).events).toEqual([]);

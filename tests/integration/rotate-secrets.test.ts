@@ -15,8 +15,14 @@ import { withTestDatabase } from "../support/with-test-database";
 
 /** How the values are sealed in a test: by a box (bound, v2) or in the previous release's unbound v1 format. */
 type Sealer = (plaintext: string, at: SealContext) => string;
-const bound = (box: SecretBox): Sealer => (plaintext, at) => box.seal(plaintext, at);
-const unbound = (key: Buffer): Sealer => (plaintext) => sealV1(key, plaintext);
+const bound =
+  (box: SecretBox): Sealer =>
+  (plaintext, at) =>
+    box.seal(plaintext, at);
+const unbound =
+  (key: Buffer): Sealer =>
+  (plaintext) =>
+    sealV1(key, plaintext);
 
 // Re-sealing tokens at rest after SECRETS_KEY changed, on a real database (PGlite, or PostgreSQL with DATABASE_URL).
 describe("rotateSealedSecrets", () => {
@@ -32,18 +38,26 @@ describe("rotateSealedSecrets", () => {
   async function seed(seal: Sealer) {
     await database.db
       .insert(wechatComponent)
-      .values({ appId: "wxcomponent00000001", accessTokenSealed: seal("component-token", sealedAt.componentAccessToken("wxcomponent00000001")) });
+      .values({
+        appId: "wxcomponent00000001",
+        accessTokenSealed: seal("component-token", sealedAt.componentAccessToken("wxcomponent00000001")),
+      });
     await database.db.insert(authorizers).values(
       [1, 2, 3, 4, 5].map((i) => ({
         appId: `wxauthorizer0000000${i}`,
         refreshTokenSealed: seal(`refresh-${i}`, sealedAt.authorizerRefreshToken(`wxauthorizer0000000${i}`)),
-        accessTokenSealed: i === 3 ? null : seal(`access-${i}`, sealedAt.authorizerAccessToken(`wxauthorizer0000000${i}`)),
+        accessTokenSealed:
+          i === 3 ? null : seal(`access-${i}`, sealedAt.authorizerAccessToken(`wxauthorizer0000000${i}`)),
       })),
     );
     await database.db.insert(merchants).values(
       [1, 2, 3].map((i) => {
         const id = randomUUID();
-        return { id, name: `m${i}`, webhookSecretSealed: i === 2 ? null : seal(`whsec_${i}`, sealedAt.merchantWebhookSecret(id)) };
+        return {
+          id,
+          name: `m${i}`,
+          webhookSecretSealed: i === 2 ? null : seal(`whsec_${i}`, sealedAt.merchantWebhookSecret(id)),
+        };
       }),
     );
   }
@@ -52,21 +66,32 @@ describe("rotateSealedSecrets", () => {
   async function sealedValues(): Promise<Record<string, { sealed: string; at: SealContext }>> {
     const values: Record<string, { sealed: string; at: SealContext }> = {};
     for (const row of await database.db.select().from(wechatComponent)) {
-      if (row.accessTokenSealed) values[`${row.appId}.access`] = { sealed: row.accessTokenSealed, at: sealedAt.componentAccessToken(row.appId) };
+      if (row.accessTokenSealed)
+        values[`${row.appId}.access`] = { sealed: row.accessTokenSealed, at: sealedAt.componentAccessToken(row.appId) };
     }
     for (const row of await database.db.select().from(authorizers)) {
-      if (row.refreshTokenSealed) values[`${row.appId}.refresh`] = { sealed: row.refreshTokenSealed, at: sealedAt.authorizerRefreshToken(row.appId) };
-      if (row.accessTokenSealed) values[`${row.appId}.access`] = { sealed: row.accessTokenSealed, at: sealedAt.authorizerAccessToken(row.appId) };
+      if (row.refreshTokenSealed)
+        values[`${row.appId}.refresh`] = {
+          sealed: row.refreshTokenSealed,
+          at: sealedAt.authorizerRefreshToken(row.appId),
+        };
+      if (row.accessTokenSealed)
+        values[`${row.appId}.access`] = {
+          sealed: row.accessTokenSealed,
+          at: sealedAt.authorizerAccessToken(row.appId),
+        };
     }
     for (const row of await database.db.select().from(merchants)) {
-      if (row.webhookSecretSealed) values[`${row.name}.webhook`] = { sealed: row.webhookSecretSealed, at: sealedAt.merchantWebhookSecret(row.id) };
+      if (row.webhookSecretSealed)
+        values[`${row.name}.webhook`] = { sealed: row.webhookSecretSealed, at: sealedAt.merchantWebhookSecret(row.id) };
     }
     return values;
   }
 
   const opened = (values: Awaited<ReturnType<typeof sealedValues>>, box: SecretBox) =>
     Object.fromEntries(Object.entries(values).map(([where, { sealed, at }]) => [where, box.open(sealed, at)]));
-  const formats = (values: Awaited<ReturnType<typeof sealedValues>>) => new Set(Object.values(values).map(({ sealed }) => sealed.split(".").slice(0, 2).join(".")));
+  const formats = (values: Awaited<ReturnType<typeof sealedValues>>) =>
+    new Set(Object.values(values).map(({ sealed }) => sealed.split(".").slice(0, 2).join(".")));
 
   /** Runs `fn` with stderr (where errors are logged) captured; returns its result and what was logged. */
   async function capturingLog<T>(fn: () => Promise<T>): Promise<{ result: T; logged: string }> {
@@ -80,10 +105,34 @@ describe("rotateSealedSecrets", () => {
   }
 
   const counts = (scanned: number[], resealed: number[], failed = [0, 0, 0, 0]) => [
-    { table: "wechat_component", column: "access_token_sealed", scanned: scanned[0], resealed: resealed[0], failed: failed[0] },
-    { table: "authorizers", column: "refresh_token_sealed", scanned: scanned[1], resealed: resealed[1], failed: failed[1] },
-    { table: "authorizers", column: "access_token_sealed", scanned: scanned[2], resealed: resealed[2], failed: failed[2] },
-    { table: "merchants", column: "webhook_secret_sealed", scanned: scanned[3], resealed: resealed[3], failed: failed[3] },
+    {
+      table: "wechat_component",
+      column: "access_token_sealed",
+      scanned: scanned[0],
+      resealed: resealed[0],
+      failed: failed[0],
+    },
+    {
+      table: "authorizers",
+      column: "refresh_token_sealed",
+      scanned: scanned[1],
+      resealed: resealed[1],
+      failed: failed[1],
+    },
+    {
+      table: "authorizers",
+      column: "access_token_sealed",
+      scanned: scanned[2],
+      resealed: resealed[2],
+      failed: failed[2],
+    },
+    {
+      table: "merchants",
+      column: "webhook_secret_sealed",
+      scanned: scanned[3],
+      resealed: resealed[3],
+      failed: failed[3],
+    },
   ];
 
   it("knows every sealed column of the schema", () => {
@@ -127,7 +176,9 @@ describe("rotateSealedSecrets", () => {
     const after = await sealedValues();
     expect(formats(after)).toEqual(new Set([`v2.${keyIdOf(newKey)}`]));
     expect(opened(after, newBox)).toEqual(plaintexts);
-    expect(await rotateSealedSecrets({ db: database.db, secretBox: newBox })).toEqual(counts([1, 5, 4, 2], [0, 0, 0, 0]));
+    expect(await rotateSealedSecrets({ db: database.db, secretBox: newBox })).toEqual(
+      counts([1, 5, 4, 2], [0, 0, 0, 0]),
+    );
 
     // Now bound: an account's refresh token copied into a merchant's webhook secret does not open there.
     const [m1] = await database.db.select().from(merchants).where(eq(merchants.name, "m1"));
@@ -152,10 +203,19 @@ describe("rotateSealedSecrets", () => {
       refresh5: values["wxauthorizer00000005.access"]!.sealed,
     };
     await database.db.update(merchants).set({ webhookSecretSealed: moved.webhook }).where(eq(merchants.id, m1!.id));
-    await database.db.update(authorizers).set({ refreshTokenSealed: moved.refresh4 }).where(eq(authorizers.appId, "wxauthorizer00000004"));
-    await database.db.update(authorizers).set({ refreshTokenSealed: moved.refresh5 }).where(eq(authorizers.appId, "wxauthorizer00000005"));
+    await database.db
+      .update(authorizers)
+      .set({ refreshTokenSealed: moved.refresh4 })
+      .where(eq(authorizers.appId, "wxauthorizer00000004"));
+    await database.db
+      .update(authorizers)
+      .set({ refreshTokenSealed: moved.refresh5 })
+      .where(eq(authorizers.appId, "wxauthorizer00000005"));
     // And one unbound value from before the change: it opens anywhere, so the rotation binds it where it is.
-    await database.db.update(authorizers).set({ accessTokenSealed: sealV1(newKey, "access-1") }).where(eq(authorizers.appId, "wxauthorizer00000001"));
+    await database.db
+      .update(authorizers)
+      .set({ accessTokenSealed: sealV1(newKey, "access-1") })
+      .where(eq(authorizers.appId, "wxauthorizer00000001"));
 
     const { result, logged } = await capturingLog(() => rotateSealedSecrets({ db: database.db, secretBox: newBox }));
     expect(result).toEqual(counts([1, 5, 4, 2], [0, 0, 1, 0], [0, 2, 0, 1]));
@@ -169,7 +229,9 @@ describe("rotateSealedSecrets", () => {
       expect(() => newBox.open(after[name]!.sealed, after[name]!.at)).toThrow(/does not belong to row/);
     }
     expect(after["wxauthorizer00000001.access"]!.sealed.startsWith("v2.")).toBe(true);
-    expect(newBox.open(after["wxauthorizer00000001.access"]!.sealed, sealedAt.authorizerAccessToken("wxauthorizer00000001"))).toBe("access-1");
+    expect(
+      newBox.open(after["wxauthorizer00000001.access"]!.sealed, sealedAt.authorizerAccessToken("wxauthorizer00000001")),
+    ).toBe("access-1");
 
     // Reported by place, never by value.
     for (const where of [m1!.id, "wxauthorizer00000004", "wxauthorizer00000005"]) expect(logged).toContain(where);
@@ -180,8 +242,14 @@ describe("rotateSealedSecrets", () => {
 
   it("leaves a value no configured key opens exactly as it is, counts it as failed and logs where it is, not what", async () => {
     await seed(bound(oldBox));
-    const lost = createSecretBox([randomBytes(32)]).seal("refresh-from-a-lost-key", sealedAt.authorizerRefreshToken("wxauthorizer00000004"));
-    await database.db.update(authorizers).set({ refreshTokenSealed: lost }).where(eq(authorizers.appId, "wxauthorizer00000004"));
+    const lost = createSecretBox([randomBytes(32)]).seal(
+      "refresh-from-a-lost-key",
+      sealedAt.authorizerRefreshToken("wxauthorizer00000004"),
+    );
+    await database.db
+      .update(authorizers)
+      .set({ refreshTokenSealed: lost })
+      .where(eq(authorizers.appId, "wxauthorizer00000004"));
     const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     let results;
     let logged: string;
@@ -195,7 +263,9 @@ describe("rotateSealedSecrets", () => {
     expect(results).toEqual(counts([1, 5, 4, 2], [1, 4, 4, 2], [0, 1, 0, 0]));
     const [row] = await database.db.select().from(authorizers).where(eq(authorizers.appId, "wxauthorizer00000004"));
     expect(row?.refreshTokenSealed).toBe(lost);
-    expect(newBox.open(row!.accessTokenSealed!, sealedAt.authorizerAccessToken("wxauthorizer00000004"))).toBe("access-4");
+    expect(newBox.open(row!.accessTokenSealed!, sealedAt.authorizerAccessToken("wxauthorizer00000004"))).toBe(
+      "access-4",
+    );
 
     expect(logged).toContain("wxauthorizer00000004");
     expect(logged).toContain("refresh_token_sealed");
@@ -219,7 +289,9 @@ describe("rotateSealedSecrets", () => {
         if (sealed === row?.refreshTokenSealed) {
           appWrite = db
             .update(authorizers)
-            .set({ refreshTokenSealed: rotatingBox.seal("refresh-2-refreshed", sealedAt.authorizerRefreshToken(target)) })
+            .set({
+              refreshTokenSealed: rotatingBox.seal("refresh-2-refreshed", sealedAt.authorizerRefreshToken(target)),
+            })
             .where(eq(authorizers.appId, target))
             .then(() => undefined);
         }

@@ -24,7 +24,10 @@ describe("sandbox routes over HTTP", () => {
     const bad = await api("/cgi-bin/component/api_component_token", { method: "POST", body: "not json" });
     expect(bad.status).toBe(200);
     expect(bad.headers.get("content-type")).toMatch(/^application\/json/);
-    expect(await bad.json()).toMatchObject({ errcode: 47001, errmsg: expect.stringMatching(/^data format error rid: /) });
+    expect(await bad.json()).toMatchObject({
+      errcode: 47001,
+      errmsg: expect.stringMatching(/^data format error rid: /),
+    });
 
     const send = await api("/cgi-bin/message/custom/send?access_token=nope", { method: "POST", body: "{}" });
     expect(await send.json()).toMatchObject({ errcode: 40001 });
@@ -56,14 +59,16 @@ describe("sandbox routes over HTTP", () => {
     expect(await response.json()).toEqual({ errcode: 404, errmsg: `unknown api ${name}` });
   });
 
-  it.each(["/sandbox", "/sandbox/cgi-bin/componentloginpage", "/sandbox/wxaopen/safe/bindcomponent", "/sandbox/release-test"])(
-    "still serves the page %s",
-    async (page) => {
-      const response = await controlFetch(`${app.url}${page}`);
-      expect(response.status).toBe(200);
-      expect(response.headers.get("content-type")).toMatch(/^text\/html/);
-    },
-  );
+  it.each([
+    "/sandbox",
+    "/sandbox/cgi-bin/componentloginpage",
+    "/sandbox/wxaopen/safe/bindcomponent",
+    "/sandbox/release-test",
+  ])("still serves the page %s", async (page) => {
+    const response = await controlFetch(`${app.url}${page}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/html/);
+  });
 
   it("still serves the control plane under /sandbox/api", async () => {
     const state = await controlFetch(`${app.url}/sandbox/api/state`);

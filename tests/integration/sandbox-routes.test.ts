@@ -23,7 +23,13 @@ describe("sandbox route table (in process, real database)", () => {
   // The portal answers every push with `success`.
   const portal = (async () => new Response("success")) as typeof fetch;
   beforeEach(async () => {
-    const options = { db: database.db, component: COMPONENT, portalUrl: "http://portal.test", fetch: portal, now: () => START };
+    const options = {
+      db: database.db,
+      component: COMPONENT,
+      portalUrl: "http://portal.test",
+      fetch: portal,
+      now: () => START,
+    };
     sandbox = createWechatSandbox(options);
     ctx = createSandboxContext(options);
   });
@@ -73,10 +79,17 @@ describe("sandbox route table (in process, real database)", () => {
       "fastregisterweapp",
     ]);
     expect(FAULTABLE_ENDPOINTS.slice(0, 8)).toEqual([...SANDBOX_ENDPOINTS.slice(0, 7), CUSTOM_SEND]);
-    expect(FAULTABLE_ENDPOINTS).toEqual(expect.arrayContaining(["wxa/modify_domain_directly", "account/getaccountbasicinfo"]));
+    expect(FAULTABLE_ENDPOINTS).toEqual(
+      expect.arrayContaining(["wxa/modify_domain_directly", "account/getaccountbasicinfo"]),
+    );
     // Code management (lib/sandbox/code.ts): named after the path below /, one name for GET and POST gettemplatelist.
     expect(FAULTABLE_ENDPOINTS).toEqual(
-      expect.arrayContaining(["wxa/commit", "wxa/submit_audit", "wxa/security/get_code_privacy_info", "wxa/gettemplatelist"]),
+      expect.arrayContaining([
+        "wxa/commit",
+        "wxa/submit_audit",
+        "wxa/security/get_code_privacy_info",
+        "wxa/gettemplatelist",
+      ]),
     );
     expect(new Set(FAULTABLE_ENDPOINTS).size).toBe(FAULTABLE_ENDPOINTS.length);
   });

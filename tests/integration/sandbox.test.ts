@@ -1,7 +1,13 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { sandboxTickets } from "@/db/schema";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
-import { createWechatSandbox, CUSTOM_SEND, FAULTABLE_ENDPOINTS, type SandboxResponse, type WechatSandbox } from "@/lib/sandbox/wechat-sandbox";
+import {
+  createWechatSandbox,
+  CUSTOM_SEND,
+  FAULTABLE_ENDPOINTS,
+  type SandboxResponse,
+  type WechatSandbox,
+} from "@/lib/sandbox/wechat-sandbox";
 import { createMessageCrypto } from "@/lib/wechat/crypto";
 import { parseEncryptedEnvelope, parseWechatXml } from "@/lib/wechat/xml";
 import { withTestDatabase } from "../support/with-test-database";
@@ -13,7 +19,11 @@ const COMPONENT = {
   token: SANDBOX_COMPONENT.token,
   encodingAesKey: SANDBOX_COMPONENT.encodingAesKey,
 };
-const crypto = createMessageCrypto({ token: COMPONENT.token, encodingAesKey: COMPONENT.encodingAesKey, appId: COMPONENT.appId });
+const crypto = createMessageCrypto({
+  token: COMPONENT.token,
+  encodingAesKey: COMPONENT.encodingAesKey,
+  appId: COMPONENT.appId,
+});
 const PORTAL_URL = "http://portal.test";
 const START = Date.UTC(2030, 0, 15, 8, 0, 0);
 const RID = / rid: [0-9a-f]+-[0-9a-f]+-[0-9a-f]+$/;
@@ -85,7 +95,13 @@ describe("WeChat sandbox (in process, real database)", () => {
     clock = START;
     pushes = [];
     portalAnswer = { status: 200, body: "success" };
-    sandbox = createWechatSandbox({ db: database.db, component: COMPONENT, portalUrl: PORTAL_URL, fetch: fakeFetch, now: () => clock });
+    sandbox = createWechatSandbox({
+      db: database.db,
+      component: COMPONENT,
+      portalUrl: PORTAL_URL,
+      fetch: fakeFetch,
+      now: () => clock,
+    });
   });
 
   const api = (endpoint: string, body: unknown, query: Record<string, string> = {}) =>
@@ -113,7 +129,11 @@ describe("WeChat sandbox (in process, real database)", () => {
     api("api_create_preauthcode", { component_appid: COMPONENT.appId }, query);
 
   async function queryAuth(token: string, code: string) {
-    return api("api_query_auth", { component_appid: COMPONENT.appId, authorization_code: code }, { component_access_token: token });
+    return api(
+      "api_query_auth",
+      { component_appid: COMPONENT.appId, authorization_code: code },
+      { component_access_token: token },
+    );
   }
 
   async function authorizerToken(token: string, appId: string, refreshToken: string | null) {
@@ -128,7 +148,11 @@ describe("WeChat sandbox (in process, real database)", () => {
   async function authorizeAndExchange(token: string, input: Parameters<WechatSandbox["authorize"]>[0]) {
     const granted = await sandbox.authorize(input);
     const info = obj(expectOk(await queryAuth(token, granted.authCode)).authorization_info);
-    return { appId: granted.appId, refreshToken: str(info.authorizer_refresh_token), accessToken: str(info.authorizer_access_token) };
+    return {
+      appId: granted.appId,
+      refreshToken: str(info.authorizer_refresh_token),
+      accessToken: str(info.authorizer_access_token),
+    };
   }
 
   describe("api_component_token", () => {
@@ -259,14 +283,26 @@ describe("WeChat sandbox (in process, real database)", () => {
 
     it("checks component_appid", async () => {
       const token = await componentToken();
-      expectError(await api("api_create_preauthcode", { component_appid: "wx0000000000000000" }, { component_access_token: token }), 61011);
+      expectError(
+        await api(
+          "api_create_preauthcode",
+          { component_appid: "wx0000000000000000" },
+          { component_access_token: token },
+        ),
+        61011,
+      );
     });
   });
 
   describe("authorize()", () => {
     it("pushes a signed, encrypted `authorized` event to the portal", async () => {
       const appId = "wx00000000000000a1";
-      const result = await sandbox.authorize({ kind: "official_account", funcIds: [1, 15], appId, preAuthCode: "preauthcode@@@abc" });
+      const result = await sandbox.authorize({
+        kind: "official_account",
+        funcIds: [1, 15],
+        appId,
+        preAuthCode: "preauthcode@@@abc",
+      });
       expect(result).toMatchObject({ appId, infoType: "authorized", expiresIn: 600, delivered: true });
       expect(result.authCode).toMatch(/^queryauthcode@@@[A-Za-z0-9_-]+$/);
 
@@ -349,14 +385,21 @@ describe("WeChat sandbox (in process, real database)", () => {
         authorizer_access_token: expect.stringMatching(/^\d{2}_[A-Za-z0-9_-]{100,}$/),
         expires_in: 7200,
         authorizer_refresh_token: expect.stringMatching(/^refreshtoken@@@[A-Za-z0-9_-]+$/),
-        func_info: [{ funcscope_category: { id: 1 } }, { funcscope_category: { id: 15 } }, { funcscope_category: { id: 4 } }],
+        func_info: [
+          { funcscope_category: { id: 1 } },
+          { funcscope_category: { id: 15 } },
+          { funcscope_category: { id: 4 } },
+        ],
       });
     });
 
     it("answers 61009 for an unknown code", async () => {
       const token = await componentToken();
       expectError(await queryAuth(token, "queryauthcode@@@unknown"), 61009);
-      expectError(await api("api_query_auth", { component_appid: COMPONENT.appId }, { component_access_token: token }), 61009);
+      expectError(
+        await api("api_query_auth", { component_appid: COMPONENT.appId }, { component_access_token: token }),
+        61009,
+      );
     });
 
     it("accepts a code for 600 s and answers 61010 after that", async () => {
@@ -370,7 +413,10 @@ describe("WeChat sandbox (in process, real database)", () => {
 
     it("needs a valid component token", async () => {
       const { authCode } = await sandbox.authorize({ kind: "official_account", funcIds: [1] });
-      expectError(await api("api_query_auth", { component_appid: COMPONENT.appId, authorization_code: authCode }), 41001);
+      expectError(
+        await api("api_query_auth", { component_appid: COMPONENT.appId, authorization_code: authCode }),
+        41001,
+      );
     });
   });
 
@@ -411,7 +457,11 @@ describe("WeChat sandbox (in process, real database)", () => {
       });
       expectError(await authorizerToken(token, granted.appId, granted.refreshToken), 61003);
       expectError(
-        await api("api_get_authorizer_info", { component_appid: COMPONENT.appId, authorizer_appid: granted.appId }, { access_token: token }),
+        await api(
+          "api_get_authorizer_info",
+          { component_appid: COMPONENT.appId, authorizer_appid: granted.appId },
+          { access_token: token },
+        ),
         61003,
       );
 
@@ -429,11 +479,19 @@ describe("WeChat sandbox (in process, real database)", () => {
 
   describe("api_get_authorizer_info", () => {
     const getInfo = (token: string, appId: string) =>
-      api("api_get_authorizer_info", { component_appid: COMPONENT.appId, authorizer_appid: appId }, { component_access_token: token });
+      api(
+        "api_get_authorizer_info",
+        { component_appid: COMPONENT.appId, authorizer_appid: appId },
+        { component_access_token: token },
+      );
 
     it("describes an Official Account", async () => {
       const token = await componentToken();
-      const granted = await authorizeAndExchange(token, { kind: "official_account", funcIds: [1, 2], nickName: "测试服务号" });
+      const granted = await authorizeAndExchange(token, {
+        kind: "official_account",
+        funcIds: [1, 2],
+        nickName: "测试服务号",
+      });
       const json = expectOk(await getInfo(token, granted.appId));
       const profile = obj(json.authorizer_info);
       expect(profile).toMatchObject({
@@ -465,17 +523,28 @@ describe("WeChat sandbox (in process, real database)", () => {
         verify_type_info: { id: 0 },
         user_name: expect.stringMatching(/^gh_/),
         principal_name: expect.any(String),
-        MiniProgramInfo: { network: { RequestDomain: [] }, categories: [{ first: "工具", second: "效率" }], visit_status: 0 },
+        MiniProgramInfo: {
+          network: { RequestDomain: [] },
+          categories: [{ first: "工具", second: "效率" }],
+          visit_status: 0,
+        },
         basic_config: { is_phone_configured: true, is_email_configured: false },
       });
       expect(str(profile.nick_name).length).toBeGreaterThan(0);
-      expect(obj(json.authorization_info).func_info).toEqual([{ funcscope_category: { id: 18 } }, { funcscope_category: { id: 19 } }]);
+      expect(obj(json.authorization_info).func_info).toEqual([
+        { funcscope_category: { id: 18 } },
+        { funcscope_category: { id: 19 } },
+      ]);
     });
   });
 
   describe("api_get_authorizer_list", () => {
     const listPage = (token: string, offset: number, count: number) =>
-      api("api_get_authorizer_list", { component_appid: COMPONENT.appId, offset, count }, { component_access_token: token });
+      api(
+        "api_get_authorizer_list",
+        { component_appid: COMPONENT.appId, offset, count },
+        { component_access_token: token },
+      );
 
     it("answers 40170 when count exceeds 500", async () => {
       const token = await componentToken();
@@ -485,7 +554,10 @@ describe("WeChat sandbox (in process, real database)", () => {
 
     it("rejects a body without offset/count with 47001", async () => {
       const token = await componentToken();
-      expectError(await api("api_get_authorizer_list", { component_appid: COMPONENT.appId }, { component_access_token: token }), 47001);
+      expectError(
+        await api("api_get_authorizer_list", { component_appid: COMPONENT.appId }, { component_access_token: token }),
+        47001,
+      );
     });
 
     it("pages through every authorized account, leaving out revoked ones", async () => {
@@ -494,7 +566,11 @@ describe("WeChat sandbox (in process, real database)", () => {
       for (let i = 0; i < 9; i++) {
         clock += seconds(10);
         const appId = `wx00000000000001${i.toString(16).padStart(2, "0")}`;
-        const granted = await authorizeAndExchange(token, { kind: i % 2 ? "mini_program" : "official_account", funcIds: [1], appId });
+        const granted = await authorizeAndExchange(token, {
+          kind: i % 2 ? "mini_program" : "official_account",
+          funcIds: [1],
+          appId,
+        });
         current.set(appId, { refreshToken: granted.refreshToken, authTime: Math.floor(clock / 1000) });
       }
       const revoked = ["wx0000000000000102", "wx0000000000000105"];
@@ -515,7 +591,11 @@ describe("WeChat sandbox (in process, real database)", () => {
       }
       expect(pageSizes).toEqual([3, 3, 1]);
       expect(seen).toEqual(
-        [...current].map(([appId, a]) => ({ authorizer_appid: appId, refresh_token: a.refreshToken, auth_time: a.authTime })),
+        [...current].map(([appId, a]) => ({
+          authorizer_appid: appId,
+          refresh_token: a.refreshToken,
+          auth_time: a.authTime,
+        })),
       );
       for (const appId of revoked) expect(seen.map((a) => a.authorizer_appid)).not.toContain(appId);
     });
@@ -527,10 +607,26 @@ describe("WeChat sandbox (in process, real database)", () => {
       // drain), where an accepted one leaves its push; running the held timers then delivers exactly that push.
       vi.useFakeTimers({ toFake: ["setTimeout"] });
       try {
-        expectError(await api("api_start_push_ticket", { component_appid: COMPONENT.appId, component_secret: "nope" }), 40125);
-        expectError(await api("api_start_push_ticket", { component_appid: "wx0000000000000000", component_secret: COMPONENT.appSecret }), 61011);
+        expectError(
+          await api("api_start_push_ticket", { component_appid: COMPONENT.appId, component_secret: "nope" }),
+          40125,
+        );
+        expectError(
+          await api("api_start_push_ticket", {
+            component_appid: "wx0000000000000000",
+            component_secret: COMPONENT.appSecret,
+          }),
+          61011,
+        );
         expect(vi.getTimerCount()).toBe(0);
-        expect((await api("api_start_push_ticket", { component_appid: COMPONENT.appId, component_secret: COMPONENT.appSecret })).json).toEqual({ errcode: 0, errmsg: "ok" });
+        expect(
+          (
+            await api("api_start_push_ticket", {
+              component_appid: COMPONENT.appId,
+              component_secret: COMPONENT.appSecret,
+            })
+          ).json,
+        ).toEqual({ errcode: 0, errmsg: "ok" });
         expect(vi.getTimerCount()).toBe(1);
         vi.runOnlyPendingTimers();
       } finally {
@@ -543,7 +639,10 @@ describe("WeChat sandbox (in process, real database)", () => {
     });
 
     it("answers {errcode: 0, errmsg: ok} and pushes a usable ticket shortly after", async () => {
-      const res = await api("api_start_push_ticket", { component_appid: COMPONENT.appId, component_secret: COMPONENT.appSecret });
+      const res = await api("api_start_push_ticket", {
+        component_appid: COMPONENT.appId,
+        component_secret: COMPONENT.appSecret,
+      });
       expect(res).toEqual({ status: 200, json: { errcode: 0, errmsg: "ok" } });
       await vi.waitFor(() => expect(pushes).toHaveLength(1), { timeout: 1000, interval: 10 });
 
@@ -571,7 +670,11 @@ describe("WeChat sandbox (in process, real database)", () => {
       await api("api_component_token", tokenBody("ticket@@@unknown")); // 61006
       await createPreAuthCode({ component_access_token: token });
       await createPreAuthCode({}); // 41001
-      await api("api_get_authorizer_list", { component_appid: COMPONENT.appId, offset: 0, count: 501 }, { access_token: token }); // 40170
+      await api(
+        "api_get_authorizer_list",
+        { component_appid: COMPONENT.appId, offset: 0, count: 501 },
+        { access_token: token },
+      ); // 40170
       await api("api_not_a_thing", {}); // 404, not counted
       await sandbox.handleCustomSend(new URLSearchParams(), "{}"); // 41001
 
@@ -636,7 +739,9 @@ describe("WeChat sandbox (in process, real database)", () => {
       expect(rotated).not.toBe(granted.refreshToken);
       // It was applied: the old refresh token is void, the new one works and is listed; refreshes are counted.
       expectError(await authorizerToken(token, granted.appId, granted.refreshToken), 61023);
-      expect(str(expectOk(await authorizerToken(token, granted.appId, rotated)).authorizer_refresh_token)).toBe(rotated);
+      expect(str(expectOk(await authorizerToken(token, granted.appId, rotated)).authorizer_refresh_token)).toBe(
+        rotated,
+      );
       const ledger = await sandbox.accountLedger();
       expect(ledger.find((e) => e.appId === granted.appId)).toMatchObject({ refreshToken: rotated, tokenRefreshes: 2 });
     });
@@ -647,16 +752,26 @@ describe("WeChat sandbox (in process, real database)", () => {
       expect(await sandbox.rotateRefreshToken(granted.appId, { hideFromList: true })).toEqual({ rotated: true });
       expectError(await authorizerToken(token, granted.appId, granted.refreshToken), 61023);
       const list = expectOk(
-        await api("api_get_authorizer_list", { component_appid: COMPONENT.appId, offset: 0, count: 500 }, { access_token: token }),
+        await api(
+          "api_get_authorizer_list",
+          { component_appid: COMPONENT.appId, offset: 0, count: 500 },
+          { access_token: token },
+        ),
       );
       const item = (list.list as Json[]).find((i) => i.authorizer_appid === granted.appId);
       expect(item?.refresh_token).toBe("");
       // Authorizing again clears it.
       await sandbox.authorize({ appId: granted.appId, funcIds: [1] });
       const again = expectOk(
-        await api("api_get_authorizer_list", { component_appid: COMPONENT.appId, offset: 0, count: 500 }, { access_token: token }),
+        await api(
+          "api_get_authorizer_list",
+          { component_appid: COMPONENT.appId, offset: 0, count: 500 },
+          { access_token: token },
+        ),
       );
-      expect(str((again.list as Json[]).find((i) => i.authorizer_appid === granted.appId)?.refresh_token)).toMatch(/^refreshtoken@@@/);
+      expect(str((again.list as Json[]).find((i) => i.authorizer_appid === granted.appId)?.refresh_token)).toMatch(
+        /^refreshtoken@@@/,
+      );
     });
 
     it("seeds many authorized accounts at once, listed with their refresh tokens", async () => {
@@ -664,7 +779,11 @@ describe("WeChat sandbox (in process, real database)", () => {
       const seeded = await sandbox.seedAccounts({ count: 30 });
       expect(new Set(seeded.map((a) => a.appId)).size).toBe(30);
       const list = expectOk(
-        await api("api_get_authorizer_list", { component_appid: COMPONENT.appId, offset: 0, count: 500 }, { access_token: token }),
+        await api(
+          "api_get_authorizer_list",
+          { component_appid: COMPONENT.appId, offset: 0, count: 500 },
+          { access_token: token },
+        ),
       );
       const listed = new Map((list.list as Json[]).map((i) => [str(i.authorizer_appid), str(i.refresh_token)]));
       for (const a of seeded) expect(listed.get(a.appId)).toBe(a.refreshToken);
@@ -677,7 +796,15 @@ describe("WeChat sandbox (in process, real database)", () => {
       const latencyMs = 2500;
       await sandbox.setFault({ endpoint: "api_create_preauthcode", latencyMs });
       expect((await sandbox.getState()).faults).toEqual([
-        { endpoint: "api_create_preauthcode", appId: "", latencyMs, errcode: null, hangMs: 0, rotateRefreshToken: false, remaining: 0 },
+        {
+          endpoint: "api_create_preauthcode",
+          appId: "",
+          latencyMs,
+          errcode: null,
+          hangMs: 0,
+          rotateRefreshToken: false,
+          remaining: 0,
+        },
       ]);
       const timedCall = async () => {
         const started = performance.now();
@@ -697,7 +824,10 @@ describe("WeChat sandbox (in process, real database)", () => {
       const token = await componentToken();
       const { appId, accessToken } = await authorizeAndExchange(token, { kind: "official_account", funcIds: [1] });
       const send = (content: string) =>
-        sandbox.handleCustomSend(new URLSearchParams({ access_token: accessToken }), JSON.stringify({ touser: "oUser1", msgtype: "text", text: { content } }));
+        sandbox.handleCustomSend(
+          new URLSearchParams({ access_token: accessToken }),
+          JSON.stringify({ touser: "oUser1", msgtype: "text", text: { content } }),
+        );
       const ok = { errcode: 0, errmsg: "ok" };
 
       await sandbox.setFault({ endpoint: CUSTOM_SEND, latencyMs: 250 });
@@ -710,10 +840,16 @@ describe("WeChat sandbox (in process, real database)", () => {
       started = performance.now();
       const heldBack = send("held back").then((res) => ({ json: res.json, at: performance.now() }));
       // Once it is applied (recorded, its answer held), the next message is not held: it is answered first.
-      await vi.waitFor(async () => expect((await sandbox.customMessagesTo(appId, "oUser1", new Date(0))).map((m) => m.content)).toContain("held back"), {
-        timeout: 10_000,
-        interval: 20,
-      });
+      await vi.waitFor(
+        async () =>
+          expect((await sandbox.customMessagesTo(appId, "oUser1", new Date(0))).map((m) => m.content)).toContain(
+            "held back",
+          ),
+        {
+          timeout: 10_000,
+          interval: 20,
+        },
+      );
       expect((await send("prompt")).json).toEqual(ok);
       const promptAnsweredAt = performance.now();
       const held = await heldBack;

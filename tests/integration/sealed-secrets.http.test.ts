@@ -23,7 +23,13 @@ const REFRESH_TOKEN = "refreshtoken@@@not-for-the-merchant-to-see-0123456789";
 
 const victim = { appId: "wx4444444444444444", userName: "gh_444444444444" };
 const moved = { email: "moved@example.com", appId: "wx5555555555555555", userName: "gh_555555555555", path: "/moved" };
-const fine = { email: "fine@example.com", appId: "wx6666666666666666", userName: "gh_666666666666", path: "/fine", secret: generateWebhookSecret() };
+const fine = {
+  email: "fine@example.com",
+  appId: "wx6666666666666666",
+  userName: "gh_666666666666",
+  path: "/fine",
+  secret: generateWebhookSecret(),
+};
 
 describe("a sealed value moved to another row or column", () => {
   let app: AppServer;
@@ -39,9 +45,25 @@ describe("a sealed value moved to another row or column", () => {
     return response.text();
   };
   const push = (account: { appId: string; userName: string }, content: string) => {
-    const fields = { ToUserName: account.userName, FromUserName: "oUser000000000000000000000009", CreateTime: Math.floor(Date.now() / 1000), MsgType: "text", Content: content, MsgId: String(Date.now()) + content.length };
-    const sealed = sealPush(crypto, fields, { ToUserName: account.userName }, { extraQuery: { openid: fields.FromUserName } });
-    return fetch(`${app.url}/api/wechat/authorizers/${account.appId}/events?${sealed.query}`, { method: "POST", body: sealed.body, headers: { "content-type": "text/xml" } });
+    const fields = {
+      ToUserName: account.userName,
+      FromUserName: "oUser000000000000000000000009",
+      CreateTime: Math.floor(Date.now() / 1000),
+      MsgType: "text",
+      Content: content,
+      MsgId: String(Date.now()) + content.length,
+    };
+    const sealed = sealPush(
+      crypto,
+      fields,
+      { ToUserName: account.userName },
+      { extraQuery: { openid: fields.FromUserName } },
+    );
+    return fetch(`${app.url}/api/wechat/authorizers/${account.appId}/events?${sealed.query}`, {
+      method: "POST",
+      body: sealed.body,
+      headers: { "content-type": "text/xml" },
+    });
   };
 
   beforeAll(async () => {
@@ -64,26 +86,61 @@ describe("a sealed value moved to another row or column", () => {
     const database = await openConfiguredDatabase(config);
     try {
       const passwordHash = await hashPassword(PASSWORD);
-      const a = await createMerchantWithUser(database.db, { businessName: "被移动密钥的商家", email: moved.email, passwordHash });
-      const b = await createMerchantWithUser(database.db, { businessName: "正常商家", email: fine.email, passwordHash });
+      const a = await createMerchantWithUser(database.db, {
+        businessName: "被移动密钥的商家",
+        email: moved.email,
+        passwordHash,
+      });
+      const b = await createMerchantWithUser(database.db, {
+        businessName: "正常商家",
+        email: fine.email,
+        passwordHash,
+      });
       movedMerchantId = a!.merchantId;
       // Someone else's account, with its refresh token sealed where it belongs.
       const stolen = secretBox.seal(REFRESH_TOKEN, sealedAt.authorizerRefreshToken(victim.appId));
       await database.db.insert(authorizers).values([
-        { appId: victim.appId, kind: "official_account", userName: victim.userName, status: "authorized", refreshTokenSealed: stolen },
-        { appId: moved.appId, merchantId: a!.merchantId, kind: "official_account", userName: moved.userName, status: "authorized" },
-        { appId: fine.appId, merchantId: b!.merchantId, kind: "official_account", userName: fine.userName, status: "authorized" },
+        {
+          appId: victim.appId,
+          kind: "official_account",
+          userName: victim.userName,
+          status: "authorized",
+          refreshTokenSealed: stolen,
+        },
+        {
+          appId: moved.appId,
+          merchantId: a!.merchantId,
+          kind: "official_account",
+          userName: moved.userName,
+          status: "authorized",
+        },
+        {
+          appId: fine.appId,
+          merchantId: b!.merchantId,
+          kind: "official_account",
+          userName: fine.userName,
+          status: "authorized",
+        },
       ]);
       // ... copied into merchant A's webhook secret.
-      await database.db.update(merchants).set({ webhookUrl: `http://127.0.0.1:${port}${moved.path}`, webhookSecretSealed: stolen }).where(eq(merchants.id, a!.merchantId));
       await database.db
         .update(merchants)
-        .set({ webhookUrl: `http://127.0.0.1:${port}${fine.path}`, webhookSecretSealed: secretBox.seal(fine.secret, sealedAt.merchantWebhookSecret(b!.merchantId)) })
+        .set({ webhookUrl: `http://127.0.0.1:${port}${moved.path}`, webhookSecretSealed: stolen })
+        .where(eq(merchants.id, a!.merchantId));
+      await database.db
+        .update(merchants)
+        .set({
+          webhookUrl: `http://127.0.0.1:${port}${fine.path}`,
+          webhookSecretSealed: secretBox.seal(fine.secret, sealedAt.merchantWebhookSecret(b!.merchantId)),
+        })
         .where(eq(merchants.id, b!.merchantId));
     } finally {
       await database.close();
     }
-    app = await startAppServer({ database: config, env: { WEBHOOK_RETRY_BASE_MS: "200", RECONCILE_INTERVAL_MINUTES: "0", LOG_LEVEL: "info" } });
+    app = await startAppServer({
+      database: config,
+      env: { WEBHOOK_RETRY_BASE_MS: "200", RECONCILE_INTERVAL_MINUTES: "0", LOG_LEVEL: "info" },
+    });
   });
   afterAll(async () => {
     await app?.stop();
@@ -105,7 +162,12 @@ describe("a sealed value moved to another row or column", () => {
       .split("\n")
       .find((line) => line.includes("sealed value does not open") && line.includes(movedMerchantId));
     expect(mismatch).toBeDefined();
-    expect(JSON.parse(mismatch!)).toMatchObject({ level: "error", table: "merchants", column: "webhook_secret_sealed", row: movedMerchantId });
+    expect(JSON.parse(mismatch!)).toMatchObject({
+      level: "error",
+      table: "merchants",
+      column: "webhook_secret_sealed",
+      row: movedMerchantId,
+    });
     expect(app.output()).not.toContain(REFRESH_TOKEN);
   });
 
@@ -117,7 +179,9 @@ describe("a sealed value moved to another row or column", () => {
     const delivered = received.find((r) => r.path === fine.path)!;
     expect(verifyWebhook(fine.secret, delivered.headers, delivered.body)).toBe(true);
     // ... and the other's attempt was recorded as failed for its secret, with nothing sent.
-    await expect.poll(async () => (await page(moved.email)).includes("signing secret cannot be read"), { timeout: 20_000 }).toBe(true);
+    await expect
+      .poll(async () => (await page(moved.email)).includes("signing secret cannot be read"), { timeout: 20_000 })
+      .toBe(true);
     expect(received.filter((r) => r.path === moved.path)).toEqual([]);
     expect(app.output()).not.toContain(REFRESH_TOKEN);
   });

@@ -40,7 +40,10 @@ describeWithBuild("admin pages and actions over HTTP", () => {
       const [row] = await database.db.insert(users).values({ email, passwordHash, role }).returning({ id: users.id });
       ids.set(email, row!.id);
     }
-    await database.db.update(users).set({ disabledAt: sql`now()` }).where(eq(users.email, STOPPED));
+    await database.db
+      .update(users)
+      .set({ disabledAt: sql`now()` })
+      .where(eq(users.email, STOPPED));
     await database.close();
     app = await startAppServer({ database: config, env: { BACKGROUND_JOBS: "0" } });
   }, 120_000);
@@ -49,7 +52,8 @@ describeWithBuild("admin pages and actions over HTTP", () => {
     await app?.database.drop();
   });
 
-  const page = async (cookie: string, path = "/staff/users") => fetch(`${app.url}${path}`, { headers: { cookie }, redirect: "manual" });
+  const page = async (cookie: string, path = "/staff/users") =>
+    fetch(`${app.url}${path}`, { headers: { cookie }, redirect: "manual" });
   const usersPage = async (cookie: string) => {
     const response = await page(cookie);
     expect(response.status).toBe(200);
@@ -57,13 +61,24 @@ describeWithBuild("admin pages and actions over HTTP", () => {
   };
   /** Posts a server-action form of /staff/users (fields taken from what an admin was shown) with `cookie`. */
   const post = (cookie: string, fields: Array<[string, string]>) =>
-    fetch(`${app.url}/staff/users`, { method: "POST", redirect: "manual", headers: { cookie, origin: app.url }, body: multipart(fields) });
+    fetch(`${app.url}/staff/users`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { cookie, origin: app.url },
+      body: multipart(fields),
+    });
   /** Calls the same action as the page's JavaScript does. */
   const call = (cookie: string, fields: Array<[string, string]>) => {
     const request = clientActionRequest(fields);
-    return fetch(`${app.url}/staff/users`, { method: "POST", redirect: "manual", headers: { cookie, origin: app.url, ...request.headers }, body: request.body });
+    return fetch(`${app.url}/staff/users`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { cookie, origin: app.url, ...request.headers },
+      body: request.body,
+    });
   };
-  const row = (html: string, email: string) => html.match(new RegExp(`<li[^>]*data-testid="staff-row-${email.replace(/\./g, "\\.")}"[^>]*>`))?.[0] ?? "";
+  const row = (html: string, email: string) =>
+    html.match(new RegExp(`<li[^>]*data-testid="staff-row-${email.replace(/\./g, "\\.")}"[^>]*>`))?.[0] ?? "";
   const signInCode = async (email: string) => {
     const response = await postCredentialsOverHttp(app.url, email, PASSWORD);
     if (response.headers.getSetCookie().some((c) => SESSION_COOKIE.test(c))) return "signed-in";
@@ -97,7 +112,14 @@ describeWithBuild("admin pages and actions over HTTP", () => {
       // As a plain form post (no JavaScript): refused too (Next renders its not-found page for an interrupt there).
       answers[`${name} (form post)`] = (await post(staff, fields)).status;
     }
-    expect(answers).toEqual(Object.fromEntries(forged.flatMap(([name]) => [[name, 403], [`${name} (form post)`, 404]])));
+    expect(answers).toEqual(
+      Object.fromEntries(
+        forged.flatMap(([name]) => [
+          [name, 403],
+          [`${name} (form post)`, 404],
+        ]),
+      ),
+    );
     // The staff member making themselves admin is refused too.
     expect((await call(staff, actionFormFieldsByTestId(html, `role-change-${ids.get(STAFF)}`))).status).toBe(403);
 
@@ -112,7 +134,10 @@ describeWithBuild("admin pages and actions over HTTP", () => {
       [STAFF, "staff"],
       [SECOND_ADMIN, "admin"],
     ] as const) {
-      expect(after.match(new RegExp(`staff-row-${email.replace(/\./g, "\\.")}"[\\s\\S]*?data-role="(\\w+)"`))?.[1], email).toBe(role);
+      expect(
+        after.match(new RegExp(`staff-row-${email.replace(/\./g, "\\.")}"[\\s\\S]*?data-role="(\\w+)"`))?.[1],
+        email,
+      ).toBe(role);
     }
   });
 
@@ -133,7 +158,9 @@ describeWithBuild("admin pages and actions over HTTP", () => {
     expect((await page(target, "/staff/authorizations/export")).status).toBe(302);
     expect(await signInCode(TARGET)).toBe("account_disabled");
 
-    expect((await call(admin, actionFormFieldsByTestId(await usersPage(admin), `enable-${ids.get(TARGET)}`))).status).toBe(200);
+    expect(
+      (await call(admin, actionFormFieldsByTestId(await usersPage(admin), `enable-${ids.get(TARGET)}`))).status,
+    ).toBe(200);
     expect(row(await usersPage(admin), TARGET)).toContain('data-disabled="false"');
     // The old session stays ended; a new sign-in works.
     expect((await page(target, "/staff")).status).toBe(307);
@@ -143,13 +170,24 @@ describeWithBuild("admin pages and actions over HTTP", () => {
   it("a demoted admin's session ends at once and the invitations they created stop working", async () => {
     const admin = await signInOverHttp(app.url, ADMIN, PASSWORD);
     const second = await signInOverHttp(app.url, SECOND_ADMIN, PASSWORD);
-    const invited = await post(second, fill(actionFormFieldsByTestId(await usersPage(second), "invite-submit"), { email: "by-second@example.com", role: "admin" }));
-    const link = (await invited.text()).match(/data-testid="invite-link"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*data-testid="invite-link"/);
+    const invited = await post(
+      second,
+      fill(actionFormFieldsByTestId(await usersPage(second), "invite-submit"), {
+        email: "by-second@example.com",
+        role: "admin",
+      }),
+    );
+    const link = (await invited.text()).match(
+      /data-testid="invite-link"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*data-testid="invite-link"/,
+    );
     const invitePath = new URL((link?.[1] ?? link?.[2])!).pathname;
     expect(invitePath).toMatch(/^\/invite\/[A-Za-z0-9_-]{43}$/);
     expect(await (await fetch(`${app.url}${invitePath}`)).text()).toContain("by-second@example.com");
 
-    expect((await call(admin, actionFormFieldsByTestId(await usersPage(admin), `role-change-${ids.get(SECOND_ADMIN)}`))).status).toBe(200);
+    expect(
+      (await call(admin, actionFormFieldsByTestId(await usersPage(admin), `role-change-${ids.get(SECOND_ADMIN)}`)))
+        .status,
+    ).toBe(200);
     const next = await page(second, "/staff/users");
     expect(next.status).toBe(307);
     expect(next.headers.get("location")).toMatch(/^\/login\?/);

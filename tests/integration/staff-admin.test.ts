@@ -28,20 +28,33 @@ const PASSWORD = "a-long-enough-password";
 
 const database = withTestDatabase();
 async function user(email: string, role: "staff" | "admin"): Promise<StaffActor> {
-  const [row] = await database.db.insert(users).values({ email, passwordHash: "scrypt$unused", role }).returning({ id: users.id });
+  const [row] = await database.db
+    .insert(users)
+    .values({ email, passwordHash: "scrypt$unused", role })
+    .returning({ id: users.id });
   return { userId: row!.id, email };
 }
-const audits = (action: string) => database.db.select().from(auditLog).where(eq(auditLog.action, action)).orderBy(auditLog.id);
+const audits = (action: string) =>
+  database.db.select().from(auditLog).where(eq(auditLog.action, action)).orderBy(auditLog.id);
 const roleOf = async (email: string) => (await findUserByEmail(database.db, email))?.role;
 const stateOf = async (email: string) => {
   const [row] = await database.db
-    .select({ role: users.role, sessionVersion: users.sessionVersion, disabled: sql<boolean>`${users.disabledAt} is not null` })
+    .select({
+      role: users.role,
+      sessionVersion: users.sessionVersion,
+      disabled: sql<boolean>`${users.disabledAt} is not null`,
+    })
     .from(users)
     .where(eq(users.email, email));
   return row;
 };
 const adminCount = async () =>
-  (await database.db.select({ n: sql<number>`count(*)::int` }).from(users).where(eq(users.role, "admin")))[0]?.n;
+  (
+    await database.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(users)
+      .where(eq(users.role, "admin"))
+  )[0]?.n;
 
 describe("invitations", () => {
   it("invite → accept creates the user with the invited role; the link works once; each step audited once", async () => {
@@ -61,7 +74,10 @@ describe("invitations", () => {
     expect(await listPendingInvitations(database.db)).toEqual([
       expect.objectContaining({ email: "new.staff@example.com", role: "staff", invitedBy: "admin@example.com" }),
     ]);
-    expect(await findInvitation(database.db, invited.token)).toMatchObject({ state: "valid", email: "new.staff@example.com" });
+    expect(await findInvitation(database.db, invited.token)).toMatchObject({
+      state: "valid",
+      email: "new.staff@example.com",
+    });
 
     const accepted = await acceptInvitation(database.db, { token: invited.token, password: PASSWORD });
     expect(accepted).toMatchObject({ ok: true, email: "new.staff@example.com", role: "staff" });
@@ -69,17 +85,30 @@ describe("invitations", () => {
     expect(created?.role).toBe("staff");
     expect(await verifyPassword(PASSWORD, created!.passwordHash)).toBe(true);
 
-    expect(await acceptInvitation(database.db, { token: invited.token, password: PASSWORD })).toEqual({ ok: false, error: "used" });
+    expect(await acceptInvitation(database.db, { token: invited.token, password: PASSWORD })).toEqual({
+      ok: false,
+      error: "used",
+    });
     expect(await findInvitation(database.db, invited.token)).toEqual({ state: "used" });
     expect(await listPendingInvitations(database.db)).toEqual([]);
 
     const invites = await audits("user.invite");
     expect(invites).toHaveLength(1);
-    expect(invites[0]).toMatchObject({ actorUserId: admin.userId, actorEmail: "admin@example.com", targetType: "user", targetId: "new.staff@example.com" });
+    expect(invites[0]).toMatchObject({
+      actorUserId: admin.userId,
+      actorEmail: "admin@example.com",
+      targetType: "user",
+      targetId: "new.staff@example.com",
+    });
     expect(invites[0]!.after).toMatchObject({ email: "new.staff@example.com", role: "staff" });
     const acceptances = await audits("user.invite_accepted");
     expect(acceptances).toHaveLength(1);
-    expect(acceptances[0]).toMatchObject({ actorUserId: created!.id, targetType: "user", targetId: created!.id, after: { email: "new.staff@example.com", role: "staff" } });
+    expect(acceptances[0]).toMatchObject({
+      actorUserId: created!.id,
+      targetType: "user",
+      targetId: created!.id,
+      after: { email: "new.staff@example.com", role: "staff" },
+    });
     // Nothing in the audit log carries the token.
     expect(JSON.stringify(await database.db.select().from(auditLog))).not.toContain(invited.token);
   });
@@ -93,7 +122,10 @@ describe("invitations", () => {
       acceptInvitation(database.db, { token: invited.token, password: `${PASSWORD}-2` }),
     ]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
-    expect(results.find((r) => !r.ok)).toMatchObject({ ok: false, error: expect.stringMatching(/^(used|email_taken)$/) });
+    expect(results.find((r) => !r.ok)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^(used|email_taken)$/),
+    });
     expect(await roleOf("twice@example.com")).toBe("admin");
     expect(await audits("user.invite_accepted")).toHaveLength(1);
   });
@@ -104,7 +136,10 @@ describe("invitations", () => {
     if (!invited.ok) throw new Error("not invited");
     await database.db.update(staffInvitations).set({ expiresAt: sql`now() - interval '1 second'` });
     expect(await findInvitation(database.db, invited.token)).toEqual({ state: "expired" });
-    expect(await acceptInvitation(database.db, { token: invited.token, password: PASSWORD })).toEqual({ ok: false, error: "expired" });
+    expect(await acceptInvitation(database.db, { token: invited.token, password: PASSWORD })).toEqual({
+      ok: false,
+      error: "expired",
+    });
     expect(await findUserByEmail(database.db, "late@example.com")).toBeUndefined();
 
     expect(await findInvitation(database.db, "A".repeat(43))).toEqual({ state: "invalid" });
@@ -114,15 +149,32 @@ describe("invitations", () => {
 
   it("never turns a merchant's email into staff: refused when inviting and when accepting", async () => {
     const admin = await user("admin@example.com", "admin");
-    await createMerchantWithUser(database.db, { businessName: "示例商家", email: "owner@example.com", passwordHash: "scrypt$unused" });
-    expect(await createInvitation(database.db, admin, { email: "OWNER@example.com", role: "staff" })).toEqual({ ok: false, error: "email_is_merchant" });
-    expect(await createInvitation(database.db, admin, { email: "admin@example.com", role: "staff" })).toEqual({ ok: false, error: "email_taken" });
+    await createMerchantWithUser(database.db, {
+      businessName: "示例商家",
+      email: "owner@example.com",
+      passwordHash: "scrypt$unused",
+    });
+    expect(await createInvitation(database.db, admin, { email: "OWNER@example.com", role: "staff" })).toEqual({
+      ok: false,
+      error: "email_is_merchant",
+    });
+    expect(await createInvitation(database.db, admin, { email: "admin@example.com", role: "staff" })).toEqual({
+      ok: false,
+      error: "email_taken",
+    });
 
     // Invited first, then the email signed up as a merchant before the link was used.
     const invited = await createInvitation(database.db, admin, { email: "later@example.com", role: "admin" });
     if (!invited.ok) throw new Error("not invited");
-    await createMerchantWithUser(database.db, { businessName: "后来的商家", email: "later@example.com", passwordHash: "scrypt$unused" });
-    expect(await acceptInvitation(database.db, { token: invited.token, password: PASSWORD })).toEqual({ ok: false, error: "email_is_merchant" });
+    await createMerchantWithUser(database.db, {
+      businessName: "后来的商家",
+      email: "later@example.com",
+      passwordHash: "scrypt$unused",
+    });
+    expect(await acceptInvitation(database.db, { token: invited.token, password: PASSWORD })).toEqual({
+      ok: false,
+      error: "email_is_merchant",
+    });
     expect(await roleOf("later@example.com")).toBe("merchant");
     // Refused as a whole: the invitation is not consumed, nothing audited.
     expect(await findInvitation(database.db, invited.token)).toMatchObject({ state: "valid" });
@@ -131,19 +183,36 @@ describe("invitations", () => {
 
   it("only admins invite or revoke; a staff actor is refused and nothing is written", async () => {
     const staff = await user("staff@example.com", "staff");
-    expect(await createInvitation(database.db, staff, { email: "friend@example.com", role: "admin" })).toEqual({ ok: false, error: "forbidden" });
+    expect(await createInvitation(database.db, staff, { email: "friend@example.com", role: "admin" })).toEqual({
+      ok: false,
+      error: "forbidden",
+    });
     expect(await database.db.select().from(staffInvitations)).toEqual([]);
 
     const admin = await user("admin@example.com", "admin");
     const invited = await createInvitation(database.db, admin, { email: "friend@example.com", role: "staff" });
-    expect(await revokeInvitations(database.db, staff, { email: "friend@example.com" })).toEqual({ ok: false, error: "forbidden" });
-    expect(await revokeInvitations(database.db, admin, { email: "friend@example.com" })).toEqual({ ok: true, revoked: 1 });
+    expect(await revokeInvitations(database.db, staff, { email: "friend@example.com" })).toEqual({
+      ok: false,
+      error: "forbidden",
+    });
+    expect(await revokeInvitations(database.db, admin, { email: "friend@example.com" })).toEqual({
+      ok: true,
+      revoked: 1,
+    });
     if (!invited.ok) throw new Error("not invited");
     expect(await findInvitation(database.db, invited.token)).toEqual({ state: "expired" });
-    expect(await revokeInvitations(database.db, admin, { email: "friend@example.com" })).toEqual({ ok: false, error: "invitation_not_found" });
+    expect(await revokeInvitations(database.db, admin, { email: "friend@example.com" })).toEqual({
+      ok: false,
+      error: "invitation_not_found",
+    });
     const revoked = await audits("user.invite_revoked");
     expect(revoked).toHaveLength(1);
-    expect(revoked[0]).toMatchObject({ actorUserId: admin.userId, targetId: "friend@example.com", before: { pending: 1 }, after: { pending: 0 } });
+    expect(revoked[0]).toMatchObject({
+      actorUserId: admin.userId,
+      targetId: "friend@example.com",
+      before: { pending: 1 },
+      after: { pending: 0 },
+    });
   });
 });
 
@@ -158,14 +227,32 @@ describe("role changes", () => {
       role: "admin",
     });
     expect(await roleOf("staff@example.com")).toBe("admin");
-    expect(await changeRole(database.db, admin, { userId: staff.userId, role: "admin" })).toMatchObject({ ok: true, changed: false });
-    expect(await changeRole(database.db, admin, { userId: staff.userId, role: "staff" })).toMatchObject({ ok: true, changed: true });
+    expect(await changeRole(database.db, admin, { userId: staff.userId, role: "admin" })).toMatchObject({
+      ok: true,
+      changed: false,
+    });
+    expect(await changeRole(database.db, admin, { userId: staff.userId, role: "staff" })).toMatchObject({
+      ok: true,
+      changed: true,
+    });
     expect(await roleOf("staff@example.com")).toBe("staff");
 
     const changes = await audits("user.role_change");
     expect(changes.map((c) => [c.actorUserId, c.targetType, c.targetId, c.before, c.after])).toEqual([
-      [admin.userId, "user", staff.userId, { email: "staff@example.com", role: "staff" }, { email: "staff@example.com", role: "admin" }],
-      [admin.userId, "user", staff.userId, { email: "staff@example.com", role: "admin" }, { email: "staff@example.com", role: "staff" }],
+      [
+        admin.userId,
+        "user",
+        staff.userId,
+        { email: "staff@example.com", role: "staff" },
+        { email: "staff@example.com", role: "admin" },
+      ],
+      [
+        admin.userId,
+        "user",
+        staff.userId,
+        { email: "staff@example.com", role: "admin" },
+        { email: "staff@example.com", role: "staff" },
+      ],
     ]);
   });
 
@@ -173,8 +260,14 @@ describe("role changes", () => {
     await user("admin@example.com", "admin");
     const staff = await user("staff@example.com", "staff");
     const other = await user("other@example.com", "staff");
-    expect(await changeRole(database.db, staff, { userId: staff.userId, role: "admin" })).toEqual({ ok: false, error: "forbidden" });
-    expect(await changeRole(database.db, staff, { userId: other.userId, role: "admin" })).toEqual({ ok: false, error: "forbidden" });
+    expect(await changeRole(database.db, staff, { userId: staff.userId, role: "admin" })).toEqual({
+      ok: false,
+      error: "forbidden",
+    });
+    expect(await changeRole(database.db, staff, { userId: other.userId, role: "admin" })).toEqual({
+      ok: false,
+      error: "forbidden",
+    });
     expect(await roleOf("staff@example.com")).toBe("staff");
     expect(await roleOf("other@example.com")).toBe("staff");
     expect(await audits("user.role_change")).toHaveLength(0);
@@ -182,15 +275,27 @@ describe("role changes", () => {
 
   it("the last admin cannot be demoted; with a second admin, an admin may step down", async () => {
     const admin = await user("admin@example.com", "admin");
-    expect(await changeRole(database.db, admin, { userId: admin.userId, role: "staff" })).toEqual({ ok: false, error: "last_admin" });
+    expect(await changeRole(database.db, admin, { userId: admin.userId, role: "staff" })).toEqual({
+      ok: false,
+      error: "last_admin",
+    });
     expect(await roleOf("admin@example.com")).toBe("admin");
 
     const second = await user("second@example.com", "admin");
-    expect(await changeRole(database.db, admin, { userId: admin.userId, role: "staff" })).toMatchObject({ ok: true, changed: true });
+    expect(await changeRole(database.db, admin, { userId: admin.userId, role: "staff" })).toMatchObject({
+      ok: true,
+      changed: true,
+    });
     expect(await roleOf("admin@example.com")).toBe("staff");
     // Now staff: refused, even for the role they just had.
-    expect(await changeRole(database.db, admin, { userId: admin.userId, role: "admin" })).toEqual({ ok: false, error: "forbidden" });
-    expect(await changeRole(database.db, second, { userId: second.userId, role: "staff" })).toEqual({ ok: false, error: "last_admin" });
+    expect(await changeRole(database.db, admin, { userId: admin.userId, role: "admin" })).toEqual({
+      ok: false,
+      error: "forbidden",
+    });
+    expect(await changeRole(database.db, second, { userId: second.userId, role: "staff" })).toEqual({
+      ok: false,
+      error: "last_admin",
+    });
     expect(await audits("user.role_change")).toHaveLength(1);
   });
 
@@ -208,10 +313,19 @@ describe("role changes", () => {
 
   it("never touches a merchant, and refuses an unknown user", async () => {
     const admin = await user("admin@example.com", "admin");
-    const merchant = await createMerchantWithUser(database.db, { businessName: "示例商家", email: "owner@example.com", passwordHash: "scrypt$unused" });
-    expect(await changeRole(database.db, admin, { userId: merchant!.userId, role: "admin" })).toEqual({ ok: false, error: "not_staff" });
+    const merchant = await createMerchantWithUser(database.db, {
+      businessName: "示例商家",
+      email: "owner@example.com",
+      passwordHash: "scrypt$unused",
+    });
+    expect(await changeRole(database.db, admin, { userId: merchant!.userId, role: "admin" })).toEqual({
+      ok: false,
+      error: "not_staff",
+    });
     expect(await roleOf("owner@example.com")).toBe("merchant");
-    expect(await changeRole(database.db, admin, { userId: "00000000-0000-4000-8000-000000000000", role: "admin" })).toEqual({
+    expect(
+      await changeRole(database.db, admin, { userId: "00000000-0000-4000-8000-000000000000", role: "admin" }),
+    ).toEqual({
       ok: false,
       error: "user_not_found",
     });
@@ -227,17 +341,26 @@ describe("session versions and invitations on role changes", () => {
     if (!invited.ok || !mine.ok) throw new Error("not invited");
     const before = (await stateOf("second@example.com"))!.sessionVersion;
 
-    expect(await changeRole(database.db, admin, { userId: second.userId, role: "staff" })).toMatchObject({ ok: true, changed: true });
+    expect(await changeRole(database.db, admin, { userId: second.userId, role: "staff" })).toMatchObject({
+      ok: true,
+      changed: true,
+    });
     expect((await stateOf("second@example.com"))!.sessionVersion).toBe(before + 1);
     // Their link no longer works; the demoting admin's own invitation is untouched.
     expect(await findInvitation(database.db, invited.token)).toEqual({ state: "expired" });
-    expect(await acceptInvitation(database.db, { token: invited.token, password: PASSWORD })).toEqual({ ok: false, error: "expired" });
+    expect(await acceptInvitation(database.db, { token: invited.token, password: PASSWORD })).toEqual({
+      ok: false,
+      error: "expired",
+    });
     expect(await findInvitation(database.db, mine.token)).toMatchObject({ state: "valid" });
     const [change] = await audits("user.role_change");
     expect(change!.after).toEqual({ email: "second@example.com", role: "staff", invitationsCancelled: 1 });
 
     // A promotion ends sessions too (the session is re-issued with the new role at the next sign-in).
-    expect(await changeRole(database.db, admin, { userId: second.userId, role: "admin" })).toMatchObject({ ok: true, changed: true });
+    expect(await changeRole(database.db, admin, { userId: second.userId, role: "admin" })).toMatchObject({
+      ok: true,
+      changed: true,
+    });
     expect((await stateOf("second@example.com"))!.sessionVersion).toBe(before + 2);
     // A no-op changes nothing.
     await changeRole(database.db, admin, { userId: second.userId, role: "admin" });
@@ -275,22 +398,47 @@ describe("disabling staff", () => {
     });
     expect(await stateOf("other@example.com")).toEqual({ role: "admin", sessionVersion: before + 1, disabled: true });
     expect(await findInvitation(database.db, invited.token)).toEqual({ state: "expired" });
-    expect((await listStaff(database.db)).find((u) => u.email === "other@example.com")?.disabledAt).toBeInstanceOf(Date);
+    expect((await listStaff(database.db)).find((u) => u.email === "other@example.com")?.disabledAt).toBeInstanceOf(
+      Date,
+    );
     // Disabled: administers nothing, even though the role still says admin.
-    expect(await createInvitation(database.db, other, { email: "x@example.com", role: "admin" })).toEqual({ ok: false, error: "forbidden" });
-    expect(await changeRole(database.db, other, { userId: admin.userId, role: "staff" })).toEqual({ ok: false, error: "forbidden" });
-    expect(await setStaffDisabled(database.db, other, { userId: admin.userId, disabled: true })).toEqual({ ok: false, error: "forbidden" });
-    expect(await revokeInvitations(database.db, other, { email: "friend@example.com" })).toEqual({ ok: false, error: "forbidden" });
+    expect(await createInvitation(database.db, other, { email: "x@example.com", role: "admin" })).toEqual({
+      ok: false,
+      error: "forbidden",
+    });
+    expect(await changeRole(database.db, other, { userId: admin.userId, role: "staff" })).toEqual({
+      ok: false,
+      error: "forbidden",
+    });
+    expect(await setStaffDisabled(database.db, other, { userId: admin.userId, disabled: true })).toEqual({
+      ok: false,
+      error: "forbidden",
+    });
+    expect(await revokeInvitations(database.db, other, { email: "friend@example.com" })).toEqual({
+      ok: false,
+      error: "forbidden",
+    });
 
     // Again: a no-op, not audited.
-    expect(await setStaffDisabled(database.db, admin, { userId: other.userId, disabled: true })).toMatchObject({ ok: true, changed: false });
-    expect(await setStaffDisabled(database.db, admin, { userId: other.userId, disabled: false })).toMatchObject({ ok: true, changed: true, disabled: false });
+    expect(await setStaffDisabled(database.db, admin, { userId: other.userId, disabled: true })).toMatchObject({
+      ok: true,
+      changed: false,
+    });
+    expect(await setStaffDisabled(database.db, admin, { userId: other.userId, disabled: false })).toMatchObject({
+      ok: true,
+      changed: true,
+      disabled: false,
+    });
     // Enabling does not revive old sessions.
     expect(await stateOf("other@example.com")).toEqual({ role: "admin", sessionVersion: before + 1, disabled: false });
     // The cancelled invitation stays cancelled.
     expect(await findInvitation(database.db, invited.token)).toEqual({ state: "expired" });
 
-    const entries = await database.db.select().from(auditLog).where(sql`${auditLog.action} in ('user.disable', 'user.enable')`).orderBy(auditLog.id);
+    const entries = await database.db
+      .select()
+      .from(auditLog)
+      .where(sql`${auditLog.action} in ('user.disable', 'user.enable')`)
+      .orderBy(auditLog.id);
     expect(entries.map((e) => [e.action, e.actorUserId, e.targetId, e.before, e.after])).toEqual([
       [
         "user.disable",
@@ -299,20 +447,41 @@ describe("disabling staff", () => {
         { email: "other@example.com", role: "admin", disabled: false },
         { email: "other@example.com", role: "admin", disabled: true, invitationsCancelled: 1 },
       ],
-      ["user.enable", admin.userId, other.userId, { email: "other@example.com", role: "admin", disabled: true }, { email: "other@example.com", role: "admin", disabled: false }],
+      [
+        "user.enable",
+        admin.userId,
+        other.userId,
+        { email: "other@example.com", role: "admin", disabled: true },
+        { email: "other@example.com", role: "admin", disabled: false },
+      ],
     ]);
   });
 
   it("the last active admin cannot be disabled or demoted; a disabled admin does not count; nobody disables themselves", async () => {
     const admin = await user("admin@example.com", "admin");
-    expect(await setStaffDisabled(database.db, admin, { userId: admin.userId, disabled: true })).toEqual({ ok: false, error: "last_admin" });
+    expect(await setStaffDisabled(database.db, admin, { userId: admin.userId, disabled: true })).toEqual({
+      ok: false,
+      error: "last_admin",
+    });
     const second = await user("second@example.com", "admin");
-    expect(await setStaffDisabled(database.db, admin, { userId: admin.userId, disabled: true })).toEqual({ ok: false, error: "self" });
-    expect(await setStaffDisabled(database.db, admin, { userId: second.userId, disabled: true })).toMatchObject({ ok: true, changed: true });
+    expect(await setStaffDisabled(database.db, admin, { userId: admin.userId, disabled: true })).toEqual({
+      ok: false,
+      error: "self",
+    });
+    expect(await setStaffDisabled(database.db, admin, { userId: second.userId, disabled: true })).toMatchObject({
+      ok: true,
+      changed: true,
+    });
     // `second` is still an admin by role, but disabled: `admin` is the last active one.
-    expect(await changeRole(database.db, admin, { userId: admin.userId, role: "staff" })).toEqual({ ok: false, error: "last_admin" });
+    expect(await changeRole(database.db, admin, { userId: admin.userId, role: "staff" })).toEqual({
+      ok: false,
+      error: "last_admin",
+    });
     // Demoting a disabled admin takes no active admin away.
-    expect(await changeRole(database.db, admin, { userId: second.userId, role: "staff" })).toMatchObject({ ok: true, changed: true });
+    expect(await changeRole(database.db, admin, { userId: second.userId, role: "staff" })).toMatchObject({
+      ok: true,
+      changed: true,
+    });
     expect(await stateOf("admin@example.com")).toMatchObject({ role: "admin", disabled: false });
   });
 
@@ -335,11 +504,26 @@ describe("disabling staff", () => {
     const admin = await user("admin@example.com", "admin");
     const staff = await user("staff@example.com", "staff");
     const colleague = await user("colleague@example.com", "staff");
-    expect(await setStaffDisabled(database.db, staff, { userId: colleague.userId, disabled: true })).toEqual({ ok: false, error: "forbidden" });
-    expect(await setStaffDisabled(database.db, staff, { userId: admin.userId, disabled: true })).toEqual({ ok: false, error: "forbidden" });
-    const merchant = await createMerchantWithUser(database.db, { businessName: "示例商家", email: "owner@example.com", passwordHash: "scrypt$unused" });
-    expect(await setStaffDisabled(database.db, admin, { userId: merchant!.userId, disabled: true })).toEqual({ ok: false, error: "not_staff" });
-    expect(await setStaffDisabled(database.db, admin, { userId: "00000000-0000-4000-8000-000000000000", disabled: true })).toEqual({
+    expect(await setStaffDisabled(database.db, staff, { userId: colleague.userId, disabled: true })).toEqual({
+      ok: false,
+      error: "forbidden",
+    });
+    expect(await setStaffDisabled(database.db, staff, { userId: admin.userId, disabled: true })).toEqual({
+      ok: false,
+      error: "forbidden",
+    });
+    const merchant = await createMerchantWithUser(database.db, {
+      businessName: "示例商家",
+      email: "owner@example.com",
+      passwordHash: "scrypt$unused",
+    });
+    expect(await setStaffDisabled(database.db, admin, { userId: merchant!.userId, disabled: true })).toEqual({
+      ok: false,
+      error: "not_staff",
+    });
+    expect(
+      await setStaffDisabled(database.db, admin, { userId: "00000000-0000-4000-8000-000000000000", disabled: true }),
+    ).toEqual({
       ok: false,
       error: "user_not_found",
     });
@@ -351,7 +535,11 @@ describe("disabling staff", () => {
   it("outside the sandbox a leftover demo account is disabled once, its invitations cancelled, audited as system", async () => {
     await ensureStaffAccount(database.db, DEMO_STAFF);
     const [demo] = await database.db.select({ id: users.id }).from(users).where(eq(users.email, DEMO_STAFF.email));
-    const invited = await createInvitation(database.db, { userId: demo!.id, email: DEMO_STAFF.email }, { email: "friend@example.com", role: "admin" });
+    const invited = await createInvitation(
+      database.db,
+      { userId: demo!.id, email: DEMO_STAFF.email },
+      { email: "friend@example.com", role: "admin" },
+    );
     if (!invited.ok) throw new Error("not invited");
     const before = (await stateOf(DEMO_STAFF.email))!.sessionVersion;
 
@@ -361,7 +549,12 @@ describe("disabling staff", () => {
     expect(await disableLeftoverDemoAccount(database.db)).toBe(false);
     const entries = await audits("user.disable");
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ actorUserId: null, actorEmail: "system", targetId: demo!.id, after: { disabled: true, invitationsCancelled: 1 } });
+    expect(entries[0]).toMatchObject({
+      actorUserId: null,
+      actorEmail: "system",
+      targetId: demo!.id,
+      after: { disabled: true, invitationsCancelled: 1 },
+    });
 
     // Nothing to do on a database that never ran the sandbox.
     await truncateAll(database);
@@ -376,7 +569,14 @@ describe("first admin (createStaffAccount and the CLI)", () => {
     const ops = (await findUserByEmail(database.db, "ops@example.com"))!;
     await setStaffDisabled(database.db, admin, { userId: ops.id, disabled: true });
     const before = (await stateOf("ops@example.com"))!.sessionVersion;
-    expect(await createStaffAccount(database.db, { email: "ops@example.com", role: "admin", password: PASSWORD, force: true })).toMatchObject({
+    expect(
+      await createStaffAccount(database.db, {
+        email: "ops@example.com",
+        role: "admin",
+        password: PASSWORD,
+        force: true,
+      }),
+    ).toMatchObject({
       outcome: "updated",
     });
     expect(await stateOf("ops@example.com")).toEqual({ role: "admin", sessionVersion: before + 1, disabled: false });
@@ -388,13 +588,24 @@ describe("first admin (createStaffAccount and the CLI)", () => {
   });
 
   it("creates once, refuses an existing email, and with force sets role and password; merchants never", async () => {
-    expect(await createStaffAccount(database.db, { email: "Ops@Example.com", role: "admin", password: PASSWORD })).toMatchObject({ outcome: "created" });
-    expect(await createStaffAccount(database.db, { email: "ops@example.com", role: "staff", password: "another-password" })).toEqual({
+    expect(
+      await createStaffAccount(database.db, { email: "Ops@Example.com", role: "admin", password: PASSWORD }),
+    ).toMatchObject({ outcome: "created" });
+    expect(
+      await createStaffAccount(database.db, { email: "ops@example.com", role: "staff", password: "another-password" }),
+    ).toEqual({
       outcome: "exists",
       role: "admin",
     });
     expect(await roleOf("ops@example.com")).toBe("admin");
-    expect(await createStaffAccount(database.db, { email: "ops@example.com", role: "staff", password: "another-password", force: true })).toMatchObject({
+    expect(
+      await createStaffAccount(database.db, {
+        email: "ops@example.com",
+        role: "staff",
+        password: "another-password",
+        force: true,
+      }),
+    ).toMatchObject({
       outcome: "updated",
       previousRole: "admin",
     });
@@ -402,27 +613,56 @@ describe("first admin (createStaffAccount and the CLI)", () => {
     expect(ops?.role).toBe("staff");
     expect(await verifyPassword("another-password", ops!.passwordHash)).toBe(true);
 
-    await createMerchantWithUser(database.db, { businessName: "示例商家", email: "owner@example.com", passwordHash: "scrypt$unused" });
-    expect(await createStaffAccount(database.db, { email: "owner@example.com", role: "admin", password: PASSWORD, force: true })).toEqual({
+    await createMerchantWithUser(database.db, {
+      businessName: "示例商家",
+      email: "owner@example.com",
+      passwordHash: "scrypt$unused",
+    });
+    expect(
+      await createStaffAccount(database.db, {
+        email: "owner@example.com",
+        role: "admin",
+        password: PASSWORD,
+        force: true,
+      }),
+    ).toEqual({
       outcome: "exists",
       role: "merchant",
     });
-    await expect(createStaffAccount(database.db, { email: "x@example.com", role: "admin", password: "short" })).rejects.toThrow(/at least 10/);
+    await expect(
+      createStaffAccount(database.db, { email: "x@example.com", role: "admin", password: "short" }),
+    ).rejects.toThrow(/at least 10/);
 
     const rows = await database.db.select().from(auditLog).where(eq(auditLog.actorEmail, "cli")).orderBy(auditLog.id);
     expect(rows.map((r) => [r.action, r.actorUserId, r.before, r.after])).toEqual([
       ["user.create", null, null, { email: "ops@example.com", role: "admin" }],
-      ["user.update", null, { email: "ops@example.com", role: "admin" }, { email: "ops@example.com", role: "staff", passwordChanged: true }],
+      [
+        "user.update",
+        null,
+        { email: "ops@example.com", role: "admin" },
+        { email: "ops@example.com", role: "staff", passwordChanged: true },
+      ],
     ]);
   });
 
   function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string }> {
     return new Promise((resolve, reject) => {
-      const child = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["--conditions=react-server", "scripts/staff-create.ts", ...args], {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", NODE_ENV: "test", LOG_LEVEL: "error", ...TEST_SECRETS, ...env },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
+      const child = spawn(
+        path.join(ROOT, "node_modules/.bin/tsx"),
+        ["--conditions=react-server", "scripts/staff-create.ts", ...args],
+        {
+          cwd: ROOT,
+          env: {
+            PATH: process.env.PATH ?? "",
+            HOME: process.env.HOME ?? "/tmp",
+            NODE_ENV: "test",
+            LOG_LEVEL: "error",
+            ...TEST_SECRETS,
+            ...env,
+          },
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
       let out = "";
       child.stdout.on("data", (d: Buffer) => (out += d.toString()));
       child.stderr.on("data", (d: Buffer) => (out += d.toString()));
@@ -434,11 +674,17 @@ describe("first admin (createStaffAccount and the CLI)", () => {
   it("npm run staff:create creates an admin on a fresh database and audits it as cli; refuses a short password", async () => {
     const config = await createTestDatabaseConfig();
     try {
-      const short = await runCli(["--email", "ops@example.com", "--role", "admin"], { ...config.env, STAFF_PASSWORD: "short" });
+      const short = await runCli(["--email", "ops@example.com", "--role", "admin"], {
+        ...config.env,
+        STAFF_PASSWORD: "short",
+      });
       expect(short.code).toBe(1);
       expect(short.out).toContain("STAFF_PASSWORD: must be at least 10 characters");
 
-      const created = await runCli(["--email", "Ops@Example.com", "--role", "admin"], { ...config.env, STAFF_PASSWORD: PASSWORD });
+      const created = await runCli(["--email", "Ops@Example.com", "--role", "admin"], {
+        ...config.env,
+        STAFF_PASSWORD: PASSWORD,
+      });
       expect(created.out).toContain("Created admin ops@example.com");
       expect(created.code).toBe(0);
       expect(created.out).not.toContain(PASSWORD);
@@ -454,7 +700,13 @@ describe("first admin (createStaffAccount and the CLI)", () => {
         expect(await verifyPassword(PASSWORD, ops!.passwordHash)).toBe(true);
         const rows = await opened.db.select().from(auditLog);
         expect(rows).toHaveLength(1);
-        expect(rows[0]).toMatchObject({ action: "user.create", actorEmail: "cli", actorUserId: null, targetId: ops!.id, after: { email: "ops@example.com", role: "admin" } });
+        expect(rows[0]).toMatchObject({
+          action: "user.create",
+          actorEmail: "cli",
+          actorUserId: null,
+          targetId: ops!.id,
+          after: { email: "ops@example.com", role: "admin" },
+        });
       } finally {
         await opened.close();
       }

@@ -22,16 +22,37 @@ describe("staff review", () => {
   const APP = "wx00000000000000a1";
   beforeEach(async () => {
     const db = database.db;
-    const s = await createStaffUser(db, { email: "reviewer@example.com", passwordHash: "scrypt$unused", role: "staff" });
+    const s = await createStaffUser(db, {
+      email: "reviewer@example.com",
+      passwordHash: "scrypt$unused",
+      role: "staff",
+    });
     const o = await createStaffUser(db, { email: "second@example.com", passwordHash: "scrypt$unused", role: "admin" });
     staff = { userId: s!.id, email: "reviewer@example.com" };
     other = { userId: o!.id, email: "second@example.com" };
-    merchantA = (await createMerchantWithUser(db, { businessName: "Owner Co", email: "a@example.com", passwordHash: "x" }))!.merchantId;
-    merchantB = (await createMerchantWithUser(db, { businessName: "Claimant Co", email: "b@example.com", passwordHash: "x" }))!.merchantId;
-    await db.insert(authorizers).values({ appId: APP, merchantId: merchantA, kind: "official_account", nickName: "Morning Cafe", funcIds: [1, 15] });
+    merchantA = (await createMerchantWithUser(db, {
+      businessName: "Owner Co",
+      email: "a@example.com",
+      passwordHash: "x",
+    }))!.merchantId;
+    merchantB = (await createMerchantWithUser(db, {
+      businessName: "Claimant Co",
+      email: "b@example.com",
+      passwordHash: "x",
+    }))!.merchantId;
+    await db
+      .insert(authorizers)
+      .values({
+        appId: APP,
+        merchantId: merchantA,
+        kind: "official_account",
+        nickName: "Morning Cafe",
+        funcIds: [1, 15],
+      });
   });
 
-  const account = async (appId = APP) => (await database.db.select().from(authorizers).where(eq(authorizers.appId, appId)))[0]!;
+  const account = async (appId = APP) =>
+    (await database.db.select().from(authorizers).where(eq(authorizers.appId, appId)))[0]!;
   const audits = () => database.db.select().from(auditLog).orderBy(auditLog.id);
   async function refused(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
     const error = await promise.then(
@@ -47,7 +68,13 @@ describe("staff review", () => {
     ["reject", "rejected"],
     ["needs_info", "needs_info"],
   ] as const)("%s: updates the account and writes exactly one audit row", async (decision, status) => {
-    const result = await decideReview(database.db, staff, { appId: APP, decision, note: "  资料齐全 ", expectedStatus: "pending", expectedReviewedAt: "" });
+    const result = await decideReview(database.db, staff, {
+      appId: APP,
+      decision,
+      note: "  资料齐全 ",
+      expectedStatus: "pending",
+      expectedReviewedAt: "",
+    });
     expect(result).toMatchObject({ reviewStatus: status, reviewNote: "资料齐全" });
     const row = await account();
     expect(row).toMatchObject({ reviewStatus: status, reviewNote: "资料齐全", reviewedByUserId: staff.userId });
@@ -68,20 +95,44 @@ describe("staff review", () => {
 
   it("refuses an empty or too long note and writes nothing", async () => {
     for (const note of ["", "   \n ", "x".repeat(1001)]) {
-      const error = await refused(decideReview(database.db, staff, { appId: APP, decision: "approve", note, expectedStatus: "pending" }));
+      const error = await refused(
+        decideReview(database.db, staff, { appId: APP, decision: "approve", note, expectedStatus: "pending" }),
+      );
       expect(error.code).toBe("bad_request");
     }
-    expect((await refused(decideReview(database.db, staff, { appId: APP, decision: "approve", expectedStatus: "pending" }))).message).toBe("staffDetail.errors.noteRequired");
+    expect(
+      (await refused(decideReview(database.db, staff, { appId: APP, decision: "approve", expectedStatus: "pending" })))
+        .message,
+    ).toBe("staffDetail.errors.noteRequired");
     expect(await account()).toMatchObject({ reviewStatus: "pending", reviewNote: null, reviewedAt: null });
     expect(await audits()).toHaveLength(0);
     // 1000 characters is fine.
-    await decideReview(database.db, staff, { appId: APP, decision: "approve", note: "y".repeat(1000), expectedStatus: "pending" });
+    await decideReview(database.db, staff, {
+      appId: APP,
+      decision: "approve",
+      note: "y".repeat(1000),
+      expectedStatus: "pending",
+    });
     expect(await audits()).toHaveLength(1);
   });
 
   it("refuses a decision made on a stale page: the status or the last decision changed meanwhile", async () => {
-    await decideReview(database.db, other, { appId: APP, decision: "reject", note: "first", expectedStatus: "pending", expectedReviewedAt: "" });
-    const stale = await refused(decideReview(database.db, staff, { appId: APP, decision: "approve", note: "second", expectedStatus: "pending", expectedReviewedAt: "" }));
+    await decideReview(database.db, other, {
+      appId: APP,
+      decision: "reject",
+      note: "first",
+      expectedStatus: "pending",
+      expectedReviewedAt: "",
+    });
+    const stale = await refused(
+      decideReview(database.db, staff, {
+        appId: APP,
+        decision: "approve",
+        note: "second",
+        expectedStatus: "pending",
+        expectedReviewedAt: "",
+      }),
+    );
     expect(stale.code).toBe("conflict");
     expect(stale.message).toBe("staffDetail.errors.stale");
     const decided = await account();
@@ -89,11 +140,40 @@ describe("staff review", () => {
 
     // Same status, but someone decided again after this page was rendered.
     const renderedAt = decided.reviewedAt!.toISOString();
-    await decideReview(database.db, other, { appId: APP, decision: "reject", note: "first, reworded", expectedStatus: "rejected", expectedReviewedAt: renderedAt });
-    expect((await refused(decideReview(database.db, staff, { appId: APP, decision: "approve", note: "x", expectedStatus: "rejected", expectedReviewedAt: renderedAt }))).code).toBe("conflict");
+    await decideReview(database.db, other, {
+      appId: APP,
+      decision: "reject",
+      note: "first, reworded",
+      expectedStatus: "rejected",
+      expectedReviewedAt: renderedAt,
+    });
+    expect(
+      (
+        await refused(
+          decideReview(database.db, staff, {
+            appId: APP,
+            decision: "approve",
+            note: "x",
+            expectedStatus: "rejected",
+            expectedReviewedAt: renderedAt,
+          }),
+        )
+      ).code,
+    ).toBe("conflict");
     expect(await audits()).toHaveLength(2);
 
-    expect((await refused(decideReview(database.db, staff, { appId: "wx00000000000000ff", decision: "approve", note: "x", expectedStatus: "pending" }))).code).toBe("not_found");
+    expect(
+      (
+        await refused(
+          decideReview(database.db, staff, {
+            appId: "wx00000000000000ff",
+            decision: "approve",
+            note: "x",
+            expectedStatus: "pending",
+          }),
+        )
+      ).code,
+    ).toBe("not_found");
   });
 
   it("concurrent decisions from the same rendered page: exactly one wins", async () => {
@@ -107,14 +187,33 @@ describe("staff review", () => {
   });
 
   async function contest() {
-    await database.db.update(authorizers).set({ reviewStatus: "conflict", contestedByMerchantId: merchantB }).where(eq(authorizers.appId, APP));
+    await database.db
+      .update(authorizers)
+      .set({ reviewStatus: "conflict", contestedByMerchantId: merchantB })
+      .where(eq(authorizers.appId, APP));
   }
 
   it("an open conflict blocks decisions; keep_owner clears the claim, keeps the merchant, audits once", async () => {
     await contest();
-    expect((await refused(decideReview(database.db, staff, { appId: APP, decision: "approve", note: "x", expectedStatus: "conflict" }))).code).toBe("conflict");
-    await resolveConflict(database.db, staff, { appId: APP, resolution: "keep_owner", note: "营业执照属于 Owner Co", expectedContestedBy: merchantB });
-    expect(await account()).toMatchObject({ merchantId: merchantA, contestedByMerchantId: null, reviewStatus: "pending", reviewNote: "营业执照属于 Owner Co" });
+    expect(
+      (
+        await refused(
+          decideReview(database.db, staff, { appId: APP, decision: "approve", note: "x", expectedStatus: "conflict" }),
+        )
+      ).code,
+    ).toBe("conflict");
+    await resolveConflict(database.db, staff, {
+      appId: APP,
+      resolution: "keep_owner",
+      note: "营业执照属于 Owner Co",
+      expectedContestedBy: merchantB,
+    });
+    expect(await account()).toMatchObject({
+      merchantId: merchantA,
+      contestedByMerchantId: null,
+      reviewStatus: "pending",
+      reviewNote: "营业执照属于 Owner Co",
+    });
     const rows = await audits();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
@@ -125,19 +224,61 @@ describe("staff review", () => {
       after: { reviewStatus: "pending", merchantId: merchantA, contestedByMerchantId: null },
     });
     // Resolved already: a second resolution from the same page is refused.
-    expect((await refused(resolveConflict(database.db, other, { appId: APP, resolution: "transfer", note: "x", expectedContestedBy: merchantB }))).code).toBe("conflict");
+    expect(
+      (
+        await refused(
+          resolveConflict(database.db, other, {
+            appId: APP,
+            resolution: "transfer",
+            note: "x",
+            expectedContestedBy: merchantB,
+          }),
+        )
+      ).code,
+    ).toBe("conflict");
     expect(await audits()).toHaveLength(1);
   });
 
   it("transfer moves the account to the contesting merchant and audits once", async () => {
     await contest();
-    expect((await refused(resolveConflict(database.db, staff, { appId: APP, resolution: "transfer", note: " ", expectedContestedBy: merchantB }))).code).toBe("bad_request");
+    expect(
+      (
+        await refused(
+          resolveConflict(database.db, staff, {
+            appId: APP,
+            resolution: "transfer",
+            note: " ",
+            expectedContestedBy: merchantB,
+          }),
+        )
+      ).code,
+    ).toBe("bad_request");
     // The page showed another claimant than the one on record now.
-    expect((await refused(resolveConflict(database.db, staff, { appId: APP, resolution: "transfer", note: "x", expectedContestedBy: merchantA }))).code).toBe("conflict");
+    expect(
+      (
+        await refused(
+          resolveConflict(database.db, staff, {
+            appId: APP,
+            resolution: "transfer",
+            note: "x",
+            expectedContestedBy: merchantA,
+          }),
+        )
+      ).code,
+    ).toBe("conflict");
     expect(await audits()).toHaveLength(0);
 
-    await resolveConflict(database.db, staff, { appId: APP, resolution: "transfer", note: "主体证明属于 Claimant Co", expectedContestedBy: merchantB });
-    expect(await account()).toMatchObject({ merchantId: merchantB, contestedByMerchantId: null, reviewStatus: "pending" });
+    await resolveConflict(database.db, staff, {
+      appId: APP,
+      resolution: "transfer",
+      note: "主体证明属于 Claimant Co",
+      expectedContestedBy: merchantB,
+    });
+    expect(await account()).toMatchObject({
+      merchantId: merchantB,
+      contestedByMerchantId: null,
+      reviewStatus: "pending",
+    });
     const rows = await audits();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
@@ -146,11 +287,19 @@ describe("staff review", () => {
       after: { merchantId: merchantB, contestedByMerchantId: null, reviewStatus: "pending" },
     });
     expect(await findMerchantAuthorizer(database.db, merchantA, APP)).toBeUndefined();
-    expect(await findMerchantAuthorizer(database.db, merchantB, APP)).toMatchObject({ appId: APP, reviewStatus: "pending" });
+    expect(await findMerchantAuthorizer(database.db, merchantB, APP)).toMatchObject({
+      appId: APP,
+      reviewStatus: "pending",
+    });
   });
 
   it("the merchant sees the decision's note and date, never who decided", async () => {
-    await decideReview(database.db, staff, { appId: APP, decision: "needs_info", note: "请补充营业执照", expectedStatus: "pending" });
+    await decideReview(database.db, staff, {
+      appId: APP,
+      decision: "needs_info",
+      note: "请补充营业执照",
+      expectedStatus: "pending",
+    });
     const view = await findMerchantAuthorizer(database.db, merchantA, APP);
     expect(view).toMatchObject({ reviewStatus: "needs_info", reviewNote: "请补充营业执照" });
     expect(view?.reviewedAt).toBeInstanceOf(Date);
@@ -162,7 +311,14 @@ describe("staff review", () => {
   it("the staff detail shows owner, claimant, reviewer and token health without any token", async () => {
     await database.db
       .update(authorizers)
-      .set({ contestedByMerchantId: merchantB, reviewStatus: "conflict", accessTokenSealed: "v1:sealed-access", refreshTokenSealed: "v1:sealed-refresh", refreshAttempts: 2, lastRefreshError: "WeChat error 45009" })
+      .set({
+        contestedByMerchantId: merchantB,
+        reviewStatus: "conflict",
+        accessTokenSealed: "v1:sealed-access",
+        refreshTokenSealed: "v1:sealed-refresh",
+        refreshAttempts: 2,
+        lastRefreshError: "WeChat error 45009",
+      })
       .where(eq(authorizers.appId, APP));
     const detail = await findStaffAuthorizerDetail(database.db, APP);
     expect(detail).toMatchObject({
@@ -175,8 +331,17 @@ describe("staff review", () => {
     });
     expect(JSON.stringify(detail)).not.toContain("sealed");
     expect(await findStaffAuthorizerDetail(database.db, "wx00000000000000ff")).toBeUndefined();
-    await resolveConflict(database.db, staff, { appId: APP, resolution: "keep_owner", note: "ok", expectedContestedBy: merchantB });
-    expect(await findStaffAuthorizerDetail(database.db, APP)).toMatchObject({ contestingMerchant: null, reviewerEmail: staff.email, reviewNote: "ok" });
+    await resolveConflict(database.db, staff, {
+      appId: APP,
+      resolution: "keep_owner",
+      note: "ok",
+      expectedContestedBy: merchantB,
+    });
+    expect(await findStaffAuthorizerDetail(database.db, APP)).toMatchObject({
+      contestingMerchant: null,
+      reviewerEmail: staff.email,
+      reviewNote: "ok",
+    });
   });
 
   describe("timeline", () => {
@@ -194,25 +359,84 @@ describe("staff review", () => {
           dedupeKey: "e1",
           createTime: 1,
           receivedAt: at(0),
-          payload: { kind: "authorized", appId: "wxcomponent", authorizerAppId: APP, authorizationCode: CODE, authorizationCodeExpiresAt: 1777, preAuthCode: PRE_AUTH },
+          payload: {
+            kind: "authorized",
+            appId: "wxcomponent",
+            authorizerAppId: APP,
+            authorizationCode: CODE,
+            authorizationCodeExpiresAt: 1777,
+            preAuthCode: PRE_AUTH,
+          },
         },
-        { source: "component", infoType: "updateauthorized", authorizerAppId: APP, dedupeKey: "e2", createTime: 2, receivedAt: at(30), payload: { kind: "updateauthorized", authorizationCode: CODE } },
+        {
+          source: "component",
+          infoType: "updateauthorized",
+          authorizerAppId: APP,
+          dedupeKey: "e2",
+          createTime: 2,
+          receivedAt: at(30),
+          payload: { kind: "updateauthorized", authorizationCode: CODE },
+        },
         // Another account's push and a ticket: not on this timeline.
-        { source: "component", infoType: "authorized", authorizerAppId: "wx00000000000000b2", dedupeKey: "e3", createTime: 3, receivedAt: at(5), payload: {} },
-        { source: "component", infoType: "component_verify_ticket", dedupeKey: "e4", createTime: 4, receivedAt: at(6), payload: { ticket: "ticket@@@secret" } },
+        {
+          source: "component",
+          infoType: "authorized",
+          authorizerAppId: "wx00000000000000b2",
+          dedupeKey: "e3",
+          createTime: 3,
+          receivedAt: at(5),
+          payload: {},
+        },
+        {
+          source: "component",
+          infoType: "component_verify_ticket",
+          dedupeKey: "e4",
+          createTime: 4,
+          receivedAt: at(6),
+          payload: { ticket: "ticket@@@secret" },
+        },
       ]);
       await db.insert(authorizerGrants).values([
         { appId: APP, source: "callback", funcIds: [1, 15], stateVersion: 1, createdAt: at(1) },
         { appId: APP, source: "updateauthorized", funcIds: [1, 11], stateVersion: 2, createdAt: at(31) },
       ]);
       await db.insert(authorizerActivity).values([
-        { appId: APP, kind: "token_refreshed", detail: { trigger: "scheduled", expiresIn: 7200, refreshTokenChanged: false }, createdAt: at(10) },
-        { appId: APP, kind: "token_refresh_failed", detail: { trigger: "scheduled", errcode: 45009, error: "WeChat error 45009", refresh_token: "refreshtoken@@@leaked" }, createdAt: at(20) },
+        {
+          appId: APP,
+          kind: "token_refreshed",
+          detail: { trigger: "scheduled", expiresIn: 7200, refreshTokenChanged: false },
+          createdAt: at(10),
+        },
+        {
+          appId: APP,
+          kind: "token_refresh_failed",
+          detail: {
+            trigger: "scheduled",
+            errcode: 45009,
+            error: "WeChat error 45009",
+            refresh_token: "refreshtoken@@@leaked",
+          },
+          createdAt: at(20),
+        },
         { appId: APP, kind: "token_refreshed", detail: { trigger: "scheduled", expiresIn: 7200 }, createdAt: at(20) },
       ]);
       await db.transaction(async (tx) => {
-        await recordAudit(tx, { actor: staff, action: "review.approve", targetType: "authorizer", targetId: APP, note: "ok", before: { reviewStatus: "pending", reviewNote: null }, after: { reviewStatus: "approved", reviewNote: "ok" } });
-        await recordAudit(tx, { actor: staff, action: "review.approve", targetType: "authorizer", targetId: "wx00000000000000b2", note: "other" });
+        await recordAudit(tx, {
+          actor: staff,
+          action: "review.approve",
+          targetType: "authorizer",
+          targetId: APP,
+          note: "ok",
+          before: { reviewStatus: "pending", reviewNote: null },
+          after: { reviewStatus: "approved", reviewNote: "ok" },
+        });
+        await recordAudit(tx, {
+          actor: staff,
+          action: "review.approve",
+          targetType: "authorizer",
+          targetId: "wx00000000000000b2",
+          note: "other",
+        });
       });
       await db.update(auditLog).set({ createdAt: at(40) });
     }
@@ -245,7 +469,8 @@ describe("staff review", () => {
       expect(audit?.source === "audit" && audit.actorEmail).toBe(staff.email);
 
       const rendered = JSON.stringify(entries);
-      for (const secret of [CODE, PRE_AUTH, "refreshtoken@@@leaked", "ticket@@@secret", "ZyXwVuTsRq"]) expect(rendered).not.toContain(secret);
+      for (const secret of [CODE, PRE_AUTH, "refreshtoken@@@leaked", "ticket@@@secret", "ZyXwVuTsRq"])
+        expect(rendered).not.toContain(secret);
       const first = entries.at(-1);
       expect(first?.source === "wechat_event" && first.payload).toMatchObject({
         authorizationCode: "quer…3f (masked)",
@@ -254,7 +479,10 @@ describe("staff review", () => {
         authorizerAppId: APP,
       });
       const failed = entries.find((e) => e.kind === "token_refresh_failed");
-      expect(failed?.source === "activity" && failed.detail).toMatchObject({ errcode: 45009, refresh_token: "•••• (masked)" });
+      expect(failed?.source === "activity" && failed.detail).toMatchObject({
+        errcode: 45009,
+        refresh_token: "•••• (masked)",
+      });
     });
 
     it("pages with a keyset cursor without skipping or repeating entries", async () => {
@@ -264,7 +492,10 @@ describe("staff review", () => {
       let before: string | null = null;
       let pages = 0;
       do {
-        const page: Awaited<ReturnType<typeof listStaffTimeline>> = await listStaffTimeline(database.db, APP, { before, limit: 3 });
+        const page: Awaited<ReturnType<typeof listStaffTimeline>> = await listStaffTimeline(database.db, APP, {
+          before,
+          limit: 3,
+        });
         seen.push(...page.entries.map((e) => e.cursor));
         before = page.nextCursor;
         pages++;
@@ -272,7 +503,11 @@ describe("staff review", () => {
       expect(pages).toBe(3);
       expect(seen).toEqual(all);
       // A malformed cursor is the first page.
-      expect((await listStaffTimeline(database.db, APP, { before: "'; drop table audit_log; --", limit: 3 })).entries.map((e) => e.cursor)).toEqual(all.slice(0, 3));
+      expect(
+        (await listStaffTimeline(database.db, APP, { before: "'; drop table audit_log; --", limit: 3 })).entries.map(
+          (e) => e.cursor,
+        ),
+      ).toEqual(all.slice(0, 3));
     });
 
     it("keeps microsecond-close entries apart across pages", async () => {
@@ -283,7 +518,10 @@ describe("staff review", () => {
       const seen: number[] = [];
       let before: string | null = null;
       do {
-        const page: Awaited<ReturnType<typeof listStaffTimeline>> = await listStaffTimeline(database.db, APP, { before, limit: 2 });
+        const page: Awaited<ReturnType<typeof listStaffTimeline>> = await listStaffTimeline(database.db, APP, {
+          before,
+          limit: 2,
+        });
         seen.push(...page.entries.map((e) => e.id));
         before = page.nextCursor;
       } while (before);
@@ -292,7 +530,9 @@ describe("staff review", () => {
 
     it("grant history lists what each grant added and removed, newest first", async () => {
       await seedHistory();
-      await database.db.insert(authorizerGrants).values({ appId: APP, source: "unauthorized", funcIds: [], stateVersion: 3 });
+      await database.db
+        .insert(authorizerGrants)
+        .values({ appId: APP, source: "unauthorized", funcIds: [], stateVersion: 3 });
       const history = await listStaffGrantHistory(database.db, APP);
       expect(history.map((g) => [g.source, g.added, g.removed])).toEqual([
         ["unauthorized", [], [1, 11]],
@@ -300,7 +540,11 @@ describe("staff review", () => {
         ["callback", [1, 15], []],
       ]);
       // Limited: the oldest shown still compares with its predecessor.
-      expect((await listStaffGrantHistory(database.db, APP, 2)).at(-1)).toMatchObject({ source: "updateauthorized", added: [11], removed: [15] });
+      expect((await listStaffGrantHistory(database.db, APP, 2)).at(-1)).toMatchObject({
+        source: "updateauthorized",
+        added: [11],
+        removed: [15],
+      });
     });
   });
 
@@ -342,7 +586,8 @@ describe("staff review", () => {
 
     it("filters by actor (email part or id), action, target and date range (China time)", async () => {
       await seedAudit(40);
-      const count = async (filters: Parameters<typeof listAuditEntries>[1]) => (await listAuditEntries(database.db, filters, { limit: 200 })).entries.length;
+      const count = async (filters: Parameters<typeof listAuditEntries>[1]) =>
+        (await listAuditEntries(database.db, filters, { limit: 200 })).entries.length;
       expect(await count({ actor: "SECOND@" })).toBe(20);
       expect(await count({ actor: other.userId })).toBe(20);
       expect(await count({ actor: "%" })).toBe(0);
@@ -364,8 +609,12 @@ describe("staff review", () => {
         expect((await listAuditEntries(database.db, filters)).entries, day).toHaveLength(3);
       }
       // An early but real year is a filter like any other.
-      expect((await listAuditEntries(database.db, auditFiltersSchema.parse({ from: "0100-01-01" }))).entries).toHaveLength(3);
-      expect((await listAuditEntries(database.db, auditFiltersSchema.parse({ to: "0100-01-01" }))).entries).toHaveLength(0);
+      expect(
+        (await listAuditEntries(database.db, auditFiltersSchema.parse({ from: "0100-01-01" }))).entries,
+      ).toHaveLength(3);
+      expect(
+        (await listAuditEntries(database.db, auditFiltersSchema.parse({ to: "0100-01-01" }))).entries,
+      ).toHaveLength(0);
     });
 
     it("is empty for a fresh log", async () => {

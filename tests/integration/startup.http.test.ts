@@ -23,13 +23,25 @@ const REAL = {
 };
 
 /** `next start` with exactly `env` (no variable of this process leaks in): its exit code and everything it printed. */
-async function runUntilExit(env: Record<string, string>, timeoutMs = 60_000): Promise<{ code: number | null; output: string }> {
+async function runUntilExit(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<{ code: number | null; output: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", NEXT_TELEMETRY_DISABLED: "1", ...env } as Record<string, string> as NodeJS.ProcessEnv,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)],
+    {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "/tmp",
+        NEXT_TELEMETRY_DISABLED: "1",
+        ...env,
+      } as Record<string, string> as NodeJS.ProcessEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let output = "";
   child.stdout.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr.on("data", (d: Buffer) => (output += d.toString()));
@@ -46,10 +58,16 @@ describeWithBuild("start-up in production", () => {
       const { code, output } = await runUntilExit({ NODE_ENV: "production", ...config.env });
       expect(code, output).toBe(1);
       expect(output).toContain("The portal cannot start: its environment is not valid");
-      for (const name of ["WECHAT_COMPONENT_APPID", "WECHAT_COMPONENT_APPSECRET", "WECHAT_COMPONENT_TOKEN", "WECHAT_COMPONENT_AES_KEY"]) {
+      for (const name of [
+        "WECHAT_COMPONENT_APPID",
+        "WECHAT_COMPONENT_APPSECRET",
+        "WECHAT_COMPONENT_TOKEN",
+        "WECHAT_COMPONENT_AES_KEY",
+      ]) {
         expect(output).toMatch(new RegExp(`^    - ${name}: is required in production .*set WECHAT_SANDBOX=1$`, "m"));
       }
-      for (const name of ["AUTH_SECRET", "SECRETS_KEY", "APP_URL"]) expect(output).toMatch(new RegExp(`^    - ${name}: `, "m"));
+      for (const name of ["AUTH_SECRET", "SECRETS_KEY", "APP_URL"])
+        expect(output).toMatch(new RegExp(`^    - ${name}: `, "m"));
       // Said once, plainly: no stack trace, no demo login, and the database was never opened.
       expect(output.match(/cannot start/g)).toHaveLength(1);
       expect(output).not.toMatch(/\n\s+at /);
@@ -69,7 +87,9 @@ describeWithBuild("start-up in production", () => {
       ...TEST_SECRETS,
     });
     expect(code, output).toBe(1);
-    expect(output).toMatch(/^ {4}- WECHAT_COMPONENT_APPID: must not be set with WECHAT_SANDBOX=1 \(the sandbox never runs with real credentials\)/m);
+    expect(output).toMatch(
+      /^ {4}- WECHAT_COMPONENT_APPID: must not be set with WECHAT_SANDBOX=1 \(the sandbox never runs with real credentials\)/m,
+    );
     expect(output).not.toContain("Demo staff login");
   }, 90_000);
 
@@ -100,7 +120,9 @@ describeWithBuild("start-up in production", () => {
         expect((await fetch(`${real.url}/sandbox/api/state`)).status).toBe(404);
         const refused = await postCredentialsOverHttp(real.url, DEMO_STAFF.email, DEMO_STAFF.password);
         expect(refused.headers.getSetCookie().some((c) => SESSION_COOKIE.test(c))).toBe(false);
-        expect(new URL(refused.headers.get("location") ?? "", real.url).searchParams.get("code")).toBe("account_disabled");
+        expect(new URL(refused.headers.get("location") ?? "", real.url).searchParams.get("code")).toBe(
+          "account_disabled",
+        );
       } finally {
         await real.stop();
       }

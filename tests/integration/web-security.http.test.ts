@@ -13,11 +13,19 @@ const PASSWORD = "correct horse battery";
 const FOREIGN_ORIGIN = "https://attacker.example";
 
 function cookieFlags(setCookie: string): string[] {
-  return setCookie.split(";").slice(1).map((p) => p.trim().toLowerCase());
+  return setCookie
+    .split(";")
+    .slice(1)
+    .map((p) => p.trim().toLowerCase());
 }
 
 function decodeEntities(value: string): string {
-  return value.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  return value
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
 }
 
 /**
@@ -29,7 +37,10 @@ function actionFormFields(html: string, submitLabel: string): Array<[string, str
   if (!form) throw new Error(`no form with a "${submitLabel}" button`);
   const fields = (form.match(/<input[^>]*>/g) ?? [])
     .filter((input) => /type="hidden"/.test(input))
-    .map((input): [string, string] => [decodeEntities(input.match(/name="([^"]*)"/)?.[1] ?? ""), decodeEntities(input.match(/value="([^"]*)"/)?.[1] ?? "")]);
+    .map((input): [string, string] => [
+      decodeEntities(input.match(/name="([^"]*)"/)?.[1] ?? ""),
+      decodeEntities(input.match(/value="([^"]*)"/)?.[1] ?? ""),
+    ]);
   expect(fields.some(([name]) => name.startsWith("$ACTION_"))).toBe(true);
   return fields;
 }
@@ -90,7 +101,9 @@ describeWithBuild("web security over HTTP", () => {
     expect(robots.status).toBe(200);
     expect(robots.headers.get("content-type")).toMatch(/^text\/plain/);
     const rules = (await robots.text()).split("\n").map((l) => l.trim());
-    expect(rules).toEqual(expect.arrayContaining(["User-agent: *", "Disallow: /sandbox", "Disallow: /staff", "Disallow: /api"]));
+    expect(rules).toEqual(
+      expect.arrayContaining(["User-agent: *", "Disallow: /sandbox", "Disallow: /staff", "Disallow: /api"]),
+    );
     const icon = await fetch(`${app.url}/favicon.ico`);
     expect(icon.status).toBe(200);
     expect(icon.headers.get("content-type")).toMatch(/icon/);
@@ -111,7 +124,8 @@ describeWithBuild("web security over HTTP", () => {
   });
 
   it("sends no Strict-Transport-Security over a plain-http APP_URL", async () => {
-    for (const page of ["/", "/login"]) expect((await fetch(`${app.url}${page}`)).headers.get("strict-transport-security"), page).toBeNull();
+    for (const page of ["/", "/login"])
+      expect((await fetch(`${app.url}${page}`)).headers.get("strict-transport-security"), page).toBeNull();
   });
 
   it("sets the session cookie HttpOnly, SameSite=Lax, Path=/ (and not Secure over plain http)", async () => {
@@ -125,14 +139,30 @@ describeWithBuild("web security over HTTP", () => {
 
   it("refuses a replayed sign-up action from a foreign Origin and creates nothing; the same request from our origin works", async () => {
     const fields = actionFormFields(await (await fetch(`${app.url}/signup`)).text(), "注册");
-    const body = () => multipart([...fields, ["businessName", "跨站商家"], ["email", "csrf-signup@example.com"], ["password", PASSWORD]]);
+    const body = () =>
+      multipart([
+        ...fields,
+        ["businessName", "跨站商家"],
+        ["email", "csrf-signup@example.com"],
+        ["password", PASSWORD],
+      ]);
 
-    const forged = await fetch(`${app.url}/signup`, { method: "POST", redirect: "manual", headers: { origin: FOREIGN_ORIGIN }, body: body() });
+    const forged = await fetch(`${app.url}/signup`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { origin: FOREIGN_ORIGIN },
+      body: body(),
+    });
     expect(forged.status).toBe(500);
     expect(forged.headers.getSetCookie().some((c) => SESSION_COOKIE.test(c))).toBe(false);
 
     // Proof the replay itself is sound and the first one changed nothing: it now signs up (the email was free).
-    const own = await fetch(`${app.url}/signup`, { method: "POST", redirect: "manual", headers: { origin: app.url }, body: body() });
+    const own = await fetch(`${app.url}/signup`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { origin: app.url },
+      body: body(),
+    });
     expect(own.status).toBe(303);
     expect(own.headers.get("location")).toMatch(/\/accounts$/);
     expect(own.headers.getSetCookie().some((c) => SESSION_COOKIE.test(c))).toBe(true);
@@ -141,18 +171,32 @@ describeWithBuild("web security over HTTP", () => {
   it("refuses a signed-in merchant's action posted from a foreign Origin with their cookie: no pre_auth_code is asked for", async () => {
     const cookie = await signInOverHttp(app.url, "merchant@example.com", PASSWORD);
     expect((await fetch(`${app.url}/sandbox/api/push-ticket`, { method: "POST" })).status).toBe(200);
-    const fields = actionFormFields(await (await fetch(`${app.url}/accounts`, { headers: { cookie } })).text(), "授权公众号");
+    const fields = actionFormFields(
+      await (await fetch(`${app.url}/accounts`, { headers: { cookie } })).text(),
+      "授权公众号",
+    );
     const body = () => multipart([...fields, ["device", "pc"], ["authType", "1"]]);
     const preAuthCodes = async () =>
-      ((await (await fetch(`${app.url}/sandbox/api/state`)).json()) as { calls: Record<string, number> }).calls.api_create_preauthcode ?? 0;
+      ((await (await fetch(`${app.url}/sandbox/api/state`)).json()) as { calls: Record<string, number> }).calls
+        .api_create_preauthcode ?? 0;
     const before = await preAuthCodes();
 
-    const forged = await fetch(`${app.url}/accounts`, { method: "POST", redirect: "manual", headers: { cookie, origin: FOREIGN_ORIGIN }, body: body() });
+    const forged = await fetch(`${app.url}/accounts`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { cookie, origin: FOREIGN_ORIGIN },
+      body: body(),
+    });
     expect(forged.status).toBe(500);
     expect(forged.headers.get("location")).toBeNull();
     expect(await preAuthCodes()).toBe(before);
 
-    const own = await fetch(`${app.url}/accounts`, { method: "POST", redirect: "manual", headers: { cookie, origin: app.url }, body: body() });
+    const own = await fetch(`${app.url}/accounts`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { cookie, origin: app.url },
+      body: body(),
+    });
     expect(own.status).toBe(303);
     expect(own.headers.get("location")).toMatch(/\/sandbox\/cgi-bin\/componentloginpage\?/);
     expect(await preAuthCodes()).toBe(before + 1);
@@ -177,7 +221,9 @@ describeWithBuild("web security over HTTP", () => {
     });
     expect(signOut.headers.get("location")).toMatch(/[?&]error=MissingCSRF/);
     expect(signOut.headers.getSetCookie().some((c) => SESSION_COOKIE.test(c))).toBe(false);
-    const session = (await (await fetch(`${app.url}/api/auth/session`, { headers: { cookie } })).json()) as { user?: { email?: string } };
+    const session = (await (await fetch(`${app.url}/api/auth/session`, { headers: { cookie } })).json()) as {
+      user?: { email?: string };
+    };
     expect(session.user?.email).toBe("merchant@example.com");
   });
 
@@ -189,7 +235,12 @@ describeWithBuild("web security over HTTP", () => {
         method: "POST",
         redirect: "manual",
         headers: { origin: app.url, "x-forwarded-for": address },
-        body: multipart([...fields, ["businessName", `限流商家 ${i}`], ["email", `limited-${i}@example.com`], ["password", PASSWORD]]),
+        body: multipart([
+          ...fields,
+          ["businessName", `限流商家 ${i}`],
+          ["email", `limited-${i}@example.com`],
+          ["password", PASSWORD],
+        ]),
       });
     for (let i = 0; i < 5; i++) expect((await signUp(i, "198.51.100.77")).status, `sign-up ${i}`).toBe(303);
     const refused = await signUp(5, "198.51.100.77");
@@ -199,7 +250,9 @@ describeWithBuild("web security over HTTP", () => {
     // The refusal travels as a catalog key and is shown in the reader's language (Chinese by default).
     expect(page).toContain("来自您网络的注册过于频繁");
     expect(page).toContain("auth.errors.signUpRateLimited");
-    await expect(signInOverHttp(app.url, "limited-5@example.com", PASSWORD)).rejects.toThrow(/sign-in as limited-5@example.com failed/);
+    await expect(signInOverHttp(app.url, "limited-5@example.com", PASSWORD)).rejects.toThrow(
+      /sign-in as limited-5@example.com failed/,
+    );
     // Another address still signs up.
     expect((await signUp(6, "198.51.100.78")).status).toBe(303);
   }, 120_000);
@@ -207,11 +260,20 @@ describeWithBuild("web security over HTTP", () => {
   it("limits authorization starts per merchant: the eleventh in ten minutes asks WeChat for nothing and says why", async () => {
     const cookie = await signInOverHttp(app.url, "busy@example.com", PASSWORD);
     await fetch(`${app.url}/sandbox/api/push-ticket`, { method: "POST" });
-    const fields = actionFormFields(await (await fetch(`${app.url}/accounts`, { headers: { cookie } })).text(), "授权公众号");
+    const fields = actionFormFields(
+      await (await fetch(`${app.url}/accounts`, { headers: { cookie } })).text(),
+      "授权公众号",
+    );
     const click = () =>
-      fetch(`${app.url}/accounts`, { method: "POST", redirect: "manual", headers: { cookie, origin: app.url }, body: multipart([...fields, ["device", "pc"], ["authType", "1"]]) });
+      fetch(`${app.url}/accounts`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { cookie, origin: app.url },
+        body: multipart([...fields, ["device", "pc"], ["authType", "1"]]),
+      });
     const preAuthCodes = async () =>
-      ((await (await fetch(`${app.url}/sandbox/api/state`)).json()) as { calls: Record<string, number> }).calls.api_create_preauthcode ?? 0;
+      ((await (await fetch(`${app.url}/sandbox/api/state`)).json()) as { calls: Record<string, number> }).calls
+        .api_create_preauthcode ?? 0;
     const before = await preAuthCodes();
     for (let i = 0; i < 10; i++) expect((await click()).status, `start ${i}`).toBe(303);
     const refused = await click();
@@ -247,7 +309,11 @@ describeWithBuild("session cookie with an https APP_URL", () => {
     const port = await freePort();
     app = await startAppServer({
       port,
-      env: { APP_URL: `https://127.0.0.1:${port}`, WECHAT_API_BASE: `http://127.0.0.1:${port}/sandbox`, BACKGROUND_JOBS: "0" },
+      env: {
+        APP_URL: `https://127.0.0.1:${port}`,
+        WECHAT_API_BASE: `http://127.0.0.1:${port}/sandbox`,
+        BACKGROUND_JOBS: "0",
+      },
     });
   });
   afterAll(async () => {
@@ -267,6 +333,8 @@ describeWithBuild("session cookie with an https APP_URL", () => {
     const session = response.headers.getSetCookie().find((c) => SESSION_COOKIE.test(c));
     expect(session).toMatch(/^__Secure-authjs\.session-token=/);
     expect(cookieFlags(session!)).toEqual(expect.arrayContaining(["secure", "httponly", "samesite=lax", "path=/"]));
-    expect((await fetch(`${app.url}/login`)).headers.get("content-security-policy")).toContain("upgrade-insecure-requests");
+    expect((await fetch(`${app.url}/login`)).headers.get("content-security-policy")).toContain(
+      "upgrade-insecure-requests",
+    );
   });
 });

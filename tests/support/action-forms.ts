@@ -1,7 +1,12 @@
 import { expect } from "vitest";
 
 function decodeEntities(value: string): string {
-  return value.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  return value
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
 }
 
 /**
@@ -13,7 +18,10 @@ export function actionFormFieldsByTestId(html: string, testId: string): Array<[s
   if (!form) throw new Error(`no form holding data-testid="${testId}"`);
   const fields = (form.match(/<input[^>]*>/g) ?? [])
     .filter((input) => /name="/.test(input) && !/type="(radio|checkbox)"/.test(input))
-    .map((input): [string, string] => [decodeEntities(input.match(/name="([^"]*)"/)?.[1] ?? ""), decodeEntities(input.match(/value="([^"]*)"/)?.[1] ?? "")]);
+    .map((input): [string, string] => [
+      decodeEntities(input.match(/name="([^"]*)"/)?.[1] ?? ""),
+      decodeEntities(input.match(/value="([^"]*)"/)?.[1] ?? ""),
+    ]);
   expect(fields.some(([name]) => name.startsWith("$ACTION_"))).toBe(true);
   return fields;
 }
@@ -34,7 +42,10 @@ export function fill(fields: Array<[string, string]>, values: Record<string, str
  * form's data, encoded as React's client encodes them, with the action's id in `Next-Action`). Next answers an
  * access interrupt (forbidden()) here with its status; a plain form post without JavaScript gets a 404 page.
  */
-export function clientActionRequest(fields: Array<[string, string]>): { headers: Record<string, string>; body: FormData } {
+export function clientActionRequest(fields: Array<[string, string]>): {
+  headers: Record<string, string>;
+  body: FormData;
+} {
   const reference = fields.find(([name]) => /^\$ACTION_\d+:0$/.test(name))?.[1];
   const id = reference ? (JSON.parse(reference) as { id?: string }).id : undefined;
   if (!id) throw new Error("no action reference among the form's fields");

@@ -25,7 +25,9 @@ export function describeWithBuild(name: string, body: () => void): void {
   if (requirement === "fail") {
     describe(name, () => {
       it("needs the production build", () => {
-        throw new Error("no build (.next/BUILD_ID): run `npx next build` first; under CI a missing build fails instead of skipping");
+        throw new Error(
+          "no build (.next/BUILD_ID): run `npx next build` first; under CI a missing build fails instead of skipping",
+        );
       });
     });
     return;

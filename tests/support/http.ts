@@ -6,7 +6,11 @@ export async function controlFetch(url: string, init?: RequestInit): Promise<Res
   try {
     return await fetch(url, init);
   } catch (error) {
-    if (!(error instanceof TypeError) || !String((error as Error & { cause?: unknown }).cause).includes("other side closed")) throw error;
+    if (
+      !(error instanceof TypeError) ||
+      !String((error as Error & { cause?: unknown }).cause).includes("other side closed")
+    )
+      throw error;
     return fetch(url, init);
   }
 }

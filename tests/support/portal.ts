@@ -23,19 +23,31 @@ export function createTestPortal(app: AppServer, database: Database, extraEnv: R
 /** The sandbox's control plane, on any server that serves it (an app server, or the proxy in front of several). */
 type SandboxHost = Pick<AppServer, "url">;
 
-export async function sandboxControl<T = Record<string, unknown>>(app: SandboxHost, action: string, body: unknown = {}): Promise<T> {
-  const response = await controlFetch(`${app.url}/sandbox/api/${action}`, { method: "POST", body: JSON.stringify(body) });
+export async function sandboxControl<T = Record<string, unknown>>(
+  app: SandboxHost,
+  action: string,
+  body: unknown = {},
+): Promise<T> {
+  const response = await controlFetch(`${app.url}/sandbox/api/${action}`, {
+    method: "POST",
+    body: JSON.stringify(body),
+  });
   if (!response.ok) throw new Error(`sandbox ${action}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
 }
 
 export async function sandboxCalls(app: SandboxHost): Promise<Record<string, number>> {
-  return ((await (await controlFetch(`${app.url}/sandbox/api/state`)).json()) as { calls: Record<string, number> }).calls;
+  return ((await (await controlFetch(`${app.url}/sandbox/api/state`)).json()) as { calls: Record<string, number> })
+    .calls;
 }
 
 /** Delivers one push to the test portal's receiver, as WeChat would; returns its answer. */
 export async function deliver(portal: Platform, fields: WechatXmlFields) {
-  const push = sealPush(portal.crypto, { AppId: SANDBOX_COMPONENT.appId, ...fields }, { AppId: SANDBOX_COMPONENT.appId });
+  const push = sealPush(
+    portal.crypto,
+    { AppId: SANDBOX_COMPONENT.appId, ...fields },
+    { AppId: SANDBOX_COMPONENT.appId },
+  );
   return portal.componentPushes.receive(push.query, push.body);
 }
 
@@ -81,8 +93,12 @@ export async function accountSnapshot(database: Database, appId: string) {
   };
 }
 
-
-export type SandboxLedgerEntry = { appId: string; authorized: boolean; refreshToken: string | null; tokenRefreshes: number };
+export type SandboxLedgerEntry = {
+  appId: string;
+  authorized: boolean;
+  refreshToken: string | null;
+  tokenRefreshes: number;
+};
 
 /** WeChat's side of every sandbox account: authorized or not, current refresh token, refreshes so far. */
 export async function sandboxLedger(app: SandboxHost): Promise<Map<string, SandboxLedgerEntry>> {
@@ -117,6 +133,7 @@ export async function seedAuthorizedAccounts(
     refreshDueAt: new Date(),
     authorizedAt: new Date(version * 1000),
   }));
-  for (let i = 0; i < rows.length; i += 500) await portal.database.db.insert(authorizers).values(rows.slice(i, i + 500));
+  for (let i = 0; i < rows.length; i += 500)
+    await portal.database.db.insert(authorizers).values(rows.slice(i, i + 500));
   return seeded.map((a) => a.appId);
 }

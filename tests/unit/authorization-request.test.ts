@@ -17,7 +17,10 @@ const COMPONENT_APPID = "wx5a4db0c0f1e2d3c4";
 const OA = "wx00000000000000a1";
 const MP = "wx00000000000000b2";
 
-function input(params: Record<string, string | undefined> = {}, overrides: Partial<AuthorizationRequestInput> = {}): AuthorizationRequestInput {
+function input(
+  params: Record<string, string | undefined> = {},
+  overrides: Partial<AuthorizationRequestInput> = {},
+): AuthorizationRequestInput {
   return {
     searchParams: {
       component_appid: COMPONENT_APPID,
@@ -33,7 +36,11 @@ function input(params: Record<string, string | undefined> = {}, overrides: Parti
   };
 }
 
-function validate(params: Record<string, string | undefined> = {}, overrides: Partial<AuthorizationRequestInput> = {}, state: PreAuthCodeState = "ok") {
+function validate(
+  params: Record<string, string | undefined> = {},
+  overrides: Partial<AuthorizationRequestInput> = {},
+  state: PreAuthCodeState = "ok",
+) {
   return validateAuthorizationRequest(input(params, overrides), state);
 }
 
@@ -116,7 +123,9 @@ describe("validateAuthorizationRequest", () => {
 
     it("accepts http and https on the platform's host, with its own query", () => {
       const http = "http://127.0.0.1:3456/cb?state=x&y=1";
-      expect(validate({ redirect_uri: http }, { appUrl: "http://127.0.0.1:3456", referer: "http://127.0.0.1:3456/" })).toMatchObject({
+      expect(
+        validate({ redirect_uri: http }, { appUrl: "http://127.0.0.1:3456", referer: "http://127.0.0.1:3456/" }),
+      ).toMatchObject({
         ok: true,
         request: { redirectUri: http },
       });
@@ -143,7 +152,9 @@ describe("validateAuthorizationRequest", () => {
       if (!result.ok) expect(result.error.zh).toContain("授权入口页所在域名：evil.example.net");
       expect(errorCode(validate({}, { referer: "https://sub.portal.example.com/" }))).toBe("referer_domain_mismatch");
       expect(errorCode(validate({}, { referer: "not a url" }))).toBe("referer_domain_mismatch");
-      expect(errorCode(validate({}, { referer: "https://evil.example.net/", mobile: true }))).toBe("referer_domain_mismatch");
+      expect(errorCode(validate({}, { referer: "https://evil.example.net/", mobile: true }))).toBe(
+        "referer_domain_mismatch",
+      );
     });
 
     it("accepts the origin only (strict-origin-when-cross-origin) or a full URL", () => {
@@ -159,7 +170,10 @@ describe("validateAuthorizationRequest", () => {
       ["2", ["mini_program"]],
       ["3", ["official_account", "mini_program"]],
     ] as const)("%s maps to %j", (authType, kinds) => {
-      expect(validate({ auth_type: authType })).toMatchObject({ ok: true, request: { authType: Number(authType), kinds } });
+      expect(validate({ auth_type: authType })).toMatchObject({
+        ok: true,
+        request: { authType: Number(authType), kinds },
+      });
     });
 
     it("defaults to 3 when absent or empty", () => {
@@ -180,7 +194,13 @@ describe("validateAuthorizationRequest", () => {
 
   describe("biz_appid", () => {
     it("must look like an AppID", () => {
-      for (const bad of ["wx123", "gh_0123456789ab", "wx00000000000000G1", "WX00000000000000a1", "wx00000000000000a1x"]) {
+      for (const bad of [
+        "wx123",
+        "gh_0123456789ab",
+        "wx00000000000000G1",
+        "WX00000000000000a1",
+        "wx00000000000000a1x",
+      ]) {
         expect(errorCode(validate({ biz_appid: bad }))).toBe("invalid_biz_appid");
       }
     });
@@ -234,10 +254,20 @@ describe("validateAuthorizationRequest", () => {
   });
 
   it("checks in WeChat's order: component, code, redirect_uri, Referer, then the rest", () => {
-    const everythingWrong = { component_appid: "x", redirect_uri: "/x", auth_type: "9", biz_appid: "x", category_id_list: "x" };
+    const everythingWrong = {
+      component_appid: "x",
+      redirect_uri: "/x",
+      auth_type: "9",
+      biz_appid: "x",
+      category_id_list: "x",
+    };
     expect(errorCode(validate(everythingWrong, { referer: null }, "used"))).toBe("invalid_component_appid");
-    expect(errorCode(validate({ ...everythingWrong, component_appid: COMPONENT_APPID }, { referer: null }, "used"))).toBe("used_pre_auth_code");
-    expect(errorCode(validate({ ...everythingWrong, component_appid: COMPONENT_APPID }, { referer: null }))).toBe("invalid_redirect_uri");
+    expect(
+      errorCode(validate({ ...everythingWrong, component_appid: COMPONENT_APPID }, { referer: null }, "used")),
+    ).toBe("used_pre_auth_code");
+    expect(errorCode(validate({ ...everythingWrong, component_appid: COMPONENT_APPID }, { referer: null }))).toBe(
+      "invalid_redirect_uri",
+    );
     expect(errorCode(validate({ auth_type: "9", biz_appid: "x" }, { referer: null }))).toBe("referer_domain_mismatch");
     expect(errorCode(validate({ auth_type: "9", biz_appid: "x" }))).toBe("invalid_auth_type");
   });
@@ -256,13 +286,22 @@ describe("selectableAccounts", () => {
   ];
 
   it("lists the accounts of the allowed kinds and lets the tester create those kinds", () => {
-    expect(selectableAccounts({ kinds: ["official_account"] }, accounts)).toEqual({ accounts: [accounts[0]], creatableKinds: ["official_account"] });
-    expect(selectableAccounts({ kinds: ["mini_program"] }, accounts)).toEqual({ accounts: [accounts[1]], creatableKinds: ["mini_program"] });
+    expect(selectableAccounts({ kinds: ["official_account"] }, accounts)).toEqual({
+      accounts: [accounts[0]],
+      creatableKinds: ["official_account"],
+    });
+    expect(selectableAccounts({ kinds: ["mini_program"] }, accounts)).toEqual({
+      accounts: [accounts[1]],
+      creatableKinds: ["mini_program"],
+    });
     expect(selectableAccounts({ kinds: ["official_account", "mini_program"] }, accounts).accounts).toHaveLength(2);
   });
 
   it("restricts to the biz_appid account, whatever its kind", () => {
-    expect(selectableAccounts({ kinds: ["official_account"], bizAppId: MP }, accounts)).toEqual({ accounts: [accounts[1]], creatableKinds: [] });
+    expect(selectableAccounts({ kinds: ["official_account"], bizAppId: MP }, accounts)).toEqual({
+      accounts: [accounts[1]],
+      creatableKinds: [],
+    });
   });
 
   it("offers to create the biz_appid account when the sandbox has never seen it", () => {
@@ -302,7 +341,13 @@ describe("resolveAccountChoice", () => {
   const both = { kinds: ["official_account", "mini_program"] as ("official_account" | "mini_program")[] };
 
   it("takes an existing account of an allowed kind with its sets", () => {
-    expect(resolveAccountChoice(both, accounts, { account: OA, funcIds: { official_account: ["1", "15"] }, nickName: "ignored" })).toEqual({
+    expect(
+      resolveAccountChoice(both, accounts, {
+        account: OA,
+        funcIds: { official_account: ["1", "15"] },
+        nickName: "ignored",
+      }),
+    ).toEqual({
       ok: true,
       appId: OA,
       kind: "official_account",
@@ -311,13 +356,25 @@ describe("resolveAccountChoice", () => {
   });
 
   it("creates a new account of an allowed kind, with an optional name", () => {
-    expect(resolveAccountChoice(both, accounts, { account: "new:mini_program", funcIds: { mini_program: ["18"] }, nickName: " 测试小程序 " })).toEqual({
+    expect(
+      resolveAccountChoice(both, accounts, {
+        account: "new:mini_program",
+        funcIds: { mini_program: ["18"] },
+        nickName: " 测试小程序 ",
+      }),
+    ).toEqual({
       ok: true,
       kind: "mini_program",
       funcIds: [18],
       nickName: "测试小程序",
     });
-    expect(resolveAccountChoice(both, accounts, { account: "new:official_account", funcIds: { official_account: ["1"] }, nickName: "" })).toEqual({
+    expect(
+      resolveAccountChoice(both, accounts, {
+        account: "new:official_account",
+        funcIds: { official_account: ["1"] },
+        nickName: "",
+      }),
+    ).toEqual({
       ok: true,
       kind: "official_account",
       funcIds: [1],
@@ -326,7 +383,13 @@ describe("resolveAccountChoice", () => {
 
   it("creates the biz_appid account under that AppID", () => {
     const bizAppId = "wx00000000000000c3";
-    expect(resolveAccountChoice({ ...both, bizAppId }, accounts, { account: "new:official_account", funcIds: { official_account: ["1"] }, nickName: undefined })).toEqual({
+    expect(
+      resolveAccountChoice({ ...both, bizAppId }, accounts, {
+        account: "new:official_account",
+        funcIds: { official_account: ["1"] },
+        nickName: undefined,
+      }),
+    ).toEqual({
       ok: true,
       appId: bizAppId,
       kind: "official_account",
@@ -336,11 +399,38 @@ describe("resolveAccountChoice", () => {
 
   it("refuses accounts and kinds the request does not allow", () => {
     const oaOnly = { kinds: ["official_account"] as ("official_account" | "mini_program")[] };
-    expect(resolveAccountChoice(oaOnly, accounts, { account: MP, funcIds: { mini_program: ["18"] }, nickName: undefined }).ok).toBe(false);
-    expect(resolveAccountChoice(oaOnly, accounts, { account: "new:mini_program", funcIds: { mini_program: ["18"] }, nickName: undefined }).ok).toBe(false);
-    expect(resolveAccountChoice(both, accounts, { account: "wx00000000000000ff", funcIds: { official_account: ["1"] }, nickName: undefined }).ok).toBe(false);
-    expect(resolveAccountChoice(both, accounts, { account: undefined, funcIds: { official_account: ["1"] }, nickName: undefined }).ok).toBe(false);
-    expect(resolveAccountChoice({ ...both, bizAppId: MP }, accounts, { account: OA, funcIds: { official_account: ["1"] }, nickName: undefined }).ok).toBe(false);
+    expect(
+      resolveAccountChoice(oaOnly, accounts, { account: MP, funcIds: { mini_program: ["18"] }, nickName: undefined })
+        .ok,
+    ).toBe(false);
+    expect(
+      resolveAccountChoice(oaOnly, accounts, {
+        account: "new:mini_program",
+        funcIds: { mini_program: ["18"] },
+        nickName: undefined,
+      }).ok,
+    ).toBe(false);
+    expect(
+      resolveAccountChoice(both, accounts, {
+        account: "wx00000000000000ff",
+        funcIds: { official_account: ["1"] },
+        nickName: undefined,
+      }).ok,
+    ).toBe(false);
+    expect(
+      resolveAccountChoice(both, accounts, {
+        account: undefined,
+        funcIds: { official_account: ["1"] },
+        nickName: undefined,
+      }).ok,
+    ).toBe(false);
+    expect(
+      resolveAccountChoice({ ...both, bizAppId: MP }, accounts, {
+        account: OA,
+        funcIds: { official_account: ["1"] },
+        nickName: undefined,
+      }).ok,
+    ).toBe(false);
   });
 
   it("reads only the chosen kind's list (the page ticks defaults for both kinds)", () => {
@@ -351,13 +441,26 @@ describe("resolveAccountChoice", () => {
       kind: "mini_program",
       funcIds: [18],
     });
-    expect(resolveAccountChoice(both, accounts, { account: OA, funcIds: { mini_program: ["18"] }, nickName: undefined }).ok).toBe(false);
+    expect(
+      resolveAccountChoice(both, accounts, { account: OA, funcIds: { mini_program: ["18"] }, nickName: undefined }).ok,
+    ).toBe(false);
   });
 
   it("needs at least one set, all of the account's kind", () => {
-    expect(resolveAccountChoice(both, accounts, { account: OA, funcIds: { official_account: [] }, nickName: undefined })).toMatchObject({ ok: false, zh: "请至少选择一项权限" });
-    expect(resolveAccountChoice(both, accounts, { account: OA, funcIds: { official_account: ["1", "18"] }, nickName: undefined }).ok).toBe(false);
-    expect(resolveAccountChoice(both, accounts, { account: OA, funcIds: { official_account: ["abc"] }, nickName: undefined }).ok).toBe(false);
+    expect(
+      resolveAccountChoice(both, accounts, { account: OA, funcIds: { official_account: [] }, nickName: undefined }),
+    ).toMatchObject({ ok: false, zh: "请至少选择一项权限" });
+    expect(
+      resolveAccountChoice(both, accounts, {
+        account: OA,
+        funcIds: { official_account: ["1", "18"] },
+        nickName: undefined,
+      }).ok,
+    ).toBe(false);
+    expect(
+      resolveAccountChoice(both, accounts, { account: OA, funcIds: { official_account: ["abc"] }, nickName: undefined })
+        .ok,
+    ).toBe(false);
   });
 });
 
@@ -366,6 +469,8 @@ describe("authorizedRedirectUrl", () => {
     expect(authorizedRedirectUrl("https://p.example.com/cb?state=s1", "queryauthcode@@@a+b/c", 600)).toBe(
       "https://p.example.com/cb?state=s1&auth_code=queryauthcode%40%40%40a%2Bb%2Fc&expires_in=600",
     );
-    expect(authorizedRedirectUrl("https://p.example.com/cb", "c", 600)).toBe("https://p.example.com/cb?auth_code=c&expires_in=600");
+    expect(authorizedRedirectUrl("https://p.example.com/cb", "c", 600)).toBe(
+      "https://p.example.com/cb?auth_code=c&expires_in=600",
+    );
   });
 });

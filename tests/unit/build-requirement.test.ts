@@ -29,7 +29,11 @@ describe("tests that need the build", () => {
     expect(offenders.map((f) => path.relative(TESTS, f))).toEqual([]);
     const users = testFiles(TESTS).filter((file) => readFileSync(file, "utf8").includes("describeWithBuild("));
     expect(users.map((f) => path.relative(TESTS, f)).sort()).toEqual(
-      expect.arrayContaining(["integration/client-bundle-secrets.test.ts", "integration/staff-list.test.ts", "integration/web-security.http.test.ts"]),
+      expect.arrayContaining([
+        "integration/client-bundle-secrets.test.ts",
+        "integration/staff-list.test.ts",
+        "integration/web-security.http.test.ts",
+      ]),
     );
   });
 });

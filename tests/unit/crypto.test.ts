@@ -256,8 +256,12 @@ describe("official and third-party vectors", () => {
       encodingAesKey: required(vector.inputs.encodingAESKey),
       appId: required(vector.inputs.appid),
     });
-    expect(subject.verify(str(vector.expected?.msg_signature), required(timestamp), required(nonce), encrypt)).toBe(true);
-    expect(subject.verifyUrlSignature(str(vector.expected?.signature), required(timestamp), required(nonce))).toBe(true);
+    expect(subject.verify(str(vector.expected?.msg_signature), required(timestamp), required(nonce), encrypt)).toBe(
+      true,
+    );
+    expect(subject.verifyUrlSignature(str(vector.expected?.signature), required(timestamp), required(nonce))).toBe(
+      true,
+    );
     expect(subject.decrypt(encrypt).message).toBe(str(vector.computedByUs.plaintext));
     expect(Buffer.from(encrypt, "base64")).toHaveLength(Number(vector.expected?.ciphertextByteLength));
 

@@ -60,7 +60,12 @@ describe("parseEnv", () => {
       SECRETS_KEY: "c2hvcnQ=",
       WECHAT_COMPONENT_APPID: "abc",
     });
-    expect(problems.map((p) => p.split(":")[0]).sort()).toEqual(["APP_URL", "DATABASE_URL", "SECRETS_KEY", "WECHAT_COMPONENT_APPID"]);
+    expect(problems.map((p) => p.split(":")[0]).sort()).toEqual([
+      "APP_URL",
+      "DATABASE_URL",
+      "SECRETS_KEY",
+      "WECHAT_COMPONENT_APPID",
+    ]);
   });
 
   it("reads SECRETS_KEY_PREVIOUS as a list of keys, and names the bad entry without showing it", () => {
@@ -73,7 +78,9 @@ describe("parseEnv", () => {
     const tooShort = Buffer.alloc(16, 4).toString("base64");
     const problems = problemsOf({ ...secrets, SECRETS_KEY_PREVIOUS: `${previous[0]!.toString("base64")},${tooShort}` });
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/^SECRETS_KEY_PREVIOUS: must be the previous SECRETS_KEY values, .*\(entry 2 of 2 is not\)$/);
+    expect(problems[0]).toMatch(
+      /^SECRETS_KEY_PREVIOUS: must be the previous SECRETS_KEY values, .*\(entry 2 of 2 is not\)$/,
+    );
     expect(problems[0]).not.toContain(tooShort);
   });
 
@@ -100,7 +107,9 @@ describe("parseEnv", () => {
   it("refuses a service key shorter than 32 characters, naming its position, never its value", () => {
     const short = "c".repeat(31);
     const problems = problemsOf({ ...secrets, INTERNAL_API_KEYS: `${"a".repeat(32)},${short}` });
-    expect(problems).toEqual([expect.stringMatching(/^INTERNAL_API_KEYS: each key must be at least 32 characters .*entry 2 of 2 is shorter$/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/^INTERNAL_API_KEYS: each key must be at least 32 characters .*entry 2 of 2 is shorter$/),
+    ]);
     expect(problems[0]).not.toContain(short);
   });
 
@@ -149,8 +158,17 @@ describe("the sandbox in production", () => {
 
   it("refuses WECHAT_SANDBOX=1 together with any real credential, one message per variable", () => {
     for (const nodeEnv of ["production", "development"]) {
-      expect(problemsOf({ ...secrets, NODE_ENV: nodeEnv, WECHAT_SANDBOX: "1", WECHAT_COMPONENT_APPID: real.WECHAT_COMPONENT_APPID })).toEqual([
-        expect.stringMatching(/^WECHAT_COMPONENT_APPID: must not be set with WECHAT_SANDBOX=1 \(the sandbox never runs with real credentials\)/),
+      expect(
+        problemsOf({
+          ...secrets,
+          NODE_ENV: nodeEnv,
+          WECHAT_SANDBOX: "1",
+          WECHAT_COMPONENT_APPID: real.WECHAT_COMPONENT_APPID,
+        }),
+      ).toEqual([
+        expect.stringMatching(
+          /^WECHAT_COMPONENT_APPID: must not be set with WECHAT_SANDBOX=1 \(the sandbox never runs with real credentials\)/,
+        ),
       ]);
       const problems = problemsOf({
         ...secrets,
@@ -187,10 +205,12 @@ describe("the sandbox in production", () => {
   it("no demo login outside the sandbox, and the demo's email cannot be made the first staff account there", () => {
     expect(parseEnv({ ...secrets, ...real }).staff).toBeUndefined();
     expect(parseEnv({ ...secrets, ...real, ...production, ...https }).staff).toBeUndefined();
-    expect(problemsOf({ ...secrets, ...real, STAFF_EMAIL: "Staff@Demo.local", STAFF_PASSWORD: "a-long-password" })).toEqual([
-      expect.stringMatching(/^STAFF_EMAIL: staff@demo\.local is the sandbox's demo account/),
-    ]);
-    expect(parseEnv({ ...secrets, ...real, STAFF_EMAIL: "ops@example.com", STAFF_PASSWORD: "a-long-password" }).staff).toEqual({
+    expect(
+      problemsOf({ ...secrets, ...real, STAFF_EMAIL: "Staff@Demo.local", STAFF_PASSWORD: "a-long-password" }),
+    ).toEqual([expect.stringMatching(/^STAFF_EMAIL: staff@demo\.local is the sandbox's demo account/)]);
+    expect(
+      parseEnv({ ...secrets, ...real, STAFF_EMAIL: "ops@example.com", STAFF_PASSWORD: "a-long-password" }).staff,
+    ).toEqual({
       email: "ops@example.com",
       password: "a-long-password",
       demo: false,
@@ -201,13 +221,18 @@ describe("the sandbox in production", () => {
 describe("production requirements", () => {
   it("requires AUTH_SECRET and SECRETS_KEY in production, also with the sandbox", () => {
     for (const extra of [{ ...real, ...https }, { WECHAT_SANDBOX: "1" }] as Array<Record<string, string>>) {
-      expect(problemsOf({ ...production, ...extra }).map((p) => p.split(":")[0])).toEqual(["AUTH_SECRET", "SECRETS_KEY"]);
+      expect(problemsOf({ ...production, ...extra }).map((p) => p.split(":")[0])).toEqual([
+        "AUTH_SECRET",
+        "SECRETS_KEY",
+      ]);
     }
   });
 
   it("requires an https APP_URL with real WeChat (also when APP_URL is not set at all)", () => {
     expect(problemsOf({ ...production, ...secrets, ...real, APP_URL: "http://portal.example.com" })).toEqual([
-      expect.stringMatching(/^APP_URL: must be the portal's public https:\/\/ URL in production .*INSECURE_ALLOW_HTTP_APP_URL=1$/),
+      expect.stringMatching(
+        /^APP_URL: must be the portal's public https:\/\/ URL in production .*INSECURE_ALLOW_HTTP_APP_URL=1$/,
+      ),
     ]);
     expect(problemsOf({ ...production, ...secrets, ...real })).toEqual([
       "APP_URL: is required in production: the portal's public https:// URL (e.g. https://portal.example.com)",
@@ -218,12 +243,18 @@ describe("production requirements", () => {
   it("lets a plain-http intranet opt out by name, and only by name", () => {
     const intranet = { ...production, ...secrets, ...real, APP_URL: "http://portal.intra:3000" };
     expect(parseEnv({ ...intranet, INSECURE_ALLOW_HTTP_APP_URL: "1" }).appUrl).toBe("http://portal.intra:3000");
-    expect(problemsOf({ ...intranet, INSECURE_ALLOW_HTTP_APP_URL: "0" }).map((p) => p.split(":")[0])).toEqual(["APP_URL"]);
-    expect(problemsOf({ ...intranet, INSECURE_ALLOW_HTTP_APP_URL: "please" }).map((p) => p.split(":")[0])).toEqual(["INSECURE_ALLOW_HTTP_APP_URL"]);
+    expect(problemsOf({ ...intranet, INSECURE_ALLOW_HTTP_APP_URL: "0" }).map((p) => p.split(":")[0])).toEqual([
+      "APP_URL",
+    ]);
+    expect(problemsOf({ ...intranet, INSECURE_ALLOW_HTTP_APP_URL: "please" }).map((p) => p.split(":")[0])).toEqual([
+      "INSECURE_ALLOW_HTTP_APP_URL",
+    ]);
   });
 
   it("does not require https for the sandbox's test servers on plain http", () => {
-    expect(parseEnv({ ...production, ...secrets, WECHAT_SANDBOX: "1", APP_URL: "http://127.0.0.1:4000" }).sandbox).toBe(true);
+    expect(parseEnv({ ...production, ...secrets, WECHAT_SANDBOX: "1", APP_URL: "http://127.0.0.1:4000" }).sandbox).toBe(
+      true,
+    );
   });
 });
 

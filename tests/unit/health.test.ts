@@ -30,17 +30,40 @@ describe("public health", () => {
       componentToken: { expiresAt: null, expiresInSeconds: 6000, lastError: "WeChat answered 61004 from 203.0.113.9" },
       authorizers: { refreshFailed: 3, needsReauthorization: 0, refresherLagSeconds: 0 },
     });
-    expect(answer).toEqual({ ok: true, database: { ok: true }, ticket: { ok: false }, componentToken: { ok: false }, authorizers: { ok: false } });
-    expect(publicHealth({ ...detailed, authorizers: { refreshFailed: 0, needsReauthorization: 0, refresherLagSeconds: 3600 } }).authorizers.ok).toBe(false);
-    expect(publicHealth({ ...detailed, componentToken: { expiresAt: null, expiresInSeconds: null, lastError: null } }).componentToken.ok).toBe(false);
+    expect(answer).toEqual({
+      ok: true,
+      database: { ok: true },
+      ticket: { ok: false },
+      componentToken: { ok: false },
+      authorizers: { ok: false },
+    });
+    expect(
+      publicHealth({
+        ...detailed,
+        authorizers: { refreshFailed: 0, needsReauthorization: 0, refresherLagSeconds: 3600 },
+      }).authorizers.ok,
+    ).toBe(false);
+    expect(
+      publicHealth({ ...detailed, componentToken: { expiresAt: null, expiresInSeconds: null, lastError: null } })
+        .componentToken.ok,
+    ).toBe(false);
   });
 
   it("carries no error text when the database is down (that goes to the log)", () => {
-    const health = unhealthy(true, new Error("connect ECONNREFUSED 10.1.2.3:5432 (postgres://portal@db.internal/portal)"));
+    const health = unhealthy(
+      true,
+      new Error("connect ECONNREFUSED 10.1.2.3:5432 (postgres://portal@db.internal/portal)"),
+    );
     expect(health.database.error).toContain("ECONNREFUSED");
     const answer = JSON.stringify(publicHealth(health));
     expect(answer).toBe(
-      JSON.stringify({ ok: false, database: { ok: false }, ticket: { ok: false }, componentToken: { ok: false }, authorizers: { ok: false } }),
+      JSON.stringify({
+        ok: false,
+        database: { ok: false },
+        ticket: { ok: false },
+        componentToken: { ok: false },
+        authorizers: { ok: false },
+      }),
     );
   });
 });

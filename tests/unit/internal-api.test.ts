@@ -14,7 +14,17 @@ describe("service key verifier", () => {
   });
 
   it("refuses everything else", () => {
-    for (const header of [null, "", "Bearer", "Bearer ", "alpha-key-123", "Basic alpha-key-123", "Bearer alpha-key-12", "Bearer alpha-key-1234", "Bearer alpha-key-123 extra"]) {
+    for (const header of [
+      null,
+      "",
+      "Bearer",
+      "Bearer ",
+      "alpha-key-123",
+      "Basic alpha-key-123",
+      "Bearer alpha-key-12",
+      "Bearer alpha-key-1234",
+      "Bearer alpha-key-123 extra",
+    ]) {
       expect(verify(header)).toBeNull();
     }
   });

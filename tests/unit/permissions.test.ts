@@ -10,15 +10,15 @@ import {
 
 // docs/wechat-protocol.md §5.1
 const OA_IDS = [
-  1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 22, 23, 24, 26, 27, 33, 34, 35, 44, 46, 47, 54, 66, 89, 113, 121,
-  172,
+  1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 22, 23, 24, 26, 27, 33, 34, 35, 44, 46, 47, 54, 66, 89, 113,
+  121, 172,
 ];
 
 // docs/wechat-protocol.md §5.2
 const MP_IDS = [
-  17, 18, 19, 20, 21, 25, 30, 31, 36, 37, 40, 41, 45, 48, 49, 51, 52, 57, 65, 67, 70, 71, 73, 76, 81, 84, 85, 86, 88, 93,
-  99, 102, 104, 105, 107, 112, 115, 116, 117, 118, 119, 120, 125, 127, 129, 130, 131, 132, 133, 135, 137, 138, 139, 140,
-  141, 142, 144, 151, 153, 156, 157, 159, 161, 171, 173, 174, 175, 182, 185,
+  17, 18, 19, 20, 21, 25, 30, 31, 36, 37, 40, 41, 45, 48, 49, 51, 52, 57, 65, 67, 70, 71, 73, 76, 81, 84, 85, 86, 88,
+  93, 99, 102, 104, 105, 107, 112, 115, 116, 117, 118, 119, 120, 125, 127, 129, 130, 131, 132, 133, 135, 137, 138, 139,
+  140, 141, 142, 144, 151, 153, 156, 157, 159, 161, 171, 173, 174, 175, 182, 185,
 ];
 
 // Listed without a name ("?" or a note only).
@@ -50,7 +50,12 @@ describe("permission sets", () => {
 
   it("names the sets the release test depends on", () => {
     expect(describePermission(1)).toEqual({ id: 1, zh: "消息管理", en: "Message management", known: true });
-    expect(describePermission(19)).toEqual({ id: 19, zh: "小程序客服管理", en: "Customer-service messages", known: true });
+    expect(describePermission(19)).toEqual({
+      id: 19,
+      zh: "小程序客服管理",
+      en: "Customer-service messages",
+      known: true,
+    });
   });
 
   it("records mutual exclusion and legacy status", () => {

@@ -3,14 +3,20 @@ import { safeCallbackUrl } from "@/app/(auth)/safe-callback";
 
 // Where sign-in sends the browser: only paths on this site.
 describe("safeCallbackUrl", () => {
-  it.each(["/accounts", "/accounts/wx0123456789abcdef?authorized=1", "/staff"])("keeps the same-site path %s", (path) => {
-    expect(safeCallbackUrl(path)).toBe(path);
-  });
+  it.each(["/accounts", "/accounts/wx0123456789abcdef?authorized=1", "/staff"])(
+    "keeps the same-site path %s",
+    (path) => {
+      expect(safeCallbackUrl(path)).toBe(path);
+    },
+  );
 
-  it.each(["https://evil.example/", "//evil.example/", "/\\evil.example/", "javascript:alert(1)", "accounts", ""])("replaces %s with the fallback", (url) => {
-    expect(safeCallbackUrl(url)).toBe("/accounts");
-    expect(safeCallbackUrl(url, "/staff")).toBe("/staff");
-  });
+  it.each(["https://evil.example/", "//evil.example/", "/\\evil.example/", "javascript:alert(1)", "accounts", ""])(
+    "replaces %s with the fallback",
+    (url) => {
+      expect(safeCallbackUrl(url)).toBe("/accounts");
+      expect(safeCallbackUrl(url, "/staff")).toBe("/staff");
+    },
+  );
 
   // Browsers drop tabs and newlines inside a URL and read a backslash as a slash, so each of these would leave the
   // site; encoded forms are refused too, in case a proxy or a later redirect decodes them.

@@ -35,7 +35,9 @@ describe("secret box", () => {
     expect(a).not.toBe(b);
     expect(a).not.toContain("refreshtoken");
     expect(box.open(a, refreshOfA)).toBe("refreshtoken@@@abc");
-    expect(box.open(a, { table: "authorizers", column: "refresh_token_sealed", row: "wx1111111111111111" })).toBe("refreshtoken@@@abc");
+    expect(box.open(a, { table: "authorizers", column: "refresh_token_sealed", row: "wx1111111111111111" })).toBe(
+      "refreshtoken@@@abc",
+    );
     const [version, keyId, iv, , tag] = a.split(".");
     expect([version, keyId]).toEqual(["v2", keyIdOf(newKey)]);
     expect(Buffer.from(iv!, "base64url")).toHaveLength(12);

@@ -37,7 +37,9 @@ describe("staff Server Functions", () => {
       const exported = [...source.matchAll(/export async function (\w+)\s*\([^)]*\)[^{]*\{([\s\S]*?)\n\}/g)];
       expect(exported.length).toBeGreaterThan(0);
       // Every exported function was read: one whose signature the pattern misses (a generic, say) is not skipped.
-      expect(exported.map(([, name]) => name)).toHaveLength(source.match(/^export (?:default )?(?:async )?function\b/gm)?.length ?? 0);
+      expect(exported.map(([, name]) => name)).toHaveLength(
+        source.match(/^export (?:default )?(?:async )?function\b/gm)?.length ?? 0,
+      );
       for (const [, name, body] of exported) {
         const firstStatement = body!
           .split("\n")

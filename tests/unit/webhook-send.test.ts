@@ -36,7 +36,9 @@ interface Seen {
   socket: Socket;
 }
 
-async function listen(handler: (req: IncomingMessage, res: ServerResponse, seen: Seen[]) => void): Promise<{ server: Server; port: number; seen: Seen[] }> {
+async function listen(
+  handler: (req: IncomingMessage, res: ServerResponse, seen: Seen[]) => void,
+): Promise<{ server: Server; port: number; seen: Seen[] }> {
   const seen: Seen[] = [];
   const server = createServer((req, res) => {
     let body = "";
@@ -53,7 +55,11 @@ async function listen(handler: (req: IncomingMessage, res: ServerResponse, seen:
 /** A resolver answering every name with these addresses, counting its calls. */
 function resolver(addresses: string[]) {
   const calls: string[] = [];
-  const lookup = ((hostname: string, options: { all?: boolean }, callback: (error: Error | null, address: string | LookupAddress[], family?: number) => void) => {
+  const lookup = ((
+    hostname: string,
+    options: { all?: boolean },
+    callback: (error: Error | null, address: string | LookupAddress[], family?: number) => void,
+  ) => {
     calls.push(hostname);
     const list = addresses.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
     setImmediate(() => (options.all ? callback(null, list) : callback(null, list[0]!.address, list[0]!.family)));
@@ -98,7 +104,12 @@ describe("webhook sender", () => {
   it("refuses a private address written in the URL without resolving anything", async () => {
     const dns = resolver(["203.0.113.7"]);
     const s = sender({ allowPrivateNetworks: false, timeoutMs: 2000, lookup: dns.lookup });
-    for (const url of ["http://127.0.0.1:9/wx", "http://[::1]:9/wx", "http://169.254.169.254/latest/meta-data", "http://[::ffff:10.0.0.1]/"]) {
+    for (const url of [
+      "http://127.0.0.1:9/wx",
+      "http://[::1]:9/wx",
+      "http://169.254.169.254/latest/meta-data",
+      "http://[::ffff:10.0.0.1]/",
+    ]) {
       expect(await failure(s.post(url, {}, "{}"))).toBe("private_address");
     }
     expect(dns.calls).toEqual([]);
@@ -108,22 +119,47 @@ describe("webhook sender", () => {
     expect(Object.keys(ONE_PER_RANGE).sort()).toEqual(BLOCKED_RANGES.map((r) => `${r.network}/${r.prefix}`).sort());
   });
 
-  it.each(Object.entries(ONE_PER_RANGE))("refuses %s (%s) written in the URL and given by the connection's lookup", async (_range, address) => {
-    expect(isPrivateAddress(address)).toBe(true);
-    const host = address.includes(":") ? `[${address}]` : address;
-    const literal = resolver(["203.0.113.7"]);
-    expect(await failure(sender({ allowPrivateNetworks: false, timeoutMs: 2000, lookup: literal.lookup }).post(`http://${host}:9/wx`, {}, "{}"))).toBe("private_address");
-    expect(literal.calls).toEqual([]);
-    const dns = resolver([address]);
-    expect(await failure(sender({ allowPrivateNetworks: false, timeoutMs: 2000, lookup: dns.lookup }).post("https://hooks.example.test/wx", {}, "{}"))).toBe("private_address");
-    expect(dns.calls).toEqual(["hooks.example.test"]);
-  });
+  it.each(Object.entries(ONE_PER_RANGE))(
+    "refuses %s (%s) written in the URL and given by the connection's lookup",
+    async (_range, address) => {
+      expect(isPrivateAddress(address)).toBe(true);
+      const host = address.includes(":") ? `[${address}]` : address;
+      const literal = resolver(["203.0.113.7"]);
+      expect(
+        await failure(
+          sender({ allowPrivateNetworks: false, timeoutMs: 2000, lookup: literal.lookup }).post(
+            `http://${host}:9/wx`,
+            {},
+            "{}",
+          ),
+        ),
+      ).toBe("private_address");
+      expect(literal.calls).toEqual([]);
+      const dns = resolver([address]);
+      expect(
+        await failure(
+          sender({ allowPrivateNetworks: false, timeoutMs: 2000, lookup: dns.lookup }).post(
+            "https://hooks.example.test/wx",
+            {},
+            "{}",
+          ),
+        ),
+      ).toBe("private_address");
+      expect(dns.calls).toEqual(["hooks.example.test"]);
+    },
+  );
 
   it("delivers where private networks are allowed, with the headers and body, and keeps the connection", async () => {
     const { port, seen } = await endpoint((_req, res) => res.writeHead(204).end());
     const dns = resolver(["127.0.0.1"]);
     const s = sender({ allowPrivateNetworks: true, timeoutMs: 2000, lookup: dns.lookup });
-    expect(await s.post(`http://hooks.example.test:${port}/wx`, { "webhook-id": "dlv_1", "content-type": "application/json" }, '{"a":"你好"}')).toBe(204);
+    expect(
+      await s.post(
+        `http://hooks.example.test:${port}/wx`,
+        { "webhook-id": "dlv_1", "content-type": "application/json" },
+        '{"a":"你好"}',
+      ),
+    ).toBe(204);
     expect(await s.post(`http://hooks.example.test:${port}/wx`, { "webhook-id": "dlv_2" }, "{}")).toBe(204);
     expect(seen.map((r) => [r.headers["webhook-id"], r.body])).toEqual([
       ["dlv_1", '{"a":"你好"}'],
@@ -135,7 +171,9 @@ describe("webhook sender", () => {
   });
 
   it("answers with a redirect's status and does not follow it", async () => {
-    const { port, seen } = await endpoint((_req, res) => res.writeHead(302, { location: "http://169.254.169.254/" }).end());
+    const { port, seen } = await endpoint((_req, res) =>
+      res.writeHead(302, { location: "http://169.254.169.254/" }).end(),
+    );
     const s = sender({ allowPrivateNetworks: true, timeoutMs: 2000 });
     expect(await s.post(`http://127.0.0.1:${port}/wx`, {}, "{}")).toBe(302);
     expect(seen).toHaveLength(1);
@@ -166,10 +204,24 @@ describe("webhook sender", () => {
 
   it("says when a name does not resolve or nothing listens", async () => {
     const missing = ((hostname: string, _options: unknown, callback: (error: Error) => void) =>
-      setImmediate(() => callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND" })))) as unknown as typeof dnsLookup;
-    expect(await failure(sender({ allowPrivateNetworks: false, timeoutMs: 2000, lookup: missing }).post("https://nowhere.example.test/wx", {}, "{}"))).toBe("unresolvable");
+      setImmediate(() =>
+        callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND" })),
+      )) as unknown as typeof dnsLookup;
+    expect(
+      await failure(
+        sender({ allowPrivateNetworks: false, timeoutMs: 2000, lookup: missing }).post(
+          "https://nowhere.example.test/wx",
+          {},
+          "{}",
+        ),
+      ),
+    ).toBe("unresolvable");
     const { server, port } = await listen(() => {});
     await new Promise((resolve) => server.close(resolve));
-    expect(await failure(sender({ allowPrivateNetworks: true, timeoutMs: 2000 }).post(`http://127.0.0.1:${port}/wx`, {}, "{}"))).toBe("connection_failed");
+    expect(
+      await failure(
+        sender({ allowPrivateNetworks: true, timeoutMs: 2000 }).post(`http://127.0.0.1:${port}/wx`, {}, "{}"),
+      ),
+    ).toBe("connection_failed");
   });
 });

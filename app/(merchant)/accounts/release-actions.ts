@@ -16,8 +16,15 @@ export async function publishReleaseAction(_prev: ActionState | undefined, formD
   if (!targetId.success) return { ok: false, message: message("releases.detail.notDone") };
   // Security: only a target of this merchant's own account.
   const target = await findBatchTarget(await getDb(), targetId.data);
-  if (!target || target.merchantId !== merchant.merchantId) return { ok: false, message: message("releases.detail.notDone") };
-  const moved = await releaseWaitingTarget(await getPlatform(), { userId: merchant.userId, email: merchant.email }, target.id);
+  if (!target || target.merchantId !== merchant.merchantId)
+    return { ok: false, message: message("releases.detail.notDone") };
+  const moved = await releaseWaitingTarget(
+    await getPlatform(),
+    { userId: merchant.userId, email: merchant.email },
+    target.id,
+  );
   revalidatePath(`/accounts/${target.appId}`);
-  return moved ? { ok: true, message: message("releases.panel.published") } : { ok: false, message: message("releases.detail.notDone") };
+  return moved
+    ? { ok: true, message: message("releases.panel.published") }
+    : { ok: false, message: message("releases.detail.notDone") };
 }

@@ -16,5 +16,8 @@ export async function GET() {
   }
   // The raw error goes to the log only; the answer is public.
   if (!health.ok) log.error("health: database unreachable", { error: health.database.error ?? "unknown" });
-  return Response.json(publicHealth(health), { status: health.ok ? 200 : 503, headers: { "cache-control": "no-store" } });
+  return Response.json(publicHealth(health), {
+    status: health.ok ? 200 : 503,
+    headers: { "cache-control": "no-store" },
+  });
 }

@@ -21,7 +21,9 @@ export async function decideFastRegistrationAction(formData: FormData): Promise<
   if (!outcome.ok) log.warn("sandbox fast registration: decision not applied", { reason: outcome.reason });
   // A URL of its own: the page was opened with WeChat's `#wechat_redirect` fragment, and a redirect to the same
   // path and query would be taken as a hash change and not render the answer.
-  redirect(`/sandbox/fastregister/authorize?action=show&answered=1&create_token=${encodeURIComponent(input.createToken)}`);
+  redirect(
+    `/sandbox/fastregister/authorize?action=show&answered=1&create_token=${encodeURIComponent(input.createToken)}`,
+  );
 }
 
 /** The official account's administrator confirms on the fastregisterauth page: back to redirect_uri with a ticket. */

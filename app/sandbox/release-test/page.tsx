@@ -92,7 +92,10 @@ export default async function ReleaseTestPage({ searchParams }: { searchParams: 
           <ul className="mt-2 divide-y divide-slate-100 text-sm">
             {runs.map((run) => (
               <li key={run.id} className="flex flex-wrap items-center gap-3 py-2">
-                <Link href={`/sandbox/release-test?run=${run.id}`} className="font-mono text-wechat-dark hover:underline">
+                <Link
+                  href={`/sandbox/release-test?run=${run.id}`}
+                  className="font-mono text-wechat-dark hover:underline"
+                >
                   #{run.id}
                 </Link>
                 <StatusBadge status={run.status} label={t(run.status)} />

@@ -10,7 +10,10 @@ import type { AuthorizerEventHandler, ComponentEventHandler } from "./types";
  */
 export const AUTHORIZER_EVENT_HANDLERS: readonly AuthorizerEventHandler[] = [auditEventHandler, setupAuthorizerEvents];
 
-export const COMPONENT_EVENT_HANDLERS: readonly ComponentEventHandler[] = [setupComponentEvents, fastRegisterPushHandler];
+export const COMPONENT_EVENT_HANDLERS: readonly ComponentEventHandler[] = [
+  setupComponentEvents,
+  fastRegisterPushHandler,
+];
 
 /** Whether an account's event is the platform's own (stored for follow-up, not forwarded to the merchant). */
 export function isPlatformEvent(msgType: string, event: string | undefined): boolean {

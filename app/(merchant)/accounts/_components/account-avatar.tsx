@@ -2,7 +2,15 @@
 
 import { useState } from "react";
 
-const PALETTE = ["bg-emerald-600", "bg-sky-600", "bg-violet-600", "bg-amber-600", "bg-rose-600", "bg-teal-600", "bg-indigo-600"];
+const PALETTE = [
+  "bg-emerald-600",
+  "bg-sky-600",
+  "bg-violet-600",
+  "bg-amber-600",
+  "bg-rose-600",
+  "bg-teal-600",
+  "bg-indigo-600",
+];
 
 function colorFor(seed: string): string {
   let hash = 0;
@@ -22,7 +30,17 @@ function imageUrl(src: string): string {
 }
 
 /** The account's head image, or a colored circle with the first character of its name. */
-export function AccountAvatar({ src, name, seed, size = "md" }: { src: string | null; name: string; seed: string; size?: "md" | "lg" }) {
+export function AccountAvatar({
+  src,
+  name,
+  seed,
+  size = "md",
+}: {
+  src: string | null;
+  name: string;
+  seed: string;
+  size?: "md" | "lg";
+}) {
   // The source that failed to load: a new src gets its own try.
   const [failedSrc, setFailedSrc] = useState<string | null>(null);
   const failed = failedSrc !== null && failedSrc === src;

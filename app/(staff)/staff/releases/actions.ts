@@ -42,7 +42,10 @@ const newBatchSchema = z.object({
   targets: z.enum(["all", "selection"]),
 });
 
-export async function createReleaseBatchAction(_prev: ActionState | undefined, formData: FormData): Promise<ActionState> {
+export async function createReleaseBatchAction(
+  _prev: ActionState | undefined,
+  formData: FormData,
+): Promise<ActionState> {
   const staff = await requireStaff("/staff/releases/new");
   const raw = Object.fromEntries([...formData.entries()].filter(([k]) => k !== "appIds" && !k.startsWith("$")));
   if (raw.grayPercentage === "") delete raw.grayPercentage;
@@ -53,11 +56,22 @@ export async function createReleaseBatchAction(_prev: ActionState | undefined, f
   }
   const { targets, ...params } = parsed.data;
   try {
-    JSON.parse(renderExtJson(params.extJsonTemplate, { appId: "wx0", extAppid: "wx0", nickName: "", merchantName: "", principalName: "" }));
+    JSON.parse(
+      renderExtJson(params.extJsonTemplate, {
+        appId: "wx0",
+        extAppid: "wx0",
+        nickName: "",
+        merchantName: "",
+        principalName: "",
+      }),
+    );
   } catch {
     return { ok: false, message: message("releases.new.badExtJson") };
   }
-  const appIds = formData.getAll("appIds").map(String).filter((id) => appIdSchema.safeParse(id).success);
+  const appIds = formData
+    .getAll("appIds")
+    .map(String)
+    .filter((id) => appIdSchema.safeParse(id).success);
   let batchId: number | null;
   try {
     const result = await startReleaseBatch(await getPlatform(), actor(staff), {
@@ -82,7 +96,9 @@ export async function controlBatchAction(_prev: ActionState | undefined, formDat
   if (!batchId.success || !action.success) return { ok: false, message: message("releases.detail.notDone") };
   const done = await controlReleaseBatch(await getPlatform(), actor(staff), batchId.data, action.data);
   revalidatePath(`/staff/releases/${batchId.data}`);
-  return done ? { ok: true, message: message("releases.detail.done") } : { ok: false, message: message("releases.detail.notDone") };
+  return done
+    ? { ok: true, message: message("releases.detail.done") }
+    : { ok: false, message: message("releases.detail.notDone") };
 }
 
 export async function targetAction(_prev: ActionState | undefined, formData: FormData): Promise<ActionState> {
@@ -96,10 +112,15 @@ export async function targetAction(_prev: ActionState | undefined, formData: For
       ? await retryReleaseTarget(platform, actor(staff), targetId.data)
       : await releaseWaitingTarget(platform, actor(staff), targetId.data);
   revalidatePath("/staff/releases");
-  return done ? { ok: true, message: message("releases.detail.done") } : { ok: false, message: message("releases.detail.notDone") };
+  return done
+    ? { ok: true, message: message("releases.detail.done") }
+    : { ok: false, message: message("releases.detail.notDone") };
 }
 
-export async function accountCodeActionAction(_prev: ActionState | undefined, formData: FormData): Promise<ActionState> {
+export async function accountCodeActionAction(
+  _prev: ActionState | undefined,
+  formData: FormData,
+): Promise<ActionState> {
   const staff = await requireStaff("/staff/authorizations");
   const appId = appIdSchema.safeParse(formData.get("appId"));
   const action = z.enum(["refresh", "undo", "speedup", "revert", "revert_gray"]).safeParse(formData.get("action"));
@@ -108,7 +129,14 @@ export async function accountCodeActionAction(_prev: ActionState | undefined, fo
   try {
     const platform = await getPlatform();
     if (action.data === "refresh") await refreshAuditStatus(platform, actor(staff), appId.data);
-    else await accountCodeAction(platform, actor(staff), appId.data, action.data, auditId.success ? auditId.data : undefined);
+    else
+      await accountCodeAction(
+        platform,
+        actor(staff),
+        appId.data,
+        action.data,
+        auditId.success ? auditId.data : undefined,
+      );
   } catch (error) {
     return failure(error);
   }

@@ -60,13 +60,21 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
       }
       // Fast registration (docs/registration.md): the confirming person's answer, the 24-hour clock.
       case "fastregister-decide":
-        return Response.json(await sandbox.decideFastRegistration(input as Parameters<typeof sandbox.decideFastRegistration>[0]));
+        return Response.json(
+          await sandbox.decideFastRegistration(input as Parameters<typeof sandbox.decideFastRegistration>[0]),
+        );
       case "fastregister-ticket":
         // What the fastregisterauth page's confirm does (the official account's administrator agrees), for tests.
-        return Response.json(await sandbox.issueFastRegisterTicket(input as Parameters<typeof sandbox.issueFastRegisterTicket>[0]));
+        return Response.json(
+          await sandbox.issueFastRegisterTicket(input as Parameters<typeof sandbox.issueFastRegisterTicket>[0]),
+        );
       case "fastregister-age":
         await sandbox.ageFastRegistration(input as Parameters<typeof sandbox.ageFastRegistration>[0]);
-        return Response.json({ pushes: await sandbox.expireFastRegistrations({ deliver: (input as { deliver?: boolean }).deliver !== false }) });
+        return Response.json({
+          pushes: await sandbox.expireFastRegistrations({
+            deliver: (input as { deliver?: boolean }).deliver !== false,
+          }),
+        });
       case "rotate-refresh-token": {
         const { appId, hideFromList } = z
           .object({ appId: z.string(), hideFromList: z.boolean().default(false) })

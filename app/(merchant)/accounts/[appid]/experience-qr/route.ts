@@ -16,7 +16,9 @@ export async function GET(_request: Request, { params }: { params: Promise<{ app
   if (!account || account.kind !== "mini_program") return new Response("Not found", { status: 404 });
   const platform = await getPlatform();
   try {
-    const image = await platform.authorizerTokens.withToken(appId.data, (token) => codeClientOf(platform).getQrcode(token));
+    const image = await platform.authorizerTokens.withToken(appId.data, (token) =>
+      codeClientOf(platform).getQrcode(token),
+    );
     return new Response(new Uint8Array(image.bytes), {
       headers: { "content-type": image.contentType, "cache-control": "private, no-store" },
     });

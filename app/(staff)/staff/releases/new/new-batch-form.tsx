@@ -24,7 +24,8 @@ export function NewBatchForm({
   const [onApproval, setOnApproval] = useState<"release" | "gray" | "merchant">("release");
   const eligible = programs.filter((p) => p.eligible);
   const ineligible = programs.filter((p) => !p.eligible);
-  const input = "mt-1 block w-full rounded-lg border border-slate-300 px-3 py-2 text-sm focus:border-emerald-600 focus:outline-none";
+  const input =
+    "mt-1 block w-full rounded-lg border border-slate-300 px-3 py-2 text-sm focus:border-emerald-600 focus:outline-none";
   return (
     <form action={action} className="space-y-5">
       <Panel titleId="template-title" title={t("new.template")}>
@@ -51,11 +52,23 @@ export function NewBatchForm({
         <fieldset className="space-y-2">
           <legend className="sr-only">{t("new.targets")}</legend>
           <label className="flex items-center gap-2 text-sm">
-            <input type="radio" name="targets" value="all" checked={targets === "all"} onChange={() => setTargets("all")} />
+            <input
+              type="radio"
+              name="targets"
+              value="all"
+              checked={targets === "all"}
+              onChange={() => setTargets("all")}
+            />
             {t("new.allEligible", { count: eligible.length })}
           </label>
           <label className="flex items-center gap-2 text-sm">
-            <input type="radio" name="targets" value="selection" checked={targets === "selection"} onChange={() => setTargets("selection")} />
+            <input
+              type="radio"
+              name="targets"
+              value="selection"
+              checked={targets === "selection"}
+              onChange={() => setTargets("selection")}
+            />
             {t("new.selection")}
           </label>
         </fieldset>
@@ -66,7 +79,10 @@ export function NewBatchForm({
                 <label className="flex items-center gap-2 text-sm">
                   <input type="checkbox" name="appIds" value={p.appId} data-testid={`target-${p.appId}`} />
                   <span className="truncate">
-                    {p.name} <span className="text-xs text-slate-500">{p.merchant} · {p.appId}</span>
+                    {p.name}{" "}
+                    <span className="text-xs text-slate-500">
+                      {p.merchant} · {p.appId}
+                    </span>
                   </span>
                 </label>
               </li>
@@ -101,7 +117,12 @@ export function NewBatchForm({
         </div>
         <label className="mt-4 block text-sm font-medium text-slate-800">
           {t("new.extJson")}
-          <textarea name="extJsonTemplate" rows={4} defaultValue={DEFAULT_EXT_JSON} className={`${input} font-mono text-xs`} />
+          <textarea
+            name="extJsonTemplate"
+            rows={4}
+            defaultValue={DEFAULT_EXT_JSON}
+            className={`${input} font-mono text-xs`}
+          />
         </label>
         <p className="mt-1 text-xs text-slate-500">{t("new.extJsonHelp", { list: PLACEHOLDERS })}</p>
       </Panel>
@@ -111,8 +132,18 @@ export function NewBatchForm({
           <legend className="sr-only">{t("new.onApproval")}</legend>
           {(["release", "gray", "merchant"] as const).map((v) => (
             <label key={v} className="flex items-center gap-2 text-sm">
-              <input type="radio" name="onApproval" value={v} checked={onApproval === v} onChange={() => setOnApproval(v)} />
-              {v === "release" ? t("new.onApprovalRelease") : v === "gray" ? t("new.onApprovalGray") : t("new.onApprovalMerchant")}
+              <input
+                type="radio"
+                name="onApproval"
+                value={v}
+                checked={onApproval === v}
+                onChange={() => setOnApproval(v)}
+              />
+              {v === "release"
+                ? t("new.onApprovalRelease")
+                : v === "gray"
+                  ? t("new.onApprovalGray")
+                  : t("new.onApprovalMerchant")}
             </label>
           ))}
         </fieldset>
@@ -125,7 +156,10 @@ export function NewBatchForm({
       </Panel>
 
       {state && !state.ok ? (
-        <p data-testid="form-error" className="rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+        <p
+          data-testid="form-error"
+          className="rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800"
+        >
           <Translated message={state.message} />
         </p>
       ) : null}

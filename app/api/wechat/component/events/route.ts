@@ -19,7 +19,9 @@ export async function POST(request: NextRequest) {
 // GET ?signature&timestamp&nonce&echostr: URL verification some consoles send (docs/wechat-protocol.md §1.6).
 export async function GET(request: NextRequest) {
   const q = request.nextUrl.searchParams;
-  const [signature, timestamp, nonce, echostr] = ["signature", "timestamp", "nonce", "echostr"].map((k) => q.get(k) ?? "");
+  const [signature, timestamp, nonce, echostr] = ["signature", "timestamp", "nonce", "echostr"].map(
+    (k) => q.get(k) ?? "",
+  );
   if (!signature || !timestamp || !nonce || !echostr) return textResponse(400, "missing parameters");
   const { crypto } = await getPlatform();
   if (!crypto.verifyUrlSignature(signature!, timestamp!, nonce!)) return textResponse(401, "signature mismatch");
