@@ -124,15 +124,13 @@ describe("POST /api/wechat/authorizers/[appid]/events and forwarding", () => {
             webhookSecretSealed: secretBox.seal(account.secret, sealedAt.merchantWebhookSecret(id)),
           })
           .returning({ id: merchants.id });
-        await database.db
-          .insert(authorizers)
-          .values({
-            appId: account.appId,
-            merchantId: merchant!.id,
-            kind: "official_account",
-            userName: account.userName,
-            status: "authorized",
-          });
+        await database.db.insert(authorizers).values({
+          appId: account.appId,
+          merchantId: merchant!.id,
+          kind: "official_account",
+          userName: account.userName,
+          status: "authorized",
+        });
       }
     } finally {
       await database.close();

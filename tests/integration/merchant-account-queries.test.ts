@@ -29,14 +29,12 @@ describe("merchant account queries", () => {
     await db.insert(authorizers).values({ appId: APP, merchantId: owner, kind: "official_account", funcIds: [1] });
     // Twelve grants, the n-th granting n permission sets; plus another account's grant that must never show.
     for (let n = 1; n <= 12; n++) {
-      await db
-        .insert(authorizerGrants)
-        .values({
-          appId: APP,
-          source: n === 1 ? "callback" : "updateauthorized",
-          funcIds: Array.from({ length: n }, (_, i) => i + 1),
-          stateVersion: n,
-        });
+      await db.insert(authorizerGrants).values({
+        appId: APP,
+        source: n === 1 ? "callback" : "updateauthorized",
+        funcIds: Array.from({ length: n }, (_, i) => i + 1),
+        stateVersion: n,
+      });
     }
     await db
       .insert(authorizerGrants)

@@ -83,30 +83,26 @@ describe("pruneOldRecords", () => {
       ["ticket:b", 8],
       ["ticket:c", 1],
     ] as const) {
-      await database.db
-        .insert(wechatEvents)
-        .values({
-          source: "component",
-          infoType: "component_verify_ticket",
-          dedupeKey: key,
-          createTime: epochDaysAgo(age),
-          payload: {},
-          processedAt: daysAgo(age),
-          receivedAt: daysAgo(age),
-        });
-    }
-    await database.db
-      .insert(wechatEvents)
-      .values({
+      await database.db.insert(wechatEvents).values({
         source: "component",
-        infoType: "authorized",
-        authorizerAppId: "wxaccount000000001",
-        dedupeKey: "authorized:1",
-        createTime: epochDaysAgo(400),
+        infoType: "component_verify_ticket",
+        dedupeKey: key,
+        createTime: epochDaysAgo(age),
         payload: {},
-        processedAt: daysAgo(400),
-        receivedAt: daysAgo(400),
+        processedAt: daysAgo(age),
+        receivedAt: daysAgo(age),
       });
+    }
+    await database.db.insert(wechatEvents).values({
+      source: "component",
+      infoType: "authorized",
+      authorizerAppId: "wxaccount000000001",
+      dedupeKey: "authorized:1",
+      createTime: epochDaysAgo(400),
+      payload: {},
+      processedAt: daysAgo(400),
+      receivedAt: daysAgo(400),
+    });
     await database.db.insert(authorizerActivity).values(
       [
         ["token_refreshed", 200],
@@ -157,16 +153,14 @@ describe("pruneOldRecords", () => {
       ["ticket:a", 30],
       ["ticket:b", 20],
     ] as const) {
-      await database.db
-        .insert(wechatEvents)
-        .values({
-          source: "component",
-          infoType: "component_verify_ticket",
-          dedupeKey: key,
-          createTime: epochDaysAgo(age),
-          payload: {},
-          receivedAt: daysAgo(age),
-        });
+      await database.db.insert(wechatEvents).values({
+        source: "component",
+        infoType: "component_verify_ticket",
+        dedupeKey: key,
+        createTime: epochDaysAgo(age),
+        payload: {},
+        receivedAt: daysAgo(age),
+      });
     }
     expect((await pruneOldRecords(database.db, { messageDays: 30, activityDays: 180 })).tickets).toBe(1);
     expect((await remaining()).events).toEqual(["ticket:b"]);

@@ -36,12 +36,10 @@ describe("rotateSealedSecrets", () => {
 
   /** The component token, five authorizers (one without an access token) and two merchants' webhook secrets (of three), sealed by `seal`. */
   async function seed(seal: Sealer) {
-    await database.db
-      .insert(wechatComponent)
-      .values({
-        appId: "wxcomponent00000001",
-        accessTokenSealed: seal("component-token", sealedAt.componentAccessToken("wxcomponent00000001")),
-      });
+    await database.db.insert(wechatComponent).values({
+      appId: "wxcomponent00000001",
+      accessTokenSealed: seal("component-token", sealedAt.componentAccessToken("wxcomponent00000001")),
+    });
     await database.db.insert(authorizers).values(
       [1, 2, 3, 4, 5].map((i) => ({
         appId: `wxauthorizer0000000${i}`,

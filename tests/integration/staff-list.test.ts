@@ -536,13 +536,11 @@ describeWithBuild("CSV export route over HTTP", () => {
     // A merchant user made before the server starts (PGlite serves one process at a time).
     const config = await createTestDatabaseConfig();
     const database = await openConfiguredDatabase(config);
-    await database.db
-      .insert(users)
-      .values({
-        email: "merchant-user@example.com",
-        passwordHash: await hashPassword("merchant-password"),
-        role: "merchant",
-      });
+    await database.db.insert(users).values({
+      email: "merchant-user@example.com",
+      passwordHash: await hashPassword("merchant-password"),
+      role: "merchant",
+    });
     await database.close();
     app = await startAppServer({ database: config, env: { BACKGROUND_JOBS: "0" } });
   });

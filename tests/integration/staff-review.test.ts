@@ -40,15 +40,13 @@ describe("staff review", () => {
       email: "b@example.com",
       passwordHash: "x",
     }))!.merchantId;
-    await db
-      .insert(authorizers)
-      .values({
-        appId: APP,
-        merchantId: merchantA,
-        kind: "official_account",
-        nickName: "Morning Cafe",
-        funcIds: [1, 15],
-      });
+    await db.insert(authorizers).values({
+      appId: APP,
+      merchantId: merchantA,
+      kind: "official_account",
+      nickName: "Morning Cafe",
+      funcIds: [1, 15],
+    });
   });
 
   const account = async (appId = APP) =>
