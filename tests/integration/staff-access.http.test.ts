@@ -149,7 +149,10 @@ describeWithBuild("admin pages and actions over HTTP", () => {
     // The same replayed form that a staff member was refused works for the admin.
     const disabled = await call(admin, actionFormFieldsByTestId(await usersPage(admin), `disable-${ids.get(TARGET)}`));
     expect(disabled.status).toBe(200);
-    expect(await disabled.text()).toContain("已停用 target@example.com");
+    // The action answers with a catalog message (messages/<locale>/staffUsers.json), rendered in the reader's language.
+    const disabledAnswer = await disabled.text();
+    expect(disabledAnswer).toContain('"key":"staffUsers.userDisabled"');
+    expect(disabledAnswer).toContain('"email":"target@example.com"');
     expect(row(await usersPage(admin), TARGET)).toContain('data-disabled="true"');
 
     const next = await page(target, "/staff");
@@ -205,7 +208,7 @@ describeWithBuild("admin pages and actions over HTTP", () => {
     expect(html).toMatch(new RegExp(`data-testid="disable-${ids.get(ADMIN)}"[^>]*disabled=""`));
     const refused = await call(admin, actionFormFieldsByTestId(html, `disable-${ids.get(ADMIN)}`));
     expect(refused.status).toBe(200);
-    expect(await refused.text()).toContain("不能停用自己的账号");
+    expect(await refused.text()).toContain('"key":"staffUsers.errors.self"');
     expect((await page(admin, "/staff/users")).status).toBe(200);
   });
 });
