@@ -201,23 +201,41 @@ export async function benchRelease(opts: ReleaseBenchOptions = {}): Promise<void
       throw new Error(`batch not created for all: ${JSON.stringify(created.ineligible.slice(0, 5))}`);
     const batchId = created.batchId;
     let firstStepAt: number | undefined;
-    const deadline = Date.now() + Math.max(300_000, accounts * 1000);
+    // Waits for the batch to finish, or until nothing moved for STALL_MS (a target left waiting for an audit
+    // event that woke nothing waits for the reconcile, RELEASE_AUDIT_RECONCILE_MINUTES, an hour by default).
+    const STALL_MS = 30_000;
     let finished = false;
-    while (Date.now() < deadline) {
-      const [row] = rowsOf<{ status: string; moved: number }>(
+    let lastProgress = "";
+    let lastProgressAt = performance.now();
+    let endedAt = performance.now();
+    for (;;) {
+      const [row] = rowsOf<{ status: string; moved: number; progress: string }>(
         await db.db.execute(sql`
           select (select status from batches where id = ${batchId}) as status,
                  (select count(*)::int from batch_targets
-                   where batch_id = ${batchId} and (step <> 'commit' or status <> 'pending')) as moved`),
+                   where batch_id = ${batchId} and (step <> 'commit' or status <> 'pending')) as moved,
+                 (select string_agg(step || '/' || status || ' ' || n, ',' order by step, status) from
+                   (select step, status, count(*) as n from batch_targets where batch_id = ${batchId} group by 1, 2) s) as progress`),
       );
-      if (firstStepAt === undefined && (row?.moved ?? 0) > 0) firstStepAt = performance.now();
+      const now = performance.now();
+      if (firstStepAt === undefined && (row?.moved ?? 0) > 0) firstStepAt = now;
+      if (row?.progress !== lastProgress) {
+        lastProgress = row?.progress ?? "";
+        lastProgressAt = now;
+      }
       if (row?.status === "finished") {
         finished = true;
+        endedAt = now;
+        break;
+      }
+      if (now - lastProgressAt > STALL_MS) {
+        endedAt = lastProgressAt;
         break;
       }
       await sleep(200);
     }
-    const seconds = (performance.now() - started) / 1000;
+    // Unfinished: the time until the last target moved (the stalled ones are reported below).
+    const seconds = (endedAt - started) / 1000;
     const memory = cluster.instances.map((i) => Math.max(...processTreeMemory(i.pid).map((p) => p.peakRss)));
 
     // --- checks -------------------------------------------------------------------------------------------
@@ -258,7 +276,7 @@ export async function benchRelease(opts: ReleaseBenchOptions = {}): Promise<void
     console.log("| accounts | time | latency-bound limit | ratio | aim ≤ 1.25× | first step done after |");
     console.log("|---|---|---|---|---|---|");
     console.log(
-      `| ${accounts} | ${seconds.toFixed(1)} s${finished ? "" : " (NOT FINISHED)"} | ${limit.toFixed(1)} s ` +
+      `| ${accounts} | ${seconds.toFixed(1)} s${finished ? "" : " (NOT FINISHED: until the last move)"} | ${limit.toFixed(1)} s ` +
         `(${codeCallsPer.toFixed(2)} code calls × ${latencyMs} ms × ${accounts} / ${concurrency}) | ${ratio.toFixed(2)}× | ` +
         `${ratio <= AIM_RATIO ? "met" : "missed"} | ${pickup === undefined ? "-" : `${pickup.toFixed(1)} s`} |`,
     );
@@ -289,6 +307,17 @@ export async function benchRelease(opts: ReleaseBenchOptions = {}): Promise<void
           .map((t) => `${t.step}/${t.status} ${t.n}`)
           .join(", ")}`,
     );
+    const stuck = rowsOf<Record<string, unknown>>(
+      await db.db.execute(sql`
+        select t.app_id, t.step, t.status, t.attempts, t.next_run_at, r.audit_id, r.audit_status,
+               r.audit_updated_at, r.submit_intent_at, r.audit_submitted_at, a.status as wechat_status, a.push_status
+          from batch_targets t
+          left join release_accounts r on r.app_id = t.app_id
+          left join sandbox_code_audits a on a.audit_id = r.audit_id
+         where t.batch_id = ${batchId} and t.status <> 'succeeded'
+         limit 5`),
+    );
+    for (const t of stuck) console.log(`  not released: ${JSON.stringify(t)}`);
     console.log(
       `Peak RSS per instance (each also serves the sandbox): ${memory.map((b) => `${(b / 2 ** 20).toFixed(0)} MB`).join(", ")}`,
     );
