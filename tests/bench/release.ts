@@ -1,3 +1,4 @@
+import os from "node:os";
 import { sql } from "drizzle-orm";
 import { rowsOf, type Database } from "@/db";
 import { authorizers, setupAccounts, setupPrivacyContacts } from "@/db/schema";
@@ -13,7 +14,7 @@ import { controlFetch } from "../support/http";
 import { createMerchant, createTestPortal, sandboxCalls, sandboxControl } from "../support/portal";
 import { redactUrl } from "./build";
 import { startCluster, waitForComponentToken, type Cluster } from "./cluster-support";
-import { processTreeMemory } from "./load";
+import { cpuSeconds, machineBusySeconds, processTreeMemory, treePids } from "./load";
 import { resolvePostgres } from "./postgres-server";
 
 /**
@@ -191,6 +192,10 @@ export async function benchRelease(opts: ReleaseBenchOptions = {}): Promise<void
     );
 
     // --- the batch ----------------------------------------------------------------------------------------
+    const instancePids = () => cluster!.instances.flatMap((i) => treePids(i.pid));
+    const cpuAt = () => ({ instances: cpuSeconds(instancePids()), machine: machineBusySeconds() });
+    const cpuBefore = cpuAt();
+    let cpuAtLastMove = cpuBefore;
     const started = performance.now();
     const created = await createReleaseBatch(portal, {
       params: { templateId: 1, version: VERSION, description: "发布基准", onApproval: "release" },
@@ -222,6 +227,7 @@ export async function benchRelease(opts: ReleaseBenchOptions = {}): Promise<void
       if (row?.progress !== lastProgress) {
         lastProgress = row?.progress ?? "";
         lastProgressAt = now;
+        cpuAtLastMove = cpuAt();
       }
       if (row?.status === "finished") {
         finished = true;
@@ -284,6 +290,15 @@ export async function benchRelease(opts: ReleaseBenchOptions = {}): Promise<void
       `With the flow's minimum (${MINIMUM_CODE_CALLS.length} code calls per account) the limit is ${minimumLimit.toFixed(1)} s: ` +
         `${(seconds / minimumLimit).toFixed(2)}×; from the first finished step on (the instances poll for new batches): ` +
         `${pickup === undefined ? "-" : `${((seconds - pickup) / limit).toFixed(2)}×`}`,
+    );
+    const windowSeconds = seconds;
+    const instanceCpu = cpuAtLastMove.instances - cpuBefore.instances;
+    const machineCpu = cpuAtLastMove.machine - cpuBefore.machine;
+    const cores = os.cpus().length;
+    console.log(
+      `CPU over the window: instances (portal + sandbox) ${instanceCpu.toFixed(1)} s, ` +
+        `${((instanceCpu / accounts) * 1000).toFixed(1)} ms per account; machine busy ` +
+        `${((machineCpu / windowSeconds / cores) * 100).toFixed(0)}% of ${cores} cores (other work included)`,
     );
     const perEndpoint = Object.entries(calls)
       .filter(([, n]) => n > 0)
