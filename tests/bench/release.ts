@@ -60,7 +60,8 @@ const CODE_ENDPOINTS = Object.entries(ROUTES)
 function accountsFromArgs(): number | undefined {
   const argv = process.argv;
   const i = argv.findIndex((a) => a === "--accounts" || a.startsWith("--accounts="));
-  const raw = i < 0 ? process.env.RELEASE_BENCH_ACCOUNTS : argv[i]!.includes("=") ? argv[i]!.split("=")[1] : argv[i + 1];
+  const raw =
+    i < 0 ? process.env.RELEASE_BENCH_ACCOUNTS : argv[i]!.includes("=") ? argv[i]!.split("=")[1] : argv[i + 1];
   const n = Number(raw);
   return raw && Number.isInteger(n) && n > 0 ? n : undefined;
 }
