@@ -1,7 +1,7 @@
 import os from "node:os";
 import { ensureBuild, redactUrl } from "./build";
 
-// `npm run bench`: every benchmark, one after another, printing its numbers (`npm run bench -- refresh` runs one; `push`, `refresh`, `staff`, `messages`;
+// `npm run bench`: every benchmark, one after another, printing its numbers (`npm run bench -- refresh` runs one; `push`, `refresh`, `staff`, `messages`, `release`;
 // the multi-instance runs are `npm run bench:cluster` and `npm run bench:faults`). Not a test: a missed aim is
 // reported, not an exit code. Needs PostgreSQL: DATABASE_URL (used as the admin URL to create throwaway
 // databases), else the local server at postgres://postgres@127.0.0.1:5432/postgres.
@@ -22,10 +22,13 @@ async function main(): Promise<void> {
   const { benchTokenRefresh } = await import("./token-refresh");
   const { benchStaffList } = await import("./staff-list");
   const { benchMessages } = await import("./messages");
+  const { benchRelease } = await import("./release");
   if (only.length === 0 || only.includes("push")) await benchTicketPushes();
   if (only.length === 0 || only.includes("refresh")) await benchTokenRefresh();
   if (only.length === 0 || only.includes("staff")) await benchStaffList();
   if (only.length === 0 || only.includes("messages")) await benchMessages();
+  // `npm run bench -- release --accounts 50` (or RELEASE_BENCH_ACCOUNTS=50) for a smaller run.
+  if (only.length === 0 || only.includes("release")) await benchRelease();
 }
 
 main().then(
