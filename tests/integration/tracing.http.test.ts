@@ -103,7 +103,15 @@ describeWithBuild("traces exported over OTLP", () => {
     forged.set("msg_signature", "0".repeat(40));
     expect((await post(forged, { "x-request-id": REQUEST_ID })).status).toBe(401);
 
-    // Token refreshes: the authorizer's (on demand, through the internal route) needs the component token first.
+    // Token refreshes: the authorizer's (on demand, through the internal route) needs the component token first,
+    // which the platform fetches once the ticket is stored: wait for its span, or a busy machine asks too early and
+    // the authorizer's refresh never reaches WeChat.
+    await expect
+      .poll(() => exported().includes("wechat api_component_token"), {
+        timeout: 30_000,
+        message: "a span with wechat api_component_token",
+      })
+      .toBe(true);
     const token = await fetch(`${app.url}/api/internal/authorizers/${APP_ID}/token`, {
       headers: { authorization: `Bearer ${INTERNAL_KEY}` },
     });
