@@ -1,17 +1,22 @@
 import os from "node:os";
 import { sql } from "drizzle-orm";
 import { rowsOf, type Database } from "@/db";
-import { authorizers, setupAccounts, setupPrivacyContacts } from "@/db/schema";
+import { setupAccounts, setupPrivacyContacts } from "@/db/schema";
 import type { SetupSnapshot } from "@/db/schema/setup";
 import { parseEnv } from "@/lib/env";
 import { createReleaseBatch } from "@/lib/releases/release-batches";
 import * as code from "@/lib/sandbox/code";
 import { ROUTES } from "@/lib/sandbox/routes";
-import { sealedAt } from "@/lib/secrets";
 import { computeChecklist, firstBlocking } from "@/lib/setup/checklist";
 import { TEST_SECRETS } from "../support/app-server";
-import { controlFetch } from "../support/http";
-import { createMerchant, createTestPortal, sandboxCalls, sandboxControl } from "../support/portal";
+import {
+  createMerchant,
+  createTestPortal,
+  sandboxAudits,
+  sandboxCalls,
+  sandboxControl,
+  seedMiniPrograms,
+} from "../support/portal";
 import { redactUrl } from "./build";
 import { startCluster, waitForComponentToken, type Cluster } from "./cluster-support";
 import { cpuSeconds, machineBusySeconds, processTreeMemory, treePids } from "./load";
@@ -149,31 +154,7 @@ export async function benchRelease(opts: ReleaseBenchOptions = {}): Promise<void
     const setupStarted = performance.now();
     const portal = createTestPortal(cluster.instances[0]!, db);
     const { merchantId } = await createMerchant(db, "ReleaseBench");
-    const funcIds = [17, 18, 19];
-    const seeded = await sandboxControl<{ appId: string; refreshToken: string }[]>(cluster, "seed-accounts", {
-      count: accounts,
-      kind: "mini_program",
-      funcIds,
-    });
-    const appIds = seeded.map((a) => a.appId);
-    const version = Math.floor(Date.now() / 1000) - 60;
-    for (let i = 0; i < seeded.length; i += 500) {
-      await db.db.insert(authorizers).values(
-        seeded.slice(i, i + 500).map((a) => ({
-          appId: a.appId,
-          merchantId,
-          kind: "mini_program" as const,
-          nickName: `店铺 ${a.appId.slice(-4)}`,
-          userName: `gh_${a.appId.slice(2, 14)}`,
-          funcIds,
-          status: "authorized" as const,
-          stateVersion: version,
-          refreshTokenSealed: portal.secretBox.seal(a.refreshToken, sealedAt.authorizerRefreshToken(a.appId)),
-          refreshDueAt: new Date(Date.now() + 3600_000),
-          authorizedAt: new Date(version * 1000),
-        })),
-      );
-    }
+    const appIds = await seedMiniPrograms(cluster, db, portal.secretBox, merchantId, accounts);
     await makeReady(cluster, db, merchantId, appIds);
     await inBatches(appIds, 8, (appId) => portal.authorizerTokens.getToken(appId));
     await sandboxControl(cluster, "code-settings", {
@@ -255,8 +236,7 @@ export async function benchRelease(opts: ReleaseBenchOptions = {}): Promise<void
     const succeeded = targets
       .filter((t) => t.status === "succeeded" && t.step === "release")
       .reduce((n, t) => n + t.n, 0);
-    const response = await controlFetch(`${cluster.url}/sandbox/api/code-audits`);
-    const ledger = (await response.json()) as { appId: string }[];
+    const ledger = await sandboxAudits(cluster);
     const auditsPer = new Map<string, number>();
     for (const a of ledger) auditsPer.set(a.appId, (auditsPer.get(a.appId) ?? 0) + 1);
     const doubles = appIds.filter((id) => (auditsPer.get(id) ?? 0) > 1).length;

@@ -5,10 +5,9 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Database } from "@/db";
 import { findBatch, listBatchTargets, type BatchTargetRow } from "@/db/queries/batches";
 import { findReleaseAccount } from "@/db/queries/releases";
-import { authorizers, batchTargets } from "@/db/schema";
+import { batchTargets } from "@/db/schema";
 import type { Platform } from "@/lib/platform";
 import { createReleaseBatch } from "@/lib/releases/release-batches";
-import { sealedAt } from "@/lib/secrets";
 import { startAppServer, TEST_SECRETS, type AppServer } from "../support/app-server";
 import { describeWithBuild } from "../support/build";
 import {
@@ -18,8 +17,15 @@ import {
   type TestDatabase,
   type TestDatabaseConfig,
 } from "../support/database";
-import { controlFetch } from "../support/http";
-import { createMerchant, createTestPortal, giveTicket, sandboxCalls, sandboxControl } from "../support/portal";
+import {
+  createMerchant,
+  createTestPortal,
+  giveTicket,
+  sandboxAudits,
+  sandboxCalls,
+  sandboxControl,
+  seedMiniPrograms,
+} from "../support/portal";
 
 /**
  * The release center when things go wrong (docs/releases.md): a batch worker killed in the middle of a batch (its
@@ -36,8 +42,6 @@ const ENV = {
   RELEASE_AUDIT_RECONCILE_MINUTES: "0.005",
   WECHAT_API_TIMEOUT_MS: "30000",
 };
-
-type Audit = { auditId: number; appId: string; status: number };
 
 describeWithBuild("release batches: crashes and WeChat busy", () => {
   let app: AppServer;
@@ -59,33 +63,10 @@ describeWithBuild("release batches: crashes and WeChat busy", () => {
   });
 
   /** Mini programs authorized in the sandbox (set 18) and known to the portal of `database`. */
-  async function miniPrograms(database: Database, portal: Platform, merchantId: string, n: number) {
-    const funcIds = [17, 18, 19];
-    const seeded = await sandboxControl<{ appId: string; refreshToken: string }[]>(app, "seed-accounts", {
-      count: n,
-      kind: "mini_program",
-      funcIds,
-    });
-    for (const a of seeded) {
-      await database.db.insert(authorizers).values({
-        appId: a.appId,
-        merchantId,
-        kind: "mini_program",
-        nickName: `店铺 ${a.appId.slice(-4)}`,
-        userName: `gh_${a.appId.slice(2, 14)}`,
-        funcIds,
-        status: "authorized",
-        stateVersion: Math.floor(Date.now() / 1000) - 60,
-        refreshTokenSealed: portal.secretBox.seal(a.refreshToken, sealedAt.authorizerRefreshToken(a.appId)),
-        refreshDueAt: new Date(Date.now() + 3600_000),
-      });
-    }
-    return seeded.map((a) => a.appId);
-  }
+  const miniPrograms = (database: Database, portal: Platform, merchantId: string, n: number) =>
+    seedMiniPrograms(app, database, portal.secretBox, merchantId, n);
 
-  async function ledger(appId: string): Promise<Audit[]> {
-    return (await (await controlFetch(`${app.url}/sandbox/api/code-audits?appId=${appId}`)).json()) as Audit[];
-  }
+  const ledger = (appId: string) => sandboxAudits(app, appId);
 
   const targetsOf = async (database: Database, batchId: number) =>
     new Map((await listBatchTargets(database.db, { batchId, limit: 100 })).map((t) => [t.appId, t]));

@@ -3,19 +3,25 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { countTargetsByStatus, findBatch, listBatchTargets } from "@/db/queries/batches";
 import { findReleaseAccount, unsafeListMiniPrograms } from "@/db/queries/releases";
 import { findSetupAccount } from "@/db/queries/setup";
-import { authorizers, batchTargets } from "@/db/schema";
+import { batchTargets } from "@/db/schema";
 import type { Platform } from "@/lib/platform";
 import { processPendingAuthorizerMessages } from "@/lib/messages/release-test-reply";
 import { createReleaseBatch } from "@/lib/releases/release-batches";
 import { reconcileAudit } from "@/lib/releases/release-kind";
-import { sealedAt } from "@/lib/secrets";
 import { sealPush } from "@/lib/wechat/push";
 import { createSetupApi, emptyDomains } from "@/lib/wechat/setup";
 import { startAppServer, type AppServer } from "../support/app-server";
 import { describeWithBuild } from "../support/build";
 import { openTestDatabase, type TestDatabase } from "../support/database";
-import { controlFetch } from "../support/http";
-import { createMerchant, createTestPortal, giveTicket, sandboxControl } from "../support/portal";
+import {
+  createMerchant,
+  createTestPortal,
+  giveTicket,
+  sandboxAudits,
+  sandboxCalls,
+  sandboxControl,
+  seedMiniPrograms,
+} from "../support/portal";
 
 /**
  * The release center against the sandbox over HTTP (docs/releases.md): a portal in this process (its own database,
@@ -23,7 +29,6 @@ import { createMerchant, createTestPortal, giveTicket, sandboxControl } from "..
  * test resolves audits by hand and delivers the weapp_audit_* events itself, in the order each case needs.
  */
 
-type Audit = { auditId: number; appId: string; status: number };
 type ResolvedAudit = { appId: string; auditId: number; status: number; fields: Record<string, string | number> };
 
 describeWithBuild("release center over HTTP", () => {
@@ -62,38 +67,15 @@ describeWithBuild("release center over HTTP", () => {
     await database?.drop();
   });
 
-  /** Mini programs authorized in the sandbox and known to the portal (as after the authorization flow). */
-  async function miniPrograms(n: number, funcIds = [17, 18, 19]) {
-    const seeded = await sandboxControl<{ appId: string; refreshToken: string }[]>(app, "seed-accounts", {
-      count: n,
-      kind: "mini_program",
-      funcIds,
-    });
-    for (const a of seeded) {
-      await database.db.insert(authorizers).values({
-        appId: a.appId,
-        merchantId,
-        kind: "mini_program",
-        nickName: `店铺 ${a.appId.slice(-4)}`,
-        userName: `gh_${a.appId.slice(2, 14)}`,
-        funcIds,
-        status: "authorized",
-        stateVersion: Math.floor(Date.now() / 1000) - 60,
-        refreshTokenSealed: portal.secretBox.seal(a.refreshToken, sealedAt.authorizerRefreshToken(a.appId)),
-        refreshDueAt: new Date(Date.now() + 3600_000),
-      });
-    }
-    return seeded.map((a) => a.appId);
-  }
+  const miniPrograms = (n: number, funcIds?: number[]) =>
+    seedMiniPrograms(app, database, portal.secretBox, merchantId, n, funcIds);
 
   /** Runs the portal's batch worker until nothing due is left (or `passes` passes). */
   async function drain(p: Platform = portal, passes = 12) {
     for (let i = 0; i < passes; i++) await p.batches.worker.runPass();
   }
 
-  async function ledger(appId: string): Promise<Audit[]> {
-    return (await (await controlFetch(`${app.url}/sandbox/api/code-audits?appId=${appId}`)).json()) as Audit[];
-  }
+  const ledger = (appId: string) => sandboxAudits(app, appId);
 
   /** Delivers an audit event to the portal's message URL as WeChat would, then lets the follow-up run. */
   async function deliver(r: ResolvedAudit) {
@@ -263,9 +245,7 @@ describeWithBuild("release center over HTTP", () => {
     expect(batch?.status).toBe("paused");
     expect(batch?.pauseReason).toEqual({ key: "releases.pause.quota", values: { rest: 0, limit: 20 } });
     expect((await ledger(f!)).length + (await ledger(g!)).length).toBe(1);
-    const submitCalls = (
-      (await (await controlFetch(`${app.url}/sandbox/api/state`)).json()) as { calls: Record<string, number> }
-    ).calls;
+    const submitCalls = await sandboxCalls(app);
     expect(submitCalls["wxa/queryquota"]).toBeGreaterThanOrEqual(2);
 
     // A grant without set 18 (withdrawn at WeChat since the batch was made): the step fails with the fix.

@@ -137,3 +137,50 @@ export async function seedAuthorizedAccounts(
     await portal.database.db.insert(authorizers).values(rows.slice(i, i + 500));
   return seeded.map((a) => a.appId);
 }
+
+/**
+ * `count` mini programs authorized in the sandbox with `funcIds` (set 18 by default: the release center's
+ * eligibility) and known to the portal of `database` for `merchantId`, as after the authorization flow; their
+ * access tokens are fetched on first use.
+ */
+export async function seedMiniPrograms(
+  app: SandboxHost,
+  database: Pick<Database, "db">,
+  secretBox: Platform["secretBox"],
+  merchantId: string,
+  count: number,
+  funcIds: number[] = [17, 18, 19],
+): Promise<string[]> {
+  const seeded = await sandboxControl<{ appId: string; refreshToken: string }[]>(app, "seed-accounts", {
+    count,
+    kind: "mini_program",
+    funcIds,
+  });
+  const version = Math.floor(Date.now() / 1000) - 60;
+  const rows = seeded.map((a) => ({
+    appId: a.appId,
+    merchantId,
+    kind: "mini_program" as const,
+    nickName: `店铺 ${a.appId.slice(-4)}`,
+    userName: `gh_${a.appId.slice(2, 14)}`,
+    funcIds,
+    status: "authorized" as const,
+    stateVersion: version,
+    refreshTokenSealed: secretBox.seal(a.refreshToken, sealedAt.authorizerRefreshToken(a.appId)),
+    refreshDueAt: new Date(Date.now() + 3600_000),
+    authorizedAt: new Date(version * 1000),
+  }));
+  for (let i = 0; i < rows.length; i += 500) await database.db.insert(authorizers).values(rows.slice(i, i + 500));
+  return seeded.map((a) => a.appId);
+}
+
+/** One audit WeChat created (the sandbox's submission ledger, `GET /sandbox/api/code-audits`). */
+export type SandboxAudit = { auditId: number; appId: string; status: number };
+
+/** The sandbox's submission ledger, newest first: every audit, or one account's. */
+export async function sandboxAudits(app: SandboxHost, appId?: string): Promise<SandboxAudit[]> {
+  const query = appId ? `?appId=${encodeURIComponent(appId)}` : "";
+  const response = await controlFetch(`${app.url}/sandbox/api/code-audits${query}`);
+  if (!response.ok) throw new Error(`sandbox code-audits: ${response.status}`);
+  return (await response.json()) as SandboxAudit[];
+}
