@@ -7,7 +7,8 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { openDatabase } from "@/db";
 import { EnvError, getEnv } from "@/lib/env";
-import { createStaffAccount, MIN_PASSWORD_LENGTH } from "@/lib/staff/users";
+import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-policy";
+import { createStaffAccount } from "@/lib/staff/users";
 
 const USAGE = "usage: npm run staff:create -- --email ops@example.com [--role admin|staff] [--force]";
 

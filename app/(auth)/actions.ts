@@ -5,6 +5,7 @@ import { headers } from "next/headers";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { signIn, signOut } from "@/lib/auth";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@/lib/auth/password-policy";
 import { signUpMerchant } from "@/lib/auth/sign-up";
 import { getEnv } from "@/lib/env";
 import { clientAddress } from "@/lib/http";
@@ -45,8 +46,8 @@ const signUpSchema = z.object({
   email: z.email({ error: "auth.errors.emailInvalid" }).max(200, { error: "auth.errors.emailInvalid" }),
   password: z
     .string({ error: "auth.errors.passwordShort" })
-    .min(10, { error: "auth.errors.passwordShort" })
-    .max(200, { error: "auth.errors.passwordLong" }),
+    .min(MIN_PASSWORD_LENGTH, { error: "auth.errors.passwordShort" })
+    .max(MAX_PASSWORD_LENGTH, { error: "auth.errors.passwordLong" }),
 });
 
 function issue(issues: string[] | undefined): Message | undefined {

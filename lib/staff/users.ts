@@ -4,6 +4,7 @@ import { and, asc, desc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { staffInvitations, users } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password";
+import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-policy";
 import { recordAudit } from "@/lib/staff/audit";
 
 /**
@@ -16,7 +17,6 @@ export type StaffRole = "staff" | "admin";
 /** A signed-in staff member acting; their role is re-checked here, never taken from the caller. */
 export type StaffActor = { userId: string; email: string };
 
-export const MIN_PASSWORD_LENGTH = 10;
 export const INVITATION_TTL_DAYS = 7;
 
 /** Invitation tokens are 32 random bytes (base64url, 43 characters); only their SHA-256 is stored. */

@@ -2,23 +2,18 @@
 
 import Link from "next/link";
 import { useTranslations } from "next-intl";
-import { useActionState, useState } from "react";
+import { useActionState } from "react";
 import { signUpAction } from "@/app/(auth)/actions";
 import { FormError } from "@/app/_components/form-error";
 import { SubmitButton } from "@/app/_components/submit-button";
 import { TextField } from "@/app/_components/text-field";
+import { useFormFields } from "@/app/_components/use-form-fields";
+import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-policy";
 
 export function SignUpForm() {
   const t = useTranslations("auth.signup");
   const [state, formAction, pending] = useActionState(signUpAction, undefined);
-  // Controlled, so what was typed survives React's form reset when the action answers with errors.
-  const [values, setValues] = useState({ businessName: "", email: "", password: "" });
-  const bind = (name: keyof typeof values) => ({
-    name,
-    value: values[name],
-    onChange: (e: React.ChangeEvent<HTMLInputElement>) => setValues((v) => ({ ...v, [name]: e.target.value })),
-    error: state?.fieldErrors?.[name],
-  });
+  const bind = useFormFields({ businessName: "", email: "", password: "" }, state?.fieldErrors);
   return (
     <form action={formAction} noValidate className="flex flex-col gap-4">
       <FormError message={state?.message} />
@@ -36,7 +31,7 @@ export function SignUpForm() {
         type="password"
         autoComplete="new-password"
         required
-        minLength={10}
+        minLength={MIN_PASSWORD_LENGTH}
         {...bind("password")}
       />
       <SubmitButton pending={pending} label={t("submit")} pendingLabel={t("pending")} className="mt-2 w-full" />

@@ -2,10 +2,12 @@
 
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
-import { useActionState, useEffect, useState } from "react";
+import { useActionState, useEffect } from "react";
 import { FormError } from "@/app/_components/form-error";
 import { SubmitButton } from "@/app/_components/submit-button";
 import { TextField } from "@/app/_components/text-field";
+import { useFormFields } from "@/app/_components/use-form-fields";
+import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-policy";
 import { acceptInvitationAction } from "./actions";
 
 /** Set a password for an invited staff account (twice); on success the new account is signed in. */
@@ -13,13 +15,7 @@ export function AcceptInvitationForm({ token, email }: { token: string; email: s
   const t = useTranslations("invite");
   const router = useRouter();
   const [state, formAction, pending] = useActionState(acceptInvitationAction, undefined);
-  const [values, setValues] = useState({ password: "", confirm: "" });
-  const bind = (name: keyof typeof values) => ({
-    name,
-    value: values[name],
-    onChange: (e: React.ChangeEvent<HTMLInputElement>) => setValues((v) => ({ ...v, [name]: e.target.value })),
-    error: state?.fieldErrors?.[name],
-  });
+  const bind = useFormFields({ password: "", confirm: "" }, state?.fieldErrors);
   // The invitation went away meanwhile (used in another tab, expired): show the page's explanation.
   useEffect(() => {
     if (state?.gone) router.refresh();
@@ -36,7 +32,7 @@ export function AcceptInvitationForm({ token, email }: { token: string; email: s
         type="password"
         autoComplete="new-password"
         required
-        minLength={10}
+        minLength={MIN_PASSWORD_LENGTH}
         {...bind("password")}
       />
       <TextField
@@ -44,7 +40,7 @@ export function AcceptInvitationForm({ token, email }: { token: string; email: s
         type="password"
         autoComplete="new-password"
         required
-        minLength={10}
+        minLength={MIN_PASSWORD_LENGTH}
         {...bind("confirm")}
       />
       <SubmitButton

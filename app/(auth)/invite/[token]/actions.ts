@@ -6,7 +6,8 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { signIn } from "@/lib/auth";
 import { message, type Message } from "@/lib/i18n/message";
-import { acceptInvitation, MIN_PASSWORD_LENGTH } from "@/lib/staff/users";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@/lib/auth/password-policy";
+import { acceptInvitation } from "@/lib/staff/users";
 
 export type AcceptState =
   | { ok: false; message: Message; gone?: boolean; fieldErrors?: Partial<Record<"password" | "confirm", Message>> }
@@ -16,7 +17,7 @@ export type AcceptState =
 const acceptSchema = z
   .object({
     token: z.string().min(1).max(100),
-    password: z.string().min(MIN_PASSWORD_LENGTH, { error: "invite.errors.passwordShort" }).max(200),
+    password: z.string().min(MIN_PASSWORD_LENGTH, { error: "invite.errors.passwordShort" }).max(MAX_PASSWORD_LENGTH),
     confirm: z.string(),
   })
   .refine((v) => v.password === v.confirm, { path: ["confirm"], error: "invite.errors.mismatch" });
