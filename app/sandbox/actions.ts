@@ -8,6 +8,7 @@ import { message, type Message } from "@/lib/i18n/message";
 import { getPlatform } from "@/lib/platform";
 import {
   ACCOUNT_KINDS,
+  AUTHORIZATION_REQUEST_PARAMS,
   authorizedRedirectUrl,
   permissionSetsFor,
   resolveAccountChoice,
@@ -40,15 +41,6 @@ export interface SandboxConsoleResult {
 }
 
 const SANDBOX_OFF = { code: "sandbox_off", zh: "微信沙箱未开启", en: "The WeChat sandbox is off" };
-const REQUEST_PARAMS = [
-  "component_appid",
-  "pre_auth_code",
-  "redirect_uri",
-  "auth_type",
-  "biz_appid",
-  "category_id_list",
-  "action",
-];
 
 const text = (value: FormDataEntryValue | null): string | undefined => (typeof value === "string" ? value : undefined);
 
@@ -63,7 +55,7 @@ async function revalidateRequest(formData: FormData): Promise<
 > {
   const { env, sandbox } = await getPlatform();
   if (!sandbox) return { ok: false, state: { error: SANDBOX_OFF } };
-  const searchParams = Object.fromEntries(REQUEST_PARAMS.map((name) => [name, text(formData.get(name))]));
+  const searchParams = Object.fromEntries(AUTHORIZATION_REQUEST_PARAMS.map((name) => [name, text(formData.get(name))]));
   // This POST comes from the authorization page itself, on the sandbox's (= the portal's) host, so its
   // Referer passes the same host check the entry navigation passed; a forged cross-site post does not.
   const result = validateAuthorizationRequest(

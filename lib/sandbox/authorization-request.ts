@@ -81,6 +81,20 @@ function hostOf(url: string): string | undefined {
   }
 }
 
+/**
+ * The authorization page's own query parameters: the page echoes them in hidden fields, and its actions check
+ * them again as WeChat would (validateAuthorizationRequest).
+ */
+export const AUTHORIZATION_REQUEST_PARAMS = [
+  "component_appid",
+  "pre_auth_code",
+  "redirect_uri",
+  "auth_type",
+  "biz_appid",
+  "category_id_list",
+  "action",
+] as const;
+
 /** `Record<string, string | string[] | undefined>` (Next's searchParams) → first value of each key. */
 export function firstValues(params: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
   return Object.fromEntries(

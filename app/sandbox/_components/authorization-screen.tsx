@@ -1,5 +1,6 @@
 import { getTranslations } from "next-intl/server";
 import {
+  AUTHORIZATION_REQUEST_PARAMS,
   permissionSetsFor,
   preselectedFuncIds,
   selectableAccounts,
@@ -11,16 +12,6 @@ import type { AccountKind } from "@/lib/wechat/permissions";
 import { AuthorizationFrame, FakeQrCode } from "./authorization-frame";
 import { AuthorizationForm, type FormPermissionSet } from "./authorization-form";
 import { WechatError } from "./wechat-error";
-
-const ECHOED_PARAMS = [
-  "component_appid",
-  "pre_auth_code",
-  "redirect_uri",
-  "auth_type",
-  "biz_appid",
-  "category_id_list",
-  "action",
-];
 
 export interface AuthorizationScreenProps {
   mobile: boolean;
@@ -53,7 +44,9 @@ export async function AuthorizationScreen({ mobile, result, searchParams, accoun
     preselected[kind] = preselectedFuncIds(kind, request.categoryIds);
   }
   const hidden = Object.fromEntries(
-    ECHOED_PARAMS.flatMap((name) => (searchParams[name] === undefined ? [] : [[name, searchParams[name] as string]])),
+    AUTHORIZATION_REQUEST_PARAMS.flatMap((name) =>
+      searchParams[name] === undefined ? [] : [[name, searchParams[name] as string]],
+    ),
   );
   // The account kinds the request allows, for "申请获得你的…授权" (the message's `kind` select).
   const kind = request.bizAppId ? "account" : request.kinds.length > 1 ? "both" : (request.kinds[0] ?? "account");
