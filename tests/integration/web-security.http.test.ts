@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createMerchantWithUser } from "@/db/queries/users";
 import { hashPassword } from "@/lib/auth/password";
+import { actionFormHiddenFields, multipart } from "../support/action-forms";
 import { freePort, startAppServer, type AppServer } from "../support/app-server";
 import { describeWithBuild } from "../support/build";
 import { createTestDatabaseConfig, openConfiguredDatabase } from "../support/database";
@@ -17,38 +18,6 @@ function cookieFlags(setCookie: string): string[] {
     .split(";")
     .slice(1)
     .map((p) => p.trim().toLowerCase());
-}
-
-function decodeEntities(value: string): string {
-  return value
-    .replace(/&quot;/g, '"')
-    .replace(/&#x27;/g, "'")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&amp;/g, "&");
-}
-
-/**
- * The hidden fields React renders into a server-action form for browsers without JavaScript (`$ACTION_…`): what
- * a cross-site page would copy into its own auto-submitting form.
- */
-function actionFormFields(html: string, submitLabel: string): Array<[string, string]> {
-  const form = html.match(/<form[\s\S]*?<\/form>/g)?.find((f) => f.includes(`>${submitLabel}<`));
-  if (!form) throw new Error(`no form with a "${submitLabel}" button`);
-  const fields = (form.match(/<input[^>]*>/g) ?? [])
-    .filter((input) => /type="hidden"/.test(input))
-    .map((input): [string, string] => [
-      decodeEntities(input.match(/name="([^"]*)"/)?.[1] ?? ""),
-      decodeEntities(input.match(/value="([^"]*)"/)?.[1] ?? ""),
-    ]);
-  expect(fields.some(([name]) => name.startsWith("$ACTION_"))).toBe(true);
-  return fields;
-}
-
-function multipart(fields: Array<[string, string]>): FormData {
-  const body = new FormData();
-  for (const [name, value] of fields) body.append(name, value);
-  return body;
 }
 
 describeWithBuild("web security over HTTP", () => {
@@ -138,7 +107,7 @@ describeWithBuild("web security over HTTP", () => {
   });
 
   it("refuses a replayed sign-up action from a foreign Origin and creates nothing; the same request from our origin works", async () => {
-    const fields = actionFormFields(await (await fetch(`${app.url}/signup`)).text(), "注册");
+    const fields = actionFormHiddenFields(await (await fetch(`${app.url}/signup`)).text(), "注册");
     const body = () =>
       multipart([
         ...fields,
@@ -171,7 +140,7 @@ describeWithBuild("web security over HTTP", () => {
   it("refuses a signed-in merchant's action posted from a foreign Origin with their cookie: no pre_auth_code is asked for", async () => {
     const cookie = await signInOverHttp(app.url, "merchant@example.com", PASSWORD);
     expect((await fetch(`${app.url}/sandbox/api/push-ticket`, { method: "POST" })).status).toBe(200);
-    const fields = actionFormFields(
+    const fields = actionFormHiddenFields(
       await (await fetch(`${app.url}/accounts`, { headers: { cookie } })).text(),
       "授权公众号",
     );
@@ -229,7 +198,7 @@ describeWithBuild("web security over HTTP", () => {
 
   // The limits in detail (parallel requests, windows): tests/integration/rate-limits.test.ts and authorization-flow.test.ts.
   it("limits sign-ups per client address: the sixth within the hour is refused with a message and creates nothing", async () => {
-    const fields = actionFormFields(await (await fetch(`${app.url}/signup`)).text(), "注册");
+    const fields = actionFormHiddenFields(await (await fetch(`${app.url}/signup`)).text(), "注册");
     const signUp = (i: number, address: string) =>
       fetch(`${app.url}/signup`, {
         method: "POST",
@@ -260,7 +229,7 @@ describeWithBuild("web security over HTTP", () => {
   it("limits authorization starts per merchant: the eleventh in ten minutes asks WeChat for nothing and says why", async () => {
     const cookie = await signInOverHttp(app.url, "busy@example.com", PASSWORD);
     await fetch(`${app.url}/sandbox/api/push-ticket`, { method: "POST" });
-    const fields = actionFormFields(
+    const fields = actionFormHiddenFields(
       await (await fetch(`${app.url}/accounts`, { headers: { cookie } })).text(),
       "授权公众号",
     );

@@ -9,21 +9,40 @@ function decodeEntities(value: string): string {
     .replace(/&amp;/g, "&");
 }
 
-/**
- * The fields of the server-action form that holds the element with `data-testid="<testId>"`, as React renders them
- * for browsers without JavaScript (`$ACTION_…` plus the form's own inputs): what a replayed or forged POST sends.
- */
-export function actionFormFieldsByTestId(html: string, testId: string): Array<[string, string]> {
-  const form = html.match(/<form[\s\S]*?<\/form>/g)?.find((f) => f.includes(`data-testid="${testId}"`));
-  if (!form) throw new Error(`no form holding data-testid="${testId}"`);
+/** The named inputs of one rendered form (`hiddenOnly`: only what the page itself fills in), entity-decoded. */
+function formFields(form: string, hiddenOnly: boolean): Array<[string, string]> {
   const fields = (form.match(/<input[^>]*>/g) ?? [])
-    .filter((input) => /name="/.test(input) && !/type="(radio|checkbox)"/.test(input))
+    .filter((input) =>
+      hiddenOnly ? /type="hidden"/.test(input) : /name="/.test(input) && !/type="(radio|checkbox)"/.test(input),
+    )
     .map((input): [string, string] => [
       decodeEntities(input.match(/name="([^"]*)"/)?.[1] ?? ""),
       decodeEntities(input.match(/value="([^"]*)"/)?.[1] ?? ""),
     ]);
   expect(fields.some(([name]) => name.startsWith("$ACTION_"))).toBe(true);
   return fields;
+}
+
+const forms = (html: string) => html.match(/<form[\s\S]*?<\/form>/g) ?? [];
+
+/**
+ * The fields of the server-action form that holds the element with `data-testid="<testId>"`, as React renders them
+ * for browsers without JavaScript (`$ACTION_…` plus the form's own inputs): what a replayed or forged POST sends.
+ */
+export function actionFormFieldsByTestId(html: string, testId: string): Array<[string, string]> {
+  const form = forms(html).find((f) => f.includes(`data-testid="${testId}"`));
+  if (!form) throw new Error(`no form holding data-testid="${testId}"`);
+  return formFields(form, false);
+}
+
+/**
+ * The hidden fields of the server-action form whose button reads `submitLabel` (`$ACTION_…` and the page's own
+ * hidden inputs): what a cross-site page would copy into its own auto-submitting form.
+ */
+export function actionFormHiddenFields(html: string, submitLabel: string): Array<[string, string]> {
+  const form = forms(html).find((f) => f.includes(`>${submitLabel}<`));
+  if (!form) throw new Error(`no form with a "${submitLabel}" button`);
+  return formFields(form, true);
 }
 
 export function multipart(fields: Array<[string, string]>): FormData {
