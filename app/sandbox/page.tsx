@@ -295,7 +295,7 @@ async function AccountRow({ account }: { account: SandboxAccount }) {
             <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">{kindLabel(account.kind)}</span>
             <span
               data-testid="account-status"
-              className={`rounded px-1.5 py-0.5 text-xs ${account.authorized ? "bg-[#07c160]/10 text-wechat-dark" : "bg-slate-100 text-slate-500"}`}
+              className={`rounded px-1.5 py-0.5 text-xs ${account.authorized ? "bg-[#07c160]/10 text-wechat-dark" : "bg-slate-100 text-slate-600"}`}
             >
               {account.authorized ? t("authorized") : t("notAuthorized")}
             </span>
