@@ -218,7 +218,7 @@ export async function storeProfile(db: Pick<Db, "update">, appId: string, info: 
     .update(authorizers)
     .set({
       kind: info.kind,
-      nickName: info.nickName,
+      nickName: info.nickName ?? null,
       headImg: info.headImg ?? null,
       userName: info.userName,
       principalName: info.principalName ?? null,

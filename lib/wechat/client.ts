@@ -177,7 +177,8 @@ export interface BusinessInfo {
 
 export interface AuthorizerInfo {
   kind: AccountKind;
-  nickName: string;
+  /** Absent while the account has no name yet (a mini program just made by fast registration answers ""). */
+  nickName?: string;
   headImg?: string;
   serviceTypeId: number;
   verifyTypeId: number;
@@ -234,7 +235,7 @@ function mapAuthorizerInfo({
   return {
     // Only mini programs carry MiniProgramInfo (docs/wechat-protocol.md §3.6).
     kind: info.MiniProgramInfo ? "mini_program" : "official_account",
-    nickName: info.nick_name,
+    nickName: info.nick_name || undefined,
     headImg: info.head_img,
     serviceTypeId: info.service_type_info.id,
     verifyTypeId: info.verify_type_info.id,

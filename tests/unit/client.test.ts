@@ -338,6 +338,15 @@ describe("component client: getAuthorizerInfo", () => {
     });
   });
 
+  it("reads an empty nick_name (a mini program made by fast registration, not named yet) as no name", async () => {
+    const { client } = setup([json({ ...MP_INFO, authorizer_info: { ...MP_INFO.authorizer_info, nick_name: "" } })]);
+
+    const info = await client.getAuthorizerInfo("wxbbbbccccddddeeee");
+
+    expect(info.nickName).toBeUndefined();
+    expect(info.userName).toBe("gh_abcdef123456");
+  });
+
   it("rejects authorization_info without any appid as unexpected_shape", async () => {
     const { client } = setup([json({ ...OA_INFO, authorization_info: { func_info: [] } })]);
     const e = await rejection(client.getAuthorizerInfo("wxa"));
