@@ -102,7 +102,8 @@ export async function claimDueTargets(
         for update of t skip locked
       ), claimed as (
         update batch_targets t
-        set lease_owner = ${input.owner}, lease_until = now() + make_interval(secs => ${input.leaseMs / 1000}), fence = t.fence + 1
+        set lease_owner = ${input.owner}, lease_until = now() + make_interval(secs => ${input.leaseMs / 1000}),
+          fence = t.fence + 1, woken_at = null
         from due where t.id = due.id
         returning t.*
       )
@@ -150,7 +151,12 @@ export async function writeTargetResult(
       attempts: write.attempts,
       ...(write.lastAnswer !== undefined && { lastAnswer: write.lastAnswer }),
       outcome: write.outcome,
-      nextRunAt: write.nextRunAt,
+      // Woken while its step ran (the news came before this result): a wait is due at once.
+      nextRunAt:
+        write.status === "waiting"
+          ? sql`case when ${batchTargets.wokenAt} is not null then now() else ${write.nextRunAt.toISOString()}::timestamptz end`
+          : write.nextRunAt,
+      wokenAt: null,
       leaseOwner: null,
       leaseUntil: null,
       updatedAt: sql`now()`,
@@ -291,13 +297,23 @@ export async function wakeWaitingTargets(
   db: Db,
   input: { kind: string; appId: string; steps?: string[] },
 ): Promise<number> {
+  // A target claimed right now (its step running) is marked instead: if that step ends in a wait, the wait is due at
+  // once (writeTargetResult), so news that came between the step's WeChat call and its result is not missed. One
+  // statement: a result written meanwhile is seen (the row is re-read after its lock), never missed between two.
+  const leased = sql`(t.lease_until is not null and t.lease_until >= now())`;
   const woken = await db.execute(sql`
-    update batch_targets t set next_run_at = now(), updated_at = now()
+    update batch_targets t set
+      next_run_at = case when ${leased} then t.next_run_at else now() end,
+      woken_at = case when ${leased} then now() else t.woken_at end,
+      updated_at = now()
     from batches b
-    where b.id = t.batch_id and b.kind = ${input.kind} and t.app_id = ${input.appId} and t.status = 'waiting'
-      ${input.steps ? sql`and t.step in ${input.steps}` : sql``}
-    returning t.id`);
-  return rowsOf(woken).length;
+    where b.id = t.batch_id and b.kind = ${input.kind} and t.app_id = ${input.appId}
+      and (
+        (t.status in ('pending', 'waiting') and ${leased})
+        or (t.status = 'waiting' and not ${leased} ${input.steps ? sql`and t.step in ${input.steps}` : sql``})
+      )
+    returning t.id, ${leased} as leased`);
+  return rowsOf<{ leased: boolean }>(woken).filter((r) => !r.leased).length;
 }
 
 export async function findBatchStatus(db: Db, batchId: number): Promise<BatchRow["status"] | undefined> {

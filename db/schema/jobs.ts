@@ -86,6 +86,12 @@ export const batchTargets = pgTable(
     leaseUntil: timestamp("lease_until", { withTimezone: true }),
     /** Bumped by every claim: a worker writes its outcome only while the fence is still its own. */
     fence: integer("fence").notNull().default(0),
+    /**
+     * Set by an event's wake-up while the target is claimed (its step still running, e.g. the submit step whose
+     * audit result came before the step's own answer was written); a `waiting` result is then due at once.
+     * Cleared by every claim.
+     */
+    wokenAt: timestamp("woken_at", { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     finishedAt: timestamp("finished_at", { withTimezone: true }),

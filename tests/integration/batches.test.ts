@@ -349,6 +349,50 @@ describe("batch engine", () => {
     expect(await engine.worker.runPass()).toEqual({ done: 0, failed: 0 });
   });
 
+  it("an event that comes while the step before the wait is still running is not missed: the wait is due at once", async () => {
+    // The release kind's race: the audit result is pushed after WeChat took the submission but before the submit
+    // step's result (the wait) is written; the target was not waiting yet when the event looked for it.
+    const ids = appIds(2);
+    const woken: number[] = [];
+    const kind: BatchKind<null, { label: string }> = {
+      kind: "test",
+      initialStep: "submit",
+      paramsSchema: z.object({ label: z.string() }),
+      maxAttempts: 3,
+      async runStep({ target }) {
+        if (target.step === "submit") {
+          if (target.appId === ids[0]) woken.push(await engine.wake("test", target.appId, ["audit"]));
+          return { type: "wait", step: "audit", delayMs: 3_600_000 };
+        }
+        return { type: "done", status: "succeeded" };
+      },
+    };
+    const engine = createBatchEngine<null>({
+      db: database.db,
+      kinds: [kind],
+      deps: () => null,
+      concurrency: 2,
+      backoffMs: () => 0,
+    });
+    const batchId = await engine.createBatch({
+      kind: "test",
+      title: "v1",
+      params: { label: "v1" },
+      targets: ids.map((appId) => ({ appId, merchantId: null })),
+      createdByUserId: null,
+    });
+    await drain(engine, 5);
+    // No waiting target was there to wake when the event came; the running one was marked instead.
+    expect(woken).toEqual([0]);
+    const byApp = new Map((await listBatchTargets(database.db, { batchId, limit: 10 })).map((t) => [t.appId, t]));
+    expect(byApp.get(ids[0]!)).toMatchObject({ status: "succeeded", step: "audit" });
+    expect(byApp.get(ids[1]!)).toMatchObject({ status: "waiting", step: "audit" });
+    // The mark is cleared by the result: a later wait is not due early.
+    const [row] = await database.db.select().from(batchTargets).where(eq(batchTargets.appId, ids[1]!));
+    expect(row?.wokenAt).toBeNull();
+    expect(row!.nextRunAt.getTime()).toBeGreaterThan(Date.now() + 3_000_000);
+  });
+
   it("keeps each merchant's targets with their merchant", async () => {
     const [m] = await database.db.insert(merchants).values({ name: "晨光" }).returning();
     const engine = engineFor(database, createLedger());

@@ -9,6 +9,7 @@ import { batchTargets } from "@/db/schema";
 import type { Platform } from "@/lib/platform";
 import { createReleaseBatch } from "@/lib/releases/release-batches";
 import { startAppServer, TEST_SECRETS, type AppServer } from "../support/app-server";
+import { quoteOutput } from "../support/workers";
 import { describeWithBuild } from "../support/build";
 import {
   createTestDatabaseConfig,
@@ -140,8 +141,8 @@ describeWithBuild("release batches: crashes and WeChat busy", () => {
       // Well within the client's timeout: a held call must not hold back the other accounts' next steps.
       const deadline = Date.now() + 20_000;
       for (;;) {
-        if (child.exitCode !== null) throw new Error(`worker exited early:\n${out.slice(-4000)}`);
-        if (Date.now() > deadline) throw new Error(`worker did not get there:\n${out.slice(-4000)}`);
+        if (child.exitCode !== null) throw new Error(`worker exited early:\n${quoteOutput(out)}`);
+        if (Date.now() > deadline) throw new Error(`worker did not get there:\n${quoteOutput(out)}`);
         const state = new Map(latestState().map((t) => [t.appId, t]));
         const committed = await sandboxControl<{ exp: unknown } | null>(app, "code-account", { appId: committing });
         if (

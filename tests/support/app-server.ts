@@ -3,6 +3,7 @@ import { createServer } from "node:net";
 import path from "node:path";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
 import { createTestDatabaseConfig, type TestDatabaseConfig } from "./database";
+import { quoteOutput } from "./workers";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -103,7 +104,7 @@ export async function startAppServer(
 async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`app exited with ${child.exitCode}:\n${output()}`);
+    if (child.exitCode !== null) throw new Error(`app exited with ${child.exitCode}:\n${quoteOutput(output())}`);
     try {
       const response = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2000) });
       if (response.status === 200) return;
@@ -112,7 +113,7 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`app did not become healthy:\n${output()}`);
+  throw new Error(`app did not become healthy:\n${quoteOutput(output())}`);
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {

@@ -1,0 +1,1 @@
+ALTER TABLE "batch_targets" ADD COLUMN "woken_at" timestamp with time zone;
