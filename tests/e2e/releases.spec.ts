@@ -158,5 +158,25 @@ test("staff release a version to three mini programs: two go live, WeChat's reje
   await a.page.reload();
   await expect(a.page.getByTestId("online-version")).toContainText("2.1.0");
 
+  // Staff's code panel on c's account page: online 2.1.1, both audits with WeChat's reason, the 体验版 QR code served
+  // by the portal; asking WeChat is audited; 回退 with nothing to go back to is refused with WeChat's reason.
+  await staff.goto(`/staff/authorizations/${c.appId}`);
+  const code = staff.getByTestId("staff-code-panel");
+  await expect(code.getByTestId("staff-online-version")).toContainText("2.1.1");
+  const history = code.getByTestId("staff-audit-row");
+  await expect(history).toHaveCount(2);
+  await expect(history.nth(0)).toContainText("2.1.1");
+  await expect(history.nth(1)).toContainText("2.1.0");
+  await expect(history.nth(1)).toContainText("(1):首页存在未完成的功能");
+  const qr = code.getByRole("img", { name: "体验版二维码" });
+  await expect.poll(() => qr.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  await code.getByTestId("code-action-refresh").click();
+  await expect(code.getByRole("status").first()).toContainText("已完成");
+  await code.getByTestId("code-action-revert").click();
+  await expect(code.getByTestId("code-action-revert").locator("xpath=..").getByRole("status")).toContainText(
+    "该版本不能回退",
+  );
+  await screenshot(staff, "staff-code-panel");
+
   for (const p of [staff, a.page, b.page, c.page]) await p.context().close();
 });

@@ -5,6 +5,7 @@ import { Panel } from "@/app/_components/panel";
 import { getDb } from "@/db";
 import { listMerchantTargets } from "@/db/queries/batches";
 import { findReleaseAccount } from "@/db/queries/releases";
+import type { AuditStatus } from "@/db/schema";
 import { RELEASE_KIND } from "@/lib/releases/release-kind";
 import { readableAuditReason } from "@/lib/releases/wechat-answers";
 import { publishReleaseAction } from "../release-actions";
@@ -16,6 +17,30 @@ const STATUS_TONES: Record<number, string> = {
   3: "bg-slate-100 text-slate-700 ring-slate-300",
   4: "bg-amber-50 text-amber-800 ring-amber-200",
 };
+
+/** An audit's state as a coloured pill (审核中 sky, 通过 green, 未通过 red, 撤回 grey, 延后 amber). */
+export function AuditStatusBadge({
+  status,
+  label,
+  version,
+  testId,
+}: {
+  status: AuditStatus;
+  label: string;
+  version?: string | null;
+  testId?: string;
+}) {
+  return (
+    <span
+      data-testid={testId}
+      data-status={status}
+      className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STATUS_TONES[status] ?? ""}`}
+    >
+      {label}
+      {version ? ` · ${version}` : ""}
+    </span>
+  );
+}
 
 /** A merchant's mini program: 线上版本, audit status with WeChat's reason, the 体验版 QR, and 发布 when a batch waits. */
 export async function ReleasePanel({
@@ -74,14 +99,12 @@ export async function ReleasePanel({
           <dt className="text-sm text-slate-500">{t("panel.audit")}</dt>
           <dd className="text-sm">
             {status !== null && status !== undefined ? (
-              <span
-                data-testid="audit-status"
-                data-status={status}
-                className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STATUS_TONES[status] ?? ""}`}
-              >
-                {t(`audit.status.${status}` as "audit.status.0")}
-                {account.auditVersion ? ` · ${account.auditVersion}` : ""}
-              </span>
+              <AuditStatusBadge
+                status={status}
+                label={t(`audit.status.${status}` as "audit.status.0")}
+                version={account.auditVersion}
+                testId="audit-status"
+              />
             ) : (
               t("panel.none")
             )}

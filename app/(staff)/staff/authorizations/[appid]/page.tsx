@@ -16,6 +16,7 @@ import { appIdSchema } from "@/lib/wechat/app-id";
 import { getAccountLabels } from "../../_components/account-labels";
 import { AccountOperations } from "../../_components/account-operations";
 import { staffMetadata } from "../../_components/metadata";
+import { StaffCodePanel } from "./_components/code-panel";
 import { GrantHistory, PermissionList } from "./_components/permissions";
 import { ProfileCard } from "./_components/profile-card";
 import { ReviewPanel, StaffReviewBadge } from "./_components/review-panel";
@@ -98,6 +99,9 @@ export default async function StaffAuthorizationPage({
         <div className="flex min-w-0 flex-col gap-5 lg:col-start-1 lg:row-start-1">
           <ProfileCard account={account} />
           {account.kind === "mini_program" ? <StaffAccountSetup appId={account.appId} /> : null}
+          {account.kind === "mini_program" && account.status === "authorized" ? (
+            <StaffCodePanel appId={account.appId} funcIds={account.funcIds} />
+          ) : null}
           <PermissionList funcIds={account.funcIds} revoked={account.status === "unauthorized"} />
           <GrantHistory grants={grants} limit={GRANT_HISTORY_LIMIT} />
         </div>
