@@ -13,7 +13,7 @@ export function getEnvOrExit(): Env {
     process.stderr.write(
       [
         "",
-        "  The portal cannot start: its environment is not valid (see README, Environment).",
+        "  The portal cannot start: its environment is not valid (see docs/operations.md, Environment).",
         ...error.problems.map((p) => `    - ${p}`),
         "",
         "",

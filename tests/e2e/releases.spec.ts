@@ -172,6 +172,9 @@ test("staff release a version to three mini programs: two go live, WeChat's reje
   await expect.poll(() => qr.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
   await code.getByTestId("code-action-refresh").click();
   await expect(code.getByRole("status").first()).toContainText("已完成");
+  // The staff action is on the account's timeline, in words.
+  await staff.reload();
+  await expect(staff.getByTestId("timeline-entry").first()).toContainText("向微信查询审核状态");
   await code.getByTestId("code-action-revert").click();
   await expect(code.getByTestId("code-action-revert").locator("xpath=..").getByRole("status")).toContainText(
     "该版本不能回退",
