@@ -34,6 +34,13 @@ export async function POST() {
 }
 `;
 
+/** startAppServer waits for GET /api/health to answer 200 before it hands the server over. */
+const FLOOR_HEALTH_ROUTE = `// GET /api/health: ready (tests/bench/floor-app.ts; the floor app has no database checks to report)
+export async function GET() {
+  return Response.json({ ok: true });
+}
+`;
+
 function listFiles(entry: string): string[] {
   const full = path.join(ROOT, entry);
   if (!existsSync(full)) return [];
@@ -46,7 +53,7 @@ function listFiles(entry: string): string[] {
 
 /** A digest of the copied sources and the floor route: the build is reused while it matches. */
 function sourceDigest(): string {
-  const hash = createHash("sha256").update(FLOOR_ROUTE);
+  const hash = createHash("sha256").update(FLOOR_ROUTE).update(FLOOR_HEALTH_ROUTE);
   for (const file of COPIED.flatMap(listFiles))
     hash
       .update(file)
@@ -75,6 +82,9 @@ export async function ensureFloorBuild(): Promise<string> {
   const routeDir = path.join(FLOOR_APP_DIR, "app", ...FLOOR_PATH.split("/").filter(Boolean));
   mkdirSync(routeDir, { recursive: true });
   writeFileSync(path.join(routeDir, "route.ts"), FLOOR_ROUTE);
+  const healthDir = path.join(FLOOR_APP_DIR, "app", "api", "health");
+  mkdirSync(healthDir, { recursive: true });
+  writeFileSync(path.join(healthDir, "route.ts"), FLOOR_HEALTH_ROUTE);
   // No node_modules in the copy: it sits inside the project, so modules resolve from the project's own.
   for (let attempt = 1; ; attempt++) {
     const result = spawnSync(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "build"], {
