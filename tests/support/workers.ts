@@ -27,7 +27,7 @@ export function runWorker<T>(
 ): Promise<T> {
   const { args = [], anyExitCode = false } = options;
   return new Promise<T>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+    const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", script, ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
