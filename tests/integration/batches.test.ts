@@ -55,6 +55,20 @@ function testKind(
 
 const appIds = (n: number) => Array.from({ length: n }, (_, i) => `wx${String(i).padStart(16, "0")}`);
 
+/** A batch of the test kind ("v1") over these accounts, none with a merchant. */
+function startTestBatch(
+  engine: { createBatch: ReturnType<typeof createBatchEngine<null>>["createBatch"] },
+  ids: string[],
+) {
+  return engine.createBatch({
+    kind: "test",
+    title: "v1",
+    params: { label: "v1" },
+    targets: ids.map((appId) => ({ appId, merchantId: null })),
+    createdByUserId: null,
+  });
+}
+
 async function drain(engine: { worker: { runPass(): Promise<unknown> } }, passes = 20) {
   for (let i = 0; i < passes; i++) await engine.worker.runPass();
 }
@@ -81,13 +95,7 @@ describe("batch engine", () => {
     const ledger = createLedger();
     const engine = engineFor(database, ledger);
     const ids = appIds(12);
-    const batchId = await engine.createBatch({
-      kind: "test",
-      title: "v1",
-      params: { label: "v1" },
-      targets: ids.map((appId) => ({ appId, merchantId: null })),
-      createdByUserId: null,
-    });
+    const batchId = await startTestBatch(engine, ids);
     expect((await countTargetsByStatus(database.db, [batchId])).get(batchId)).toEqual({ pending: 12 });
     await drain(engine);
     for (const appId of ids) {
@@ -135,13 +143,7 @@ describe("batch engine", () => {
         backoffMs: () => 0,
       });
       const ids = appIds(40);
-      const batchId = await a.createBatch({
-        kind: "test",
-        title: "v1",
-        params: { label: "v1" },
-        targets: ids.map((appId) => ({ appId, merchantId: null })),
-        createdByUserId: null,
-      });
+      const batchId = await startTestBatch(a, ids);
       await Promise.all([drain(a, 10), drain(b, 10)]);
       for (const appId of ids)
         expect([ledger.count(appId, "commit"), ledger.count(appId, "submit"), ledger.count(appId, "release")]).toEqual([
@@ -176,13 +178,7 @@ describe("batch engine", () => {
     });
     const healthy = engineFor(database, ledger);
     const ids = appIds(2);
-    const batchId = await healthy.createBatch({
-      kind: "test",
-      title: "v1",
-      params: { label: "v1" },
-      targets: ids.map((appId) => ({ appId, merchantId: null })),
-      createdByUserId: null,
-    });
+    const batchId = await startTestBatch(healthy, ids);
     const dyingPass = dying.worker.runPass();
     // Both targets are leased by the dying worker: nothing for the healthy one until the lease runs out.
     await new Promise((r) => setTimeout(r, 100));
@@ -201,13 +197,7 @@ describe("batch engine", () => {
     let failing = true;
     const engine = engineFor(database, ledger, (step) => (step === "submit" && failing ? "throw" : undefined));
     const [appId] = appIds(1);
-    const batchId = await engine.createBatch({
-      kind: "test",
-      title: "v1",
-      params: { label: "v1" },
-      targets: [{ appId: appId!, merchantId: null }],
-      createdByUserId: null,
-    });
+    const batchId = await startTestBatch(engine, [appId!]);
     await drain(engine);
     let [target] = await listBatchTargets(database.db, { batchId, limit: 1 });
     expect(target).toMatchObject({
@@ -253,13 +243,7 @@ describe("batch engine", () => {
       backoffMs: () => 0,
     });
     const ids = appIds(4);
-    const batchId = await engine.createBatch({
-      kind: "test",
-      title: "v1",
-      params: { label: "v1" },
-      targets: ids.map((appId) => ({ appId, merchantId: null })),
-      createdByUserId: null,
-    });
+    const batchId = await startTestBatch(engine, ids);
     await drain(engine);
     const batch = await findBatch(database.db, batchId);
     expect(batch).toMatchObject({
@@ -290,13 +274,7 @@ describe("batch engine", () => {
       backoffMs: () => 0,
     });
     const ids = appIds(4);
-    const batchId = await engine.createBatch({
-      kind: "test",
-      title: "v1",
-      params: { label: "v1" },
-      targets: ids.map((appId) => ({ appId, merchantId: null })),
-      createdByUserId: null,
-    });
+    const batchId = await startTestBatch(engine, ids);
     const pass = engine.worker.runPass();
     await new Promise((r) => setTimeout(r, 30));
     expect(await engine.pause(batchId, { key: "jobs.pause.byStaff" })).toBe(true);
@@ -320,13 +298,7 @@ describe("batch engine", () => {
             : undefined,
     );
     const ids = appIds(3);
-    const batchId = await engine.createBatch({
-      kind: "test",
-      title: "v1",
-      params: { label: "v1" },
-      targets: ids.map((appId) => ({ appId, merchantId: null })),
-      createdByUserId: null,
-    });
+    const batchId = await startTestBatch(engine, ids);
     await drain(engine);
     expect((await countTargetsByStatus(database.db, [batchId])).get(batchId)).toEqual({ waiting: 3 });
     // Nothing is due for an hour; an event for one account wakes only that one.
@@ -374,13 +346,7 @@ describe("batch engine", () => {
       concurrency: 2,
       backoffMs: () => 0,
     });
-    const batchId = await engine.createBatch({
-      kind: "test",
-      title: "v1",
-      params: { label: "v1" },
-      targets: ids.map((appId) => ({ appId, merchantId: null })),
-      createdByUserId: null,
-    });
+    const batchId = await startTestBatch(engine, ids);
     await drain(engine, 5);
     // No waiting target was there to wake when the event came; the running one was marked instead.
     expect(woken).toEqual([0]);
