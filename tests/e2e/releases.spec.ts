@@ -32,10 +32,18 @@ async function screenshot(page: Page, name: string): Promise<void> {
   if (!SCREENSHOTS) return;
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   const before = page.viewportSize();
-  for (const w of WIDTHS) {
-    await page.setViewportSize({ width: w.width, height: w.height });
-    await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${w.name}-${name}.png`), fullPage: true });
+  const url = new URL(page.url());
+  for (const lang of ["zh", "en"]) {
+    await page.context().addCookies([{ name: "lang", value: lang, url: url.origin }]);
+    if (lang !== "zh") await page.reload();
+    for (const w of WIDTHS) {
+      await page.setViewportSize({ width: w.width, height: w.height });
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${w.name}-${name}-${lang}.png`), fullPage: true });
+    }
   }
+  // Back in Chinese: the test goes on with the Chinese labels.
+  await page.context().addCookies([{ name: "lang", value: "zh", url: url.origin }]);
+  await page.reload();
   if (before) await page.setViewportSize(before);
 }
 

@@ -1,46 +1,13 @@
-import { getFormatter, getTranslations } from "next-intl/server";
+import { getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { ActionForm } from "@/app/(staff)/staff/releases/_components/action-form";
 import { Panel } from "@/app/_components/panel";
+import { AuditItem, OnlineVersionItem } from "@/app/_components/release-status";
 import { getDb } from "@/db";
 import { listMerchantTargets } from "@/db/queries/batches";
 import { findReleaseAccount } from "@/db/queries/releases";
-import type { AuditStatus } from "@/db/schema";
 import { RELEASE_KIND } from "@/lib/releases/release-kind";
-import { readableAuditReason } from "@/lib/releases/wechat-answers";
 import { publishReleaseAction } from "../release-actions";
-
-const STATUS_TONES: Record<number, string> = {
-  0: "bg-emerald-50 text-emerald-800 ring-emerald-200",
-  1: "bg-red-50 text-red-800 ring-red-200",
-  2: "bg-sky-50 text-sky-800 ring-sky-200",
-  3: "bg-slate-100 text-slate-700 ring-slate-300",
-  4: "bg-amber-50 text-amber-800 ring-amber-200",
-};
-
-/** An audit's state as a coloured pill (审核中 sky, 通过 green, 未通过 red, 撤回 grey, 延后 amber). */
-export function AuditStatusBadge({
-  status,
-  label,
-  version,
-  testId,
-}: {
-  status: AuditStatus;
-  label: string;
-  version?: string | null;
-  testId?: string;
-}) {
-  return (
-    <span
-      data-testid={testId}
-      data-status={status}
-      className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STATUS_TONES[status] ?? ""}`}
-    >
-      {label}
-      {version ? ` · ${version}` : ""}
-    </span>
-  );
-}
 
 /** A merchant's mini program: 线上版本, audit status with WeChat's reason, the 体验版 QR, and 发布 when a batch waits. */
 export async function ReleasePanel({
@@ -54,7 +21,7 @@ export async function ReleasePanel({
   funcIds: number[];
   reauthorize: ReactNode;
 }) {
-  const [t, format] = await Promise.all([getTranslations("releases"), getFormatter()]);
+  const t = await getTranslations("releases");
   if (!funcIds.includes(18)) {
     return (
       <Panel titleId="release-title" title={t("panel.title")} data-testid="release-panel">
@@ -72,7 +39,6 @@ export async function ReleasePanel({
     listMerchantTargets(db, { merchantId, appId, kind: RELEASE_KIND, limit: 1 }),
   ]);
   const waiting = targets.find((x) => x.status === "waiting" && x.step === "merchant");
-  const time = (d: Date) => format.dateTime(d, { dateStyle: "medium", timeStyle: "short" });
   if (!account) {
     return (
       <Panel titleId="release-title" title={t("panel.title")} data-testid="release-panel">
@@ -80,41 +46,11 @@ export async function ReleasePanel({
       </Panel>
     );
   }
-  const status = account.auditStatus;
   return (
     <Panel titleId="release-title" title={t("panel.title")} data-testid="release-panel">
       <dl className="grid gap-4 sm:grid-cols-2">
-        <div>
-          <dt className="text-sm text-slate-500">{t("panel.online")}</dt>
-          <dd data-testid="online-version" className="text-sm font-medium text-slate-900">
-            {account.onlineVersion && account.onlineAt
-              ? t("panel.onlineValue", { version: account.onlineVersion, time: time(account.onlineAt) })
-              : t("panel.none")}
-          </dd>
-          {account.grayPercentage ? (
-            <dd className="text-xs text-slate-600">{t("panel.gray", { percentage: account.grayPercentage })}</dd>
-          ) : null}
-        </div>
-        <div>
-          <dt className="text-sm text-slate-500">{t("panel.audit")}</dt>
-          <dd className="text-sm">
-            {status !== null && status !== undefined ? (
-              <AuditStatusBadge
-                status={status}
-                label={t(`audit.status.${status}` as "audit.status.0")}
-                version={account.auditVersion}
-                testId="audit-status"
-              />
-            ) : (
-              t("panel.none")
-            )}
-          </dd>
-          {account.auditReason && (status === 1 || status === 4) ? (
-            <dd data-testid="audit-reason" className="mt-1 text-sm break-words text-slate-700">
-              {t("panel.reason", { reason: readableAuditReason(account.auditReason) })}
-            </dd>
-          ) : null}
-        </div>
+        <OnlineVersionItem account={account} testId="online-version" />
+        <AuditItem account={account} testId="audit-status" reasonTestId="audit-reason" />
       </dl>
       {waiting ? (
         <div className="mt-4 rounded-lg border border-emerald-200 bg-emerald-50 p-3">

@@ -1,6 +1,6 @@
 import { getFormatter, getTranslations } from "next-intl/server";
-import { AuditStatusBadge } from "@/app/(merchant)/accounts/_components/release-panel";
 import { Panel } from "@/app/_components/panel";
+import { AuditItem, AuditStatusBadge, OnlineVersionItem } from "@/app/_components/release-status";
 import { getDb } from "@/db";
 import { findReleaseAccount, listAccountAudits } from "@/db/queries/releases";
 import { readableAuditReason } from "@/lib/releases/wechat-answers";
@@ -47,36 +47,12 @@ export async function StaffCodePanel({ appId, funcIds }: { appId: string; funcId
       {!account ? <p className="text-sm text-slate-600">{t("panel.empty")}</p> : null}
       {account ? (
         <dl className="grid gap-4 sm:grid-cols-3">
-          <div>
-            <dt className="text-sm text-slate-500">{t("panel.online")}</dt>
-            <dd data-testid="staff-online-version" className="text-sm font-medium text-slate-900">
-              {account.onlineVersion && account.onlineAt
-                ? t("panel.onlineValue", { version: account.onlineVersion, time: time(account.onlineAt) })
-                : t("panel.none")}
-            </dd>
-            {account.grayPercentage ? (
-              <dd className="text-xs text-slate-600">{t("panel.gray", { percentage: account.grayPercentage })}</dd>
-            ) : null}
-          </div>
+          <OnlineVersionItem account={account} testId="staff-online-version" />
           <div>
             <dt className="text-sm text-slate-500">{t("panel.exp")}</dt>
             <dd className="text-sm font-medium text-slate-900">{account.expVersion ?? t("panel.none")}</dd>
           </div>
-          <div>
-            <dt className="text-sm text-slate-500">{t("panel.audit")}</dt>
-            <dd className="text-sm">
-              {status !== null && status !== undefined ? (
-                <AuditStatusBadge
-                  status={status}
-                  label={t(`audit.status.${status}` as "audit.status.0")}
-                  version={account.auditVersion}
-                  testId="staff-audit-status"
-                />
-              ) : (
-                t("panel.none")
-              )}
-            </dd>
-          </div>
+          <AuditItem account={account} testId="staff-audit-status" />
         </dl>
       ) : null}
 
