@@ -13,9 +13,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-
-const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
-const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
+import { createdAt, updatedAt } from "./columns";
 
 /**
  * One row per third-party platform (component appid): the component_access_token (sealed with SECRETS_KEY) and

@@ -1,9 +1,7 @@
 import { sql } from "drizzle-orm";
 import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { createdAt, updatedAt } from "./columns";
 import { merchants, users } from "./core";
-
-const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
-const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
 
 /** The three ways a merchant can have a new mini program registered (docs/registration.md). */
 export const REGISTRATION_KINDS = ["enterprise", "personal", "official_account"] as const;

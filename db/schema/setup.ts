@@ -1,8 +1,6 @@
 import { bigserial, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { createdAt, updatedAt } from "./columns";
 import { merchants, users } from "./core";
-
-const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
-const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
 
 /** The six server-domain types of modify_domain (docs/setup.md), each a list of URLs with scheme. */
 export const SERVER_DOMAIN_TYPES = [
