@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
-import { and, asc, desc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
 import { staffInvitations, users } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password";
@@ -89,18 +89,17 @@ async function lockAdmins(tx: Tx): Promise<string[]> {
 
 /** Makes every pending invitation `userId` created expire now (they were demoted or disabled). */
 async function cancelInvitationsBy(tx: Tx, userId: string): Promise<number> {
-  const cancelled = await tx
+  return expirePendingInvitations(tx, eq(staffInvitations.invitedByUserId, userId));
+}
+
+/** Makes the pending (unaccepted, unexpired) invitations matching `which` expire now; how many there were. */
+async function expirePendingInvitations(tx: Tx, which: SQL): Promise<number> {
+  const expired = await tx
     .update(staffInvitations)
     .set({ expiresAt: sql`now()` })
-    .where(
-      and(
-        eq(staffInvitations.invitedByUserId, userId),
-        isNull(staffInvitations.acceptedAt),
-        gt(staffInvitations.expiresAt, sql`now()`),
-      ),
-    )
+    .where(and(which, isNull(staffInvitations.acceptedAt), gt(staffInvitations.expiresAt, sql`now()`)))
     .returning({ email: staffInvitations.email });
-  return cancelled.length;
+  return expired.length;
 }
 
 async function existingAccount(tx: Reader, email: string) {
@@ -161,27 +160,17 @@ export async function revokeInvitations(
   const email = input.email.trim().toLowerCase();
   return db.transaction(async (tx) => {
     if (!(await isAdmin(tx, actor))) return { ok: false, error: "forbidden" } as const;
-    const revoked = await tx
-      .update(staffInvitations)
-      .set({ expiresAt: sql`now()` })
-      .where(
-        and(
-          eq(staffInvitations.email, email),
-          isNull(staffInvitations.acceptedAt),
-          gt(staffInvitations.expiresAt, sql`now()`),
-        ),
-      )
-      .returning({ email: staffInvitations.email });
-    if (revoked.length === 0) return { ok: false, error: "invitation_not_found" } as const;
+    const revoked = await expirePendingInvitations(tx, eq(staffInvitations.email, email));
+    if (revoked === 0) return { ok: false, error: "invitation_not_found" } as const;
     await recordAudit(tx, {
       actor,
       action: "user.invite_revoked",
       targetType: "user",
       targetId: email,
-      before: { pending: revoked.length },
+      before: { pending: revoked },
       after: { pending: 0 },
     });
-    return { ok: true, revoked: revoked.length } as const;
+    return { ok: true, revoked } as const;
   });
 }
 
