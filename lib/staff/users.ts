@@ -87,6 +87,23 @@ async function lockAdmins(tx: Tx): Promise<string[]> {
   return admins.filter((a) => a.disabledAt === null).map((a) => a.id);
 }
 
+/**
+ * The start of an admin's change to a staff account: the admin rows locked (lockAdmins), the actor checked to be
+ * an active admin, then the target's row locked. The active admins and the target, or why the change may not go on.
+ */
+async function lockStaffTarget(tx: Tx, actor: StaffActor, userId: string) {
+  const activeAdmins = await lockAdmins(tx);
+  if (!activeAdmins.includes(actor.userId)) return { ok: false, error: "forbidden" } as const;
+  const [row] = await tx
+    .select({ id: users.id, email: users.email, role: users.role, disabledAt: users.disabledAt })
+    .from(users)
+    .where(eq(users.id, userId))
+    .for("update");
+  if (!row) return { ok: false, error: "user_not_found" } as const;
+  if (row.role === "merchant") return { ok: false, error: "not_staff" } as const;
+  return { ok: true, activeAdmins, target: row } as const;
+}
+
 /** Makes every pending invitation `userId` created expire now (they were demoted or disabled). */
 async function cancelInvitationsBy(tx: Tx, userId: string): Promise<number> {
   return expirePendingInvitations(tx, eq(staffInvitations.invitedByUserId, userId));
@@ -278,15 +295,9 @@ export async function changeRole(
   input: { userId: string; role: StaffRole },
 ): Promise<ChangeRoleResult> {
   return db.transaction(async (tx) => {
-    const activeAdmins = await lockAdmins(tx);
-    if (!activeAdmins.includes(actor.userId)) return { ok: false, error: "forbidden" } as const;
-    const [target] = await tx
-      .select({ id: users.id, email: users.email, role: users.role })
-      .from(users)
-      .where(eq(users.id, input.userId))
-      .for("update");
-    if (!target) return { ok: false, error: "user_not_found" } as const;
-    if (target.role === "merchant") return { ok: false, error: "not_staff" } as const;
+    const locked = await lockStaffTarget(tx, actor, input.userId);
+    if (!locked.ok) return locked;
+    const { activeAdmins, target } = locked;
     if (target.role === input.role) return { ok: true, changed: false, email: target.email, role: input.role } as const;
     if (target.role === "admin" && activeAdmins.includes(target.id) && activeAdmins.length <= 1)
       return { ok: false, error: "last_admin" } as const;
@@ -323,15 +334,9 @@ export async function setStaffDisabled(
   input: { userId: string; disabled: boolean },
 ): Promise<SetDisabledResult> {
   return db.transaction(async (tx) => {
-    const activeAdmins = await lockAdmins(tx);
-    if (!activeAdmins.includes(actor.userId)) return { ok: false, error: "forbidden" } as const;
-    const [target] = await tx
-      .select({ id: users.id, email: users.email, role: users.role, disabledAt: users.disabledAt })
-      .from(users)
-      .where(eq(users.id, input.userId))
-      .for("update");
-    if (!target) return { ok: false, error: "user_not_found" } as const;
-    if (target.role === "merchant") return { ok: false, error: "not_staff" } as const;
+    const locked = await lockStaffTarget(tx, actor, input.userId);
+    if (!locked.ok) return locked;
+    const { activeAdmins, target } = locked;
     const wasDisabled = target.disabledAt !== null;
     if (wasDisabled === input.disabled)
       return { ok: true, changed: false, email: target.email, disabled: input.disabled } as const;
