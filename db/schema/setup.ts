@@ -1,6 +1,6 @@
 import { bigserial, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, updatedAt } from "./columns";
-import { merchants, users } from "./core";
+import { merchantIdColumn, users } from "./core";
 
 /** The six server-domain types of modify_domain (docs/setup.md), each a list of URLs with scheme. */
 export const SERVER_DOMAIN_TYPES = [
@@ -91,9 +91,7 @@ export const setupAccounts = pgTable(
 /** The contact details a merchant gives for the privacy guideline (owner_setting). */
 export const setupPrivacyContacts = pgTable("setup_privacy_contacts", {
   appId: text("app_id").primaryKey(),
-  merchantId: uuid("merchant_id")
-    .notNull()
-    .references(() => merchants.id),
+  merchantId: merchantIdColumn(),
   contactEmail: text("contact_email"),
   contactPhone: text("contact_phone"),
   contactQq: text("contact_qq"),
