@@ -22,6 +22,12 @@ const flag = z
   })
   .transform((v) => ["1", "true", "yes", "on"].includes(v));
 
+/** A whole-number variable: `error` when it is not a number, at least `min` (at most `max`), `default` when unset. */
+function wholeNumber(error: string, range: { min: number; max?: number; default: number }) {
+  const n = z.coerce.number({ error }).int().min(range.min);
+  return (range.max === undefined ? n : n.max(range.max)).default(range.default);
+}
+
 const isBase64Key32 = (v: string) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, "base64").length === 32;
 
 const base64Key32 = z.string().refine(isBase64Key32, {
@@ -103,11 +109,7 @@ const rawSchema = z.object({
   WECHAT_API_BASE: optionalString.pipe(httpUrl.optional()),
   WECHAT_MP_BASE: optionalString.pipe(httpUrl.optional()),
   WECHAT_OPEN_BASE: optionalString.pipe(httpUrl.optional()),
-  WECHAT_TIMESTAMP_TOLERANCE_SECONDS: z.coerce
-    .number({ error: "must be a number of seconds" })
-    .int()
-    .min(0)
-    .default(600),
+  WECHAT_TIMESTAMP_TOLERANCE_SECONDS: wholeNumber("must be a number of seconds", { min: 0, default: 600 }),
   INTERNAL_API_KEYS: optionalString.transform((v, ctx) => {
     const keys = v
       ? v
@@ -129,51 +131,28 @@ const rawSchema = z.object({
   STAFF_EMAIL: optionalString.pipe(z.email({ error: "must be an email address" }).optional()),
   STAFF_PASSWORD: optionalString.pipe(z.string().min(10, { error: "must be at least 10 characters" }).optional()),
   SANDBOX_TICKET_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(600),
-  WECHAT_API_TIMEOUT_MS: z.coerce
-    .number({ error: "must be a number of milliseconds" })
-    .int()
-    .min(100)
-    .max(60_000)
-    .default(10_000),
-  AUTHORIZER_REFRESH_CONCURRENCY: z.coerce.number({ error: "must be a whole number" }).int().min(1).max(500).default(8),
-  BATCH_CONCURRENCY: z.coerce.number({ error: "must be a whole number" }).int().min(1).max(200).default(8),
+  WECHAT_API_TIMEOUT_MS: wholeNumber("must be a number of milliseconds", { min: 100, max: 60_000, default: 10_000 }),
+  AUTHORIZER_REFRESH_CONCURRENCY: wholeNumber("must be a whole number", { min: 1, max: 500, default: 8 }),
+  BATCH_CONCURRENCY: wholeNumber("must be a whole number", { min: 1, max: 200, default: 8 }),
   RELEASE_PRIVACY_RETRY_SECONDS: z.coerce.number({ error: "must be a number of seconds" }).min(0).max(3600).default(60),
   RELEASE_AUDIT_RECONCILE_MINUTES: z.coerce
     .number({ error: "must be a number of minutes" })
     .min(0)
     .max(43_200)
     .default(60),
-  RECONCILE_INTERVAL_MINUTES: z.coerce
-    .number({ error: "must be a number of minutes (0 turns it off)" })
-    .int()
-    .min(0)
-    .default(360),
-  WEBHOOK_TIMEOUT_MS: z.coerce
-    .number({ error: "must be a number of milliseconds" })
-    .int()
-    .min(100)
-    .max(30_000)
-    .default(5_000),
-  WEBHOOK_RETRY_BASE_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(10).default(10_000),
-  WEBHOOK_MAX_ATTEMPTS: z.coerce.number({ error: "must be a whole number" }).int().min(1).max(50).default(12),
-  WEBHOOK_CONCURRENCY: z.coerce.number({ error: "must be a whole number" }).int().min(1).max(200).default(16),
+  RECONCILE_INTERVAL_MINUTES: wholeNumber("must be a number of minutes (0 turns it off)", { min: 0, default: 360 }),
+  WEBHOOK_TIMEOUT_MS: wholeNumber("must be a number of milliseconds", { min: 100, max: 30_000, default: 5_000 }),
+  WEBHOOK_RETRY_BASE_MS: wholeNumber("must be a number of milliseconds", { min: 10, default: 10_000 }),
+  WEBHOOK_MAX_ATTEMPTS: wholeNumber("must be a whole number", { min: 1, max: 50, default: 12 }),
+  WEBHOOK_CONCURRENCY: wholeNumber("must be a whole number", { min: 1, max: 200, default: 16 }),
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: optionalString.pipe(flag.optional()),
-  MESSAGE_RETENTION_DAYS: z.coerce
-    .number({ error: "must be a number of days (0 keeps everything)" })
-    .int()
-    .min(0)
-    .default(30),
-  ACTIVITY_RETENTION_DAYS: z.coerce
-    .number({ error: "must be a number of days (0 keeps everything)" })
-    .int()
-    .min(0)
-    .default(180),
-  TRUSTED_PROXY_HOPS: z.coerce
-    .number({ error: "must be a whole number (proxies in front that add to X-Forwarded-For)" })
-    .int()
-    .min(1)
-    .max(10)
-    .default(1),
+  MESSAGE_RETENTION_DAYS: wholeNumber("must be a number of days (0 keeps everything)", { min: 0, default: 30 }),
+  ACTIVITY_RETENTION_DAYS: wholeNumber("must be a number of days (0 keeps everything)", { min: 0, default: 180 }),
+  TRUSTED_PROXY_HOPS: wholeNumber("must be a whole number (proxies in front that add to X-Forwarded-For)", {
+    min: 1,
+    max: 10,
+    default: 1,
+  }),
   BACKGROUND_JOBS: optionalString.pipe(flag.optional()),
   METRICS_TOKEN: optionalString.pipe(
     z

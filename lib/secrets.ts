@@ -34,28 +34,17 @@ export type SealContext = {
   [T in keyof SealedColumns]: { table: T; column: SealedColumns[T]; row: string };
 }[keyof SealedColumns];
 
+/** A sealed column's place, as a function of its row's key. */
+function sealedColumn<T extends keyof SealedColumns>(table: T, column: SealedColumns[T]) {
+  return (row: string) => ({ table, column, row }) as SealContext;
+}
+
 /** The place of each sealed value the app stores. */
 export const sealedAt = {
-  componentAccessToken: (componentAppId: string): SealContext => ({
-    table: "wechat_component",
-    column: "access_token_sealed",
-    row: componentAppId,
-  }),
-  authorizerRefreshToken: (appId: string): SealContext => ({
-    table: "authorizers",
-    column: "refresh_token_sealed",
-    row: appId,
-  }),
-  authorizerAccessToken: (appId: string): SealContext => ({
-    table: "authorizers",
-    column: "access_token_sealed",
-    row: appId,
-  }),
-  merchantWebhookSecret: (merchantId: string): SealContext => ({
-    table: "merchants",
-    column: "webhook_secret_sealed",
-    row: merchantId,
-  }),
+  componentAccessToken: sealedColumn("wechat_component", "access_token_sealed"),
+  authorizerRefreshToken: sealedColumn("authorizers", "refresh_token_sealed"),
+  authorizerAccessToken: sealedColumn("authorizers", "access_token_sealed"),
+  merchantWebhookSecret: sealedColumn("merchants", "webhook_secret_sealed"),
 };
 
 export type SecretBoxFailure = "malformed" | "unknown_key" | "mismatch";

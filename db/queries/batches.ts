@@ -78,19 +78,8 @@ export async function claimDueTargets(
   input: { owner: string; kinds: string[]; limit: number; leaseMs: number },
 ): Promise<ClaimedTarget[]> {
   if (input.kinds.length === 0 || input.limit <= 0) return [];
-  const rows = rowsOf<{
-    id: number | string;
-    batch_id: number | string;
-    kind: string;
-    params: Record<string, unknown>;
-    app_id: string;
-    merchant_id: string | null;
-    step: string;
-    status: "pending" | "waiting";
-    data: Record<string, unknown>;
-    attempts: number;
-    fence: number;
-  }>(
+  // bigserial ids come back as text on some drivers; the other columns are aliased to ClaimedTarget's names.
+  const rows = rowsOf<Omit<ClaimedTarget, "id" | "batchId"> & { id: number | string; batchId: number | string }>(
     await db.execute(sql`
       with due as (
         select t.id from batch_targets t join batches b on b.id = t.batch_id
@@ -107,22 +96,11 @@ export async function claimDueTargets(
         from due where t.id = due.id
         returning t.*
       )
-      select c.id, c.batch_id, b.kind, b.params, c.app_id, c.merchant_id, c.step, c.status, c.data, c.attempts, c.fence
+      select c.id, c.batch_id as "batchId", b.kind, b.params, c.app_id as "appId", c.merchant_id as "merchantId",
+        c.step, c.status, c.data, c.attempts, c.fence
       from claimed c join batches b on b.id = c.batch_id`),
   );
-  return rows.map((r) => ({
-    id: Number(r.id),
-    batchId: Number(r.batch_id),
-    kind: r.kind,
-    params: r.params,
-    appId: r.app_id,
-    merchantId: r.merchant_id,
-    step: r.step,
-    status: r.status,
-    data: r.data,
-    attempts: r.attempts,
-    fence: r.fence,
-  }));
+  return rows.map((r) => ({ ...r, id: Number(r.id), batchId: Number(r.batchId) }));
 }
 
 export interface TargetWrite {

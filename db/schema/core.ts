@@ -13,9 +13,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-
-const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
-const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
+import { createdAt, updatedAt } from "./columns";
 
 /**
  * One row per third-party platform (component appid): the component_access_token (sealed with SECRETS_KEY) and
@@ -90,9 +88,7 @@ export const webhookDeliveries = pgTable(
     eventId: bigint("event_id", { mode: "number" })
       .notNull()
       .references(() => wechatEvents.id),
-    merchantId: uuid("merchant_id")
-      .notNull()
-      .references(() => merchants.id),
+    merchantId: merchantIdColumn(),
     appId: text("app_id").notNull(),
     /** What the message was (`text`, `event:subscribe`, …), for the log without opening the payload. */
     summary: text("summary").notNull(),
@@ -143,6 +139,13 @@ export const merchants = pgTable("merchants", {
   webhookUpdatedAt: timestamp("webhook_updated_at", { withTimezone: true }),
   createdAt: createdAt(),
 });
+
+/** The required `merchant_id` of a row a merchant owns (a function declaration: tables above `merchants` use it). */
+export function merchantIdColumn() {
+  return uuid("merchant_id")
+    .notNull()
+    .references(() => merchants.id);
+}
 
 export const users = pgTable(
   "users",
@@ -203,9 +206,7 @@ export const authorizationSessions = pgTable(
   "authorization_sessions",
   {
     state: text("state").primaryKey(),
-    merchantId: uuid("merchant_id")
-      .notNull()
-      .references(() => merchants.id),
+    merchantId: merchantIdColumn(),
     userId: uuid("user_id")
       .notNull()
       .references(() => users.id),

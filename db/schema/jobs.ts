@@ -11,10 +11,8 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { createdAt, updatedAt } from "./columns";
 import { merchants, users } from "./core";
-
-const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
-const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
 
 /** A message for people: a catalog key and its values (translated where it is shown, never stored as text). */
 export interface StoredMessage {

@@ -1,9 +1,7 @@
 import { sql } from "drizzle-orm";
 import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { merchants, users } from "./core";
-
-const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
-const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
+import { createdAt, updatedAt } from "./columns";
+import { merchantIdColumn, users } from "./core";
 
 /** The three ways a merchant can have a new mini program registered (docs/registration.md). */
 export const REGISTRATION_KINDS = ["enterprise", "personal", "official_account"] as const;
@@ -35,9 +33,7 @@ export const registrationTasks = pgTable(
   "registration_tasks",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    merchantId: uuid("merchant_id")
-      .notNull()
-      .references(() => merchants.id),
+    merchantId: merchantIdColumn(),
     userId: uuid("user_id").references(() => users.id),
     kind: text("kind", { enum: REGISTRATION_KINDS }).notNull(),
     /** enterprise: the unified social credit code; personal: the WeChat ID (lower case); official_account: its appid. */

@@ -10,9 +10,7 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
-
-const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
-const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
+import { createdAt, updatedAt } from "./columns";
 
 // ---------------------------------------------------------------------------------------------
 // Release center (docs/releases.md): what the portal knows of each mini program's code, from WeChat's answers
@@ -116,8 +114,8 @@ export const sandboxCodeSettings = pgTable("sandbox_code_settings", {
   clockOffsetMs: bigint("clock_offset_ms", { mode: "number" }).notNull().default(0),
 });
 
-export const sandboxCodeDrafts = pgTable("sandbox_code_drafts", {
-  draftId: integer("draft_id").primaryKey(),
+/** The columns a draft hands on to the template made from it: its version and where it was uploaded from. */
+const codeSourceColumns = () => ({
   userVersion: text("user_version").notNull(),
   userDesc: text("user_desc").notNull(),
   createTime: bigint("create_time", { mode: "number" }).notNull(),
@@ -126,16 +124,16 @@ export const sandboxCodeDrafts = pgTable("sandbox_code_drafts", {
   developer: text("developer").notNull(),
 });
 
+export const sandboxCodeDrafts = pgTable("sandbox_code_drafts", {
+  draftId: integer("draft_id").primaryKey(),
+  ...codeSourceColumns(),
+});
+
 export const sandboxCodeTemplates = pgTable("sandbox_code_templates", {
   templateId: integer("template_id").primaryKey(),
   draftId: integer("draft_id").notNull(),
   templateType: integer("template_type").notNull().default(0),
-  userVersion: text("user_version").notNull(),
-  userDesc: text("user_desc").notNull(),
-  createTime: bigint("create_time", { mode: "number" }).notNull(),
-  sourceAppId: text("source_app_id").notNull(),
-  sourceName: text("source_name").notNull(),
-  developer: text("developer").notNull(),
+  ...codeSourceColumns(),
 });
 
 export interface SandboxOnline {

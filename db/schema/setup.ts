@@ -1,8 +1,6 @@
 import { bigserial, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { merchants, users } from "./core";
-
-const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
-const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
+import { createdAt, updatedAt } from "./columns";
+import { merchantIdColumn, users } from "./core";
 
 /** The six server-domain types of modify_domain (docs/setup.md), each a list of URLs with scheme. */
 export const SERVER_DOMAIN_TYPES = [
@@ -93,9 +91,7 @@ export const setupAccounts = pgTable(
 /** The contact details a merchant gives for the privacy guideline (owner_setting). */
 export const setupPrivacyContacts = pgTable("setup_privacy_contacts", {
   appId: text("app_id").primaryKey(),
-  merchantId: uuid("merchant_id")
-    .notNull()
-    .references(() => merchants.id),
+  merchantId: merchantIdColumn(),
   contactEmail: text("contact_email"),
   contactPhone: text("contact_phone"),
   contactQq: text("contact_qq"),

@@ -54,16 +54,8 @@ interface OutcomeBase {
 export interface StepContext<Deps, Params> {
   deps: Deps;
   batch: { id: number; params: Params };
-  target: {
-    id: number;
-    appId: string;
-    merchantId: string | null;
-    step: string;
-    status: "pending" | "waiting";
-    data: Record<string, unknown>;
-    /** Attempts of this step before this one. */
-    attempts: number;
-  };
+  /** The claimed target as the step sees it (`attempts`: of this step, before this one). */
+  target: Pick<ClaimedTarget, "id" | "appId" | "merchantId" | "step" | "status" | "data" | "attempts">;
 }
 
 export interface BatchKind<Deps, Params = unknown> {
@@ -248,50 +240,26 @@ function resultOf(claim: ClaimedTarget, outcome: StepOutcome) {
   // A step that moved on starts its attempts from 0; the same step keeps counting.
   const attempts = step === claim.step ? claim.attempts : 0;
   const at = (ms = 0) => new Date(Date.now() + ms);
-  const base = { step, data, lastAnswer };
+  /** The target's next state: its step's status, attempts and outcome, due at `nextRunAt`. */
+  const result = (
+    status: BatchTargetStatus,
+    message: StoredMessage | null | undefined,
+    nextRunAt: Date,
+    attemptsAfter = attempts,
+  ) => ({ step, data, lastAnswer, status, attempts: attemptsAfter, outcome: message ?? null, nextRunAt });
   switch (outcome.type) {
     case "next":
-      return {
-        ...base,
-        status: "pending" as BatchTargetStatus,
-        attempts: 0,
-        outcome: null,
-        nextRunAt: at(outcome.delayMs),
-      };
+      return result("pending", null, at(outcome.delayMs), 0);
     case "wait":
-      return {
-        ...base,
-        status: "waiting" as BatchTargetStatus,
-        attempts,
-        outcome: outcome.outcome ?? null,
-        nextRunAt: at(outcome.delayMs),
-      };
+      return result("waiting", outcome.outcome, at(outcome.delayMs));
     case "later":
-      return {
-        ...base,
-        status: claim.status as BatchTargetStatus,
-        attempts,
-        outcome: outcome.outcome ?? null,
-        nextRunAt: at(outcome.delayMs),
-      };
+      return result(claim.status, outcome.outcome, at(outcome.delayMs));
     case "done":
-      return {
-        ...base,
-        status: outcome.status as BatchTargetStatus,
-        attempts,
-        outcome: outcome.outcome ?? null,
-        nextRunAt: at(),
-      };
+      return result(outcome.status, outcome.outcome, at());
     case "fail":
-      return {
-        ...base,
-        status: "failed" as BatchTargetStatus,
-        attempts: attempts + 1,
-        outcome: outcome.outcome,
-        nextRunAt: at(),
-      };
+      return result("failed", outcome.outcome, at(), attempts + 1);
     case "pause":
-      return { ...base, status: "pending" as BatchTargetStatus, attempts, outcome: outcome.reason, nextRunAt: at() };
+      return result("pending", outcome.reason, at());
   }
 }
 

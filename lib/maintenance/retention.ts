@@ -94,25 +94,13 @@ export async function pruneOldRecords(
   );
 
   result.counters =
-    (await deleteInBatches(
-      db,
-      "login_throttle",
-      sql`last_failure_at < now() - make_interval(days => ${COUNTER_DAYS})`,
-      sql`last_failure_at`,
-      batch,
-    )) +
-    (await deleteInBatches(
-      db,
-      "rate_limits",
-      sql`window_started_at < now() - make_interval(days => ${COUNTER_DAYS})`,
-      sql`window_started_at`,
-      batch,
-    ));
-  result.authorizationSessions = await deleteInBatches(
+    (await deleteOlderThan(db, "login_throttle", "last_failure_at", COUNTER_DAYS, batch)) +
+    (await deleteOlderThan(db, "rate_limits", "window_started_at", COUNTER_DAYS, batch));
+  result.authorizationSessions = await deleteOlderThan(
     db,
     "authorization_sessions",
-    sql`expires_at < now() - make_interval(days => ${AUTHORIZATION_SESSION_DAYS})`,
-    sql`expires_at`,
+    "expires_at",
+    AUTHORIZATION_SESSION_DAYS,
     batch,
   );
 
@@ -138,6 +126,12 @@ const KEYS = {
   rate_limits: "key",
   authorization_sessions: "state",
 } as const;
+
+/** Deletes the rows of `table` whose timestamp `column` is more than `days` days past, oldest first. */
+function deleteOlderThan(db: Db, table: keyof typeof KEYS, column: string, days: number, batch: number) {
+  const at = sql.identifier(column);
+  return deleteInBatches(db, table, sql`${at} < now() - make_interval(days => ${days})`, sql`${at}`, batch);
+}
 
 /** Deletes the rows of `table` matching `where`, oldest (`order`) first, `batch` at a time; returns how many. */
 async function deleteInBatches(

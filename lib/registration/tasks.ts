@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
-import { rowsOf } from "@/db";
+import { rowsOf, type Db } from "@/db";
 import { registrationTasks, type RegistrationFields, type RegistrationKind } from "@/db/schema";
 import { applyAuthorizationCode, bindMerchant } from "@/lib/authorization/grants";
 import { message, type Message } from "@/lib/i18n/message";
@@ -370,7 +370,12 @@ export async function pollRegistrationsOnce(platform: Platform): Promise<number>
 
 /** Staff cancel a waiting task: we stop following it (WeChat's side cannot be cancelled). */
 export async function cancelRegistration(platform: Platform, id: string): Promise<TaskRow | undefined> {
-  const [row] = await platform.database.db
+  return cancelWaitingTask(platform.database.db, id);
+}
+
+/** Marks a task cancelled if it is still waiting (on `db` or inside the caller's transaction); the row, or undefined. */
+export async function cancelWaitingTask(db: Pick<Db, "update">, id: string): Promise<TaskRow | undefined> {
+  const [row] = await db
     .update(registrationTasks)
     .set({
       status: "cancelled",

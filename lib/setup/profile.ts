@@ -26,14 +26,8 @@ const SCHEMES: Record<ServerDomainType, string> = {
 
 const HOST = /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;
 
-export const emptyServerDomains = (): ServerDomains => ({
-  requestdomain: [],
-  wsrequestdomain: [],
-  uploaddomain: [],
-  downloaddomain: [],
-  udpdomain: [],
-  tcpdomain: [],
-});
+export const emptyServerDomains = (): ServerDomains =>
+  Object.fromEntries(SERVER_DOMAIN_TYPES.map((t) => [t, []])) as unknown as ServerDomains;
 
 /** One domain of a type: the type's scheme, a host name (no IP, not api.weixin.qq.com), nothing after it. */
 export function checkServerDomain(type: ServerDomainType, url: string): Message | null {

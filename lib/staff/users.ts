@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
-import { and, asc, desc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
 import { staffInvitations, users } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password";
@@ -87,20 +87,36 @@ async function lockAdmins(tx: Tx): Promise<string[]> {
   return admins.filter((a) => a.disabledAt === null).map((a) => a.id);
 }
 
+/**
+ * The start of an admin's change to a staff account: the admin rows locked (lockAdmins), the actor checked to be
+ * an active admin, then the target's row locked. The active admins and the target, or why the change may not go on.
+ */
+async function lockStaffTarget(tx: Tx, actor: StaffActor, userId: string) {
+  const activeAdmins = await lockAdmins(tx);
+  if (!activeAdmins.includes(actor.userId)) return { ok: false, error: "forbidden" } as const;
+  const [row] = await tx
+    .select({ id: users.id, email: users.email, role: users.role, disabledAt: users.disabledAt })
+    .from(users)
+    .where(eq(users.id, userId))
+    .for("update");
+  if (!row) return { ok: false, error: "user_not_found" } as const;
+  if (row.role === "merchant") return { ok: false, error: "not_staff" } as const;
+  return { ok: true, activeAdmins, target: row } as const;
+}
+
 /** Makes every pending invitation `userId` created expire now (they were demoted or disabled). */
 async function cancelInvitationsBy(tx: Tx, userId: string): Promise<number> {
-  const cancelled = await tx
+  return expirePendingInvitations(tx, eq(staffInvitations.invitedByUserId, userId));
+}
+
+/** Makes the pending (unaccepted, unexpired) invitations matching `which` expire now; how many there were. */
+async function expirePendingInvitations(tx: Tx, which: SQL): Promise<number> {
+  const expired = await tx
     .update(staffInvitations)
     .set({ expiresAt: sql`now()` })
-    .where(
-      and(
-        eq(staffInvitations.invitedByUserId, userId),
-        isNull(staffInvitations.acceptedAt),
-        gt(staffInvitations.expiresAt, sql`now()`),
-      ),
-    )
+    .where(and(which, isNull(staffInvitations.acceptedAt), gt(staffInvitations.expiresAt, sql`now()`)))
     .returning({ email: staffInvitations.email });
-  return cancelled.length;
+  return expired.length;
 }
 
 async function existingAccount(tx: Reader, email: string) {
@@ -161,27 +177,17 @@ export async function revokeInvitations(
   const email = input.email.trim().toLowerCase();
   return db.transaction(async (tx) => {
     if (!(await isAdmin(tx, actor))) return { ok: false, error: "forbidden" } as const;
-    const revoked = await tx
-      .update(staffInvitations)
-      .set({ expiresAt: sql`now()` })
-      .where(
-        and(
-          eq(staffInvitations.email, email),
-          isNull(staffInvitations.acceptedAt),
-          gt(staffInvitations.expiresAt, sql`now()`),
-        ),
-      )
-      .returning({ email: staffInvitations.email });
-    if (revoked.length === 0) return { ok: false, error: "invitation_not_found" } as const;
+    const revoked = await expirePendingInvitations(tx, eq(staffInvitations.email, email));
+    if (revoked === 0) return { ok: false, error: "invitation_not_found" } as const;
     await recordAudit(tx, {
       actor,
       action: "user.invite_revoked",
       targetType: "user",
       targetId: email,
-      before: { pending: revoked.length },
+      before: { pending: revoked },
       after: { pending: 0 },
     });
-    return { ok: true, revoked: revoked.length } as const;
+    return { ok: true, revoked } as const;
   });
 }
 
@@ -289,15 +295,9 @@ export async function changeRole(
   input: { userId: string; role: StaffRole },
 ): Promise<ChangeRoleResult> {
   return db.transaction(async (tx) => {
-    const activeAdmins = await lockAdmins(tx);
-    if (!activeAdmins.includes(actor.userId)) return { ok: false, error: "forbidden" } as const;
-    const [target] = await tx
-      .select({ id: users.id, email: users.email, role: users.role })
-      .from(users)
-      .where(eq(users.id, input.userId))
-      .for("update");
-    if (!target) return { ok: false, error: "user_not_found" } as const;
-    if (target.role === "merchant") return { ok: false, error: "not_staff" } as const;
+    const locked = await lockStaffTarget(tx, actor, input.userId);
+    if (!locked.ok) return locked;
+    const { activeAdmins, target } = locked;
     if (target.role === input.role) return { ok: true, changed: false, email: target.email, role: input.role } as const;
     if (target.role === "admin" && activeAdmins.includes(target.id) && activeAdmins.length <= 1)
       return { ok: false, error: "last_admin" } as const;
@@ -334,15 +334,9 @@ export async function setStaffDisabled(
   input: { userId: string; disabled: boolean },
 ): Promise<SetDisabledResult> {
   return db.transaction(async (tx) => {
-    const activeAdmins = await lockAdmins(tx);
-    if (!activeAdmins.includes(actor.userId)) return { ok: false, error: "forbidden" } as const;
-    const [target] = await tx
-      .select({ id: users.id, email: users.email, role: users.role, disabledAt: users.disabledAt })
-      .from(users)
-      .where(eq(users.id, input.userId))
-      .for("update");
-    if (!target) return { ok: false, error: "user_not_found" } as const;
-    if (target.role === "merchant") return { ok: false, error: "not_staff" } as const;
+    const locked = await lockStaffTarget(tx, actor, input.userId);
+    if (!locked.ok) return locked;
+    const { activeAdmins, target } = locked;
     const wasDisabled = target.disabledAt !== null;
     if (wasDisabled === input.disabled)
       return { ok: true, changed: false, email: target.email, disabled: input.disabled } as const;
