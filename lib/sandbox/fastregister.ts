@@ -109,13 +109,8 @@ export async function expireFastRegistrations(ctx: SandboxContext, opts: { deliv
   return pushes;
 }
 
-async function answerTask(ctx: SandboxContext, kind: Kind, id: string | undefined) {
-  await expireFastRegistrations(ctx);
-  const [task] = await ctx.db
-    .select()
-    .from(sandboxFastRegistrations)
-    .where(eq(sandboxFastRegistrations.taskId, id ?? ""));
-  if (!task || task.kind !== kind) throw new SandboxApiError(89250);
+/** WeChat's answer about a task, to a create or a query (§13.5, §13.6). */
+function taskAnswer(ctx: SandboxContext, task: { taskId: string; createToken: string; status: number }) {
   return {
     errcode: 0,
     errmsg: "ok",
@@ -123,6 +118,16 @@ async function answerTask(ctx: SandboxContext, kind: Kind, id: string | undefine
     authorize_url: authorizeUrl(ctx, task.createToken),
     status: task.status,
   };
+}
+
+async function answerTask(ctx: SandboxContext, kind: Kind, id: string | undefined) {
+  await expireFastRegistrations(ctx);
+  const [task] = await ctx.db
+    .select()
+    .from(sandboxFastRegistrations)
+    .where(eq(sandboxFastRegistrations.taskId, id ?? ""));
+  if (!task || task.kind !== kind) throw new SandboxApiError(89250);
+  return taskAnswer(ctx, task);
 }
 
 async function createTask(ctx: SandboxContext, kind: Kind, entityKey: string, request: Record<string, unknown>) {
@@ -154,13 +159,7 @@ async function createTask(ctx: SandboxContext, kind: Kind, entityKey: string, re
     createdAt: ctx.at(),
   };
   await ctx.db.insert(sandboxFastRegistrations).values(task);
-  return {
-    errcode: 0,
-    errmsg: "ok",
-    taskid: task.taskId,
-    authorize_url: authorizeUrl(ctx, task.createToken),
-    status: task.status,
-  };
+  return taskAnswer(ctx, task);
 }
 
 /**
