@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import type { ComponentProps, ReactNode } from "react";
 import { connection } from "next/server";
@@ -20,12 +19,10 @@ import {
 import { ConsoleForm, SubmitButton } from "./_components/console-form";
 import { ConsoleHeader } from "./_components/console-header";
 import { AVATAR_COLOR, pick } from "./_components/labels";
+import { sandboxMetadata } from "./_components/sandbox-metadata";
 
 // GET /sandbox: the WeChat sandbox console (accounts, grants, faults, call counts, ticket pushes)
-export async function generateMetadata(): Promise<Metadata> {
-  const t = await getTranslations("sandbox.titles");
-  return { title: t("console"), robots: { index: false } };
-}
+export const generateMetadata = sandboxMetadata("console");
 
 const COMMON_ERRCODES = [
   { code: -1, text: "system error" },
@@ -255,29 +252,31 @@ async function AccountRow({ account }: { account: SandboxAccount }) {
           <p className="font-mono text-xs break-all text-slate-500">{account.appId}</p>
           {account.principalName && <p className="text-xs text-slate-500">{account.principalName}</p>}
         </div>
-        <ConsoleForm
+        <ButtonForm
           action={revokeSandboxAccountAction}
           testId={`revoke-${account.appId}`}
           className="flex max-w-full flex-col items-end gap-1 text-right sm:max-w-[18rem]"
+          appId={account.appId}
+          variant="danger"
+          label={t("revokeLabel", { name })}
+          disabled={!account.authorized}
         >
-          <input type="hidden" name="appId" value={account.appId} />
-          <SubmitButton variant="danger" label={t("revokeLabel", { name })} disabled={!account.authorized}>
-            {t("revoke")}
-          </SubmitButton>
-        </ConsoleForm>
+          {t("revoke")}
+        </ButtonForm>
       </div>
 
-      <ConsoleForm
+      <ButtonForm
         action={breakSandboxRefreshTokenAction}
         testId={`break-${account.appId}`}
         className="mt-2 flex flex-wrap items-center gap-2 text-xs text-slate-500"
+        appId={account.appId}
+        variant="secondary"
+        label={t("breakTokenLabel", { name })}
+        disabled={!account.authorized}
+        hint={t("breakTokenHint")}
       >
-        <input type="hidden" name="appId" value={account.appId} />
-        <SubmitButton variant="secondary" label={t("breakTokenLabel", { name })} disabled={!account.authorized}>
-          {t("breakToken")}
-        </SubmitButton>
-        <span>{t("breakTokenHint")}</span>
-      </ConsoleForm>
+        {t("breakToken")}
+      </ButtonForm>
 
       <p className="mt-3 text-xs text-slate-500">
         {t("grantedSets")}
@@ -333,21 +332,28 @@ function Card({ id, title, children }: { id: string; title: string; children: Re
   );
 }
 
-/** A console form that is one button (clear faults, reset calls, push a ticket). */
+/** A console form that is one button (and with `appId`, acts on that account), with an optional hint after it. */
 function ButtonForm({
   action,
   testId,
-  variant,
+  className = "mt-3 flex flex-wrap items-center gap-2",
+  appId,
+  hint,
   children,
+  ...button
 }: {
   action: ComponentProps<typeof ConsoleForm>["action"];
   testId: string;
-  variant?: ComponentProps<typeof SubmitButton>["variant"];
+  className?: string;
+  appId?: string;
+  hint?: string;
   children: ReactNode;
-}) {
+} & Omit<ComponentProps<typeof SubmitButton>, "children">) {
   return (
-    <ConsoleForm action={action} testId={testId} className="mt-3 flex flex-wrap items-center gap-2">
-      <SubmitButton variant={variant}>{children}</SubmitButton>
+    <ConsoleForm action={action} testId={testId} className={className}>
+      {appId !== undefined && <input type="hidden" name="appId" value={appId} />}
+      <SubmitButton {...button}>{children}</SubmitButton>
+      {hint !== undefined && <span>{hint}</span>}
     </ConsoleForm>
   );
 }
