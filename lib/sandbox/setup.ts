@@ -456,19 +456,33 @@ function modifyDomains(directly: boolean): RouteHandler {
 export const modifyDomain = modifyDomains(false);
 export const modifyDomainDirectly = modifyDomains(true);
 
-export const getEffectiveDomain: RouteHandler = async (ctx, req) => {
-  const appId = await accountCaller(ctx, req, [18], { miniProgramOnly: true });
-  return {
-    json: await withAccount(ctx, appId, (s) => ({
-      errcode: 0,
-      errmsg: "ok",
-      mp_domain: s.mp,
-      third_domain: s.third,
-      direct_domain: s.direct,
-      effective_domain: s.effective,
-    })),
+/**
+ * get_effective_domain / get_effective_webviewdomain: one kind's four lists (set in the MP admin, by the platform,
+ * directly, and in effect), each answered as `<source>_<suffix>`.
+ */
+function getEffective(
+  suffix: "domain" | "webviewdomain",
+  lists: (s: AccountState) => Record<"mp" | "third" | "direct" | "effective", unknown>,
+): RouteHandler {
+  return async (ctx, req) => {
+    const appId = await accountCaller(ctx, req, [18], { miniProgramOnly: true });
+    return {
+      json: await withAccount(ctx, appId, (s) => {
+        const { mp, third, direct, effective } = lists(s);
+        return {
+          errcode: 0,
+          errmsg: "ok",
+          [`mp_${suffix}`]: mp,
+          [`third_${suffix}`]: third,
+          [`direct_${suffix}`]: direct,
+          [`effective_${suffix}`]: effective,
+        };
+      }),
+    };
   };
-};
+}
+
+export const getEffectiveDomain = getEffective("domain", (s) => s);
 
 // --- business (webview) domains (§12.2.9–12.2.12) ------------------------------------------------
 
@@ -529,19 +543,7 @@ function setWebview(directly: boolean): RouteHandler {
 export const setWebviewDomain = setWebview(false);
 export const setWebviewDomainDirectly = setWebview(true);
 
-export const getEffectiveWebviewDomain: RouteHandler = async (ctx, req) => {
-  const appId = await accountCaller(ctx, req, [18], { miniProgramOnly: true });
-  return {
-    json: await withAccount(ctx, appId, (s) => ({
-      errcode: 0,
-      errmsg: "ok",
-      mp_webviewdomain: s.webview.mp,
-      third_webviewdomain: s.webview.third,
-      direct_webviewdomain: s.webview.direct,
-      effective_webviewdomain: s.webview.effective,
-    })),
-  };
-};
+export const getEffectiveWebviewDomain = getEffective("webviewdomain", (s) => s.webview);
 
 export const getWebviewDomainConfirmfile: RouteHandler = async (ctx, req) => {
   const appId = await accountCaller(ctx, req, [18], { miniProgramOnly: true });
