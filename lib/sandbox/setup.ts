@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { sandboxAuthorizers, sandboxSetupAccounts, sandboxSetupComponent, sandboxTokens } from "@/db/schema";
+import { SERVER_DOMAIN_TYPES } from "@/lib/wechat/setup";
 import {
   jsonBody,
   parseBody,
@@ -92,7 +93,7 @@ export const SANDBOX_SETUP_LIMITS = {
 const UNFILED = /(^|\.)noicp[.-]|\.unfiled\./;
 const NO_CONFIRM_FILE = /(^|\.)noconfirm[.-]/;
 
-const TYPES = ["requestdomain", "wsrequestdomain", "uploaddomain", "downloaddomain", "udpdomain", "tcpdomain"] as const;
+const TYPES = SERVER_DOMAIN_TYPES;
 type DomainType = (typeof TYPES)[number];
 type Domains = Record<DomainType, string[]>;
 const SCHEMES: Record<DomainType, string[]> = {
@@ -103,14 +104,7 @@ const SCHEMES: Record<DomainType, string[]> = {
   udpdomain: ["udp:"],
   tcpdomain: ["tcp:"],
 };
-const emptyDomains = (): Domains => ({
-  requestdomain: [],
-  wsrequestdomain: [],
-  uploaddomain: [],
-  downloaddomain: [],
-  udpdomain: [],
-  tcpdomain: [],
-});
+const emptyDomains = (): Domains => Object.fromEntries(TYPES.map((type) => [type, [] as string[]])) as Domains;
 
 // --- state ---------------------------------------------------------------------------------------
 
