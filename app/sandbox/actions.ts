@@ -140,15 +140,27 @@ const off = result(false, "sandboxOff");
 /** Whether the portal answered the push with `success` (the messages' `delivered` select). */
 const delivery = (delivered: boolean) => (delivered ? "yes" : "no");
 
-/** 取消授权: what the account's admin does in WeChat; pushes `unauthorized`. */
-export async function revokeSandboxAccountAction(formData: FormData): Promise<SandboxConsoleResult> {
+/** A console action that changes the sandbox, refreshes the console, then says what happened (`off` when it is off). */
+async function changeSandbox<T>(
+  change: (sandbox: NonNullable<Awaited<ReturnType<typeof consoleSandbox>>>) => Promise<T>,
+  answer: (changed: T) => SandboxConsoleResult,
+): Promise<SandboxConsoleResult> {
   const sandbox = await consoleSandbox();
   if (!sandbox) return off;
-  const appId = text(formData.get("appId")) ?? "";
-  const revoked = await sandbox.revoke(appId);
+  const changed = await change(sandbox);
   revalidatePath("/sandbox");
-  if (!revoked.revoked) return result(false, "notAuthorized");
-  return result(true, "revoked", { delivered: delivery(revoked.delivered) });
+  return answer(changed);
+}
+
+/** 取消授权: what the account's admin does in WeChat; pushes `unauthorized`. */
+export async function revokeSandboxAccountAction(formData: FormData): Promise<SandboxConsoleResult> {
+  return changeSandbox(
+    (sandbox) => sandbox.revoke(text(formData.get("appId")) ?? ""),
+    (revoked) =>
+      revoked.revoked
+        ? result(true, "revoked", { delivered: delivery(revoked.delivered) })
+        : result(false, "notAuthorized"),
+  );
 }
 
 /**
@@ -156,13 +168,10 @@ export async function revokeSandboxAccountAction(formData: FormData): Promise<Sa
  * none: the platform's next refresh gets 61023 and the account needs re-authorization.
  */
 export async function breakSandboxRefreshTokenAction(formData: FormData): Promise<SandboxConsoleResult> {
-  const sandbox = await consoleSandbox();
-  if (!sandbox) return off;
-  const appId = text(formData.get("appId")) ?? "";
-  const rotated = await sandbox.rotateRefreshToken(appId, { hideFromList: true });
-  revalidatePath("/sandbox");
-  if (!rotated.rotated) return result(false, "notAuthorized");
-  return result(true, "tokenBroken");
+  return changeSandbox(
+    (sandbox) => sandbox.rotateRefreshToken(text(formData.get("appId")) ?? "", { hideFromList: true }),
+    (rotated) => (rotated.rotated ? result(true, "tokenBroken") : result(false, "notAuthorized")),
+  );
 }
 
 /** 修改授权 / 重新授权: the admin changes the grant in WeChat; pushes `updateauthorized` (or `authorized`). */
@@ -213,28 +222,25 @@ export async function setSandboxFaultAction(formData: FormData): Promise<Sandbox
 }
 
 export async function clearSandboxFaultsAction(): Promise<SandboxConsoleResult> {
-  const sandbox = await consoleSandbox();
-  if (!sandbox) return off;
-  await sandbox.clearFaults();
-  revalidatePath("/sandbox");
-  return result(true, "faultsCleared");
+  return changeSandbox(
+    (sandbox) => sandbox.clearFaults(),
+    () => result(true, "faultsCleared"),
+  );
 }
 
 export async function resetSandboxCallsAction(): Promise<SandboxConsoleResult> {
-  const sandbox = await consoleSandbox();
-  if (!sandbox) return off;
-  await sandbox.resetCalls();
-  revalidatePath("/sandbox");
-  return result(true, "callsReset");
+  return changeSandbox(
+    (sandbox) => sandbox.resetCalls(),
+    () => result(true, "callsReset"),
+  );
 }
 
 /** 推送票据: a component_verify_ticket now, instead of waiting for the 10-minute cycle. */
 export async function pushSandboxTicketAction(): Promise<SandboxConsoleResult> {
-  const sandbox = await consoleSandbox();
-  if (!sandbox) return off;
-  const pushed = await sandbox.pushTicket();
-  revalidatePath("/sandbox");
-  return result(pushed.delivered, "ticketPushed", { delivered: delivery(pushed.delivered) });
+  return changeSandbox(
+    (sandbox) => sandbox.pushTicket(),
+    (pushed) => result(pushed.delivered, "ticketPushed", { delivered: delivery(pushed.delivered) }),
+  );
 }
 
 /** 全网发布 release test: runs every case against this portal, then shows its report. */

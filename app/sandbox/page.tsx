@@ -1,5 +1,5 @@
-import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import type { ComponentProps, ReactNode } from "react";
 import { connection } from "next/server";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { getPlatform } from "@/lib/platform";
@@ -19,12 +19,10 @@ import {
 import { ConsoleForm, SubmitButton } from "./_components/console-form";
 import { ConsoleHeader } from "./_components/console-header";
 import { AVATAR_COLOR, pick } from "./_components/labels";
+import { sandboxMetadata } from "./_components/sandbox-metadata";
 
 // GET /sandbox: the WeChat sandbox console (accounts, grants, faults, call counts, ticket pushes)
-export async function generateMetadata(): Promise<Metadata> {
-  const t = await getTranslations("sandbox.titles");
-  return { title: t("console"), robots: { index: false } };
-}
+export const generateMetadata = sandboxMetadata("console");
 
 const COMMON_ERRCODES = [
   { code: -1, text: "system error" },
@@ -38,6 +36,9 @@ const COMMON_ERRCODES = [
   { code: 61023, text: "refresh_token invalid" },
 ];
 
+const INPUT =
+  "rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm focus:border-[#07c160] focus:outline-none";
+
 export default async function SandboxConsolePage() {
   await connection();
   const { env, sandbox } = await getPlatform();
@@ -49,10 +50,6 @@ export default async function SandboxConsolePage() {
     getTranslations("sandbox.titles"),
     getFormatter(),
   ]);
-
-  const input =
-    "rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm focus:border-[#07c160] focus:outline-none";
-  const card = "rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5";
 
   return (
     <main className="mx-auto flex max-w-4xl flex-col gap-5 px-4 py-6 sm:py-10">
@@ -68,10 +65,7 @@ export default async function SandboxConsolePage() {
         <span className="font-mono text-xs">({env.component.appId})</span>
       </ConsoleHeader>
 
-      <section aria-labelledby="accounts-heading" className={card}>
-        <h2 id="accounts-heading" className="text-base font-semibold">
-          {t("accountsTitle", { count: accounts.length })}
-        </h2>
+      <Card id="accounts" title={t("accountsTitle", { count: accounts.length })}>
         <p className="mt-1 text-xs text-slate-500">{t("accountsHint")}</p>
         {accounts.length === 0 ? (
           <p
@@ -87,12 +81,9 @@ export default async function SandboxConsolePage() {
             ))}
           </ul>
         )}
-      </section>
+      </Card>
 
-      <section aria-labelledby="faults-heading" className={card}>
-        <h2 id="faults-heading" className="text-base font-semibold">
-          {t("faultsTitle")}
-        </h2>
+      <Card id="faults" title={t("faultsTitle")}>
         <p className="mt-1 text-xs text-slate-500">{t("faultsHint")}</p>
         <ConsoleForm
           action={setSandboxFaultAction}
@@ -101,7 +92,7 @@ export default async function SandboxConsolePage() {
         >
           <label className="flex flex-col gap-1 text-sm text-slate-600">
             {t("endpoint")}
-            <select name="endpoint" className={input} defaultValue="api_component_token">
+            <select name="endpoint" className={INPUT} defaultValue="api_component_token">
               {SANDBOX_ENDPOINTS.map((endpoint) => (
                 <option key={endpoint} value={endpoint}>
                   {endpoint}
@@ -109,19 +100,7 @@ export default async function SandboxConsolePage() {
               ))}
             </select>
           </label>
-          <label className="flex flex-col gap-1 text-sm text-slate-600">
-            {t("latency")}
-            <input
-              name="latencyMs"
-              type="number"
-              min={0}
-              max={60000}
-              step={1}
-              defaultValue={0}
-              inputMode="numeric"
-              className={input}
-            />
-          </label>
+          <NumberField label={t("latency")} name="latencyMs" min={0} max={60000} defaultValue={0} />
           <label className="flex flex-col gap-1 text-sm text-slate-600">
             {t("errcode")}
             <input
@@ -130,7 +109,7 @@ export default async function SandboxConsolePage() {
               inputMode="numeric"
               list="sandbox-errcodes"
               placeholder={t("errcodePlaceholder")}
-              className={input}
+              className={INPUT}
             />
             <datalist id="sandbox-errcodes">
               {COMMON_ERRCODES.map((e) => (
@@ -140,19 +119,7 @@ export default async function SandboxConsolePage() {
               ))}
             </datalist>
           </label>
-          <label className="flex flex-col gap-1 text-sm text-slate-600">
-            {t("times")}
-            <input
-              name="times"
-              type="number"
-              min={1}
-              max={100000}
-              step={1}
-              defaultValue={1}
-              inputMode="numeric"
-              className={input}
-            />
-          </label>
+          <NumberField label={t("times")} name="times" min={1} max={100000} defaultValue={1} />
           <div className="flex flex-wrap items-center gap-2 sm:col-span-2 lg:col-span-4">
             <SubmitButton>{t("inject")}</SubmitButton>
           </div>
@@ -184,21 +151,14 @@ export default async function SandboxConsolePage() {
               ))}
             </ul>
           )}
-          <ConsoleForm
-            action={clearSandboxFaultsAction}
-            testId="clear-faults-form"
-            className="mt-3 flex flex-wrap items-center gap-2"
-          >
-            <SubmitButton variant="secondary">{t("clearFaults")}</SubmitButton>
-          </ConsoleForm>
+          <ButtonForm action={clearSandboxFaultsAction} testId="clear-faults-form" variant="secondary">
+            {t("clearFaults")}
+          </ButtonForm>
         </div>
-      </section>
+      </Card>
 
       <div className="grid gap-5 md:grid-cols-2">
-        <section aria-labelledby="calls-heading" className={card}>
-          <h2 id="calls-heading" className="text-base font-semibold">
-            {t("callsTitle")}
-          </h2>
+        <Card id="calls" title={t("callsTitle")}>
           <table className="mt-3 w-full text-sm">
             <tbody className="divide-y divide-slate-100">
               {Object.entries(state.calls).map(([endpoint, n]) => (
@@ -213,19 +173,12 @@ export default async function SandboxConsolePage() {
               ))}
             </tbody>
           </table>
-          <ConsoleForm
-            action={resetSandboxCallsAction}
-            testId="reset-calls-form"
-            className="mt-3 flex flex-wrap items-center gap-2"
-          >
-            <SubmitButton variant="secondary">{t("resetCalls")}</SubmitButton>
-          </ConsoleForm>
-        </section>
+          <ButtonForm action={resetSandboxCallsAction} testId="reset-calls-form" variant="secondary">
+            {t("resetCalls")}
+          </ButtonForm>
+        </Card>
 
-        <section aria-labelledby="ticket-heading" className={card}>
-          <h2 id="ticket-heading" className="text-base font-semibold">
-            {t("ticketTitle")}
-          </h2>
+        <Card id="ticket" title={t("ticketTitle")}>
           <p className="mt-2 text-sm text-slate-600">
             {t("lastIssued")}
             <span data-testid="latest-ticket" className="tabular-nums">
@@ -237,14 +190,10 @@ export default async function SandboxConsolePage() {
           <p className="mt-1 text-xs text-slate-500">
             {t("ticketHint", { seconds: env.sandboxTicketIntervalSeconds })}
           </p>
-          <ConsoleForm
-            action={pushSandboxTicketAction}
-            testId="push-ticket-form"
-            className="mt-3 flex flex-wrap items-center gap-2"
-          >
-            <SubmitButton>{t("pushTicket")}</SubmitButton>
-          </ConsoleForm>
-        </section>
+          <ButtonForm action={pushSandboxTicketAction} testId="push-ticket-form">
+            {t("pushTicket")}
+          </ButtonForm>
+        </Card>
       </div>
     </main>
   );
@@ -303,29 +252,31 @@ async function AccountRow({ account }: { account: SandboxAccount }) {
           <p className="font-mono text-xs break-all text-slate-500">{account.appId}</p>
           {account.principalName && <p className="text-xs text-slate-500">{account.principalName}</p>}
         </div>
-        <ConsoleForm
+        <ButtonForm
           action={revokeSandboxAccountAction}
           testId={`revoke-${account.appId}`}
           className="flex max-w-full flex-col items-end gap-1 text-right sm:max-w-[18rem]"
+          appId={account.appId}
+          variant="danger"
+          label={t("revokeLabel", { name })}
+          disabled={!account.authorized}
         >
-          <input type="hidden" name="appId" value={account.appId} />
-          <SubmitButton variant="danger" label={t("revokeLabel", { name })} disabled={!account.authorized}>
-            {t("revoke")}
-          </SubmitButton>
-        </ConsoleForm>
+          {t("revoke")}
+        </ButtonForm>
       </div>
 
-      <ConsoleForm
+      <ButtonForm
         action={breakSandboxRefreshTokenAction}
         testId={`break-${account.appId}`}
         className="mt-2 flex flex-wrap items-center gap-2 text-xs text-slate-500"
+        appId={account.appId}
+        variant="secondary"
+        label={t("breakTokenLabel", { name })}
+        disabled={!account.authorized}
+        hint={t("breakTokenHint")}
       >
-        <input type="hidden" name="appId" value={account.appId} />
-        <SubmitButton variant="secondary" label={t("breakTokenLabel", { name })} disabled={!account.authorized}>
-          {t("breakToken")}
-        </SubmitButton>
-        <span>{t("breakTokenHint")}</span>
-      </ConsoleForm>
+        {t("breakToken")}
+      </ButtonForm>
 
       <p className="mt-3 text-xs text-slate-500">
         {t("grantedSets")}
@@ -363,5 +314,65 @@ async function AccountRow({ account }: { account: SandboxAccount }) {
         </div>
       </ConsoleForm>
     </li>
+  );
+}
+
+/** A console card: a section labelled by its heading. */
+function Card({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+  return (
+    <section
+      aria-labelledby={`${id}-heading`}
+      className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5"
+    >
+      <h2 id={`${id}-heading`} className="text-base font-semibold">
+        {title}
+      </h2>
+      {children}
+    </section>
+  );
+}
+
+/** A console form that is one button (and with `appId`, acts on that account), with an optional hint after it. */
+function ButtonForm({
+  action,
+  testId,
+  className = "mt-3 flex flex-wrap items-center gap-2",
+  appId,
+  hint,
+  children,
+  ...button
+}: {
+  action: ComponentProps<typeof ConsoleForm>["action"];
+  testId: string;
+  className?: string;
+  appId?: string;
+  hint?: string;
+  children: ReactNode;
+} & Omit<ComponentProps<typeof SubmitButton>, "children">) {
+  return (
+    <ConsoleForm action={action} testId={testId} className={className}>
+      {appId !== undefined && <input type="hidden" name="appId" value={appId} />}
+      <SubmitButton {...button}>{children}</SubmitButton>
+      {hint !== undefined && <span>{hint}</span>}
+    </ConsoleForm>
+  );
+}
+
+/** A labelled whole-number input of the fault form. */
+function NumberField(props: { label: string; name: string; min: number; max: number; defaultValue: number }) {
+  return (
+    <label className="flex flex-col gap-1 text-sm text-slate-600">
+      {props.label}
+      <input
+        name={props.name}
+        type="number"
+        min={props.min}
+        max={props.max}
+        step={1}
+        defaultValue={props.defaultValue}
+        inputMode="numeric"
+        className={INPUT}
+      />
+    </label>
   );
 }

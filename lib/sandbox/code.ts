@@ -351,10 +351,7 @@ export const commit: RouteHandler = async (ctx, req) => {
 
 export const getPage: RouteHandler = async (ctx, req) => {
   const appId = await authorizerCall(ctx, req);
-  const [row] = await ctx.db
-    .select({ exp: sandboxCodeAccounts.exp })
-    .from(sandboxCodeAccounts)
-    .where(eq(sandboxCodeAccounts.appId, appId));
+  const row = await codeAccount(ctx, appId);
   if (!row?.exp) throw new CodeError(86001);
   return ok({ page_list: ["pages/index/index", "pages/order/index", "pages/member/index"] });
 };
@@ -372,10 +369,7 @@ export const getCategory: RouteHandler = async (ctx, req) => {
 /** The 体验版 QR code: a real image (PNG here; WeChat sends JPEG); no 体验版 yet → 86001 (WeChat's answer unconfirmed). */
 export const getQrcode: RouteHandler = async (ctx, req) => {
   const appId = await authorizerCall(ctx, req, [18, 86]);
-  const [row] = await ctx.db
-    .select({ exp: sandboxCodeAccounts.exp })
-    .from(sandboxCodeAccounts)
-    .where(eq(sandboxCodeAccounts.appId, appId));
+  const row = await codeAccount(ctx, appId);
   if (!row?.exp) throw new CodeError(86001);
   const path = req.query.get("path") ?? "";
   const text = `https://open.weixin.qq.com/sns/getexpappinfo?appid=${appId}&version=${encodeURIComponent(row.exp.version)}${path ? `&path=${encodeURIComponent(path)}` : ""}`;
@@ -393,7 +387,7 @@ export const getQrcode: RouteHandler = async (ctx, req) => {
 export const getCodePrivacyInfo: RouteHandler = async (ctx, req) => {
   const appId = await authorizerCall(ctx, req);
   const settings = await getCodeSettings(ctx);
-  const [row] = await ctx.db.select().from(sandboxCodeAccounts).where(eq(sandboxCodeAccounts.appId, appId));
+  const row = await codeAccount(ctx, appId);
   if (!row?.exp) throw new CodeError(86001);
   if ((row.privacyReadyAt ?? 0) > codeNow(ctx, settings)) throw new CodeError(61039);
   return ok({ without_auth_list: [], without_conf_list: [] });
@@ -510,7 +504,7 @@ export const getAuditStatus: RouteHandler = async (ctx, req) => {
 export const getLatestAuditStatus: RouteHandler = async (ctx, req) => {
   const appId = await authorizerCall(ctx, req);
   await resolveDueFor(ctx, appId);
-  const [account] = await ctx.db.select().from(sandboxCodeAccounts).where(eq(sandboxCodeAccounts.appId, appId));
+  const account = await codeAccount(ctx, appId);
   const audit = await latestAudit(ctx.db, account?.latestAuditId ?? null);
   if (!audit) throw new CodeError(85058);
   return ok({
@@ -688,10 +682,7 @@ export const grayRelease: RouteHandler = async (ctx, req) => {
 
 export const getGrayReleasePlan: RouteHandler = async (ctx, req) => {
   const appId = await authorizerCall(ctx, req);
-  const [row] = await ctx.db
-    .select({ gray: sandboxCodeAccounts.gray })
-    .from(sandboxCodeAccounts)
-    .where(eq(sandboxCodeAccounts.appId, appId));
+  const row = await codeAccount(ctx, appId);
   const g = row?.gray;
   // No plan ever: an initial plan (status 0) at 0 % (WeChat's answer unconfirmed, docs/wechat-protocol.md §11.5.3).
   return ok({
@@ -721,7 +712,7 @@ export const revertGrayRelease: RouteHandler = async (ctx, req) => {
 export const getVersionInfo: RouteHandler = async (ctx, req) => {
   const appId = await authorizerCall(ctx, req);
   requireEmptyObjectBody(req);
-  const [row] = await ctx.db.select().from(sandboxCodeAccounts).where(eq(sandboxCodeAccounts.appId, appId));
+  const row = await codeAccount(ctx, appId);
   return ok({
     ...(row?.exp ? { exp_info: { exp_time: row.exp.time, exp_version: row.exp.version, exp_desc: row.exp.desc } } : {}),
     ...(row?.online

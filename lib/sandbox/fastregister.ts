@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from "node:crypto";
-import { and, count, eq, gte, lt, sql } from "drizzle-orm";
+import { and, count, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { sandboxAuthCodes, sandboxAuthorizers, sandboxFastRegistrations } from "@/db/schema";
 import { isPlausibleWechatId, isValidCreditCode } from "@/lib/wechat/fastregister";
@@ -11,8 +11,10 @@ import {
   requireComponentToken,
   SandboxApiError,
   urlSafe,
+  type HandlerResult,
   type RouteHandler,
   type SandboxContext,
+  type SandboxRequest,
 } from "./context";
 import { push } from "./pushes";
 
@@ -107,13 +109,8 @@ export async function expireFastRegistrations(ctx: SandboxContext, opts: { deliv
   return pushes;
 }
 
-async function answerTask(ctx: SandboxContext, kind: Kind, id: string | undefined) {
-  await expireFastRegistrations(ctx);
-  const [task] = await ctx.db
-    .select()
-    .from(sandboxFastRegistrations)
-    .where(eq(sandboxFastRegistrations.taskId, id ?? ""));
-  if (!task || task.kind !== kind) throw new SandboxApiError(89250);
+/** WeChat's answer about a task, to a create or a query (§13.5, §13.6). */
+function taskAnswer(ctx: SandboxContext, task: { taskId: string; createToken: string; status: number }) {
   return {
     errcode: 0,
     errmsg: "ok",
@@ -123,32 +120,33 @@ async function answerTask(ctx: SandboxContext, kind: Kind, id: string | undefine
   };
 }
 
+async function answerTask(ctx: SandboxContext, kind: Kind, id: string | undefined) {
+  await expireFastRegistrations(ctx);
+  const [task] = await ctx.db
+    .select()
+    .from(sandboxFastRegistrations)
+    .where(eq(sandboxFastRegistrations.taskId, id ?? ""));
+  if (!task || task.kind !== kind) throw new SandboxApiError(89250);
+  return taskAnswer(ctx, task);
+}
+
 async function createTask(ctx: SandboxContext, kind: Kind, entityKey: string, request: Record<string, unknown>) {
   await expireFastRegistrations(ctx);
-  const [running] = await ctx.db
-    .select({ n: count() })
-    .from(sandboxFastRegistrations)
-    .where(
-      and(
-        eq(sandboxFastRegistrations.kind, kind),
-        eq(sandboxFastRegistrations.entityKey, entityKey),
-        sql`${sandboxFastRegistrations.decidedAt} is null`,
-      ),
-    );
-  // 创建任务逻辑串行: one task per entity at a time.
-  if ((running?.n ?? 0) > 0) throw new SandboxApiError(89249);
-  if (kind === "personal") {
-    const [today] = await ctx.db
+  // How many of this entity's tasks of this kind match `condition`.
+  const countTasks = async (condition: SQL) => {
+    const [row] = await ctx.db
       .select({ n: count() })
       .from(sandboxFastRegistrations)
       .where(
-        and(
-          eq(sandboxFastRegistrations.kind, kind),
-          eq(sandboxFastRegistrations.entityKey, entityKey),
-          gte(sandboxFastRegistrations.createdAt, ctx.at(-86400)),
-        ),
+        and(eq(sandboxFastRegistrations.kind, kind), eq(sandboxFastRegistrations.entityKey, entityKey), condition),
       );
-    if ((today?.n ?? 0) >= PERSONAL_DAILY_LIMIT) throw new SandboxApiError(91030);
+    return row?.n ?? 0;
+  };
+  // 创建任务逻辑串行: one task per entity at a time.
+  if ((await countTasks(sql`${sandboxFastRegistrations.decidedAt} is null`)) > 0) throw new SandboxApiError(89249);
+  if (kind === "personal") {
+    const today = await countTasks(gte(sandboxFastRegistrations.createdAt, ctx.at(-86400)));
+    if (today >= PERSONAL_DAILY_LIMIT) throw new SandboxApiError(91030);
   }
   const task = {
     taskId: taskId(),
@@ -161,49 +159,49 @@ async function createTask(ctx: SandboxContext, kind: Kind, entityKey: string, re
     createdAt: ctx.at(),
   };
   await ctx.db.insert(sandboxFastRegistrations).values(task);
-  return {
-    errcode: 0,
-    errmsg: "ok",
-    taskid: task.taskId,
-    authorize_url: authorizeUrl(ctx, task.createToken),
-    status: task.status,
-  };
+  return taskAnswer(ctx, task);
 }
 
-/** POST /wxa/component/fastregisterenterpriseweapp?action=create|query (§13.5). */
-export const fastRegisterEnterprise: RouteHandler = async (ctx, req) => {
+/**
+ * The steps the new-version task endpoints share: faults, component token, `action`; a query answers the task, a
+ * create body that fails `schema` answers 86030 and one without `new_version: true` -1 before `create` sees it.
+ */
+async function serveTask<T extends { new_version?: unknown }>(
+  ctx: SandboxContext,
+  req: SandboxRequest,
+  kind: "enterprise" | "personal",
+  schema: z.ZodType<T>,
+  create: (body: T) => Promise<Record<string, unknown>>,
+): Promise<HandlerResult> {
   await req.faults("");
   await requireComponentToken(ctx, req.query);
   const act = action(req.query, ["create", "query"]);
   const raw = jsonBody(req);
-  if (act === "query") return { json: await answerTask(ctx, "enterprise", queryBody.parse(raw).taskid) };
-  const body = enterpriseBody.safeParse(raw);
+  if (act === "query") return { json: await answerTask(ctx, kind, queryBody.parse(raw).taskid) };
+  const body = schema.safeParse(raw);
   if (!body.success) throw new SandboxApiError(86030);
   // The old version is offline since 2026-04-30; "new_version" must be true (§13.0).
   if (body.data.new_version !== true && body.data.new_version !== "true") throw new SandboxApiError(-1);
-  const { name, code, component_phone: phone } = body.data;
-  if (!name || !code || !phone) throw new SandboxApiError(86030);
-  if (!isValidCreditCode(code)) throw new SandboxApiError(89255);
-  // A name the sandbox treats as a company that is no longer trading (工商: 非在营).
-  if (name.includes("已注销")) throw new SandboxApiError(86021);
-  return { json: await createTask(ctx, "enterprise", code, { name, code, component_phone: phone }) };
-};
+  return { json: await create(body.data) };
+}
+
+/** POST /wxa/component/fastregisterenterpriseweapp?action=create|query (§13.5). */
+export const fastRegisterEnterprise: RouteHandler = (ctx, req) =>
+  serveTask(ctx, req, "enterprise", enterpriseBody, async ({ name, code, component_phone: phone }) => {
+    if (!name || !code || !phone) throw new SandboxApiError(86030);
+    if (!isValidCreditCode(code)) throw new SandboxApiError(89255);
+    // A name the sandbox treats as a company that is no longer trading (工商: 非在营).
+    if (name.includes("已注销")) throw new SandboxApiError(86021);
+    return createTask(ctx, "enterprise", code, { name, code, component_phone: phone });
+  });
 
 /** POST /wxa/component/fastregisterpersonalweapp?action=create|query (§13.6). */
-export const fastRegisterPersonal: RouteHandler = async (ctx, req) => {
-  await req.faults("");
-  await requireComponentToken(ctx, req.query);
-  const act = action(req.query, ["create", "query"]);
-  const raw = jsonBody(req);
-  if (act === "query") return { json: await answerTask(ctx, "personal", queryBody.parse(raw).taskid) };
-  const body = personalBody.safeParse(raw);
-  if (!body.success) throw new SandboxApiError(86030);
-  if (body.data.new_version !== true && body.data.new_version !== "true") throw new SandboxApiError(-1);
-  const { wxuser, component_phone: phone } = body.data;
-  if (!wxuser || !phone) throw new SandboxApiError(86030);
-  if (!isPlausibleWechatId(wxuser)) throw new SandboxApiError(86032);
-  return { json: await createTask(ctx, "personal", wxuser.toLowerCase(), { wxuser, component_phone: phone }) };
-};
+export const fastRegisterPersonal: RouteHandler = (ctx, req) =>
+  serveTask(ctx, req, "personal", personalBody, async ({ wxuser, component_phone: phone }) => {
+    if (!wxuser || !phone) throw new SandboxApiError(86030);
+    if (!isPlausibleWechatId(wxuser)) throw new SandboxApiError(86032);
+    return createTask(ctx, "personal", wxuser.toLowerCase(), { wxuser, component_phone: phone });
+  });
 
 /** POST /cgi-bin/component/fastregisterweapp: offline since 2026-04-30, answers -1 ("接口已经调整了", §13.0). */
 export const fastRegisterLegacy: RouteHandler = async (ctx, req) => {

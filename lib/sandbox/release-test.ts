@@ -84,25 +84,43 @@ export async function runReleaseTest(
     };
   });
 
-  const oa = group.officialAccount;
-  let oaCode = "";
-  const oaAuthorized = await check("authorized_oa", async () => {
-    const result = await sandbox.authorize({
-      appId: oa.appId,
-      kind: "official_account",
-      funcIds: OA_FUNC_IDS,
-      userName: oa.userName,
-      nickName: `全网发布测试号${group.group}`,
+  // The authorized_oa / authorized_mp case: grants the test account; its authorization code when the push passed.
+  const authorizeTestAccount = async (
+    id: "authorized_oa" | "authorized_mp",
+    account: { appId: string; userName: string },
+    kind: "official_account" | "mini_program",
+    funcIds: number[],
+    nickName: string,
+  ): Promise<string | null> => {
+    let code = "";
+    const authorized = await check(id, async () => {
+      const result = await sandbox.authorize({
+        appId: account.appId,
+        kind,
+        funcIds,
+        userName: account.userName,
+        nickName,
+      });
+      code = result.authCode;
+      return {
+        passed: result.delivered,
+        detail: result.delivered
+          ? `${account.appId} authorized, push answered \`success\``
+          : "authorized push not answered `success`",
+      };
     });
-    oaCode = result.authCode;
-    return {
-      passed: result.delivered,
-      detail: result.delivered
-        ? `${oa.appId} authorized, push answered \`success\``
-        : "authorized push not answered `success`",
-    };
-  });
-  if (oaAuthorized) {
+    return authorized ? code : null;
+  };
+
+  const oa = group.officialAccount;
+  const oaCode = await authorizeTestAccount(
+    "authorized_oa",
+    oa,
+    "official_account",
+    OA_FUNC_IDS,
+    `全网发布测试号${group.group}`,
+  );
+  if (oaCode !== null) {
     const user = openId();
     await check("text", () =>
       expectPassiveReply(
@@ -132,24 +150,14 @@ export async function runReleaseTest(
   }
 
   const mp = group.miniProgram;
-  let mpCode = "";
-  const mpAuthorized = await check("authorized_mp", async () => {
-    const result = await sandbox.authorize({
-      appId: mp.appId,
-      kind: "mini_program",
-      funcIds: MP_FUNC_IDS,
-      userName: mp.userName,
-      nickName: `全网发布测试小程序${group.group}`,
-    });
-    mpCode = result.authCode;
-    return {
-      passed: result.delivered,
-      detail: result.delivered
-        ? `${mp.appId} authorized, push answered \`success\``
-        : "authorized push not answered `success`",
-    };
-  });
-  if (mpAuthorized) await check("mp_api_text", () => expectApiReply(sandbox, mp, openId(), mpCode, deadlineMs));
+  const mpCode = await authorizeTestAccount(
+    "authorized_mp",
+    mp,
+    "mini_program",
+    MP_FUNC_IDS,
+    `全网发布测试小程序${group.group}`,
+  );
+  if (mpCode !== null) await check("mp_api_text", () => expectApiReply(sandbox, mp, openId(), mpCode, deadlineMs));
 
   const status = checks.length === 7 && checks.every((c) => c.passed) ? "passed" : "failed";
   const [done] = await db

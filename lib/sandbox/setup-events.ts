@@ -90,28 +90,28 @@ function onChannel(
   return channel === "component" ? componentEvent(ctx, name, fields) : messageEvent(ctx, appId, name, fields);
 }
 
+/** How an audit (nickname, category, privacy API) ended: the fields the three audit events share. */
+const auditVerdict = { passed: z.boolean(), reason: z.string().default("") };
+
 export const setupEventSchema = z.discriminatedUnion("event", [
   z.object({
     event: z.literal("wxa_nickname_audit"),
     appId: z.string(),
     nickname: z.string().min(1),
-    passed: z.boolean(),
-    reason: z.string().default(""),
+    ...auditVerdict,
   }),
   z.object({
     event: z.literal("wxa_category_audit"),
     appId: z.string(),
     first: z.number().int(),
     second: z.number().int(),
-    passed: z.boolean(),
-    reason: z.string().default(""),
+    ...auditVerdict,
   }),
   z.object({
     event: z.literal("wxa_privacy_apply"),
     appId: z.string(),
     apiName: z.string().default("wx.choosePoi"),
-    passed: z.boolean(),
-    reason: z.string().default(""),
+    ...auditVerdict,
   }),
   z.object({
     event: z.literal("notify_3rd_wxa_wxverify"),

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { sandboxAuthorizers, sandboxSetupAccounts, sandboxSetupComponent, sandboxTokens } from "@/db/schema";
+import { SERVER_DOMAIN_TYPES } from "@/lib/wechat/setup";
 import {
   jsonBody,
   parseBody,
@@ -92,7 +93,7 @@ export const SANDBOX_SETUP_LIMITS = {
 const UNFILED = /(^|\.)noicp[.-]|\.unfiled\./;
 const NO_CONFIRM_FILE = /(^|\.)noconfirm[.-]/;
 
-const TYPES = ["requestdomain", "wsrequestdomain", "uploaddomain", "downloaddomain", "udpdomain", "tcpdomain"] as const;
+const TYPES = SERVER_DOMAIN_TYPES;
 type DomainType = (typeof TYPES)[number];
 type Domains = Record<DomainType, string[]>;
 const SCHEMES: Record<DomainType, string[]> = {
@@ -103,14 +104,7 @@ const SCHEMES: Record<DomainType, string[]> = {
   udpdomain: ["udp:"],
   tcpdomain: ["tcp:"],
 };
-const emptyDomains = (): Domains => ({
-  requestdomain: [],
-  wsrequestdomain: [],
-  uploaddomain: [],
-  downloaddomain: [],
-  udpdomain: [],
-  tcpdomain: [],
-});
+const emptyDomains = (): Domains => Object.fromEntries(TYPES.map((type) => [type, [] as string[]])) as Domains;
 
 // --- state ---------------------------------------------------------------------------------------
 
@@ -302,60 +296,64 @@ function applyList(current: string[], action: "add" | "delete" | "set", values: 
   return current.filter((v) => !values.includes(v));
 }
 
-export const modifyWxaServerDomain: RouteHandler = async (ctx, req) => {
-  await componentCaller(ctx, req);
-  const body = parseBody(componentDomainBody, jsonBody(req));
-  const hosts = splitHosts(body.wxa_server_domain);
-  return {
-    json: await withComponent(ctx, (s) => {
-      const invalid = hosts.filter((h) => !HOST.test(h));
-      if (body.action !== "get") {
-        if (s.changes >= SANDBOX_SETUP_LIMITS.componentChangesPerMonth) fail(45104);
-        const valid = hosts.filter((h) => HOST.test(h));
-        const testing = applyList(s.serverTesting, body.action, valid);
-        if (testing.length > SANDBOX_SETUP_LIMITS.componentServerDomains) fail(85016);
-        s.serverTesting = testing;
-        if (body.is_modify_published_together) s.serverPublished = applyList(s.serverPublished, body.action, valid);
-        s.changes += 1;
-      }
-      return {
-        errcode: 0,
-        errmsg: "ok",
-        testing_wxa_server_domain: s.serverTesting.join(";"),
-        published_wxa_server_domain: s.serverPublished.join(";"),
-        ...(invalid.length > 0 && { invalid_wxa_server_domain: invalid.join(";") }),
-      };
-    }),
+/**
+ * The component's domain registry for one list (server or jump H5 domains): `field` names the body field and the
+ * answer's keys, `isInvalid` which hosts are refused; changes count against the month's quota for that list.
+ */
+function modifyComponentDomains(list: {
+  field: "wxa_server_domain" | "wxa_jump_h5_domain";
+  testing: "serverTesting" | "jumpTesting";
+  published: "serverPublished" | "jumpPublished";
+  changes: "changes" | "jumpChanges";
+  limit: number;
+  isInvalid: (host: string) => boolean;
+}): RouteHandler {
+  return async (ctx, req) => {
+    await componentCaller(ctx, req);
+    const body = parseBody(componentDomainBody, jsonBody(req));
+    const hosts = splitHosts(body[list.field]);
+    return {
+      json: await withComponent(ctx, (s) => {
+        const invalid = hosts.filter(list.isInvalid);
+        if (body.action !== "get") {
+          if (s[list.changes] >= SANDBOX_SETUP_LIMITS.componentChangesPerMonth) fail(45104);
+          const valid = hosts.filter((h) => !invalid.includes(h));
+          const testing = applyList(s[list.testing], body.action, valid);
+          if (testing.length > list.limit) fail(85016);
+          s[list.testing] = testing;
+          if (body.is_modify_published_together) s[list.published] = applyList(s[list.published], body.action, valid);
+          s[list.changes] += 1;
+        }
+        return {
+          errcode: 0,
+          errmsg: "ok",
+          [`testing_${list.field}`]: s[list.testing].join(";"),
+          [`published_${list.field}`]: s[list.published].join(";"),
+          ...(invalid.length > 0 && { [`invalid_${list.field}`]: invalid.join(";") }),
+        };
+      }),
+    };
   };
-};
+}
 
-export const modifyWxaJumpDomain: RouteHandler = async (ctx, req) => {
-  await componentCaller(ctx, req);
-  const body = parseBody(componentDomainBody, jsonBody(req));
-  const hosts = splitHosts(body.wxa_jump_h5_domain);
-  return {
-    json: await withComponent(ctx, (s) => {
-      // Invalid: a malformed host, or the confirm file (get_domain_confirmfile) not found at its root.
-      const invalid = hosts.filter((h) => !HOST.test(h) || NO_CONFIRM_FILE.test(h));
-      if (body.action !== "get") {
-        if (s.jumpChanges >= SANDBOX_SETUP_LIMITS.componentChangesPerMonth) fail(45104);
-        const valid = hosts.filter((h) => !invalid.includes(h));
-        const testing = applyList(s.jumpTesting, body.action, valid);
-        if (testing.length > SANDBOX_SETUP_LIMITS.componentJumpDomains) fail(85016);
-        s.jumpTesting = testing;
-        if (body.is_modify_published_together) s.jumpPublished = applyList(s.jumpPublished, body.action, valid);
-        s.jumpChanges += 1;
-      }
-      return {
-        errcode: 0,
-        errmsg: "ok",
-        testing_wxa_jump_h5_domain: s.jumpTesting.join(";"),
-        published_wxa_jump_h5_domain: s.jumpPublished.join(";"),
-        ...(invalid.length > 0 && { invalid_wxa_jump_h5_domain: invalid.join(";") }),
-      };
-    }),
-  };
-};
+export const modifyWxaServerDomain = modifyComponentDomains({
+  field: "wxa_server_domain",
+  testing: "serverTesting",
+  published: "serverPublished",
+  changes: "changes",
+  limit: SANDBOX_SETUP_LIMITS.componentServerDomains,
+  isInvalid: (h) => !HOST.test(h),
+});
+
+export const modifyWxaJumpDomain = modifyComponentDomains({
+  field: "wxa_jump_h5_domain",
+  testing: "jumpTesting",
+  published: "jumpPublished",
+  changes: "jumpChanges",
+  limit: SANDBOX_SETUP_LIMITS.componentJumpDomains,
+  // Invalid: a malformed host, or the confirm file (get_domain_confirmfile) not found at its root.
+  isInvalid: (h) => !HOST.test(h) || NO_CONFIRM_FILE.test(h),
+});
 
 export const getDomainConfirmfile: RouteHandler = async (ctx, req) => {
   await componentCaller(ctx, req);
@@ -452,19 +450,33 @@ function modifyDomains(directly: boolean): RouteHandler {
 export const modifyDomain = modifyDomains(false);
 export const modifyDomainDirectly = modifyDomains(true);
 
-export const getEffectiveDomain: RouteHandler = async (ctx, req) => {
-  const appId = await accountCaller(ctx, req, [18], { miniProgramOnly: true });
-  return {
-    json: await withAccount(ctx, appId, (s) => ({
-      errcode: 0,
-      errmsg: "ok",
-      mp_domain: s.mp,
-      third_domain: s.third,
-      direct_domain: s.direct,
-      effective_domain: s.effective,
-    })),
+/**
+ * get_effective_domain / get_effective_webviewdomain: one kind's four lists (set in the MP admin, by the platform,
+ * directly, and in effect), each answered as `<source>_<suffix>`.
+ */
+function getEffective(
+  suffix: "domain" | "webviewdomain",
+  lists: (s: AccountState) => Record<"mp" | "third" | "direct" | "effective", unknown>,
+): RouteHandler {
+  return async (ctx, req) => {
+    const appId = await accountCaller(ctx, req, [18], { miniProgramOnly: true });
+    return {
+      json: await withAccount(ctx, appId, (s) => {
+        const { mp, third, direct, effective } = lists(s);
+        return {
+          errcode: 0,
+          errmsg: "ok",
+          [`mp_${suffix}`]: mp,
+          [`third_${suffix}`]: third,
+          [`direct_${suffix}`]: direct,
+          [`effective_${suffix}`]: effective,
+        };
+      }),
+    };
   };
-};
+}
+
+export const getEffectiveDomain = getEffective("domain", (s) => s);
 
 // --- business (webview) domains (§12.2.9–12.2.12) ------------------------------------------------
 
@@ -525,19 +537,7 @@ function setWebview(directly: boolean): RouteHandler {
 export const setWebviewDomain = setWebview(false);
 export const setWebviewDomainDirectly = setWebview(true);
 
-export const getEffectiveWebviewDomain: RouteHandler = async (ctx, req) => {
-  const appId = await accountCaller(ctx, req, [18], { miniProgramOnly: true });
-  return {
-    json: await withAccount(ctx, appId, (s) => ({
-      errcode: 0,
-      errmsg: "ok",
-      mp_webviewdomain: s.webview.mp,
-      third_webviewdomain: s.webview.third,
-      direct_webviewdomain: s.webview.direct,
-      effective_webviewdomain: s.webview.effective,
-    })),
-  };
-};
+export const getEffectiveWebviewDomain = getEffective("webviewdomain", (s) => s.webview);
 
 export const getWebviewDomainConfirmfile: RouteHandler = async (ctx, req) => {
   const appId = await accountCaller(ctx, req, [18], { miniProgramOnly: true });

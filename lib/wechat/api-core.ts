@@ -36,6 +36,22 @@ export interface Endpoint {
   binary?: boolean;
 }
 
+/**
+ * An endpoint from `"METHOD /path"`, named after its path without `/cgi-bin/component/`, `/wxa/component/`,
+ * `/cgi-bin/` or `/` (`api_component_token`, `fastregisterpersonalweapp`, `account/fastregister`, `wxa/commit`).
+ */
+export function endpoint(
+  route: `${"GET" | "POST"} /${string}`,
+  options: Pick<Endpoint, "repeatable" | "binary">,
+): Endpoint {
+  const [method, path] = route.split(" ") as ["GET" | "POST", string];
+  const name = path
+    .replace(/^\/(cgi-bin|wxa)\/component\//, "")
+    .replace(/^\/cgi-bin\//, "")
+    .replace(/^\//, "");
+  return { name, path, method, ...options };
+}
+
 export interface Credential {
   param: "component_access_token" | "access_token";
   value: string;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import {
   createApiCore,
+  endpoint,
   wechatErrorEnvelopeSchema,
   type ApiCore,
   type ApiCoreOptions,
@@ -289,27 +290,15 @@ export interface ComponentClient {
 export const MAX_AUTHORIZER_LIST_COUNT = 500;
 
 const ENDPOINTS = {
-  componentToken: { name: "api_component_token", path: "/cgi-bin/component/api_component_token", repeatable: true },
-  startPushTicket: {
-    name: "api_start_push_ticket",
-    path: "/cgi-bin/component/api_start_push_ticket",
-    repeatable: true,
-  },
-  preAuthCode: { name: "api_create_preauthcode", path: "/cgi-bin/component/api_create_preauthcode", repeatable: true },
-  queryAuth: { name: "api_query_auth", path: "/cgi-bin/component/api_query_auth", repeatable: false },
-  authorizerToken: { name: "api_authorizer_token", path: "/cgi-bin/component/api_authorizer_token", repeatable: true },
-  authorizerInfo: {
-    name: "api_get_authorizer_info",
-    path: "/cgi-bin/component/api_get_authorizer_info",
-    repeatable: true,
-  },
-  authorizerList: {
-    name: "api_get_authorizer_list",
-    path: "/cgi-bin/component/api_get_authorizer_list",
-    repeatable: true,
-  },
-  customSend: { name: "message/custom/send", path: "/cgi-bin/message/custom/send", repeatable: false },
-} as const satisfies Record<string, Endpoint>;
+  componentToken: endpoint("POST /cgi-bin/component/api_component_token", { repeatable: true }),
+  startPushTicket: endpoint("POST /cgi-bin/component/api_start_push_ticket", { repeatable: true }),
+  preAuthCode: endpoint("POST /cgi-bin/component/api_create_preauthcode", { repeatable: true }),
+  queryAuth: endpoint("POST /cgi-bin/component/api_query_auth", { repeatable: false }),
+  authorizerToken: endpoint("POST /cgi-bin/component/api_authorizer_token", { repeatable: true }),
+  authorizerInfo: endpoint("POST /cgi-bin/component/api_get_authorizer_info", { repeatable: true }),
+  authorizerList: endpoint("POST /cgi-bin/component/api_get_authorizer_list", { repeatable: true }),
+  customSend: endpoint("POST /cgi-bin/message/custom/send", { repeatable: false }),
+} satisfies Record<string, Endpoint>;
 
 export function createComponentClient(options: ComponentClientOptions): ComponentClient {
   const appId = options.componentAppId;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { authorizerCredential, type ApiCore, type BinaryAnswer, type Endpoint } from "./api-core";
+import { authorizerCredential, endpoint, type ApiCore, type BinaryAnswer, type Endpoint } from "./api-core";
 
 /**
  * Code management (docs/wechat-protocol.md §11) over the single request path (`client.core`): the template library
@@ -10,42 +10,32 @@ import { authorizerCredential, type ApiCore, type BinaryAnswer, type Endpoint } 
 const id = z.union([z.number(), z.string()]).transform((v) => Number(v));
 
 const ENDPOINTS = {
-  draftList: { name: "wxa/gettemplatedraftlist", path: "/wxa/gettemplatedraftlist", method: "GET", repeatable: true },
-  addToTemplate: { name: "wxa/addtotemplate", path: "/wxa/addtotemplate", repeatable: false },
-  templateList: { name: "wxa/gettemplatelist", path: "/wxa/gettemplatelist", method: "GET", repeatable: true },
-  deleteTemplate: { name: "wxa/deletetemplate", path: "/wxa/deletetemplate", repeatable: true },
+  draftList: endpoint("GET /wxa/gettemplatedraftlist", { repeatable: true }),
+  addToTemplate: endpoint("POST /wxa/addtotemplate", { repeatable: false }),
+  templateList: endpoint("GET /wxa/gettemplatelist", { repeatable: true }),
+  deleteTemplate: endpoint("POST /wxa/deletetemplate", { repeatable: true }),
   // Repeating a commit only replaces the 体验版 with the same code (and restarts the privacy check).
-  commit: { name: "wxa/commit", path: "/wxa/commit", repeatable: true },
-  getPage: { name: "wxa/get_page", path: "/wxa/get_page", method: "GET", repeatable: true },
-  getCategory: { name: "wxa/get_category", path: "/wxa/get_category", method: "GET", repeatable: true },
-  getQrcode: { name: "wxa/get_qrcode", path: "/wxa/get_qrcode", method: "GET", repeatable: true, binary: true },
-  privacyInfo: {
-    name: "wxa/security/get_code_privacy_info",
-    path: "/wxa/security/get_code_privacy_info",
-    method: "GET",
-    repeatable: true,
-  },
-  queryQuota: { name: "wxa/queryquota", path: "/wxa/queryquota", method: "GET", repeatable: true },
+  commit: endpoint("POST /wxa/commit", { repeatable: true }),
+  getPage: endpoint("GET /wxa/get_page", { repeatable: true }),
+  getCategory: endpoint("GET /wxa/get_category", { repeatable: true }),
+  getQrcode: endpoint("GET /wxa/get_qrcode", { repeatable: true, binary: true }),
+  privacyInfo: endpoint("GET /wxa/security/get_code_privacy_info", { repeatable: true }),
+  queryQuota: endpoint("GET /wxa/queryquota", { repeatable: true }),
   // One audit per submission: a lost answer is recovered by the caller (get_latest_auditstatus), never repeated here.
-  submitAudit: { name: "wxa/submit_audit", path: "/wxa/submit_audit", repeatable: false },
-  auditStatus: { name: "wxa/get_auditstatus", path: "/wxa/get_auditstatus", repeatable: true },
-  latestAuditStatus: {
-    name: "wxa/get_latest_auditstatus",
-    path: "/wxa/get_latest_auditstatus",
-    method: "GET",
-    repeatable: true,
-  },
-  undoAudit: { name: "wxa/undocodeaudit", path: "/wxa/undocodeaudit", method: "GET", repeatable: false },
-  speedupAudit: { name: "wxa/speedupaudit", path: "/wxa/speedupaudit", repeatable: false },
+  submitAudit: endpoint("POST /wxa/submit_audit", { repeatable: false }),
+  auditStatus: endpoint("POST /wxa/get_auditstatus", { repeatable: true }),
+  latestAuditStatus: endpoint("GET /wxa/get_latest_auditstatus", { repeatable: true }),
+  undoAudit: endpoint("GET /wxa/undocodeaudit", { repeatable: false }),
+  speedupAudit: endpoint("POST /wxa/speedupaudit", { repeatable: false }),
   // A repeated release answers 85052 (already released), which callers treat as done.
-  release: { name: "wxa/release", path: "/wxa/release", repeatable: true },
-  revert: { name: "wxa/revertcoderelease", path: "/wxa/revertcoderelease", method: "GET", repeatable: false },
-  historyVersions: { name: "wxa/revertcoderelease", path: "/wxa/revertcoderelease", method: "GET", repeatable: true },
-  grayRelease: { name: "wxa/grayrelease", path: "/wxa/grayrelease", repeatable: true },
-  grayPlan: { name: "wxa/getgrayreleaseplan", path: "/wxa/getgrayreleaseplan", method: "GET", repeatable: true },
-  revertGray: { name: "wxa/revertgrayrelease", path: "/wxa/revertgrayrelease", method: "GET", repeatable: true },
-  versionInfo: { name: "wxa/getversioninfo", path: "/wxa/getversioninfo", repeatable: true },
-} as const satisfies Record<string, Endpoint>;
+  release: endpoint("POST /wxa/release", { repeatable: true }),
+  revert: endpoint("GET /wxa/revertcoderelease", { repeatable: false }),
+  historyVersions: endpoint("GET /wxa/revertcoderelease", { repeatable: true }),
+  grayRelease: endpoint("POST /wxa/grayrelease", { repeatable: true }),
+  grayPlan: endpoint("GET /wxa/getgrayreleaseplan", { repeatable: true }),
+  revertGray: endpoint("GET /wxa/revertgrayrelease", { repeatable: true }),
+  versionInfo: endpoint("POST /wxa/getversioninfo", { repeatable: true }),
+} satisfies Record<string, Endpoint>;
 
 const okSchema = z.looseObject({});
 

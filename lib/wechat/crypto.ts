@@ -7,6 +7,7 @@ import {
   timingSafeEqual,
   type KeyObject,
 } from "node:crypto";
+import { CodedError } from "./errors";
 
 export type CryptoErrorCode =
   | "bad_key"
@@ -30,13 +31,9 @@ const ERROR_MESSAGES: Record<CryptoErrorCode, string> = {
   too_large: "Encrypt exceeds the size limit",
 };
 
-export class WechatCryptoError extends Error {
-  readonly code: CryptoErrorCode;
-
+export class WechatCryptoError extends CodedError<CryptoErrorCode> {
   constructor(code: CryptoErrorCode) {
-    super(ERROR_MESSAGES[code]);
-    this.name = "WechatCryptoError";
-    this.code = code;
+    super("WechatCryptoError", code, ERROR_MESSAGES);
   }
 }
 

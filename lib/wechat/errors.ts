@@ -19,6 +19,17 @@ function summarizeErrmsg(errmsg: string): string {
   return summary.length > MAX_SUMMARY_LENGTH ? `${summary.slice(0, MAX_SUMMARY_LENGTH)}…` : summary;
 }
 
+/** An error whose `code` picks its message from a fixed table (the crypto and XML layers' failures). */
+export class CodedError<C extends string> extends Error {
+  readonly code: C;
+
+  constructor(name: string, code: C, messages: Readonly<Record<C, string>>) {
+    super(messages[code]);
+    this.name = name;
+    this.code = code;
+  }
+}
+
 /** A response that carried a non-zero errcode. `errmsg` is kept verbatim (including `rid:`) for support tickets. */
 export class WechatApiError extends Error {
   /**

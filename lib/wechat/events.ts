@@ -20,18 +20,17 @@ const optionalNonEmpty = z
   .optional()
   .transform((value) => value || undefined);
 
-export const componentVerifyTicketSchema = z.object({
-  AppId: nonEmpty,
-  CreateTime: unixSeconds,
-  InfoType: z.literal("component_verify_ticket"),
+/** The fields every component push carries, with its InfoType fixed. */
+function componentPushSchema<T extends string>(infoType: T) {
+  return z.object({ AppId: nonEmpty, CreateTime: unixSeconds, InfoType: z.literal(infoType) });
+}
+
+export const componentVerifyTicketSchema = componentPushSchema("component_verify_ticket").extend({
   ComponentVerifyTicket: nonEmpty,
 });
 export type ComponentVerifyTicket = z.infer<typeof componentVerifyTicketSchema>;
 
-export const authorizedSchema = z.object({
-  AppId: nonEmpty,
-  CreateTime: unixSeconds,
-  InfoType: z.literal("authorized"),
+export const authorizedSchema = componentPushSchema("authorized").extend({
   AuthorizerAppid: nonEmpty,
   AuthorizationCode: nonEmpty,
   AuthorizationCodeExpiredTime: unixSeconds,
@@ -42,12 +41,7 @@ export type Authorized = z.infer<typeof authorizedSchema>;
 export const updateAuthorizedSchema = authorizedSchema.extend({ InfoType: z.literal("updateauthorized") });
 export type UpdateAuthorized = z.infer<typeof updateAuthorizedSchema>;
 
-export const unauthorizedSchema = z.object({
-  AppId: nonEmpty,
-  CreateTime: unixSeconds,
-  InfoType: z.literal("unauthorized"),
-  AuthorizerAppid: nonEmpty,
-});
+export const unauthorizedSchema = componentPushSchema("unauthorized").extend({ AuthorizerAppid: nonEmpty });
 export type Unauthorized = z.infer<typeof unauthorizedSchema>;
 
 // Unknown InfoTypes must still be answered `success` (docs/wechat-protocol.md §1.2), so only InfoType itself is required.
@@ -98,11 +92,15 @@ function parseWith<T extends z.ZodType>(
   throw new WechatEventError(`invalid ${what}: ${paths.join(", ")}`);
 }
 
+/** What every known component push maps to, whatever its InfoType. */
+function pushHeader(event: { AppId: string; CreateTime: number }) {
+  return { appId: event.AppId, createTime: event.CreateTime };
+}
+
 function toAuthorizationEvent(event: Authorized | UpdateAuthorized): ComponentEvent {
   return {
     kind: event.InfoType,
-    appId: event.AppId,
-    createTime: event.CreateTime,
+    ...pushHeader(event),
     authorizerAppId: event.AuthorizerAppid,
     authorizationCode: event.AuthorizationCode,
     authorizationCodeExpiresAt: authorizationCodeExpiresAt(event.CreateTime, event.AuthorizationCodeExpiredTime),
@@ -115,12 +113,7 @@ export function parseComponentEvent(fields: Record<string, unknown>): ComponentE
   switch (fields.InfoType) {
     case "component_verify_ticket": {
       const event = parseWith(componentVerifyTicketSchema, fields);
-      return {
-        kind: "component_verify_ticket",
-        appId: event.AppId,
-        createTime: event.CreateTime,
-        ticket: event.ComponentVerifyTicket,
-      };
+      return { kind: "component_verify_ticket", ...pushHeader(event), ticket: event.ComponentVerifyTicket };
     }
     case "authorized":
       return toAuthorizationEvent(parseWith(authorizedSchema, fields));
@@ -128,12 +121,7 @@ export function parseComponentEvent(fields: Record<string, unknown>): ComponentE
       return toAuthorizationEvent(parseWith(updateAuthorizedSchema, fields));
     case "unauthorized": {
       const event = parseWith(unauthorizedSchema, fields);
-      return {
-        kind: "unauthorized",
-        appId: event.AppId,
-        createTime: event.CreateTime,
-        authorizerAppId: event.AuthorizerAppid,
-      };
+      return { kind: "unauthorized", ...pushHeader(event), authorizerAppId: event.AuthorizerAppid };
     }
     default: {
       const event = parseWith(unknownInfoTypeSchema, fields);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { authorizerCredential, type ApiCore, type Endpoint } from "./api-core";
+import { authorizerCredential, endpoint, type ApiCore, type Endpoint } from "./api-core";
 
 /**
  * Fast registration of mini programs (快速注册, docs/registration.md; protocol notes §13). Current flows since
@@ -10,25 +10,13 @@ import { authorizerCredential, type ApiCore, type Endpoint } from "./api-core";
  */
 
 const ENDPOINTS = {
-  enterprise: {
-    name: "fastregisterenterpriseweapp",
-    path: "/wxa/component/fastregisterenterpriseweapp",
-    repeatable: false,
-  },
-  enterpriseQuery: {
-    name: "fastregisterenterpriseweapp",
-    path: "/wxa/component/fastregisterenterpriseweapp",
-    repeatable: true,
-  },
-  personal: { name: "fastregisterpersonalweapp", path: "/wxa/component/fastregisterpersonalweapp", repeatable: false },
-  personalQuery: {
-    name: "fastregisterpersonalweapp",
-    path: "/wxa/component/fastregisterpersonalweapp",
-    repeatable: true,
-  },
-  legacy: { name: "fastregisterweapp", path: "/cgi-bin/component/fastregisterweapp", repeatable: false },
-  account: { name: "account/fastregister", path: "/cgi-bin/account/fastregister", repeatable: false },
-} as const satisfies Record<string, Endpoint>;
+  enterprise: endpoint("POST /wxa/component/fastregisterenterpriseweapp", { repeatable: false }),
+  enterpriseQuery: endpoint("POST /wxa/component/fastregisterenterpriseweapp", { repeatable: true }),
+  personal: endpoint("POST /wxa/component/fastregisterpersonalweapp", { repeatable: false }),
+  personalQuery: endpoint("POST /wxa/component/fastregisterpersonalweapp", { repeatable: true }),
+  legacy: endpoint("POST /cgi-bin/component/fastregisterweapp", { repeatable: false }),
+  account: endpoint("POST /cgi-bin/account/fastregister", { repeatable: false }),
+} satisfies Record<string, Endpoint>;
 
 const looseString = z.preprocess((v) => (typeof v === "number" ? String(v) : v), z.string());
 const looseNumber = z.preprocess((v) => (typeof v === "string" && v.trim() !== "" ? Number(v) : v), z.number());
@@ -87,56 +75,44 @@ export function isPlausibleWechatId(id: string): boolean {
   return /^[a-zA-Z][-_a-zA-Z0-9]{5,19}$/.test(id);
 }
 
+/** One new-version task call (§13.5, §13.6): `action` in the query, `new_version: true` in the body, a task back. */
+function requestTask(
+  core: ApiCore,
+  endpoint: Endpoint,
+  action: "create" | "query",
+  body: Record<string, unknown>,
+  taskId?: string,
+): Promise<FastRegisterTask> {
+  return core
+    .requestWithComponentToken(
+      endpoint,
+      { query: { action }, body: { ...body, new_version: true } },
+      fastRegisterTaskResponseSchema,
+      "access_token",
+    )
+    .then((d) => toTask(d, taskId));
+}
+
 /** §13.5 create: `{name, code (18-character credit code), component_phone, new_version: true}`. */
 export function createEnterpriseTask(
   core: ApiCore,
   input: { name: string; code: string; phone: string },
 ): Promise<FastRegisterTask> {
-  return core
-    .requestWithComponentToken(
-      ENDPOINTS.enterprise,
-      {
-        query: { action: "create" },
-        body: { name: input.name, code: input.code, component_phone: input.phone, new_version: true },
-      },
-      fastRegisterTaskResponseSchema,
-      "access_token",
-    )
-    .then((d) => toTask(d));
+  const body = { name: input.name, code: input.code, component_phone: input.phone };
+  return requestTask(core, ENDPOINTS.enterprise, "create", body);
 }
 
 export function queryEnterpriseTask(core: ApiCore, taskId: string): Promise<FastRegisterTask> {
-  return core
-    .requestWithComponentToken(
-      ENDPOINTS.enterpriseQuery,
-      { query: { action: "query" }, body: { taskid: taskId, new_version: true } },
-      fastRegisterTaskResponseSchema,
-      "access_token",
-    )
-    .then((d) => toTask(d, taskId));
+  return requestTask(core, ENDPOINTS.enterpriseQuery, "query", { taskid: taskId }, taskId);
 }
 
 /** §13.6 create (new version): `{wxuser, component_phone, new_version: true}`. */
 export function createPersonalTask(core: ApiCore, input: { wxuser: string; phone: string }): Promise<FastRegisterTask> {
-  return core
-    .requestWithComponentToken(
-      ENDPOINTS.personal,
-      { query: { action: "create" }, body: { wxuser: input.wxuser, component_phone: input.phone, new_version: true } },
-      fastRegisterTaskResponseSchema,
-      "access_token",
-    )
-    .then((d) => toTask(d));
+  return requestTask(core, ENDPOINTS.personal, "create", { wxuser: input.wxuser, component_phone: input.phone });
 }
 
 export function queryPersonalTask(core: ApiCore, taskId: string): Promise<FastRegisterTask> {
-  return core
-    .requestWithComponentToken(
-      ENDPOINTS.personalQuery,
-      { query: { action: "query" }, body: { taskid: taskId, new_version: true } },
-      fastRegisterTaskResponseSchema,
-      "access_token",
-    )
-    .then((d) => toTask(d, taskId));
+  return requestTask(core, ENDPOINTS.personalQuery, "query", { taskid: taskId }, taskId);
 }
 
 /** The legacy §13.2 create: offline since 2026-04-30 (answers -1). Kept only so the portal can say so. */

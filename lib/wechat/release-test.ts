@@ -9,33 +9,22 @@ export interface ReleaseTestGroup {
   miniProgram: { appId: string; userName: string };
 }
 
+/** One test group: its official account's and its mini program's appid and user name. */
+function testGroup(group: number, oaAppId: string, oaUserName: string, mpAppId: string, mpUserName: string) {
+  return {
+    group,
+    officialAccount: { appId: oaAppId, userName: oaUserName },
+    miniProgram: { appId: mpAppId, userName: mpUserName },
+  };
+}
+
 /** WeChat assigns one group at random; all five must work ("暂没有测试资源" otherwise). */
 export const RELEASE_TEST_GROUPS: readonly ReleaseTestGroup[] = [
-  {
-    group: 1,
-    officialAccount: { appId: "wx570bc396a51b8ff8", userName: "gh_3c884a361561" },
-    miniProgram: { appId: "wxd101a85aa106f53e", userName: "gh_8dad206e9538" },
-  },
-  {
-    group: 2,
-    officialAccount: { appId: "wx9252c5e0bb1836fc", userName: "gh_c0f28a78b318" },
-    miniProgram: { appId: "wxc39235c15087f6f3", userName: "gh_905ae9d01059" },
-  },
-  {
-    group: 3,
-    officialAccount: { appId: "wx8e1097c5bc82cde9", userName: "gh_3f222ed8d140" },
-    miniProgram: { appId: "wx7720d01d4b2a4500", userName: "gh_393666f1fdf4" },
-  },
-  {
-    group: 4,
-    officialAccount: { appId: "wx14550af28c71a144", userName: "gh_26128078e9ab" },
-    miniProgram: { appId: "wx05d483572dcd5d8b", userName: "gh_39abb5d4e1b7" },
-  },
-  {
-    group: 5,
-    officialAccount: { appId: "wxa35b9c23cfe664eb", userName: "gh_2b3713f184a6" },
-    miniProgram: { appId: "wx5910277cae6fd970", userName: "gh_7818dcb60240" },
-  },
+  testGroup(1, "wx570bc396a51b8ff8", "gh_3c884a361561", "wxd101a85aa106f53e", "gh_8dad206e9538"),
+  testGroup(2, "wx9252c5e0bb1836fc", "gh_c0f28a78b318", "wxc39235c15087f6f3", "gh_905ae9d01059"),
+  testGroup(3, "wx8e1097c5bc82cde9", "gh_3f222ed8d140", "wx7720d01d4b2a4500", "gh_393666f1fdf4"),
+  testGroup(4, "wx14550af28c71a144", "gh_26128078e9ab", "wx05d483572dcd5d8b", "gh_39abb5d4e1b7"),
+  testGroup(5, "wxa35b9c23cfe664eb", "gh_2b3713f184a6", "wx5910277cae6fd970", "gh_7818dcb60240"),
 ];
 
 const TEST_APP_IDS = new Set(RELEASE_TEST_GROUPS.flatMap((g) => [g.officialAccount.appId, g.miniProgram.appId]));

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { authorizerCredential, type ApiCore, type Endpoint } from "./api-core";
+import { authorizerCredential, endpoint, type ApiCore, type Endpoint } from "./api-core";
 
 /**
  * Mini program setup (docs/wechat-protocol.md §12): the component's domain registry (component token), and per
@@ -19,46 +19,24 @@ export type WireServerDomainType = (typeof SERVER_DOMAIN_TYPES)[number];
 export type WireServerDomains = Record<WireServerDomainType, string[]>;
 
 const ENDPOINTS = {
-  modifyServerDomain: {
-    name: "modify_wxa_server_domain",
-    path: "/cgi-bin/component/modify_wxa_server_domain",
-    repeatable: false,
-  },
-  modifyJumpDomain: {
-    name: "modify_wxa_jump_domain",
-    path: "/cgi-bin/component/modify_wxa_jump_domain",
-    repeatable: false,
-  },
-  confirmFile: { name: "get_domain_confirmfile", path: "/cgi-bin/component/get_domain_confirmfile", repeatable: true },
-  modifyDomainDirectly: { name: "wxa/modify_domain_directly", path: "/wxa/modify_domain_directly", repeatable: true },
-  effectiveDomain: { name: "wxa/get_effective_domain", path: "/wxa/get_effective_domain", repeatable: true },
-  webviewDirectly: { name: "wxa/setwebviewdomain_directly", path: "/wxa/setwebviewdomain_directly", repeatable: true },
-  effectiveWebview: {
-    name: "wxa/get_effective_webviewdomain",
-    path: "/wxa/get_effective_webviewdomain",
-    repeatable: true,
-  },
-  getPrivacy: { name: "getprivacysetting", path: "/cgi-bin/component/getprivacysetting", repeatable: true },
-  setPrivacy: { name: "setprivacysetting", path: "/cgi-bin/component/setprivacysetting", repeatable: true },
-  bindTester: { name: "wxa/bind_tester", path: "/wxa/bind_tester", repeatable: false },
-  unbindTester: { name: "wxa/unbind_tester", path: "/wxa/unbind_tester", repeatable: true },
-  memberauth: { name: "wxa/memberauth", path: "/wxa/memberauth", repeatable: true },
-  basicInfo: { name: "account/getaccountbasicinfo", path: "/cgi-bin/account/getaccountbasicinfo", repeatable: true },
-  getCategory: { name: "wxopen/getcategory", path: "/cgi-bin/wxopen/getcategory", method: "GET", repeatable: true },
-  allCategories: {
-    name: "wxopen/getallcategories",
-    path: "/cgi-bin/wxopen/getallcategories",
-    method: "GET",
-    repeatable: true,
-  },
-  addCategory: { name: "wxopen/addcategory", path: "/cgi-bin/wxopen/addcategory", repeatable: false },
-  icpEntrance: {
-    name: "wxa/icp/get_icp_entrance_info",
-    path: "/wxa/icp/get_icp_entrance_info",
-    method: "GET",
-    repeatable: true,
-  },
-} as const satisfies Record<string, Endpoint>;
+  modifyServerDomain: endpoint("POST /cgi-bin/component/modify_wxa_server_domain", { repeatable: false }),
+  modifyJumpDomain: endpoint("POST /cgi-bin/component/modify_wxa_jump_domain", { repeatable: false }),
+  confirmFile: endpoint("POST /cgi-bin/component/get_domain_confirmfile", { repeatable: true }),
+  modifyDomainDirectly: endpoint("POST /wxa/modify_domain_directly", { repeatable: true }),
+  effectiveDomain: endpoint("POST /wxa/get_effective_domain", { repeatable: true }),
+  webviewDirectly: endpoint("POST /wxa/setwebviewdomain_directly", { repeatable: true }),
+  effectiveWebview: endpoint("POST /wxa/get_effective_webviewdomain", { repeatable: true }),
+  getPrivacy: endpoint("POST /cgi-bin/component/getprivacysetting", { repeatable: true }),
+  setPrivacy: endpoint("POST /cgi-bin/component/setprivacysetting", { repeatable: true }),
+  bindTester: endpoint("POST /wxa/bind_tester", { repeatable: false }),
+  unbindTester: endpoint("POST /wxa/unbind_tester", { repeatable: true }),
+  memberauth: endpoint("POST /wxa/memberauth", { repeatable: true }),
+  basicInfo: endpoint("POST /cgi-bin/account/getaccountbasicinfo", { repeatable: true }),
+  getCategory: endpoint("GET /cgi-bin/wxopen/getcategory", { repeatable: true }),
+  allCategories: endpoint("GET /cgi-bin/wxopen/getallcategories", { repeatable: true }),
+  addCategory: endpoint("POST /cgi-bin/wxopen/addcategory", { repeatable: false }),
+  icpEntrance: endpoint("GET /wxa/icp/get_icp_entrance_info", { repeatable: true }),
+} satisfies Record<string, Endpoint>;
 
 const strings = z.array(z.string()).catch([]).default([]);
 const domainsSchema = z

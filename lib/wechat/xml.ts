@@ -1,4 +1,5 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { CodedError } from "./errors";
 
 export type WechatXmlErrorCode = "too_large" | "forbidden_markup" | "malformed" | "not_wechat_xml";
 
@@ -9,13 +10,9 @@ const ERROR_MESSAGES: Record<WechatXmlErrorCode, string> = {
   not_wechat_xml: "XML is not a WeChat <xml> document of the expected shape",
 };
 
-export class WechatXmlError extends Error {
-  readonly code: WechatXmlErrorCode;
-
+export class WechatXmlError extends CodedError<WechatXmlErrorCode> {
   constructor(code: WechatXmlErrorCode) {
-    super(ERROR_MESSAGES[code]);
-    this.name = "WechatXmlError";
-    this.code = code;
+    super("WechatXmlError", code, ERROR_MESSAGES);
   }
 }
 

@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
@@ -9,12 +8,10 @@ import { RELEASE_TEST_GROUPS } from "@/lib/wechat/release-test";
 import { runReleaseTestAction } from "../actions";
 import { SubmitButton } from "../_components/console-form";
 import { ConsoleHeader } from "../_components/console-header";
+import { sandboxMetadata } from "../_components/sandbox-metadata";
 
 // GET /sandbox/release-test: the sandbox's 全网发布 checker, run against this portal, with its pass/fail report
-export async function generateMetadata(): Promise<Metadata> {
-  const t = await getTranslations("sandbox.titles");
-  return { title: t("releaseTest"), robots: { index: false } };
-}
+export const generateMetadata = sandboxMetadata("releaseTest");
 
 const STATUS_TONE = {
   passed: "bg-emerald-50 text-emerald-700 ring-emerald-200",

@@ -1,15 +1,13 @@
-import type { Metadata } from "next";
 import { connection } from "next/server";
 import { getTranslations } from "next-intl/server";
 import { getPlatform } from "@/lib/platform";
+import { MobilePage } from "../../_components/mobile-page";
 import { confirmFastRegisterAuthAction } from "../../fastregister/actions";
+import { sandboxMetadata } from "../../_components/sandbox-metadata";
 
 // GET /sandbox/cgi-bin/fastregisterauth?appid&component_appid&copy_wx_verify&redirect_uri: the sandbox's copy of the
 // page where an official account's administrator lets the platform register a mini program with its entity (§13.8).
-export async function generateMetadata(): Promise<Metadata> {
-  const t = await getTranslations("sandbox.titles");
-  return { title: t("fastRegisterAuth"), robots: { index: false } };
-}
+export const generateMetadata = sandboxMetadata("fastRegisterAuth");
 
 export default async function FastRegisterAuthPage({
   searchParams,
@@ -25,13 +23,11 @@ export default async function FastRegisterAuthPage({
   const accounts = sandbox ? await sandbox.listAccounts() : [];
   const oa = accounts.find((a) => a.appId === appid && a.kind === "official_account");
   return (
-    <main className="mx-auto min-h-screen max-w-md bg-[#ededed] px-4 py-8 text-black/90">
-      <h1 className="text-center text-lg font-medium">{t("title")}</h1>
-      {!oa || !redirectUri ? (
-        <p data-testid="fastregisterauth-invalid" className="mt-8 rounded bg-white p-4 text-center">
-          {t("invalid")}
-        </p>
-      ) : (
+    <MobilePage
+      title={t("title")}
+      invalid={!oa || !redirectUri ? { testId: "fastregisterauth-invalid", text: t("invalid") } : undefined}
+    >
+      {oa && (
         <form action={confirmFastRegisterAuthAction} className="mt-6 rounded-lg bg-white p-5">
           <p className="text-[15px]">
             {t.rich("account", {
@@ -47,6 +43,6 @@ export default async function FastRegisterAuthPage({
           <button className="mt-6 w-full rounded bg-wechat px-4 py-3 font-medium text-white">{t("confirm")}</button>
         </form>
       )}
-    </main>
+    </MobilePage>
   );
 }

@@ -1,16 +1,14 @@
-import type { Metadata } from "next";
 import { connection } from "next/server";
 import { getTranslations } from "next-intl/server";
 import { getPlatform } from "@/lib/platform";
+import { MobilePage } from "../../_components/mobile-page";
 import { decideFastRegistrationAction } from "../actions";
+import { sandboxMetadata } from "../../_components/sandbox-metadata";
 
 // GET /sandbox/fastregister/authorize?create_token=…: the sandbox's copy of the page the authorize_url opens in WeChat
 // (fast registration, docs/registration.md): the legal representative (enterprise) or the WeChat user (personal)
 // confirms with a face check, refuses, or fails the face check.
-export async function generateMetadata(): Promise<Metadata> {
-  const t = await getTranslations("sandbox.titles");
-  return { title: t("fastRegister"), robots: { index: false } };
-}
+export const generateMetadata = sandboxMetadata("fastRegister");
 
 export default async function FastRegisterAuthorizePage({
   searchParams,
@@ -23,13 +21,8 @@ export default async function FastRegisterAuthorizePage({
   const task = sandbox && typeof token === "string" ? await sandbox.inspectFastRegistration(token) : undefined;
   const result = task && !task.open ? resultOf(task) : undefined;
   return (
-    <main className="mx-auto min-h-screen max-w-md bg-[#ededed] px-4 py-8 text-black/90">
-      <h1 className="text-center text-lg font-medium">{t("title")}</h1>
-      {!task ? (
-        <p data-testid="fastregister-invalid" className="mt-8 rounded bg-white p-4 text-center">
-          {t("invalid")}
-        </p>
-      ) : (
+    <MobilePage title={t("title")} invalid={!task ? { testId: "fastregister-invalid", text: t("invalid") } : undefined}>
+      {task && (
         <section className="mt-6 rounded-lg bg-white p-5">
           <dl className="space-y-2 text-[15px]">
             {task.kind === "enterprise" ? (
@@ -85,7 +78,7 @@ export default async function FastRegisterAuthorizePage({
           )}
         </section>
       )}
-    </main>
+    </MobilePage>
   );
 }
 
