@@ -1,13 +1,13 @@
 import { like, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { findLatestTicket } from "@/db/queries/tickets";
 import { wechatEvents } from "@/db/schema";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
 import { createMessageCrypto } from "@/lib/wechat/crypto";
 import { sealPush } from "@/lib/wechat/push";
 import { buildWechatXml } from "@/lib/wechat/xml";
-import { startAppServer, type AppServer } from "../support/app-server";
 import { openConfiguredDatabase } from "../support/database";
+import { withAppServer } from "../support/with-app-server";
 
 // The authorization event URL over real HTTP against the built app (`next start`), as WeChat reaches it.
 const crypto = createMessageCrypto({ ...SANDBOX_COMPONENT });
@@ -24,22 +24,14 @@ function ticketFields(ticket: string, appId: string = SANDBOX_COMPONENT.appId) {
 }
 
 describe("POST /api/wechat/component/events over HTTP", () => {
-  let app: AppServer;
+  // No background jobs: the sandbox's own ticket pushes would blur the counts below.
+  const app = withAppServer({ env: { BACKGROUND_JOBS: "0" } });
   const post = (query: URLSearchParams | string, body: string, headers: Record<string, string> = {}) =>
     fetch(`${app.url}/api/wechat/component/events?${query}`, {
       method: "POST",
       body,
       headers: { "content-type": "text/xml", ...headers },
     });
-
-  beforeAll(async () => {
-    // No background jobs: the sandbox's own ticket pushes would blur the counts below.
-    app = await startAppServer({ env: { BACKGROUND_JOBS: "0" } });
-  });
-  afterAll(async () => {
-    await app?.stop();
-    await app?.database.drop();
-  });
 
   const good = sealPush(crypto, ticketFields("ticket@@@GOOD-http-1"), { AppId: SANDBOX_COMPONENT.appId });
 

@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, beforeEach } from "vitest";
+import type { Platform } from "@/lib/platform";
+import { startAppServer, type AppServer } from "./app-server";
+import { createTestPortal, giveTicket, sandboxControl } from "./portal";
+import { withTestDatabase } from "./with-test-database";
+import type { TestDatabase } from "./database";
+
+// Like with-test-database.ts: vitest hooks, so neither the benchmarks nor the fuzz harness load this file.
+
+/**
+ * A built app server (`next start`, its sandbox playing WeChat) started before the block's tests, stopped after the
+ * last and its database dropped. The object is filled in by the `beforeAll` hook: read it inside hooks and tests.
+ */
+export function withAppServer(options: Parameters<typeof startAppServer>[0] = {}): AppServer {
+  const app = {} as AppServer;
+  beforeAll(async () => {
+    Object.assign(app, await startAppServer(options));
+  });
+  afterAll(async () => {
+    await app.stop?.();
+    await app.database?.drop();
+  });
+  return app;
+}
+
+/**
+ * The usual portal under test: it runs in this process on a fresh database (emptied before each test), WeChat is
+ * the sandbox of a built app server (started with `env`). Before each test the sandbox's faults are cleared and the
+ * portal is built anew and given a ticket the sandbox issued. Read the objects inside hooks and tests.
+ */
+export function withTestPortal(env: Record<string, string>): {
+  app: AppServer;
+  database: TestDatabase;
+  portal: Platform;
+} {
+  const app = withAppServer({ env });
+  const database = withTestDatabase();
+  const portal = {} as Platform;
+  beforeEach(async () => {
+    await sandboxControl(app, "clear-faults");
+    Object.assign(portal, createTestPortal(app, database));
+    await giveTicket(app, portal);
+  });
+  return { app, database, portal };
+}
