@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   authorizationCodeExpiresAt,
@@ -10,20 +9,18 @@ import {
   type ComponentEvent,
 } from "@/lib/wechat/events";
 import { parseWechatXml } from "@/lib/wechat/xml";
+import { expectErrorCode } from "../support/expect-error-code";
+import { findVector, readTestVectors } from "../support/test-vectors";
 
 interface Vector {
   id: string;
   inputs: { plaintext: string };
 }
 
-const { vectors } = JSON.parse(
-  readFileSync(new URL("../fixtures/wechat-test-vectors.json", import.meta.url), "utf8"),
-) as { vectors: Vector[] };
+const { vectors } = readTestVectors<{ vectors: Vector[] }>();
 
 function plaintextOf(prefix: string): string {
-  const found = vectors.find((v) => v.id.startsWith(prefix));
-  if (!found) throw new Error(`missing vector ${prefix}`);
-  return found.inputs.plaintext;
+  return findVector(vectors, prefix).inputs.plaintext;
 }
 
 function eventOf(prefix: string): ComponentEvent {
@@ -35,16 +32,9 @@ function sha256(text: string): string {
 }
 
 function expectEventError(fields: Record<string, unknown>, ...paths: string[]): WechatEventError {
-  try {
-    parseComponentEvent(fields);
-  } catch (error) {
-    expect(error).toBeInstanceOf(WechatEventError);
-    const eventError = error as WechatEventError;
-    expect(eventError.code).toBe("invalid_event");
-    for (const path of paths) expect(eventError.message).toContain(path);
-    return eventError;
-  }
-  throw new Error("expected WechatEventError");
+  const eventError = expectErrorCode(() => parseComponentEvent(fields), WechatEventError, "invalid_event");
+  for (const path of paths) expect(eventError.message).toContain(path);
+  return eventError;
 }
 
 const AUTHORIZED = parseWechatXml(plaintextOf("V2_"));
