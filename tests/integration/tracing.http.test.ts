@@ -5,10 +5,9 @@ import { authorizers, sandboxAuthCodes, sandboxPreAuthCodes, sandboxTickets, san
 import { hashPassword } from "@/lib/auth/password";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
 import { createSecretBox, sealedAt } from "@/lib/secrets";
-import { createMessageCrypto } from "@/lib/wechat/crypto";
-import { sealPush } from "@/lib/wechat/push";
 import { freePort, startAppServer, TEST_SECRETS, type AppServer } from "../support/app-server";
 import { describeWithBuild } from "../support/build";
+import { sealTicketPush } from "../support/seal-ticket-push";
 import { createTestDatabaseConfig, openConfiguredDatabase, type TestDatabaseConfig } from "../support/database";
 import { signInOverHttp } from "../support/sign-in";
 
@@ -16,7 +15,6 @@ import { signInOverHttp } from "../support/sign-in";
 // authorizer, whose WeChat calls carry tokens in the query string), the authorization callback with an auth_code
 // and a merchant page. Spans arrive, and no secret value appears anywhere in the bytes exported.
 const secretBox = createSecretBox([Buffer.from(TEST_SECRETS.SECRETS_KEY, "base64")]);
-const crypto = createMessageCrypto({ ...SANDBOX_COMPONENT });
 const PASSWORD = "tracing-test-password";
 const EMAIL = "traced@example.com";
 const APP_ID = "wx7777777777777777";
@@ -86,16 +84,7 @@ describeWithBuild("traces exported over OTLP", () => {
 
   it("exports spans for a push, token refreshes, the callback and a merchant page, with no secret in them", async () => {
     // A push (WeChat's ticket), and a forged one whose rejection is logged.
-    const push = sealPush(
-      crypto,
-      {
-        AppId: SANDBOX_COMPONENT.appId,
-        CreateTime: Math.floor(Date.now() / 1000),
-        InfoType: "component_verify_ticket",
-        ComponentVerifyTicket: TICKET,
-      },
-      { AppId: SANDBOX_COMPONENT.appId },
-    );
+    const push = sealTicketPush(TICKET);
     const post = (query: URLSearchParams, headers: Record<string, string> = {}) =>
       fetch(`${app.url}/api/wechat/component/events?${query}`, { method: "POST", body: push.body, headers });
     expect(await (await post(push.query)).text()).toBe("success");
