@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createMerchantWithUser } from "@/db/queries/users";
 import { authorizers, sandboxAuthCodes, sandboxPreAuthCodes, sandboxTickets, sandboxTokens } from "@/db/schema";
@@ -9,6 +9,7 @@ import { freePort, startAppServer, TEST_SECRETS, type AppServer } from "../suppo
 import { describeWithBuild } from "../support/build";
 import { sealTicketPush } from "../support/seal-ticket-push";
 import { createTestDatabaseConfig, openConfiguredDatabase, type TestDatabaseConfig } from "../support/database";
+import { startReceiver } from "../support/http";
 import { signInOverHttp } from "../support/sign-in";
 
 // Tracing on (OTEL_EXPORTER_OTLP_ENDPOINT) against a tiny OTLP receiver: a push, a token refresh (component and
@@ -34,15 +35,10 @@ describeWithBuild("traces exported over OTLP", () => {
 
   beforeAll(async () => {
     const port = await freePort();
-    receiver = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on("data", (c: Buffer) => chunks.push(c));
-      request.on("end", () => {
-        if (request.method === "POST" && request.url === "/v1/traces") received.push(Buffer.concat(chunks));
-        response.writeHead(200, { "content-type": "application/x-protobuf" }).end();
-      });
+    receiver = await startReceiver(port, (request, response) => {
+      if (request.method === "POST" && request.path === "/v1/traces") received.push(request.body);
+      response.writeHead(200, { "content-type": "application/x-protobuf" }).end();
     });
-    await new Promise<void>((resolve) => receiver.listen(port, "127.0.0.1", resolve));
 
     config = await createTestDatabaseConfig();
     const database = await openConfiguredDatabase(config);
