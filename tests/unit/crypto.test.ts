@@ -8,7 +8,7 @@ import {
   WechatCryptoError,
   type CryptoErrorCode,
 } from "@/lib/wechat/crypto";
-import { expectErrorCode } from "../support/expect-error-code";
+import { expectErrorCode } from "../support/expectations";
 import { readTestVectors } from "../support/test-vectors";
 
 interface VectorInputs {

@@ -9,7 +9,7 @@ import {
   type ComponentEvent,
 } from "@/lib/wechat/events";
 import { parseWechatXml } from "@/lib/wechat/xml";
-import { expectErrorCode } from "../support/expect-error-code";
+import { expectErrorCode } from "../support/expectations";
 import { findVector, readTestVectors } from "../support/test-vectors";
 
 interface Vector {

@@ -6,7 +6,7 @@ import {
   WechatXmlError,
   type WechatXmlErrorCode,
 } from "@/lib/wechat/xml";
-import { expectErrorCode } from "../support/expect-error-code";
+import { expectErrorCode } from "../support/expectations";
 import { findVector, readTestVectors } from "../support/test-vectors";
 
 interface Vector {

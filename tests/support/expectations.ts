@@ -15,3 +15,12 @@ export function expectErrorCode<E extends Error & { code: string }>(
   }
   throw new Error(`expected ${ErrorClass.name}(${code})`);
 }
+
+/** A push route's refusal: `status`, a short reason and never `success`; returns the reason for further checks. */
+export async function expectRefusedPush(response: Response, status: number): Promise<string> {
+  expect(response.status).toBe(status);
+  const text = await response.text();
+  expect(text).not.toBe("success");
+  expect(text.length).toBeLessThan(120);
+  return text;
+}
