@@ -41,46 +41,55 @@ const AUTHORIZED = parseWechatXml(plaintextOf("V2_"));
 const TICKET = parseWechatXml(plaintextOf("V1_"));
 
 describe("parseComponentEvent", () => {
-  it("V1 is a component_verify_ticket", () => {
-    expect(eventOf("V1_")).toEqual({
-      kind: "component_verify_ticket",
-      appId: "wx5f3c8b1a2d4e6f70",
-      createTime: 1700000000,
-      ticket: "ticket@@@TestTicket_0001-AbCdEfGhIjKlMnOpQrStUvWxYz",
-    });
-  });
-
-  it("V2 is authorized", () => {
-    expect(eventOf("V2_")).toEqual({
-      kind: "authorized",
-      appId: "wx5f3c8b1a2d4e6f70",
-      createTime: 1700000600,
-      authorizerAppId: "wxaaaabbbbccccdddd",
-      authorizationCode: "queryauthcode@@@TestAuthCode_0001",
-      authorizationCodeExpiresAt: 1700004200,
-      preAuthCode: "preauthcode@@@TestPreAuthCode_0001",
-    });
-  });
-
-  it("V3 is unauthorized", () => {
-    expect(eventOf("V3_")).toEqual({
-      kind: "unauthorized",
-      appId: "wx5f3c8b1a2d4e6f70",
-      createTime: 1700001200,
-      authorizerAppId: "wxaaaabbbbccccdddd",
-    });
-  });
-
-  it("V4 is updateauthorized", () => {
-    expect(eventOf("V4_")).toEqual({
-      kind: "updateauthorized",
-      appId: "wx5f3c8b1a2d4e6f70",
-      createTime: 1700001800,
-      authorizerAppId: "wxaaaabbbbccccdddd",
-      authorizationCode: "queryauthcode@@@TestAuthCode_0002",
-      authorizationCodeExpiresAt: 1700005400,
-      preAuthCode: "preauthcode@@@TestPreAuthCode_0002",
-    });
+  it.each<[string, string, ComponentEvent]>([
+    [
+      "V1",
+      "a component_verify_ticket",
+      {
+        kind: "component_verify_ticket",
+        appId: "wx5f3c8b1a2d4e6f70",
+        createTime: 1700000000,
+        ticket: "ticket@@@TestTicket_0001-AbCdEfGhIjKlMnOpQrStUvWxYz",
+      },
+    ],
+    [
+      "V2",
+      "authorized",
+      {
+        kind: "authorized",
+        appId: "wx5f3c8b1a2d4e6f70",
+        createTime: 1700000600,
+        authorizerAppId: "wxaaaabbbbccccdddd",
+        authorizationCode: "queryauthcode@@@TestAuthCode_0001",
+        authorizationCodeExpiresAt: 1700004200,
+        preAuthCode: "preauthcode@@@TestPreAuthCode_0001",
+      },
+    ],
+    [
+      "V3",
+      "unauthorized",
+      {
+        kind: "unauthorized",
+        appId: "wx5f3c8b1a2d4e6f70",
+        createTime: 1700001200,
+        authorizerAppId: "wxaaaabbbbccccdddd",
+      },
+    ],
+    [
+      "V4",
+      "updateauthorized",
+      {
+        kind: "updateauthorized",
+        appId: "wx5f3c8b1a2d4e6f70",
+        createTime: 1700001800,
+        authorizerAppId: "wxaaaabbbbccccdddd",
+        authorizationCode: "queryauthcode@@@TestAuthCode_0002",
+        authorizationCodeExpiresAt: 1700005400,
+        preAuthCode: "preauthcode@@@TestPreAuthCode_0002",
+      },
+    ],
+  ])("%s is %s", (vector, _kind, expected) => {
+    expect(eventOf(`${vector}_`)).toEqual(expected);
   });
 
   it("treats an absent or empty PreAuthCode as none", () => {
