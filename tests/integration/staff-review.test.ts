@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { listAuditActions } from "@/db/queries/audit";
 import { findMerchantAuthorizer } from "@/db/queries/authorizers";
 import { findStaffAuthorizerDetail } from "@/db/queries/staff-authorizer-detail";
-import { createMerchantWithUser, createStaffUser } from "@/db/queries/users";
+import { createStaffUser } from "@/db/queries/users";
 import { auditLog, authorizerActivity, authorizerGrants, authorizers, wechatEvents } from "@/db/schema";
 import { isAppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/staff/audit";
@@ -16,6 +16,7 @@ import {
   type ReviewActor,
   type ReviewDecision,
 } from "@/lib/staff/review";
+import { createMerchant } from "../support/portal";
 import { withTestDatabase } from "../support/with-test-database";
 
 // Staff review decisions, conflict resolutions, the account timeline and the audit log, on a real database.
@@ -36,16 +37,8 @@ describe("staff review", () => {
     const o = await createStaffUser(db, { email: "second@example.com", passwordHash: "scrypt$unused", role: "admin" });
     staff = { userId: s!.id, email: "reviewer@example.com" };
     other = { userId: o!.id, email: "second@example.com" };
-    merchantA = (await createMerchantWithUser(db, {
-      businessName: "Owner Co",
-      email: "a@example.com",
-      passwordHash: "x",
-    }))!.merchantId;
-    merchantB = (await createMerchantWithUser(db, {
-      businessName: "Claimant Co",
-      email: "b@example.com",
-      passwordHash: "x",
-    }))!.merchantId;
+    merchantA = (await createMerchant(database, "Owner Co")).merchantId;
+    merchantB = (await createMerchant(database, "Claimant Co")).merchantId;
     await db.insert(authorizers).values({
       appId: APP,
       merchantId: merchantA,
