@@ -213,20 +213,13 @@ test("a merchant adds a tester; the checklist follows what WeChat reports on ver
   await expect(page.getByTestId("setup-summary")).toContainText("会阻止提交审核");
   await screenshots(page, "checklist-open");
 
+  /** WeChat pushes a setup event about the account, and the portal takes it. */
+  const expectDelivered = async (event: Record<string, unknown>) =>
+    expect((await sandbox<{ delivered: boolean }>(request, "setup-event", { ...event, appId })).delivered).toBe(true);
   // WeChat verifies the account (notify_3rd_wxa_wxverify), then the filing is approved (beian_status 6).
-  const verified = await sandbox<{ delivered: boolean }>(request, "setup-event", {
-    event: "notify_3rd_wxa_wxverify",
-    appId,
-    expiresInDays: 365,
-  });
-  expect(verified.delivered).toBe(true);
+  await expectDelivered({ event: "notify_3rd_wxa_wxverify", expiresInDays: 365 });
   await expectAfterReload(page, () => expect(item("verification")).toHaveAttribute("data-state", "done"));
-  const filed = await sandbox<{ delivered: boolean }>(request, "setup-event", {
-    event: "notify_apply_icpfiling_result",
-    appId,
-    beianStatus: 6,
-  });
-  expect(filed.delivered).toBe(true);
+  await expectDelivered({ event: "notify_apply_icpfiling_result", beianStatus: 6 });
   await expectAfterReload(page, () => expect(item("filing")).toHaveAttribute("data-state", "done"));
 
   // Privacy: the uploaded code uses a key the profile has no purpose for; the merchant's contacts send the
