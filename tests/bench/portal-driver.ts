@@ -11,6 +11,7 @@ import { createSecretBox, sealedAt } from "@/lib/secrets";
 import { createMessageCrypto } from "@/lib/wechat/crypto";
 import { sealPush } from "@/lib/wechat/push";
 import { TEST_SECRETS } from "../support/app-server";
+import { sealTicketPush } from "../support/seal-ticket-push";
 import type { SandboxLedgerEntry } from "../support/portal";
 import { signInOverHttp } from "../support/sign-in";
 
@@ -143,16 +144,7 @@ export interface Push {
 
 /** A component_verify_ticket push, sealed as WeChat seals it. */
 export function ticketPush(ticket: string): Push {
-  const { query, body } = sealPush(
-    crypto,
-    {
-      AppId: SANDBOX_COMPONENT.appId,
-      CreateTime: Math.floor(Date.now() / 1000),
-      InfoType: "component_verify_ticket",
-      ComponentVerifyTicket: ticket,
-    },
-    { AppId: SANDBOX_COMPONENT.appId },
-  );
+  const { query, body } = sealTicketPush(ticket);
   return { key: ticket, query: query.toString(), body };
 }
 

@@ -5,11 +5,9 @@ import { createInterface } from "node:readline";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { openDatabase, rowsOf } from "@/db";
-import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
-import { createMessageCrypto } from "@/lib/wechat/crypto";
-import { sealPush } from "@/lib/wechat/push";
 import { startAppServer, type AppServer } from "../support/app-server";
 import { createTestDatabaseConfig, type TestDatabaseConfig } from "../support/database";
+import { sealTicketPush } from "../support/seal-ticket-push";
 import { ensureFloorBuild, FLOOR_PATH } from "./floor-app";
 import {
   cpuSeconds,
@@ -49,7 +47,6 @@ const BENCH_METRICS_TOKEN = "bench-metrics-token-0123456789abcdef";
 const MAX_POOL = 400_000;
 const MIN_POOL = 20_000;
 
-const crypto = createMessageCrypto({ ...SANDBOX_COMPONENT });
 let sequence = 0;
 
 interface Push {
@@ -59,18 +56,9 @@ interface Push {
 }
 
 /** A push exactly as WeChat sends one, for a ticket never used before. */
-function sealTicketPush(): Push {
+function freshTicketPush(): Push {
   const ticket = `ticket@@@bench-${++sequence}`;
-  const { query, body } = sealPush(
-    crypto,
-    {
-      AppId: SANDBOX_COMPONENT.appId,
-      CreateTime: Math.floor(Date.now() / 1000),
-      InfoType: "component_verify_ticket",
-      ComponentVerifyTicket: ticket,
-    },
-    { AppId: SANDBOX_COMPONENT.appId },
-  );
+  const { query, body } = sealTicketPush(ticket);
   return { ticket, query: query.toString(), body };
 }
 
@@ -85,7 +73,7 @@ class PushSource {
   live = 0;
 
   fill(count: number): void {
-    this.pool = Array.from({ length: count }, sealTicketPush);
+    this.pool = Array.from({ length: count }, freshTicketPush);
     this.index = 0;
     this.live = 0;
   }
@@ -93,7 +81,7 @@ class PushSource {
   next(): Push {
     if (this.index < this.pool.length) return this.pool[this.index++]!;
     this.live++;
-    return sealTicketPush();
+    return freshTicketPush();
   }
 }
 

@@ -2,7 +2,15 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { confirmNewAccount, creditCode, expectAuthorizedAccount, PASSWORD_STEP_TIMEOUT, signUp } from "./helpers";
+import {
+  authorizeNewAccount,
+  confirmNewAccount,
+  creditCode,
+  expectAuthorizedAccount,
+  PASSWORD_STEP_TIMEOUT,
+  signIn,
+  signUp,
+} from "./helpers";
 
 // The accessibility gate: every page of the e2e suite, merchant, staff and sandbox, audited with axe-core at the
 // project's width (desktop and phone run this spec): no serious or critical violation. One load and one audit per
@@ -102,9 +110,7 @@ test("every page has no serious or critical accessibility violation", async ({ p
 
   // A mini program: its page has the setup (domains, testers) and release panels.
   await page.goto("/accounts");
-  await page.getByRole("button", { name: "授权小程序" }).click();
-  await confirmNewAccount(page, "小程序", "无障碍测试小程序");
-  const appId = await expectAuthorizedAccount(page);
+  const appId = await authorizeNewAccount(page, "小程序", "无障碍测试小程序");
   await expect(page.getByTestId("setup-panel")).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId("release-panel")).toBeVisible();
   await audit(page, "account-detail-mini-program");
@@ -154,10 +160,7 @@ test("every page has no serious or critical accessibility violation", async ({ p
     baseURL,
   });
   const staff = await staffContext.newPage();
-  await staff.goto("/login?callbackUrl=%2Fstaff");
-  await staff.getByLabel("邮箱").fill(STAFF.email);
-  await staff.getByLabel("密码").fill(STAFF.password);
-  await staff.getByRole("button", { name: "登录" }).click();
+  await signIn(staff, STAFF.email, STAFF.password);
   await expect(staff).toHaveURL(/\/staff$/, { timeout: PASSWORD_STEP_TIMEOUT });
   // The overview and operations pages stream their charts: audited once they are there.
   await expect(staff.getByTestId("staff-charts")).toBeVisible({ timeout: 30_000 });

@@ -1,15 +1,12 @@
 import { expect, test } from "@playwright/test";
-import { snap } from "./helpers";
+import { signIn, snap } from "./helpers";
 
 const STAFF = { email: "staff@demo.local", password: "demo-staff-password" };
 
 // The staff overview's charts of the last 24 hours: the sandbox's ticket push is counted, the empty charts say so,
 // and the page reads at desktop and phone width.
 test("staff overview and operations show the 24-hour charts", async ({ page }, testInfo) => {
-  await page.goto("/login?callbackUrl=%2Fstaff");
-  await page.getByLabel("邮箱").fill(STAFF.email);
-  await page.getByLabel("密码").fill(STAFF.password);
-  await page.getByRole("button", { name: "登录" }).click();
+  await signIn(page, STAFF.email, STAFF.password);
   await expect(page).toHaveURL(/\/staff$/, { timeout: 30_000 });
 
   const charts = page.getByTestId("staff-charts");

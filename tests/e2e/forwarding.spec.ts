@@ -5,7 +5,7 @@ import { createMessageCrypto } from "@/lib/wechat/crypto";
 import { sealPush } from "@/lib/wechat/push";
 import { verifyWebhook } from "@/lib/webhooks/signature";
 import { freePort } from "../support/app-server";
-import { confirmNewAccount, expectAfterReload, signUp, snap } from "./helpers";
+import { authorizeNewAccount, expectAfterReload, signUp, snap } from "./helpers";
 
 // A merchant turns on message forwarding, a user writes to their account, and the merchant's server gets it, signed,
 // after one failed try; the account page shows the delivery. Then the developer's release test page, run in a browser.
@@ -29,10 +29,7 @@ test("merchant forwarding: set the webhook, receive a signed message after a ret
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   try {
     await signUp(page, "海盐烘焙");
-    await page.getByRole("button", { name: "授权公众号" }).click();
-    await confirmNewAccount(page, "公众号", "海盐烘焙坊");
-    await expect(page).toHaveURL(/\/accounts\/wx[0-9a-f]{16}\?authorized=1$/);
-    const appId = new URL(page.url()).pathname.split("/").pop()!;
+    const appId = await authorizeNewAccount(page, "公众号", "海盐烘焙坊");
     await expect(page.getByTestId("delivery-log-empty")).toBeVisible();
 
     await page.goto("/accounts");

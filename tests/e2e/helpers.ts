@@ -44,6 +44,14 @@ export async function snap(page: Page, testInfo: TestInfo, name: string): Promis
   await testInfo.attach(name, { path, contentType: "image/png" });
 }
 
+/** Fills and sends the sign-in form, asking to come back to `callbackUrl` (a password step: allow PASSWORD_STEP_TIMEOUT). */
+export async function signIn(page: Page, email: string, password: string, callbackUrl = "/staff"): Promise<void> {
+  await page.goto(`/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+  await page.getByLabel("邮箱").fill(email);
+  await page.getByLabel("密码").fill(password);
+  await page.getByRole("button", { name: "登录" }).click();
+}
+
 /** On WeChat's (sandbox) page: create a new account of `kind`, keep the preselected sets, confirm. */
 export async function confirmNewAccount(page: Page, kind: "公众号" | "小程序", name: string): Promise<void> {
   await page.getByRole("radio", { name: `新建${kind}` }).check();
@@ -55,6 +63,13 @@ export async function confirmNewAccount(page: Page, kind: "公众号" | "小程�
 export async function expectAuthorizedAccount(page: Page): Promise<string> {
   await expect(page).toHaveURL(/\/accounts\/wx[0-9a-f]{16}\?authorized=1$/);
   return new URL(page.url()).pathname.split("/").pop()!;
+}
+
+/** From /accounts: 授权公众号 or 授权小程序, a new account `name` confirmed on WeChat's page; returns its appid. */
+export async function authorizeNewAccount(page: Page, kind: "公众号" | "小程序", name: string): Promise<string> {
+  await page.getByRole("button", { name: `授权${kind}` }).click();
+  await confirmNewAccount(page, kind, name);
+  return expectAuthorizedAccount(page);
 }
 
 /** The account page, reloaded until `check` passes (WeChat's events are applied asynchronously). */

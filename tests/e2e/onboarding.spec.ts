@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import {
+  authorizeNewAccount,
   confirmNewAccount,
   expectAfterReload,
   expectAuthorizedAccount,
@@ -87,9 +88,7 @@ test("cancelling on WeChat's page says so clearly and offers to try again", asyn
 
 test("a merchant cannot see or act on another merchant's account", async ({ page, browser }, testInfo) => {
   await signUp(page, "青禾书店");
-  await page.getByRole("button", { name: "授权公众号" }).click();
-  await confirmNewAccount(page, "公众号", "青禾书店公众号");
-  const appId = await expectAuthorizedAccount(page);
+  const appId = await authorizeNewAccount(page, "公众号", "青禾书店公众号");
 
   const other = await browser.newPage();
   await signUp(other, "另一家公司");

@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
-import { confirmNewAccount, expectAuthorizedAccount, PASSWORD_STEP_TIMEOUT, signUp } from "./helpers";
+import { confirmNewAccount, expectAuthorizedAccount, PASSWORD_STEP_TIMEOUT, signIn, signUp } from "./helpers";
 
 // The release center in Chromium (docs/releases.md), WeChat played by the sandbox: three merchants authorize a mini
 // program (permission set 18 among the preselected sets) and make it ready to submit (privacy contacts on their
@@ -104,10 +104,7 @@ test("staff release a version to three mini programs: two go live, WeChat's reje
 
   // Staff: the privacy purposes every mini program gets (the keys the sandbox's code uses), and the templates.
   const staff = await (await browser.newContext()).newPage();
-  await staff.goto(`/login?callbackUrl=${encodeURIComponent("/staff/setup")}`);
-  await staff.getByLabel("邮箱").fill(STAFF.email);
-  await staff.getByLabel("密码").fill(STAFF.password);
-  await staff.getByRole("button", { name: "登录" }).click();
+  await signIn(staff, STAFF.email, STAFF.password, "/staff/setup");
   await expect(staff).toHaveURL(/\/staff\/setup$/, { timeout: PASSWORD_STEP_TIMEOUT });
   const profile = staff.getByTestId("profile-form");
   await profile.locator('input[name="noticeMethod"]').fill("弹窗");

@@ -1,5 +1,12 @@
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
-import { confirmNewAccount, PASSWORD_STEP_TIMEOUT, signUp, uniqueEmail } from "./helpers";
+import {
+  confirmNewAccount,
+  expectAuthorizedAccount,
+  PASSWORD_STEP_TIMEOUT,
+  signIn,
+  signUp,
+  uniqueEmail,
+} from "./helpers";
 
 // Every kind of page under the real Content-Security-Policy: any violation the browser reports fails the test,
 // and every page arrives with the security headers.
@@ -37,11 +44,8 @@ async function watchSecurity(context: BrowserContext): Promise<string[]> {
   return problems;
 }
 
-async function signIn(page: Page, email: string, password: string, callbackUrl: string) {
-  await page.goto(`/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
-  await page.getByLabel("邮箱").fill(email);
-  await page.getByLabel("密码").fill(password);
-  await page.getByRole("button", { name: "登录" }).click();
+async function signInTo(page: Page, email: string, password: string, callbackUrl: string) {
+  await signIn(page, email, password, callbackUrl);
   await expect(page).toHaveURL(new RegExp(`${callbackUrl}$`), { timeout: PASSWORD_STEP_TIMEOUT });
 }
 
@@ -60,8 +64,7 @@ test("every kind of page loads and works with no CSP violation", async ({ browse
   // Loaded once more as a whole document (the click was a client-side transition); WeChat checks the Referer.
   await page.goto(page.url(), { referer: `${origin}/accounts` });
   await confirmNewAccount(page, "公众号", "安全测试公众号");
-  await expect(page).toHaveURL(/\/accounts\/wx[0-9a-f]{16}\?authorized=1$/);
-  const appId = new URL(page.url()).pathname.split("/").pop()!;
+  const appId = await expectAuthorizedAccount(page);
   await page.reload();
   await page.goto("/accounts");
   await page.getByRole("radio", { name: "手机微信内" }).check();
@@ -88,7 +91,7 @@ test("every kind of page loads and works with no CSP violation", async ({ browse
   const staffContext = await browser.newContext();
   const staffProblems = await watchSecurity(staffContext);
   const staff = await staffContext.newPage();
-  await signIn(staff, STAFF.email, STAFF.password, "/staff/operations");
+  await signInTo(staff, STAFF.email, STAFF.password, "/staff/operations");
   await staff.getByTestId("start-reconcile").click();
   await expect(staff.getByTestId("reconcile-progress")).toBeVisible();
   await staff.reload();

@@ -1,13 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import {
-  confirmNewAccount,
-  expectAfterReload,
-  expectAuthorizedAccount,
-  PASSWORD_STEP_TIMEOUT,
-  signUp,
-} from "./helpers";
+import { authorizeNewAccount, expectAfterReload, PASSWORD_STEP_TIMEOUT, signIn, signUp } from "./helpers";
 
 // Mini program setup (docs/setup.md) in Chromium, WeChat played by the sandbox. Staff register the platform's
 // domains, write the setup profile and apply it in batch to three mini programs; after WeChat's release the
@@ -88,10 +82,7 @@ async function screenshots(page: Page, name: string): Promise<void> {
 }
 
 async function staffSignIn(page: Page, callbackUrl: string) {
-  await page.goto(`/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
-  await page.getByLabel("邮箱").fill(STAFF.email);
-  await page.getByLabel("密码").fill(STAFF.password);
-  await page.getByRole("button", { name: "登录" }).click();
+  await signIn(page, STAFF.email, STAFF.password, callbackUrl);
   await expect(page).toHaveURL(new RegExp(`${callbackUrl}$`), { timeout: PASSWORD_STEP_TIMEOUT });
 }
 
@@ -191,9 +182,7 @@ test("a merchant adds a tester; the checklist follows what WeChat reports on ver
   request,
 }) => {
   await signUp(page, "青柚茶饮");
-  await page.getByRole("button", { name: "授权小程序" }).click();
-  await confirmNewAccount(page, "小程序", "青柚点单");
-  const appId = await expectAuthorizedAccount(page);
+  const appId = await authorizeNewAccount(page, "小程序", "青柚点单");
   await page.goto(`/accounts/${appId}`);
 
   // A tester, by WeChat ID.
@@ -213,20 +202,13 @@ test("a merchant adds a tester; the checklist follows what WeChat reports on ver
   await expect(page.getByTestId("setup-summary")).toContainText("会阻止提交审核");
   await screenshots(page, "checklist-open");
 
+  /** WeChat pushes a setup event about the account, and the portal takes it. */
+  const expectDelivered = async (event: Record<string, unknown>) =>
+    expect((await sandbox<{ delivered: boolean }>(request, "setup-event", { ...event, appId })).delivered).toBe(true);
   // WeChat verifies the account (notify_3rd_wxa_wxverify), then the filing is approved (beian_status 6).
-  const verified = await sandbox<{ delivered: boolean }>(request, "setup-event", {
-    event: "notify_3rd_wxa_wxverify",
-    appId,
-    expiresInDays: 365,
-  });
-  expect(verified.delivered).toBe(true);
+  await expectDelivered({ event: "notify_3rd_wxa_wxverify", expiresInDays: 365 });
   await expectAfterReload(page, () => expect(item("verification")).toHaveAttribute("data-state", "done"));
-  const filed = await sandbox<{ delivered: boolean }>(request, "setup-event", {
-    event: "notify_apply_icpfiling_result",
-    appId,
-    beianStatus: 6,
-  });
-  expect(filed.delivered).toBe(true);
+  await expectDelivered({ event: "notify_apply_icpfiling_result", beianStatus: 6 });
   await expectAfterReload(page, () => expect(item("filing")).toHaveAttribute("data-state", "done"));
 
   // Privacy: the uploaded code uses a key the profile has no purpose for; the merchant's contacts send the

@@ -1,5 +1,5 @@
-import { expect, test, type Page, type Request } from "@playwright/test";
-import { confirmNewAccount, PASSWORD_STEP_TIMEOUT, signUp, snap, uniqueEmail } from "./helpers";
+import { expect, test, type Request } from "@playwright/test";
+import { authorizeNewAccount, PASSWORD_STEP_TIMEOUT, signIn, signUp, snap, uniqueEmail } from "./helpers";
 
 // The staff console through the real UI: a merchant authorizes an account; staff find it, open it, approve it
 // with a note; the merchant sees the decision. Merchants and anonymous visitors are refused everywhere in /staff,
@@ -20,23 +20,13 @@ const ADMIN_PAGES = ["/staff/users"];
 /** A step that hashes or checks a password (scrypt), with room for a loaded machine. */
 const PASSWORD_STEP_MS = 30_000;
 
-async function signIn(page: Page, email: string, password: string, callbackUrl = "/staff") {
-  await page.goto(`/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
-  await page.getByLabel("邮箱").fill(email);
-  await page.getByLabel("密码").fill(password);
-  await page.getByRole("button", { name: "登录" }).click();
-}
-
 test("staff find an account, approve it with a note, and the merchant sees the decision", async ({
   page,
   browser,
 }, testInfo) => {
   // A merchant authorizes a 公众号.
   await signUp(page, "海盐烘焙");
-  await page.getByRole("button", { name: "授权公众号" }).click();
-  await confirmNewAccount(page, "公众号", "海盐烘焙坊");
-  await expect(page).toHaveURL(/\/accounts\/wx[0-9a-f]{16}\?authorized=1$/);
-  const appId = new URL(page.url()).pathname.split("/").pop()!;
+  const appId = await authorizeNewAccount(page, "公众号", "海盐烘焙坊");
   const merchantPage = page;
 
   const staffContext = await browser.newContext();

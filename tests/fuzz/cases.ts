@@ -54,6 +54,16 @@ function family(
   }) as fc.Arbitrary<CaseSpec>;
 }
 
+/** Malformed HTTP (request line, path, headers), the `raw` family of every route. */
+const RAW_VARIANTS = [
+  "bad_request_line",
+  "space_in_path",
+  "control_chars",
+  "bad_header",
+  "lf_only",
+  "huge_header",
+] as const;
+
 const anyText = fc.oneof(
   fc.string({ unit: "binary", maxLength: 512 }),
   fc.string({ unit: "grapheme", maxLength: 256 }),
@@ -186,14 +196,7 @@ function pushCases(target: "component" | "authorizer"): fc.Arbitrary<CaseSpec> {
     { weight: 3, arbitrary: f("method", ["GET", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]) },
     {
       weight: 2,
-      arbitrary: f("raw", [
-        "bad_request_line",
-        "space_in_path",
-        "control_chars",
-        "bad_header",
-        "lf_only",
-        "huge_header",
-      ]),
+      arbitrary: f("raw", RAW_VARIANTS),
     },
   ];
   if (target === "authorizer") {
@@ -238,14 +241,7 @@ function callbackCases(): fc.Arbitrary<CaseSpec> {
     { weight: 2, arbitrary: f("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"]) },
     {
       weight: 1,
-      arbitrary: f("raw", [
-        "bad_request_line",
-        "space_in_path",
-        "control_chars",
-        "bad_header",
-        "lf_only",
-        "huge_header",
-      ]),
+      arbitrary: f("raw", RAW_VARIANTS),
     },
   );
 }

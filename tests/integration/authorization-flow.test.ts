@@ -1,48 +1,19 @@
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Database } from "@/db";
+import { describe, expect, it } from "vitest";
 import { findMerchantAuthorizer, listMerchantAuthorizers } from "@/db/queries/authorizers";
 import { authorizationSessions, authorizers } from "@/db/schema";
 import { completeAuthorizationCallback } from "@/lib/authorization/callback";
 import { processPendingComponentEvents } from "@/lib/authorization/events";
 import { startAuthorization } from "@/lib/authorization/start";
-import type { Platform } from "@/lib/platform";
 import { AUTHORIZATION_START_LIMIT, RateLimitedError } from "@/lib/rate-limit";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
-import { startAppServer, type AppServer } from "../support/app-server";
-import { openTestDatabase, truncateAll } from "../support/database";
-import {
-  accountSnapshot,
-  createMerchant,
-  createTestPortal,
-  deliver,
-  giveTicket,
-  sandboxCalls,
-  sandboxControl,
-} from "../support/portal";
+import { accountSnapshot, createMerchant, deliver, sandboxCalls, sandboxControl } from "../support/portal";
+import { withTestPortal } from "../support/with-app-server";
 
 // The authorization flow in the portal, against the sandbox over HTTP: start → WeChat page (the sandbox's
 // authorize, as the page's confirm does) → event and callback in every order.
 describe("authorization flow", () => {
-  let app: AppServer;
-  let database: Database & { drop(): Promise<void> };
-  let portal: Platform;
-
-  beforeAll(async () => {
-    app = await startAppServer({ env: { BACKGROUND_JOBS: "0" } });
-    database = await openTestDatabase();
-    portal = createTestPortal(app, database);
-  });
-  afterAll(async () => {
-    await database?.drop();
-    await app?.stop();
-    await app?.database.drop();
-  });
-  beforeEach(async () => {
-    await truncateAll(database);
-    portal.componentToken.forget();
-    await giveTicket(app, portal);
-  });
+  const { app, database, portal } = withTestPortal({ BACKGROUND_JOBS: "0" });
 
   /** Starts an attempt and "confirms on WeChat's page": returns what the callback and the event will carry. */
   async function authorizeOnWechat(

@@ -1,43 +1,24 @@
 import { eq, inArray, sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { rowsOf } from "@/db";
 import { authorizerActivity, authorizers, reconcileRuns } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { getHealth } from "@/lib/health";
-import type { Platform } from "@/lib/platform";
 import { sealedAt } from "@/lib/secrets";
 import { createAuthorizerRefresher } from "@/lib/tokens/authorizer-refresher";
 import { createAuthorizerTokenService } from "@/lib/tokens/authorizer-tokens";
 import { reconcileAuthorizers } from "@/lib/tokens/reconcile";
 import { WechatApiError } from "@/lib/wechat/errors";
-import { startAppServer, TEST_SECRETS, type AppServer } from "../support/app-server";
-import { openTestDatabase, truncateAll, usingPostgres } from "../support/database";
-import { createTestPortal, giveTicket, sandboxControl, sandboxLedger, seedAuthorizedAccounts } from "../support/portal";
+import { TEST_SECRETS } from "../support/app-server";
+import { usingPostgres } from "../support/database";
+import { createTestPortal, sandboxControl, sandboxLedger, seedAuthorizedAccounts } from "../support/portal";
+import { withTestPortal } from "../support/with-app-server";
 import { runWorker } from "../support/workers";
 
 // The portal under test runs in this process on its own database; WeChat is the sandbox of a running app
 // server, over HTTP. Refreshes are counted per account on WeChat's side (the sandbox's ledger).
 
-let app: AppServer;
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
-let portal: Platform;
-
-beforeAll(async () => {
-  app = await startAppServer({ env: { RECONCILE_INTERVAL_MINUTES: "0" } });
-  database = await openTestDatabase();
-}, 120_000);
-
-afterAll(async () => {
-  await database?.drop();
-  await app?.stop();
-});
-
-beforeEach(async () => {
-  await truncateAll(database);
-  await sandboxControl(app, "clear-faults");
-  portal = createTestPortal(app, database);
-  await giveTicket(app, portal);
-});
+const { app, database, portal } = withTestPortal({ RECONCILE_INTERVAL_MINUTES: "0" });
 
 const row = async (appId: string) => {
   const [r] = await database.db.select().from(authorizers).where(eq(authorizers.appId, appId));

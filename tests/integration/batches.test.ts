@@ -76,20 +76,27 @@ async function drain(engine: { worker: { runPass(): Promise<unknown> } }, passes
 describe("batch engine", () => {
   const database = withTestDatabase();
 
-  const engineFor = (
-    db: Database,
-    ledger: Ledger,
-    behaviour?: Behaviour,
+  /** An engine for the one batch kind `kind` on `db`, retrying without backoff, 4 targets at once unless `extra` says. */
+  const engineOf = (
+    kind: BatchEngineOptions<null>["kinds"][number],
+    db: Database = database,
     extra: Partial<BatchEngineOptions<null>> = {},
   ) =>
     createBatchEngine<null>({
       db: db.db,
-      kinds: [testKind(ledger, behaviour)],
+      kinds: [kind],
       deps: () => null,
       concurrency: 4,
       backoffMs: () => 0,
       ...extra,
     });
+
+  const engineFor = (
+    db: Database,
+    ledger: Ledger,
+    behaviour?: Behaviour,
+    extra: Partial<BatchEngineOptions<null>> = {},
+  ) => engineOf(testKind(ledger, behaviour), db, extra);
 
   it("runs every target through its steps once and finishes the batch, with progress counts along the way", async () => {
     const ledger = createLedger();
@@ -128,20 +135,8 @@ describe("batch engine", () => {
       ? await openDatabase({ databaseUrl: database.databaseUrl, pgliteDir: "memory://" })
       : database;
     try {
-      const a = createBatchEngine<null>({
-        db: database.db,
-        kinds: [kind],
-        deps: () => null,
-        concurrency: 5,
-        backoffMs: () => 0,
-      });
-      const b = createBatchEngine<null>({
-        db: second.db,
-        kinds: [kind],
-        deps: () => null,
-        concurrency: 5,
-        backoffMs: () => 0,
-      });
+      const a = engineOf(kind, database, { concurrency: 5 });
+      const b = engineOf(kind, second, { concurrency: 5 });
       const ids = appIds(40);
       const batchId = await startTestBatch(a, ids);
       await Promise.all([drain(a, 10), drain(b, 10)]);
@@ -168,14 +163,7 @@ describe("batch engine", () => {
         return { type: "done", status: "skipped" };
       },
     };
-    const dying = createBatchEngine<null>({
-      db: database.db,
-      kinds: [slowKind],
-      deps: () => null,
-      concurrency: 2,
-      leaseMs: 300,
-      backoffMs: () => 0,
-    });
+    const dying = engineOf(slowKind, database, { concurrency: 2, leaseMs: 300 });
     const healthy = engineFor(database, ledger);
     const ids = appIds(2);
     const batchId = await startTestBatch(healthy, ids);
@@ -227,21 +215,17 @@ describe("batch engine", () => {
   it("a step can pause the whole batch with a reason; nothing runs until it is resumed", async () => {
     const ledger = createLedger();
     let quota = 2;
-    const engine = createBatchEngine<null>({
-      db: database.db,
-      kinds: [
-        testKind(ledger, (step) =>
-          step === "submit"
-            ? quota-- > 0
-              ? undefined
-              : { type: "pause", reason: { key: "release.pause.quota", values: { limit: 2 } } }
-            : undefined,
-        ),
-      ],
-      deps: () => null,
-      concurrency: 1,
-      backoffMs: () => 0,
-    });
+    const engine = engineFor(
+      database,
+      ledger,
+      (step) =>
+        step === "submit"
+          ? quota-- > 0
+            ? undefined
+            : { type: "pause", reason: { key: "release.pause.quota", values: { limit: 2 } } }
+          : undefined,
+      { concurrency: 1 },
+    );
     const ids = appIds(4);
     const batchId = await startTestBatch(engine, ids);
     await drain(engine);
@@ -266,13 +250,7 @@ describe("batch engine", () => {
 
   it("staff pause a running batch: the step in flight finishes and is recorded, the ones claimed behind it do not run", async () => {
     const ledger = createLedger();
-    const engine = createBatchEngine<null>({
-      db: database.db,
-      kinds: [testKind(ledger, undefined, 80)],
-      deps: () => null,
-      concurrency: 1,
-      backoffMs: () => 0,
-    });
+    const engine = engineOf(testKind(ledger, undefined, 80), database, { concurrency: 1 });
     const ids = appIds(4);
     const batchId = await startTestBatch(engine, ids);
     const pass = engine.worker.runPass();
@@ -339,13 +317,7 @@ describe("batch engine", () => {
         return { type: "done", status: "succeeded" };
       },
     };
-    const engine = createBatchEngine<null>({
-      db: database.db,
-      kinds: [kind],
-      deps: () => null,
-      concurrency: 2,
-      backoffMs: () => 0,
-    });
+    const engine = engineOf(kind, database, { concurrency: 2 });
     const batchId = await startTestBatch(engine, ids);
     await drain(engine, 5);
     // No waiting target was there to wake when the event came; the running one was marked instead.

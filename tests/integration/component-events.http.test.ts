@@ -1,30 +1,24 @@
 import { like, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { findLatestTicket } from "@/db/queries/tickets";
 import { wechatEvents } from "@/db/schema";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
 import { createMessageCrypto } from "@/lib/wechat/crypto";
 import { sealPush } from "@/lib/wechat/push";
 import { buildWechatXml } from "@/lib/wechat/xml";
-import { startAppServer, type AppServer } from "../support/app-server";
 import { openConfiguredDatabase } from "../support/database";
+import { expectRefusedPush } from "../support/expectations";
+import { sealTicketPush } from "../support/seal-ticket-push";
+import { withAppServer } from "../support/with-app-server";
 
 // The authorization event URL over real HTTP against the built app (`next start`), as WeChat reaches it.
 const crypto = createMessageCrypto({ ...SANDBOX_COMPONENT });
 const otherCrypto = createMessageCrypto({ ...SANDBOX_COMPONENT, appId: "wx0000000000000000" });
 const wrongKeyCrypto = createMessageCrypto({ ...SANDBOX_COMPONENT, encodingAesKey: "B".repeat(43) });
 
-function ticketFields(ticket: string, appId: string = SANDBOX_COMPONENT.appId) {
-  return {
-    AppId: appId,
-    CreateTime: Math.floor(Date.now() / 1000),
-    InfoType: "component_verify_ticket",
-    ComponentVerifyTicket: ticket,
-  };
-}
-
 describe("POST /api/wechat/component/events over HTTP", () => {
-  let app: AppServer;
+  // No background jobs: the sandbox's own ticket pushes would blur the counts below.
+  const app = withAppServer({ env: { BACKGROUND_JOBS: "0" } });
   const post = (query: URLSearchParams | string, body: string, headers: Record<string, string> = {}) =>
     fetch(`${app.url}/api/wechat/component/events?${query}`, {
       method: "POST",
@@ -32,16 +26,7 @@ describe("POST /api/wechat/component/events over HTTP", () => {
       headers: { "content-type": "text/xml", ...headers },
     });
 
-  beforeAll(async () => {
-    // No background jobs: the sandbox's own ticket pushes would blur the counts below.
-    app = await startAppServer({ env: { BACKGROUND_JOBS: "0" } });
-  });
-  afterAll(async () => {
-    await app?.stop();
-    await app?.database.drop();
-  });
-
-  const good = sealPush(crypto, ticketFields("ticket@@@GOOD-http-1"), { AppId: SANDBOX_COMPONENT.appId });
+  const good = sealTicketPush("ticket@@@GOOD-http-1");
 
   it("stores a valid ticket push and answers exactly `success` as text/plain", async () => {
     const response = await post(good.query, good.body);
@@ -61,7 +46,7 @@ describe("POST /api/wechat/component/events over HTTP", () => {
     [
       "tampered msg_signature",
       async () => {
-        const p = sealPush(crypto, ticketFields("ticket@@@BAD-sig"), { AppId: SANDBOX_COMPONENT.appId });
+        const p = sealTicketPush("ticket@@@BAD-sig");
         p.query.set("msg_signature", "0".repeat(40));
         return post(p.query, p.body);
       },
@@ -70,8 +55,8 @@ describe("POST /api/wechat/component/events over HTTP", () => {
     [
       "ciphertext swapped after signing",
       async () => {
-        const p = sealPush(crypto, ticketFields("ticket@@@BAD-swap"), { AppId: SANDBOX_COMPONENT.appId });
-        const other = sealPush(crypto, ticketFields("ticket@@@BAD-swap-2"), { AppId: SANDBOX_COMPONENT.appId });
+        const p = sealTicketPush("ticket@@@BAD-swap");
+        const other = sealTicketPush("ticket@@@BAD-swap-2");
         return post(p.query, other.body);
       },
       401,
@@ -79,7 +64,7 @@ describe("POST /api/wechat/component/events over HTTP", () => {
     [
       "missing msg_signature",
       async () => {
-        const p = sealPush(crypto, ticketFields("ticket@@@BAD-missing"), { AppId: SANDBOX_COMPONENT.appId });
+        const p = sealTicketPush("ticket@@@BAD-missing");
         p.query.delete("msg_signature");
         return post(p.query, p.body);
       },
@@ -88,12 +73,7 @@ describe("POST /api/wechat/component/events over HTTP", () => {
     [
       "stale timestamp (replay)",
       async () => {
-        const p = sealPush(
-          crypto,
-          ticketFields("ticket@@@BAD-stale"),
-          { AppId: SANDBOX_COMPONENT.appId },
-          { timestamp: Math.floor(Date.now() / 1000) - 3600 },
-        );
+        const p = sealTicketPush("ticket@@@BAD-stale", { timestamp: Math.floor(Date.now() / 1000) - 3600 });
         return post(p.query, p.body);
       },
       403,
@@ -109,7 +89,7 @@ describe("POST /api/wechat/component/events over HTTP", () => {
     [
       "not base64, correctly signed",
       async () => {
-        const { query } = sealPush(crypto, ticketFields("ticket@@@BAD-b64"), { AppId: SANDBOX_COMPONENT.appId });
+        const { query } = sealTicketPush("ticket@@@BAD-b64");
         const encrypt = "!!!not-base64!!!";
         query.set("msg_signature", crypto.sign(query.get("timestamp")!, query.get("nonce")!, encrypt));
         return post(query, buildWechatXml({ AppId: SANDBOX_COMPONENT.appId, Encrypt: encrypt }));
@@ -119,7 +99,7 @@ describe("POST /api/wechat/component/events over HTTP", () => {
     [
       "encrypted for another platform (wrong appid tail)",
       async () => {
-        const p = sealPush(otherCrypto, ticketFields("ticket@@@BAD-appid"), { AppId: SANDBOX_COMPONENT.appId });
+        const p = sealTicketPush("ticket@@@BAD-appid", { sealWith: otherCrypto });
         return post(p.query, p.body);
       },
       403,
@@ -127,7 +107,7 @@ describe("POST /api/wechat/component/events over HTTP", () => {
     [
       "encrypted with the wrong key",
       async () => {
-        const p = sealPush(wrongKeyCrypto, ticketFields("ticket@@@BAD-key"), { AppId: SANDBOX_COMPONENT.appId });
+        const p = sealTicketPush("ticket@@@BAD-key", { sealWith: wrongKeyCrypto });
         return post(p.query, p.body);
       },
       400,
@@ -135,9 +115,7 @@ describe("POST /api/wechat/component/events over HTTP", () => {
     [
       "inner AppId of another platform",
       async () => {
-        const p = sealPush(crypto, ticketFields("ticket@@@BAD-inner", "wx0000000000000000"), {
-          AppId: SANDBOX_COMPONENT.appId,
-        });
+        const p = sealTicketPush("ticket@@@BAD-inner", { innerAppId: "wx0000000000000000" });
         return post(p.query, p.body);
       },
       403,
@@ -158,11 +136,7 @@ describe("POST /api/wechat/component/events over HTTP", () => {
   ];
 
   it.each(bad)("rejects %s with a 4xx and a short reason", async (_name, send, status) => {
-    const response = await send();
-    expect(response.status).toBe(status);
-    const text = await response.text();
-    expect(text).not.toBe("success");
-    expect(text.length).toBeLessThan(120);
+    const text = await expectRefusedPush(await send(), status);
     expect(text).not.toMatch(/at .*\.(js|ts):\d+/);
   });
 

@@ -1,27 +1,23 @@
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { COMPONENT_TOKEN_LOCK_KEY, openDatabase, type Database } from "@/db";
 import { wechatComponent, wechatEvents } from "@/db/schema";
 import { isAppError } from "@/lib/errors";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
 import { WechatApiError } from "@/lib/wechat/errors";
-import { startAppServer, TEST_SECRETS, type AppServer } from "../support/app-server";
-import {
-  openConfiguredDatabase,
-  openTestDatabase,
-  truncateAll,
-  usingPostgres,
-  type TestDatabase,
-} from "../support/database";
+import { TEST_SECRETS } from "../support/app-server";
+import { openConfiguredDatabase, usingPostgres } from "../support/database";
 import { createTestPortal, giveTicket, sandboxCalls, sandboxControl } from "../support/portal";
+import { withAppServer } from "../support/with-app-server";
+import { withTestDatabase } from "../support/with-test-database";
 import { runWorker } from "../support/workers";
 
 // The component token against the sandbox over real HTTP (a running `next start`), with the portal side in
 // this process on its own database, and, on PostgreSQL, in three more processes sharing one database.
 
 describe("component_access_token", () => {
-  let app: AppServer;
-  let database: TestDatabase;
+  const app = withAppServer({ env: { BACKGROUND_JOBS: "0" } });
+  const database = withTestDatabase();
 
   const sandboxCall = (action: string, body: unknown = {}) => sandboxControl(app, action, body);
   const calls = () => sandboxCalls(app);
@@ -55,17 +51,7 @@ describe("component_access_token", () => {
       .where(eq(wechatComponent.appId, SANDBOX_COMPONENT.appId));
   }
 
-  beforeAll(async () => {
-    app = await startAppServer({ env: { BACKGROUND_JOBS: "0" } });
-    database = await openTestDatabase();
-  });
-  afterAll(async () => {
-    await database?.drop();
-    await app?.stop();
-    await app?.database.drop();
-  });
   beforeEach(async () => {
-    await truncateAll(database);
     await sandboxCall("clear-faults");
     await sandboxCall("reset-calls");
   });

@@ -2,9 +2,9 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db";
 import { listMerchantAuthorizerGrants } from "@/db/queries/authorizers";
-import { createMerchantWithUser } from "@/db/queries/users";
 import { authorizerGrants, authorizers } from "@/db/schema";
 import { openTestDatabase } from "../support/database";
+import { createMerchant } from "../support/portal";
 
 // The reads behind a merchant's account page (/accounts/[appid]), on a real database.
 describe("merchant account queries", () => {
@@ -16,16 +16,8 @@ describe("merchant account queries", () => {
   beforeAll(async () => {
     database = await openTestDatabase();
     const db = database.db;
-    owner = (await createMerchantWithUser(db, {
-      businessName: "Owner Co",
-      email: "owner@example.com",
-      passwordHash: "x",
-    }))!.merchantId;
-    other = (await createMerchantWithUser(db, {
-      businessName: "Other Co",
-      email: "other@example.com",
-      passwordHash: "x",
-    }))!.merchantId;
+    owner = (await createMerchant(database, "Owner Co")).merchantId;
+    other = (await createMerchant(database, "Other Co")).merchantId;
     await db.insert(authorizers).values({ appId: APP, merchantId: owner, kind: "official_account", funcIds: [1] });
     // Twelve grants, the n-th granting n permission sets; plus another account's grant that must never show.
     for (let n = 1; n <= 12; n++) {

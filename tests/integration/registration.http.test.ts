@@ -1,9 +1,7 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Database } from "@/db";
+import { describe, expect, it } from "vitest";
 import { authorizers, registrationPushes, registrationTasks } from "@/db/schema";
 import { processPendingComponentEvents } from "@/lib/authorization/events";
-import type { Platform } from "@/lib/platform";
 import { makeDue, pollRegistrationsOnce, startRegistration, type StartInput } from "@/lib/registration/tasks";
 import { WechatApiError } from "@/lib/wechat/errors";
 import {
@@ -16,9 +14,8 @@ import {
   withCreditCodeCheck,
 } from "@/lib/wechat/fastregister";
 import type { WechatXmlFields } from "@/lib/wechat/xml";
-import { startAppServer, type AppServer } from "../support/app-server";
-import { openTestDatabase, truncateAll } from "../support/database";
-import { createMerchant, createTestPortal, deliver, giveTicket, sandboxCalls, sandboxControl } from "../support/portal";
+import { createMerchant, deliver, sandboxCalls, sandboxControl } from "../support/portal";
+import { withTestPortal } from "../support/with-app-server";
 
 // Fast registration (docs/registration.md) in the portal, against the sandbox over HTTP: start → the confirming
 // person's answer on the authorize_url page → the query by taskid and the pushes (delivered here in the order each
@@ -37,25 +34,7 @@ interface Decided {
 }
 
 describe("fast registration", () => {
-  let app: AppServer;
-  let database: Database & { drop(): Promise<void> };
-  let portal: Platform;
-
-  beforeAll(async () => {
-    app = await startAppServer({ env: { BACKGROUND_JOBS: "0" } });
-    database = await openTestDatabase();
-    portal = createTestPortal(app, database);
-  });
-  afterAll(async () => {
-    await database?.drop();
-    await app?.stop();
-    await app?.database.drop();
-  });
-  beforeEach(async () => {
-    await truncateAll(database);
-    portal.componentToken.forget();
-    await giveTicket(app, portal);
-  });
+  const { app, database, portal } = withTestPortal({ BACKGROUND_JOBS: "0" });
 
   const merchant = async (name = "Shop") => {
     const m = await createMerchant(database, name);

@@ -1,27 +1,19 @@
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { rowsOf } from "@/db";
 import { authorizers, wechatEvents } from "@/db/schema";
 import type { ReleaseTestReport } from "@/lib/sandbox/release-test";
 import { RELEASE_TEST_GROUPS } from "@/lib/wechat/release-test";
-import { startAppServer, type AppServer } from "../support/app-server";
 import { openConfiguredDatabase } from "../support/database";
 import { sandboxCalls, sandboxControl } from "../support/portal";
+import { withAppServer } from "../support/with-app-server";
 
 // WeChat's 全网发布 release test, end to end over HTTP: the sandbox plays the checker against the built portal
 // (ticket → authorized push → text, API text with its asynchronous customer-service message, event), exactly as
 // /sandbox/release-test runs it.
 describe("release test (全网发布) over HTTP", () => {
-  let app: AppServer;
-
-  beforeAll(async () => {
-    // No background jobs: the follow-ups must come from the message route itself, not from a poll.
-    app = await startAppServer({ env: { BACKGROUND_JOBS: "0" } });
-  });
-  afterAll(async () => {
-    await app?.stop();
-    await app?.database.drop();
-  });
+  // No background jobs: the follow-ups must come from the message route itself, not from a poll.
+  const app = withAppServer({ env: { BACKGROUND_JOBS: "0" } });
 
   it("passes every case for each of the five test groups", async () => {
     for (const { group } of RELEASE_TEST_GROUPS) {

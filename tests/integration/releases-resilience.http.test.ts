@@ -63,9 +63,16 @@ describeWithBuild("release batches: crashes and WeChat busy", () => {
     await app?.database.drop();
   });
 
-  /** Mini programs authorized in the sandbox (set 18) and known to the portal of `database`. */
-  const miniPrograms = (database: Database, portal: Platform, merchantId: string, n: number) =>
-    seedMiniPrograms(app, database, portal.secretBox, merchantId, n);
+  /**
+   * A portal on `database` holding a ticket, and `n` mini programs of a new merchant `name`: authorized in the sandbox
+   * (set 18) and known to that portal.
+   */
+  async function portalWithMiniPrograms(database: Database, name: string, n: number) {
+    const portal = createTestPortal(app, database, ENV);
+    await giveTicket(app, portal);
+    const { merchantId } = await createMerchant(database, name);
+    return { portal, appIds: await seedMiniPrograms(app, database, portal.secretBox, merchantId, n) };
+  }
 
   const ledger = (appId: string) => sandboxAudits(app, appId);
 
@@ -90,10 +97,10 @@ describeWithBuild("release batches: crashes and WeChat busy", () => {
     try {
       // Set-up in this process, then the database is closed: the worker process opens it (PGlite: one at a time).
       database = await openConfiguredDatabase(config);
-      const setup = createTestPortal(app, database, ENV);
-      await giveTicket(app, setup);
-      const { merchantId } = await createMerchant(database, "Crash");
-      const [submitting, committing, c, d] = await miniPrograms(database, setup, merchantId, 4);
+      const {
+        portal: setup,
+        appIds: [submitting, committing, c, d],
+      } = await portalWithMiniPrograms(database, "Crash", 4);
       await sandboxControl(app, "reset-calls");
       // WeChat applies the call but its answer is held back: the worker is inside submit_audit (for one account)
       // and commit (for another) when it dies.
@@ -215,10 +222,10 @@ describeWithBuild("release batches: crashes and WeChat busy", () => {
   it("bursts of -1 on commit and submit_audit back off (spacing on the rows) and the batch still completes", async () => {
     const database: TestDatabase = await openTestDatabase();
     try {
-      const portal = createTestPortal(app, database, ENV);
-      await giveTicket(app, portal);
-      const { merchantId } = await createMerchant(database, "Busy");
-      const [busyCommit, busySubmit, calm] = await miniPrograms(database, portal, merchantId, 3);
+      const {
+        portal,
+        appIds: [busyCommit, busySubmit, calm],
+      } = await portalWithMiniPrograms(database, "Busy", 3);
       await sandboxControl(app, "reset-calls");
       // commit is repeatable: the client itself retries -1 three times (4 calls), then the step fails and the
       // batch backs off. 9 answers of -1: two failed commit steps, and the third succeeds on its second call.
@@ -309,10 +316,10 @@ describeWithBuild("release batches: crashes and WeChat busy", () => {
   it("a -1 on the submission after a rejection: the rejected audit is not taken for the new one", async () => {
     const database: TestDatabase = await openTestDatabase();
     try {
-      const portal = createTestPortal(app, database, ENV);
-      await giveTicket(app, portal);
-      const { merchantId } = await createMerchant(database, "Again");
-      const [appId] = await miniPrograms(database, portal, merchantId, 1);
+      const {
+        portal,
+        appIds: [appId],
+      } = await portalWithMiniPrograms(database, "Again", 1);
       await sandboxControl(app, "code-settings", {
         appRules: { [appId!]: { rule: "reject", reason: "1:首页打不开" } },
       });

@@ -51,6 +51,19 @@ describe("pruneOldRecords", () => {
     }
   }
 
+  /** A stored component_verify_ticket push, `ageDays` old, processed on arrival unless `processed` is false. */
+  async function ticket(key: string, ageDays: number, opts: { processed?: boolean } = {}) {
+    await database.db.insert(wechatEvents).values({
+      source: "component",
+      infoType: "component_verify_ticket",
+      dedupeKey: key,
+      createTime: epochDaysAgo(ageDays),
+      payload: {},
+      receivedAt: daysAgo(ageDays),
+      processedAt: opts.processed === false ? null : daysAgo(ageDays),
+    });
+  }
+
   async function remaining() {
     const events = await database.db.select({ key: wechatEvents.dedupeKey }).from(wechatEvents);
     const deliveries = rowsOf<{ key: string; status: string }>(
@@ -78,21 +91,9 @@ describe("pruneOldRecords", () => {
     await message("msg:old-unprocessed", 50, { processed: false });
     await message("msg:young", 29, { delivery: "delivered", merchantId });
     // Tickets: two past the week, one inside it; an authorization event of any age stays.
-    for (const [key, age] of [
-      ["ticket:a", 20],
-      ["ticket:b", 8],
-      ["ticket:c", 1],
-    ] as const) {
-      await database.db.insert(wechatEvents).values({
-        source: "component",
-        infoType: "component_verify_ticket",
-        dedupeKey: key,
-        createTime: epochDaysAgo(age),
-        payload: {},
-        processedAt: daysAgo(age),
-        receivedAt: daysAgo(age),
-      });
-    }
+    await ticket("ticket:a", 20);
+    await ticket("ticket:b", 8);
+    await ticket("ticket:c", 1);
     await database.db.insert(wechatEvents).values({
       source: "component",
       infoType: "authorized",
@@ -149,19 +150,8 @@ describe("pruneOldRecords", () => {
   });
 
   it("always keeps the newest ticket, however old", async () => {
-    for (const [key, age] of [
-      ["ticket:a", 30],
-      ["ticket:b", 20],
-    ] as const) {
-      await database.db.insert(wechatEvents).values({
-        source: "component",
-        infoType: "component_verify_ticket",
-        dedupeKey: key,
-        createTime: epochDaysAgo(age),
-        payload: {},
-        receivedAt: daysAgo(age),
-      });
-    }
+    await ticket("ticket:a", 30, { processed: false });
+    await ticket("ticket:b", 20, { processed: false });
     expect((await pruneOldRecords(database.db, { messageDays: 30, activityDays: 180 })).tickets).toBe(1);
     expect((await remaining()).events).toEqual(["ticket:b"]);
   });

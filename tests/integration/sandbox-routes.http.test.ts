@@ -1,21 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { FAULTABLE_ENDPOINTS } from "@/lib/sandbox/routes";
-import { startAppServer, type AppServer } from "../support/app-server";
 import { controlFetch } from "../support/http";
 import { sandboxCalls, sandboxControl } from "../support/portal";
+import { withAppServer } from "../support/with-app-server";
 
 // The sandbox's one catch-all route for WeChat's API (app/sandbox/[...path]) over real HTTP: it serves the route
 // table, answers 404 JSON for anything else, and shadows none of the sandbox's pages or its control plane.
 describe("sandbox routes over HTTP", () => {
-  let app: AppServer;
-
-  beforeAll(async () => {
-    app = await startAppServer({ env: { BACKGROUND_JOBS: "0" } });
-  });
-  afterAll(async () => {
-    await app?.stop();
-    await app?.database.drop();
-  });
+  const app = withAppServer({ env: { BACKGROUND_JOBS: "0" } });
 
   const api = (path: string, init?: RequestInit) => controlFetch(`${app.url}/sandbox${path}`, init);
 

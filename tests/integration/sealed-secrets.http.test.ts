@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Server } from "node:http";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMerchantWithUser } from "@/db/queries/users";
@@ -11,6 +11,7 @@ import { sealPush } from "@/lib/wechat/push";
 import { generateWebhookSecret, verifyWebhook } from "@/lib/webhooks/signature";
 import { freePort, startAppServer, TEST_SECRETS, type AppServer } from "../support/app-server";
 import { createTestDatabaseConfig, openConfiguredDatabase, type TestDatabaseConfig } from "../support/database";
+import { startReceiver } from "../support/http";
 import { signInOverHttp } from "../support/sign-in";
 
 // Secrets at rest bound to their place, over HTTP against the built app: an account's refresh token copied into a
@@ -68,19 +69,10 @@ describe("a sealed value moved to another row or column", () => {
 
   beforeAll(async () => {
     const port = await freePort();
-    webhook = createServer((request: IncomingMessage, response: ServerResponse) => {
-      const chunks: Buffer[] = [];
-      request.on("data", (c: Buffer) => chunks.push(c));
-      request.on("end", () => {
-        received.push({
-          path: request.url ?? "",
-          headers: new Headers(Object.entries(request.headers).map(([k, v]) => [k, String(v)] as [string, string])),
-          body: Buffer.concat(chunks).toString("utf8"),
-        });
-        response.writeHead(204).end();
-      });
+    webhook = await startReceiver(port, (request, response) => {
+      received.push({ path: request.path, headers: request.headers, body: request.body.toString("utf8") });
+      response.writeHead(204).end();
     });
-    await new Promise<void>((resolve) => webhook.listen(port, "127.0.0.1", resolve));
 
     config = await createTestDatabaseConfig();
     const database = await openConfiguredDatabase(config);

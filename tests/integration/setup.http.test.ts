@@ -56,6 +56,9 @@ describe("mini program setup against the sandbox over HTTP", () => {
     for (let i = 0; i < 10; i++) await platform.batches.worker.runPass();
   }
   const sandbox = () => platform.sandbox!;
+  /** WeChat pushes a setup event through the sandbox, and the portal takes it (it is applied at the next drain). */
+  const expectDelivered = async (event: Parameters<NonNullable<Platform["sandbox"]>["pushSetupEvent"]>[0]) =>
+    expect((await sandbox().pushSetupEvent(event)).delivered).toBe(true);
   const api = () => createSetupApi(platform.client.core);
   const token = async (appId: string) => (await platform.authorizerTokens.getToken(appId)).accessToken;
   const errcodeOf = async (p: Promise<unknown>) => {
@@ -319,37 +322,17 @@ describe("mini program setup against the sandbox over HTTP", () => {
     expect(await item("filing")).toMatchObject({ state: "open", blocking: true });
     expect((await findSubmitBlocker(platform, appId))?.key).toMatch(/^setup\.gate\./);
 
-    expect(
-      (await sandbox().pushSetupEvent({ event: "notify_3rd_wxa_wxverify", appId, expiresInDays: 30 })).delivered,
-    ).toBe(true);
+    await expectDelivered({ event: "notify_3rd_wxa_wxverify", appId, expiresInDays: 30 });
     await drainEvents();
     expect(await item("verification")).toMatchObject({
       state: "warning",
       detail: { key: "setup.detail.verifyExpiring" },
     });
 
-    expect(
-      (
-        await sandbox().pushSetupEvent({
-          event: "notify_apply_icpfiling_result",
-          appId,
-          beianStatus: 4,
-          channel: "message",
-        })
-      ).delivered,
-    ).toBe(true);
+    await expectDelivered({ event: "notify_apply_icpfiling_result", appId, beianStatus: 4, channel: "message" });
     await drainEvents();
     expect(await item("filing")).toMatchObject({ state: "pending" });
-    expect(
-      (
-        await sandbox().pushSetupEvent({
-          event: "notify_apply_icpfiling_result",
-          appId,
-          beianStatus: 6,
-          channel: "component",
-        })
-      ).delivered,
-    ).toBe(true);
+    await expectDelivered({ event: "notify_apply_icpfiling_result", appId, beianStatus: 6, channel: "component" });
     await drainEvents();
     expect(await item("filing")).toMatchObject({ state: "done" });
 
@@ -376,11 +359,8 @@ describe("mini program setup against the sandbox over HTTP", () => {
     );
     await refreshSetupState(platform, appId);
     expect(await item("category")).toMatchObject({ state: "pending" });
-    expect(
-      (await sandbox().pushSetupEvent({ event: "wxa_category_audit", appId, first: 8, second: 39, passed: true }))
-        .delivered,
-    ).toBe(true);
-    expect((await sandbox().pushSetupEvent({ event: "wxa_privacy_apply", appId, passed: true })).delivered).toBe(true);
+    await expectDelivered({ event: "wxa_category_audit", appId, first: 8, second: 39, passed: true });
+    await expectDelivered({ event: "wxa_privacy_apply", appId, passed: true });
     await drainEvents();
     expect(await item("category")).toMatchObject({ state: "done" });
     expect((await findSetupAccount(database.db, appId))!.snapshot.events?.privacyApply).toMatchObject({
@@ -391,9 +371,7 @@ describe("mini program setup against the sandbox over HTTP", () => {
     expect(await findSubmitBlocker(platform, appId)).toBeNull();
 
     // A lapsed verification blocks again.
-    expect(
-      (await sandbox().pushSetupEvent({ event: "notify_3rd_wxa_wxverify", appId, expiresInDays: -1 })).delivered,
-    ).toBe(true);
+    await expectDelivered({ event: "notify_3rd_wxa_wxverify", appId, expiresInDays: -1 });
     await drainEvents();
     expect(await findSubmitBlocker(platform, appId)).toEqual({ key: "setup.gate.verification" });
   });

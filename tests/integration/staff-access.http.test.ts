@@ -1,12 +1,11 @@
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { users } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password";
 import { actionFormFieldsByTestId, clientActionRequest, fill, multipart } from "../support/action-forms";
-import { startAppServer, type AppServer } from "../support/app-server";
 import { describeWithBuild } from "../support/build";
-import { createTestDatabaseConfig, openConfiguredDatabase } from "../support/database";
 import { postCredentialsOverHttp, SESSION_COOKIE, signInOverHttp } from "../support/sign-in";
+import { withAppServer } from "../support/with-app-server";
 
 // Admin-only pages and actions over HTTP with a plain `staff` user (403 everywhere, nothing changed), and what
 // disabling and demoting do to sessions that already exist: they stop working at their next request.
@@ -22,34 +21,26 @@ const STOPPED = "stopped@example.com";
 const ADMIN_PAGES = ["/staff/users"];
 
 describeWithBuild("admin pages and actions over HTTP", () => {
-  let app: AppServer;
   const ids = new Map<string, string>();
-
-  beforeAll(async () => {
-    // Users made before the server starts (PGlite serves one process at a time).
-    const config = await createTestDatabaseConfig();
-    const database = await openConfiguredDatabase(config);
-    const passwordHash = await hashPassword(PASSWORD);
-    for (const [email, role] of [
-      [ADMIN, "admin"],
-      [SECOND_ADMIN, "admin"],
-      [STAFF, "staff"],
-      [TARGET, "staff"],
-      [STOPPED, "staff"],
-    ] as const) {
-      const [row] = await database.db.insert(users).values({ email, passwordHash, role }).returning({ id: users.id });
-      ids.set(email, row!.id);
-    }
-    await database.db
-      .update(users)
-      .set({ disabledAt: sql`now()` })
-      .where(eq(users.email, STOPPED));
-    await database.close();
-    app = await startAppServer({ database: config, env: { BACKGROUND_JOBS: "0" } });
-  }, 120_000);
-  afterAll(async () => {
-    await app?.stop();
-    await app?.database.drop();
+  const app = withAppServer({
+    env: { BACKGROUND_JOBS: "0" },
+    seed: async (database) => {
+      const passwordHash = await hashPassword(PASSWORD);
+      for (const [email, role] of [
+        [ADMIN, "admin"],
+        [SECOND_ADMIN, "admin"],
+        [STAFF, "staff"],
+        [TARGET, "staff"],
+        [STOPPED, "staff"],
+      ] as const) {
+        const [row] = await database.db.insert(users).values({ email, passwordHash, role }).returning({ id: users.id });
+        ids.set(email, row!.id);
+      }
+      await database.db
+        .update(users)
+        .set({ disabledAt: sql`now()` })
+        .where(eq(users.email, STOPPED));
+    },
   });
 
   const page = async (cookie: string, path = "/staff/users") =>

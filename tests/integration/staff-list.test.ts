@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { rowsOf } from "@/db";
 import { escapeLikePattern } from "@/db/queries/filters";
 import {
@@ -26,9 +26,9 @@ import {
   exportFilename,
   exportStaffAuthorizations,
 } from "@/lib/staff/export-authorizations";
-import { startAppServer, type AppServer } from "../support/app-server";
 import { describeWithBuild } from "../support/build";
-import { createTestDatabaseConfig, openConfiguredDatabase, type openTestDatabase } from "../support/database";
+import type { openTestDatabase } from "../support/database";
+import { withAppServer } from "../support/with-app-server";
 import { withTestDatabase } from "../support/with-test-database";
 import { signInOverHttp } from "../support/sign-in";
 
@@ -530,23 +530,16 @@ describe("CSV export", () => {
 
 // Over HTTP only when a production build exists (scripts/test.sh builds first); the integrator's sweep covers more.
 describeWithBuild("CSV export route over HTTP", () => {
-  let app: AppServer;
-
-  beforeAll(async () => {
-    // A merchant user made before the server starts (PGlite serves one process at a time).
-    const config = await createTestDatabaseConfig();
-    const database = await openConfiguredDatabase(config);
-    await database.db.insert(users).values({
-      email: "merchant-user@example.com",
-      passwordHash: await hashPassword("merchant-password"),
-      role: "merchant",
-    });
-    await database.close();
-    app = await startAppServer({ database: config, env: { BACKGROUND_JOBS: "0" } });
-  });
-  afterAll(async () => {
-    await app?.stop();
-    await app?.database.drop();
+  const app = withAppServer({
+    env: { BACKGROUND_JOBS: "0" },
+    // A merchant user.
+    seed: async (database) => {
+      await database.db.insert(users).values({
+        email: "merchant-user@example.com",
+        passwordHash: await hashPassword("merchant-password"),
+        role: "merchant",
+      });
+    },
   });
 
   it("sends anonymous callers to sign in, refuses non-staff, and streams a CSV to staff", async () => {

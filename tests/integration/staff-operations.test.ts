@@ -1,38 +1,20 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { auditLog, authorizers, reconcileRuns, users } from "@/db/schema";
-import type { Platform } from "@/lib/platform";
 import { wechatErrorText } from "@/lib/i18n/wechat-errors";
 import { sealedAt } from "@/lib/secrets";
 import { findRunningReconcile, refreshProfileNow, refreshTokenNow, startReconcile } from "@/lib/staff/operations";
 import type { StaffActor } from "@/lib/staff/users";
 import type { ComponentClient } from "@/lib/wechat/client";
-import { startAppServer, type AppServer } from "../support/app-server";
-import { openTestDatabase, truncateAll } from "../support/database";
-import { createTestPortal, giveTicket, sandboxControl, sandboxLedger, seedAuthorizedAccounts } from "../support/portal";
+import { sandboxControl, sandboxLedger, seedAuthorizedAccounts } from "../support/portal";
+import { withTestPortal } from "../support/with-app-server";
 
 // The portal under test runs in this process on its own database; WeChat is the sandbox of a running app server.
 
-let app: AppServer;
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
-let portal: Platform;
+const { app, database, portal } = withTestPortal({ RECONCILE_INTERVAL_MINUTES: "0" });
 let staff: StaffActor;
 
-beforeAll(async () => {
-  app = await startAppServer({ env: { RECONCILE_INTERVAL_MINUTES: "0" } });
-  database = await openTestDatabase();
-}, 120_000);
-
-afterAll(async () => {
-  await database?.drop();
-  await app?.stop();
-});
-
 beforeEach(async () => {
-  await truncateAll(database);
-  await sandboxControl(app, "clear-faults");
-  portal = createTestPortal(app, database);
-  await giveTicket(app, portal);
   const [row] = await database.db
     .insert(users)
     .values({ email: "ops@example.com", passwordHash: "scrypt$unused", role: "staff" })

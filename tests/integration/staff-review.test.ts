@@ -3,13 +3,20 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { listAuditActions } from "@/db/queries/audit";
 import { findMerchantAuthorizer } from "@/db/queries/authorizers";
 import { findStaffAuthorizerDetail } from "@/db/queries/staff-authorizer-detail";
-import { createMerchantWithUser, createStaffUser } from "@/db/queries/users";
+import { createStaffUser } from "@/db/queries/users";
 import { auditLog, authorizerActivity, authorizerGrants, authorizers, wechatEvents } from "@/db/schema";
 import { isAppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/staff/audit";
 import { auditFiltersSchema, listAuditEntries } from "@/lib/staff/audit-log";
 import { listStaffGrantHistory, listStaffTimeline } from "@/lib/staff/authorizer-detail";
-import { decideReview, resolveConflict, type ReviewActor } from "@/lib/staff/review";
+import {
+  decideReview,
+  resolveConflict,
+  type ConflictResolution,
+  type ReviewActor,
+  type ReviewDecision,
+} from "@/lib/staff/review";
+import { createMerchant } from "../support/portal";
 import { withTestDatabase } from "../support/with-test-database";
 
 // Staff review decisions, conflict resolutions, the account timeline and the audit log, on a real database.
@@ -30,16 +37,8 @@ describe("staff review", () => {
     const o = await createStaffUser(db, { email: "second@example.com", passwordHash: "scrypt$unused", role: "admin" });
     staff = { userId: s!.id, email: "reviewer@example.com" };
     other = { userId: o!.id, email: "second@example.com" };
-    merchantA = (await createMerchantWithUser(db, {
-      businessName: "Owner Co",
-      email: "a@example.com",
-      passwordHash: "x",
-    }))!.merchantId;
-    merchantB = (await createMerchantWithUser(db, {
-      businessName: "Claimant Co",
-      email: "b@example.com",
-      passwordHash: "x",
-    }))!.merchantId;
+    merchantA = (await createMerchant(database, "Owner Co")).merchantId;
+    merchantB = (await createMerchant(database, "Claimant Co")).merchantId;
     await db.insert(authorizers).values({
       appId: APP,
       merchantId: merchantA,
@@ -60,14 +59,25 @@ describe("staff review", () => {
     expect(isAppError(error)).toBe(true);
     return error as { code: string; message: string };
   }
+  /** The code of the AppError that `promise` is refused with. */
+  const refusedCode = async (promise: Promise<unknown>) => (await refused(promise)).code;
+  /** `actor` decides on APP from a page rendered with `expectedStatus` (and `expectedReviewedAt`, when given). */
+  const decideApp = (actor: ReviewActor, input: Omit<ReviewDecision, "appId">) =>
+    decideReview(database.db, actor, { appId: APP, ...input });
+  /** `actor` resolves APP's conflict from a page that showed `expectedContestedBy` as the claimant. */
+  const resolveApp = (
+    actor: ReviewActor,
+    resolution: ConflictResolution["resolution"],
+    note: string,
+    expectedContestedBy: string,
+  ) => resolveConflict(database.db, actor, { appId: APP, resolution, note, expectedContestedBy });
 
   it.each([
     ["approve", "approved"],
     ["reject", "rejected"],
     ["needs_info", "needs_info"],
   ] as const)("%s: updates the account and writes exactly one audit row", async (decision, status) => {
-    const result = await decideReview(database.db, staff, {
-      appId: APP,
+    const result = await decideApp(staff, {
       decision,
       note: "  资料齐全 ",
       expectedStatus: "pending",
@@ -93,9 +103,7 @@ describe("staff review", () => {
 
   it("refuses an empty or too long note and writes nothing", async () => {
     for (const note of ["", "   \n ", "x".repeat(1001)]) {
-      const error = await refused(
-        decideReview(database.db, staff, { appId: APP, decision: "approve", note, expectedStatus: "pending" }),
-      );
+      const error = await refused(decideApp(staff, { decision: "approve", note, expectedStatus: "pending" }));
       expect(error.code).toBe("bad_request");
     }
     expect(
@@ -105,31 +113,14 @@ describe("staff review", () => {
     expect(await account()).toMatchObject({ reviewStatus: "pending", reviewNote: null, reviewedAt: null });
     expect(await audits()).toHaveLength(0);
     // 1000 characters is fine.
-    await decideReview(database.db, staff, {
-      appId: APP,
-      decision: "approve",
-      note: "y".repeat(1000),
-      expectedStatus: "pending",
-    });
+    await decideApp(staff, { decision: "approve", note: "y".repeat(1000), expectedStatus: "pending" });
     expect(await audits()).toHaveLength(1);
   });
 
   it("refuses a decision made on a stale page: the status or the last decision changed meanwhile", async () => {
-    await decideReview(database.db, other, {
-      appId: APP,
-      decision: "reject",
-      note: "first",
-      expectedStatus: "pending",
-      expectedReviewedAt: "",
-    });
+    await decideApp(other, { decision: "reject", note: "first", expectedStatus: "pending", expectedReviewedAt: "" });
     const stale = await refused(
-      decideReview(database.db, staff, {
-        appId: APP,
-        decision: "approve",
-        note: "second",
-        expectedStatus: "pending",
-        expectedReviewedAt: "",
-      }),
+      decideApp(staff, { decision: "approve", note: "second", expectedStatus: "pending", expectedReviewedAt: "" }),
     );
     expect(stale.code).toBe("conflict");
     expect(stale.message).toBe("staffDetail.errors.stale");
@@ -138,39 +129,33 @@ describe("staff review", () => {
 
     // Same status, but someone decided again after this page was rendered.
     const renderedAt = decided.reviewedAt!.toISOString();
-    await decideReview(database.db, other, {
-      appId: APP,
+    await decideApp(other, {
       decision: "reject",
       note: "first, reworded",
       expectedStatus: "rejected",
       expectedReviewedAt: renderedAt,
     });
     expect(
-      (
-        await refused(
-          decideReview(database.db, staff, {
-            appId: APP,
-            decision: "approve",
-            note: "x",
-            expectedStatus: "rejected",
-            expectedReviewedAt: renderedAt,
-          }),
-        )
-      ).code,
+      await refusedCode(
+        decideApp(staff, {
+          decision: "approve",
+          note: "x",
+          expectedStatus: "rejected",
+          expectedReviewedAt: renderedAt,
+        }),
+      ),
     ).toBe("conflict");
     expect(await audits()).toHaveLength(2);
 
     expect(
-      (
-        await refused(
-          decideReview(database.db, staff, {
-            appId: "wx00000000000000ff",
-            decision: "approve",
-            note: "x",
-            expectedStatus: "pending",
-          }),
-        )
-      ).code,
+      await refusedCode(
+        decideReview(database.db, staff, {
+          appId: "wx00000000000000ff",
+          decision: "approve",
+          note: "x",
+          expectedStatus: "pending",
+        }),
+      ),
     ).toBe("not_found");
   });
 
@@ -193,19 +178,10 @@ describe("staff review", () => {
 
   it("an open conflict blocks decisions; keep_owner clears the claim, keeps the merchant, audits once", async () => {
     await contest();
-    expect(
-      (
-        await refused(
-          decideReview(database.db, staff, { appId: APP, decision: "approve", note: "x", expectedStatus: "conflict" }),
-        )
-      ).code,
-    ).toBe("conflict");
-    await resolveConflict(database.db, staff, {
-      appId: APP,
-      resolution: "keep_owner",
-      note: "营业执照属于 Owner Co",
-      expectedContestedBy: merchantB,
-    });
+    expect(await refusedCode(decideApp(staff, { decision: "approve", note: "x", expectedStatus: "conflict" }))).toBe(
+      "conflict",
+    );
+    await resolveApp(staff, "keep_owner", "营业执照属于 Owner Co", merchantB);
     expect(await account()).toMatchObject({
       merchantId: merchantA,
       contestedByMerchantId: null,
@@ -222,56 +198,18 @@ describe("staff review", () => {
       after: { reviewStatus: "pending", merchantId: merchantA, contestedByMerchantId: null },
     });
     // Resolved already: a second resolution from the same page is refused.
-    expect(
-      (
-        await refused(
-          resolveConflict(database.db, other, {
-            appId: APP,
-            resolution: "transfer",
-            note: "x",
-            expectedContestedBy: merchantB,
-          }),
-        )
-      ).code,
-    ).toBe("conflict");
+    expect(await refusedCode(resolveApp(other, "transfer", "x", merchantB))).toBe("conflict");
     expect(await audits()).toHaveLength(1);
   });
 
   it("transfer moves the account to the contesting merchant and audits once", async () => {
     await contest();
-    expect(
-      (
-        await refused(
-          resolveConflict(database.db, staff, {
-            appId: APP,
-            resolution: "transfer",
-            note: " ",
-            expectedContestedBy: merchantB,
-          }),
-        )
-      ).code,
-    ).toBe("bad_request");
+    expect(await refusedCode(resolveApp(staff, "transfer", " ", merchantB))).toBe("bad_request");
     // The page showed another claimant than the one on record now.
-    expect(
-      (
-        await refused(
-          resolveConflict(database.db, staff, {
-            appId: APP,
-            resolution: "transfer",
-            note: "x",
-            expectedContestedBy: merchantA,
-          }),
-        )
-      ).code,
-    ).toBe("conflict");
+    expect(await refusedCode(resolveApp(staff, "transfer", "x", merchantA))).toBe("conflict");
     expect(await audits()).toHaveLength(0);
 
-    await resolveConflict(database.db, staff, {
-      appId: APP,
-      resolution: "transfer",
-      note: "主体证明属于 Claimant Co",
-      expectedContestedBy: merchantB,
-    });
+    await resolveApp(staff, "transfer", "主体证明属于 Claimant Co", merchantB);
     expect(await account()).toMatchObject({
       merchantId: merchantB,
       contestedByMerchantId: null,
@@ -292,12 +230,7 @@ describe("staff review", () => {
   });
 
   it("the merchant sees the decision's note and date, never who decided", async () => {
-    await decideReview(database.db, staff, {
-      appId: APP,
-      decision: "needs_info",
-      note: "请补充营业执照",
-      expectedStatus: "pending",
-    });
+    await decideApp(staff, { decision: "needs_info", note: "请补充营业执照", expectedStatus: "pending" });
     const view = await findMerchantAuthorizer(database.db, merchantA, APP);
     expect(view).toMatchObject({ reviewStatus: "needs_info", reviewNote: "请补充营业执照" });
     expect(view?.reviewedAt).toBeInstanceOf(Date);
@@ -329,12 +262,7 @@ describe("staff review", () => {
     });
     expect(JSON.stringify(detail)).not.toContain("sealed");
     expect(await findStaffAuthorizerDetail(database.db, "wx00000000000000ff")).toBeUndefined();
-    await resolveConflict(database.db, staff, {
-      appId: APP,
-      resolution: "keep_owner",
-      note: "ok",
-      expectedContestedBy: merchantB,
-    });
+    await resolveApp(staff, "keep_owner", "ok", merchantB);
     expect(await findStaffAuthorizerDetail(database.db, APP)).toMatchObject({
       contestingMerchant: null,
       reviewerEmail: staff.email,
@@ -346,6 +274,21 @@ describe("staff review", () => {
     const CODE = "queryauthcode@@@ZyXwVuTsRqPoNmLkJiHgFeDcBa9876543f";
     const PRE_AUTH = "preauthcode@@@AbCdEfGhIjKlMnOpQrStUv";
     const at = (minutes: number) => new Date(Date.UTC(2026, 4, 1, 8, minutes, 0));
+
+    /** APP's timeline read `limit` entries a page by following the cursor (at most 10 pages): each page's entries. */
+    async function timelinePages(limit: number) {
+      const pages: Awaited<ReturnType<typeof listStaffTimeline>>["entries"][] = [];
+      let before: string | null = null;
+      do {
+        const page: Awaited<ReturnType<typeof listStaffTimeline>> = await listStaffTimeline(database.db, APP, {
+          before,
+          limit,
+        });
+        pages.push(page.entries);
+        before = page.nextCursor;
+      } while (before && pages.length < 10);
+      return pages;
+    }
 
     async function seedHistory() {
       const db = database.db;
@@ -486,20 +429,9 @@ describe("staff review", () => {
     it("pages with a keyset cursor without skipping or repeating entries", async () => {
       await seedHistory();
       const all = (await listStaffTimeline(database.db, APP)).entries.map((e) => e.cursor);
-      const seen: string[] = [];
-      let before: string | null = null;
-      let pages = 0;
-      do {
-        const page: Awaited<ReturnType<typeof listStaffTimeline>> = await listStaffTimeline(database.db, APP, {
-          before,
-          limit: 3,
-        });
-        seen.push(...page.entries.map((e) => e.cursor));
-        before = page.nextCursor;
-        pages++;
-      } while (before && pages < 10);
-      expect(pages).toBe(3);
-      expect(seen).toEqual(all);
+      const pages = await timelinePages(3);
+      expect(pages).toHaveLength(3);
+      expect(pages.flat().map((e) => e.cursor)).toEqual(all);
       // A malformed cursor is the first page.
       expect(
         (await listStaffTimeline(database.db, APP, { before: "'; drop table audit_log; --", limit: 3 })).entries.map(
@@ -513,17 +445,7 @@ describe("staff review", () => {
         insert into authorizer_activity (app_id, kind, detail, created_at)
         select ${APP}, 'token_refreshed', '{}'::jsonb, timestamptz '2026-05-01 08:00:00.000100+00' + make_interval(secs => g * 0.000001)
         from generate_series(1, 7) g`);
-      const seen: number[] = [];
-      let before: string | null = null;
-      do {
-        const page: Awaited<ReturnType<typeof listStaffTimeline>> = await listStaffTimeline(database.db, APP, {
-          before,
-          limit: 2,
-        });
-        seen.push(...page.entries.map((e) => e.id));
-        before = page.nextCursor;
-      } while (before);
-      expect(seen).toEqual([7, 6, 5, 4, 3, 2, 1]);
+      expect((await timelinePages(2)).flat().map((e) => e.id)).toEqual([7, 6, 5, 4, 3, 2, 1]);
     });
 
     it("grant history lists what each grant added and removed, newest first", async () => {

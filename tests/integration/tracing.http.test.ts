@@ -1,22 +1,21 @@
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createMerchantWithUser } from "@/db/queries/users";
 import { authorizers, sandboxAuthCodes, sandboxPreAuthCodes, sandboxTickets, sandboxTokens } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
 import { createSecretBox, sealedAt } from "@/lib/secrets";
-import { createMessageCrypto } from "@/lib/wechat/crypto";
-import { sealPush } from "@/lib/wechat/push";
 import { freePort, startAppServer, TEST_SECRETS, type AppServer } from "../support/app-server";
 import { describeWithBuild } from "../support/build";
+import { sealTicketPush } from "../support/seal-ticket-push";
 import { createTestDatabaseConfig, openConfiguredDatabase, type TestDatabaseConfig } from "../support/database";
+import { startReceiver } from "../support/http";
 import { signInOverHttp } from "../support/sign-in";
 
 // Tracing on (OTEL_EXPORTER_OTLP_ENDPOINT) against a tiny OTLP receiver: a push, a token refresh (component and
 // authorizer, whose WeChat calls carry tokens in the query string), the authorization callback with an auth_code
 // and a merchant page. Spans arrive, and no secret value appears anywhere in the bytes exported.
 const secretBox = createSecretBox([Buffer.from(TEST_SECRETS.SECRETS_KEY, "base64")]);
-const crypto = createMessageCrypto({ ...SANDBOX_COMPONENT });
 const PASSWORD = "tracing-test-password";
 const EMAIL = "traced@example.com";
 const APP_ID = "wx7777777777777777";
@@ -36,15 +35,10 @@ describeWithBuild("traces exported over OTLP", () => {
 
   beforeAll(async () => {
     const port = await freePort();
-    receiver = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on("data", (c: Buffer) => chunks.push(c));
-      request.on("end", () => {
-        if (request.method === "POST" && request.url === "/v1/traces") received.push(Buffer.concat(chunks));
-        response.writeHead(200, { "content-type": "application/x-protobuf" }).end();
-      });
+    receiver = await startReceiver(port, (request, response) => {
+      if (request.method === "POST" && request.path === "/v1/traces") received.push(request.body);
+      response.writeHead(200, { "content-type": "application/x-protobuf" }).end();
     });
-    await new Promise<void>((resolve) => receiver.listen(port, "127.0.0.1", resolve));
 
     config = await createTestDatabaseConfig();
     const database = await openConfiguredDatabase(config);
@@ -86,16 +80,7 @@ describeWithBuild("traces exported over OTLP", () => {
 
   it("exports spans for a push, token refreshes, the callback and a merchant page, with no secret in them", async () => {
     // A push (WeChat's ticket), and a forged one whose rejection is logged.
-    const push = sealPush(
-      crypto,
-      {
-        AppId: SANDBOX_COMPONENT.appId,
-        CreateTime: Math.floor(Date.now() / 1000),
-        InfoType: "component_verify_ticket",
-        ComponentVerifyTicket: TICKET,
-      },
-      { AppId: SANDBOX_COMPONENT.appId },
-    );
+    const push = sealTicketPush(TICKET);
     const post = (query: URLSearchParams, headers: Record<string, string> = {}) =>
       fetch(`${app.url}/api/wechat/component/events?${query}`, { method: "POST", body: push.body, headers });
     expect(await (await post(push.query)).text()).toBe("success");

@@ -4,8 +4,8 @@ import { hashPassword } from "@/lib/auth/password";
 import { actionFormHiddenFields, multipart } from "../support/action-forms";
 import { freePort, startAppServer, type AppServer } from "../support/app-server";
 import { describeWithBuild } from "../support/build";
-import { createTestDatabaseConfig, openConfiguredDatabase } from "../support/database";
 import { postCredentialsOverHttp, SESSION_COOKIE, signInOverHttp } from "../support/sign-in";
+import { withAppServer } from "../support/with-app-server";
 
 // The built app over HTTP (`next build` first): security headers, cookie flags, CSRF on server actions and on
 // next-auth's endpoints, and the sign-in lock.
@@ -21,24 +21,16 @@ function cookieFlags(setCookie: string): string[] {
 }
 
 describeWithBuild("web security over HTTP", () => {
-  let app: AppServer;
-
-  beforeAll(async () => {
-    // Users made before the server starts (PGlite serves one process at a time).
-    const config = await createTestDatabaseConfig();
-    const database = await openConfiguredDatabase(config);
-    // Small scrypt parameters: the lock test checks a dozen passwords, and the cost is not what is tested here (a
-    // hash is upgraded to the full cost at its first successful sign-in).
-    const passwordHash = await hashPassword(PASSWORD, { N: 2 ** 12, r: 8, p: 1 });
-    for (const email of ["merchant@example.com", "locked@example.com", "colleague@example.com", "busy@example.com"]) {
-      await createMerchantWithUser(database.db, { businessName: "示例商家", email, passwordHash });
-    }
-    await database.close();
-    app = await startAppServer({ database: config, env: { BACKGROUND_JOBS: "0" } });
-  });
-  afterAll(async () => {
-    await app?.stop();
-    await app?.database.drop();
+  const app = withAppServer({
+    env: { BACKGROUND_JOBS: "0" },
+    seed: async (database) => {
+      // Small scrypt parameters: the lock test checks a dozen passwords, and the cost is not what is tested here (a
+      // hash is upgraded to the full cost at its first successful sign-in).
+      const passwordHash = await hashPassword(PASSWORD, { N: 2 ** 12, r: 8, p: 1 });
+      for (const email of ["merchant@example.com", "locked@example.com", "colleague@example.com", "busy@example.com"]) {
+        await createMerchantWithUser(database.db, { businessName: "示例商家", email, passwordHash });
+      }
+    },
   });
 
   it("sends the security headers with every page, and Next puts the policy's nonce on every script", async () => {

@@ -1,5 +1,4 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   computeSignature,
@@ -9,6 +8,8 @@ import {
   WechatCryptoError,
   type CryptoErrorCode,
 } from "@/lib/wechat/crypto";
+import { expectErrorCode } from "../support/expectations";
+import { readTestVectors } from "../support/test-vectors";
 
 interface VectorInputs {
   token: string;
@@ -44,14 +45,21 @@ interface TestVectors {
   officialVectors: OfficialVector[];
 }
 
-const vectors = JSON.parse(
-  readFileSync(new URL("../fixtures/wechat-test-vectors.json", import.meta.url), "utf8"),
-) as TestVectors;
+const vectors = readTestVectors<TestVectors>();
 
 function official(id: string): OfficialVector {
   const vector = vectors.officialVectors.find((v) => v.id === id);
   if (!vector) throw new Error(`missing official vector ${id}`);
   return vector;
+}
+
+/** The message crypto an official vector's inputs describe, as `appId` (by default the vector's appid). */
+function officialCrypto(vector: OfficialVector, appId = required(vector.inputs.appid)) {
+  return createMessageCrypto({
+    token: vector.inputs.token,
+    encodingAesKey: required(vector.inputs.encodingAESKey),
+    appId,
+  });
 }
 
 function str(value: string | number | undefined): string {
@@ -81,14 +89,7 @@ function ascii16(value: string): Buffer {
 }
 
 function expectCryptoError(fn: () => unknown, code: CryptoErrorCode): WechatCryptoError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(WechatCryptoError);
-    expect((error as WechatCryptoError).code).toBe(code);
-    return error as WechatCryptoError;
-  }
-  throw new Error(`expected WechatCryptoError(${code})`);
+  return expectErrorCode(fn, WechatCryptoError, code);
 }
 
 /** AES-256-CBC over caller-built blocks, so tests can craft plaintexts the encoder would never produce. */
@@ -236,11 +237,7 @@ describe.each(vectors.vectors.map((vector) => [vector.id, vector] as const))("ve
 describe("official and third-party vectors", () => {
   it.each(["OFFICIAL_pamtest_short", "OFFICIAL_pamtest_video_xml"])("%s encrypts byte-exactly", (id) => {
     const vector = official(id);
-    const subject = createMessageCrypto({
-      token: vector.inputs.token,
-      encodingAesKey: required(vector.inputs.encodingAESKey),
-      appId: required(vector.inputs.appid),
-    });
+    const subject = officialCrypto(vector);
     const plaintext = required(vector.inputs.plaintext);
     const expected = str(vector.expected?.encrypt ?? vector.computedByUs.encrypt);
     expect(subject.encrypt(plaintext, ascii16(required(vector.inputs.random16_utf8)))).toBe(expected);
@@ -249,13 +246,9 @@ describe("official and third-party vectors", () => {
 
   it("verifies and decrypts the third-party push example, whose tail is the component appid", () => {
     const vector = official("OFFICIAL_third_party_message_push_example");
-    const { token, timestamp, nonce } = vector.inputs;
+    const { timestamp, nonce } = vector.inputs;
     const encrypt = required(vector.inputs.encrypt);
-    const subject = createMessageCrypto({
-      token,
-      encodingAesKey: required(vector.inputs.encodingAESKey),
-      appId: required(vector.inputs.appid),
-    });
+    const subject = officialCrypto(vector);
     expect(subject.verify(str(vector.expected?.msg_signature), required(timestamp), required(nonce), encrypt)).toBe(
       true,
     );
@@ -265,21 +258,13 @@ describe("official and third-party vectors", () => {
     expect(subject.decrypt(encrypt).message).toBe(str(vector.computedByUs.plaintext));
     expect(Buffer.from(encrypt, "base64")).toHaveLength(Number(vector.expected?.ciphertextByteLength));
 
-    const asAuthorizer = createMessageCrypto({
-      token,
-      encodingAesKey: required(vector.inputs.encodingAESKey),
-      appId: "wxba5fad812f8e6fb9",
-    });
+    const asAuthorizer = officialCrypto(vector, "wxba5fad812f8e6fb9");
     expectCryptoError(() => asAuthorizer.decrypt(encrypt), "wrong_appid");
   });
 
   it("reproduces the third-party reply example", () => {
     const vector = official("OFFICIAL_third_party_reply_example");
-    const subject = createMessageCrypto({
-      token: vector.inputs.token,
-      encodingAesKey: required(vector.inputs.encodingAESKey),
-      appId: required(vector.inputs.appid),
-    });
+    const subject = officialCrypto(vector);
     const timeStamp = required(vector.inputs.timeStamp);
     const nonce = required(vector.inputs.nonce);
     const encrypt = str(vector.expected?.encrypt);
@@ -297,11 +282,7 @@ describe("official and third-party vectors", () => {
 
   it("reproduces wechatpy's WeChat Work vector", () => {
     const vector = official("SDK_wechatpy_work_vector");
-    const subject = createMessageCrypto({
-      token: vector.inputs.token,
-      encodingAesKey: required(vector.inputs.encodingAESKey),
-      appId: required(vector.inputs.receiveid),
-    });
+    const subject = officialCrypto(vector, required(vector.inputs.receiveid));
     const encrypt = subject.encrypt(required(vector.inputs.plaintext), ascii16(required(vector.inputs.random16_utf8)));
     expect(encrypt).toBe(str(vector.expected?.encrypt));
     expect(subject.sign(required(vector.inputs.timestamp), required(vector.inputs.nonce), encrypt)).toBe(

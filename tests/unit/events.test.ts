@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   authorizationCodeExpiresAt,
@@ -10,20 +9,18 @@ import {
   type ComponentEvent,
 } from "@/lib/wechat/events";
 import { parseWechatXml } from "@/lib/wechat/xml";
+import { expectErrorCode } from "../support/expectations";
+import { findVector, readTestVectors } from "../support/test-vectors";
 
 interface Vector {
   id: string;
   inputs: { plaintext: string };
 }
 
-const { vectors } = JSON.parse(
-  readFileSync(new URL("../fixtures/wechat-test-vectors.json", import.meta.url), "utf8"),
-) as { vectors: Vector[] };
+const { vectors } = readTestVectors<{ vectors: Vector[] }>();
 
 function plaintextOf(prefix: string): string {
-  const found = vectors.find((v) => v.id.startsWith(prefix));
-  if (!found) throw new Error(`missing vector ${prefix}`);
-  return found.inputs.plaintext;
+  return findVector(vectors, prefix).inputs.plaintext;
 }
 
 function eventOf(prefix: string): ComponentEvent {
@@ -35,62 +32,64 @@ function sha256(text: string): string {
 }
 
 function expectEventError(fields: Record<string, unknown>, ...paths: string[]): WechatEventError {
-  try {
-    parseComponentEvent(fields);
-  } catch (error) {
-    expect(error).toBeInstanceOf(WechatEventError);
-    const eventError = error as WechatEventError;
-    expect(eventError.code).toBe("invalid_event");
-    for (const path of paths) expect(eventError.message).toContain(path);
-    return eventError;
-  }
-  throw new Error("expected WechatEventError");
+  const eventError = expectErrorCode(() => parseComponentEvent(fields), WechatEventError, "invalid_event");
+  for (const path of paths) expect(eventError.message).toContain(path);
+  return eventError;
 }
 
 const AUTHORIZED = parseWechatXml(plaintextOf("V2_"));
 const TICKET = parseWechatXml(plaintextOf("V1_"));
 
 describe("parseComponentEvent", () => {
-  it("V1 is a component_verify_ticket", () => {
-    expect(eventOf("V1_")).toEqual({
-      kind: "component_verify_ticket",
-      appId: "wx5f3c8b1a2d4e6f70",
-      createTime: 1700000000,
-      ticket: "ticket@@@TestTicket_0001-AbCdEfGhIjKlMnOpQrStUvWxYz",
-    });
-  });
-
-  it("V2 is authorized", () => {
-    expect(eventOf("V2_")).toEqual({
-      kind: "authorized",
-      appId: "wx5f3c8b1a2d4e6f70",
-      createTime: 1700000600,
-      authorizerAppId: "wxaaaabbbbccccdddd",
-      authorizationCode: "queryauthcode@@@TestAuthCode_0001",
-      authorizationCodeExpiresAt: 1700004200,
-      preAuthCode: "preauthcode@@@TestPreAuthCode_0001",
-    });
-  });
-
-  it("V3 is unauthorized", () => {
-    expect(eventOf("V3_")).toEqual({
-      kind: "unauthorized",
-      appId: "wx5f3c8b1a2d4e6f70",
-      createTime: 1700001200,
-      authorizerAppId: "wxaaaabbbbccccdddd",
-    });
-  });
-
-  it("V4 is updateauthorized", () => {
-    expect(eventOf("V4_")).toEqual({
-      kind: "updateauthorized",
-      appId: "wx5f3c8b1a2d4e6f70",
-      createTime: 1700001800,
-      authorizerAppId: "wxaaaabbbbccccdddd",
-      authorizationCode: "queryauthcode@@@TestAuthCode_0002",
-      authorizationCodeExpiresAt: 1700005400,
-      preAuthCode: "preauthcode@@@TestPreAuthCode_0002",
-    });
+  it.each<[string, string, ComponentEvent]>([
+    [
+      "V1",
+      "a component_verify_ticket",
+      {
+        kind: "component_verify_ticket",
+        appId: "wx5f3c8b1a2d4e6f70",
+        createTime: 1700000000,
+        ticket: "ticket@@@TestTicket_0001-AbCdEfGhIjKlMnOpQrStUvWxYz",
+      },
+    ],
+    [
+      "V2",
+      "authorized",
+      {
+        kind: "authorized",
+        appId: "wx5f3c8b1a2d4e6f70",
+        createTime: 1700000600,
+        authorizerAppId: "wxaaaabbbbccccdddd",
+        authorizationCode: "queryauthcode@@@TestAuthCode_0001",
+        authorizationCodeExpiresAt: 1700004200,
+        preAuthCode: "preauthcode@@@TestPreAuthCode_0001",
+      },
+    ],
+    [
+      "V3",
+      "unauthorized",
+      {
+        kind: "unauthorized",
+        appId: "wx5f3c8b1a2d4e6f70",
+        createTime: 1700001200,
+        authorizerAppId: "wxaaaabbbbccccdddd",
+      },
+    ],
+    [
+      "V4",
+      "updateauthorized",
+      {
+        kind: "updateauthorized",
+        appId: "wx5f3c8b1a2d4e6f70",
+        createTime: 1700001800,
+        authorizerAppId: "wxaaaabbbbccccdddd",
+        authorizationCode: "queryauthcode@@@TestAuthCode_0002",
+        authorizationCodeExpiresAt: 1700005400,
+        preAuthCode: "preauthcode@@@TestPreAuthCode_0002",
+      },
+    ],
+  ])("%s is %s", (vector, _kind, expected) => {
+    expect(eventOf(`${vector}_`)).toEqual(expected);
   });
 
   it("treats an absent or empty PreAuthCode as none", () => {

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   buildWechatXml,
@@ -7,6 +6,8 @@ import {
   WechatXmlError,
   type WechatXmlErrorCode,
 } from "@/lib/wechat/xml";
+import { expectErrorCode } from "../support/expectations";
+import { findVector, readTestVectors } from "../support/test-vectors";
 
 interface Vector {
   id: string;
@@ -15,28 +16,13 @@ interface Vector {
   reply?: { inputs: { plaintext: string } };
 }
 
-const { vectors } = JSON.parse(
-  readFileSync(new URL("../fixtures/wechat-test-vectors.json", import.meta.url), "utf8"),
-) as { vectors: Vector[] };
+const { vectors } = readTestVectors<{ vectors: Vector[] }>();
 
-function vector(prefix: string): Vector {
-  const found = vectors.find((v) => v.id.startsWith(prefix));
-  if (!found) throw new Error(`missing vector ${prefix}`);
-  return found;
-}
-
-const V1 = vector("V1_");
-const V5 = vector("V5_");
+const V1 = findVector(vectors, "V1_");
+const V5 = findVector(vectors, "V5_");
 
 function expectXmlError(fn: () => unknown, code: WechatXmlErrorCode): void {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(WechatXmlError);
-    expect((error as WechatXmlError).code).toBe(code);
-    return;
-  }
-  throw new Error(`expected WechatXmlError(${code})`);
+  expectErrorCode(fn, WechatXmlError, code);
 }
 
 function nested(depth: number): string {
