@@ -7,7 +7,7 @@ import { getDb } from "@/db";
 import { countTargetsByStatus, listBatches } from "@/db/queries/batches";
 import { requireStaff } from "@/lib/auth/guards";
 import { RELEASE_KIND, releaseParamsSchema } from "@/lib/releases/release-kind";
-import { AutoRefresh } from "./_components/auto-refresh";
+import { AutoRefresh } from "@/app/_components/auto-refresh";
 import { BatchProgress } from "./_components/progress-bar";
 import { staffMetadata } from "../_components/metadata";
 

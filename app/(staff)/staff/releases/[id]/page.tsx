@@ -13,7 +13,7 @@ import { RELEASE_KIND, releaseParamsSchema } from "@/lib/releases/release-kind";
 import { explainAnswer, readableOutcome } from "@/lib/releases/wechat-answers";
 import { controlBatchAction, targetAction } from "../actions";
 import { ActionForm } from "../_components/action-form";
-import { AutoRefresh } from "../_components/auto-refresh";
+import { AutoRefresh } from "@/app/_components/auto-refresh";
 import { BatchProgress } from "../_components/progress-bar";
 import { staffMetadata } from "../../_components/metadata";
 
