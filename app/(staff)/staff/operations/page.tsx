@@ -8,9 +8,10 @@ import { findAccountForOperations, listReconcileRuns, type ReconcileRunRow } fro
 import { appIdSchema } from "@/lib/wechat/app-id";
 import { AccountOperations } from "../_components/account-operations";
 import { staffMetadata } from "../_components/metadata";
-import { AutoRefresh } from "./auto-refresh";
+import { AutoRefresh } from "@/app/_components/auto-refresh";
 import { StartReconcileForm } from "./start-reconcile-form";
 import { StaffCharts } from "../_components/charts/staff-charts";
+import { PageHeader } from "@/app/_components/page-header";
 
 export const generateMetadata = () => staffMetadata("operations");
 
@@ -185,10 +186,7 @@ export default async function OperationsPage({
   return (
     <div className="flex flex-col gap-6">
       <AutoRefresh active={running} intervalMs={silent ? 5000 : 1000} />
-      <div>
-        <h1 className="text-2xl font-semibold text-slate-900">{t("title")}</h1>
-        <p className="mt-1 text-sm text-slate-600">{t("subtitle")}</p>
-      </div>
+      <PageHeader title={t("title")} subtitle={t("subtitle")} />
       <StaffCharts />
 
       <Panel titleId="reconcile-title" title={t("reconcileTitle")}>

@@ -6,6 +6,7 @@ import { listPendingInvitations, listStaff } from "@/lib/staff/users";
 import { staffMetadata } from "../_components/metadata";
 import { InviteForm } from "./invite-form";
 import { DisableForm, RevokeInvitationForm, RoleForm } from "./user-forms";
+import { PageHeader } from "@/app/_components/page-header";
 
 export const generateMetadata = () => staffMetadata("users");
 
@@ -36,10 +37,7 @@ export default async function UsersPage() {
 
   return (
     <div className="flex flex-col gap-6">
-      <div>
-        <h1 className="text-2xl font-semibold text-slate-900">{t("title")}</h1>
-        <p className="mt-1 text-sm text-slate-600">{t("subtitle")}</p>
-      </div>
+      <PageHeader title={t("title")} subtitle={t("subtitle")} />
 
       <Panel titleId="staff-list-title" title={t("listTitle")}>
         {staff.length === 0 ? (
