@@ -2,6 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
+import { ActionButton } from "@/app/_components/action-button";
 import { Translated } from "@/app/_components/translated";
 import {
   applyAccountAction,
@@ -11,8 +12,6 @@ import {
   type SetupActionState,
 } from "./actions";
 
-const PRIMARY =
-  "inline-flex min-h-11 items-center justify-center rounded-lg bg-emerald-700 px-4 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-emerald-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-emerald-700 disabled:cursor-wait disabled:opacity-70";
 const INPUT =
   "w-full rounded-lg border border-slate-300 bg-white px-3 py-2 font-mono text-base text-slate-900 outline-none focus:border-emerald-700 focus:ring-2 focus:ring-emerald-100 sm:text-sm";
 
@@ -80,9 +79,12 @@ export function PlatformDomainsForm() {
       </label>
       <p className="text-xs text-slate-500">{t("hostsHint")}</p>
       <div className="flex flex-wrap items-center gap-3">
-        <button type="submit" disabled={pending} className={PRIMARY} data-testid="platform-domains-submit">
-          {pending ? t("saving") : t("save")}
-        </button>
+        <ActionButton
+          pending={pending}
+          label={t("save")}
+          pendingLabel={t("saving")}
+          data-testid="platform-domains-submit"
+        />
         <Status state={state} testId="platform-domains-status" />
       </div>
     </form>
@@ -155,9 +157,7 @@ export function ProfileForm({ defaults }: { defaults: ProfileDefaults }) {
       </fieldset>
       <p className="-mt-2 text-xs text-slate-500">{t("purposesHint")}</p>
       <div className="flex flex-wrap items-center gap-3">
-        <button type="submit" disabled={pending} className={PRIMARY} data-testid="profile-save">
-          {pending ? t("saving") : t("save")}
-        </button>
+        <ActionButton pending={pending} label={t("save")} pendingLabel={t("saving")} data-testid="profile-save" />
         <Status state={state} testId="profile-status" />
       </div>
     </form>
@@ -204,9 +204,12 @@ export function BatchApplyForm({ candidates }: { candidates: Candidate[] }) {
         ))}
       </ul>
       <div className="flex flex-wrap items-center gap-3">
-        <button type="submit" disabled={pending} className={PRIMARY} data-testid="batch-apply-submit">
-          {pending ? t("starting") : t("start")}
-        </button>
+        <ActionButton
+          pending={pending}
+          label={t("start")}
+          pendingLabel={t("starting")}
+          data-testid="batch-apply-submit"
+        />
         <Status state={state} testId="batch-apply-status" />
       </div>
     </form>
@@ -219,9 +222,7 @@ export function ApplyAccountForm({ appId }: { appId: string }) {
   return (
     <form action={action} className="flex flex-col gap-2">
       <input type="hidden" name="appId" value={appId} />
-      <button type="submit" disabled={pending} className={PRIMARY} data-testid="apply-account">
-        {pending ? t("applying") : t("apply")}
-      </button>
+      <ActionButton pending={pending} label={t("apply")} pendingLabel={t("applying")} data-testid="apply-account" />
       <Status state={state} testId="apply-account-status" />
     </form>
   );
