@@ -12,7 +12,7 @@ import { findMerchantAuthorizer, listMerchantAuthorizerGrants } from "@/db/queri
 import { listMerchantDeliveries } from "@/db/queries/webhooks";
 import { requireMerchant } from "@/lib/auth/guards";
 import { getEnv } from "@/lib/env";
-import { appIdSchema } from "@/lib/wechat/app-id";
+import { appIdParamOrNotFound } from "@/app/_components/app-id-param";
 import { describeAccountStatus, describeServiceType, describeVerifyType } from "@/lib/wechat/permissions";
 import { PermissionItem } from "@/app/_components/permission-item";
 import { AccountAvatar } from "../_components/account-avatar";
@@ -29,24 +29,17 @@ export async function generateMetadata(): Promise<Metadata> {
 
 const HISTORY_LIMIT = 10;
 
-export default async function AccountPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ appid: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function AccountPage({ params, searchParams }: PageProps<"/accounts/[appid]">) {
   await connection();
   const { appid } = await params;
   const merchant = await requireMerchant(`/accounts/${encodeURIComponent(appid)}`);
-  const appId = appIdSchema.safeParse(appid);
-  if (!appId.success) notFound();
+  const appId = appIdParamOrNotFound(appid);
   const db = await getDb();
   // Every read is scoped to the merchant, so they run together; nothing is shown before the account is found.
   const [account, history, deliveries, t, tAuthorize, tForwarding, format, locale, query] = await Promise.all([
-    findMerchantAuthorizer(db, merchant.merchantId, appId.data),
-    listMerchantAuthorizerGrants(db, merchant.merchantId, appId.data, HISTORY_LIMIT),
-    listMerchantDeliveries(db, merchant.merchantId, { appId: appId.data, limit: 20 }),
+    findMerchantAuthorizer(db, merchant.merchantId, appId),
+    listMerchantAuthorizerGrants(db, merchant.merchantId, appId, HISTORY_LIMIT),
+    listMerchantDeliveries(db, merchant.merchantId, { appId: appId, limit: 20 }),
     getTranslations("accounts"),
     getTranslations("authorize"),
     getTranslations("forwarding"),
