@@ -11,6 +11,7 @@ import { getEnv } from "@/lib/env";
 import { clientAddress } from "@/lib/http";
 import { message, type Message } from "@/lib/i18n/message";
 import { retryAfterMinutes } from "@/lib/rate-limit";
+import { fieldErrorMessages } from "./field-errors";
 import { safeCallbackUrl } from "./safe-callback";
 
 export type FormState =
@@ -50,10 +51,6 @@ const signUpSchema = z.object({
     .max(MAX_PASSWORD_LENGTH, { error: "auth.errors.passwordLong" }),
 });
 
-function issue(issues: string[] | undefined): Message | undefined {
-  return issues?.[0] ? message(issues[0]) : undefined;
-}
-
 export async function signUpAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const input = signUpSchema.safeParse({
     businessName: formData.get("businessName"),
@@ -61,11 +58,10 @@ export async function signUpAction(_prev: FormState, formData: FormData): Promis
     password: formData.get("password"),
   });
   if (!input.success) {
-    const flat = z.flattenError(input.error).fieldErrors;
     return {
       ok: false,
       message: message("auth.errors.checkForm"),
-      fieldErrors: { businessName: issue(flat.businessName), email: issue(flat.email), password: issue(flat.password) },
+      fieldErrors: fieldErrorMessages(input.error, ["businessName", "email", "password"]),
     };
   }
   const result = await signUpMerchant(await getDb(), {
