@@ -7,6 +7,7 @@ import { listFastRegisterOfficialAccounts, listMerchantRegistrations } from "@/d
 import { requireMerchant } from "@/lib/auth/guards";
 import { RegisterForm } from "./register-form";
 import { RegistrationStatusBadge } from "./status-badge";
+import { Panel } from "@/app/_components/panel";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("registration.page"))("metaTitle") };
@@ -36,13 +37,7 @@ export default async function RegisterPage() {
       <section className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6">
         <RegisterForm officialAccounts={officialAccounts} />
       </section>
-      <section
-        aria-labelledby="registrations-title"
-        className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6"
-      >
-        <h2 id="registrations-title" className="text-base font-semibold text-slate-900">
-          {t("list.title")}
-        </h2>
+      <Panel titleId="registrations-title" title={t("list.title")}>
         {tasks.length === 0 ? (
           <p data-testid="registrations-empty" className="mt-3 text-sm text-slate-600">
             {t("list.empty")}
@@ -70,7 +65,7 @@ export default async function RegisterPage() {
             ))}
           </ul>
         )}
-      </section>
+      </Panel>
     </div>
   );
 }

@@ -49,6 +49,10 @@ function Filters({ filters, actions, words }: { filters: AuditFilters; actions: 
       {input}
     </div>
   );
+  // A text or date filter: its id, name and current value follow from the filter's name.
+  const filterInput = (name: keyof AuditFilters, props: React.InputHTMLAttributes<HTMLInputElement>) => (
+    <input id={`audit-${name}`} name={name} defaultValue={filters[name] ?? ""} className={INPUT} {...props} />
+  );
   return (
     <form
       method="get"
@@ -57,18 +61,7 @@ function Filters({ filters, actions, words }: { filters: AuditFilters; actions: 
       className="rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5"
     >
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-[minmax(0,1.2fr)_minmax(0,1fr)_minmax(0,1fr)_9.5rem_9.5rem]">
-        {field(
-          "actor",
-          a("actor"),
-          <input
-            id="audit-actor"
-            name="actor"
-            type="search"
-            defaultValue={filters.actor ?? ""}
-            placeholder={a("actorPlaceholder")}
-            className={INPUT}
-          />,
-        )}
+        {field("actor", a("actor"), filterInput("actor", { type: "search", placeholder: a("actorPlaceholder") }))}
         {field(
           "action",
           a("action"),
@@ -86,25 +79,14 @@ function Filters({ filters, actions, words }: { filters: AuditFilters; actions: 
         {field(
           "target",
           a("target"),
-          <input
-            id="audit-target"
-            name="target"
-            type="search"
-            defaultValue={filters.target ?? ""}
-            placeholder={a("targetPlaceholder")}
-            className={`${INPUT} font-mono`}
-          />,
+          filterInput("target", {
+            type: "search",
+            placeholder: a("targetPlaceholder"),
+            className: `${INPUT} font-mono`,
+          }),
         )}
-        {field(
-          "from",
-          a("from"),
-          <input id="audit-from" name="from" type="date" defaultValue={filters.from ?? ""} className={INPUT} />,
-        )}
-        {field(
-          "to",
-          a("to"),
-          <input id="audit-to" name="to" type="date" defaultValue={filters.to ?? ""} className={INPUT} />,
-        )}
+        {field("from", a("from"), filterInput("from", { type: "date" }))}
+        {field("to", a("to"), filterInput("to", { type: "date" }))}
       </div>
       <div className="mt-3 flex flex-wrap items-center gap-3">
         <button
