@@ -58,10 +58,25 @@ function failed(error: unknown): ReviewFormState {
   return { ok: false, message: message("staffDetail.errors.saveFailed") };
 }
 
-function revalidateAccount(appId: string): void {
-  revalidatePath(`/staff/authorizations/${appId}`);
+/**
+ * One review step on the posted account: a bad form or a refusal becomes the form's answer; once saved, the pages
+ * showing the account are revalidated and `outcome` gives the catalog key of what happened.
+ */
+async function saveReviewStep<Input extends { appId: string }>(
+  input: z.ZodSafeParseResult<Input>,
+  save: (input: Input) => Promise<unknown>,
+  outcome: (input: Input) => string,
+): Promise<ReviewFormState> {
+  if (!input.success) return invalid(input.error);
+  try {
+    await save(input.data);
+  } catch (error) {
+    return failed(error);
+  }
+  revalidatePath(`/staff/authorizations/${input.data.appId}`);
   revalidatePath("/staff/authorizations");
   revalidatePath("/staff/audit");
+  return { ok: true, message: message(outcome(input.data)) };
 }
 
 /** 通过 / 拒绝 / 需要补充信息, with the note the merchant will see. */
@@ -75,14 +90,11 @@ export async function decideReviewAction(_prev: ReviewFormState, formData: FormD
     expectedStatus: text(formData, "expectedStatus"),
     expectedReviewedAt: text(formData, "expectedReviewedAt"),
   });
-  if (!input.success) return invalid(input.error);
-  try {
-    await decideReview(await getDb(), { userId: staff.userId, email: staff.email }, input.data);
-  } catch (error) {
-    return failed(error);
-  }
-  revalidateAccount(input.data.appId);
-  return { ok: true, message: message(`staffDetail.outcome.${input.data.decision}`) };
+  return saveReviewStep(
+    input,
+    async (data) => decideReview(await getDb(), { userId: staff.userId, email: staff.email }, data),
+    (data) => `staffDetail.outcome.${data.decision}`,
+  );
 }
 
 /** An ownership conflict: keep the current merchant, or transfer the account to the one who claimed it. */
@@ -94,12 +106,9 @@ export async function resolveConflictAction(_prev: ReviewFormState, formData: Fo
     note: text(formData, "note") ?? "",
     expectedContestedBy: text(formData, "expectedContestedBy"),
   });
-  if (!input.success) return invalid(input.error);
-  try {
-    await resolveConflict(await getDb(), { userId: staff.userId, email: staff.email }, input.data);
-  } catch (error) {
-    return failed(error);
-  }
-  revalidateAccount(input.data.appId);
-  return { ok: true, message: message(`staffDetail.outcome.${input.data.resolution}`) };
+  return saveReviewStep(
+    input,
+    async (data) => resolveConflict(await getDb(), { userId: staff.userId, email: staff.email }, data),
+    (data) => `staffDetail.outcome.${data.resolution}`,
+  );
 }
