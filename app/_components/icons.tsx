@@ -27,19 +27,21 @@ export function ChevronRightIcon({ className }: { className: string }) {
   );
 }
 
-/** A 24×24 line icon (the picture of an empty state); its paths are the children. */
-export function LineIcon({ className, children }: { className: string; children: React.ReactNode }) {
+/** The picture of an empty state: a 24×24 line icon (its paths are the children) in a badge styled by `className`. */
+export function EmptyStateIcon({ className, children }: { className: string; children: React.ReactNode }) {
   return (
-    <svg
-      viewBox="0 0 24 24"
-      className={className}
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="1.8"
-      strokeLinecap="round"
-      strokeLinejoin="round"
-    >
-      {children}
-    </svg>
+    <div aria-hidden="true" className={className}>
+      <svg
+        viewBox="0 0 24 24"
+        className="h-6 w-6"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.8"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      >
+        {children}
+      </svg>
+    </div>
   );
 }

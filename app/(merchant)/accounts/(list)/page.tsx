@@ -16,7 +16,7 @@ import { AuthorizeForm, type AuthorizeButton } from "../_components/authorize-fo
 import { ForwardingPanel } from "../_components/forwarding-panel";
 import { RegisterLink } from "../_components/register-link";
 import { PageHeader } from "@/app/_components/page-header";
-import { ChevronRightIcon, LineIcon } from "@/app/_components/icons";
+import { ChevronRightIcon, EmptyStateIcon } from "@/app/_components/icons";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("accounts.list"))("metaTitle") };
@@ -69,15 +69,10 @@ export default async function AccountsPage({
           aria-labelledby="empty-title"
           className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8"
         >
-          <div
-            aria-hidden="true"
-            className="mb-4 flex h-12 w-12 items-center justify-center rounded-full bg-emerald-50 text-emerald-600"
-          >
-            <LineIcon className="h-6 w-6">
-              <path d="M12 3 4 6v6c0 4.4 3.4 8.2 8 9 4.6-.8 8-4.6 8-9V6l-8-3Z" />
-              <path d="m8.5 12 2.5 2.5 4.5-5" />
-            </LineIcon>
-          </div>
+          <EmptyStateIcon className="mb-4 flex h-12 w-12 items-center justify-center rounded-full bg-emerald-50 text-emerald-600">
+            <path d="M12 3 4 6v6c0 4.4 3.4 8.2 8 9 4.6-.8 8-4.6 8-9V6l-8-3Z" />
+            <path d="m8.5 12 2.5 2.5 4.5-5" />
+          </EmptyStateIcon>
           <h2 id="empty-title" className="text-lg font-semibold text-slate-900">
             {t("list.emptyTitle")}
           </h2>

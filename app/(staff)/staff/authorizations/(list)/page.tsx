@@ -18,7 +18,7 @@ import { AuthorizationList } from "../_components/authorization-list";
 import { FilterBar } from "../_components/filter-bar";
 import { listLabels, toRowView, type ListWords } from "../_components/row-view";
 import { PageHeader } from "@/app/_components/page-header";
-import { ChevronRightIcon, LineIcon } from "@/app/_components/icons";
+import { ChevronRightIcon, EmptyStateIcon } from "@/app/_components/icons";
 
 export const generateMetadata = () => staffMetadata("authorizations");
 
@@ -108,15 +108,10 @@ export default async function StaffAuthorizationsPage({
           aria-labelledby="staff-empty-title"
           className="rounded-2xl border border-slate-200 bg-white p-8 text-center shadow-sm"
         >
-          <div
-            aria-hidden="true"
-            className="mx-auto mb-4 flex h-12 w-12 items-center justify-center rounded-full bg-slate-100 text-slate-500"
-          >
-            <LineIcon className="h-6 w-6">
-              <circle cx="11" cy="11" r="6.5" />
-              <path d="m20 20-4.2-4.2" />
-            </LineIcon>
-          </div>
+          <EmptyStateIcon className="mx-auto mb-4 flex h-12 w-12 items-center justify-center rounded-full bg-slate-100 text-slate-500">
+            <circle cx="11" cy="11" r="6.5" />
+            <path d="m20 20-4.2-4.2" />
+          </EmptyStateIcon>
           <h2 id="staff-empty-title" className="text-lg font-semibold text-slate-900">
             {l("empty.title")}
           </h2>
