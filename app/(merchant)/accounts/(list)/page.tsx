@@ -22,11 +22,7 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("accounts.list"))("metaTitle") };
 }
 
-export default async function AccountsPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function AccountsPage({ searchParams }: PageProps<"/accounts">) {
   await connection();
   const merchant = await requireMerchant("/accounts");
   const db = await getDb();

@@ -33,11 +33,7 @@ const querySchema = z.object({
 });
 
 /** Where the authorization callback sends the merchant when it did not end with an authorized account. */
-export default async function AuthorizeResultPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function AuthorizeResultPage({ searchParams }: PageProps<"/authorize/result">) {
   await connection();
   const raw = await searchParams;
   const returnTo = `/authorize/result?${new URLSearchParams(Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === "string")).toString()}`;

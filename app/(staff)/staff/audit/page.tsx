@@ -173,11 +173,7 @@ function Row({ entry, words }: { entry: AuditEntryView; words: Words }) {
 }
 
 // GET /staff/audit: every staff action, newest first, filtered, 50 per page (keyset on id).
-export default async function AuditPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function AuditPage({ searchParams }: PageProps<"/staff/audit">) {
   await connection();
   await requireStaff("/staff/audit");
   const query = await searchParams;

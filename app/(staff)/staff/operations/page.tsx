@@ -157,11 +157,7 @@ function RunPanel({ run, words }: { run: ReconcileRunRow; words: Words }) {
 }
 
 // GET /staff/operations: reconcile now (with its progress) and the runs so far; one account's token/profile.
-export default async function OperationsPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function OperationsPage({ searchParams }: PageProps<"/staff/operations">) {
   await requireStaff("/staff/operations");
   const [db, query, t, tDuration, format] = await Promise.all([
     getDb(),

@@ -30,11 +30,7 @@ function href(path: string, query: URLSearchParams): string {
 }
 
 // GET /staff/authorizations: every merchant's authorizations for staff review, filtered, searched, keyset-paged.
-export default async function StaffAuthorizationsPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function StaffAuthorizationsPage({ searchParams }: PageProps<"/staff/authorizations">) {
   await connection();
   await requireStaff(LIST_PATH);
   const params = parseStaffListParams(await searchParams);
