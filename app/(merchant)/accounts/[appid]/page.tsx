@@ -13,7 +13,8 @@ import { listMerchantDeliveries } from "@/db/queries/webhooks";
 import { requireMerchant } from "@/lib/auth/guards";
 import { getEnv } from "@/lib/env";
 import { appIdParamOrNotFound } from "@/app/_components/app-id-param";
-import { describeAccountStatus, describeServiceType, describeVerifyType } from "@/lib/wechat/permissions";
+import type { Description } from "@/lib/wechat/permissions";
+import { describeProfileCodes } from "@/app/_components/profile-codes";
 import { PermissionItem } from "@/app/_components/permission-item";
 import { AccountAvatar } from "../_components/account-avatar";
 import { KindBadge, ReviewBadge, StatusBadge } from "../_components/account-badges";
@@ -69,32 +70,17 @@ export default async function AccountPage({ params, searchParams }: PageProps<"/
     ) : null;
 
   const none = <span className="text-slate-500">{t("account.notProvided")}</span>;
-  const described = (d: { zh: string; en: string; known: boolean }) => (
-    <span className={d.known ? undefined : "text-amber-800"}>{lang === "en" ? d.en : d.zh}</span>
-  );
+  const described = (d: Description | null) =>
+    d ? <span className={d.known ? undefined : "text-amber-800"}>{lang === "en" ? d.en : d.zh}</span> : none;
+  const codes = describeProfileCodes(account);
   const details: Array<{ key: string; label: string; value: React.ReactNode; mono?: boolean }> = [
     { key: "appId", label: t("account.appId"), value: account.appId, mono: true },
     { key: "userName", label: t("account.userName"), value: account.userName ?? none, mono: Boolean(account.userName) },
     { key: "alias", label: t("account.alias"), value: account.alias || none },
-    {
-      key: "serviceType",
-      label: t("account.serviceType"),
-      value:
-        account.kind && account.serviceTypeId !== null
-          ? described(describeServiceType(account.kind, account.serviceTypeId))
-          : none,
-    },
-    {
-      key: "verify",
-      label: t("account.verify"),
-      value: account.verifyTypeId !== null ? described(describeVerifyType(account.verifyTypeId)) : none,
-    },
+    { key: "serviceType", label: t("account.serviceType"), value: described(codes.serviceType) },
+    { key: "verify", label: t("account.verify"), value: described(codes.verify) },
     { key: "principal", label: t("account.principal"), value: account.principalName || none },
-    {
-      key: "accountStatus",
-      label: t("account.accountStatus"),
-      value: account.accountStatus !== null ? described(describeAccountStatus(account.accountStatus)) : none,
-    },
+    { key: "accountStatus", label: t("account.accountStatus"), value: described(codes.accountStatus) },
     { key: "authorizedAt", label: t("account.authorizedAt"), value: dateTime(account.authorizedAt) ?? none },
     ...(account.revokedAt
       ? [{ key: "revokedAt", label: t("account.revokedAt"), value: dateTime(account.revokedAt) ?? none }]
