@@ -16,6 +16,7 @@ import { auditActionLabel, type CatalogTranslator } from "@/lib/staff/timeline-l
 import { appIdSchema } from "@/lib/wechat/app-id";
 import { ChangeList } from "../_components/change-list";
 import { staffMetadata } from "../_components/metadata";
+import { KeysetLinks } from "../_components/keyset-links";
 
 export const generateMetadata = () => staffMetadata("audit");
 
@@ -256,25 +257,11 @@ export default async function AuditPage({ searchParams }: PageProps<"/staff/audi
       )}
 
       <nav aria-label={a("title")} className="flex flex-wrap items-center gap-3 text-sm">
-        {before ? (
-          <Link
-            href={hrefWith(filters)}
-            data-testid="audit-newest"
-            className="font-medium text-emerald-700 hover:underline"
-          >
-            {a("newest")}
-          </Link>
-        ) : null}
-        {nextBefore ? (
-          <Link
-            href={hrefWith(filters, nextBefore)}
-            data-testid="audit-older"
-            className="inline-flex min-h-10 items-center rounded-lg px-3 font-medium text-slate-700 ring-1 ring-slate-300 ring-inset hover:bg-slate-50"
-          >
-            {a("older")} →
-          </Link>
-        ) : null}
-        <span className="text-xs text-slate-500 sm:ml-auto">{a("pageHint", { n: AUDIT_PAGE_SIZE })}</span>
+        <KeysetLinks
+          newest={before ? { href: hrefWith(filters), label: a("newest"), testId: "audit-newest" } : null}
+          older={nextBefore ? { href: hrefWith(filters, nextBefore), label: a("older"), testId: "audit-older" } : null}
+          hint={a("pageHint", { n: AUDIT_PAGE_SIZE })}
+        />
       </nav>
     </div>
   );
