@@ -1,10 +1,10 @@
 import { getTranslations } from "next-intl/server";
 import { Suspense } from "react";
+import { PageHeader } from "@/app/_components/page-header";
 import { requireStaff } from "@/lib/auth/guards";
 import { StaffCharts } from "./_components/charts/staff-charts";
 import { staffMetadata } from "./_components/metadata";
 import { PlatformStatus, PlatformStatusSkeleton } from "./_components/platform-status";
-import { PageHeader } from "@/app/_components/page-header";
 
 export const generateMetadata = () => staffMetadata("overview");
 

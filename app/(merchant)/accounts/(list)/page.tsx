@@ -3,6 +3,8 @@ import Link from "next/link";
 import { connection } from "next/server";
 import { getTranslations } from "next-intl/server";
 import { Banner } from "@/app/_components/banner";
+import { ChevronRightIcon, EmptyStateIcon } from "@/app/_components/icons";
+import { PageHeader } from "@/app/_components/page-header";
 import { Panel } from "@/app/_components/panel";
 import { getDb } from "@/db";
 import { listMerchantAuthorizers } from "@/db/queries/authorizers";
@@ -15,8 +17,6 @@ import { KindBadge, ReviewBadge, StatusBadge } from "../_components/account-badg
 import { AuthorizeForm, type AuthorizeButton } from "../_components/authorize-form";
 import { ForwardingPanel } from "../_components/forwarding-panel";
 import { RegisterLink } from "../_components/register-link";
-import { PageHeader } from "@/app/_components/page-header";
-import { ChevronRightIcon, EmptyStateIcon } from "@/app/_components/icons";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("accounts.list"))("metaTitle") };

@@ -2,12 +2,12 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { connection } from "next/server";
+import { Panel } from "@/app/_components/panel";
 import { getDb } from "@/db";
 import { listFastRegisterOfficialAccounts, listMerchantRegistrations } from "@/db/queries/registration";
 import { requireMerchant } from "@/lib/auth/guards";
 import { RegisterForm } from "./register-form";
 import { RegistrationStatusBadge } from "./status-badge";
-import { Panel } from "@/app/_components/panel";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("registration.page"))("metaTitle") };

@@ -15,8 +15,8 @@ import {
 import { auditActionLabel, type CatalogTranslator } from "@/lib/staff/timeline-labels";
 import { appIdSchema } from "@/lib/wechat/app-id";
 import { ChangeList } from "../_components/change-list";
-import { staffMetadata } from "../_components/metadata";
 import { KeysetLinks } from "../_components/keyset-links";
+import { staffMetadata } from "../_components/metadata";
 
 export const generateMetadata = () => staffMetadata("audit");
 

@@ -1,5 +1,7 @@
 import type { useFormatter, useTranslations } from "next-intl";
 import { getFormatter, getTranslations } from "next-intl/server";
+import { AutoRefresh } from "@/app/_components/auto-refresh";
+import { PageHeader } from "@/app/_components/page-header";
 import { Panel } from "@/app/_components/panel";
 import { getDb } from "@/db";
 import { requireStaff } from "@/lib/auth/guards";
@@ -8,10 +10,8 @@ import { findAccountForOperations, listReconcileRuns, type ReconcileRunRow } fro
 import { appIdSchema } from "@/lib/wechat/app-id";
 import { AccountOperations } from "../_components/account-operations";
 import { staffMetadata } from "../_components/metadata";
-import { AutoRefresh } from "@/app/_components/auto-refresh";
 import { StartReconcileForm } from "./start-reconcile-form";
 import { StaffCharts } from "../_components/charts/staff-charts";
-import { PageHeader } from "@/app/_components/page-header";
 
 export const generateMetadata = () => staffMetadata("operations");
 

@@ -1,5 +1,6 @@
 import { getFormatter, getTranslations } from "next-intl/server";
 import { connection } from "next/server";
+import { PageHeader } from "@/app/_components/page-header";
 import { getDb } from "@/db";
 import { unsafeListAllRegistrations, unsafeListUnmatchedPushes } from "@/db/queries/registration";
 import { requireStaff } from "@/lib/auth/guards";
@@ -9,7 +10,6 @@ import { pushStatusMessage, taskDetailMessage } from "@/lib/registration/message
 import { RegistrationStatusBadge } from "../../../(merchant)/accounts/register/status-badge";
 import { CancelRegistrationButton } from "./cancel-button";
 import { staffMetadata } from "../_components/metadata";
-import { PageHeader } from "@/app/_components/page-header";
 
 export const generateMetadata = () => staffMetadata("registrations");
 

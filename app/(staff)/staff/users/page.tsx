@@ -1,4 +1,5 @@
 import { getFormatter, getTranslations } from "next-intl/server";
+import { PageHeader } from "@/app/_components/page-header";
 import { Panel } from "@/app/_components/panel";
 import { getDb } from "@/db";
 import { requireAdmin } from "@/lib/auth/guards";
@@ -6,7 +7,6 @@ import { listPendingInvitations, listStaff } from "@/lib/staff/users";
 import { staffMetadata } from "../_components/metadata";
 import { InviteForm } from "./invite-form";
 import { DisableForm, RevokeInvitationForm, RoleForm } from "./user-forms";
-import { PageHeader } from "@/app/_components/page-header";
 
 export const generateMetadata = () => staffMetadata("users");
 

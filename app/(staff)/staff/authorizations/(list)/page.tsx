@@ -1,6 +1,8 @@
 import Link from "next/link";
 import { connection } from "next/server";
 import { getFormatter, getTranslations } from "next-intl/server";
+import { ChevronRightIcon, EmptyStateIcon } from "@/app/_components/icons";
+import { PageHeader } from "@/app/_components/page-header";
 import { getDb } from "@/db";
 import {
   countStaffAuthorizations,
@@ -17,8 +19,6 @@ import { staffMetadata } from "../../_components/metadata";
 import { AuthorizationList } from "../_components/authorization-list";
 import { FilterBar } from "../_components/filter-bar";
 import { listLabels, toRowView, type ListWords } from "../_components/row-view";
-import { PageHeader } from "@/app/_components/page-header";
-import { ChevronRightIcon, EmptyStateIcon } from "@/app/_components/icons";
 
 export const generateMetadata = () => staffMetadata("authorizations");
 

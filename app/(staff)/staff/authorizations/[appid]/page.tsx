@@ -4,6 +4,7 @@ import { getTranslations } from "next-intl/server";
 import { Suspense } from "react";
 import { AccountAvatar } from "@/app/(merchant)/accounts/_components/account-avatar";
 import { KindBadge, StatusBadge } from "@/app/(merchant)/accounts/_components/account-badges";
+import { appIdParamOrNotFound } from "@/app/_components/app-id-param";
 import { BackLink } from "@/app/_components/back-link";
 import { Banner } from "@/app/_components/banner";
 import { Panel } from "@/app/_components/panel";
@@ -12,7 +13,6 @@ import { findStaffAuthorizerDetail } from "@/db/queries/staff-authorizer-detail"
 import { requireStaff } from "@/lib/auth/guards";
 import { GRANT_HISTORY_LIMIT, listStaffGrantHistory, parseTimelineCursor } from "@/lib/staff/authorizer-detail";
 import { REVIEW_NOTE_MAX } from "@/lib/staff/review";
-import { appIdParamOrNotFound } from "@/app/_components/app-id-param";
 import { getAccountLabels } from "../../_components/account-labels";
 import { AccountOperations } from "../../_components/account-operations";
 import { staffMetadata } from "../../_components/metadata";

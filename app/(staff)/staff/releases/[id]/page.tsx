@@ -2,6 +2,7 @@ import { inArray } from "drizzle-orm";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { getTranslations } from "next-intl/server";
+import { AutoRefresh } from "@/app/_components/auto-refresh";
 import { BackLink } from "@/app/_components/back-link";
 import { Panel } from "@/app/_components/panel";
 import { Translated } from "@/app/_components/translated";
@@ -13,7 +14,6 @@ import { RELEASE_KIND, releaseParamsSchema } from "@/lib/releases/release-kind";
 import { explainAnswer, readableOutcome } from "@/lib/releases/wechat-answers";
 import { controlBatchAction, targetAction } from "../actions";
 import { ActionForm } from "../_components/action-form";
-import { AutoRefresh } from "@/app/_components/auto-refresh";
 import { BatchProgress } from "../_components/progress-bar";
 import { staffMetadata } from "../../_components/metadata";
 

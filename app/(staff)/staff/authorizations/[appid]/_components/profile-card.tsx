@@ -1,7 +1,7 @@
 import { getFormatter, getTranslations } from "next-intl/server";
 import { Panel } from "@/app/_components/panel";
-import type { StaffAuthorizerDetail } from "@/db/queries/staff-authorizer-detail";
 import { describeProfileCodes } from "@/app/_components/profile-codes";
+import type { StaffAuthorizerDetail } from "@/db/queries/staff-authorizer-detail";
 import type { Description } from "@/lib/wechat/permissions";
 import { getPairLanguage } from "../../../_components/language";
 

@@ -5,9 +5,9 @@ import { listStaffTimeline, TIMELINE_PAGE_SIZE, type TimelineEntry } from "@/lib
 import { formatDurationPrecise } from "@/lib/i18n/duration";
 import { describeTimelineEntry, type CatalogTranslator } from "@/lib/staff/timeline-labels";
 import { ChangeList } from "../../../_components/change-list";
+import { KeysetLinks } from "../../../_components/keyset-links";
 import { getPairLanguage, type PairLanguage } from "../../../_components/language";
 import { GrantChanges, getGrantLabels } from "./permissions";
-import { KeysetLinks } from "../../../_components/keyset-links";
 
 /** What an entry needs to be put in words (read once per page). */
 interface Words {
