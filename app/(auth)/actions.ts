@@ -11,12 +11,13 @@ import { getEnv } from "@/lib/env";
 import { clientAddress } from "@/lib/http";
 import { message, type Message } from "@/lib/i18n/message";
 import { retryAfterMinutes } from "@/lib/rate-limit";
-import { fieldErrorMessages } from "./field-errors";
+import { fieldErrorMessages, formFields } from "./form-fields";
 import { safeCallbackUrl } from "./safe-callback";
 
+const SIGN_UP_FIELDS = ["businessName", "email", "password"] as const;
+
 export type FormState =
-  | { ok: false; message: Message; fieldErrors?: Partial<Record<"businessName" | "email" | "password", Message>> }
-  | undefined;
+  { ok: false; message: Message; fieldErrors?: Partial<Record<(typeof SIGN_UP_FIELDS)[number], Message>> } | undefined;
 
 const signInSchema = z.object({ email: z.email(), password: z.string().min(1) });
 
@@ -52,16 +53,12 @@ const signUpSchema = z.object({
 });
 
 export async function signUpAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const input = signUpSchema.safeParse({
-    businessName: formData.get("businessName"),
-    email: formData.get("email"),
-    password: formData.get("password"),
-  });
+  const input = signUpSchema.safeParse(formFields(formData, SIGN_UP_FIELDS));
   if (!input.success) {
     return {
       ok: false,
       message: message("auth.errors.checkForm"),
-      fieldErrors: fieldErrorMessages(input.error, ["businessName", "email", "password"]),
+      fieldErrors: fieldErrorMessages(input.error, SIGN_UP_FIELDS),
     };
   }
   const result = await signUpMerchant(await getDb(), {

@@ -8,7 +8,7 @@ import { signIn } from "@/lib/auth";
 import { message, type Message } from "@/lib/i18n/message";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@/lib/auth/password-policy";
 import { acceptInvitation } from "@/lib/staff/users";
-import { fieldErrorMessages } from "../../field-errors";
+import { fieldErrorMessages, formFields } from "../../form-fields";
 
 export type AcceptState =
   | { ok: false; message: Message; gone?: boolean; fieldErrors?: Partial<Record<"password" | "confirm", Message>> }
@@ -24,11 +24,7 @@ const acceptSchema = z
   .refine((v) => v.password === v.confirm, { path: ["confirm"], error: "invite.errors.mismatch" });
 
 export async function acceptInvitationAction(_prev: AcceptState, formData: FormData): Promise<AcceptState> {
-  const input = acceptSchema.safeParse({
-    token: formData.get("token"),
-    password: formData.get("password"),
-    confirm: formData.get("confirm"),
-  });
+  const input = acceptSchema.safeParse(formFields(formData, ["token", "password", "confirm"]));
   if (!input.success) {
     return {
       ok: false,
