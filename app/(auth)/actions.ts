@@ -11,11 +11,13 @@ import { getEnv } from "@/lib/env";
 import { clientAddress } from "@/lib/http";
 import { message, type Message } from "@/lib/i18n/message";
 import { retryAfterMinutes } from "@/lib/rate-limit";
+import { fieldErrorMessages, formFields } from "./form-fields";
 import { safeCallbackUrl } from "./safe-callback";
 
+const SIGN_UP_FIELDS = ["businessName", "email", "password"] as const;
+
 export type FormState =
-  | { ok: false; message: Message; fieldErrors?: Partial<Record<"businessName" | "email" | "password", Message>> }
-  | undefined;
+  { ok: false; message: Message; fieldErrors?: Partial<Record<(typeof SIGN_UP_FIELDS)[number], Message>> } | undefined;
 
 const signInSchema = z.object({ email: z.email(), password: z.string().min(1) });
 
@@ -50,22 +52,13 @@ const signUpSchema = z.object({
     .max(MAX_PASSWORD_LENGTH, { error: "auth.errors.passwordLong" }),
 });
 
-function issue(issues: string[] | undefined): Message | undefined {
-  return issues?.[0] ? message(issues[0]) : undefined;
-}
-
 export async function signUpAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const input = signUpSchema.safeParse({
-    businessName: formData.get("businessName"),
-    email: formData.get("email"),
-    password: formData.get("password"),
-  });
+  const input = signUpSchema.safeParse(formFields(formData, SIGN_UP_FIELDS));
   if (!input.success) {
-    const flat = z.flattenError(input.error).fieldErrors;
     return {
       ok: false,
       message: message("auth.errors.checkForm"),
-      fieldErrors: { businessName: issue(flat.businessName), email: issue(flat.email), password: issue(flat.password) },
+      fieldErrors: fieldErrorMessages(input.error, SIGN_UP_FIELDS),
     };
   }
   const result = await signUpMerchant(await getDb(), {

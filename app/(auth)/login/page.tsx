@@ -10,11 +10,7 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("auth.login"))("metaTitle") };
 }
 
-export default async function LoginPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function LoginPage({ searchParams }: PageProps<"/login">) {
   await connection();
   const { callbackUrl: raw } = await searchParams;
   const callbackUrl = safeCallbackUrl(typeof raw === "string" ? raw : undefined);

@@ -1,6 +1,5 @@
 "use client";
 
-import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
 import { signUpAction } from "@/app/(auth)/actions";
@@ -8,7 +7,8 @@ import { FormError } from "@/app/_components/form-error";
 import { SubmitButton } from "@/app/_components/submit-button";
 import { TextField } from "@/app/_components/text-field";
 import { useFormFields } from "@/app/_components/use-form-fields";
-import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-policy";
+import { NewPasswordField } from "../_components/new-password-field";
+import { SwitchLink } from "../_components/switch-link";
 
 export function SignUpForm() {
   const t = useTranslations("auth.signup");
@@ -25,22 +25,9 @@ export function SignUpForm() {
         {...bind("businessName")}
       />
       <TextField label={t("email")} type="email" autoComplete="email" inputMode="email" required {...bind("email")} />
-      <TextField
-        label={t("password")}
-        hint={t("passwordHint")}
-        type="password"
-        autoComplete="new-password"
-        required
-        minLength={MIN_PASSWORD_LENGTH}
-        {...bind("password")}
-      />
+      <NewPasswordField label={t("password")} hint={t("passwordHint")} {...bind("password")} />
       <SubmitButton pending={pending} label={t("submit")} pendingLabel={t("pending")} className="mt-2 w-full" />
-      <p className="text-center text-sm text-slate-600">
-        {t("haveAccount")}{" "}
-        <Link href="/login" className="font-medium text-emerald-700 underline-offset-4 hover:underline">
-          {t("signInLink")}
-        </Link>
-      </p>
+      <SwitchLink prompt={t("haveAccount")} href="/login" label={t("signInLink")} />
     </form>
   );
 }

@@ -1,5 +1,6 @@
 import { getTranslations } from "next-intl/server";
 import { Suspense } from "react";
+import { PageHeader } from "@/app/_components/page-header";
 import { requireStaff } from "@/lib/auth/guards";
 import { StaffCharts } from "./_components/charts/staff-charts";
 import { staffMetadata } from "./_components/metadata";
@@ -13,10 +14,7 @@ export default async function StaffHome() {
   const t = await getTranslations("staffOps.overview");
   return (
     <div className="flex flex-col gap-6">
-      <div>
-        <h1 className="text-2xl font-semibold text-slate-900">{t("title")}</h1>
-        <p className="mt-1 text-sm text-slate-600">{t("subtitle")}</p>
-      </div>
+      <PageHeader title={t("title")} subtitle={t("subtitle")} />
       <Suspense fallback={<PlatformStatusSkeleton label={t("loading")} />}>
         <PlatformStatus />
       </Suspense>

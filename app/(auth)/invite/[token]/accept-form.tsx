@@ -5,9 +5,8 @@ import { useTranslations } from "next-intl";
 import { useActionState, useEffect } from "react";
 import { FormError } from "@/app/_components/form-error";
 import { SubmitButton } from "@/app/_components/submit-button";
-import { TextField } from "@/app/_components/text-field";
 import { useFormFields } from "@/app/_components/use-form-fields";
-import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-policy";
+import { NewPasswordField } from "../../_components/new-password-field";
 import { acceptInvitationAction } from "./actions";
 
 /** Set a password for an invited staff account (twice); on success the new account is signed in. */
@@ -26,23 +25,8 @@ export function AcceptInvitationForm({ token, email }: { token: string; email: s
       <input type="hidden" name="token" value={token} />
       {/* For password managers: the account these credentials belong to. */}
       <input type="email" name="username" value={email} autoComplete="username" readOnly hidden />
-      <TextField
-        label={t("password")}
-        hint={t("passwordHint")}
-        type="password"
-        autoComplete="new-password"
-        required
-        minLength={MIN_PASSWORD_LENGTH}
-        {...bind("password")}
-      />
-      <TextField
-        label={t("confirm")}
-        type="password"
-        autoComplete="new-password"
-        required
-        minLength={MIN_PASSWORD_LENGTH}
-        {...bind("confirm")}
-      />
+      <NewPasswordField label={t("password")} hint={t("passwordHint")} {...bind("password")} />
+      <NewPasswordField label={t("confirm")} {...bind("confirm")} />
       <SubmitButton
         pending={pending}
         label={t("submit")}

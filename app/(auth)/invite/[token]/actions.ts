@@ -8,6 +8,7 @@ import { signIn } from "@/lib/auth";
 import { message, type Message } from "@/lib/i18n/message";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@/lib/auth/password-policy";
 import { acceptInvitation } from "@/lib/staff/users";
+import { fieldErrorMessages, formFields } from "../../form-fields";
 
 export type AcceptState =
   | { ok: false; message: Message; gone?: boolean; fieldErrors?: Partial<Record<"password" | "confirm", Message>> }
@@ -22,22 +23,13 @@ const acceptSchema = z
   })
   .refine((v) => v.password === v.confirm, { path: ["confirm"], error: "invite.errors.mismatch" });
 
-function issue(issues: string[] | undefined): Message | undefined {
-  return issues?.[0] ? message(issues[0]) : undefined;
-}
-
 export async function acceptInvitationAction(_prev: AcceptState, formData: FormData): Promise<AcceptState> {
-  const input = acceptSchema.safeParse({
-    token: formData.get("token"),
-    password: formData.get("password"),
-    confirm: formData.get("confirm"),
-  });
+  const input = acceptSchema.safeParse(formFields(formData, ["token", "password", "confirm"]));
   if (!input.success) {
-    const flat = z.flattenError(input.error).fieldErrors;
     return {
       ok: false,
       message: message("invite.errors.check"),
-      fieldErrors: { password: issue(flat.password), confirm: issue(flat.confirm) },
+      fieldErrors: fieldErrorMessages(input.error, ["password", "confirm"]),
     };
   }
   const result = await acceptInvitation(await getDb(), { token: input.data.token, password: input.data.password });

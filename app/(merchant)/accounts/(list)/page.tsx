@@ -3,6 +3,8 @@ import Link from "next/link";
 import { connection } from "next/server";
 import { getTranslations } from "next-intl/server";
 import { Banner } from "@/app/_components/banner";
+import { ChevronRightIcon, EmptyStateIcon } from "@/app/_components/icons";
+import { PageHeader } from "@/app/_components/page-header";
 import { Panel } from "@/app/_components/panel";
 import { getDb } from "@/db";
 import { listMerchantAuthorizers } from "@/db/queries/authorizers";
@@ -20,11 +22,7 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("accounts.list"))("metaTitle") };
 }
 
-export default async function AccountsPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function AccountsPage({ searchParams }: PageProps<"/accounts">) {
   await connection();
   const merchant = await requireMerchant("/accounts");
   const db = await getDb();
@@ -45,13 +43,11 @@ export default async function AccountsPage({
 
   return (
     <div className="flex flex-col gap-6">
-      <div>
-        <h1 className="text-2xl font-semibold text-slate-900">{t("list.title")}</h1>
-        <p className="mt-1 text-sm text-slate-600">{t("list.subtitle")}</p>
+      <PageHeader title={t("list.title")} subtitle={t("list.subtitle")}>
         <div className="mt-3">
           <RegisterLink />
         </div>
-      </div>
+      </PageHeader>
 
       {query.conflict === "1" ? (
         <Banner tone="warning" title={t("notices.conflictTitle")} testId="notice-conflict">
@@ -69,23 +65,10 @@ export default async function AccountsPage({
           aria-labelledby="empty-title"
           className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8"
         >
-          <div
-            aria-hidden="true"
-            className="mb-4 flex h-12 w-12 items-center justify-center rounded-full bg-emerald-50 text-emerald-600"
-          >
-            <svg
-              viewBox="0 0 24 24"
-              className="h-6 w-6"
-              fill="none"
-              stroke="currentColor"
-              strokeWidth="1.8"
-              strokeLinecap="round"
-              strokeLinejoin="round"
-            >
-              <path d="M12 3 4 6v6c0 4.4 3.4 8.2 8 9 4.6-.8 8-4.6 8-9V6l-8-3Z" />
-              <path d="m8.5 12 2.5 2.5 4.5-5" />
-            </svg>
-          </div>
+          <EmptyStateIcon className="mb-4 flex h-12 w-12 items-center justify-center rounded-full bg-emerald-50 text-emerald-600">
+            <path d="M12 3 4 6v6c0 4.4 3.4 8.2 8 9 4.6-.8 8-4.6 8-9V6l-8-3Z" />
+            <path d="m8.5 12 2.5 2.5 4.5-5" />
+          </EmptyStateIcon>
           <h2 id="empty-title" className="text-lg font-semibold text-slate-900">
             {t("list.emptyTitle")}
           </h2>
@@ -135,18 +118,7 @@ export default async function AccountsPage({
                         <ReviewBadge review={account.reviewStatus} />
                       </div>
                     </div>
-                    <svg
-                      aria-hidden="true"
-                      viewBox="0 0 20 20"
-                      className="h-5 w-5 shrink-0 text-slate-300 transition-colors group-hover:text-emerald-600"
-                      fill="currentColor"
-                    >
-                      <path
-                        fillRule="evenodd"
-                        d="M7.2 14.8a.75.75 0 0 1 0-1.06L10.94 10 7.2 6.26a.75.75 0 1 1 1.06-1.06l4.27 4.27a.75.75 0 0 1 0 1.06L8.26 14.8a.75.75 0 0 1-1.06 0Z"
-                        clipRule="evenodd"
-                      />
-                    </svg>
+                    <ChevronRightIcon className="h-5 w-5 shrink-0 text-slate-300 transition-colors group-hover:text-emerald-600" />
                   </Link>
                 </li>
               );

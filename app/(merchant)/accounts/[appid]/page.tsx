@@ -4,16 +4,17 @@ import { Suspense } from "react";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
+import { appIdParamOrNotFound } from "@/app/_components/app-id-param";
 import { BackLink } from "@/app/_components/back-link";
 import { Banner } from "@/app/_components/banner";
 import { Panel } from "@/app/_components/panel";
+import { describeProfileCodes } from "@/app/_components/profile-codes";
 import { getDb } from "@/db";
 import { findMerchantAuthorizer, listMerchantAuthorizerGrants } from "@/db/queries/authorizers";
 import { listMerchantDeliveries } from "@/db/queries/webhooks";
 import { requireMerchant } from "@/lib/auth/guards";
 import { getEnv } from "@/lib/env";
-import { appIdSchema } from "@/lib/wechat/app-id";
-import { describeAccountStatus, describeServiceType, describeVerifyType } from "@/lib/wechat/permissions";
+import type { Description } from "@/lib/wechat/permissions";
 import { PermissionItem } from "@/app/_components/permission-item";
 import { AccountAvatar } from "../_components/account-avatar";
 import { KindBadge, ReviewBadge, StatusBadge } from "../_components/account-badges";
@@ -29,24 +30,17 @@ export async function generateMetadata(): Promise<Metadata> {
 
 const HISTORY_LIMIT = 10;
 
-export default async function AccountPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ appid: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function AccountPage({ params, searchParams }: PageProps<"/accounts/[appid]">) {
   await connection();
   const { appid } = await params;
   const merchant = await requireMerchant(`/accounts/${encodeURIComponent(appid)}`);
-  const appId = appIdSchema.safeParse(appid);
-  if (!appId.success) notFound();
+  const appId = appIdParamOrNotFound(appid);
   const db = await getDb();
   // Every read is scoped to the merchant, so they run together; nothing is shown before the account is found.
   const [account, history, deliveries, t, tAuthorize, tForwarding, format, locale, query] = await Promise.all([
-    findMerchantAuthorizer(db, merchant.merchantId, appId.data),
-    listMerchantAuthorizerGrants(db, merchant.merchantId, appId.data, HISTORY_LIMIT),
-    listMerchantDeliveries(db, merchant.merchantId, { appId: appId.data, limit: 20 }),
+    findMerchantAuthorizer(db, merchant.merchantId, appId),
+    listMerchantAuthorizerGrants(db, merchant.merchantId, appId, HISTORY_LIMIT),
+    listMerchantDeliveries(db, merchant.merchantId, { appId: appId, limit: 20 }),
     getTranslations("accounts"),
     getTranslations("authorize"),
     getTranslations("forwarding"),
@@ -76,32 +70,17 @@ export default async function AccountPage({
     ) : null;
 
   const none = <span className="text-slate-500">{t("account.notProvided")}</span>;
-  const described = (d: { zh: string; en: string; known: boolean }) => (
-    <span className={d.known ? undefined : "text-amber-800"}>{lang === "en" ? d.en : d.zh}</span>
-  );
+  const described = (d: Description | null) =>
+    d ? <span className={d.known ? undefined : "text-amber-800"}>{lang === "en" ? d.en : d.zh}</span> : none;
+  const codes = describeProfileCodes(account);
   const details: Array<{ key: string; label: string; value: React.ReactNode; mono?: boolean }> = [
     { key: "appId", label: t("account.appId"), value: account.appId, mono: true },
     { key: "userName", label: t("account.userName"), value: account.userName ?? none, mono: Boolean(account.userName) },
     { key: "alias", label: t("account.alias"), value: account.alias || none },
-    {
-      key: "serviceType",
-      label: t("account.serviceType"),
-      value:
-        account.kind && account.serviceTypeId !== null
-          ? described(describeServiceType(account.kind, account.serviceTypeId))
-          : none,
-    },
-    {
-      key: "verify",
-      label: t("account.verify"),
-      value: account.verifyTypeId !== null ? described(describeVerifyType(account.verifyTypeId)) : none,
-    },
+    { key: "serviceType", label: t("account.serviceType"), value: described(codes.serviceType) },
+    { key: "verify", label: t("account.verify"), value: described(codes.verify) },
     { key: "principal", label: t("account.principal"), value: account.principalName || none },
-    {
-      key: "accountStatus",
-      label: t("account.accountStatus"),
-      value: account.accountStatus !== null ? described(describeAccountStatus(account.accountStatus)) : none,
-    },
+    { key: "accountStatus", label: t("account.accountStatus"), value: described(codes.accountStatus) },
     { key: "authorizedAt", label: t("account.authorizedAt"), value: dateTime(account.authorizedAt) ?? none },
     ...(account.revokedAt
       ? [{ key: "revokedAt", label: t("account.revokedAt"), value: dateTime(account.revokedAt) ?? none }]

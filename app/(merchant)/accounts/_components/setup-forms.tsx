@@ -2,6 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
+import { ActionButton } from "@/app/_components/action-button";
 import { Translated } from "@/app/_components/translated";
 import type { ActionState } from "@/lib/i18n/message";
 import {
@@ -11,10 +12,6 @@ import {
   unbindTesterAction,
 } from "../[appid]/setup-actions";
 
-const PRIMARY =
-  "inline-flex min-h-11 items-center justify-center rounded-lg bg-emerald-700 px-4 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-emerald-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-emerald-700 disabled:cursor-wait disabled:opacity-70";
-const SECONDARY =
-  "inline-flex min-h-10 items-center justify-center rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm text-slate-800 hover:bg-slate-50 disabled:cursor-wait disabled:opacity-70";
 const INPUT =
   "w-full rounded-lg border border-slate-300 bg-white px-3 py-2.5 text-base text-slate-900 outline-none focus:border-emerald-700 focus:ring-2 focus:ring-emerald-100 sm:text-sm";
 
@@ -37,9 +34,13 @@ export function RefreshSetupForm({ appId }: { appId: string }) {
   return (
     <form action={action} className="flex flex-wrap items-center gap-2">
       <input type="hidden" name="appId" value={appId} />
-      <button type="submit" disabled={pending} className={SECONDARY} data-testid="setup-refresh">
-        {pending ? t("refreshing") : t("refresh")}
-      </button>
+      <ActionButton
+        pending={pending}
+        label={t("refresh")}
+        pendingLabel={t("refreshing")}
+        variant="secondary"
+        data-testid="setup-refresh"
+      />
       <ActionStatus state={state} testId="setup-refresh-status" />
     </form>
   );
@@ -91,9 +92,12 @@ export function PrivacyContactsForm({ appId, contacts }: { appId: string; contac
         ))}
       </div>
       <div className="flex flex-wrap items-center gap-3">
-        <button type="submit" disabled={pending} className={PRIMARY} data-testid="privacy-contacts-save">
-          {pending ? t("saving") : t("save")}
-        </button>
+        <ActionButton
+          pending={pending}
+          label={t("save")}
+          pendingLabel={t("saving")}
+          data-testid="privacy-contacts-save"
+        />
         <ActionStatus state={state} testId="privacy-contacts-status" />
       </div>
     </form>
@@ -119,9 +123,7 @@ export function BindTesterForm({ appId }: { appId: string }) {
           placeholder="wxid_example"
           className={`${INPUT} sm:max-w-xs`}
         />
-        <button type="submit" disabled={pending} className={PRIMARY} data-testid="bind-tester">
-          {pending ? t("binding") : t("bind")}
-        </button>
+        <ActionButton pending={pending} label={t("bind")} pendingLabel={t("binding")} data-testid="bind-tester" />
       </div>
       <p className="text-xs text-slate-500">{t("hint")}</p>
       <ActionStatus state={state} testId="bind-tester-status" />
@@ -136,9 +138,13 @@ export function UnbindTesterForm({ appId, userstr, label }: { appId: string; use
     <form action={action} className="flex items-center gap-2">
       <input type="hidden" name="appId" value={appId} />
       <input type="hidden" name="userstr" value={userstr} />
-      <button type="submit" disabled={pending} className={SECONDARY} aria-label={t("unbindLabel", { who: label })}>
-        {pending ? t("unbinding") : t("unbind")}
-      </button>
+      <ActionButton
+        pending={pending}
+        label={t("unbind")}
+        pendingLabel={t("unbinding")}
+        variant="secondary"
+        aria-label={t("unbindLabel", { who: label })}
+      />
       <ActionStatus state={state} testId="unbind-tester-status" />
     </form>
   );

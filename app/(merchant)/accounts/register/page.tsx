@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { connection } from "next/server";
+import { Panel } from "@/app/_components/panel";
 import { getDb } from "@/db";
 import { listFastRegisterOfficialAccounts, listMerchantRegistrations } from "@/db/queries/registration";
 import { requireMerchant } from "@/lib/auth/guards";
@@ -36,13 +37,7 @@ export default async function RegisterPage() {
       <section className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6">
         <RegisterForm officialAccounts={officialAccounts} />
       </section>
-      <section
-        aria-labelledby="registrations-title"
-        className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6"
-      >
-        <h2 id="registrations-title" className="text-base font-semibold text-slate-900">
-          {t("list.title")}
-        </h2>
+      <Panel titleId="registrations-title" title={t("list.title")}>
         {tasks.length === 0 ? (
           <p data-testid="registrations-empty" className="mt-3 text-sm text-slate-600">
             {t("list.empty")}
@@ -70,7 +65,7 @@ export default async function RegisterPage() {
             ))}
           </ul>
         )}
-      </section>
+      </Panel>
     </div>
   );
 }

@@ -2,6 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState, useState } from "react";
+import { TextField } from "@/app/_components/text-field";
 import { Translated } from "@/app/_components/translated";
 import type { Message } from "@/lib/i18n/message";
 import { startRegistrationAction, type RegisterFormState } from "./actions";
@@ -24,40 +25,17 @@ export function RegisterForm({ officialAccounts }: { officialAccounts: { appId: 
     label: string,
     hint?: string,
     props: React.InputHTMLAttributes<HTMLInputElement> = {},
-  ) => {
-    const error = fieldErrors[name];
-    const id = `field-${name}`;
-    return (
-      <div className="flex flex-col gap-1.5">
-        <label htmlFor={id} className="text-sm font-medium text-slate-800">
-          {label}
-        </label>
-        <input
-          id={id}
-          name={name}
-          required
-          defaultValue={state?.values?.[name] ?? ""}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
-          className={`w-full rounded-lg border bg-white px-3 py-2.5 text-base text-slate-900 outline-none focus:ring-2 sm:text-sm ${
-            error
-              ? "border-red-400 focus:ring-red-100"
-              : "border-slate-300 focus:border-emerald-700 focus:ring-emerald-100"
-          }`}
-          {...props}
-        />
-        {error ? (
-          <p id={`${id}-error`} data-testid={`${name}-error`} className="text-sm text-red-700">
-            <Translated message={error} />
-          </p>
-        ) : hint ? (
-          <p id={`${id}-hint`} className="text-xs text-slate-500">
-            {hint}
-          </p>
-        ) : null}
-      </div>
-    );
-  };
+  ) => (
+    <TextField
+      name={name}
+      label={label}
+      hint={hint}
+      error={fieldErrors[name]}
+      required
+      defaultValue={state?.values?.[name] ?? ""}
+      {...props}
+    />
+  );
 
   return (
     <form action={action} className="flex flex-col gap-5" data-testid="register-form">

@@ -33,11 +33,7 @@ const querySchema = z.object({
 });
 
 /** Where the authorization callback sends the merchant when it did not end with an authorized account. */
-export default async function AuthorizeResultPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function AuthorizeResultPage({ searchParams }: PageProps<"/authorize/result">) {
   await connection();
   const raw = await searchParams;
   const returnTo = `/authorize/result?${new URLSearchParams(Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === "string")).toString()}`;
@@ -57,29 +53,16 @@ export default async function AuthorizeResultPage({
         aria-hidden="true"
         className={`flex h-14 w-14 items-center justify-center rounded-full ${cancelled ? "bg-slate-100 text-slate-500" : "bg-amber-100 text-amber-700"}`}
       >
-        {cancelled ? (
-          <svg
-            viewBox="0 0 24 24"
-            className="h-7 w-7"
-            fill="none"
-            stroke="currentColor"
-            strokeWidth="2"
-            strokeLinecap="round"
-          >
-            <path d="M7 7l10 10M17 7 7 17" />
-          </svg>
-        ) : (
-          <svg
-            viewBox="0 0 24 24"
-            className="h-7 w-7"
-            fill="none"
-            stroke="currentColor"
-            strokeWidth="2"
-            strokeLinecap="round"
-          >
-            <path d="M12 7v6M12 16.5v.5" />
-          </svg>
-        )}
+        <svg
+          viewBox="0 0 24 24"
+          className="h-7 w-7"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="2"
+          strokeLinecap="round"
+        >
+          <path d={cancelled ? "M7 7l10 10M17 7 7 17" : "M12 7v6M12 16.5v.5"} />
+        </svg>
       </div>
       <h1 data-testid="result-title" className="mt-5 text-xl font-semibold text-slate-900">
         {t(`title.${reason}`)}

@@ -64,6 +64,25 @@ export function AccountOperations({ appId, status }: { appId: string; status: Au
   const [tokenState, tokenAction, tokenPending] = useActionState(refreshTokenNowAction, undefined);
   const [profileState, profileAction, profilePending] = useActionState(refreshProfileNowAction, undefined);
 
+  const operations = [
+    {
+      name: "refresh-token",
+      state: tokenState,
+      action: tokenAction,
+      pending: tokenPending,
+      label: t("refreshToken"),
+      pendingLabel: t("refreshingToken"),
+    },
+    {
+      name: "refresh-profile",
+      state: profileState,
+      action: profileAction,
+      pending: profilePending,
+      label: t("refreshProfile"),
+      pendingLabel: t("refreshingProfile"),
+    },
+  ];
+
   // What the page shows (status, expiry, profile) may have changed: read it again.
   useEffect(() => {
     if (tokenState || profileState) router.refresh();
@@ -77,26 +96,22 @@ export function AccountOperations({ appId, status }: { appId: string; status: Au
         </p>
       ) : null}
       <div className="mt-4 flex flex-col gap-2 sm:flex-row">
-        <OperationForm
-          appId={appId}
-          action={tokenAction}
-          pending={tokenPending}
-          label={t("refreshToken")}
-          pendingLabel={t("refreshingToken")}
-          testId="refresh-token-now"
-        />
-        <OperationForm
-          appId={appId}
-          action={profileAction}
-          pending={profilePending}
-          label={t("refreshProfile")}
-          pendingLabel={t("refreshingProfile")}
-          testId="refresh-profile-now"
-        />
+        {operations.map((operation) => (
+          <OperationForm
+            key={operation.name}
+            appId={appId}
+            action={operation.action}
+            pending={operation.pending}
+            label={operation.label}
+            pendingLabel={operation.pendingLabel}
+            testId={`${operation.name}-now`}
+          />
+        ))}
       </div>
       <div role="status" aria-live="polite" className="mt-3 flex flex-col gap-2 empty:hidden">
-        <Result state={tokenState} testId="refresh-token-result" />
-        <Result state={profileState} testId="refresh-profile-result" />
+        {operations.map((operation) => (
+          <Result key={operation.name} state={operation.state} testId={`${operation.name}-result`} />
+        ))}
       </div>
     </Panel>
   );

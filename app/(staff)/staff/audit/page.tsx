@@ -15,6 +15,7 @@ import {
 import { auditActionLabel, type CatalogTranslator } from "@/lib/staff/timeline-labels";
 import { appIdSchema } from "@/lib/wechat/app-id";
 import { ChangeList } from "../_components/change-list";
+import { KeysetLinks } from "../_components/keyset-links";
 import { staffMetadata } from "../_components/metadata";
 
 export const generateMetadata = () => staffMetadata("audit");
@@ -49,6 +50,10 @@ function Filters({ filters, actions, words }: { filters: AuditFilters; actions: 
       {input}
     </div>
   );
+  // A text or date filter: its id, name and current value follow from the filter's name.
+  const filterInput = (name: keyof AuditFilters, props: React.InputHTMLAttributes<HTMLInputElement>) => (
+    <input id={`audit-${name}`} name={name} defaultValue={filters[name] ?? ""} className={INPUT} {...props} />
+  );
   return (
     <form
       method="get"
@@ -57,18 +62,7 @@ function Filters({ filters, actions, words }: { filters: AuditFilters; actions: 
       className="rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5"
     >
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-[minmax(0,1.2fr)_minmax(0,1fr)_minmax(0,1fr)_9.5rem_9.5rem]">
-        {field(
-          "actor",
-          a("actor"),
-          <input
-            id="audit-actor"
-            name="actor"
-            type="search"
-            defaultValue={filters.actor ?? ""}
-            placeholder={a("actorPlaceholder")}
-            className={INPUT}
-          />,
-        )}
+        {field("actor", a("actor"), filterInput("actor", { type: "search", placeholder: a("actorPlaceholder") }))}
         {field(
           "action",
           a("action"),
@@ -86,25 +80,14 @@ function Filters({ filters, actions, words }: { filters: AuditFilters; actions: 
         {field(
           "target",
           a("target"),
-          <input
-            id="audit-target"
-            name="target"
-            type="search"
-            defaultValue={filters.target ?? ""}
-            placeholder={a("targetPlaceholder")}
-            className={`${INPUT} font-mono`}
-          />,
+          filterInput("target", {
+            type: "search",
+            placeholder: a("targetPlaceholder"),
+            className: `${INPUT} font-mono`,
+          }),
         )}
-        {field(
-          "from",
-          a("from"),
-          <input id="audit-from" name="from" type="date" defaultValue={filters.from ?? ""} className={INPUT} />,
-        )}
-        {field(
-          "to",
-          a("to"),
-          <input id="audit-to" name="to" type="date" defaultValue={filters.to ?? ""} className={INPUT} />,
-        )}
+        {field("from", a("from"), filterInput("from", { type: "date" }))}
+        {field("to", a("to"), filterInput("to", { type: "date" }))}
       </div>
       <div className="mt-3 flex flex-wrap items-center gap-3">
         <button
@@ -191,11 +174,7 @@ function Row({ entry, words }: { entry: AuditEntryView; words: Words }) {
 }
 
 // GET /staff/audit: every staff action, newest first, filtered, 50 per page (keyset on id).
-export default async function AuditPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function AuditPage({ searchParams }: PageProps<"/staff/audit">) {
   await connection();
   await requireStaff("/staff/audit");
   const query = await searchParams;
@@ -278,25 +257,11 @@ export default async function AuditPage({
       )}
 
       <nav aria-label={a("title")} className="flex flex-wrap items-center gap-3 text-sm">
-        {before ? (
-          <Link
-            href={hrefWith(filters)}
-            data-testid="audit-newest"
-            className="font-medium text-emerald-700 hover:underline"
-          >
-            {a("newest")}
-          </Link>
-        ) : null}
-        {nextBefore ? (
-          <Link
-            href={hrefWith(filters, nextBefore)}
-            data-testid="audit-older"
-            className="inline-flex min-h-10 items-center rounded-lg px-3 font-medium text-slate-700 ring-1 ring-slate-300 ring-inset hover:bg-slate-50"
-          >
-            {a("older")} →
-          </Link>
-        ) : null}
-        <span className="text-xs text-slate-500 sm:ml-auto">{a("pageHint", { n: AUDIT_PAGE_SIZE })}</span>
+        <KeysetLinks
+          newest={before ? { href: hrefWith(filters), label: a("newest"), testId: "audit-newest" } : null}
+          older={nextBefore ? { href: hrefWith(filters, nextBefore), label: a("older"), testId: "audit-older" } : null}
+          hint={a("pageHint", { n: AUDIT_PAGE_SIZE })}
+        />
       </nav>
     </div>
   );

@@ -3,7 +3,8 @@
 import { requireStaff } from "@/lib/auth/guards";
 import { message, type ActionState, type Message } from "@/lib/i18n/message";
 import { describeError } from "@/lib/log";
-import { getPlatform } from "@/lib/platform";
+import { getPlatform, type Platform } from "@/lib/platform";
+import type { AuditActor } from "@/lib/staff/audit";
 import { refreshProfileNow, refreshTokenNow, startReconcile, type OperationFailure } from "@/lib/staff/operations";
 import { appIdSchema } from "@/lib/wechat/app-id";
 
@@ -29,38 +30,45 @@ function describeFailure(failure: OperationFailure): Message {
   }
 }
 
-export async function refreshTokenNowAction(_prev: OperationState, formData: FormData): Promise<OperationState> {
-  // Security: a Server Function is a plain POST endpoint; the guard runs here, whatever page rendered the button.
-  const staff = await requireStaff("/staff/operations");
+/**
+ * An operation by `staff` (already checked by the action) on the account whose AppID the button posts; a failure is
+ * described, a success becomes `succeeded`'s Message.
+ */
+async function operateOnAccount<Success>(
+  staff: { userId: string; email: string },
+  formData: FormData,
+  operate: (
+    platform: Platform,
+    actor: AuditActor,
+    input: { appId: string },
+  ) => Promise<({ ok: true } & Success) | { ok: false; error: OperationFailure }>,
+  succeeded: (result: Success, appId: string) => Message,
+): Promise<OperationState> {
   const appId = appIdSchema.safeParse(formData.get("appId"));
   if (!appId.success) return { ok: false, message: message("staffOps.operations.invalidAppId") };
-  const result = await refreshTokenNow(
+  const result = await operate(
     await getPlatform(),
     { userId: staff.userId, email: staff.email },
     { appId: appId.data },
   );
   if (!result.ok) return { ok: false, message: describeFailure(result.error) };
+  return { ok: true, message: succeeded(result, appId.data) };
+}
+
+export async function refreshTokenNowAction(_prev: OperationState, formData: FormData): Promise<OperationState> {
+  // Security: a Server Function is a plain POST endpoint; the guard runs here, whatever page rendered the button.
+  const staff = await requireStaff("/staff/operations");
   // The expiry travels as an ISO time; the form formats it in the reader's language and China's time zone.
-  return {
-    ok: true,
-    message: message("staffOps.accountOps.tokenRefreshed", { expiresAt: result.expiresAt.toISOString() }),
-  };
+  return operateOnAccount(staff, formData, refreshTokenNow, (result) =>
+    message("staffOps.accountOps.tokenRefreshed", { expiresAt: result.expiresAt.toISOString() }),
+  );
 }
 
 export async function refreshProfileNowAction(_prev: OperationState, formData: FormData): Promise<OperationState> {
   const staff = await requireStaff("/staff/operations");
-  const appId = appIdSchema.safeParse(formData.get("appId"));
-  if (!appId.success) return { ok: false, message: message("staffOps.operations.invalidAppId") };
-  const result = await refreshProfileNow(
-    await getPlatform(),
-    { userId: staff.userId, email: staff.email },
-    { appId: appId.data },
+  return operateOnAccount(staff, formData, refreshProfileNow, (result, appId) =>
+    message("staffOps.accountOps.profileRefreshed", { name: result.nickName ?? appId }),
   );
-  if (!result.ok) return { ok: false, message: describeFailure(result.error) };
-  return {
-    ok: true,
-    message: message("staffOps.accountOps.profileRefreshed", { name: result.nickName ?? appId.data }),
-  };
 }
 
 export async function startReconcileAction(_prev: OperationState, _formData: FormData): Promise<OperationState> {

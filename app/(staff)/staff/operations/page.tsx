@@ -1,5 +1,7 @@
 import type { useFormatter, useTranslations } from "next-intl";
 import { getFormatter, getTranslations } from "next-intl/server";
+import { AutoRefresh } from "@/app/_components/auto-refresh";
+import { PageHeader } from "@/app/_components/page-header";
 import { Panel } from "@/app/_components/panel";
 import { getDb } from "@/db";
 import { requireStaff } from "@/lib/auth/guards";
@@ -8,7 +10,6 @@ import { findAccountForOperations, listReconcileRuns, type ReconcileRunRow } fro
 import { appIdSchema } from "@/lib/wechat/app-id";
 import { AccountOperations } from "../_components/account-operations";
 import { staffMetadata } from "../_components/metadata";
-import { AutoRefresh } from "./auto-refresh";
 import { StartReconcileForm } from "./start-reconcile-form";
 import { StaffCharts } from "../_components/charts/staff-charts";
 
@@ -156,11 +157,7 @@ function RunPanel({ run, words }: { run: ReconcileRunRow; words: Words }) {
 }
 
 // GET /staff/operations: reconcile now (with its progress) and the runs so far; one account's token/profile.
-export default async function OperationsPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function OperationsPage({ searchParams }: PageProps<"/staff/operations">) {
   await requireStaff("/staff/operations");
   const [db, query, t, tDuration, format] = await Promise.all([
     getDb(),
@@ -185,10 +182,7 @@ export default async function OperationsPage({
   return (
     <div className="flex flex-col gap-6">
       <AutoRefresh active={running} intervalMs={silent ? 5000 : 1000} />
-      <div>
-        <h1 className="text-2xl font-semibold text-slate-900">{t("title")}</h1>
-        <p className="mt-1 text-sm text-slate-600">{t("subtitle")}</p>
-      </div>
+      <PageHeader title={t("title")} subtitle={t("subtitle")} />
       <StaffCharts />
 
       <Panel titleId="reconcile-title" title={t("reconcileTitle")}>

@@ -1,5 +1,6 @@
 import { getFormatter, getTranslations } from "next-intl/server";
 import { connection } from "next/server";
+import { PageHeader } from "@/app/_components/page-header";
 import { getDb } from "@/db";
 import { unsafeListAllRegistrations, unsafeListUnmatchedPushes } from "@/db/queries/registration";
 import { requireStaff } from "@/lib/auth/guards";
@@ -31,10 +32,7 @@ export default async function StaffRegistrationsPage() {
   const now = readClock();
   return (
     <div className="flex flex-col gap-6">
-      <div>
-        <h1 className="text-2xl font-semibold text-slate-900">{t("staff.title")}</h1>
-        <p className="mt-1 text-sm text-slate-600">{t("staff.subtitle")}</p>
-      </div>
+      <PageHeader title={t("staff.title")} subtitle={t("staff.subtitle")} />
       <section className="rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-6">
         {tasks.length === 0 ? (
           <p data-testid="staff-registrations-empty" className="text-sm text-slate-600">

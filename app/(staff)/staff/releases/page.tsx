@@ -1,13 +1,13 @@
 import Link from "next/link";
 import { connection } from "next/server";
 import { getFormatter, getTranslations } from "next-intl/server";
+import { AutoRefresh } from "@/app/_components/auto-refresh";
 import { Panel } from "@/app/_components/panel";
 import { Translated } from "@/app/_components/translated";
 import { getDb } from "@/db";
 import { countTargetsByStatus, listBatches } from "@/db/queries/batches";
 import { requireStaff } from "@/lib/auth/guards";
 import { RELEASE_KIND, releaseParamsSchema } from "@/lib/releases/release-kind";
-import { AutoRefresh } from "./_components/auto-refresh";
 import { BatchProgress } from "./_components/progress-bar";
 import { staffMetadata } from "../_components/metadata";
 

@@ -2,6 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
+import { ActionButton } from "@/app/_components/action-button";
 import { Translated } from "@/app/_components/translated";
 import {
   applyAccountAction,
@@ -11,10 +12,22 @@ import {
   type SetupActionState,
 } from "./actions";
 
-const PRIMARY =
-  "inline-flex min-h-11 items-center justify-center rounded-lg bg-emerald-700 px-4 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-emerald-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-emerald-700 disabled:cursor-wait disabled:opacity-70";
 const INPUT =
   "w-full rounded-lg border border-slate-300 bg-white px-3 py-2 font-mono text-base text-slate-900 outline-none focus:border-emerald-700 focus:ring-2 focus:ring-emerald-100 sm:text-sm";
+
+/** A labelled control of these forms: the label's text, then the control, stacked. */
+function Field({ className, children }: { className?: string; children: React.ReactNode }) {
+  return (
+    <label className={`flex flex-col gap-1.5 text-sm font-medium text-slate-800${className ? ` ${className}` : ""}`}>
+      {children}
+    </label>
+  );
+}
+
+/** Hosts, one a line: not wrapped, not spell-checked. */
+function HostsInput(props: React.TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  return <textarea wrap="off" spellCheck={false} className={INPUT} {...props} />;
+}
 
 function Status({ state, testId }: { state: SetupActionState; testId: string }) {
   if (!state?.message) return null;
@@ -51,38 +64,33 @@ export function PlatformDomainsForm() {
       data-testid="platform-domains-form"
     >
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
-        <label className="flex flex-col gap-1.5 text-sm font-medium text-slate-800">
+        <Field>
           {t("registry")}
           <select name="registry" className={INPUT} defaultValue="server">
             <option value="server">{t("server")}</option>
             <option value="jump">{t("jump")}</option>
           </select>
-        </label>
-        <label className="flex flex-col gap-1.5 text-sm font-medium text-slate-800">
+        </Field>
+        <Field>
           {t("action")}
           <select name="action" className={INPUT} defaultValue="add">
             <option value="add">{t("add")}</option>
             <option value="delete">{t("delete")}</option>
           </select>
-        </label>
+        </Field>
       </div>
-      <label className="flex flex-col gap-1.5 text-sm font-medium text-slate-800">
+      <Field>
         {t("hosts")}
-        <textarea
-          name="hosts"
-          rows={3}
-          required
-          wrap="off"
-          spellCheck={false}
-          className={INPUT}
-          placeholder="api.example.com"
-        />
-      </label>
+        <HostsInput name="hosts" rows={3} required placeholder="api.example.com" />
+      </Field>
       <p className="text-xs text-slate-500">{t("hostsHint")}</p>
       <div className="flex flex-wrap items-center gap-3">
-        <button type="submit" disabled={pending} className={PRIMARY} data-testid="platform-domains-submit">
-          {pending ? t("saving") : t("save")}
-        </button>
+        <ActionButton
+          pending={pending}
+          label={t("save")}
+          pendingLabel={t("saving")}
+          data-testid="platform-domains-submit"
+        />
         <Status state={state} testId="platform-domains-status" />
       </div>
     </form>
@@ -107,42 +115,28 @@ export function ProfileForm({ defaults }: { defaults: ProfileDefaults }) {
       <fieldset className="grid grid-cols-1 gap-3 sm:grid-cols-2">
         <legend className="mb-2 text-sm font-semibold text-slate-900">{t("serverDomains")}</legend>
         {TYPES.map((type) => (
-          <label key={type} className="flex flex-col gap-1.5 text-sm font-medium text-slate-800">
+          <Field key={type}>
             {t(`types.${type}`)}
-            <textarea
-              name={type}
-              rows={2}
-              defaultValue={defaults.domains[type] ?? ""}
-              wrap="off"
-              className={INPUT}
-              spellCheck={false}
-            />
-          </label>
+            <HostsInput name={type} rows={2} defaultValue={defaults.domains[type] ?? ""} />
+          </Field>
         ))}
       </fieldset>
-      <label className="flex flex-col gap-1.5 text-sm font-medium text-slate-800">
+      <Field>
         {t("webview")}
-        <textarea
-          name="webviewdomain"
-          rows={2}
-          defaultValue={defaults.webviewdomain}
-          wrap="off"
-          className={INPUT}
-          spellCheck={false}
-        />
-      </label>
+        <HostsInput name="webviewdomain" rows={2} defaultValue={defaults.webviewdomain} />
+      </Field>
       <p className="-mt-2 text-xs text-slate-500">{t("domainsHint")}</p>
       <fieldset className="grid grid-cols-1 gap-3 sm:grid-cols-2">
         <legend className="mb-2 text-sm font-semibold text-slate-900">{t("privacy")}</legend>
-        <label className="flex flex-col gap-1.5 text-sm font-medium text-slate-800">
+        <Field>
           {t("noticeMethod")}
           <input name="noticeMethod" required defaultValue={defaults.noticeMethod} className={INPUT} />
-        </label>
-        <label className="flex flex-col gap-1.5 text-sm font-medium text-slate-800">
+        </Field>
+        <Field>
           {t("storeExpire")}
           <input name="storeExpire" defaultValue={defaults.storeExpire} placeholder="30天" className={INPUT} />
-        </label>
-        <label className="flex flex-col gap-1.5 text-sm font-medium text-slate-800 sm:col-span-2">
+        </Field>
+        <Field className="sm:col-span-2">
           {t("purposes")}
           <textarea
             name="privacy"
@@ -151,13 +145,11 @@ export function ProfileForm({ defaults }: { defaults: ProfileDefaults }) {
             className={INPUT}
             placeholder="UserInfo: 登录后展示头像昵称"
           />
-        </label>
+        </Field>
       </fieldset>
       <p className="-mt-2 text-xs text-slate-500">{t("purposesHint")}</p>
       <div className="flex flex-wrap items-center gap-3">
-        <button type="submit" disabled={pending} className={PRIMARY} data-testid="profile-save">
-          {pending ? t("saving") : t("save")}
-        </button>
+        <ActionButton pending={pending} label={t("save")} pendingLabel={t("saving")} data-testid="profile-save" />
         <Status state={state} testId="profile-status" />
       </div>
     </form>
@@ -204,9 +196,12 @@ export function BatchApplyForm({ candidates }: { candidates: Candidate[] }) {
         ))}
       </ul>
       <div className="flex flex-wrap items-center gap-3">
-        <button type="submit" disabled={pending} className={PRIMARY} data-testid="batch-apply-submit">
-          {pending ? t("starting") : t("start")}
-        </button>
+        <ActionButton
+          pending={pending}
+          label={t("start")}
+          pendingLabel={t("starting")}
+          data-testid="batch-apply-submit"
+        />
         <Status state={state} testId="batch-apply-status" />
       </div>
     </form>
@@ -219,9 +214,7 @@ export function ApplyAccountForm({ appId }: { appId: string }) {
   return (
     <form action={action} className="flex flex-col gap-2">
       <input type="hidden" name="appId" value={appId} />
-      <button type="submit" disabled={pending} className={PRIMARY} data-testid="apply-account">
-        {pending ? t("applying") : t("apply")}
-      </button>
+      <ActionButton pending={pending} label={t("apply")} pendingLabel={t("applying")} data-testid="apply-account" />
       <Status state={state} testId="apply-account-status" />
     </form>
   );

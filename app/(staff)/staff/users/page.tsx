@@ -1,4 +1,5 @@
 import { getFormatter, getTranslations } from "next-intl/server";
+import { PageHeader } from "@/app/_components/page-header";
 import { Panel } from "@/app/_components/panel";
 import { getDb } from "@/db";
 import { requireAdmin } from "@/lib/auth/guards";
@@ -36,10 +37,7 @@ export default async function UsersPage() {
 
   return (
     <div className="flex flex-col gap-6">
-      <div>
-        <h1 className="text-2xl font-semibold text-slate-900">{t("title")}</h1>
-        <p className="mt-1 text-sm text-slate-600">{t("subtitle")}</p>
-      </div>
+      <PageHeader title={t("title")} subtitle={t("subtitle")} />
 
       <Panel titleId="staff-list-title" title={t("listTitle")}>
         {staff.length === 0 ? (

@@ -11,7 +11,7 @@ import type { Message } from "@/lib/i18n/message";
 import { getPlatform } from "@/lib/platform";
 import { errcodeMessage, taskDetailMessage } from "@/lib/registration/messages";
 import { checkRegistrationNow } from "@/lib/registration/tasks";
-import { AutoRefresh } from "../auto-refresh";
+import { AutoRefresh } from "@/app/_components/auto-refresh";
 import { RegistrationStatusBadge } from "../status-badge";
 
 export async function generateMetadata(): Promise<Metadata> {

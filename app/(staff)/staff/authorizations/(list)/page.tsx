@@ -1,6 +1,8 @@
 import Link from "next/link";
 import { connection } from "next/server";
 import { getFormatter, getTranslations } from "next-intl/server";
+import { ChevronRightIcon, EmptyStateIcon } from "@/app/_components/icons";
+import { PageHeader } from "@/app/_components/page-header";
 import { getDb } from "@/db";
 import {
   countStaffAuthorizations,
@@ -28,11 +30,7 @@ function href(path: string, query: URLSearchParams): string {
 }
 
 // GET /staff/authorizations: every merchant's authorizations for staff review, filtered, searched, keyset-paged.
-export default async function StaffAuthorizationsPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function StaffAuthorizationsPage({ searchParams }: PageProps<"/staff/authorizations">) {
   await connection();
   await requireStaff(LIST_PATH);
   const params = parseStaffListParams(await searchParams);
@@ -56,14 +54,21 @@ export default async function StaffAuthorizationsPage({
   const countText = l(count.capped ? "countCapped" : "count", { n: format.number(count.count) });
   const firstHref = listHref(current);
   const nextHref = page.next ? href(LIST_PATH, toStaffListSearchParams(current, page.next)) : null;
+  // Back to page 1: in the empty state (a page past the end) and in the pagination.
+  const firstPageLink =
+    page.page > 1 ? (
+      <Link
+        href={firstHref}
+        className="inline-flex min-h-10 items-center rounded-lg px-4 text-sm font-medium text-slate-700 ring-1 ring-slate-300 ring-inset hover:bg-slate-50"
+      >
+        {l("first")}
+      </Link>
+    ) : null;
 
   return (
     <div className="flex flex-col gap-5">
       <div className="flex flex-col gap-3 sm:flex-row sm:items-end sm:justify-between">
-        <div className="min-w-0">
-          <h1 className="text-2xl font-semibold text-slate-900">{l("title")}</h1>
-          <p className="mt-1 text-sm text-slate-600">{l("subtitle")}</p>
-        </div>
+        <PageHeader title={l("title")} subtitle={l("subtitle")} className="min-w-0" />
         {/* A plain link, not <Link>: the browser downloads the file, there is nothing to prefetch. */}
         <a
           href={href(`${LIST_PATH}/export`, toStaffListSearchParams(current))}
@@ -99,23 +104,10 @@ export default async function StaffAuthorizationsPage({
           aria-labelledby="staff-empty-title"
           className="rounded-2xl border border-slate-200 bg-white p-8 text-center shadow-sm"
         >
-          <div
-            aria-hidden="true"
-            className="mx-auto mb-4 flex h-12 w-12 items-center justify-center rounded-full bg-slate-100 text-slate-500"
-          >
-            <svg
-              viewBox="0 0 24 24"
-              className="h-6 w-6"
-              fill="none"
-              stroke="currentColor"
-              strokeWidth="1.8"
-              strokeLinecap="round"
-              strokeLinejoin="round"
-            >
-              <circle cx="11" cy="11" r="6.5" />
-              <path d="m20 20-4.2-4.2" />
-            </svg>
-          </div>
+          <EmptyStateIcon className="mx-auto mb-4 flex h-12 w-12 items-center justify-center rounded-full bg-slate-100 text-slate-500">
+            <circle cx="11" cy="11" r="6.5" />
+            <path d="m20 20-4.2-4.2" />
+          </EmptyStateIcon>
           <h2 id="staff-empty-title" className="text-lg font-semibold text-slate-900">
             {l("empty.title")}
           </h2>
@@ -129,14 +121,7 @@ export default async function StaffAuthorizationsPage({
                 {l("empty.clear")}
               </Link>
             ) : null}
-            {page.page > 1 ? (
-              <Link
-                href={firstHref}
-                className="inline-flex min-h-10 items-center rounded-lg px-4 text-sm font-medium text-slate-700 ring-1 ring-slate-300 ring-inset hover:bg-slate-50"
-              >
-                {l("first")}
-              </Link>
-            ) : null}
+            {firstPageLink}
           </div>
         </section>
       ) : (
@@ -153,16 +138,7 @@ export default async function StaffAuthorizationsPage({
               className="flex items-center justify-between gap-3"
               data-testid="staff-list-pagination"
             >
-              {page.page > 1 ? (
-                <Link
-                  href={firstHref}
-                  className="inline-flex min-h-10 items-center rounded-lg px-4 text-sm font-medium text-slate-700 ring-1 ring-slate-300 ring-inset hover:bg-slate-50"
-                >
-                  {l("first")}
-                </Link>
-              ) : (
-                <span />
-              )}
+              {firstPageLink ?? <span />}
               {nextHref ? (
                 <Link
                   href={nextHref}
@@ -170,13 +146,7 @@ export default async function StaffAuthorizationsPage({
                   className="inline-flex min-h-10 items-center gap-1.5 rounded-lg bg-emerald-600 px-4 text-sm font-semibold text-white shadow-sm transition-colors hover:bg-emerald-700"
                 >
                   {l("next")}
-                  <svg aria-hidden="true" viewBox="0 0 20 20" className="h-4 w-4" fill="currentColor">
-                    <path
-                      fillRule="evenodd"
-                      d="M7.2 14.8a.75.75 0 0 1 0-1.06L10.94 10 7.2 6.26a.75.75 0 1 1 1.06-1.06l4.27 4.27a.75.75 0 0 1 0 1.06L8.26 14.8a.75.75 0 0 1-1.06 0Z"
-                      clipRule="evenodd"
-                    />
-                  </svg>
+                  <ChevronRightIcon className="h-4 w-4" />
                 </Link>
               ) : null}
             </nav>

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import type { z } from "zod";
-import { getDb } from "@/db";
+import { getDb, type Db } from "@/db";
 import { requireStaff } from "@/lib/auth/guards";
 import { isAppError } from "@/lib/errors";
 import { message, type Message } from "@/lib/i18n/message";
@@ -13,6 +13,7 @@ import {
   resolveConflict,
   REVIEW_NOTE_MAX,
   reviewDecisionSchema,
+  type ReviewActor,
 } from "@/lib/staff/review";
 
 export type ReviewFormState =
@@ -58,10 +59,27 @@ function failed(error: unknown): ReviewFormState {
   return { ok: false, message: message("staffDetail.errors.saveFailed") };
 }
 
-function revalidateAccount(appId: string): void {
-  revalidatePath(`/staff/authorizations/${appId}`);
+/**
+ * One review step by `staff` (already checked by the action) on the posted account: a bad form or a refusal becomes
+ * the form's answer; once saved, the pages showing the account are revalidated and `outcome` gives the catalog key of
+ * what happened.
+ */
+async function saveReviewStep<Input extends { appId: string }>(
+  staff: ReviewActor,
+  input: z.ZodSafeParseResult<Input>,
+  save: (db: Db, actor: ReviewActor, input: Input) => Promise<unknown>,
+  outcome: (input: Input) => string,
+): Promise<ReviewFormState> {
+  if (!input.success) return invalid(input.error);
+  try {
+    await save(await getDb(), { userId: staff.userId, email: staff.email }, input.data);
+  } catch (error) {
+    return failed(error);
+  }
+  revalidatePath(`/staff/authorizations/${input.data.appId}`);
   revalidatePath("/staff/authorizations");
   revalidatePath("/staff/audit");
+  return { ok: true, message: message(outcome(input.data)) };
 }
 
 /** 通过 / 拒绝 / 需要补充信息, with the note the merchant will see. */
@@ -75,14 +93,7 @@ export async function decideReviewAction(_prev: ReviewFormState, formData: FormD
     expectedStatus: text(formData, "expectedStatus"),
     expectedReviewedAt: text(formData, "expectedReviewedAt"),
   });
-  if (!input.success) return invalid(input.error);
-  try {
-    await decideReview(await getDb(), { userId: staff.userId, email: staff.email }, input.data);
-  } catch (error) {
-    return failed(error);
-  }
-  revalidateAccount(input.data.appId);
-  return { ok: true, message: message(`staffDetail.outcome.${input.data.decision}`) };
+  return saveReviewStep(staff, input, decideReview, (data) => `staffDetail.outcome.${data.decision}`);
 }
 
 /** An ownership conflict: keep the current merchant, or transfer the account to the one who claimed it. */
@@ -94,12 +105,5 @@ export async function resolveConflictAction(_prev: ReviewFormState, formData: Fo
     note: text(formData, "note") ?? "",
     expectedContestedBy: text(formData, "expectedContestedBy"),
   });
-  if (!input.success) return invalid(input.error);
-  try {
-    await resolveConflict(await getDb(), { userId: staff.userId, email: staff.email }, input.data);
-  } catch (error) {
-    return failed(error);
-  }
-  revalidateAccount(input.data.appId);
-  return { ok: true, message: message(`staffDetail.outcome.${input.data.resolution}`) };
+  return saveReviewStep(staff, input, resolveConflict, (data) => `staffDetail.outcome.${data.resolution}`);
 }

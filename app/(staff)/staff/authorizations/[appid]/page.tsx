@@ -4,6 +4,7 @@ import { getTranslations } from "next-intl/server";
 import { Suspense } from "react";
 import { AccountAvatar } from "@/app/(merchant)/accounts/_components/account-avatar";
 import { KindBadge, StatusBadge } from "@/app/(merchant)/accounts/_components/account-badges";
+import { appIdParamOrNotFound } from "@/app/_components/app-id-param";
 import { BackLink } from "@/app/_components/back-link";
 import { Banner } from "@/app/_components/banner";
 import { Panel } from "@/app/_components/panel";
@@ -12,7 +13,6 @@ import { findStaffAuthorizerDetail } from "@/db/queries/staff-authorizer-detail"
 import { requireStaff } from "@/lib/auth/guards";
 import { GRANT_HISTORY_LIMIT, listStaffGrantHistory, parseTimelineCursor } from "@/lib/staff/authorizer-detail";
 import { REVIEW_NOTE_MAX } from "@/lib/staff/review";
-import { appIdSchema } from "@/lib/wechat/app-id";
 import { getAccountLabels } from "../../_components/account-labels";
 import { AccountOperations } from "../../_components/account-operations";
 import { staffMetadata } from "../../_components/metadata";
@@ -30,20 +30,16 @@ export const generateMetadata = () => staffMetadata("account");
 export default async function StaffAuthorizationPage({
   params,
   searchParams,
-}: {
-  params: Promise<{ appid: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+}: PageProps<"/staff/authorizations/[appid]">) {
   await connection();
   const { appid } = await params;
   await requireStaff(`/staff/authorizations/${encodeURIComponent(appid)}`);
-  const appId = appIdSchema.safeParse(appid);
-  if (!appId.success) notFound();
+  const appId = appIdParamOrNotFound(appid);
   const db = await getDb();
-  const account = await findStaffAuthorizerDetail(db, appId.data);
+  const account = await findStaffAuthorizerDetail(db, appId);
   if (!account) notFound();
   const [grants, d, labels, tStaff, query] = await Promise.all([
-    listStaffGrantHistory(db, appId.data),
+    listStaffGrantHistory(db, appId),
     getTranslations("staffDetail"),
     getAccountLabels(),
     getTranslations("staff"),

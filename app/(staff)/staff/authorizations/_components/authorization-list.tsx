@@ -136,6 +136,15 @@ function Row({ row, t }: { row: AuthorizationRowView; t: ListLabels }) {
   );
 }
 
+/** The table's columns, in order, with their widths on wide screens. */
+const COLUMNS: ReadonlyArray<readonly [keyof ListLabels["columns"], string]> = [
+  ["account", "w-[23%] py-2.5 pr-3 pl-4"],
+  ["principal", "w-[19%] py-2.5 pr-3"],
+  ["state", "w-[16%] py-2.5 pr-3"],
+  ["permissions", "w-[17%] py-2.5 pr-3"],
+  ["times", "w-[25%] py-2.5 pr-4"],
+];
+
 /** The page of authorizations: a table on wide screens, stacked cards on a phone. */
 export function AuthorizationList({ rows, t }: { rows: AuthorizationRowView[]; t: ListLabels }) {
   return (
@@ -146,21 +155,11 @@ export function AuthorizationList({ rows, t }: { rows: AuthorizationRowView[]; t
       >
         <thead className="hidden border-b border-slate-200 bg-slate-50 text-xs font-medium text-slate-500 lg:table-header-group">
           <tr>
-            <th scope="col" className="w-[23%] py-2.5 pr-3 pl-4">
-              {t.columns.account}
-            </th>
-            <th scope="col" className="w-[19%] py-2.5 pr-3">
-              {t.columns.principal}
-            </th>
-            <th scope="col" className="w-[16%] py-2.5 pr-3">
-              {t.columns.state}
-            </th>
-            <th scope="col" className="w-[17%] py-2.5 pr-3">
-              {t.columns.permissions}
-            </th>
-            <th scope="col" className="w-[25%] py-2.5 pr-4">
-              {t.columns.times}
-            </th>
+            {COLUMNS.map(([column, className]) => (
+              <th key={column} scope="col" className={className}>
+                {t.columns[column]}
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody className="grid grid-cols-1 gap-3 md:grid-cols-2 lg:table-row-group lg:divide-y lg:divide-slate-100">

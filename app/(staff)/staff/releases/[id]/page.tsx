@@ -2,6 +2,7 @@ import { inArray } from "drizzle-orm";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { getTranslations } from "next-intl/server";
+import { AutoRefresh } from "@/app/_components/auto-refresh";
 import { BackLink } from "@/app/_components/back-link";
 import { Panel } from "@/app/_components/panel";
 import { Translated } from "@/app/_components/translated";
@@ -13,13 +14,19 @@ import { RELEASE_KIND, releaseParamsSchema } from "@/lib/releases/release-kind";
 import { explainAnswer, readableOutcome } from "@/lib/releases/wechat-answers";
 import { controlBatchAction, targetAction } from "../actions";
 import { ActionForm } from "../_components/action-form";
-import { AutoRefresh } from "../_components/auto-refresh";
 import { BatchProgress } from "../_components/progress-bar";
 import { staffMetadata } from "../../_components/metadata";
 
 export const generateMetadata = () => staffMetadata("release");
 
 const TARGETS_SHOWN = 1000;
+
+/** The batch's buttons, in order, each shown while the batch is in one of its states. */
+const BATCH_CONTROLS = [
+  { action: "pause", shownWhen: ["running"], tone: "secondary" },
+  { action: "resume", shownWhen: ["paused"], tone: "primary" },
+  { action: "cancel", shownWhen: ["running", "paused"], tone: "danger" },
+] as const;
 
 // GET /staff/releases/[id]: each account's step, state and WeChat's last answer explained; retry, pause/resume/cancel.
 export default async function ReleaseBatchPage({ params }: { params: Promise<{ id: string }> }) {
@@ -76,25 +83,17 @@ export default async function ReleaseBatchPage({ params }: { params: Promise<{ i
           ) : null}
         </div>
         <div className="flex flex-wrap gap-2">
-          {batch.status === "running" ? (
-            <ActionForm action={controlBatchAction} fields={{ batchId, action: "pause" }} label={t("detail.pause")} />
-          ) : null}
-          {batch.status === "paused" ? (
-            <ActionForm
-              action={controlBatchAction}
-              fields={{ batchId, action: "resume" }}
-              label={t("detail.resume")}
-              tone="primary"
-            />
-          ) : null}
-          {batch.status === "running" || batch.status === "paused" ? (
-            <ActionForm
-              action={controlBatchAction}
-              fields={{ batchId, action: "cancel" }}
-              label={t("detail.cancel")}
-              tone="danger"
-            />
-          ) : null}
+          {BATCH_CONTROLS.filter((control) => control.shownWhen.some((status) => status === batch.status)).map(
+            (control) => (
+              <ActionForm
+                key={control.action}
+                action={controlBatchAction}
+                fields={{ batchId, action: control.action }}
+                label={t(`detail.${control.action}`)}
+                tone={control.tone}
+              />
+            ),
+          )}
         </div>
       </div>
       <Panel titleId="progress-title" title={t("list.progress")}>

@@ -11,6 +11,28 @@ import { createReleaseBatchAction } from "../actions";
 const DEFAULT_EXT_JSON = '{"extAppid":"{{appId}}","ext":{"shopName":"{{nickName}}","merchant":"{{merchantName}}"}}';
 const PLACEHOLDERS = "{{appId}} {{nickName}} {{merchantName}} {{principalName}}";
 
+/** One option of a radio group whose choice the form keeps in state. */
+function Choice<V extends string>({
+  name,
+  value,
+  current,
+  onChoose,
+  children,
+}: {
+  name: string;
+  value: V;
+  current: V;
+  onChoose: (value: V) => void;
+  children: React.ReactNode;
+}) {
+  return (
+    <label className="flex items-center gap-2 text-sm">
+      <input type="radio" name={name} value={value} checked={current === value} onChange={() => onChoose(value)} />
+      {children}
+    </label>
+  );
+}
+
 export function NewBatchForm({
   templates,
   programs,
@@ -51,26 +73,12 @@ export function NewBatchForm({
         {programs.length === 0 ? <p className="text-sm text-slate-600">{t("new.noPrograms")}</p> : null}
         <fieldset className="space-y-2">
           <legend className="sr-only">{t("new.targets")}</legend>
-          <label className="flex items-center gap-2 text-sm">
-            <input
-              type="radio"
-              name="targets"
-              value="all"
-              checked={targets === "all"}
-              onChange={() => setTargets("all")}
-            />
+          <Choice name="targets" value="all" current={targets} onChoose={setTargets}>
             {t("new.allEligible", { count: eligible.length })}
-          </label>
-          <label className="flex items-center gap-2 text-sm">
-            <input
-              type="radio"
-              name="targets"
-              value="selection"
-              checked={targets === "selection"}
-              onChange={() => setTargets("selection")}
-            />
+          </Choice>
+          <Choice name="targets" value="selection" current={targets} onChoose={setTargets}>
             {t("new.selection")}
-          </label>
+          </Choice>
         </fieldset>
         {targets === "selection" ? (
           <ul className="mt-3 max-h-72 space-y-1 overflow-y-auto rounded-lg border border-slate-200 p-2">
@@ -131,20 +139,13 @@ export function NewBatchForm({
         <fieldset className="space-y-2">
           <legend className="sr-only">{t("new.onApproval")}</legend>
           {(["release", "gray", "merchant"] as const).map((v) => (
-            <label key={v} className="flex items-center gap-2 text-sm">
-              <input
-                type="radio"
-                name="onApproval"
-                value={v}
-                checked={onApproval === v}
-                onChange={() => setOnApproval(v)}
-              />
+            <Choice key={v} name="onApproval" value={v} current={onApproval} onChoose={setOnApproval}>
               {v === "release"
                 ? t("new.onApprovalRelease")
                 : v === "gray"
                   ? t("new.onApprovalGray")
                   : t("new.onApprovalMerchant")}
-            </label>
+            </Choice>
           ))}
         </fieldset>
         {onApproval === "gray" ? (

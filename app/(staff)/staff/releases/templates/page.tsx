@@ -60,26 +60,22 @@ export default async function TemplatesPage() {
         ) : (
           <ul className="divide-y divide-slate-100">
             {templates.map((x) => (
-              <li
+              <CodeItem
                 key={x.templateId}
-                data-testid="template"
-                className="flex flex-wrap items-center justify-between gap-2 py-3"
-              >
-                <div className="min-w-0">
-                  <p className="font-medium text-slate-900">{x.userDesc || x.userVersion}</p>
-                  <p className="text-xs text-slate-500">
-                    {t("templates.meta", { id: x.templateId, version: x.userVersion, time: time(x.createTime) })}
-                  </p>
-                </div>
-                {isAdmin ? (
-                  <ActionForm
-                    action={changeTemplatesAction}
-                    fields={{ action: "delete", templateId: x.templateId }}
-                    label={t("templates.delete")}
-                    tone="danger"
-                  />
-                ) : null}
-              </li>
+                testId="template"
+                title={x.userDesc || x.userVersion}
+                meta={t("templates.meta", { id: x.templateId, version: x.userVersion, time: time(x.createTime) })}
+                action={
+                  isAdmin ? (
+                    <ActionForm
+                      action={changeTemplatesAction}
+                      fields={{ action: "delete", templateId: x.templateId }}
+                      label={t("templates.delete")}
+                      tone="danger"
+                    />
+                  ) : null
+                }
+              />
             ))}
           </ul>
         )}
@@ -91,25 +87,47 @@ export default async function TemplatesPage() {
         ) : null}
         <ul className="divide-y divide-slate-100">
           {drafts.map((d) => (
-            <li key={d.draftId} data-testid="draft" className="flex flex-wrap items-center justify-between gap-2 py-3">
-              <div className="min-w-0">
-                <p className="font-medium text-slate-900">{d.userDesc || d.userVersion}</p>
-                <p className="text-xs text-slate-500">
-                  {t("templates.meta", { id: d.draftId, version: d.userVersion, time: time(d.createTime) })} ·{" "}
-                  {d.developer}
-                </p>
-              </div>
-              {isAdmin ? (
-                <ActionForm
-                  action={changeTemplatesAction}
-                  fields={{ action: "add", draftId: d.draftId }}
-                  label={t("templates.add")}
-                />
-              ) : null}
-            </li>
+            <CodeItem
+              key={d.draftId}
+              testId="draft"
+              title={d.userDesc || d.userVersion}
+              meta={`${t("templates.meta", { id: d.draftId, version: d.userVersion, time: time(d.createTime) })} · ${d.developer}`}
+              action={
+                isAdmin ? (
+                  <ActionForm
+                    action={changeTemplatesAction}
+                    fields={{ action: "add", draftId: d.draftId }}
+                    label={t("templates.add")}
+                  />
+                ) : null
+              }
+            />
           ))}
         </ul>
       </Panel>
     </main>
+  );
+}
+
+/** A template or a draft in its list: its description, its id, version and time, and the admin's button. */
+function CodeItem({
+  testId,
+  title,
+  meta,
+  action,
+}: {
+  testId: string;
+  title: string;
+  meta: string;
+  action: React.ReactNode;
+}) {
+  return (
+    <li data-testid={testId} className="flex flex-wrap items-center justify-between gap-2 py-3">
+      <div className="min-w-0">
+        <p className="font-medium text-slate-900">{title}</p>
+        <p className="text-xs text-slate-500">{meta}</p>
+      </div>
+      {action}
+    </li>
   );
 }

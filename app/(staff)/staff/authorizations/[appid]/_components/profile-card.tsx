@@ -1,7 +1,8 @@
 import { getFormatter, getTranslations } from "next-intl/server";
 import { Panel } from "@/app/_components/panel";
+import { describeProfileCodes } from "@/app/_components/profile-codes";
 import type { StaffAuthorizerDetail } from "@/db/queries/staff-authorizer-detail";
-import { describeAccountStatus, describeServiceType, describeVerifyType } from "@/lib/wechat/permissions";
+import type { Description } from "@/lib/wechat/permissions";
 import { getPairLanguage } from "../../../_components/language";
 
 /** The account's profile as WeChat reports it, and who holds it here. */
@@ -14,11 +15,15 @@ export async function ProfileCard({ account }: { account: StaffAuthorizerDetail 
   ]);
   const none = <span className="text-slate-500">{t("none")}</span>;
   const time = (value: Date | null) => (value ? format.dateTime(value, "dateTime") : none);
-  const described = (x: { zh: string; en: string; known: boolean }) => (
-    <span className={x.known ? undefined : "text-amber-800"} title={lang === "en" ? x.zh : x.en}>
-      {lang === "en" ? x.en : x.zh}
-    </span>
-  );
+  const described = (x: Description | null) =>
+    x ? (
+      <span className={x.known ? undefined : "text-amber-800"} title={lang === "en" ? x.zh : x.en}>
+        {lang === "en" ? x.en : x.zh}
+      </span>
+    ) : (
+      none
+    );
+  const codes = describeProfileCodes(account);
   const merchant = (m: { id: string; name: string }) => (
     <span className="flex flex-col">
       <span className="break-words">{m.name}</span>
@@ -29,25 +34,10 @@ export async function ProfileCard({ account }: { account: StaffAuthorizerDetail 
     { key: "appId", label: t("appId"), value: account.appId, mono: true },
     { key: "userName", label: t("userName"), value: account.userName ?? none, mono: Boolean(account.userName) },
     { key: "kind", label: t("kind"), value: account.kind ? tList(`kind.${account.kind}`) : none },
-    {
-      key: "serviceType",
-      label: t("serviceType"),
-      value:
-        account.kind && account.serviceTypeId !== null
-          ? described(describeServiceType(account.kind, account.serviceTypeId))
-          : none,
-    },
+    { key: "serviceType", label: t("serviceType"), value: described(codes.serviceType) },
     { key: "principal", label: t("principal"), value: account.principalName || none },
-    {
-      key: "verify",
-      label: t("verify"),
-      value: account.verifyTypeId !== null ? described(describeVerifyType(account.verifyTypeId)) : none,
-    },
-    {
-      key: "accountStatus",
-      label: t("accountStatus"),
-      value: account.accountStatus !== null ? described(describeAccountStatus(account.accountStatus)) : none,
-    },
+    { key: "verify", label: t("verify"), value: described(codes.verify) },
+    { key: "accountStatus", label: t("accountStatus"), value: described(codes.accountStatus) },
     { key: "alias", label: t("alias"), value: account.alias || none },
     { key: "status", label: t("status"), value: tList(`status.${account.status}`) },
     {

@@ -1,4 +1,3 @@
-import Link from "next/link";
 import type { useFormatter } from "next-intl";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { getDb } from "@/db";
@@ -6,6 +5,7 @@ import { listStaffTimeline, TIMELINE_PAGE_SIZE, type TimelineEntry } from "@/lib
 import { formatDurationPrecise } from "@/lib/i18n/duration";
 import { describeTimelineEntry, type CatalogTranslator } from "@/lib/staff/timeline-labels";
 import { ChangeList } from "../../../_components/change-list";
+import { KeysetLinks } from "../../../_components/keyset-links";
 import { getPairLanguage, type PairLanguage } from "../../../_components/language";
 import { GrantChanges, getGrantLabels } from "./permissions";
 
@@ -118,27 +118,23 @@ export async function Timeline({ appId, before }: { appId: string; before: strin
         </ol>
       )}
       <div className="mt-4 flex flex-wrap items-center gap-3 border-t border-slate-100 pt-3 text-sm">
-        {before ? (
-          <Link
-            href={`${base}#timeline-title`}
-            data-testid="timeline-newest"
-            className="font-medium text-emerald-700 hover:underline"
-          >
-            {t("staffDetail.timeline.newest")}
-          </Link>
-        ) : null}
-        {nextCursor ? (
-          <Link
-            href={`${base}?before=${encodeURIComponent(nextCursor)}#timeline-title`}
-            data-testid="timeline-more"
-            className="inline-flex min-h-10 items-center rounded-lg px-3 font-medium text-slate-700 ring-1 ring-slate-300 ring-inset hover:bg-slate-50"
-          >
-            {t("staffDetail.timeline.more")} →
-          </Link>
-        ) : null}
-        <span className="text-xs text-slate-500 sm:ml-auto">
-          {t("staffDetail.timeline.showing", { n: TIMELINE_PAGE_SIZE })}
-        </span>
+        <KeysetLinks
+          newest={
+            before
+              ? { href: `${base}#timeline-title`, label: t("staffDetail.timeline.newest"), testId: "timeline-newest" }
+              : null
+          }
+          older={
+            nextCursor
+              ? {
+                  href: `${base}?before=${encodeURIComponent(nextCursor)}#timeline-title`,
+                  label: t("staffDetail.timeline.more"),
+                  testId: "timeline-more",
+                }
+              : null
+          }
+          hint={t("staffDetail.timeline.showing", { n: TIMELINE_PAGE_SIZE })}
+        />
       </div>
     </>
   );

@@ -3,8 +3,11 @@
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
 
-/** Re-renders the page from the server every `intervalMs` while `active` (a reconcile run in progress). */
-export function AutoRefresh({ active, intervalMs = 1000 }: { active: boolean; intervalMs?: number }) {
+/**
+ * Re-renders the page from the server every `intervalMs` while `active` (a run, batch or task in progress), for pages
+ * that show live status.
+ */
+export function AutoRefresh({ active = true, intervalMs = 1000 }: { active?: boolean; intervalMs?: number }) {
   const router = useRouter();
   useEffect(() => {
     if (!active) return;
