@@ -1,12 +1,5 @@
 import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "@/db";
-import { authorizers } from "@/db/schema";
-
-/**
- * The statuses an account can have, counted with one `count(*) filter` each: at 100,000 accounts that scan takes
- * about 11 ms on PostgreSQL 15 where `group by status` took 66 ms (hashing each row's text).
- */
-export const AUTHORIZER_STATUSES = authorizers.status.enumValues;
 
 export interface OperationalSnapshot {
   ticketAgeSeconds: number | null;
@@ -24,7 +17,7 @@ export interface OperationalSnapshot {
 /**
  * Everything the Prometheus gauges show, in one statement (one round trip per scrape). Each part reads an index:
  * the newest ticket (wechat_events_ticket_idx), the due refreshes (authorizers_refresh_due_idx), pending and given-up
- * deliveries (their partial indexes); only the count of accounts by status reads the authorizers table whole (one pass, see AUTHORIZER_STATUSES).
+ * deliveries (their partial indexes); only the count of accounts by status reads the authorizers table whole.
  */
 export async function readOperationalSnapshot(db: Db, componentAppId: string): Promise<OperationalSnapshot> {
   const [row] = rowsOf<{
@@ -45,10 +38,7 @@ export async function readOperationalSnapshot(db: Db, componentAppId: string): P
           where info_type = 'component_verify_ticket' order by create_time desc, id desc limit 1) as ticket_age,
         (select extract(epoch from access_token_expires_at - now())::float8 from wechat_component
           where app_id = ${componentAppId} and access_token_expires_at is not null) as token_left,
-        (select json_build_object(${sql.join(
-          AUTHORIZER_STATUSES.map((status) => sql`${status}::text, count(*) filter (where status = ${status})`),
-          sql`, `,
-        )}) from authorizers) as by_status,
+        (select json_object_agg(status, n) from (select status, count(*)::int as n from authorizers group by status) s) as by_status,
         (select count(*)::int from authorizers where refresh_failed_at is not null and status = 'authorized') as refresh_failing,
         (select coalesce(extract(epoch from now() - min(refresh_due_at)), 0)::float8 from authorizers
           where status = 'authorized' and refresh_token_sealed is not null and refresh_due_at <= now()) as lag,

@@ -1,10 +1,11 @@
 import type { Db } from "@/db";
-import { AUTHORIZER_STATUSES, readOperationalSnapshot } from "@/db/queries/metrics";
+import { readOperationalSnapshot } from "@/db/queries/metrics";
 import { describeError, log } from "@/lib/log";
 import { bounded, getMetrics } from "./registry";
 
 /** A scrape reads the database at most this often per instance; scrapes in between get the cached values. */
 export const DB_GAUGE_CACHE_MS = 5_000;
+const AUTHORIZER_STATUSES = ["authorized", "unauthorized", "needs_reauthorization"];
 
 const cache = globalThis as unknown as { __portalDbGauges?: { at: number; pending?: Promise<void> } };
 
