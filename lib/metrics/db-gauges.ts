@@ -9,16 +9,28 @@ const AUTHORIZER_STATUSES = ["authorized", "unauthorized", "needs_reauthorizatio
 
 const cache = globalThis as unknown as { __portalDbGauges?: { at: number; pending?: Promise<void> } };
 
-/** Refreshes the database gauges when the cached values are older than DB_GAUGE_CACHE_MS (one query). */
-export function refreshDatabaseGauges(db: Db, componentAppId: string, now = Date.now()): Promise<void> {
+/**
+ * Refreshes the database gauges when the cached values are older than DB_GAUGE_CACHE_MS (one query). Answers how
+ * this scrape got its values: `read` (it started the query), `joined` (it waited on another scrape's query) or
+ * `cached`.
+ */
+export async function refreshDatabaseGauges(
+  db: Db,
+  componentAppId: string,
+  now = Date.now(),
+): Promise<"read" | "joined" | "cached"> {
   const state = (cache.__portalDbGauges ??= { at: 0 });
-  if (state.pending) return state.pending;
-  if (now - state.at < DB_GAUGE_CACHE_MS) return Promise.resolve();
+  if (state.pending) {
+    await state.pending;
+    return "joined";
+  }
+  if (now - state.at < DB_GAUGE_CACHE_MS) return "cached";
   state.pending = read(db, componentAppId).finally(() => {
     state.at = Date.now();
     state.pending = undefined;
   });
-  return state.pending;
+  await state.pending;
+  return "read";
 }
 
 async function read(db: Db, componentAppId: string): Promise<void> {

@@ -15,14 +15,29 @@ export function isMetricsTokenValid(expected: string, header: string | null): bo
 
 const NO_STORE = { "cache-control": "no-store" };
 
+/** One entry of a `Server-Timing` header: where the scrape's time went on the server. */
+export interface ServerTiming {
+  name: string;
+  ms: number;
+  description?: string;
+}
+
+/** `Server-Timing` header value (RFC: `name;dur=12.3;desc="..."`), durations in milliseconds to 0.1 ms. */
+export function serverTimingHeader(timings: ServerTiming[]): string {
+  return timings
+    .map((t) => `${t.name};dur=${t.ms.toFixed(1)}${t.description ? `;desc="${t.description}"` : ""}`)
+    .join(", ");
+}
+
 /**
  * `GET /api/metrics`: 404 while METRICS_TOKEN is unset (the endpoint does not exist), 401 for a missing or wrong
- * token, else the text `render` produces (read only once the caller is known).
+ * token, else the text `render` produces (read only once the caller is known), with its timings as `Server-Timing`
+ * so an operator (or the benchmark) sees whether a slow scrape waited on the database or on rendering.
  */
 export async function metricsResponse(
   token: string | undefined,
   authorization: string | null,
-  render: () => Promise<{ body: string; contentType: string }>,
+  render: () => Promise<{ body: string; contentType: string; timings?: ServerTiming[] }>,
 ): Promise<Response> {
   if (!token) return new Response("not found", { status: 404, headers: NO_STORE });
   if (!isMetricsTokenValid(token, authorization)) {
@@ -31,6 +46,8 @@ export async function metricsResponse(
       headers: { "www-authenticate": 'Bearer realm="metrics"', ...NO_STORE },
     });
   }
-  const { body, contentType } = await render();
-  return new Response(body, { headers: { "content-type": contentType, ...NO_STORE } });
+  const { body, contentType, timings } = await render();
+  const headers: Record<string, string> = { "content-type": contentType, ...NO_STORE };
+  if (timings?.length) headers["server-timing"] = serverTimingHeader(timings);
+  return new Response(body, { headers });
 }

@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { readOperationalSnapshot } from "@/db/queries/metrics";
+import { DB_GAUGE_CACHE_MS, refreshDatabaseGauges } from "@/lib/metrics/db-gauges";
+import { getMetrics } from "@/lib/metrics/registry";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
 import { withTestDatabase } from "../support/with-test-database";
 
@@ -28,5 +30,21 @@ describe("readOperationalSnapshot", () => {
     expect(s.refreshFailing).toBe(2); // 2 and 3; 10 needs re-authorization and is not counted
     expect(s.refresherLagSeconds).toBeGreaterThanOrEqual(299);
     expect(s.refresherLagSeconds).toBeLessThan(400);
+  });
+
+  it("reads the gauges once per cache period; scrapes meanwhile join the read or use the cache", async () => {
+    await database.db.execute(sql`
+      insert into authorizers (app_id, kind, status)
+      select 'wxgauge' || i, 'official_account', 'authorized' from generate_series(1, 3) as i`);
+    const later = Date.now() + 10 * DB_GAUGE_CACHE_MS;
+    const first = refreshDatabaseGauges(database.db, SANDBOX_COMPONENT.appId, later);
+    const second = refreshDatabaseGauges(database.db, SANDBOX_COMPONENT.appId, later);
+    expect(await Promise.all([first, second])).toEqual(["read", "joined"]);
+    expect(await refreshDatabaseGauges(database.db, SANDBOX_COMPONENT.appId)).toBe("cached");
+    const { authorizers } = getMetrics();
+    expect((await authorizers.get()).values.find((v) => v.labels.status === "authorized")?.value).toBe(3);
+    expect(await refreshDatabaseGauges(database.db, SANDBOX_COMPONENT.appId, Date.now() + DB_GAUGE_CACHE_MS + 1)).toBe(
+      "read",
+    );
   });
 });

@@ -146,6 +146,16 @@ describeWithBuild("GET /api/metrics scraped by a real Prometheus", () => {
     expect(check.status).toBe(0);
   });
 
+  it("says in Server-Timing where the scrape's time went (the database gauges or rendering)", async () => {
+    const timing = async () =>
+      (await fetch(`${app.url}/api/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).headers.get(
+        "server-timing",
+      );
+    expect(await timing()).toMatch(/^db;dur=\d+\.\d;desc="(read|joined|cached)", render;dur=\d+\.\d$/);
+    // Within the 5 s cache, a scrape right after another uses the cached gauges.
+    expect(await timing()).toMatch(/^db;dur=\d+\.\d;desc="cached", render;dur=\d+\.\d$/);
+  });
+
   it("answers 401 without the token and with a wrong one", async () => {
     const none = await fetch(`${app.url}/api/metrics`);
     expect(none.status).toBe(401);

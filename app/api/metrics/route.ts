@@ -9,8 +9,18 @@ export async function GET(request: NextRequest) {
   await connection();
   const platform = await getPlatform();
   return metricsResponse(platform.env.metricsToken, request.headers.get("authorization"), async () => {
-    await refreshDatabaseGauges(platform.database.db, platform.env.component.appId);
+    const started = performance.now();
+    const gauges = await refreshDatabaseGauges(platform.database.db, platform.env.component.appId);
+    const read = performance.now();
     const { registry } = getMetrics();
-    return { body: await registry.metrics(), contentType: registry.contentType };
+    const body = await registry.metrics();
+    return {
+      body,
+      contentType: registry.contentType,
+      timings: [
+        { name: "db", ms: read - started, description: gauges },
+        { name: "render", ms: performance.now() - read },
+      ],
+    };
   });
 }
