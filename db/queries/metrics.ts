@@ -6,7 +6,13 @@ export interface OperationalSnapshot {
   componentTokenSecondsLeft: number | null;
   authorizersByStatus: Record<string, number>;
   refreshFailing: number;
+  /** How long the most overdue refresh has been due (0 when none is due). */
   refresherLagSeconds: number;
+  /**
+   * now − the earliest refresh due time of any authorized account: negative while nothing is due yet, null without
+   * such accounts. Lets a cached snapshot tell the lag later on (lib/metrics/db-gauges.ts).
+   */
+  earliestDueAgeSeconds: number | null;
   webhooksPending: number;
   webhooksFailed: number;
   webhookOldestPendingAgeSeconds: number;
@@ -16,7 +22,7 @@ export interface OperationalSnapshot {
 
 /**
  * Everything the Prometheus gauges show, in one statement (one round trip per scrape). Each part reads an index:
- * the newest ticket (wechat_events_ticket_idx), the due refreshes (authorizers_refresh_due_idx), pending and given-up
+ * the newest ticket (wechat_events_ticket_idx), the earliest refresh due (authorizers_refresh_due_idx), pending and given-up
  * deliveries (their partial indexes); only the count of accounts by status reads the authorizers table whole.
  */
 export async function readOperationalSnapshot(db: Db, componentAppId: string): Promise<OperationalSnapshot> {
@@ -25,7 +31,7 @@ export async function readOperationalSnapshot(db: Db, componentAppId: string): P
     token_left: number | string | null;
     by_status: Record<string, number> | null;
     refresh_failing: number | string;
-    lag: number | string;
+    lag: number | string | null;
     pending: number | string;
     failed: number | string;
     oldest_pending: number | string;
@@ -40,8 +46,8 @@ export async function readOperationalSnapshot(db: Db, componentAppId: string): P
           where app_id = ${componentAppId} and access_token_expires_at is not null) as token_left,
         (select json_object_agg(status, n) from (select status, count(*)::int as n from authorizers group by status) s) as by_status,
         (select count(*)::int from authorizers where refresh_failed_at is not null and status = 'authorized') as refresh_failing,
-        (select coalesce(extract(epoch from now() - min(refresh_due_at)), 0)::float8 from authorizers
-          where status = 'authorized' and refresh_token_sealed is not null and refresh_due_at <= now()) as lag,
+        (select extract(epoch from now() - min(refresh_due_at))::float8 from authorizers
+          where status = 'authorized' and refresh_token_sealed is not null) as lag,
         (select count(*)::int from webhook_deliveries where status = 'pending') as pending,
         (select count(*)::int from webhook_deliveries where status = 'failed') as failed,
         (select coalesce(extract(epoch from now() - min(created_at)), 0)::float8 from webhook_deliveries
@@ -59,6 +65,7 @@ export async function readOperationalSnapshot(db: Db, componentAppId: string): P
     authorizersByStatus: row?.by_status ?? {},
     refreshFailing: num(row?.refresh_failing) ?? 0,
     refresherLagSeconds: Math.max(0, num(row?.lag) ?? 0),
+    earliestDueAgeSeconds: num(row?.lag),
     webhooksPending: num(row?.pending) ?? 0,
     webhooksFailed: num(row?.failed) ?? 0,
     webhookOldestPendingAgeSeconds: Math.max(0, num(row?.oldest_pending) ?? 0),

@@ -26,6 +26,7 @@ export interface PortalMetrics {
   batches: Gauge<"kind" | "status">;
   batchTargets: Gauge<"kind" | "status">;
   dbGaugesError: Gauge;
+  dbGaugesReadSeconds: Gauge;
 }
 
 /** prom-client's default gauges that `promtool check metrics` rejects (a `_total` suffix on a gauge, docs/toolchain.md A8). */
@@ -125,6 +126,11 @@ function create(): PortalMetrics {
     dbGaugesError: new Gauge({
       name: "portal_metrics_database_error",
       help: "1 when the last read of the database gauges failed (they then keep their previous values)",
+      registers,
+    }),
+    dbGaugesReadSeconds: new Gauge({
+      name: "portal_metrics_database_read_seconds",
+      help: "How long the last read of the database gauges took (one statement, run in the background of a scrape)",
       registers,
     }),
   };

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
-import { readOperationalSnapshot } from "@/db/queries/metrics";
-import { DB_GAUGE_CACHE_MS, refreshDatabaseGauges } from "@/lib/metrics/db-gauges";
+import { describe, expect, it, vi } from "vitest";
+import { readOperationalSnapshot, type OperationalSnapshot } from "@/db/queries/metrics";
+import { agedSnapshot, DB_GAUGE_CACHE_MS, refreshDatabaseGauges } from "@/lib/metrics/db-gauges";
 import { getMetrics } from "@/lib/metrics/registry";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
 import { withTestDatabase } from "../support/with-test-database";
@@ -30,21 +30,79 @@ describe("readOperationalSnapshot", () => {
     expect(s.refreshFailing).toBe(2); // 2 and 3; 10 needs re-authorization and is not counted
     expect(s.refresherLagSeconds).toBeGreaterThanOrEqual(299);
     expect(s.refresherLagSeconds).toBeLessThan(400);
+    expect(s.earliestDueAgeSeconds).toBeCloseTo(s.refresherLagSeconds, 0);
   });
 
-  it("reads the gauges once per cache period; scrapes meanwhile join the read or use the cache", async () => {
+  it("reads the gauges once per cache period; later scrapes answer at once with the last values while a read runs", async () => {
     await database.db.execute(sql`
       insert into authorizers (app_id, kind, status)
       select 'wxgauge' || i, 'official_account', 'authorized' from generate_series(1, 3) as i`);
+    const authorized = async () =>
+      (await getMetrics().authorizers.get()).values.find((v) => v.labels.status === "authorized")?.value;
     const later = Date.now() + 10 * DB_GAUGE_CACHE_MS;
+    // The process's first scrapes wait for the first read (there are no values to answer with yet).
     const first = refreshDatabaseGauges(database.db, SANDBOX_COMPONENT.appId, later);
     const second = refreshDatabaseGauges(database.db, SANDBOX_COMPONENT.appId, later);
     expect(await Promise.all([first, second])).toEqual(["read", "joined"]);
+    expect(await authorized()).toBe(3);
     expect(await refreshDatabaseGauges(database.db, SANDBOX_COMPONENT.appId)).toBe("cached");
-    const { authorizers } = getMetrics();
-    expect((await authorizers.get()).values.find((v) => v.labels.status === "authorized")?.value).toBe(3);
-    expect(await refreshDatabaseGauges(database.db, SANDBOX_COMPONENT.appId, Date.now() + DB_GAUGE_CACHE_MS + 1)).toBe(
-      "read",
+
+    // Past the cache period: the scrape answers with the last values; the new read lands for the next scrape.
+    await database.db.execute(
+      sql`insert into authorizers (app_id, kind, status) values ('wxgauge4', 'official_account', 'authorized')`,
     );
+    const stale = Date.now() + DB_GAUGE_CACHE_MS + 1;
+    expect(await refreshDatabaseGauges(database.db, SANDBOX_COMPONENT.appId, stale)).toBe("stale");
+    expect(await authorized()).toBe(3);
+    expect(await refreshDatabaseGauges(database.db, SANDBOX_COMPONENT.appId, stale)).toBe("stale");
+    await vi.waitFor(async () => {
+      expect(await refreshDatabaseGauges(database.db, SANDBOX_COMPONENT.appId)).toBe("cached");
+      expect(await authorized()).toBe(4);
+    });
+  });
+});
+
+describe("agedSnapshot", () => {
+  const snapshot: OperationalSnapshot = {
+    ticketAgeSeconds: 100,
+    componentTokenSecondsLeft: 3000,
+    authorizersByStatus: { authorized: 5 },
+    refreshFailing: 1,
+    refresherLagSeconds: 0,
+    earliestDueAgeSeconds: -20,
+    webhooksPending: 2,
+    webhooksFailed: 1,
+    webhookOldestPendingAgeSeconds: 40,
+    batches: [],
+    batchTargets: [],
+  };
+
+  it("advances ages and time left to the moment of the scrape; counts stay", () => {
+    expect(agedSnapshot(snapshot, 30)).toEqual({
+      ...snapshot,
+      ticketAgeSeconds: 130,
+      componentTokenSecondsLeft: 2970,
+      earliestDueAgeSeconds: 10,
+      refresherLagSeconds: 10, // the earliest refresh was 20 s away when read; 30 s later it is 10 s late
+      webhookOldestPendingAgeSeconds: 70,
+    });
+  });
+
+  it("keeps what was absent absent: no ticket, no token, nothing to refresh, no pending delivery", () => {
+    const none = {
+      ...snapshot,
+      ticketAgeSeconds: null,
+      componentTokenSecondsLeft: null,
+      earliestDueAgeSeconds: null,
+      webhooksPending: 0,
+      webhookOldestPendingAgeSeconds: 0,
+    };
+    expect(agedSnapshot(none, 30)).toMatchObject({
+      ticketAgeSeconds: null,
+      componentTokenSecondsLeft: null,
+      refresherLagSeconds: 0,
+      webhookOldestPendingAgeSeconds: 0,
+    });
+    expect(agedSnapshot(snapshot, 5).refresherLagSeconds).toBe(0); // still 15 s before the earliest is due
   });
 });
