@@ -59,6 +59,18 @@ describe("readOperationalSnapshot", () => {
       expect(await refreshDatabaseGauges(database.db, SANDBOX_COMPONENT.appId)).toBe("cached");
       expect(await authorized()).toBe(4);
     });
+
+    // The database goes away: the read fails in the background, the gauges keep their values and say so.
+    const down = {
+      execute: () => Promise.reject(new Error("connection refused")),
+    } as unknown as typeof database.db;
+    const errorGauge = async () => (await getMetrics().dbGaugesError.get()).values[0]?.value;
+    expect(await errorGauge()).toBe(0);
+    expect(await refreshDatabaseGauges(down, SANDBOX_COMPONENT.appId, Date.now() + 2 * DB_GAUGE_CACHE_MS)).toBe(
+      "stale",
+    );
+    await vi.waitFor(async () => expect(await errorGauge()).toBe(1));
+    expect(await authorized()).toBe(4);
   });
 });
 
