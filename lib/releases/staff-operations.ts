@@ -3,7 +3,7 @@ import { findBatch, findBatchTarget } from "@/db/queries/batches";
 import { replaceTemplates } from "@/db/queries/releases";
 import { message } from "@/lib/i18n/message";
 import type { Platform } from "@/lib/platform";
-import { recordAudit, type AuditActor } from "@/lib/staff/audit";
+import { recordAudit, type AuditActor, type AuditEntry } from "@/lib/staff/audit";
 import { createReleaseBatch } from "./release-batches";
 import { codeClientOf, reconcileAudit, RELEASE_KIND } from "./release-kind";
 
@@ -62,16 +62,29 @@ export async function controlReleaseBatch(
   return done;
 }
 
+/** The audit record of a release action on one account (`release.<action>`, the account as target). */
+function auditAccountAction(
+  platform: Platform,
+  actor: AuditActor,
+  appId: string,
+  action: string,
+  change: Pick<AuditEntry, "before" | "after">,
+) {
+  return recordAudit(platform.database.db, {
+    actor,
+    action: `release.${action}`,
+    targetType: "authorizer",
+    targetId: appId,
+    ...change,
+  });
+}
+
 export async function retryReleaseTarget(platform: Platform, actor: AuditActor, targetId: number) {
   const target = await findBatchTarget(platform.database.db, targetId);
   if (!target) return false;
   const done = await platform.batches.retryTarget(targetId);
   if (done) {
-    await recordAudit(platform.database.db, {
-      actor,
-      action: "release.target_retry",
-      targetType: "authorizer",
-      targetId: target.appId,
+    await auditAccountAction(platform, actor, target.appId, "target_retry", {
       before: { batchId: target.batchId, step: target.step, outcome: target.outcome ?? null },
     });
   }
@@ -87,25 +100,13 @@ export async function releaseWaitingTarget(platform: Platform, actor: AuditActor
     from: { status: ["waiting"], step: ["merchant"] },
     to: { step: "release", status: "pending" },
   });
-  if (moved) {
-    await recordAudit(platform.database.db, {
-      actor,
-      action: "release.publish",
-      targetType: "authorizer",
-      targetId: target.appId,
-      after: { batchId: target.batchId },
-    });
-  }
+  if (moved) await auditAccountAction(platform, actor, target.appId, "publish", { after: { batchId: target.batchId } });
   return moved;
 }
 
 export async function refreshAuditStatus(platform: Platform, actor: AuditActor, appId: string) {
   const latest = await reconcileAudit(platform, appId);
-  await recordAudit(platform.database.db, {
-    actor,
-    action: "release.audit_refresh",
-    targetType: "authorizer",
-    targetId: appId,
+  await auditAccountAction(platform, actor, appId, "audit_refresh", {
     after: latest ? { auditId: latest.auditId, status: latest.status } : null,
   });
   return latest;
@@ -126,13 +127,7 @@ export async function accountCodeAction(
     else if (action === "revert") await code.revertCodeRelease(token);
     else await code.revertGrayRelease(token);
   });
-  await recordAudit(platform.database.db, {
-    actor,
-    action: `release.${action}`,
-    targetType: "authorizer",
-    targetId: appId,
-    after: auditId ? { auditId } : null,
-  });
+  await auditAccountAction(platform, actor, appId, action, { after: auditId ? { auditId } : null });
   if (action === "undo") await reconcileAudit(platform, appId);
 }
 

@@ -192,6 +192,17 @@ async function accountState(db: Db, appId: string) {
   return row!;
 }
 
+/** Takes one from a counter of the settings row (the audit quota, the speed-ups); false when none is left. */
+async function takeOneFrom(db: Pick<Db, "update">, counter: "quotaRest" | "speedupRest"): Promise<boolean> {
+  const column = sandboxCodeSettings[counter];
+  const taken = await db
+    .update(sandboxCodeSettings)
+    .set({ [counter]: sql`${column} - 1` })
+    .where(and(eq(sandboxCodeSettings.id, 1), sql`${column} > 0`))
+    .returning({ rest: column });
+  return taken.length > 0;
+}
+
 async function latestAudit(db: Db, auditId: number | null) {
   if (auditId === null) return undefined;
   const [row] = await db.select().from(sandboxCodeAudits).where(eq(sandboxCodeAudits.auditId, auditId));
@@ -205,21 +216,25 @@ function requireEmptyObjectBody(req: SandboxRequest) {
 
 // --- template library (component token) ------------------------------------------------------------
 
+/** What a draft and a template both answer about the code upload they come from (`codeSourceColumns`). */
+function wireCodeSource(upload: typeof sandboxCodeDrafts.$inferSelect) {
+  return {
+    create_time: upload.createTime,
+    user_version: upload.userVersion,
+    user_desc: upload.userDesc,
+    source_miniprogram_appid: upload.sourceAppId,
+    source_miniprogram: upload.sourceName,
+    developer: upload.developer,
+    category_list: [],
+  };
+}
+
 export const getTemplateDraftList: RouteHandler = async (ctx, req) => {
   await componentCall(ctx, req);
   await getCodeSettings(ctx);
   const drafts = await ctx.db.select().from(sandboxCodeDrafts).orderBy(asc(sandboxCodeDrafts.draftId));
   return ok({
-    draft_list: drafts.map((d) => ({
-      create_time: d.createTime,
-      user_version: d.userVersion,
-      user_desc: d.userDesc,
-      draft_id: d.draftId,
-      source_miniprogram_appid: d.sourceAppId,
-      source_miniprogram: d.sourceName,
-      developer: d.developer,
-      category_list: [],
-    })),
+    draft_list: drafts.map((d) => ({ ...wireCodeSource(d), draft_id: d.draftId })),
   });
 };
 
@@ -266,16 +281,10 @@ export const getTemplateList: RouteHandler = async (ctx, req) => {
     .orderBy(asc(sandboxCodeTemplates.templateId));
   return ok({
     template_list: rows.map((t) => ({
-      create_time: t.createTime,
-      user_version: t.userVersion,
-      user_desc: t.userDesc,
+      ...wireCodeSource(t),
       template_id: t.templateId,
       draft_id: t.draftId,
-      source_miniprogram_appid: t.sourceAppId,
-      source_miniprogram: t.sourceName,
-      developer: t.developer,
       template_type: t.templateType,
-      category_list: [],
       ...(t.templateType === 1 ? { audit_scene: 0, audit_status: 3, reason: "" } : {}),
     })),
   });
@@ -434,12 +443,7 @@ export const submitAudit: RouteHandler = async (ctx, req) => {
     const latest = await latestAudit(db, account.latestAuditId);
     if (latest && (latest.status === 2 || latest.status === 4)) throw new CodeError(85009);
     if ((account.privacyReadyAt ?? 0) > now) throw new CodeError(61039);
-    const [quota] = await tx
-      .update(sandboxCodeSettings)
-      .set({ quotaRest: sql`${sandboxCodeSettings.quotaRest} - 1` })
-      .where(and(eq(sandboxCodeSettings.id, 1), sql`${sandboxCodeSettings.quotaRest} > 0`))
-      .returning({ rest: sandboxCodeSettings.quotaRest });
-    if (!quota) throw new CodeError(85085);
+    if (!(await takeOneFrom(tx, "quotaRest"))) throw new CodeError(85085);
     const [created] = await tx
       .insert(sandboxCodeAudits)
       .values({
@@ -546,12 +550,7 @@ export const speedupAudit: RouteHandler = async (ctx, req) => {
     const [audit] = await tx.select().from(sandboxCodeAudits).where(eq(sandboxCodeAudits.auditId, body.auditid));
     if (!audit || audit.appId !== appId || audit.status !== 2) throw new CodeError(89402);
     if (audit.speedup) throw new CodeError(89404);
-    const [rest] = await tx
-      .update(sandboxCodeSettings)
-      .set({ speedupRest: sql`${sandboxCodeSettings.speedupRest} - 1` })
-      .where(and(eq(sandboxCodeSettings.id, 1), sql`${sandboxCodeSettings.speedupRest} > 0`))
-      .returning({ rest: sandboxCodeSettings.speedupRest });
-    if (!rest) throw new CodeError(89405);
+    if (!(await takeOneFrom(tx, "speedupRest"))) throw new CodeError(89405);
     await tx.update(sandboxCodeAudits).set({ speedup: true }).where(eq(sandboxCodeAudits.auditId, audit.auditId));
   });
   return ok();

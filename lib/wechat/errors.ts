@@ -30,17 +30,22 @@ export class CodedError<C extends string> extends Error {
   }
 }
 
-/** A response that carried a non-zero errcode. `errmsg` is kept verbatim (including `rid:`) for support tickets. */
-export class WechatApiError extends Error {
-  /**
-   * Next bundles server code more than once (instrumentation, routes, actions), so one error class can exist
-   * in several copies; recognise any of them by name.
-   */
-  static [Symbol.hasInstance](value: unknown): boolean {
-    return value instanceof Error && value.name === "WechatApiError";
-  }
+/**
+ * The base of an Error class named `name` that `instanceof` recognises by that name. Next bundles server code more
+ * than once (instrumentation, routes, actions), so one error class can exist in several copies; any of them matches.
+ */
+function ErrorRecognisedByName<N extends string>(name: N) {
+  return class extends Error {
+    static [Symbol.hasInstance](value: unknown): boolean {
+      return value instanceof Error && value.name === name;
+    }
 
-  override readonly name = "WechatApiError";
+    override readonly name: N = name;
+  };
+}
+
+/** A response that carried a non-zero errcode. `errmsg` is kept verbatim (including `rid:`) for support tickets. */
+export class WechatApiError extends ErrorRecognisedByName("WechatApiError") {
   readonly errcode: number;
   readonly errmsg: string;
   readonly endpoint: string;
@@ -58,16 +63,7 @@ export class WechatApiError extends Error {
 export type WechatTransportFailure = "timeout" | "network" | "http_status" | "bad_json" | "unexpected_shape";
 
 /** The call did not produce a usable WeChat answer: no response, a non-JSON body, or JSON of the wrong shape. */
-export class WechatTransportError extends Error {
-  /**
-   * Next bundles server code more than once (instrumentation, routes, actions), so one error class can exist
-   * in several copies; recognise any of them by name.
-   */
-  static [Symbol.hasInstance](value: unknown): boolean {
-    return value instanceof Error && value.name === "WechatTransportError";
-  }
-
-  override readonly name = "WechatTransportError";
+export class WechatTransportError extends ErrorRecognisedByName("WechatTransportError") {
   readonly endpoint: string;
   readonly reason: WechatTransportFailure;
   /** HTTP status, when a response arrived. */
