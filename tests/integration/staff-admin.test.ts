@@ -41,6 +41,10 @@ const audits = (action: string) => auditRecords(database.db, action);
 async function expectRoleChangeRefused(actor: StaffActor, userId: string, role: "staff" | "admin", error: string) {
   expect(await changeRole(database.db, actor, { userId, role })).toEqual({ ok: false, error });
 }
+/** `actor` asks to disable the user `userId`, and is refused with `error`. */
+async function expectDisableRefused(actor: StaffActor, userId: string, error: string) {
+  expect(await setStaffDisabled(database.db, actor, { userId, disabled: true })).toEqual({ ok: false, error });
+}
 const roleOf = async (email: string) => (await findUserByEmail(database.db, email))?.role;
 const stateOf = async (email: string) => {
   const [row] = await database.db
@@ -386,10 +390,7 @@ describe("disabling staff", () => {
       error: "forbidden",
     });
     await expectRoleChangeRefused(other, admin.userId, "staff", "forbidden");
-    expect(await setStaffDisabled(database.db, other, { userId: admin.userId, disabled: true })).toEqual({
-      ok: false,
-      error: "forbidden",
-    });
+    await expectDisableRefused(other, admin.userId, "forbidden");
     expect(await revokeInvitations(database.db, other, { email: "friend@example.com" })).toEqual({
       ok: false,
       error: "forbidden",
@@ -435,15 +436,9 @@ describe("disabling staff", () => {
 
   it("the last active admin cannot be disabled or demoted; a disabled admin does not count; nobody disables themselves", async () => {
     const admin = await user("admin@example.com", "admin");
-    expect(await setStaffDisabled(database.db, admin, { userId: admin.userId, disabled: true })).toEqual({
-      ok: false,
-      error: "last_admin",
-    });
+    await expectDisableRefused(admin, admin.userId, "last_admin");
     const second = await user("second@example.com", "admin");
-    expect(await setStaffDisabled(database.db, admin, { userId: admin.userId, disabled: true })).toEqual({
-      ok: false,
-      error: "self",
-    });
+    await expectDisableRefused(admin, admin.userId, "self");
     expect(await setStaffDisabled(database.db, admin, { userId: second.userId, disabled: true })).toMatchObject({
       ok: true,
       changed: true,
@@ -477,29 +472,15 @@ describe("disabling staff", () => {
     const admin = await user("admin@example.com", "admin");
     const staff = await user("staff@example.com", "staff");
     const colleague = await user("colleague@example.com", "staff");
-    expect(await setStaffDisabled(database.db, staff, { userId: colleague.userId, disabled: true })).toEqual({
-      ok: false,
-      error: "forbidden",
-    });
-    expect(await setStaffDisabled(database.db, staff, { userId: admin.userId, disabled: true })).toEqual({
-      ok: false,
-      error: "forbidden",
-    });
+    await expectDisableRefused(staff, colleague.userId, "forbidden");
+    await expectDisableRefused(staff, admin.userId, "forbidden");
     const merchant = await createMerchantWithUser(database.db, {
       businessName: "示例商家",
       email: "owner@example.com",
       passwordHash: "scrypt$unused",
     });
-    expect(await setStaffDisabled(database.db, admin, { userId: merchant!.userId, disabled: true })).toEqual({
-      ok: false,
-      error: "not_staff",
-    });
-    expect(
-      await setStaffDisabled(database.db, admin, { userId: "00000000-0000-4000-8000-000000000000", disabled: true }),
-    ).toEqual({
-      ok: false,
-      error: "user_not_found",
-    });
+    await expectDisableRefused(admin, merchant!.userId, "not_staff");
+    await expectDisableRefused(admin, "00000000-0000-4000-8000-000000000000", "user_not_found");
     expect(await stateOf("colleague@example.com")).toMatchObject({ disabled: false });
     expect(await stateOf("owner@example.com")).toMatchObject({ disabled: false });
     expect(await database.db.select().from(auditLog)).toEqual([]);
