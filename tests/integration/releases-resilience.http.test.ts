@@ -1,14 +1,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { and, eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import type { Database } from "@/db";
 import { findBatch, listBatchTargets, type BatchTargetRow } from "@/db/queries/batches";
 import { findReleaseAccount } from "@/db/queries/releases";
 import { batchTargets } from "@/db/schema";
 import type { Platform } from "@/lib/platform";
 import { createReleaseBatch } from "@/lib/releases/release-batches";
-import { startAppServer, TEST_SECRETS, type AppServer } from "../support/app-server";
+import { TEST_SECRETS } from "../support/app-server";
 import { quoteOutput } from "../support/workers";
 import { describeWithBuild } from "../support/build";
 import {
@@ -19,6 +19,7 @@ import {
   type TestDatabaseConfig,
 } from "../support/database";
 import { createReleasePortal, createTestPortal, sandboxAudits, sandboxCalls, sandboxControl } from "../support/portal";
+import { withAppServer } from "../support/with-app-server";
 
 /**
  * The release center when things go wrong (docs/releases.md): a batch worker killed in the middle of a batch (its
@@ -37,10 +38,9 @@ const ENV = {
 };
 
 describeWithBuild("release batches: crashes and WeChat busy", () => {
-  let app: AppServer;
+  const app = withAppServer({ env: { BACKGROUND_JOBS: "0" } });
 
   beforeAll(async () => {
-    app = await startAppServer({ env: { BACKGROUND_JOBS: "0" } });
     await sandboxControl(app, "code-settings", {
       pushEvents: false,
       privacyCheckMs: 0,
@@ -49,10 +49,6 @@ describeWithBuild("release batches: crashes and WeChat busy", () => {
       quotaRest: 1000,
       quotaLimit: 1000,
     });
-  }, 300_000);
-  afterAll(async () => {
-    await app?.stop();
-    await app?.database.drop();
   });
 
   /**

@@ -10,10 +10,10 @@ import { createReleaseBatch } from "@/lib/releases/release-batches";
 import { reconcileAudit } from "@/lib/releases/release-kind";
 import { sealPush } from "@/lib/wechat/push";
 import { createSetupApi, emptyDomains } from "@/lib/wechat/setup";
-import { startAppServer, type AppServer } from "../support/app-server";
 import { describeWithBuild } from "../support/build";
 import { openTestDatabase, type TestDatabase } from "../support/database";
 import { createReleasePortal, createTestPortal, sandboxAudits, sandboxCalls, sandboxControl } from "../support/portal";
+import { withAppServer } from "../support/with-app-server";
 
 /**
  * The release center against the sandbox over HTTP (docs/releases.md): a portal in this process (its own database,
@@ -24,7 +24,7 @@ import { createReleasePortal, createTestPortal, sandboxAudits, sandboxCalls, san
 type ResolvedAudit = { appId: string; auditId: number; status: number; fields: Record<string, string | number> };
 
 describeWithBuild("release center over HTTP", () => {
-  let app: AppServer;
+  const app = withAppServer({ env: { BACKGROUND_JOBS: "0" } });
   let database: TestDatabase;
   let portal: Platform;
   let miniPrograms: (count: number, funcIds?: number[]) => Promise<string[]>;
@@ -41,7 +41,6 @@ describeWithBuild("release center over HTTP", () => {
   };
 
   beforeAll(async () => {
-    app = await startAppServer({ env: { BACKGROUND_JOBS: "0" } });
     database = await openTestDatabase();
     ({ portal, miniPrograms } = await createReleasePortal(app, database, "Release", ENV));
     await sandboxControl(app, "code-settings", {
@@ -50,10 +49,8 @@ describeWithBuild("release center over HTTP", () => {
       auditDelayMs: 86_400_000,
       quotaRest: 100,
     });
-  }, 300_000);
+  });
   afterAll(async () => {
-    await app?.stop();
-    await app?.database.drop();
     await database?.drop();
   });
 
