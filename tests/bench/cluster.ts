@@ -1,10 +1,10 @@
-import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import { rowsOf, type Database } from "@/db";
 import { sandboxLedger } from "../support/portal";
 import { describeMachine, ensureBuild, redactUrl } from "./build";
 import { startCluster, waitForComponentToken, type Cluster } from "./cluster-support";
 import { processTreeMemory } from "./load";
+import { numberOptions } from "./options";
 import {
   authorizeOnce,
   checkRefreshTokens,
@@ -33,25 +33,23 @@ import { resolvePostgres } from "./postgres-server";
 // is forced to expire a few times. Then it checks what must hold across instances, prints a table, and exits
 // non-zero when a check fails. Numbers from a shared 2-core machine are noisy: compare runs, not absolutes.
 
-const { values: args } = parseArgs({
-  options: {
-    duration: { type: "string", default: "45" },
-    instances: { type: "string", default: "3" },
-    pushers: { type: "string", default: "6" },
-    merchants: { type: "string", default: "3" },
-    readers: { type: "string", default: "3" },
-    refreshes: { type: "string", default: "4" },
-    /** WeChat-style duplicates: this share of acknowledged ticket pushes is delivered a second time. */
-    "duplicate-share": { type: "string", default: "0.05" },
-  },
+const options = numberOptions({
+  duration: 45,
+  instances: 3,
+  pushers: 6,
+  merchants: 3,
+  readers: 3,
+  refreshes: 4,
+  /** WeChat-style duplicates: this share of acknowledged ticket pushes is delivered a second time. */
+  "duplicate-share": 0.05,
 });
-const DURATION_S = Number(args.duration);
-const INSTANCES = Number(args.instances);
-const PUSHERS = Number(args.pushers);
-const MERCHANT_WORKERS = Number(args.merchants);
-const READERS = Number(args.readers);
-const REFRESHES = Number(args.refreshes);
-const DUPLICATE_SHARE = Number(args["duplicate-share"]);
+const DURATION_S = options.duration;
+const INSTANCES = options.instances;
+const PUSHERS = options.pushers;
+const MERCHANT_WORKERS = options.merchants;
+const READERS = options.readers;
+const REFRESHES = options.refreshes;
+const DUPLICATE_SHARE = options["duplicate-share"];
 
 async function componentTokenCalls(database: Database): Promise<number> {
   const [row] = rowsOf<{ n: string | number }>(

@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import { rowsOf, type Database } from "@/db";
 import { sandboxCalls, sandboxControl, sandboxLedger } from "../support/portal";
 import { describeMachine, ensureBuild } from "./build";
 import { startCluster, waitForComponentToken, type Cluster } from "./cluster-support";
+import { numberOptions } from "./options";
 import {
   authorizationPush,
   authorizeOnce,
@@ -41,26 +41,24 @@ import { startThrowawayPostgres, type PostgresServer } from "./postgres-server";
 //     failed cleanly (a result page with a reason) and succeeded when the merchant tried again.
 // Prints what it checked with the counts; exits non-zero if any check fails.
 
-const { values: args } = parseArgs({
-  options: {
-    instances: { type: "string", default: "3" },
-    /** Phase 1: push load duration, PostgreSQL outage start and length, seconds. */
-    load: { type: "string", default: "60" },
-    "down-at": { type: "string", default: "20" },
-    down: { type: "string", default: "5" },
-    pushers: { type: "string", default: "6" },
-    /** Phase 2: authorization duration, seconds, and merchants authorizing at once. */
-    authorize: { type: "string", default: "45" },
-    merchants: { type: "string", default: "3" },
-  },
+const options = numberOptions({
+  instances: 3,
+  /** Phase 1: push load duration, PostgreSQL outage start and length, seconds. */
+  load: 60,
+  "down-at": 20,
+  down: 5,
+  pushers: 6,
+  /** Phase 2: authorization duration, seconds, and merchants authorizing at once. */
+  authorize: 45,
+  merchants: 3,
 });
-const INSTANCES = Number(args.instances);
-const LOAD_S = Number(args.load);
-const DOWN_AT_S = Number(args["down-at"]);
-const DOWN_S = Number(args.down);
-const PUSHERS = Number(args.pushers);
-const AUTHORIZE_S = Number(args.authorize);
-const MERCHANT_WORKERS = Number(args.merchants);
+const INSTANCES = options.instances;
+const LOAD_S = options.load;
+const DOWN_AT_S = options["down-at"];
+const DOWN_S = options.down;
+const PUSHERS = options.pushers;
+const AUTHORIZE_S = options.authorize;
+const MERCHANT_WORKERS = options.merchants;
 /** The instances give up on WeChat after this; the injected lost answers are held longer. */
 const API_TIMEOUT_MS = 3000;
 /** WeChat's retry schedule here: a few seconds apart (the real one is similar in spirit, slower). */

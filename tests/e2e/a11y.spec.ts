@@ -80,12 +80,19 @@ test("every page has no serious or critical accessibility violation", async ({ p
     await audit(p, name);
   }
 
+  /** Visits and audits each `[url, name]` in turn. */
+  async function visitAll(p: Page, pages: [url: string, name: string][]): Promise<void> {
+    for (const [url, name] of pages) await visit(p, url, name);
+  }
+
   // Anonymous visitors.
-  await visit(page, "/", "home");
-  await visit(page, "/login", "login");
-  await visit(page, "/signup", "signup");
-  await visit(page, "/invite/not-a-real-invitation", "invite-invalid");
-  await visit(page, "/no-such-page", "not-found");
+  await visitAll(page, [
+    ["/", "home"],
+    ["/login", "login"],
+    ["/signup", "signup"],
+    ["/invite/not-a-real-invitation", "invite-invalid"],
+    ["/no-such-page", "not-found"],
+  ]);
 
   // A merchant: the empty list, WeChat's authorization page (PC or mobile, chosen from the user agent, and the other
   // one at this width too), the new 公众号.
@@ -140,13 +147,17 @@ test("every page has no serious or critical accessibility violation", async ({ p
   await expect(page.getByRole("button", { name: /确认/ })).toBeVisible();
   await audit(page, "sandbox-fastregisterauth");
 
-  await visit(page, "/authorize/result?reason=cancelled", "authorize-result");
-  await visit(page, "/accounts/wx0000000000000000", "account-not-found");
-  await visit(page, "/staff", "merchant-forbidden");
+  await visitAll(page, [
+    ["/authorize/result?reason=cancelled", "authorize-result"],
+    ["/accounts/wx0000000000000000", "account-not-found"],
+    ["/staff", "merchant-forbidden"],
+  ]);
 
   // The sandbox's own pages.
-  await visit(page, "/sandbox", "sandbox-console");
-  await visit(page, "/sandbox/release-test", "sandbox-release-test");
+  await visitAll(page, [
+    ["/sandbox", "sandbox-console"],
+    ["/sandbox/release-test", "sandbox-release-test"],
+  ]);
 
   // Staff.
   const { viewport, userAgent, deviceScaleFactor, isMobile, hasTouch, locale } = testInfo.project.use;
@@ -165,15 +176,19 @@ test("every page has no serious or critical accessibility violation", async ({ p
   // The overview and operations pages stream their charts: audited once they are there.
   await expect(staff.getByTestId("staff-charts")).toBeVisible({ timeout: 30_000 });
   await audit(staff, "staff-overview");
-  await visit(staff, "/staff/authorizations", "staff-authorizations");
-  await visit(staff, `/staff/authorizations/${appId}`, "staff-authorization-detail");
+  await visitAll(staff, [
+    ["/staff/authorizations", "staff-authorizations"],
+    [`/staff/authorizations/${appId}`, "staff-authorization-detail"],
+  ]);
   await staff.goto("/staff/operations");
   await expect(staff.getByTestId("staff-charts")).toBeVisible({ timeout: 30_000 });
   await audit(staff, "staff-operations");
-  await visit(staff, "/staff/users", "staff-users");
-  await visit(staff, "/staff/audit", "staff-audit");
-  await visit(staff, "/staff/registrations", "staff-registrations");
-  await visit(staff, "/staff/setup", "staff-setup");
+  await visitAll(staff, [
+    ["/staff/users", "staff-users"],
+    ["/staff/audit", "staff-audit"],
+    ["/staff/registrations", "staff-registrations"],
+    ["/staff/setup", "staff-setup"],
+  ]);
 
   // Releases: the empty list, the templates (synced from WeChat's), a new batch and its page.
   await visit(staff, "/staff/releases", "staff-releases");

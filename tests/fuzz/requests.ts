@@ -43,7 +43,12 @@ export interface MaterializedCase {
 
 const COMPONENT_PATH = "/api/wechat/component/events";
 const CALLBACK_PATH = "/api/wechat/authorize/callback";
-const PUSH_OK: Record<"component" | "authorizer", string[]> = {
+/** The two push receivers: the component's, and every authorizer's message URL. */
+type PushTarget = "component" | "authorizer";
+/** Builds the `index`th case of one push family from `spec`, for `target`'s receiver at `path`. */
+type PushCaseBuilder = (target: PushTarget, spec: CaseSpec, index: number, path: string) => MaterializedCase;
+
+const PUSH_OK: Record<PushTarget, string[]> = {
   component: ["success"],
   // docs/wechat-protocol.md §2.6: "no reply" is `success` or an empty body.
   authorizer: ["success", ""],
@@ -58,25 +63,20 @@ export function createMaterializer(ctx: FuzzContext) {
 
   const now = () => Math.floor(Date.now() / 1000);
 
-  function pushPath(target: "component" | "authorizer", appId = ctx.authorizer.appId): string {
+  function pushPath(target: PushTarget, appId = ctx.authorizer.appId): string {
     return target === "component" ? COMPONENT_PATH : `/api/wechat/authorizers/${appId}/events`;
   }
 
-  function envelope(target: "component" | "authorizer"): { AppId: string } | { ToUserName: string } {
+  function envelope(target: PushTarget): { AppId: string } | { ToUserName: string } {
     return target === "component" ? { AppId: ctx.component.appId } : { ToUserName: ctx.authorizer.userName };
   }
 
-  function extraQuery(target: "component" | "authorizer"): Record<string, string> {
+  function extraQuery(target: PushTarget): Record<string, string> {
     return target === "authorizer" ? { openid: "oFuzzOpenId000000000000000000" } : {};
   }
 
   /** Plaintext fields of a push: valid ones carry FUZZ-VALID, the ones that must be refused FUZZ-BAD. */
-  function fields(
-    target: "component" | "authorizer",
-    index: number,
-    valid: boolean,
-    spec?: CaseSpec,
-  ): Record<string, string | number> {
+  function fields(target: PushTarget, index: number, valid: boolean, spec?: CaseSpec): Record<string, string | number> {
     const marker = `FUZZ-${valid ? "VALID" : "BAD"}-${ctx.runId}-${index}`;
     if (target === "component") {
       if (spec?.flag)
@@ -129,7 +129,7 @@ export function createMaterializer(ctx: FuzzContext) {
    * Signing the raw text made the portal's correct answer to a raw CR in the value a 401, not the expected 400.
    */
   function signedOver(
-    target: "component" | "authorizer",
+    target: PushTarget,
     encrypt: string,
     timestamp = now(),
   ): { query: URLSearchParams; body: string } {
@@ -165,7 +165,7 @@ export function createMaterializer(ctx: FuzzContext) {
   }
 
   function sealed(
-    target: "component" | "authorizer",
+    target: PushTarget,
     index: number,
     spec: CaseSpec,
     options: {
@@ -189,19 +189,11 @@ export function createMaterializer(ctx: FuzzContext) {
   }
 
   /** The status the component route gives (its handler is known); the authorizer route only owes a 4xx. */
-  function rejected(
-    target: "component" | "authorizer",
-    componentStatuses: number[],
-    extra: Partial<Expectation> = {},
-  ): Expectation {
+  function rejected(target: PushTarget, componentStatuses: number[], extra: Partial<Expectation> = {}): Expectation {
     return { statuses: target === "component" ? componentStatuses : "4xx", ...extra };
   }
 
-  function validCase(
-    target: "component" | "authorizer",
-    requests: WireRequest[],
-    concurrent = false,
-  ): MaterializedCase {
+  function validCase(target: PushTarget, requests: WireRequest[], concurrent = false): MaterializedCase {
     return { requests, concurrent, expect: { statuses: [200], bodies: PUSH_OK[target] }, rows: 1 };
   }
 
@@ -212,12 +204,22 @@ export function createMaterializer(ctx: FuzzContext) {
     return { requests, concurrent: false, expect: { ...expect, statuses }, rows: 0 };
   }
 
+  /** The push families built by a function of their own; `push` builds the others itself. */
+  const PUSH_BUILDERS: Record<string, PushCaseBuilder> = {
+    valid: validPush,
+    signature: badSignature,
+    encrypt: badEncrypt,
+    xml: hostileXml,
+    oversized,
+    query: hostileQuery,
+  };
+
   function push(spec: CaseSpec, index: number): MaterializedCase {
-    const target = spec.target as "component" | "authorizer";
+    const target = spec.target as PushTarget;
     const path = pushPath(target);
+    const build = PUSH_BUILDERS[spec.family];
+    if (build) return build(target, spec, index, path);
     switch (spec.family) {
-      case "valid":
-        return validPush(target, spec, index, path);
       case "replay": {
         const p = sealed(target, index, spec, { valid: true });
         const request = post(path, p.query, p.body, spec);
@@ -241,12 +243,6 @@ export function createMaterializer(ctx: FuzzContext) {
         const p = sealed(target, index, spec, { timestamp: Math.max(0, now() + offset) });
         return badCase([post(path, p.query, p.body, spec)], rejected(target, [403]));
       }
-      case "signature":
-        return badSignature(target, spec, index, path);
-      case "encrypt":
-        return badEncrypt(target, spec, index, path);
-      case "xml":
-        return hostileXml(target, spec, index, path);
       case "bytes": {
         const p = sealed(target, index, spec);
         const body =
@@ -278,10 +274,6 @@ export function createMaterializer(ctx: FuzzContext) {
           rejected(target, [400], { mayClose: true }),
         );
       }
-      case "oversized":
-        return oversized(target, spec, index, path);
-      case "query":
-        return hostileQuery(target, spec, index, path);
       case "method": {
         const p = sealed(target, index, spec);
         const withBody = !["GET", "HEAD", "OPTIONS"].includes(spec.variant);
@@ -331,12 +323,7 @@ export function createMaterializer(ctx: FuzzContext) {
     }
   }
 
-  function validPush(
-    target: "component" | "authorizer",
-    spec: CaseSpec,
-    index: number,
-    path: string,
-  ): MaterializedCase {
+  function validPush(target: PushTarget, spec: CaseSpec, index: number, path: string): MaterializedCase {
     switch (spec.variant) {
       case "whitespace": {
         // Real pushes put newlines between elements (docs/wechat-protocol.md §1.3).
@@ -377,12 +364,7 @@ export function createMaterializer(ctx: FuzzContext) {
     }
   }
 
-  function badSignature(
-    target: "component" | "authorizer",
-    spec: CaseSpec,
-    index: number,
-    path: string,
-  ): MaterializedCase {
+  function badSignature(target: PushTarget, spec: CaseSpec, index: number, path: string): MaterializedCase {
     const p = sealed(target, index, spec);
     const q = p.query;
     let statuses = [401];
@@ -428,12 +410,7 @@ export function createMaterializer(ctx: FuzzContext) {
     return badCase([post(path, q, p.body, spec)], rejected(target, statuses));
   }
 
-  function badEncrypt(
-    target: "component" | "authorizer",
-    spec: CaseSpec,
-    index: number,
-    path: string,
-  ): MaterializedCase {
+  function badEncrypt(target: PushTarget, spec: CaseSpec, index: number, path: string): MaterializedCase {
     const inner = buildWechatXml(fields(target, index, false, spec));
     let encrypt: string;
     let statuses = [400];
@@ -546,12 +523,7 @@ export function createMaterializer(ctx: FuzzContext) {
     return badCase([post(path, p.query, p.body, spec)], rejected(target, statuses));
   }
 
-  function hostileXml(
-    target: "component" | "authorizer",
-    spec: CaseSpec,
-    index: number,
-    path: string,
-  ): MaterializedCase {
+  function hostileXml(target: PushTarget, spec: CaseSpec, index: number, path: string): MaterializedCase {
     // Comments and attributes are legal XML: a correctly signed push inside them is still a valid push.
     const legal = spec.variant === "attributes" || spec.variant === "comment_flood";
     const good = sealed(target, index, spec, { valid: legal });
@@ -635,12 +607,7 @@ export function createMaterializer(ctx: FuzzContext) {
     return badCase([post(path, good.query, body, spec)], rejected(target, statuses));
   }
 
-  function oversized(
-    target: "component" | "authorizer",
-    spec: CaseSpec,
-    index: number,
-    path: string,
-  ): MaterializedCase {
+  function oversized(target: PushTarget, spec: CaseSpec, index: number, path: string): MaterializedCase {
     const p = sealed(target, index, spec);
     if (spec.variant === "just_over") {
       // One byte over the limit, otherwise a push that would be stored: refused, and not stored.
@@ -662,12 +629,7 @@ export function createMaterializer(ctx: FuzzContext) {
     );
   }
 
-  function hostileQuery(
-    target: "component" | "authorizer",
-    spec: CaseSpec,
-    index: number,
-    path: string,
-  ): MaterializedCase {
+  function hostileQuery(target: PushTarget, spec: CaseSpec, index: number, path: string): MaterializedCase {
     const p = sealed(target, index, spec);
     const q = p.query.toString();
     switch (spec.variant) {

@@ -1,14 +1,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { and, eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import type { Database } from "@/db";
 import { findBatch, listBatchTargets, type BatchTargetRow } from "@/db/queries/batches";
 import { findReleaseAccount } from "@/db/queries/releases";
 import { batchTargets } from "@/db/schema";
 import type { Platform } from "@/lib/platform";
 import { createReleaseBatch } from "@/lib/releases/release-batches";
-import { startAppServer, TEST_SECRETS, type AppServer } from "../support/app-server";
+import { TEST_SECRETS } from "../support/app-server";
 import { quoteOutput } from "../support/workers";
 import { describeWithBuild } from "../support/build";
 import {
@@ -18,15 +18,8 @@ import {
   type TestDatabase,
   type TestDatabaseConfig,
 } from "../support/database";
-import {
-  createMerchant,
-  createTestPortal,
-  giveTicket,
-  sandboxAudits,
-  sandboxCalls,
-  sandboxControl,
-  seedMiniPrograms,
-} from "../support/portal";
+import { createReleasePortal, createTestPortal, sandboxAudits, sandboxCalls, sandboxControl } from "../support/portal";
+import { withAppServer } from "../support/with-app-server";
 
 /**
  * The release center when things go wrong (docs/releases.md): a batch worker killed in the middle of a batch (its
@@ -45,10 +38,9 @@ const ENV = {
 };
 
 describeWithBuild("release batches: crashes and WeChat busy", () => {
-  let app: AppServer;
+  const app = withAppServer({ env: { BACKGROUND_JOBS: "0" } });
 
   beforeAll(async () => {
-    app = await startAppServer({ env: { BACKGROUND_JOBS: "0" } });
     await sandboxControl(app, "code-settings", {
       pushEvents: false,
       privacyCheckMs: 0,
@@ -57,10 +49,6 @@ describeWithBuild("release batches: crashes and WeChat busy", () => {
       quotaRest: 1000,
       quotaLimit: 1000,
     });
-  }, 300_000);
-  afterAll(async () => {
-    await app?.stop();
-    await app?.database.drop();
   });
 
   /**
@@ -68,10 +56,22 @@ describeWithBuild("release batches: crashes and WeChat busy", () => {
    * (set 18) and known to that portal.
    */
   async function portalWithMiniPrograms(database: Database, name: string, n: number) {
-    const portal = createTestPortal(app, database, ENV);
-    await giveTicket(app, portal);
-    const { merchantId } = await createMerchant(database, name);
-    return { portal, appIds: await seedMiniPrograms(app, database, portal.secretBox, merchantId, n) };
+    const { portal, miniPrograms } = await createReleasePortal(app, database, name, ENV);
+    return { portal, appIds: await miniPrograms(n) };
+  }
+
+  /** Runs `test` on a database of its own holding `portalWithMiniPrograms(…, name, n)`, dropped afterwards. */
+  async function onOwnDatabase(
+    name: string,
+    n: number,
+    test: (setup: { database: TestDatabase; portal: Platform; appIds: string[] }) => Promise<void>,
+  ) {
+    const database = await openTestDatabase();
+    try {
+      await test({ database, ...(await portalWithMiniPrograms(database, name, n)) });
+    } finally {
+      await database.drop();
+    }
   }
 
   const ledger = (appId: string) => sandboxAudits(app, appId);
@@ -220,12 +220,7 @@ describeWithBuild("release batches: crashes and WeChat busy", () => {
   }, 120_000);
 
   it("bursts of -1 on commit and submit_audit back off (spacing on the rows) and the batch still completes", async () => {
-    const database: TestDatabase = await openTestDatabase();
-    try {
-      const {
-        portal,
-        appIds: [busyCommit, busySubmit, calm],
-      } = await portalWithMiniPrograms(database, "Busy", 3);
+    await onOwnDatabase("Busy", 3, async ({ database, portal, appIds: [busyCommit, busySubmit, calm] }) => {
       await sandboxControl(app, "reset-calls");
       // commit is repeatable: the client itself retries -1 three times (4 calls), then the step fails and the
       // batch backs off. 9 answers of -1: two failed commit steps, and the third succeeds on its second call.
@@ -309,17 +304,10 @@ describeWithBuild("release batches: crashes and WeChat busy", () => {
       const calls = await sandboxCalls(app);
       expect(calls["wxa/commit"]).toBe(10 + 1 + 1);
       expect(calls["wxa/submit_audit"]).toBe(3 + 1 + 1 + 1);
-    } finally {
-      await database.drop();
-    }
+    });
   }, 120_000);
   it("a -1 on the submission after a rejection: the rejected audit is not taken for the new one", async () => {
-    const database: TestDatabase = await openTestDatabase();
-    try {
-      const {
-        portal,
-        appIds: [appId],
-      } = await portalWithMiniPrograms(database, "Again", 1);
+    await onOwnDatabase("Again", 1, async ({ database, portal, appIds: [appId] }) => {
       await sandboxControl(app, "code-settings", {
         appRules: { [appId!]: { rule: "reject", reason: "1:首页打不开" } },
       });
@@ -357,8 +345,6 @@ describeWithBuild("release batches: crashes and WeChat busy", () => {
         auditId: audits[0]!.auditId,
         auditStatus: 0,
       });
-    } finally {
-      await database.drop();
-    }
+    });
   }, 60_000);
 });

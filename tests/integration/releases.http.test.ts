@@ -10,18 +10,10 @@ import { createReleaseBatch } from "@/lib/releases/release-batches";
 import { reconcileAudit } from "@/lib/releases/release-kind";
 import { sealPush } from "@/lib/wechat/push";
 import { createSetupApi, emptyDomains } from "@/lib/wechat/setup";
-import { startAppServer, type AppServer } from "../support/app-server";
 import { describeWithBuild } from "../support/build";
 import { openTestDatabase, type TestDatabase } from "../support/database";
-import {
-  createMerchant,
-  createTestPortal,
-  giveTicket,
-  sandboxAudits,
-  sandboxCalls,
-  sandboxControl,
-  seedMiniPrograms,
-} from "../support/portal";
+import { createReleasePortal, createTestPortal, sandboxAudits, sandboxCalls, sandboxControl } from "../support/portal";
+import { withAppServer } from "../support/with-app-server";
 
 /**
  * The release center against the sandbox over HTTP (docs/releases.md): a portal in this process (its own database,
@@ -32,10 +24,10 @@ import {
 type ResolvedAudit = { appId: string; auditId: number; status: number; fields: Record<string, string | number> };
 
 describeWithBuild("release center over HTTP", () => {
-  let app: AppServer;
+  const app = withAppServer({ env: { BACKGROUND_JOBS: "0" } });
   let database: TestDatabase;
   let portal: Platform;
-  let merchantId: string;
+  let miniPrograms: (count: number, funcIds?: number[]) => Promise<string[]>;
   const PARAMS = {
     templateId: 1,
     version: "2.0.0",
@@ -49,26 +41,18 @@ describeWithBuild("release center over HTTP", () => {
   };
 
   beforeAll(async () => {
-    app = await startAppServer({ env: { BACKGROUND_JOBS: "0" } });
     database = await openTestDatabase();
-    portal = createTestPortal(app, database, ENV);
-    await giveTicket(app, portal);
+    ({ portal, miniPrograms } = await createReleasePortal(app, database, "Release", ENV));
     await sandboxControl(app, "code-settings", {
       pushEvents: false,
       privacyCheckMs: 0,
       auditDelayMs: 86_400_000,
       quotaRest: 100,
     });
-    merchantId = (await createMerchant(database, "Release")).merchantId;
-  }, 300_000);
+  });
   afterAll(async () => {
-    await app?.stop();
-    await app?.database.drop();
     await database?.drop();
   });
-
-  const miniPrograms = (n: number, funcIds?: number[]) =>
-    seedMiniPrograms(app, database, portal.secretBox, merchantId, n, funcIds);
 
   /** Runs the portal's batch worker until nothing due is left (or `passes` passes). */
   async function drain(p: Platform = portal, passes = 12) {

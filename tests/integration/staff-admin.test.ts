@@ -23,6 +23,7 @@ import { TEST_SECRETS } from "../support/app-server";
 import { createTestDatabaseConfig, openConfiguredDatabase, truncateAll } from "../support/database";
 import { withTestDatabase } from "../support/with-test-database";
 import { quoteOutput } from "../support/workers";
+import { auditRecords, onlyAuditRecord } from "../support/audit-log";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const PASSWORD = "a-long-enough-password";
@@ -35,8 +36,15 @@ async function user(email: string, role: "staff" | "admin"): Promise<StaffActor>
     .returning({ id: users.id });
   return { userId: row!.id, email };
 }
-const audits = (action: string) =>
-  database.db.select().from(auditLog).where(eq(auditLog.action, action)).orderBy(auditLog.id);
+const audits = (action: string) => auditRecords(database.db, action);
+/** `actor` asks to give the user `userId` the `role`, and is refused with `error`. */
+async function expectRoleChangeRefused(actor: StaffActor, userId: string, role: "staff" | "admin", error: string) {
+  expect(await changeRole(database.db, actor, { userId, role })).toEqual({ ok: false, error });
+}
+/** `actor` asks to disable the user `userId`, and is refused with `error`. */
+async function expectDisableRefused(actor: StaffActor, userId: string, error: string) {
+  expect(await setStaffDisabled(database.db, actor, { userId, disabled: true })).toEqual({ ok: false, error });
+}
 const roleOf = async (email: string) => (await findUserByEmail(database.db, email))?.role;
 const stateOf = async (email: string) => {
   const [row] = await database.db
@@ -93,18 +101,16 @@ describe("invitations", () => {
     expect(await findInvitation(database.db, invited.token)).toEqual({ state: "used" });
     expect(await listPendingInvitations(database.db)).toEqual([]);
 
-    const invites = await audits("user.invite");
-    expect(invites).toHaveLength(1);
-    expect(invites[0]).toMatchObject({
+    const invite = await onlyAuditRecord(database.db, "user.invite");
+    expect(invite).toMatchObject({
       actorUserId: admin.userId,
       actorEmail: "admin@example.com",
       targetType: "user",
       targetId: "new.staff@example.com",
     });
-    expect(invites[0]!.after).toMatchObject({ email: "new.staff@example.com", role: "staff" });
-    const acceptances = await audits("user.invite_accepted");
-    expect(acceptances).toHaveLength(1);
-    expect(acceptances[0]).toMatchObject({
+    expect(invite.after).toMatchObject({ email: "new.staff@example.com", role: "staff" });
+    const acceptance = await onlyAuditRecord(database.db, "user.invite_accepted");
+    expect(acceptance).toMatchObject({
       actorUserId: created!.id,
       targetType: "user",
       targetId: created!.id,
@@ -206,9 +212,8 @@ describe("invitations", () => {
       ok: false,
       error: "invitation_not_found",
     });
-    const revoked = await audits("user.invite_revoked");
-    expect(revoked).toHaveLength(1);
-    expect(revoked[0]).toMatchObject({
+    const revocation = await onlyAuditRecord(database.db, "user.invite_revoked");
+    expect(revocation).toMatchObject({
       actorUserId: admin.userId,
       targetId: "friend@example.com",
       before: { pending: 1 },
@@ -261,14 +266,8 @@ describe("role changes", () => {
     await user("admin@example.com", "admin");
     const staff = await user("staff@example.com", "staff");
     const other = await user("other@example.com", "staff");
-    expect(await changeRole(database.db, staff, { userId: staff.userId, role: "admin" })).toEqual({
-      ok: false,
-      error: "forbidden",
-    });
-    expect(await changeRole(database.db, staff, { userId: other.userId, role: "admin" })).toEqual({
-      ok: false,
-      error: "forbidden",
-    });
+    await expectRoleChangeRefused(staff, staff.userId, "admin", "forbidden");
+    await expectRoleChangeRefused(staff, other.userId, "admin", "forbidden");
     expect(await roleOf("staff@example.com")).toBe("staff");
     expect(await roleOf("other@example.com")).toBe("staff");
     expect(await audits("user.role_change")).toHaveLength(0);
@@ -276,10 +275,7 @@ describe("role changes", () => {
 
   it("the last admin cannot be demoted; with a second admin, an admin may step down", async () => {
     const admin = await user("admin@example.com", "admin");
-    expect(await changeRole(database.db, admin, { userId: admin.userId, role: "staff" })).toEqual({
-      ok: false,
-      error: "last_admin",
-    });
+    await expectRoleChangeRefused(admin, admin.userId, "staff", "last_admin");
     expect(await roleOf("admin@example.com")).toBe("admin");
 
     const second = await user("second@example.com", "admin");
@@ -289,14 +285,8 @@ describe("role changes", () => {
     });
     expect(await roleOf("admin@example.com")).toBe("staff");
     // Now staff: refused, even for the role they just had.
-    expect(await changeRole(database.db, admin, { userId: admin.userId, role: "admin" })).toEqual({
-      ok: false,
-      error: "forbidden",
-    });
-    expect(await changeRole(database.db, second, { userId: second.userId, role: "staff" })).toEqual({
-      ok: false,
-      error: "last_admin",
-    });
+    await expectRoleChangeRefused(admin, admin.userId, "admin", "forbidden");
+    await expectRoleChangeRefused(second, second.userId, "staff", "last_admin");
     expect(await audits("user.role_change")).toHaveLength(1);
   });
 
@@ -319,17 +309,9 @@ describe("role changes", () => {
       email: "owner@example.com",
       passwordHash: "scrypt$unused",
     });
-    expect(await changeRole(database.db, admin, { userId: merchant!.userId, role: "admin" })).toEqual({
-      ok: false,
-      error: "not_staff",
-    });
+    await expectRoleChangeRefused(admin, merchant!.userId, "admin", "not_staff");
     expect(await roleOf("owner@example.com")).toBe("merchant");
-    expect(
-      await changeRole(database.db, admin, { userId: "00000000-0000-4000-8000-000000000000", role: "admin" }),
-    ).toEqual({
-      ok: false,
-      error: "user_not_found",
-    });
+    await expectRoleChangeRefused(admin, "00000000-0000-4000-8000-000000000000", "admin", "user_not_found");
   });
 });
 
@@ -407,14 +389,8 @@ describe("disabling staff", () => {
       ok: false,
       error: "forbidden",
     });
-    expect(await changeRole(database.db, other, { userId: admin.userId, role: "staff" })).toEqual({
-      ok: false,
-      error: "forbidden",
-    });
-    expect(await setStaffDisabled(database.db, other, { userId: admin.userId, disabled: true })).toEqual({
-      ok: false,
-      error: "forbidden",
-    });
+    await expectRoleChangeRefused(other, admin.userId, "staff", "forbidden");
+    await expectDisableRefused(other, admin.userId, "forbidden");
     expect(await revokeInvitations(database.db, other, { email: "friend@example.com" })).toEqual({
       ok: false,
       error: "forbidden",
@@ -460,24 +436,15 @@ describe("disabling staff", () => {
 
   it("the last active admin cannot be disabled or demoted; a disabled admin does not count; nobody disables themselves", async () => {
     const admin = await user("admin@example.com", "admin");
-    expect(await setStaffDisabled(database.db, admin, { userId: admin.userId, disabled: true })).toEqual({
-      ok: false,
-      error: "last_admin",
-    });
+    await expectDisableRefused(admin, admin.userId, "last_admin");
     const second = await user("second@example.com", "admin");
-    expect(await setStaffDisabled(database.db, admin, { userId: admin.userId, disabled: true })).toEqual({
-      ok: false,
-      error: "self",
-    });
+    await expectDisableRefused(admin, admin.userId, "self");
     expect(await setStaffDisabled(database.db, admin, { userId: second.userId, disabled: true })).toMatchObject({
       ok: true,
       changed: true,
     });
     // `second` is still an admin by role, but disabled: `admin` is the last active one.
-    expect(await changeRole(database.db, admin, { userId: admin.userId, role: "staff" })).toEqual({
-      ok: false,
-      error: "last_admin",
-    });
+    await expectRoleChangeRefused(admin, admin.userId, "staff", "last_admin");
     // Demoting a disabled admin takes no active admin away.
     expect(await changeRole(database.db, admin, { userId: second.userId, role: "staff" })).toMatchObject({
       ok: true,
@@ -505,29 +472,15 @@ describe("disabling staff", () => {
     const admin = await user("admin@example.com", "admin");
     const staff = await user("staff@example.com", "staff");
     const colleague = await user("colleague@example.com", "staff");
-    expect(await setStaffDisabled(database.db, staff, { userId: colleague.userId, disabled: true })).toEqual({
-      ok: false,
-      error: "forbidden",
-    });
-    expect(await setStaffDisabled(database.db, staff, { userId: admin.userId, disabled: true })).toEqual({
-      ok: false,
-      error: "forbidden",
-    });
+    await expectDisableRefused(staff, colleague.userId, "forbidden");
+    await expectDisableRefused(staff, admin.userId, "forbidden");
     const merchant = await createMerchantWithUser(database.db, {
       businessName: "示例商家",
       email: "owner@example.com",
       passwordHash: "scrypt$unused",
     });
-    expect(await setStaffDisabled(database.db, admin, { userId: merchant!.userId, disabled: true })).toEqual({
-      ok: false,
-      error: "not_staff",
-    });
-    expect(
-      await setStaffDisabled(database.db, admin, { userId: "00000000-0000-4000-8000-000000000000", disabled: true }),
-    ).toEqual({
-      ok: false,
-      error: "user_not_found",
-    });
+    await expectDisableRefused(admin, merchant!.userId, "not_staff");
+    await expectDisableRefused(admin, "00000000-0000-4000-8000-000000000000", "user_not_found");
     expect(await stateOf("colleague@example.com")).toMatchObject({ disabled: false });
     expect(await stateOf("owner@example.com")).toMatchObject({ disabled: false });
     expect(await database.db.select().from(auditLog)).toEqual([]);
@@ -548,9 +501,8 @@ describe("disabling staff", () => {
     expect(await stateOf(DEMO_STAFF.email)).toEqual({ role: "admin", sessionVersion: before + 1, disabled: true });
     expect(await findInvitation(database.db, invited.token)).toEqual({ state: "expired" });
     expect(await disableLeftoverDemoAccount(database.db)).toBe(false);
-    const entries = await audits("user.disable");
-    expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({
+    const entry = await onlyAuditRecord(database.db, "user.disable");
+    expect(entry).toMatchObject({
       actorUserId: null,
       actorEmail: "system",
       targetId: demo!.id,

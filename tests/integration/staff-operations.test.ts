@@ -1,11 +1,12 @@
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import { auditLog, authorizers, reconcileRuns, users } from "@/db/schema";
+import { authorizers, reconcileRuns, users } from "@/db/schema";
 import { wechatErrorText } from "@/lib/i18n/wechat-errors";
 import { sealedAt } from "@/lib/secrets";
 import { findRunningReconcile, refreshProfileNow, refreshTokenNow, startReconcile } from "@/lib/staff/operations";
 import type { StaffActor } from "@/lib/staff/users";
 import type { ComponentClient } from "@/lib/wechat/client";
+import { auditRecords, onlyAuditRecord } from "../support/audit-log";
 import { sandboxControl, sandboxLedger, seedAuthorizedAccounts } from "../support/portal";
 import { withTestPortal } from "../support/with-app-server";
 
@@ -22,13 +23,7 @@ beforeEach(async () => {
   staff = { userId: row!.id, email: "ops@example.com" };
 });
 
-const audits = (action: string, targetId?: string) =>
-  database.db
-    .select()
-    .from(auditLog)
-    .where(eq(auditLog.action, action))
-    .orderBy(auditLog.id)
-    .then((rows) => rows.filter((r) => targetId === undefined || r.targetId === targetId));
+const audits = (action: string, targetId?: string) => auditRecords(database.db, action, targetId);
 
 describe("refresh token now", () => {
   it("renews the token at once, answers its expiry (never the token) and is audited once", async () => {
@@ -44,16 +39,15 @@ describe("refresh token now", () => {
 
     const [row] = await database.db.select().from(authorizers).where(eq(authorizers.appId, appId));
     const token = portal.secretBox.open(row!.accessTokenSealed!, sealedAt.authorizerAccessToken(appId));
-    const records = await audits("authorizer.refresh_token", appId);
-    expect(records).toHaveLength(1);
-    expect(records[0]).toMatchObject({
+    const record = await onlyAuditRecord(database.db, "authorizer.refresh_token", appId);
+    expect(record).toMatchObject({
       actorUserId: staff.userId,
       actorEmail: "ops@example.com",
       targetType: "authorizer",
       after: { ok: true, expiresAt: result.expiresAt.toISOString() },
       before: { status: "authorized" },
     });
-    expect(JSON.stringify(records)).not.toContain(token);
+    expect(JSON.stringify(record)).not.toContain(token);
   });
 
   it("says clearly when the account needs re-authorization (61023, nothing listed) and audits the failure", async () => {
@@ -111,9 +105,8 @@ describe("refresh profile now", () => {
     const [row] = await database.db.select().from(authorizers).where(eq(authorizers.appId, appId));
     expect(row?.nickName).toBe(result.ok ? result.nickName : "");
     expect(row?.profileUpdatedAt).not.toBeNull();
-    const records = await audits("authorizer.refresh_profile", appId);
-    expect(records).toHaveLength(1);
-    expect(records[0]).toMatchObject({
+    const record = await onlyAuditRecord(database.db, "authorizer.refresh_profile", appId);
+    expect(record).toMatchObject({
       before: { nickName: null, profileUpdatedAt: null },
       after: { ok: true, nickName: row!.nickName },
     });
@@ -172,9 +165,8 @@ describe("reconcile now", () => {
     const [run] = await database.db.select().from(reconcileRuns).where(eq(reconcileRuns.id, first.runId));
     expect(run).toMatchObject({ status: "done", listed: 3, checked: 3, repairs: 3, error: null });
 
-    const records = await audits("reconcile.run");
-    expect(records).toHaveLength(1);
-    expect(records[0]).toMatchObject({
+    const record = await onlyAuditRecord(database.db, "reconcile.run");
+    expect(record).toMatchObject({
       actorUserId: staff.userId,
       targetType: "platform",
       targetId: "reconcile",

@@ -174,6 +174,24 @@ export async function seedMiniPrograms(
   return seeded.map((a) => a.appId);
 }
 
+/**
+ * A portal on `database` as the release center's tests want it: holding a ticket, with a new merchant `merchantName`
+ * whose mini programs `miniPrograms(count, funcIds?)` seeds (authorized in the sandbox, known to this portal).
+ */
+export async function createReleasePortal(
+  app: AppServer,
+  database: Database,
+  merchantName: string,
+  extraEnv: Record<string, string> = {},
+) {
+  const portal = createTestPortal(app, database, extraEnv);
+  await giveTicket(app, portal);
+  const { merchantId } = await createMerchant(database, merchantName);
+  const miniPrograms = (count: number, funcIds?: number[]) =>
+    seedMiniPrograms(app, database, portal.secretBox, merchantId, count, funcIds);
+  return { portal, merchantId, miniPrograms };
+}
+
 /** One audit WeChat created (the sandbox's submission ledger, `GET /sandbox/api/code-audits`). */
 export type SandboxAudit = { auditId: number; appId: string; status: number };
 
