@@ -4,10 +4,13 @@ import { useTranslations } from "next-intl";
 import { useActionState, useState } from "react";
 import { startAuthorizationAction } from "@/app/(merchant)/accounts/actions";
 import { FormError } from "@/app/_components/form-error";
-import { Spinner } from "@/app/_components/submit-button";
+import { SubmitChoices } from "@/app/_components/form-submit-choices";
 
 type Device = "auto" | "pc" | "mobile";
 export type AuthorizeButton = { authType: 1 | 2 | 3; label: string };
+
+const BUTTON =
+  "inline-flex min-h-11 items-center justify-center gap-2 rounded-lg bg-emerald-600 px-4 py-2.5 text-sm font-semibold text-white shadow-sm transition-colors hover:bg-emerald-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-emerald-600 disabled:cursor-wait disabled:opacity-70";
 
 /**
  * 授权公众号 / 授权小程序 / 重新授权: one form, the device choice shared, each button posting its own authType.
@@ -24,7 +27,6 @@ export function AuthorizeForm({
   const t = useTranslations("authorize");
   const [state, formAction, pending] = useActionState(startAuthorizationAction, undefined);
   const [device, setDevice] = useState<Device>("auto");
-  const [clicked, setClicked] = useState<number | null>(null);
   const devices: Array<{ value: Device; label: string }> = [
     { value: "auto", label: t("deviceAuto") },
     { value: "pc", label: t("devicePc") },
@@ -58,25 +60,16 @@ export function AuthorizeForm({
         </div>
         <p className="mt-1.5 text-xs leading-relaxed text-slate-500">{t("deviceHint")}</p>
       </fieldset>
-      <div className="flex flex-col gap-2 sm:flex-row sm:flex-wrap">
-        {buttons.map((button) => {
-          const busy = pending && clicked === button.authType;
-          return (
-            <button
-              key={button.authType}
-              type="submit"
-              name="authType"
-              value={button.authType}
-              disabled={pending}
-              onClick={() => setClicked(button.authType)}
-              className="inline-flex min-h-11 items-center justify-center gap-2 rounded-lg bg-emerald-600 px-4 py-2.5 text-sm font-semibold text-white shadow-sm transition-colors hover:bg-emerald-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-emerald-600 disabled:cursor-wait disabled:opacity-70"
-            >
-              {busy ? <Spinner /> : null}
-              {busy ? t("pending") : button.label}
-            </button>
-          );
-        })}
-      </div>
+      <SubmitChoices
+        name="authType"
+        pending={pending}
+        choices={buttons.map((button) => ({
+          value: button.authType,
+          label: button.label,
+          pendingLabel: t("pending"),
+          className: BUTTON,
+        }))}
+      />
       <p role="status" className="sr-only">
         {pending ? t("pending") : ""}
       </p>

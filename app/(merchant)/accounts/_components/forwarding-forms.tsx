@@ -2,23 +2,9 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
+import { ActionStatus } from "@/app/_components/form-action-status";
 import { SubmitButton } from "@/app/_components/submit-button";
-import { Translated } from "@/app/_components/translated";
-import type { Message } from "@/lib/i18n/message";
 import { rotateWebhookSecretAction, saveWebhookAction } from "../forwarding-actions";
-
-function Status({ state, testId }: { state: { ok: boolean; message: Message } | undefined; testId: string }) {
-  if (!state) return null;
-  return (
-    <p
-      role={state.ok ? "status" : "alert"}
-      data-testid={testId}
-      className={`text-sm ${state.ok ? "text-emerald-700" : "text-red-700"}`}
-    >
-      <Translated message={state.message} />
-    </p>
-  );
-}
 
 /** The webhook URL: saved by a server action, its answer shown under the field. */
 export function WebhookUrlForm({ url }: { url: string | null }) {
@@ -47,7 +33,7 @@ export function WebhookUrlForm({ url }: { url: string | null }) {
       <p id="webhook-url-hint" className="text-xs text-slate-500">
         {t("urlHint")}
       </p>
-      <Status state={state} testId="webhook-form-status" />
+      <ActionStatus state={state} testId="webhook-form-status" okClassName="text-emerald-700" />
     </form>
   );
 }
@@ -64,7 +50,7 @@ export function RotateSecretForm() {
       >
         {pending ? t("rotating") : t("rotate")}
       </button>
-      <Status state={state} testId="rotate-secret-status" />
+      <ActionStatus state={state} testId="rotate-secret-status" okClassName="text-emerald-700" />
     </form>
   );
 }

@@ -3,8 +3,9 @@
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
 import { ActionButton } from "@/app/_components/action-button";
+import { ActionRow } from "@/app/_components/form-action-row";
+import { ActionStatus } from "@/app/_components/form-action-status";
 import { Translated } from "@/app/_components/translated";
-import type { ActionState } from "@/lib/i18n/message";
 import {
   bindTesterAction,
   refreshSetupAction,
@@ -14,19 +15,6 @@ import {
 
 const INPUT =
   "w-full rounded-lg border border-slate-300 bg-white px-3 py-2.5 text-base text-slate-900 outline-none focus:border-emerald-700 focus:ring-2 focus:ring-emerald-100 sm:text-sm";
-
-export function ActionStatus({ state, testId }: { state: ActionState | undefined; testId: string }) {
-  if (!state?.message) return null;
-  return (
-    <p
-      role={state.ok ? "status" : "alert"}
-      data-testid={testId}
-      className={`text-sm ${state.ok ? "text-emerald-800" : "text-red-700"}`}
-    >
-      <Translated message={state.message} />
-    </p>
-  );
-}
 
 export function RefreshSetupForm({ appId }: { appId: string }) {
   const t = useTranslations("setup.ui");
@@ -91,15 +79,9 @@ export function PrivacyContactsForm({ appId, contacts }: { appId: string; contac
           </div>
         ))}
       </div>
-      <div className="flex flex-wrap items-center gap-3">
-        <ActionButton
-          pending={pending}
-          label={t("save")}
-          pendingLabel={t("saving")}
-          data-testid="privacy-contacts-save"
-        />
+      <ActionRow pending={pending} label={t("save")} pendingLabel={t("saving")} data-testid="privacy-contacts-save">
         <ActionStatus state={state} testId="privacy-contacts-status" />
-      </div>
+      </ActionRow>
     </form>
   );
 }

@@ -3,6 +3,7 @@
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
 import { ActionButton } from "@/app/_components/action-button";
+import { ActionRow } from "@/app/_components/form-action-row";
 import { Translated } from "@/app/_components/translated";
 import {
   applyAccountAction,
@@ -84,15 +85,9 @@ export function PlatformDomainsForm() {
         <HostsInput name="hosts" rows={3} required placeholder="api.example.com" />
       </Field>
       <p className="text-xs text-slate-500">{t("hostsHint")}</p>
-      <div className="flex flex-wrap items-center gap-3">
-        <ActionButton
-          pending={pending}
-          label={t("save")}
-          pendingLabel={t("saving")}
-          data-testid="platform-domains-submit"
-        />
+      <ActionRow pending={pending} label={t("save")} pendingLabel={t("saving")} data-testid="platform-domains-submit">
         <Status state={state} testId="platform-domains-status" />
-      </div>
+      </ActionRow>
     </form>
   );
 }
@@ -148,10 +143,9 @@ export function ProfileForm({ defaults }: { defaults: ProfileDefaults }) {
         </Field>
       </fieldset>
       <p className="-mt-2 text-xs text-slate-500">{t("purposesHint")}</p>
-      <div className="flex flex-wrap items-center gap-3">
-        <ActionButton pending={pending} label={t("save")} pendingLabel={t("saving")} data-testid="profile-save" />
+      <ActionRow pending={pending} label={t("save")} pendingLabel={t("saving")} data-testid="profile-save">
         <Status state={state} testId="profile-status" />
-      </div>
+      </ActionRow>
     </form>
   );
 }
@@ -195,15 +189,9 @@ export function BatchApplyForm({ candidates }: { candidates: Candidate[] }) {
           </li>
         ))}
       </ul>
-      <div className="flex flex-wrap items-center gap-3">
-        <ActionButton
-          pending={pending}
-          label={t("start")}
-          pendingLabel={t("starting")}
-          data-testid="batch-apply-submit"
-        />
+      <ActionRow pending={pending} label={t("start")} pendingLabel={t("starting")} data-testid="batch-apply-submit">
         <Status state={state} testId="batch-apply-status" />
-      </div>
+      </ActionRow>
     </form>
   );
 }

@@ -35,6 +35,14 @@ const text = (formData: FormData, key: string) => {
   return typeof value === "string" ? value : undefined;
 };
 
+/**
+ * The schema's fields as posted (text; a missing one stays undefined, so the schema words the refusal, e.g. a missing
+ * note is "required" like an empty one).
+ */
+function parsePosted<Schema extends z.ZodObject>(schema: Schema, formData: FormData) {
+  return schema.safeParse(Object.fromEntries(Object.keys(schema.shape).map((key) => [key, text(formData, key)])));
+}
+
 function returnTo(formData: FormData): string {
   const appId = text(formData, "appId");
   return appId ? `/staff/authorizations/${encodeURIComponent(appId)}` : "/staff/authorizations";
@@ -86,24 +94,13 @@ async function saveReviewStep<Input extends { appId: string }>(
 export async function decideReviewAction(_prev: ReviewFormState, formData: FormData): Promise<ReviewFormState> {
   // Security: Server Functions are plain POST endpoints; the role is re-read from the database on every call.
   const staff = await requireStaff(returnTo(formData));
-  const input = reviewDecisionSchema.safeParse({
-    appId: text(formData, "appId"),
-    decision: text(formData, "decision"),
-    note: text(formData, "note") ?? "",
-    expectedStatus: text(formData, "expectedStatus"),
-    expectedReviewedAt: text(formData, "expectedReviewedAt"),
-  });
+  const input = parsePosted(reviewDecisionSchema, formData);
   return saveReviewStep(staff, input, decideReview, (data) => `staffDetail.outcome.${data.decision}`);
 }
 
 /** An ownership conflict: keep the current merchant, or transfer the account to the one who claimed it. */
 export async function resolveConflictAction(_prev: ReviewFormState, formData: FormData): Promise<ReviewFormState> {
   const staff = await requireStaff(returnTo(formData));
-  const input = conflictResolutionSchema.safeParse({
-    appId: text(formData, "appId"),
-    resolution: text(formData, "resolution"),
-    note: text(formData, "note") ?? "",
-    expectedContestedBy: text(formData, "expectedContestedBy"),
-  });
+  const input = parsePosted(conflictResolutionSchema, formData);
   return saveReviewStep(staff, input, resolveConflict, (data) => `staffDetail.outcome.${data.resolution}`);
 }

@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useActionState, useState } from "react";
 import { FormError } from "@/app/_components/form-error";
-import { Spinner } from "@/app/_components/submit-button";
+import { SubmitChoices } from "@/app/_components/form-submit-choices";
 import { useStaffMessage } from "../../../_components/staff-message";
 import { decideReviewAction, resolveConflictAction, type ReviewFormState } from "../actions";
 
@@ -13,6 +13,9 @@ export interface ReviewFormLabels {
   submitting: string;
   reload: string;
 }
+
+const BUTTON =
+  "inline-flex min-h-11 items-center justify-center gap-2 rounded-lg px-4 py-2 text-sm font-semibold shadow-sm transition-colors focus-visible:outline-2 focus-visible:outline-offset-2 disabled:cursor-wait disabled:opacity-60";
 
 type Tone = "emerald" | "red" | "amber" | "slate";
 const TONES: Record<Tone, string> = {
@@ -67,7 +70,6 @@ export function ReviewForm({
   const router = useRouter();
   const translate = useStaffMessage();
   const [note, setNote] = useState("");
-  const [clicked, setClicked] = useState<string | null>(null);
   const [state, formAction, pending] = useActionState(async (prev: ReviewFormState, formData: FormData) => {
     const next = await submit(prev, formData);
     if (next?.ok) setNote("");
@@ -162,26 +164,11 @@ export function ReviewForm({
           </span>
         </div>
       </div>
-      <div className="flex flex-col gap-2 sm:flex-row sm:flex-wrap">
-        {choices.map((choice) => {
-          const busy = pending && clicked === choice.value;
-          return (
-            <button
-              key={choice.value}
-              type="submit"
-              name={name}
-              value={choice.value}
-              data-testid={choice.testId}
-              disabled={pending}
-              onClick={() => setClicked(choice.value)}
-              className={`inline-flex min-h-11 items-center justify-center gap-2 rounded-lg px-4 py-2 text-sm font-semibold shadow-sm transition-colors focus-visible:outline-2 focus-visible:outline-offset-2 disabled:cursor-wait disabled:opacity-60 ${TONES[choice.tone]}`}
-            >
-              {busy ? <Spinner /> : null}
-              {choice.label}
-            </button>
-          );
-        })}
-      </div>
+      <SubmitChoices
+        name={name}
+        pending={pending}
+        choices={choices.map((choice) => ({ ...choice, className: `${BUTTON} ${TONES[choice.tone]}` }))}
+      />
       <p role="status" className="sr-only">
         {pending ? labels.submitting : ""}
       </p>
