@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { connection } from "next/server";
+import { EmptyNote } from "@/app/_components/empty-note";
 import { Panel } from "@/app/_components/panel";
 import { getDb } from "@/db";
 import { listFastRegisterOfficialAccounts, listMerchantRegistrations } from "@/db/queries/registration";
@@ -39,9 +40,7 @@ export default async function RegisterPage() {
       </section>
       <Panel titleId="registrations-title" title={t("list.title")}>
         {tasks.length === 0 ? (
-          <p data-testid="registrations-empty" className="mt-3 text-sm text-slate-600">
-            {t("list.empty")}
-          </p>
+          <EmptyNote testId="registrations-empty">{t("list.empty")}</EmptyNote>
         ) : (
           <ul data-testid="registration-list" className="mt-3 divide-y divide-slate-100">
             {tasks.map((task) => (
