@@ -55,6 +55,11 @@ function Select({
   );
 }
 
+/** The options of a select: each value with its label. */
+function choices<V extends string>(values: readonly V[], labels: Record<V, string>) {
+  return values.map((value) => ({ value, label: labels[value] }));
+}
+
 /**
  * The list's filters as a plain GET form: the URL is the state (shareable, back button works, no client code).
  * Submitting starts again from the first page.
@@ -81,6 +86,12 @@ export function FilterBar({
         {`${set[lang]} (#${set.id})`}
       </option>
     ));
+  // The three plain choices: the state of the authorization, of its review, and the kind of account.
+  const selects = [
+    { name: "status", options: choices(AUTHORIZER_STATUSES, labels.status) },
+    { name: "review", options: choices(REVIEW_STATUSES, labels.review) },
+    { name: "kind", options: choices(ACCOUNT_KINDS, labels.kind) },
+  ] as const;
   const merchantChip =
     params.merchant === UNASSIGNED_MERCHANT
       ? l("filters.unassignedChip")
@@ -129,27 +140,16 @@ export function FilterBar({
       </div>
 
       <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4">
-        <Select
-          name="status"
-          label={l("filters.status")}
-          value={params.status}
-          anyLabel={l("filters.any")}
-          options={AUTHORIZER_STATUSES.map((value) => ({ value, label: labels.status[value] }))}
-        />
-        <Select
-          name="review"
-          label={l("filters.review")}
-          value={params.review}
-          anyLabel={l("filters.any")}
-          options={REVIEW_STATUSES.map((value) => ({ value, label: labels.review[value] }))}
-        />
-        <Select
-          name="kind"
-          label={l("filters.kind")}
-          value={params.kind}
-          anyLabel={l("filters.any")}
-          options={ACCOUNT_KINDS.map((value) => ({ value, label: labels.kind[value] }))}
-        />
+        {selects.map(({ name, options }) => (
+          <Select
+            key={name}
+            name={name}
+            label={l(`filters.${name}`)}
+            value={params[name]}
+            anyLabel={l("filters.any")}
+            options={options}
+          />
+        ))}
         <Field id="filter-perm" label={l("filters.permission")}>
           <select
             id="filter-perm"
