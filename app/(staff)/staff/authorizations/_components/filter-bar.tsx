@@ -7,6 +7,7 @@ import {
   UNASSIGNED_MERCHANT,
   type StaffListParams,
 } from "@/db/queries/staff-authorizations";
+import { Options } from "@/app/_components/options";
 import { PERMISSION_SETS } from "@/lib/wechat/permissions";
 import type { ListLabels } from "./authorization-list";
 import type { ListWords } from "./row-view";
@@ -45,11 +46,7 @@ function Select({
     <Field id={id} label={label}>
       <select id={id} name={name} defaultValue={value ?? ""} className={CONTROL}>
         <option value="">{anyLabel}</option>
-        {options.map((option) => (
-          <option key={option.value} value={option.value}>
-            {option.label}
-          </option>
-        ))}
+        <Options choices={options} />
       </select>
     </Field>
   );
@@ -182,11 +179,7 @@ export function FilterBar({
         <NotReadyFilter checked={params.notReady === true} />
         <Field id="filter-sort" label={l("filters.sort")}>
           <select id="filter-sort" name="sort" defaultValue={params.sort} className={CONTROL}>
-            {STAFF_LIST_SORTS.map((sort) => (
-              <option key={sort} value={sort}>
-                {l(`sort.${sort}`)}
-              </option>
-            ))}
+            <Options choices={STAFF_LIST_SORTS.map((sort) => ({ value: sort, label: l(`sort.${sort}`) }))} />
           </select>
         </Field>
       </div>
