@@ -2,6 +2,7 @@ import { notFound } from "next/navigation";
 import type { ComponentProps, ReactNode } from "react";
 import { connection } from "next/server";
 import { getFormatter, getLocale, getTranslations } from "next-intl/server";
+import { Options } from "@/app/_components/options";
 import { getPlatform } from "@/lib/platform";
 import { DEFAULT_FUNC_IDS, permissionSetsFor } from "@/lib/sandbox/authorization-request";
 import { SANDBOX_COMPONENT } from "@/lib/sandbox/credentials";
@@ -25,15 +26,15 @@ import { sandboxMetadata } from "./_components/sandbox-metadata";
 export const generateMetadata = sandboxMetadata("console");
 
 const COMMON_ERRCODES = [
-  { code: -1, text: "system error" },
-  { code: 40001, text: "invalid credential" },
-  { code: 42001, text: "access_token expired" },
-  { code: 45009, text: "daily quota reached" },
-  { code: 61005, text: "ticket expired" },
-  { code: 61006, text: "ticket invalid" },
-  { code: 61009, text: "code invalid" },
-  { code: 61010, text: "code expired" },
-  { code: 61023, text: "refresh_token invalid" },
+  { value: -1, label: "system error" },
+  { value: 40001, label: "invalid credential" },
+  { value: 42001, label: "access_token expired" },
+  { value: 45009, label: "daily quota reached" },
+  { value: 61005, label: "ticket expired" },
+  { value: 61006, label: "ticket invalid" },
+  { value: 61009, label: "code invalid" },
+  { value: 61010, label: "code expired" },
+  { value: 61023, label: "refresh_token invalid" },
 ];
 
 const INPUT =
@@ -93,11 +94,7 @@ export default async function SandboxConsolePage() {
           <label className="flex flex-col gap-1 text-sm text-slate-600">
             {t("endpoint")}
             <select name="endpoint" className={INPUT} defaultValue="api_component_token">
-              {SANDBOX_ENDPOINTS.map((endpoint) => (
-                <option key={endpoint} value={endpoint}>
-                  {endpoint}
-                </option>
-              ))}
+              <Options choices={SANDBOX_ENDPOINTS} />
             </select>
           </label>
           <NumberField label={t("latency")} name="latencyMs" min={0} max={60000} defaultValue={0} />
@@ -112,11 +109,7 @@ export default async function SandboxConsolePage() {
               className={INPUT}
             />
             <datalist id="sandbox-errcodes">
-              {COMMON_ERRCODES.map((e) => (
-                <option key={e.code} value={e.code}>
-                  {e.text}
-                </option>
-              ))}
+              <Options choices={COMMON_ERRCODES} />
             </datalist>
           </label>
           <NumberField label={t("times")} name="times" min={1} max={100000} defaultValue={1} />

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { getFormatter, getTranslations } from "next-intl/server";
+import { Options } from "@/app/_components/options";
 import { getPlatform } from "@/lib/platform";
 import { listReleaseTests, type ReleaseTestReport } from "@/lib/sandbox/release-test";
 import { RELEASE_TEST_GROUPS } from "@/lib/wechat/release-test";
@@ -62,11 +63,7 @@ export default async function ReleaseTestPage({ searchParams }: { searchParams: 
               className="ml-1 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm"
             >
               <option value="">{t("random")}</option>
-              {RELEASE_TEST_GROUPS.map((g) => (
-                <option key={g.group} value={g.group}>
-                  {g.group}
-                </option>
-              ))}
+              <Options choices={RELEASE_TEST_GROUPS.map((g) => g.group)} />
             </select>
           </label>
           <SubmitButton>{t("run")}</SubmitButton>

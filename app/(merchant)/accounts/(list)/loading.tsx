@@ -1,4 +1,5 @@
 import { useTranslations } from "next-intl";
+import { Skeleton, SkeletonPageHeader, SkeletonText } from "@/app/_components/skeleton";
 
 /**
  * Skeleton of the accounts list. It sits in the (list) group on purpose: a loading boundary above
@@ -7,12 +8,8 @@ import { useTranslations } from "next-intl";
 export default function AccountsLoading() {
   const t = useTranslations("site");
   return (
-    <div aria-busy="true" className="flex animate-pulse flex-col gap-6" data-testid="accounts-loading">
-      <span className="sr-only">{t("loading")}</span>
-      <div>
-        <div className="h-7 w-32 rounded bg-slate-200" />
-        <div className="mt-2 h-4 w-64 max-w-full rounded bg-slate-200" />
-      </div>
+    <Skeleton label={t("loading")} className="gap-6" testId="accounts-loading">
+      <SkeletonPageHeader subtitleWidth="w-64" />
       <div className="rounded-2xl border border-slate-200 bg-white p-5">
         <div className="h-5 w-40 rounded bg-slate-200" />
         <div className="mt-4 h-9 w-72 max-w-full rounded-lg bg-slate-100" />
@@ -25,17 +22,15 @@ export default function AccountsLoading() {
         {[0, 1, 2, 3].map((i) => (
           <div key={i} className="flex items-center gap-4 rounded-xl border border-slate-200 bg-white p-4">
             <div className="h-12 w-12 shrink-0 rounded-full bg-slate-200" />
-            <div className="flex-1">
-              <div className="h-4 w-1/2 rounded bg-slate-200" />
-              <div className="mt-2 h-3 w-1/3 rounded bg-slate-100" />
+            <SkeletonText title="h-4 w-1/2" line="h-3 w-1/3">
               <div className="mt-3 flex gap-2">
                 <div className="h-4 w-12 rounded-full bg-slate-100" />
                 <div className="h-4 w-14 rounded-full bg-slate-100" />
               </div>
-            </div>
+            </SkeletonText>
           </div>
         ))}
       </div>
-    </div>
+    </Skeleton>
   );
 }

@@ -2,6 +2,9 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { connection } from "next/server";
+import { BackLink } from "@/app/_components/back-link";
+import { EmptyNote } from "@/app/_components/empty-note";
+import { PageHeader } from "@/app/_components/page-header";
 import { Panel } from "@/app/_components/panel";
 import { getDb } from "@/db";
 import { listFastRegisterOfficialAccounts, listMerchantRegistrations } from "@/db/queries/registration";
@@ -27,21 +30,14 @@ export default async function RegisterPage() {
   ]);
   return (
     <div className="flex flex-col gap-6">
-      <div>
-        <Link href="/accounts" className="text-sm font-medium text-emerald-800 hover:underline">
-          ← {t("page.back")}
-        </Link>
-        <h1 className="mt-2 text-2xl font-semibold text-slate-900">{t("page.title")}</h1>
-        <p className="mt-1 text-sm text-slate-600">{t("page.subtitle")}</p>
-      </div>
+      <BackLink href="/accounts">{t("page.back")}</BackLink>
+      <PageHeader title={t("page.title")} subtitle={t("page.subtitle")} />
       <section className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6">
         <RegisterForm officialAccounts={officialAccounts} />
       </section>
       <Panel titleId="registrations-title" title={t("list.title")}>
         {tasks.length === 0 ? (
-          <p data-testid="registrations-empty" className="mt-3 text-sm text-slate-600">
-            {t("list.empty")}
-          </p>
+          <EmptyNote testId="registrations-empty">{t("list.empty")}</EmptyNote>
         ) : (
           <ul data-testid="registration-list" className="mt-3 divide-y divide-slate-100">
             {tasks.map((task) => (

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { Panel } from "@/app/_components/panel";
+import { Skeleton } from "@/app/_components/skeleton";
 import { getEnv } from "@/lib/env";
 import { getHealth, unhealthy, type Health } from "@/lib/health";
 import { formatDurationPrecise } from "@/lib/i18n/duration";
@@ -272,14 +273,13 @@ export async function PlatformStatus() {
 
 export function PlatformStatusSkeleton({ label }: { label: string }) {
   return (
-    <div aria-busy="true" data-testid="platform-status-loading" className="flex animate-pulse flex-col gap-3">
-      <span className="sr-only">{label}</span>
+    <Skeleton label={label} className="gap-3" testId="platform-status-loading">
       <div className="h-20 rounded-xl bg-slate-200" />
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-3">
         {[0, 1, 2, 3, 4, 5].map((i) => (
           <div key={i} className="h-20 rounded-xl border border-slate-200 bg-white" />
         ))}
       </div>
-    </div>
+    </Skeleton>
   );
 }

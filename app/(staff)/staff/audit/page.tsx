@@ -2,6 +2,7 @@ import Link from "next/link";
 import { connection } from "next/server";
 import type { useFormatter, useTranslations } from "next-intl";
 import { getFormatter, getTranslations } from "next-intl/server";
+import { PageHeader } from "@/app/_components/page-header";
 import { getDb } from "@/db";
 import { listAuditActions } from "@/db/queries/audit";
 import { requireStaff } from "@/lib/auth/guards";
@@ -198,10 +199,7 @@ export default async function AuditPage({ searchParams }: PageProps<"/staff/audi
   const filtered = Object.values(filters).some(Boolean);
   return (
     <div className="flex flex-col gap-5">
-      <div>
-        <h1 className="text-xl font-semibold text-slate-900 sm:text-2xl">{a("title")}</h1>
-        <p className="mt-1 text-sm text-slate-600">{a("subtitle")}</p>
-      </div>
+      <PageHeader title={a("title")} subtitle={a("subtitle")} />
       <Filters
         filters={filters}
         actions={filters.action && !actions.includes(filters.action) ? [...actions, filters.action] : actions}

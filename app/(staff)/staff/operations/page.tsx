@@ -1,6 +1,7 @@
 import type { useFormatter, useTranslations } from "next-intl";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { AutoRefresh } from "@/app/_components/auto-refresh";
+import { EmptyNote } from "@/app/_components/empty-note";
 import { PageHeader } from "@/app/_components/page-header";
 import { Panel } from "@/app/_components/panel";
 import { getDb } from "@/db";
@@ -197,9 +198,7 @@ export default async function OperationsPage({ searchParams }: PageProps<"/staff
 
       <Panel titleId="runs-title" title={t("runsTitle")}>
         {runs.length === 0 ? (
-          <p data-testid="reconcile-runs-empty" className="mt-3 text-sm text-slate-500">
-            {t("noRuns")}
-          </p>
+          <EmptyNote testId="reconcile-runs-empty">{t("noRuns")}</EmptyNote>
         ) : (
           <>
             {/* Phone: one card per run. */}

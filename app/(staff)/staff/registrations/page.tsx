@@ -1,5 +1,6 @@
 import { getFormatter, getTranslations } from "next-intl/server";
 import { connection } from "next/server";
+import { EmptyNote } from "@/app/_components/empty-note";
 import { PageHeader } from "@/app/_components/page-header";
 import { getDb } from "@/db";
 import { unsafeListAllRegistrations, unsafeListUnmatchedPushes } from "@/db/queries/registration";
@@ -82,9 +83,7 @@ export default async function StaffRegistrationsPage() {
         </h2>
         <p className="mt-1 text-sm text-slate-600">{t("staff.unmatchedHint")}</p>
         {unmatched.length === 0 ? (
-          <p data-testid="unmatched-empty" className="mt-3 text-sm text-slate-600">
-            {t("staff.unmatchedEmpty")}
-          </p>
+          <EmptyNote testId="unmatched-empty">{t("staff.unmatchedEmpty")}</EmptyNote>
         ) : (
           <ul data-testid="unmatched-pushes" className="mt-3 divide-y divide-slate-100 text-sm">
             {unmatched.map((p) => (

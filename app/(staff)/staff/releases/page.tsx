@@ -2,6 +2,8 @@ import Link from "next/link";
 import { connection } from "next/server";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { AutoRefresh } from "@/app/_components/auto-refresh";
+import { LinkButton } from "@/app/_components/link-button";
+import { PageHeader } from "@/app/_components/page-header";
 import { Panel } from "@/app/_components/panel";
 import { Translated } from "@/app/_components/translated";
 import { getDb } from "@/db";
@@ -29,24 +31,14 @@ export default async function ReleasesPage() {
     <main className="mx-auto w-full max-w-6xl space-y-6 px-4 py-6 sm:py-8">
       <AutoRefresh active={running} intervalMs={2000} />
       <div className="flex flex-wrap items-end justify-between gap-3">
-        <div>
-          <h1 className="text-xl font-semibold text-slate-900">{t("list.title")}</h1>
-          <p className="mt-1 max-w-2xl text-sm text-slate-600">{t("list.intro")}</p>
-        </div>
+        <PageHeader title={t("list.title")} subtitle={t("list.intro")} className="max-w-2xl" />
         <div className="flex gap-2">
-          <Link
-            href="/staff/releases/templates"
-            className="min-h-11 rounded-lg px-4 py-2.5 text-sm font-medium text-slate-800 ring-1 ring-slate-300 ring-inset hover:bg-slate-50"
-          >
+          <LinkButton href="/staff/releases/templates" variant="secondary">
             {t("list.templates")}
-          </Link>
-          <Link
-            href="/staff/releases/new"
-            data-testid="new-release-batch"
-            className="min-h-11 rounded-lg bg-emerald-700 px-4 py-2.5 text-sm font-semibold text-white hover:bg-emerald-800"
-          >
+          </LinkButton>
+          <LinkButton href="/staff/releases/new" data-testid="new-release-batch">
             {t("list.new")}
-          </Link>
+          </LinkButton>
         </div>
       </div>
       <Panel titleId="batches-title" title={t("list.batch")}>

@@ -1,6 +1,7 @@
 import { getFormatter, getTranslations } from "next-intl/server";
 import { connection } from "next/server";
 import type { ReactNode } from "react";
+import { PageHeader } from "@/app/_components/page-header";
 import { Panel } from "@/app/_components/panel";
 import { Translated } from "@/app/_components/translated";
 import { getDb } from "@/db";
@@ -61,10 +62,7 @@ export default async function StaffSetupPage() {
 
   return (
     <div className="flex flex-col gap-5">
-      <header>
-        <h1 className="text-xl font-semibold text-slate-900">{t("staffTitle")}</h1>
-        <p className="mt-1 text-sm text-slate-600">{t("staffIntro")}</p>
-      </header>
+      <PageHeader title={t("staffTitle")} subtitle={t("staffIntro")} />
 
       <Panel titleId="platform-domains-title" title={t("platform.title")} data-testid="platform-domains">
         {!wechat.ok ? (

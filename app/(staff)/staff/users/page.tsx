@@ -1,4 +1,5 @@
 import { getFormatter, getTranslations } from "next-intl/server";
+import { EmptyNote } from "@/app/_components/empty-note";
 import { PageHeader } from "@/app/_components/page-header";
 import { Panel } from "@/app/_components/panel";
 import { getDb } from "@/db";
@@ -41,7 +42,7 @@ export default async function UsersPage() {
 
       <Panel titleId="staff-list-title" title={t("listTitle")}>
         {staff.length === 0 ? (
-          <p className="mt-3 text-sm text-slate-500">{t("empty")}</p>
+          <EmptyNote>{t("empty")}</EmptyNote>
         ) : (
           <ul data-testid="staff-list" className="mt-3 flex flex-col divide-y divide-slate-100">
             {staff.map((user) => {
@@ -97,9 +98,7 @@ export default async function UsersPage() {
 
       <Panel titleId="invitations-title" title={t("invitationsTitle")}>
         {invitations.length === 0 ? (
-          <p data-testid="invitations-empty" className="mt-3 text-sm text-slate-500">
-            {t("noInvitations")}
-          </p>
+          <EmptyNote testId="invitations-empty">{t("noInvitations")}</EmptyNote>
         ) : (
           <ul data-testid="invitation-list" className="mt-3 flex flex-col divide-y divide-slate-100">
             {invitations.map((invitation, index) => (

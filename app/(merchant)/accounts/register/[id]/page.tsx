@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { connection } from "next/server";
@@ -12,6 +11,8 @@ import { getPlatform } from "@/lib/platform";
 import { errcodeMessage, taskDetailMessage } from "@/lib/registration/messages";
 import { checkRegistrationNow } from "@/lib/registration/tasks";
 import { AutoRefresh } from "@/app/_components/auto-refresh";
+import { BackLink } from "@/app/_components/back-link";
+import { LinkButton } from "@/app/_components/link-button";
 import { RegistrationStatusBadge } from "../status-badge";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -50,11 +51,9 @@ export default async function RegistrationTaskPage({ params }: { params: Promise
 
   return (
     <div className="flex flex-col gap-6">
+      <BackLink href="/accounts/register">{t("page.title")}</BackLink>
       <div>
-        <Link href="/accounts/register" className="text-sm font-medium text-emerald-800 hover:underline">
-          ← {t("page.title")}
-        </Link>
-        <div className="mt-2 flex flex-wrap items-center gap-3">
+        <div className="flex flex-wrap items-center gap-3">
           <h1 className="text-2xl font-semibold text-slate-900">{t("task.title")}</h1>
           <RegistrationStatusBadge status={task.status} />
         </div>
@@ -123,13 +122,9 @@ export default async function RegistrationTaskPage({ params }: { params: Promise
               {t("task.successBody")}
             </p>
             {task.appId ? (
-              <Link
-                href={`/accounts/${task.appId}`}
-                data-testid="registration-open-account"
-                className="inline-flex min-h-11 w-fit items-center rounded-lg bg-emerald-700 px-4 text-sm font-semibold text-white hover:bg-emerald-800"
-              >
+              <LinkButton href={`/accounts/${task.appId}`} data-testid="registration-open-account">
                 {t("task.openAccount")}
-              </Link>
+              </LinkButton>
             ) : null}
           </div>
         ) : (
@@ -141,13 +136,9 @@ export default async function RegistrationTaskPage({ params }: { params: Promise
                   ? t("task.cancelledBody")
                   : t("task.failedBody")}
             </p>
-            <Link
-              href="/accounts/register"
-              data-testid="registration-start-again"
-              className="inline-flex min-h-11 w-fit items-center rounded-lg bg-emerald-700 px-4 text-sm font-semibold text-white hover:bg-emerald-800"
-            >
+            <LinkButton href="/accounts/register" data-testid="registration-start-again">
               {t("task.startAgain")}
-            </Link>
+            </LinkButton>
           </div>
         )}
       </section>

@@ -1,16 +1,13 @@
 import { getTranslations } from "next-intl/server";
+import { Skeleton, SkeletonPageHeader, SkeletonText } from "@/app/_components/skeleton";
 
 /** Skeleton of the staff authorization list: the filter bar and a few rows. */
 export default async function StaffAuthorizationsLoading() {
   const t = await getTranslations("staff");
   return (
-    <div aria-busy="true" className="flex animate-pulse flex-col gap-5" data-testid="staff-authorizations-loading">
-      <span className="sr-only">{t("loading")}</span>
+    <Skeleton label={t("loading")} className="gap-5" testId="staff-authorizations-loading">
       <div className="flex items-end justify-between gap-4">
-        <div>
-          <div className="h-7 w-32 rounded bg-slate-200" />
-          <div className="mt-2 h-4 w-72 max-w-full rounded bg-slate-200" />
-        </div>
+        <SkeletonPageHeader subtitleWidth="w-72" />
         <div className="h-10 w-24 rounded-lg bg-slate-200" />
       </div>
       <div className="rounded-2xl border border-slate-200 bg-white p-5">
@@ -26,14 +23,11 @@ export default async function StaffAuthorizationsLoading() {
         {[0, 1, 2, 3, 4, 5].map((i) => (
           <div key={i} className="flex items-center gap-4 p-4">
             <div className="h-12 w-12 shrink-0 rounded-full bg-slate-200" />
-            <div className="flex-1">
-              <div className="h-4 w-1/3 rounded bg-slate-200" />
-              <div className="mt-2 h-3 w-1/4 rounded bg-slate-100" />
-            </div>
+            <SkeletonText title="h-4 w-1/3" line="h-3 w-1/4" />
             <div className="hidden h-4 w-1/5 rounded bg-slate-100 sm:block" />
           </div>
         ))}
       </div>
-    </div>
+    </Skeleton>
   );
 }

@@ -7,6 +7,7 @@ import {
   UNASSIGNED_MERCHANT,
   type StaffListParams,
 } from "@/db/queries/staff-authorizations";
+import { Options } from "@/app/_components/options";
 import { PERMISSION_SETS } from "@/lib/wechat/permissions";
 import type { ListLabels } from "./authorization-list";
 import type { ListWords } from "./row-view";
@@ -45,14 +46,15 @@ function Select({
     <Field id={id} label={label}>
       <select id={id} name={name} defaultValue={value ?? ""} className={CONTROL}>
         <option value="">{anyLabel}</option>
-        {options.map((option) => (
-          <option key={option.value} value={option.value}>
-            {option.label}
-          </option>
-        ))}
+        <Options choices={options} />
       </select>
     </Field>
   );
+}
+
+/** The options of a select: each value with its label. */
+function choices<V extends string>(values: readonly V[], labels: Record<V, string>) {
+  return values.map((value) => ({ value, label: labels[value] }));
 }
 
 /**
@@ -81,6 +83,12 @@ export function FilterBar({
         {`${set[lang]} (#${set.id})`}
       </option>
     ));
+  // The three plain choices: the state of the authorization, of its review, and the kind of account.
+  const selects = [
+    { name: "status", options: choices(AUTHORIZER_STATUSES, labels.status) },
+    { name: "review", options: choices(REVIEW_STATUSES, labels.review) },
+    { name: "kind", options: choices(ACCOUNT_KINDS, labels.kind) },
+  ] as const;
   const merchantChip =
     params.merchant === UNASSIGNED_MERCHANT
       ? l("filters.unassignedChip")
@@ -129,27 +137,16 @@ export function FilterBar({
       </div>
 
       <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4">
-        <Select
-          name="status"
-          label={l("filters.status")}
-          value={params.status}
-          anyLabel={l("filters.any")}
-          options={AUTHORIZER_STATUSES.map((value) => ({ value, label: labels.status[value] }))}
-        />
-        <Select
-          name="review"
-          label={l("filters.review")}
-          value={params.review}
-          anyLabel={l("filters.any")}
-          options={REVIEW_STATUSES.map((value) => ({ value, label: labels.review[value] }))}
-        />
-        <Select
-          name="kind"
-          label={l("filters.kind")}
-          value={params.kind}
-          anyLabel={l("filters.any")}
-          options={ACCOUNT_KINDS.map((value) => ({ value, label: labels.kind[value] }))}
-        />
+        {selects.map(({ name, options }) => (
+          <Select
+            key={name}
+            name={name}
+            label={l(`filters.${name}`)}
+            value={params[name]}
+            anyLabel={l("filters.any")}
+            options={options}
+          />
+        ))}
         <Field id="filter-perm" label={l("filters.permission")}>
           <select
             id="filter-perm"
@@ -182,11 +179,7 @@ export function FilterBar({
         <NotReadyFilter checked={params.notReady === true} />
         <Field id="filter-sort" label={l("filters.sort")}>
           <select id="filter-sort" name="sort" defaultValue={params.sort} className={CONTROL}>
-            {STAFF_LIST_SORTS.map((sort) => (
-              <option key={sort} value={sort}>
-                {l(`sort.${sort}`)}
-              </option>
-            ))}
+            <Options choices={STAFF_LIST_SORTS.map((sort) => ({ value: sort, label: l(`sort.${sort}`) }))} />
           </select>
         </Field>
       </div>

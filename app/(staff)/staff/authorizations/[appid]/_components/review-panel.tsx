@@ -1,6 +1,7 @@
 import { getFormatter, getTranslations } from "next-intl/server";
 import type { StaffAuthorizerDetail } from "@/db/queries/staff-authorizer-detail";
 import type { ReviewStatus } from "@/db/schema";
+import { Panel } from "@/app/_components/panel";
 import { ReviewForm } from "./review-form";
 
 const REVIEW_TONES: Record<ReviewStatus, string> = {
@@ -61,18 +62,12 @@ export async function ReviewPanel({ account, maxLength }: { account: StaffAuthor
   // An open claim (bindMerchant sets it together with review_status 'conflict') is resolved before any decision.
   const contesting = account.contestingMerchant;
   return (
-    <section
-      aria-labelledby="review-title"
+    <Panel
+      titleId="review-title"
+      title={r("title")}
+      aside={<StaffReviewBadge review={account.reviewStatus} label={d(`reviewStatus.${account.reviewStatus}`)} />}
       data-testid="staff-review-panel"
-      className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6"
     >
-      <div className="flex flex-wrap items-center justify-between gap-2">
-        <h2 id="review-title" className="text-base font-semibold text-slate-900">
-          {r("title")}
-        </h2>
-        <StaffReviewBadge review={account.reviewStatus} label={d(`reviewStatus.${account.reviewStatus}`)} />
-      </div>
-
       <dl data-testid="last-decision" className="mt-3 flex flex-col gap-2 rounded-lg bg-slate-50 px-3 py-2.5 text-sm">
         {account.reviewedAt ? (
           <>
@@ -148,6 +143,6 @@ export async function ReviewPanel({ account, maxLength }: { account: StaffAuthor
           }}
         />
       </div>
-    </section>
+    </Panel>
   );
 }

@@ -3,6 +3,7 @@ import { getFormatter, getTranslations } from "next-intl/server";
 import { getDb } from "@/db";
 import { listStaffTimeline, TIMELINE_PAGE_SIZE, type TimelineEntry } from "@/lib/staff/authorizer-detail";
 import { formatDurationPrecise } from "@/lib/i18n/duration";
+import { Skeleton, SkeletonText } from "@/app/_components/skeleton";
 import { describeTimelineEntry, type CatalogTranslator } from "@/lib/staff/timeline-labels";
 import { ChangeList } from "../../../_components/change-list";
 import { KeysetLinks } from "../../../_components/keyset-links";
@@ -142,17 +143,13 @@ export async function Timeline({ appId, before }: { appId: string; before: strin
 
 export function TimelineSkeleton({ label }: { label: string }) {
   return (
-    <div aria-busy="true" className="mt-4 flex animate-pulse flex-col gap-4">
-      <span className="sr-only">{label}</span>
+    <Skeleton label={label} className="mt-4 gap-4">
       {[0, 1, 2, 3].map((i) => (
         <div key={i} className="flex gap-3">
           <div className="mt-1 h-2.5 w-2.5 rounded-full bg-slate-200" />
-          <div className="flex-1">
-            <div className="h-3 w-40 rounded bg-slate-200" />
-            <div className="mt-2 h-4 w-2/3 rounded bg-slate-100" />
-          </div>
+          <SkeletonText title="h-3 w-40" line="h-4 w-2/3" />
         </div>
       ))}
-    </div>
+    </Skeleton>
   );
 }
