@@ -40,6 +40,9 @@ export default async function TemplatesPage() {
       );
   }
   const time = (s: number) => format.dateTime(new Date(s * 1000), { dateStyle: "medium", timeStyle: "short" });
+  // A template's or a draft's button, for admins only (the action checks the role again).
+  const adminAction = (fields: Record<string, string | number>, label: string, tone?: "danger") =>
+    isAdmin ? <ActionForm action={changeTemplatesAction} fields={fields} label={label} tone={tone} /> : null;
   return (
     <main className="mx-auto w-full max-w-4xl space-y-6 px-4 py-6 sm:py-8">
       <BackLink href="/staff/releases">{t("list.title")}</BackLink>
@@ -65,16 +68,7 @@ export default async function TemplatesPage() {
                 testId="template"
                 title={x.userDesc || x.userVersion}
                 meta={t("templates.meta", { id: x.templateId, version: x.userVersion, time: time(x.createTime) })}
-                action={
-                  isAdmin ? (
-                    <ActionForm
-                      action={changeTemplatesAction}
-                      fields={{ action: "delete", templateId: x.templateId }}
-                      label={t("templates.delete")}
-                      tone="danger"
-                    />
-                  ) : null
-                }
+                action={adminAction({ action: "delete", templateId: x.templateId }, t("templates.delete"), "danger")}
               />
             ))}
           </ul>
@@ -92,15 +86,7 @@ export default async function TemplatesPage() {
               testId="draft"
               title={d.userDesc || d.userVersion}
               meta={`${t("templates.meta", { id: d.draftId, version: d.userVersion, time: time(d.createTime) })} · ${d.developer}`}
-              action={
-                isAdmin ? (
-                  <ActionForm
-                    action={changeTemplatesAction}
-                    fields={{ action: "add", draftId: d.draftId }}
-                    label={t("templates.add")}
-                  />
-                ) : null
-              }
+              action={adminAction({ action: "add", draftId: d.draftId }, t("templates.add"))}
             />
           ))}
         </ul>
