@@ -300,7 +300,8 @@ export async function benchTicketPushes(opts: TicketPushBenchOptions = {}): Prom
     await app.stop();
 
     // --- metrics on: the same route with METRICS_TOKEN set (recording on) and Prometheus-like scrapes every second,
-    // then scrapes at 100,000 authorizations (each one reading the database: the gauge cache is 5 s) -------------
+    // then scrapes at 100,000 authorizations, each past the 5 s gauge cache (it answers with the last values and
+    // starts a database read in the background; the read's own time is printed beside) ---------------------------
     metricsApp = await startAppServer({ env: { BACKGROUND_JOBS: "0", METRICS_TOKEN: BENCH_METRICS_TOKEN } });
     await seedAuthorizers(metricsApp.database.databaseUrl!, SCRAPE_AUTHORIZERS);
     const scraper = startScraper(metricsApp.url, 1000);
@@ -387,7 +388,7 @@ export async function benchTicketPushes(opts: TicketPushBenchOptions = {}): Prom
       `scrapes during the metrics-on run: ${scrapesDuringLoad.ok} answered 200 of ${scrapesDuringLoad.sent}, median ${median(scrapesDuringLoad.ms).toFixed(0)} ms`,
     );
     console.log(
-      `scrape at ${SCRAPE_AUTHORIZERS.toLocaleString("en")} authorizations (database read each): ${scrapeTimes.map((ms) => ms.toFixed(0)).join(", ")} ms; ` +
+      `scrape at ${SCRAPE_AUTHORIZERS.toLocaleString("en")} authorizations (each past the 5 s gauge cache): ${scrapeTimes.map((ms) => ms.toFixed(0)).join(", ")} ms; ` +
         `median ${median(scrapeTimes).toFixed(0)} ms   aim <= ${AIM_SCRAPE_MS} ms   ${verdict(median(scrapeTimes) <= AIM_SCRAPE_MS)}`,
     );
     console.log(
