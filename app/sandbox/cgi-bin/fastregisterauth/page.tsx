@@ -9,11 +9,7 @@ import { sandboxMetadata } from "../../_components/sandbox-metadata";
 // page where an official account's administrator lets the platform register a mini program with its entity (§13.8).
 export const generateMetadata = sandboxMetadata("fastRegisterAuth");
 
-export default async function FastRegisterAuthPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function FastRegisterAuthPage({ searchParams }: PageProps<"/sandbox/cgi-bin/fastregisterauth">) {
   await connection();
   const [{ sandbox }, t] = await Promise.all([getPlatform(), getTranslations("sandbox.fastRegisterAuth")]);
   const q = await searchParams;

@@ -12,9 +12,7 @@ export const generateMetadata = sandboxMetadata("fastRegister");
 
 export default async function FastRegisterAuthorizePage({
   searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+}: PageProps<"/sandbox/fastregister/authorize">) {
   await connection();
   const [{ sandbox }, t] = await Promise.all([getPlatform(), getTranslations("sandbox.fastRegister")]);
   const token = (await searchParams).create_token;
