@@ -5,7 +5,7 @@ import { createMessageCrypto } from "@/lib/wechat/crypto";
 import { sealPush } from "@/lib/wechat/push";
 import { verifyWebhook } from "@/lib/webhooks/signature";
 import { freePort } from "../support/app-server";
-import { authorizeNewAccount, expectAfterReload, signUp, snap } from "./helpers";
+import { expectAfterReload, signUpWithAccount, snap } from "./helpers";
 
 // A merchant turns on message forwarding, a user writes to their account, and the merchant's server gets it, signed,
 // after one failed try; the account page shows the delivery. Then the developer's release test page, run in a browser.
@@ -28,8 +28,7 @@ test("merchant forwarding: set the webhook, receive a signed message after a ret
   });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   try {
-    await signUp(page, "海盐烘焙");
-    const appId = await authorizeNewAccount(page, "公众号", "海盐烘焙坊");
+    const appId = await signUpWithAccount(page, "海盐烘焙", "公众号", "海盐烘焙坊");
     await expect(page.getByTestId("delivery-log-empty")).toBeVisible();
 
     await page.goto("/accounts");

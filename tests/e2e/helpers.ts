@@ -72,6 +72,17 @@ export async function authorizeNewAccount(page: Page, kind: "公众号" | "小�
   return expectAuthorizedAccount(page);
 }
 
+/** A new merchant, signed up, with one account authorized from its accounts list; answers the account's AppID. */
+export async function signUpWithAccount(
+  page: Page,
+  businessName: string,
+  kind: "公众号" | "小程序",
+  accountName: string,
+): Promise<string> {
+  await signUp(page, businessName);
+  return authorizeNewAccount(page, kind, accountName);
+}
+
 /** The account page, reloaded until `check` passes (WeChat's events are applied asynchronously). */
 export async function expectAfterReload(page: Page, check: () => Promise<void>): Promise<void> {
   await expect(async () => {

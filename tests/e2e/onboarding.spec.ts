@@ -1,11 +1,11 @@
 import { expect, test } from "@playwright/test";
 import {
-  authorizeNewAccount,
   confirmNewAccount,
   expectAfterReload,
   expectAuthorizedAccount,
   PASSWORD_STEP_TIMEOUT,
   signUp,
+  signUpWithAccount,
   snap,
 } from "./helpers";
 
@@ -87,8 +87,7 @@ test("cancelling on WeChat's page says so clearly and offers to try again", asyn
 });
 
 test("a merchant cannot see or act on another merchant's account", async ({ page, browser }, testInfo) => {
-  await signUp(page, "青禾书店");
-  const appId = await authorizeNewAccount(page, "公众号", "青禾书店公众号");
+  const appId = await signUpWithAccount(page, "青禾书店", "公众号", "青禾书店公众号");
 
   const other = await browser.newPage();
   await signUp(other, "另一家公司");

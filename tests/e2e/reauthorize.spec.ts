@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { E2E_INTERNAL_KEY } from "./global-setup";
-import { authorizeNewAccount, expectAfterReload, signUp, snap } from "./helpers";
+import { expectAfterReload, signUpWithAccount, snap } from "./helpers";
 
 // An account whose refresh token WeChat no longer accepts (61023, nothing to recover) is flagged, the merchant
 // sees 需要重新授权 and authorizes it again from its page; the platform's backend gets tokens again.
@@ -8,8 +8,7 @@ test("refresh token lost at WeChat → 需要重新授权 → the merchant re-au
   page,
   request,
 }, testInfo) => {
-  await signUp(page, "云杉健身");
-  const appId = await authorizeNewAccount(page, "公众号", "云杉健身房");
+  const appId = await signUpWithAccount(page, "云杉健身", "公众号", "云杉健身房");
 
   const tokenUrl = `/api/internal/authorizers/${appId}/token`;
   const auth = { authorization: `Bearer ${E2E_INTERNAL_KEY}` };

@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { authorizeNewAccount, expectAfterReload, PASSWORD_STEP_TIMEOUT, signIn, signUp } from "./helpers";
+import { expectAfterReload, PASSWORD_STEP_TIMEOUT, signIn, signUpWithAccount } from "./helpers";
 
 // Mini program setup (docs/setup.md) in Chromium, WeChat played by the sandbox. Staff register the platform's
 // domains, write the setup profile and apply it in batch to three mini programs; after WeChat's release the
@@ -181,8 +181,7 @@ test("a merchant adds a tester; the checklist follows what WeChat reports on ver
   page,
   request,
 }) => {
-  await signUp(page, "青柚茶饮");
-  const appId = await authorizeNewAccount(page, "小程序", "青柚点单");
+  const appId = await signUpWithAccount(page, "青柚茶饮", "小程序", "青柚点单");
   await page.goto(`/accounts/${appId}`);
 
   // A tester, by WeChat ID.

@@ -1,5 +1,5 @@
 import { expect, test, type Request } from "@playwright/test";
-import { authorizeNewAccount, PASSWORD_STEP_TIMEOUT, signIn, signUp, snap, uniqueEmail } from "./helpers";
+import { PASSWORD_STEP_TIMEOUT, signIn, signUpWithAccount, snap, uniqueEmail } from "./helpers";
 
 // The staff console through the real UI: a merchant authorizes an account; staff find it, open it, approve it
 // with a note; the merchant sees the decision. Merchants and anonymous visitors are refused everywhere in /staff,
@@ -25,8 +25,7 @@ test("staff find an account, approve it with a note, and the merchant sees the d
   browser,
 }, testInfo) => {
   // A merchant authorizes a 公众号.
-  await signUp(page, "海盐烘焙");
-  const appId = await authorizeNewAccount(page, "公众号", "海盐烘焙坊");
+  const appId = await signUpWithAccount(page, "海盐烘焙", "公众号", "海盐烘焙坊");
   const merchantPage = page;
 
   const staffContext = await browser.newContext();
