@@ -59,13 +59,13 @@ export default async function RegistrationTaskPage({ params }: { params: Promise
         </div>
         <dl className="mt-2 flex flex-wrap gap-x-6 gap-y-1 text-sm text-slate-600">
           <div>
-            <dt className="inline">{t("task.entity")}：</dt>
+            <dt className="inline">{t("task.entity")}</dt>
             <dd className="inline break-all" data-testid="registration-entity">
               {t(`kind.${task.kind}`)} · {entity}
             </dd>
           </div>
           <div>
-            <dt className="inline">{t("task.started")}：</dt>
+            <dt className="inline">{t("task.started")}</dt>
             <dd className="inline">{format.dateTime(task.createdAt, { dateStyle: "medium", timeStyle: "short" })}</dd>
           </div>
         </dl>
@@ -101,7 +101,7 @@ export default async function RegistrationTaskPage({ params }: { params: Promise
                 })}
               </p>
               <p className="text-xs text-slate-500">
-                {t("task.openLink")}：
+                {t("task.openLink")}
                 <a
                   href={task.authorizeUrl!}
                   className="break-all text-emerald-800 underline"
