@@ -6,11 +6,10 @@ export interface OperationalSnapshot {
   componentTokenSecondsLeft: number | null;
   authorizersByStatus: Record<string, number>;
   refreshFailing: number;
-  /** How long the most overdue refresh has been due (0 when none is due). */
-  refresherLagSeconds: number;
   /**
    * now − the earliest refresh due time of any authorized account: negative while nothing is due yet, null without
-   * such accounts. Lets a cached snapshot tell the lag later on (lib/metrics/db-gauges.ts).
+   * such accounts. The refresher's lag is this when positive (lib/metrics/db-gauges.ts); kept signed so a cached
+   * snapshot tells the lag later on too (lib/metrics/db-gauges.ts).
    */
   earliestDueAgeSeconds: number | null;
   webhooksPending: number;
@@ -64,7 +63,6 @@ export async function readOperationalSnapshot(db: Db, componentAppId: string): P
     componentTokenSecondsLeft: num(row?.token_left),
     authorizersByStatus: row?.by_status ?? {},
     refreshFailing: num(row?.refresh_failing) ?? 0,
-    refresherLagSeconds: Math.max(0, num(row?.lag) ?? 0),
     earliestDueAgeSeconds: num(row?.lag),
     webhooksPending: num(row?.pending) ?? 0,
     webhooksFailed: num(row?.failed) ?? 0,

@@ -69,15 +69,18 @@ async function read(db: Db, componentAppId: string, state: GaugeCache): Promise<
 /** The snapshot as it would read `elapsedSeconds` after it was read: ages grow, time left shrinks, counts stay. */
 export function agedSnapshot(s: OperationalSnapshot, elapsedSeconds: number): OperationalSnapshot {
   const later = (v: number | null, sign = 1) => (v === null ? null : v + sign * elapsedSeconds);
-  const earliestDueAgeSeconds = later(s.earliestDueAgeSeconds);
   return {
     ...s,
     ticketAgeSeconds: later(s.ticketAgeSeconds),
     componentTokenSecondsLeft: later(s.componentTokenSecondsLeft, -1),
-    earliestDueAgeSeconds,
-    refresherLagSeconds: Math.max(0, earliestDueAgeSeconds ?? 0),
+    earliestDueAgeSeconds: later(s.earliestDueAgeSeconds),
     webhookOldestPendingAgeSeconds: s.webhooksPending > 0 ? s.webhookOldestPendingAgeSeconds + elapsedSeconds : 0,
   };
+}
+
+/** How long the most overdue refresh has been due: 0 when none is due yet, or when there is nothing to refresh. */
+export function refresherLagSeconds(s: Pick<OperationalSnapshot, "earliestDueAgeSeconds">): number {
+  return Math.max(0, s.earliestDueAgeSeconds ?? 0);
 }
 
 function setGauges(s: OperationalSnapshot): void {
@@ -87,7 +90,7 @@ function setGauges(s: OperationalSnapshot): void {
   m.componentTokenSecondsLeft.set(rounded(s.componentTokenSecondsLeft, -Infinity));
   for (const status of AUTHORIZER_STATUSES) m.authorizers.labels(status).set(s.authorizersByStatus[status] ?? 0);
   m.authorizersRefreshFailing.set(s.refreshFailing);
-  m.refresherLag.set(rounded(s.refresherLagSeconds, 0));
+  m.refresherLag.set(rounded(refresherLagSeconds(s), 0));
   m.webhookDeliveries.labels("pending").set(s.webhooksPending);
   m.webhookDeliveries.labels("failed").set(s.webhooksFailed);
   m.webhookOldestPendingAge.set(rounded(s.webhookOldestPendingAgeSeconds, 0));
