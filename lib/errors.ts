@@ -1,4 +1,5 @@
 import { message, type Message } from "@/lib/i18n/message";
+import { ErrorRecognisedByName } from "@/lib/wechat/errors";
 
 /**
  * The one application error. `code` says what went wrong in terms the caller can act on; `status` is how a
@@ -32,15 +33,7 @@ const STATUS: Record<AppErrorCode, number> = {
   unavailable: 503,
 };
 
-export class AppError extends Error {
-  /**
-   * Next bundles server code more than once (instrumentation, routes, actions), so one error class can exist
-   * in several copies; recognise any of them by name.
-   */
-  static [Symbol.hasInstance](value: unknown): boolean {
-    return value instanceof Error && value.name === "AppError";
-  }
-
+export class AppError extends ErrorRecognisedByName("AppError") {
   readonly status: number;
   readonly userMessage: Message;
   /**
@@ -53,7 +46,6 @@ export class AppError extends Error {
     options?: { cause?: unknown },
   ) {
     super(typeof detail === "string" ? detail : detail.key, options);
-    this.name = "AppError";
     this.status = STATUS[code];
     this.userMessage = typeof detail === "string" ? message(`errors.${code}`) : detail;
   }

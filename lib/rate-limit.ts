@@ -1,5 +1,6 @@
 import type { Db } from "@/db";
 import { countRateLimitHit } from "@/db/queries/rate-limits";
+import { ErrorRecognisedByName } from "@/lib/wechat/errors";
 
 export interface RateLimit {
   /** Prefix of the counted key. */
@@ -39,14 +40,9 @@ export async function takeRateLimit(
 }
 
 /** Thrown by work refused by a rate limit; recognised by name, since Next may bundle this class more than once. */
-export class RateLimitedError extends Error {
-  static [Symbol.hasInstance](value: unknown): boolean {
-    return value instanceof Error && value.name === "RateLimitedError";
-  }
-
+export class RateLimitedError extends ErrorRecognisedByName("RateLimitedError") {
   constructor(readonly retryAfterSeconds: number) {
     super("rate limited");
-    this.name = "RateLimitedError";
   }
 }
 

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import { log } from "@/lib/log";
+import { ErrorRecognisedByName } from "@/lib/wechat/errors";
 
 /**
  * Secrets at rest (tokens, webhook secrets): AES-256-GCM under SECRETS_KEY. Each sealed value names the key that
@@ -49,18 +50,12 @@ export const sealedAt = {
 
 export type SecretBoxFailure = "malformed" | "unknown_key" | "mismatch";
 
-export class SecretBoxError extends Error {
-  /** Next bundles server code more than once (see AppError): recognise any copy of this class by name. */
-  static [Symbol.hasInstance](value: unknown): boolean {
-    return value instanceof Error && value.name === "SecretBoxError";
-  }
-
+export class SecretBoxError extends ErrorRecognisedByName("SecretBoxError") {
   constructor(
     message: string,
     readonly reason: SecretBoxFailure = "malformed",
   ) {
     super(message);
-    this.name = "SecretBoxError";
   }
 }
 

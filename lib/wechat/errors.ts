@@ -33,8 +33,9 @@ export class CodedError<C extends string> extends Error {
 /**
  * The base of an Error class named `name` that `instanceof` recognises by that name. Next bundles server code more
  * than once (instrumentation, routes, actions), so one error class can exist in several copies; any of them matches.
+ * Every such class of the project extends it (here because lib/wechat imports nothing of ours).
  */
-function ErrorRecognisedByName<N extends string>(name: N) {
+export function ErrorRecognisedByName<N extends string>(name: N) {
   return class extends Error {
     static [Symbol.hasInstance](value: unknown): boolean {
       return value instanceof Error && value.name === name;

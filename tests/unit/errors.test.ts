@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { CATALOGS } from "@/lib/i18n/catalogs";
 import { wechatErrorMessage, wechatErrorText } from "@/lib/i18n/wechat-errors";
+import { AppError } from "@/lib/errors";
+import { RateLimitedError } from "@/lib/rate-limit";
+import { SecretBoxError } from "@/lib/secrets";
 import { WechatApiError, WechatTransportError, isRetryableSystemError, isTokenInvalidError } from "@/lib/wechat/errors";
 
 // docs/wechat-protocol.md §6, plus the per-API lists of §3.
@@ -128,5 +131,35 @@ describe("appIdSchema", () => {
     expect(refused.error?.issues[0]?.message).toBe("errors.invalidAppId");
     expect(CATALOGS["zh-CN"].errors.invalidAppId).toMatch(/AppID/);
     expect(CATALOGS.en.errors.invalidAppId).toMatch(/AppID/);
+  });
+});
+
+describe("error classes recognised by name (ErrorRecognisedByName)", () => {
+  // Next bundles server code more than once: an error thrown by another copy of the class is a different class
+  // object with the same name. Such a copy is played here by a plain Error carrying the name.
+  const classes = [
+    ["AppError", AppError, () => new AppError("internal", "boom")],
+    ["SecretBoxError", SecretBoxError, () => new SecretBoxError("boom", "mismatch")],
+    ["RateLimitedError", RateLimitedError, () => new RateLimitedError(30)],
+    ["WechatApiError", WechatApiError, () => new WechatApiError("api_component_token", 61006, "invalid ticket")],
+    [
+      "WechatTransportError",
+      WechatTransportError,
+      () => new WechatTransportError("api_component_token", "timeout", "slow"),
+    ],
+  ] as const;
+
+  it.each(classes)("%s: its own instances and another copy's match, other errors do not", (name, Class, create) => {
+    const own = create();
+    expect(own.name).toBe(name);
+    expect(own.stack?.startsWith(name)).toBe(true);
+    expect(own).toBeInstanceOf(Class);
+    expect(own).toBeInstanceOf(Error);
+    const copy = Object.assign(new Error("from another bundle"), { name });
+    expect(copy instanceof Class).toBe(true);
+    expect(new Error("plain") instanceof Class).toBe(false);
+    for (const [otherName, , createOther] of classes) {
+      if (otherName !== name) expect(createOther() instanceof Class).toBe(false);
+    }
   });
 });
