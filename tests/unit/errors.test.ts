@@ -138,7 +138,7 @@ describe("error classes recognised by name (ErrorRecognisedByName)", () => {
   // Next bundles server code more than once: an error thrown by another copy of the class is a different class
   // object with the same name. Such a copy is played here by a plain Error carrying the name.
   const classes = [
-    ["AppError", AppError, () => new AppError("internal", "boom")],
+    ["AppError", AppError, () => new AppError("upstream", "boom")],
     ["SecretBoxError", SecretBoxError, () => new SecretBoxError("boom", "mismatch")],
     ["RateLimitedError", RateLimitedError, () => new RateLimitedError(30)],
     ["WechatApiError", WechatApiError, () => new WechatApiError("api_component_token", 61006, "invalid ticket")],
