@@ -3,26 +3,35 @@ import { Translated } from "./translated";
 
 /**
  * The answer of a form's action, beside or under its button: a status when it went through, an alert when it was
- * refused; nothing before the first answer, or when the answer has no message.
+ * refused, with the refusal's problems listed under it when the action names several; nothing before the first
+ * answer, or when the answer has no message.
  */
 export function ActionStatus({
   state,
   testId,
-  okClassName = "text-emerald-800",
 }: {
-  state: { ok: boolean; message?: Message } | undefined;
+  state: { ok: boolean; message?: Message; problems?: Message[] } | undefined;
   testId: string;
-  /** The colour of a success (the forms beside an emerald-600 button use text-emerald-700). */
-  okClassName?: string;
 }) {
   if (!state?.message) return null;
   return (
-    <p
+    <div
       role={state.ok ? "status" : "alert"}
       data-testid={testId}
-      className={`text-sm ${state.ok ? okClassName : "text-red-700"}`}
+      className={`text-sm ${state.ok ? "text-emerald-800" : "text-red-700"}`}
     >
-      <Translated message={state.message} />
-    </p>
+      <p>
+        <Translated message={state.message} />
+      </p>
+      {state.problems?.length ? (
+        <ul className="mt-1 list-disc pl-5">
+          {state.problems.map((problem, i) => (
+            <li key={i}>
+              <Translated message={problem} />
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
   );
 }

@@ -33,7 +33,7 @@ export function WebhookUrlForm({ url }: { url: string | null }) {
       <p id="webhook-url-hint" className="text-xs text-slate-500">
         {t("urlHint")}
       </p>
-      <ActionStatus state={state} testId="webhook-form-status" okClassName="text-emerald-700" />
+      <ActionStatus state={state} testId="webhook-form-status" />
     </form>
   );
 }
@@ -50,7 +50,7 @@ export function RotateSecretForm() {
       >
         {pending ? t("rotating") : t("rotate")}
       </button>
-      <ActionStatus state={state} testId="rotate-secret-status" okClassName="text-emerald-700" />
+      <ActionStatus state={state} testId="rotate-secret-status" />
     </form>
   );
 }

@@ -4,14 +4,8 @@ import { useTranslations } from "next-intl";
 import { useActionState } from "react";
 import { ActionButton } from "@/app/_components/action-button";
 import { ActionRow } from "@/app/_components/form-action-row";
-import { Translated } from "@/app/_components/translated";
-import {
-  applyAccountAction,
-  applyBatchAction,
-  changePlatformDomainsAction,
-  saveProfileAction,
-  type SetupActionState,
-} from "./actions";
+import { ActionStatus } from "@/app/_components/form-action-status";
+import { applyAccountAction, applyBatchAction, changePlatformDomainsAction, saveProfileAction } from "./actions";
 
 const INPUT =
   "w-full rounded-lg border border-slate-300 bg-white px-3 py-2 font-mono text-base text-slate-900 outline-none focus:border-emerald-700 focus:ring-2 focus:ring-emerald-100 sm:text-sm";
@@ -28,31 +22,6 @@ function Field({ className, children }: { className?: string; children: React.Re
 /** Hosts, one a line: not wrapped, not spell-checked. */
 function HostsInput(props: React.TextareaHTMLAttributes<HTMLTextAreaElement>) {
   return <textarea wrap="off" spellCheck={false} className={INPUT} {...props} />;
-}
-
-function Status({ state, testId }: { state: SetupActionState; testId: string }) {
-  if (!state?.message) return null;
-  const message = state.message;
-  return (
-    <div
-      role={state.ok ? "status" : "alert"}
-      data-testid={testId}
-      className={`text-sm ${state.ok ? "text-emerald-800" : "text-red-700"}`}
-    >
-      <p>
-        <Translated message={message} />
-      </p>
-      {state.problems && state.problems.length > 0 ? (
-        <ul className="mt-1 list-disc pl-5">
-          {state.problems.map((p, i) => (
-            <li key={i}>
-              <Translated message={p} />
-            </li>
-          ))}
-        </ul>
-      ) : null}
-    </div>
-  );
 }
 
 export function PlatformDomainsForm() {
@@ -86,7 +55,7 @@ export function PlatformDomainsForm() {
       </Field>
       <p className="text-xs text-slate-500">{t("hostsHint")}</p>
       <ActionRow pending={pending} label={t("save")} pendingLabel={t("saving")} data-testid="platform-domains-submit">
-        <Status state={state} testId="platform-domains-status" />
+        <ActionStatus state={state} testId="platform-domains-status" />
       </ActionRow>
     </form>
   );
@@ -144,7 +113,7 @@ export function ProfileForm({ defaults }: { defaults: ProfileDefaults }) {
       </fieldset>
       <p className="-mt-2 text-xs text-slate-500">{t("purposesHint")}</p>
       <ActionRow pending={pending} label={t("save")} pendingLabel={t("saving")} data-testid="profile-save">
-        <Status state={state} testId="profile-status" />
+        <ActionStatus state={state} testId="profile-status" />
       </ActionRow>
     </form>
   );
@@ -190,7 +159,7 @@ export function BatchApplyForm({ candidates }: { candidates: Candidate[] }) {
         ))}
       </ul>
       <ActionRow pending={pending} label={t("start")} pendingLabel={t("starting")} data-testid="batch-apply-submit">
-        <Status state={state} testId="batch-apply-status" />
+        <ActionStatus state={state} testId="batch-apply-status" />
       </ActionRow>
     </form>
   );
@@ -203,7 +172,7 @@ export function ApplyAccountForm({ appId }: { appId: string }) {
     <form action={action} className="flex flex-col gap-2">
       <input type="hidden" name="appId" value={appId} />
       <ActionButton pending={pending} label={t("apply")} pendingLabel={t("applying")} data-testid="apply-account" />
-      <Status state={state} testId="apply-account-status" />
+      <ActionStatus state={state} testId="apply-account-status" />
     </form>
   );
 }
