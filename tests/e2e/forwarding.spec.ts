@@ -37,6 +37,8 @@ test("merchant forwarding: set the webhook, receive a signed message after a ret
     await panel.getByLabel("接收地址（Webhook URL）").fill("ftp://files.example.com/hook");
     await panel.getByRole("button", { name: "保存" }).click();
     await expect(panel.getByTestId("webhook-form-status")).toContainText("请输入有效的 http(s) 地址");
+    // The refused address stays in the field, to correct.
+    await expect(panel.getByLabel("接收地址（Webhook URL）")).toHaveValue("ftp://files.example.com/hook");
     await panel.getByLabel("接收地址（Webhook URL）").fill(`http://127.0.0.1:${port}/wechat`);
     await panel.getByRole("button", { name: "保存" }).click();
     await expect(panel.getByTestId("webhook-form-status")).toContainText("已保存");

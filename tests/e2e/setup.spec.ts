@@ -115,6 +115,7 @@ test("staff apply the setup profile in batch to three mini programs; the effecti
     await platformForm.getByTestId("platform-domains-submit").click();
     await expect(page.getByTestId("platform-domains-status")).toHaveAttribute("role", "status");
     await expect(page.getByTestId(`platform-${registry}`)).toContainText(hosts[0]!);
+    await expect(platformForm.getByLabel(/^域名/)).toHaveValue(""); // sent: the field is ready for the next ones
   }
 
   // Wait until each grant's own read has run (its checklist exists: not ready for audit), so that the profile
@@ -125,6 +126,15 @@ test("staff apply the setup profile in batch to three mini programs; the effecti
   });
 
   const profileForm = page.getByTestId("profile-form");
+  // A domain the platform has not registered is refused, and what was typed stays to correct.
+  const unregistered = "https://unregistered.setup-e2e.example.com";
+  await profileForm.locator('textarea[name="requestdomain"]').fill(unregistered);
+  await profileForm.getByTestId("profile-save").click();
+  await expect(page.getByTestId("profile-status")).toHaveAttribute("role", "alert");
+  await expect(page.getByTestId("profile-status")).toContainText(
+    "unregistered.setup-e2e.example.com 未在平台域名中登记",
+  );
+  await expect(profileForm.locator('textarea[name="requestdomain"]')).toHaveValue(unregistered);
   for (const [type, domains] of Object.entries(PROFILE)) {
     await profileForm.locator(`textarea[name="${type}"]`).fill(domains.join("\n"));
   }
@@ -190,6 +200,7 @@ test("a merchant adds a tester; the checklist follows what WeChat reports on ver
   await testers.getByLabel("体验者微信号").fill("qingyou_tester");
   await testers.getByTestId("bind-tester").click();
   await expect(testers.getByTestId("bind-tester-status")).toContainText("已添加体验者 qingyou_tester");
+  await expect(testers.getByLabel("体验者微信号")).toHaveValue("");
   await expect(testers.getByTestId("tester")).toHaveCount(1);
   await expect(testers.getByTestId("tester")).toContainText("qingyou_tester");
   await page.reload();

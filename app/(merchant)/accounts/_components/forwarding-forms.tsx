@@ -3,15 +3,16 @@
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
 import { ActionStatus } from "@/app/_components/form-action-status";
+import { useKeptFormAction } from "@/app/_components/use-kept-form-action";
 import { SubmitButton } from "@/app/_components/submit-button";
 import { rotateWebhookSecretAction, saveWebhookAction } from "../forwarding-actions";
 
 /** The webhook URL: saved by a server action, its answer shown under the field. */
 export function WebhookUrlForm({ url }: { url: string | null }) {
   const t = useTranslations("forwarding");
-  const [state, action, pending] = useActionState(saveWebhookAction, undefined);
+  const { state, pending, formProps } = useKeptFormAction(saveWebhookAction);
   return (
-    <form action={action} className="flex flex-col gap-2" data-testid="webhook-form">
+    <form {...formProps} className="flex flex-col gap-2" data-testid="webhook-form">
       <label htmlFor="webhook-url" className="text-sm font-medium text-slate-800">
         {t("urlLabel")}
       </label>

@@ -5,6 +5,7 @@ import { useActionState } from "react";
 import { ActionButton } from "@/app/_components/action-button";
 import { ActionRow } from "@/app/_components/form-action-row";
 import { ActionStatus } from "@/app/_components/form-action-status";
+import { useKeptFormAction } from "@/app/_components/use-kept-form-action";
 import { Translated } from "@/app/_components/translated";
 import {
   bindTesterAction,
@@ -43,7 +44,7 @@ type Contacts = {
 
 export function PrivacyContactsForm({ appId, contacts }: { appId: string; contacts: Contacts | null }) {
   const t = useTranslations("setup.ui.contacts");
-  const [state, action, pending] = useActionState(savePrivacyContactsAction, undefined);
+  const { state, pending, formProps } = useKeptFormAction(savePrivacyContactsAction);
   const fields = [
     { name: "contactEmail", type: "email", inputMode: "email" as const, value: contacts?.contactEmail },
     { name: "contactPhone", type: "tel", inputMode: "tel" as const, value: contacts?.contactPhone },
@@ -52,7 +53,7 @@ export function PrivacyContactsForm({ appId, contacts }: { appId: string; contac
   ] as const;
   const fieldErrors = state && !state.ok ? state.fieldErrors : undefined;
   return (
-    <form action={action} className="mt-3 flex flex-col gap-3" data-testid="privacy-contacts-form">
+    <form {...formProps} className="mt-3 flex flex-col gap-3" data-testid="privacy-contacts-form">
       <input type="hidden" name="appId" value={appId} />
       <p className="text-sm text-slate-600">{t("hint")}</p>
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
@@ -88,9 +89,9 @@ export function PrivacyContactsForm({ appId, contacts }: { appId: string; contac
 
 export function BindTesterForm({ appId }: { appId: string }) {
   const t = useTranslations("setup.ui.testers");
-  const [state, action, pending] = useActionState(bindTesterAction, undefined);
+  const { state, pending, formProps } = useKeptFormAction(bindTesterAction, { resetOnSuccess: true });
   return (
-    <form action={action} className="flex flex-col gap-2" data-testid="bind-tester-form">
+    <form {...formProps} className="flex flex-col gap-2" data-testid="bind-tester-form">
       <input type="hidden" name="appId" value={appId} />
       <label htmlFor="tester-wechat-id" className="text-sm font-medium text-slate-800">
         {t("wechatId")}

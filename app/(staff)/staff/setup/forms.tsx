@@ -5,6 +5,7 @@ import { useActionState } from "react";
 import { ActionButton } from "@/app/_components/action-button";
 import { ActionRow } from "@/app/_components/form-action-row";
 import { ActionStatus } from "@/app/_components/form-action-status";
+import { useKeptFormAction } from "@/app/_components/use-kept-form-action";
 import { applyAccountAction, applyBatchAction, changePlatformDomainsAction, saveProfileAction } from "./actions";
 
 const INPUT =
@@ -26,10 +27,11 @@ function HostsInput(props: React.TextareaHTMLAttributes<HTMLTextAreaElement>) {
 
 export function PlatformDomainsForm() {
   const t = useTranslations("setup.ui.platform");
-  const [state, action, pending] = useActionState(changePlatformDomainsAction, undefined);
+  // Refused hosts stay in the field to correct; sent ones are cleared.
+  const { state, pending, formProps } = useKeptFormAction(changePlatformDomainsAction, { resetOnSuccess: true });
   return (
     <form
-      action={action}
+      {...formProps}
       className="mt-4 flex flex-col gap-3 border-t border-slate-100 pt-4"
       data-testid="platform-domains-form"
     >
@@ -73,9 +75,9 @@ const TYPES = ["requestdomain", "wsrequestdomain", "uploaddomain", "downloaddoma
 
 export function ProfileForm({ defaults }: { defaults: ProfileDefaults }) {
   const t = useTranslations("setup.ui.profile");
-  const [state, action, pending] = useActionState(saveProfileAction, undefined);
+  const { state, pending, formProps } = useKeptFormAction(saveProfileAction);
   return (
-    <form action={action} className="mt-3 flex flex-col gap-4" data-testid="profile-form">
+    <form {...formProps} className="mt-3 flex flex-col gap-4" data-testid="profile-form">
       <fieldset className="grid grid-cols-1 gap-3 sm:grid-cols-2">
         <legend className="mb-2 text-sm font-semibold text-slate-900">{t("serverDomains")}</legend>
         {TYPES.map((type) => (

@@ -1,17 +1,19 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { startTransition, useActionState, useState } from "react";
+import { useState } from "react";
 import { FormError } from "@/app/_components/form-error";
 import { SubmitButton } from "@/app/_components/submit-button";
 import { TextField } from "@/app/_components/text-field";
+import { useKeptFormAction } from "@/app/_components/use-kept-form-action";
 import { StaffMessage } from "../_components/staff-message";
 import { createInvitationAction } from "./actions";
 
 /** Invite staff: email and role → a single-use link, shown here once, to copy. */
 export function InviteForm() {
   const t = useTranslations("staffUsers");
-  const [state, formAction, pending] = useActionState(createInvitationAction, undefined);
+  // Dispatched by hand: React's automatic form reset would uncheck the controlled role radio behind its state.
+  const { state, pending, formProps } = useKeptFormAction(createInvitationAction);
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<"staff" | "admin">("staff");
   const [copied, setCopied] = useState<string | null>(null);
@@ -35,17 +37,7 @@ export function InviteForm() {
 
   return (
     <div className="flex flex-col gap-4">
-      <form
-        action={formAction}
-        // Dispatched by hand: React's automatic form reset would uncheck the controlled role radio behind its state.
-        onSubmit={(e) => {
-          e.preventDefault();
-          const data = new FormData(e.currentTarget);
-          startTransition(() => formAction(data));
-        }}
-        noValidate
-        className="flex flex-col gap-4"
-      >
+      <form {...formProps} noValidate className="flex flex-col gap-4">
         {state && !state.ok && !state.fieldErrors?.email ? <FormError message={state.message} /> : null}
         <div className="flex flex-col gap-4 sm:flex-row sm:items-start">
           <TextField
