@@ -52,6 +52,9 @@ test("every page has no serious or critical accessibility violation", async ({ p
   /** Audits the page as it is now (already loaded by the caller). */
   async function audit(p: Page, name: string): Promise<void> {
     await p.waitForLoadState("load");
+    // After a client-side navigation (a server action's redirect) "load" has long fired and the new page's <title>
+    // streams in with its metadata: audit the page once it has one (a page that never gets one still fails here).
+    await expect(p).toHaveTitle(/\S/);
     const results = await new AxeBuilder({ page: p }).analyze();
     for (const v of results.violations) {
       if (!BLOCKING.has(v.impact ?? "")) continue;
